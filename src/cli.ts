@@ -12,6 +12,8 @@ function register(name: string, load: () => Promise<CliCommand>): void {
 }
 
 register("run", async () => (await import("./cli/run.ts")).runCommand);
+register("syms", async () => (await import("./cli/syms.ts")).symsCommand);
+register("attach", async () => (await import("./cli/attach.ts")).attachCommand);
 
 /** Prints the list of subcommands. */
 async function printHelp(): Promise<void> {

@@ -1,5 +1,6 @@
 // The contract between the machine and anything that debugs it (the gdb stub, the UI's local
 // session, tests). Addresses are linear unless a name says physical. Register values are unsigned.
+import type { TraceBus } from "./trace/bus.ts";
 
 /** Why execution stopped. Every guest behaviour ends in one of these; nothing is thrown. */
 export type StopEvent =
@@ -132,4 +133,12 @@ export interface DebugTarget {
   removeIoWatch(first: number, last: number, dir: IoWatchDir): void;
   /** System reset as the reset button does it (devices keep what real hardware keeps). */
   reset(): void;
+  /**
+   * Optional: text for debugger monitor commands that need machine knowledge beyond this interface.
+   * Topics: "mtree" (the memory map, like QEMU's `info mtree`), "log" (the firmware's debug-port
+   * output so far). Returns null for a topic the machine does not know. (Added for the gdb stub.)
+   */
+  monitorInfo?(topic: string): string | null;
+  /** Optional: the machine's trace bus; the monitor's `trace on|off PATTERN` subscribes to it. */
+  readonly trace?: TraceBus;
 }

@@ -13,6 +13,7 @@ export const PEERS = {
   "qemu-io": { command: "qemu-io", pkg: "qemu-utils" },
   nasm: { command: "nasm", pkg: "nasm" },
   tmux: { command: "tmux", pkg: "tmux" },
+  nm: { command: "nm", pkg: "binutils" },
   seabios: { file: "/usr/share/seabios/bios.bin", pkg: "seabios" },
 } as const;
 

@@ -1,0 +1,260 @@
+// Parsing `pcscope run` options. Long options take `--name VALUE` or `--name=VALUE`; QEMU's
+// single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
+// -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
+import { UserError } from "./errors.ts";
+
+/** Where a debug console's bytes go. */
+export type DebugconTarget = { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" };
+
+/** One --debugcon: port null means "the default port" (0x402, or -global isa-debugcon.iobase). */
+export interface DebugconSpec {
+  port: number | null;
+  target: DebugconTarget;
+}
+
+/** Everything `pcscope run` was asked to do. */
+export interface RunOptions {
+  bios: string | null;
+  memBytes: number;
+  debugcons: DebugconSpec[];
+  /** Port given by -global isa-debugcon.iobase=N (applies to debugcons without a port). */
+  debugconDefaultPort: number | null;
+  debugExit: { port: number; size: number } | null;
+  trace: string[];
+  traceFile: string | null;
+  /** -d items: guest_errors, unimp. */
+  log: string[];
+  maxInsns: number | null;
+  noReboot: boolean;
+  /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */
+  gdb: { host: string; port: number } | null;
+  /** Start paused until gdb continues (-S). */
+  startPaused: boolean;
+}
+
+/** Option spellings: canonical long name -> whether it takes a value. */
+const OPTIONS: Record<string, boolean> = {
+  bios: true,
+  mem: true,
+  debugcon: true,
+  "debug-exit": true,
+  trace: true,
+  "trace-file": true,
+  log: true,
+  "max-insns": true,
+  "no-reboot": false,
+  gdb: true,
+  device: true,
+  global: true,
+  s: false,
+  S: false,
+};
+
+/** QEMU single-dash spellings and short forms -> canonical name. */
+const ALIASES: Record<string, string> = {
+  "-bios": "bios",
+  "-m": "mem",
+  "-debugcon": "debugcon",
+  "-trace": "trace",
+  "-D": "trace-file",
+  "-d": "log",
+  "-no-reboot": "no-reboot",
+  "-gdb": "gdb",
+  "-device": "device",
+  "-global": "global",
+  "-s": "s",
+  "-S": "S",
+};
+
+const LOG_ITEMS = ["guest_errors", "unimp"];
+const MiB = 1024 * 1024;
+const SUFFIX: Record<string, number> = { K: 1024, M: MiB, G: 1024 * MiB };
+
+/** Parses a size as QEMU's -m does: a plain number is MiB; K, M, G (and KB/MiB...) suffixes. */
+export function parseMemSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG])?(?:i?B)?$/i.exec(text.trim());
+  if (m === null) throw new UserError(`invalid memory size '${text}' (examples: 32M, 512K, 1G, 64)`);
+  const unit = m[2] === undefined ? MiB : SUFFIX[m[2].toUpperCase()]!;
+  const bytes = Math.round(Number(m[1]) * unit);
+  return bytes;
+}
+
+/** Parses a port number: 0x-prefixed hex or decimal, 0..0xffff. */
+export function parsePort(text: string, what: string): number {
+  const t = text.trim();
+  const n = /^0x[0-9a-f]+$/i.test(t)
+    ? Number.parseInt(t.slice(2), 16)
+    : /^\d+$/.test(t)
+      ? Number(t)
+      : Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff)
+    throw new UserError(`invalid port '${text}' for ${what} (0..0xffff)`);
+  return n;
+}
+
+/** Parses an instruction count: digits with an optional K/M/G (powers of 1000) suffix. */
+export function parseCount(text: string, what: string): number {
+  const m = /^(\d+)([KMG])?$/i.exec(text.trim());
+  if (m === null)
+    throw new UserError(`invalid ${what} '${text}' (a positive integer, optionally with K, M or G)`);
+  const scale = { K: 1e3, M: 1e6, G: 1e9 }[(m[2] ?? "").toUpperCase()] ?? 1;
+  const n = Number(m[1]) * scale;
+  if (n <= 0 || !Number.isSafeInteger(n)) throw new UserError(`invalid ${what} '${text}'`);
+  return n;
+}
+
+/** Parses `[PORT=]stdio|file:PATH|null`. */
+export function parseDebugcon(text: string): DebugconSpec {
+  let port: number | null = null;
+  let rest = text;
+  const eq = text.indexOf("=");
+  if (eq > 0 && !text.startsWith("file:")) {
+    port = parsePort(text.slice(0, eq), "--debugcon");
+    rest = text.slice(eq + 1);
+  }
+  if (rest === "stdio") return { port, target: { kind: "stdio" } };
+  if (rest === "null") return { port, target: { kind: "null" } };
+  if (rest.startsWith("file:") && rest.length > 5)
+    return { port, target: { kind: "file", path: rest.slice(5) } };
+  throw new UserError(
+    `invalid --debugcon '${text}' (expected [PORT=]stdio, [PORT=]file:PATH or [PORT=]null)`,
+  );
+}
+
+/** Parses `tcp:HOST:PORT` or `tcp::PORT` (host defaults to 127.0.0.1), as QEMU's -gdb. */
+export function parseGdbAddress(text: string): { host: string; port: number } {
+  const m = /^tcp:([^:]*):(\d+)$/.exec(text.trim());
+  if (m === null) throw new UserError(`invalid --gdb '${text}' (expected tcp:HOST:PORT or tcp::PORT)`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new UserError(`invalid --gdb port in '${text}'`);
+  return { host: m[1] === "" ? "127.0.0.1" : m[1]!, port };
+}
+
+/** Parses QEMU's `-device isa-debug-exit,iobase=N[,iosize=N]` (the only -device understood). */
+function parseDevice(text: string): { port: number; size: number } {
+  const [driver, ...props] = text.split(",");
+  if (driver !== "isa-debug-exit") {
+    throw new UserError(`unsupported -device '${driver}' (only isa-debug-exit,iobase=N[,iosize=N])`);
+  }
+  let port = 0x501; // QEMU's default iobase
+  let size = 2;
+  for (const prop of props) {
+    const [key, value = ""] = prop.split("=");
+    if (key === "iobase") port = parsePort(value, "isa-debug-exit iobase");
+    else if (key === "iosize") size = parseIoSize(value);
+    else throw new UserError(`unknown isa-debug-exit property '${key}'`);
+  }
+  return { port, size };
+}
+
+/** Parses --debug-exit PORT[,SIZE]. */
+function parseDebugExit(text: string): { port: number; size: number } {
+  const [port, size] = text.split(",");
+  return { port: parsePort(port ?? "", "--debug-exit"), size: size === undefined ? 2 : parseIoSize(size) };
+}
+
+function parseIoSize(text: string): number {
+  const n = parsePort(text, "iosize");
+  if (n < 1 || n > 4) throw new UserError(`invalid iosize '${text}' (1..4)`);
+  return n;
+}
+
+/** Turns argv into RunOptions; throws UserError on anything it does not understand. */
+export function parseRunArgs(args: readonly string[]): RunOptions {
+  const opts: RunOptions = {
+    bios: null,
+    memBytes: 32 * MiB,
+    debugcons: [],
+    debugconDefaultPort: null,
+    debugExit: null,
+    trace: [],
+    traceFile: null,
+    log: [],
+    maxInsns: null,
+    noReboot: false,
+    gdb: null,
+    startPaused: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    let name: string | undefined;
+    let value: string | undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      if (eq >= 0) value = arg.slice(eq + 1);
+    } else {
+      name = ALIASES[arg];
+    }
+    if (name === undefined || !(name in OPTIONS))
+      throw new UserError(`unknown option '${arg}' (try 'pcscope help run')`);
+    if (OPTIONS[name]) {
+      if (value === undefined) {
+        if (i + 1 >= args.length) throw new UserError(`option '${arg}' needs a value`);
+        value = args[++i]!;
+      }
+    } else if (value !== undefined) {
+      throw new UserError(`option '--${name}' takes no value`);
+    }
+    apply(opts, name, value ?? "");
+  }
+  return opts;
+}
+
+function apply(opts: RunOptions, name: string, value: string): void {
+  switch (name) {
+    case "bios":
+      opts.bios = value;
+      break;
+    case "mem":
+      opts.memBytes = parseMemSize(value);
+      break;
+    case "debugcon":
+      opts.debugcons.push(parseDebugcon(value));
+      break;
+    case "debug-exit":
+      opts.debugExit = parseDebugExit(value);
+      break;
+    case "device":
+      opts.debugExit = parseDevice(value);
+      break;
+    case "global": {
+      const m = /^isa-debugcon\.iobase=(.+)$/.exec(value);
+      if (m === null) throw new UserError(`unsupported -global '${value}' (only isa-debugcon.iobase=N)`);
+      opts.debugconDefaultPort = parsePort(m[1]!, "isa-debugcon.iobase");
+      break;
+    }
+    case "trace": {
+      const pattern = value.startsWith("enable=") ? value.slice(7) : value;
+      if (pattern.trim() === "")
+        throw new UserError("--trace needs an event name or pattern (e.g. portio_*)");
+      opts.trace.push(pattern);
+      break;
+    }
+    case "trace-file":
+      opts.traceFile = value;
+      break;
+    case "log":
+      for (const item of value.split(",")) {
+        if (!LOG_ITEMS.includes(item))
+          throw new UserError(`unknown log item '${item}' (known: ${LOG_ITEMS.join(", ")})`);
+        opts.log.push(item);
+      }
+      break;
+    case "max-insns":
+      opts.maxInsns = parseCount(value, "--max-insns");
+      break;
+    case "no-reboot":
+      opts.noReboot = true;
+      break;
+    case "gdb":
+      opts.gdb = parseGdbAddress(value);
+      break;
+    case "s":
+      opts.gdb = { host: "127.0.0.1", port: 1234 };
+      break;
+    case "S":
+      opts.startPaused = true;
+      break;
+  }
+}

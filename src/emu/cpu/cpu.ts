@@ -1,0 +1,584 @@
+// The x86 CPU: state, the run loop (interrupts, breakpoints, watchpoints, faults, stop events),
+// mode bookkeeping (cached segment checks, code/stack size, TLB selection) and the debug API.
+// Instruction semantics live in exec*.ts; the system architecture (descriptors, gates, tasks,
+// interrupt delivery) in system/.
+
+import type { StopEvent, WatchKind } from "../debug-target.ts";
+import {
+  pop16 as apop16,
+  pop32 as apop32,
+  push16 as apush16,
+  push32 as apush32,
+  rdL8,
+  rdL16,
+  rdL32,
+  rdSys,
+  wrL8,
+  wrL16,
+  wrL32,
+  wrSys,
+} from "./access.ts";
+import { beginInsn } from "./decode.ts";
+import { execOne } from "./exec.ts";
+import { arithFlags, LZ_NONE } from "./flags.ts";
+import { physRead, physWrite, Tlb, translateDebug } from "./mmu.ts";
+import {
+  ATTR_CODE,
+  ATTR_DB,
+  ATTR_DC,
+  ATTR_P,
+  ATTR_RW,
+  ATTR_S,
+  CpuCore,
+  CpuFault,
+  CR0_ET,
+  CR0_PE,
+  CR0_PG,
+  CS,
+  EDX,
+  EXC_DB,
+  FLAG_IF,
+  FLAG_RESERVED1,
+  FLAG_TF,
+  FLAG_VM,
+  FLAGS_ARITH,
+  type PhysicalMemory,
+  type PortIo,
+  SS,
+  TR,
+} from "./state.ts";
+import { deliverFault, interrupt } from "./system/index.ts";
+import { Unimplemented } from "./unimplemented.ts";
+
+const STEP: StopEvent = Object.freeze({ kind: "step" });
+const BUDGET: StopEvent = Object.freeze({ kind: "budget" });
+const HALTED: StopEvent = Object.freeze({ kind: "halted" });
+const INTERRUPTED: StopEvent = Object.freeze({ kind: "interrupted" });
+const TRIPLE: StopEvent = Object.freeze({ kind: "tripleFault" });
+
+/** DR6.BS: the #DB was caused by single-stepping (EFLAGS.TF). */
+const DR6_BS = 1 << 14;
+
+/** A data watchpoint over linear bytes [lin, lin + len). */
+interface Watch {
+  kind: WatchKind;
+  lin: number;
+  len: number;
+}
+
+export class Cpu extends CpuCore {
+  /** The host buffer holding guest RAM/ROM (mem.buffer). */
+  buf: Uint8Array;
+  /** Byte and word views of regs (little-endian host): AL at 0, AH at 1; AX at word 0. */
+  readonly r8: Uint8Array;
+  readonly r16: Uint16Array;
+
+  /** EFLAGS; the arithmetic bits are valid only while lzOp === LZ_NONE (see flags.ts). */
+  flags = FLAG_RESERVED1;
+  lzOp = LZ_NONE;
+  lzA = 0;
+  lzB = 0;
+  lzC = 0;
+  lzRes = 0;
+  lzMask = 0xff;
+
+  /** EIP of the instruction being executed (faults rewind to it). */
+  startEip = 0;
+  /** Fetch window in buf: next byte, first byte of the instruction, end of the window. */
+  fp = 0;
+  fpStart = 0;
+  fpEnd = 0;
+
+  /** Decoded prefixes of the current instruction. */
+  o32 = false;
+  a32 = false;
+  /** Segment override (-1 = none). */
+  segOvr = -1;
+  /** 0, 0xf2 (REPNE) or 0xf3 (REP/REPE). */
+  rep = 0;
+  lock = false;
+  /** The last instruction had prefixes: reset the fields above before the next one. */
+  prefixed = false;
+  /** Segment and offset of the last decoded memory operand (for read-modify-write). */
+  eaSeg = 3;
+  eaOff = 0;
+
+  /** Mode facts cached by updateModes(). */
+  code32 = false;
+  stack32 = false;
+  pmode = false;
+  v86 = false;
+  paging = false;
+  csBase = 0;
+  csLimit = 0xffff;
+  /** Largest EIP at which 15 instruction bytes stay inside the CS limit (-1 if none). */
+  csFastLimit = 0xffff - 14;
+  /** Valid offset ranges per segment for reads and writes (empty when unusable). */
+  readonly segRLo = new Float64Array(8);
+  readonly segRHi = new Float64Array(8);
+  readonly segWLo = new Float64Array(8);
+  readonly segWHi = new Float64Array(8);
+
+  /** The TLB and the arrays for the current privilege. */
+  readonly tlb = new Tlb();
+  tlbR: Int32Array;
+  tlbW: Int32Array;
+  private memGen = -1;
+  private tlbA20 = -1;
+
+  /** Debug state: per-page breakpoint counts, exact breakpoint addresses, watch page counts. */
+  readonly bpPage = new Uint16Array(1 << 20);
+  private readonly bpSet = new Map<number, number>();
+  readonly watchR = new Uint16Array(1 << 20);
+  readonly watchW = new Uint16Array(1 << 20);
+  watchCount = 0;
+  private readonly watches: Watch[] = [];
+
+  /** Something must be looked at before the next instruction (a stop was requested). */
+  stopPending = false;
+  private stopRequested = false;
+  private pendingEvent: StopEvent | null = null;
+  /** Instruction count from which interrupts are allowed again (STI / MOV SS shadow). */
+  shadowEnd = 0;
+
+  constructor(
+    readonly mem: PhysicalMemory,
+    readonly io: PortIo,
+    readonly index = 0,
+  ) {
+    super();
+    this.buf = mem.buffer;
+    this.r8 = new Uint8Array(this.regs.buffer);
+    this.r16 = new Uint16Array(this.regs.buffer);
+    this.tlbR = this.tlb.readSup;
+    this.tlbW = this.tlb.writeSup;
+    this.reset();
+  }
+
+  /** The architectural power-on state (INIT/RESET): F000:FFF0 with CS base 0xFFFF0000. */
+  reset(): void {
+    this.regs.fill(0);
+    this.regs[EDX] = (this.cpuid.family << 8) | (this.cpuid.model << 4) | this.cpuid.stepping;
+    this.eip = 0xfff0;
+    for (let s = 0; s < 6; s++) {
+      this.segSel[s] = 0;
+      this.segBase[s] = 0;
+      this.segLimit[s] = 0xffff;
+      this.segAttr[s] = ATTR_P | ATTR_S | ATTR_RW | 1;
+    }
+    this.segSel[CS] = 0xf000;
+    this.segBase[CS] = 0xffff0000 | 0;
+    this.segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_RW | 1;
+    for (let s = 6; s < 8; s++) {
+      this.segSel[s] = 0;
+      this.segBase[s] = 0;
+      this.segLimit[s] = 0xffff;
+      this.segAttr[s] = ATTR_P | (s === TR ? 3 : 2);
+    }
+    this.cpl = 0;
+    this.cr0 = 0x60000000 | CR0_ET;
+    this.cr2 = 0;
+    this.cr3 = 0;
+    this.cr4 = 0;
+    this.dr.fill(0);
+    this.dr[6] = 0xffff0ff0 | 0;
+    this.dr[7] = 0x400;
+    this.gdtrBase = 0;
+    this.gdtrLimit = 0xffff;
+    this.idtrBase = 0;
+    this.idtrLimit = 0x3ff;
+    this.flags = FLAG_RESERVED1;
+    this.lzOp = LZ_NONE;
+    this.halted = false;
+    this.tripleFault = false;
+    this.interruptShadow = false;
+    this.shadowEnd = 0;
+    this.exceptionDepth = 0;
+    this.deliveringVector = -1;
+    this.tlb.flush();
+    this.updateModes();
+  }
+
+  // ---- CpuCore services ----
+
+  getEflags(): number {
+    return ((this.flags & ~FLAGS_ARITH) | arithFlags(this) | FLAG_RESERVED1) >>> 0;
+  }
+
+  setEflags(value: number): void {
+    const oldVm = this.flags & FLAG_VM;
+    // Bits 3, 5, 15 and 22-31 are reserved (read as 0); bit 1 reads as 1.
+    this.flags = (value | FLAG_RESERVED1) & 0x3f7fd7;
+    this.lzOp = LZ_NONE;
+    if ((this.flags & FLAG_VM) !== oldVm) this.updateModes();
+  }
+
+  updateModes(): void {
+    const pe = (this.cr0 & CR0_PE) !== 0;
+    this.v86 = pe && (this.flags & FLAG_VM) !== 0;
+    this.pmode = pe && !this.v86;
+    const paging = pe && (this.cr0 & CR0_PG) !== 0;
+    if (paging !== this.paging) this.tlb.flush();
+    this.paging = paging;
+    if (this.v86) this.cpl = 3;
+    else if (!pe) this.cpl = 0;
+    const csAttr = this.segAttr[CS];
+    this.code32 = !this.v86 && (csAttr & ATTR_DB) !== 0;
+    this.stack32 = !this.v86 && (this.segAttr[SS] & ATTR_DB) !== 0;
+    this.csBase = this.segBase[CS];
+    this.csLimit = this.segLimit[CS] >>> 0;
+    this.csFastLimit = this.csLimit >= 14 ? this.csLimit - 14 : -1;
+    for (let s = 0; s < 6; s++) this.refreshSegment(s);
+    const user = this.cpl === 3;
+    this.tlbR = user ? this.tlb.readUser : this.tlb.readSup;
+    this.tlbW = user ? this.tlb.writeUser : this.tlb.writeSup;
+    this.checkMemGeneration();
+    // The default operand/address size may have changed: re-derive them before the next instruction.
+    this.prefixed = true;
+  }
+
+  /** Recomputes the valid read/write offset ranges of segment `s` from its descriptor cache. */
+  refreshSegment(s: number): void {
+    const limit = this.segLimit[s] >>> 0;
+    const attr = this.segAttr[s];
+    let rlo = 0;
+    let rhi = limit;
+    let wlo = 0;
+    let whi = limit;
+    if (this.pmode) {
+      const code = (attr & ATTR_CODE) !== 0;
+      if ((attr & ATTR_P) === 0 || (attr & ATTR_S) === 0) {
+        rlo = wlo = 1;
+        rhi = whi = 0;
+      } else if (code) {
+        if ((attr & ATTR_RW) === 0) {
+          rlo = 1;
+          rhi = 0;
+        }
+        wlo = 1;
+        whi = 0;
+      } else {
+        if ((attr & ATTR_DC) !== 0) {
+          rlo = wlo = limit + 1;
+          rhi = whi = (attr & ATTR_DB) !== 0 ? 0xffffffff : 0xffff;
+        }
+        if ((attr & ATTR_RW) === 0) {
+          wlo = 1;
+          whi = 0;
+        }
+      }
+    }
+    this.segRLo[s] = rlo;
+    this.segRHi[s] = rhi;
+    this.segWLo[s] = wlo;
+    this.segWHi[s] = whi;
+  }
+
+  readLin8(lin: number): number {
+    return rdL8(this, lin | 0);
+  }
+  readLin16(lin: number): number {
+    return rdL16(this, lin | 0);
+  }
+  readLin32(lin: number): number {
+    return rdL32(this, lin | 0) >>> 0;
+  }
+  writeLin8(lin: number, value: number): void {
+    wrL8(this, lin | 0, value);
+  }
+  writeLin16(lin: number, value: number): void {
+    wrL16(this, lin | 0, value);
+  }
+  writeLin32(lin: number, value: number): void {
+    wrL32(this, lin | 0, value);
+  }
+  readSys8(lin: number): number {
+    return rdSys(this, lin, 1);
+  }
+  readSys16(lin: number): number {
+    return rdSys(this, lin, 2);
+  }
+  readSys32(lin: number): number {
+    return rdSys(this, lin, 4);
+  }
+  writeSys8(lin: number, value: number): void {
+    wrSys(this, lin, 1, value);
+  }
+  writeSys16(lin: number, value: number): void {
+    wrSys(this, lin, 2, value);
+  }
+  writeSys32(lin: number, value: number): void {
+    wrSys(this, lin, 4, value);
+  }
+  push16(value: number): void {
+    apush16(this, value);
+  }
+  push32(value: number): void {
+    apush32(this, value);
+  }
+  pop16(): number {
+    return apop16(this);
+  }
+  pop32(): number {
+    return apop32(this) >>> 0;
+  }
+
+  raise(vector: number, errorCode = -1): never {
+    throw new CpuFault(vector, errorCode);
+  }
+
+  flushTlb(): void {
+    this.tlb.flush();
+  }
+
+  invalidatePage(lin: number): void {
+    const lpn = lin >>> 12;
+    if (this.tlb.largePages) {
+      const first = lpn & ~0x3ff;
+      for (let i = 0; i < 1024; i++) this.tlb.drop(first + i);
+    } else {
+      this.tlb.drop(lpn);
+    }
+  }
+
+  /** The TSC's time base: one tick per retired instruction plus idle time skipped while halted. */
+  virtualTicks(): number {
+    return this.instructions + this.skippedTicks;
+  }
+
+  /** Flushes the TLB when the memory map or the A20 gate changed since it was filled. */
+  checkMemGeneration(): void {
+    if (this.mem.generation !== this.memGen || this.a20Mask !== this.tlbA20) {
+      this.memGen = this.mem.generation;
+      this.tlbA20 = this.a20Mask;
+      this.buf = this.mem.buffer;
+      this.tlb.flush();
+    }
+  }
+
+  // ---- Run loop ----
+
+  /** Halted and able to wake by an interrupt (the machine may skip idle time). */
+  isWaitingForInterrupt(): boolean {
+    return this.halted && (this.flags & FLAG_IF) !== 0;
+  }
+
+  /** Asks run() to return `interrupted` before the next instruction (safe from callbacks). */
+  requestStop(): void {
+    this.stopRequested = true;
+    this.stopPending = true;
+  }
+
+  /** Makes run() return `event` once the current instruction completes (I/O watches, exits). */
+  requestStopAfterInstruction(event: StopEvent): void {
+    if (this.pendingEvent === null) this.pendingEvent = event;
+    this.stopPending = true;
+  }
+
+  /** Executes until a stop event or until `budget` instructions retired. */
+  run(budget: number): StopEvent {
+    return this.execute(budget, false);
+  }
+
+  /** Executes one instruction, or delivers one pending interrupt. */
+  step(): StopEvent {
+    return this.execute(1, true);
+  }
+
+  private execute(budget: number, single: boolean): StopEvent {
+    this.checkMemGeneration();
+    const end = this.instructions + budget;
+    // The instruction at the current address never re-triggers its breakpoint.
+    let skipBp = (this.csBase + this.eip) | 0;
+    if (this.halted && !this.canTakeInterrupt()) return HALTED;
+    for (;;) {
+      try {
+        for (;;) {
+          if (this.stopPending) {
+            const ev = this.takeStop();
+            if (ev !== null) return ev;
+          }
+          if (this.instructions >= end) return single ? STEP : BUDGET;
+          if (this.intrLine && this.canTakeInterrupt()) {
+            this.takeInterrupt();
+            if (single) return STEP;
+            skipBp = -1;
+            continue;
+          }
+          const lin = (this.csBase + this.eip) | 0;
+          if (this.bpPage[lin >>> 12] !== 0 && lin !== skipBp && this.bpSet.has(lin)) {
+            return { kind: "breakpoint", addr: lin >>> 0 };
+          }
+          skipBp = -1;
+          const tf = this.flags & FLAG_TF;
+          beginInsn(this, lin);
+          execOne(this);
+          this.eip = (this.eip + (this.fp - this.fpStart)) >>> 0;
+          this.instructions++;
+          if (tf !== 0) this.singleStepTrap();
+        }
+      } catch (e) {
+        if (e instanceof CpuFault) {
+          this.eip = this.startEip;
+          this.halted = false;
+          deliverFault(this, e);
+          this.updateModes();
+          if (this.tripleFault) return TRIPLE;
+          skipBp = -1;
+          if (single) return this.stopPending ? (this.takeStop() ?? STEP) : STEP;
+        } else if (e instanceof Unimplemented) {
+          this.eip = this.startEip;
+          return e.event(this);
+        } else {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** IF set and no interrupt shadow (clears an expired shadow). */
+  private canTakeInterrupt(): boolean {
+    if (!this.intrLine || (this.flags & FLAG_IF) === 0) return false;
+    if (this.interruptShadow) {
+      if (this.instructions < this.shadowEnd) return false;
+      this.interruptShadow = false;
+    }
+    return true;
+  }
+
+  /** Acknowledges INTR and delivers the vector (faults in delivery reach the catch in execute). */
+  private takeInterrupt(): void {
+    this.startEip = this.eip;
+    this.halted = false;
+    const vector = this.intc!.acknowledge();
+    interrupt(this, vector, "hardware", -1);
+    this.updateModes();
+  }
+
+  /** Delivers the single-step #DB trap after an instruction that started with TF set. */
+  private singleStepTrap(): void {
+    this.dr[6] |= DR6_BS;
+    this.startEip = this.eip;
+    interrupt(this, EXC_DB, "exception", -1);
+    this.updateModes();
+  }
+
+  /** Turns pending stop requests into the event to report (null if none remains). */
+  private takeStop(): StopEvent | null {
+    this.stopPending = false;
+    if (this.tripleFault) return TRIPLE;
+    const ev = this.pendingEvent;
+    if (ev !== null) {
+      this.pendingEvent = null;
+      if (this.stopRequested) this.stopPending = true;
+      return ev;
+    }
+    if (this.stopRequested) {
+      this.stopRequested = false;
+      return INTERRUPTED;
+    }
+    return null;
+  }
+
+  /** Records HLT: the CPU stops until an interrupt (reported as `halted`). */
+  haltInstruction(): void {
+    this.halted = true;
+    this.requestStopAfterInstruction(HALTED);
+  }
+
+  /** Called when a slow-path access touches a watched page: records a hit if a watch matches. */
+  checkWatch(lin: number, size: number, write: boolean): void {
+    const lo = lin >>> 0;
+    for (const w of this.watches) {
+      if (write ? w.kind === "read" : w.kind === "write") continue;
+      const wlo = w.lin >>> 0;
+      if (lo < wlo + w.len && wlo < lo + size) {
+        this.requestStopAfterInstruction({ kind: "watch", type: w.kind, addr: Math.max(lo, wlo) });
+        return;
+      }
+    }
+  }
+
+  // ---- Debug API ----
+
+  addBreakpoint(lin: number): void {
+    lin |= 0;
+    const n = this.bpSet.get(lin) ?? 0;
+    this.bpSet.set(lin, n + 1);
+    if (n === 0) this.bpPage[lin >>> 12]++;
+  }
+
+  removeBreakpoint(lin: number): void {
+    lin |= 0;
+    const n = this.bpSet.get(lin);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.bpSet.set(lin, n - 1);
+      return;
+    }
+    this.bpSet.delete(lin);
+    this.bpPage[lin >>> 12]--;
+  }
+
+  addWatchpoint(kind: WatchKind, lin: number, len: number): void {
+    if (len <= 0) return;
+    this.watches.push({ kind, lin: lin >>> 0, len });
+    this.watchCount = this.watches.length;
+    this.forWatchPages(lin, len, (lpn) => {
+      if (kind !== "write") this.watchR[lpn]++;
+      if (kind !== "read") this.watchW[lpn]++;
+      this.tlb.drop(lpn);
+    });
+  }
+
+  removeWatchpoint(kind: WatchKind, lin: number, len: number): void {
+    const i = this.watches.findIndex((w) => w.kind === kind && w.lin === lin >>> 0 && w.len === len);
+    if (i < 0) return;
+    this.watches.splice(i, 1);
+    this.watchCount = this.watches.length;
+    this.forWatchPages(lin, len, (lpn) => {
+      if (kind !== "write") this.watchR[lpn]--;
+      if (kind !== "read") this.watchW[lpn]--;
+    });
+  }
+
+  private forWatchPages(lin: number, len: number, f: (lpn: number) => void): void {
+    const first = lin >>> 12;
+    const last = ((lin >>> 0) + len - 1) >>> 12;
+    for (let p = first; ; p = (p + 1) & 0xfffff) {
+      f(p);
+      if (p === (last & 0xfffff)) break;
+    }
+  }
+
+  /** Physical address of linear `lin` through the current paging, or -1; no faults, no A/D. */
+  translateDebug(lin: number): number {
+    const p = translateDebug(this, lin);
+    return p < 0 ? -1 : p >>> 0;
+  }
+
+  /** Reads linear memory for a debugger; null if any byte is unmapped. */
+  readLinearDebug(lin: number, len: number): Uint8Array | null {
+    const out = new Uint8Array(len);
+    for (let i = 0; i < len; i++) {
+      const p = translateDebug(this, (lin + i) | 0);
+      if (p < 0) return null;
+      out[i] = physRead(this, p, 1);
+    }
+    return out;
+  }
+
+  /** Writes linear memory for a debugger (ROM stays as it is); false if any byte is unmapped. */
+  writeLinearDebug(lin: number, data: Uint8Array): boolean {
+    const phys: number[] = [];
+    for (let i = 0; i < data.length; i++) {
+      const p = translateDebug(this, (lin + i) | 0);
+      if (p < 0) return false;
+      phys.push(p);
+    }
+    for (let i = 0; i < data.length; i++) {
+      if (this.mem.writePage[phys[i] >>> 12] >= 0) physWrite(this, phys[i], 1, data[i]);
+    }
+    return true;
+  }
+}

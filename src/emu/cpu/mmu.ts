@@ -1,0 +1,254 @@
+// Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), accessed/dirty
+// bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is the offset in
+// mem.buffer of a 4 KiB linear page, or -1 (not cached, or a page that must take the slow path:
+// MMIO, ROM writes, watched bytes). Supervisor and user accesses have separate arrays so the
+// fast path is one array read plus one buffer access.
+
+import type { Cpu } from "./cpu.ts";
+import { CR0_WP, CR4_PSE, EXC_PF, PF_PRESENT, PF_USER, PF_WRITE } from "./state.ts";
+
+/** Page-table entry bits. */
+export const PTE_P = 1 << 0;
+export const PTE_RW = 1 << 1;
+export const PTE_US = 1 << 2;
+export const PTE_A = 1 << 5;
+export const PTE_D = 1 << 6;
+export const PDE_PS = 1 << 7;
+
+/** Entries remembered for a cheap flush; beyond this the whole TLB is cleared. */
+const TLB_LIST_SIZE = 8192;
+const PAGES = 1 << 20;
+
+/** The TLB arrays of one CPU. */
+export class Tlb {
+  readonly readSup = new Int32Array(PAGES).fill(-1);
+  readonly writeSup = new Int32Array(PAGES).fill(-1);
+  readonly readUser = new Int32Array(PAGES).fill(-1);
+  readonly writeUser = new Int32Array(PAGES).fill(-1);
+  /** Linear page numbers filled since the last flush (for a cheap flush). */
+  readonly filled = new Int32Array(TLB_LIST_SIZE);
+  count = 0;
+  overflow = false;
+  /** A 4 MiB page was cached: INVLPG drops the whole 4 MiB region. */
+  largePages = false;
+
+  /** Drops every entry. */
+  flush(): void {
+    if (this.overflow) {
+      this.readSup.fill(-1);
+      this.writeSup.fill(-1);
+      this.readUser.fill(-1);
+      this.writeUser.fill(-1);
+    } else {
+      for (let i = 0; i < this.count; i++) this.drop(this.filled[i]);
+    }
+    this.count = 0;
+    this.overflow = false;
+    this.largePages = false;
+  }
+
+  /** Drops the entries of one linear page number. */
+  drop(lpn: number): void {
+    this.readSup[lpn] = -1;
+    this.writeSup[lpn] = -1;
+    this.readUser[lpn] = -1;
+    this.writeUser[lpn] = -1;
+  }
+
+  /** Notes that `lpn` now has an entry. */
+  note(lpn: number): void {
+    if (this.count < TLB_LIST_SIZE) this.filled[this.count++] = lpn;
+    else this.overflow = true;
+  }
+}
+
+/** Reads a physical dword for the page walk (A20 already applied). */
+function physRead32(c: Cpu, addr: number): number {
+  const o = c.mem.readPage[addr >>> 12];
+  if (o >= 0 && (addr & 0xfff) <= 0xffc) {
+    const b = c.buf;
+    const p = o + (addr & 0xfff);
+    return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+  }
+  return c.mem.readSlow(addr, 4) | 0;
+}
+
+/** Writes a physical dword for accessed/dirty updates. */
+function physWrite32(c: Cpu, addr: number, v: number): void {
+  const o = c.mem.writePage[addr >>> 12];
+  if (o >= 0 && (addr & 0xfff) <= 0xffc) {
+    const b = c.buf;
+    const p = o + (addr & 0xfff);
+    b[p] = v;
+    b[p + 1] = v >>> 8;
+    b[p + 2] = v >>> 16;
+    b[p + 3] = v >>> 24;
+    return;
+  }
+  c.mem.writeSlow(addr, 4, v >>> 0);
+}
+
+/** Raises #PF for `lin` with CR2 set. */
+function pageFault(c: Cpu, lin: number, err: number): never {
+  c.cr2 = lin >>> 0;
+  return c.raise(EXC_PF, err);
+}
+
+/**
+ * Translates a linear address to physical with paging on. `user`: a CPL-3 access (not a system
+ * access); `write`: a write. With `probe` set nothing is faulted or updated: -1 means no mapping.
+ * Otherwise raises #PF on a missing or forbidden page and sets accessed/dirty bits.
+ */
+export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: boolean): number {
+  const a20 = c.a20Mask;
+  const pdeAddr = ((c.cr3 & 0xfffff000) + ((lin >>> 22) << 2)) & a20;
+  let pde = physRead32(c, pdeAddr);
+  const errBase = (write ? PF_WRITE : 0) | (user ? PF_USER : 0);
+  if ((pde & PTE_P) === 0) {
+    if (probe) return -1;
+    return pageFault(c, lin, errBase);
+  }
+  const wp = (c.cr0 & CR0_WP) !== 0;
+  if ((pde & PDE_PS) !== 0 && (c.cr4 & CR4_PSE) !== 0) {
+    if (!allowed(pde, write, user, wp)) {
+      if (probe) return -1;
+      return pageFault(c, lin, errBase | PF_PRESENT);
+    }
+    if (!probe) {
+      const nv = pde | PTE_A | (write ? PTE_D : 0);
+      if (nv !== pde) physWrite32(c, pdeAddr, nv);
+      c.tlb.largePages = true;
+    }
+    return ((pde & 0xffc00000) | (lin & 0x3fffff)) & a20;
+  }
+  if (!probe && (pde & PTE_A) === 0) {
+    pde |= PTE_A;
+    physWrite32(c, pdeAddr, pde);
+  }
+  const pteAddr = ((pde & 0xfffff000) + (((lin >>> 12) & 0x3ff) << 2)) & a20;
+  const pte = physRead32(c, pteAddr);
+  if ((pte & PTE_P) === 0) {
+    if (probe) return -1;
+    return pageFault(c, lin, errBase);
+  }
+  if (!allowed(pde & pte, write, user, wp)) {
+    if (probe) return -1;
+    return pageFault(c, lin, errBase | PF_PRESENT);
+  }
+  if (!probe) {
+    const nv = pte | PTE_A | (write ? PTE_D : 0);
+    if (nv !== pte) physWrite32(c, pteAddr, nv);
+  }
+  return ((pte & 0xfffff000) | (lin & 0xfff)) & a20;
+}
+
+/** Whether the combined U/S and R/W bits permit the access (CR0.WP protects supervisor writes). */
+function allowed(bits: number, write: boolean, user: boolean, wp: boolean): boolean {
+  if (user && (bits & PTE_US) === 0) return false;
+  if (write && (bits & PTE_RW) === 0 && (user || wp)) return false;
+  return true;
+}
+
+/**
+ * Translates `lin` for an access (faulting as the guest sees it) and caches the page in the TLB
+ * when it is plain RAM/ROM and not watched. Returns the physical address.
+ */
+export function translate(c: Cpu, lin: number, write: boolean, user: boolean): number {
+  const phys = c.paging ? walk(c, lin, write, user, false) : lin & c.a20Mask;
+  const lpn = lin >>> 12;
+  const ppn = phys >>> 12;
+  const t = c.tlb;
+  if (write) {
+    const o = c.mem.writePage[ppn];
+    if (o >= 0 && c.watchW[lpn] === 0) {
+      (user ? t.writeUser : t.writeSup)[lpn] = o;
+      t.note(lpn);
+    }
+  } else {
+    const o = c.mem.readPage[ppn];
+    if (o >= 0 && c.watchR[lpn] === 0) {
+      (user ? t.readUser : t.readSup)[lpn] = o;
+      t.note(lpn);
+    }
+  }
+  return phys;
+}
+
+/** Physical read of 1, 2 or 4 bytes within one page (RAM fast, else the bus's slow path). */
+export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
+  const o = c.mem.readPage[phys >>> 12];
+  if (o < 0) return c.mem.readSlow(phys, size) >>> 0;
+  const b = c.buf;
+  const p = o + (phys & 0xfff);
+  if (size === 1) return b[p];
+  if (size === 2) return b[p] | (b[p + 1] << 8);
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+}
+
+/** Physical write of 1, 2 or 4 bytes within one page. */
+export function physWrite(c: Cpu, phys: number, size: 1 | 2 | 4, v: number): void {
+  const o = c.mem.writePage[phys >>> 12];
+  if (o < 0) {
+    c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));
+    c.checkMemGeneration();
+    return;
+  }
+  const b = c.buf;
+  const p = o + (phys & 0xfff);
+  b[p] = v;
+  if (size === 1) return;
+  b[p + 1] = v >>> 8;
+  if (size === 2) return;
+  b[p + 2] = v >>> 16;
+  b[p + 3] = v >>> 24;
+}
+
+/** Slow linear read (TLB miss, page crossing, MMIO, watched page). `user`: CPL-3 access. */
+export function readSlow(c: Cpu, lin: number, size: 1 | 2 | 4, user: boolean): number {
+  lin |= 0;
+  const off = lin & 0xfff;
+  if (off + size > 0x1000) {
+    // Page crossing: translate both pages before reading anything.
+    const lo = 0x1000 - off;
+    const p1 = translate(c, lin, false, user);
+    const p2 = translate(c, (lin + lo) | 0, false, user);
+    if (c.watchCount !== 0) c.checkWatch(lin, size, false);
+    let v = 0;
+    for (let i = 0; i < size; i++) {
+      const byte = i < lo ? physRead(c, p1 + i, 1) : physRead(c, p2 + i - lo, 1);
+      v += byte * 2 ** (8 * i);
+    }
+    return v;
+  }
+  const phys = translate(c, lin, false, user);
+  if (c.watchCount !== 0) c.checkWatch(lin, size, false);
+  return physRead(c, phys, size);
+}
+
+/** Slow linear write; both pages of a crossing write are checked before any byte is written. */
+export function writeSlow(c: Cpu, lin: number, size: 1 | 2 | 4, v: number, user: boolean): void {
+  lin |= 0;
+  const off = lin & 0xfff;
+  if (off + size > 0x1000) {
+    const lo = 0x1000 - off;
+    const p1 = translate(c, lin, true, user);
+    const p2 = translate(c, (lin + lo) | 0, true, user);
+    if (c.watchCount !== 0) c.checkWatch(lin, size, true);
+    for (let i = 0; i < size; i++) {
+      const byte = (v >>> (8 * i)) & 0xff;
+      if (i < lo) physWrite(c, p1 + i, 1, byte);
+      else physWrite(c, p2 + i - lo, 1, byte);
+    }
+    return;
+  }
+  const phys = translate(c, lin, true, user);
+  if (c.watchCount !== 0) c.checkWatch(lin, size, true);
+  physWrite(c, phys, size, v);
+}
+
+/** Debug translation: physical address of `lin` or -1, without faults or A/D updates. */
+export function translateDebug(c: Cpu, lin: number): number {
+  if (!c.paging) return (lin & c.a20Mask) >>> 0;
+  const phys = walk(c, lin | 0, false, false, true);
+  return phys === -1 ? -1 : phys >>> 0;
+}

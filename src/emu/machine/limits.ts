@@ -1,0 +1,34 @@
+// Size limits of the machine's memory and BIOS image, checked before anything is built so the
+// command line can refuse bad input without loading the emulator.
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** QEMU requires -bios images to be a multiple of 64 KiB. */
+export const BIOS_GRANULE = 64 * KiB;
+/** Largest BIOS image accepted (it must fit under 4 GiB next to nothing else). */
+export const BIOS_MAX = 16 * MiB;
+/** The isa-bios window below 1 MiB shows at most this much of the ROM's end. */
+export const ISA_BIOS_MAX = 128 * KiB;
+/** RAM size limits: the page maps hold 31-bit buffer offsets. */
+export const MEM_MIN = MiB;
+export const MEM_MAX = 2048 * MiB - BIOS_MAX;
+export const DEFAULT_MEM = 32 * MiB;
+
+/** Returns why `size` bytes cannot be a BIOS image, or null when it can. */
+export function biosSizeProblem(size: number): string | null {
+  if (size === 0) return "the BIOS image is empty";
+  if (size % BIOS_GRANULE !== 0) {
+    return `the BIOS image is ${size} bytes: it must be a multiple of 64 KiB (65536 bytes), like QEMU's -bios`;
+  }
+  if (size > BIOS_MAX) return `the BIOS image is ${size} bytes: at most 16 MiB is supported`;
+  return null;
+}
+
+/** Returns why `bytes` of RAM cannot be configured, or null. */
+export function memSizeProblem(bytes: number): string | null {
+  if (!Number.isInteger(bytes) || bytes < MEM_MIN || bytes > MEM_MAX) {
+    return `memory size must be between 1M and ${MEM_MAX / MiB}M (got ${bytes} bytes)`;
+  }
+  if (bytes % (4 * KiB) !== 0) return `memory size must be a multiple of 4 KiB (got ${bytes} bytes)`;
+  return null;
+}

@@ -1,0 +1,261 @@
+// The machine: address space, port bus, virtual clock, trace bus, guest log, CPU(s) and devices, put
+// together by a Board, and driven as a DebugTarget. run() executes the CPU in slices bounded by the
+// next device deadline; HLT with interrupts enabled skips idle virtual time to that deadline, and a
+// halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
+// Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
+import { VirtualClock } from "../clock.ts";
+import { Cpu } from "../cpu/cpu.ts";
+import type { DebugTarget, I386RegName, IoWatchDir, StopEvent, WatchKind } from "../debug-target.ts";
+import { DebugCon } from "../devices/debugcon.ts";
+import { GuestLog } from "../io/guest-log.ts";
+import { PortBus } from "../io/port-bus.ts";
+import { AddressSpace } from "../memory/address-space.ts";
+import { TraceBus } from "../trace/bus.ts";
+import type { Board, MachineDevice, MachineOptions } from "./config.ts";
+import { describeCpu, readRegisters, writeRegister } from "./cpu-view.ts";
+
+/** A20 gate masks for the CPUs' physical addresses. */
+export const A20_ENABLED_MASK = 0xffffffff;
+export const A20_DISABLED_MASK = 0xffefffff;
+
+const BUDGET: StopEvent = Object.freeze({ kind: "budget" });
+/** Wake-ups that advanced neither instructions nor time before run() gives up with `halted`. */
+const MAX_IDLE_WITHOUT_PROGRESS = 3;
+
+/** The machine. */
+export class Machine implements DebugTarget {
+  readonly trace: TraceBus;
+  readonly log = new GuestLog();
+  readonly memory: AddressSpace;
+  readonly io: PortBus;
+  readonly clock: VirtualClock;
+  readonly cpus: Cpu[] = [];
+  readonly devices: MachineDevice[] = [];
+  /** The debug consoles, in the order they were created. */
+  readonly debugcons: DebugCon[] = [];
+  /** A triple fault or reset request stops run() instead of resetting (QEMU's -no-reboot). */
+  noReboot: boolean;
+  /** Set when a device asked to exit (isa-debug-exit); run() keeps returning `exit` after it. */
+  exitStatus: number | null = null;
+  /** Resets performed since power-on. */
+  resets = 0;
+
+  /** Builds the machine with `board`. Throws ConfigError for bad options. */
+  constructor(
+    options: MachineOptions,
+    readonly board: Board,
+  ) {
+    this.trace = options.trace ?? new TraceBus();
+    this.noReboot = options.noReboot ?? false;
+    this.clock = new VirtualClock(options.instructionsPerSecond);
+    this.memory = new AddressSpace(board.bufferBytes(options), this.log);
+    this.io = new PortBus(this.trace, this.log);
+    const cpu = new Cpu(this.memory, this.io, 0);
+    this.cpus.push(cpu);
+    const insnClock = () => cpu.instructions;
+    this.trace.insnClock = insnClock;
+    this.log.insnClock = insnClock;
+    this.clock.ticks = () => cpu.virtualTicks();
+    this.memory.onFlush = () => {
+      for (const c of this.cpus) c.checkMemGeneration();
+    };
+    this.io.ioWatchHook = (port, dir, size, value) => {
+      cpu.requestStopAfterInstruction({ kind: "ioWatch", port, dir, size, value });
+    };
+    board.init(this, options);
+  }
+
+  /** Adds a device to reset and flush with the machine (debug consoles are also listed apart). */
+  addDevice<T extends MachineDevice>(device: T): T {
+    this.devices.push(device);
+    if (device instanceof DebugCon) this.debugcons.push(device);
+    return device;
+  }
+
+  /** A device asks the emulator to exit with `status` (after the current instruction). */
+  requestExit(status: number): void {
+    this.exitStatus = status;
+    for (const cpu of this.cpus) cpu.requestStopAfterInstruction({ kind: "exit", status });
+  }
+
+  /** A device asks for a system reset (keyboard controller, port 0xcf9), after the instruction. */
+  requestReset(why: string): void {
+    for (const cpu of this.cpus) cpu.requestStopAfterInstruction({ kind: "reset", why });
+  }
+
+  /** Opens or closes the A20 gate for every CPU (port 0x92, the keyboard controller). */
+  setA20(enabled: boolean): void {
+    for (const cpu of this.cpus) {
+      cpu.a20Mask = enabled ? A20_ENABLED_MASK : A20_DISABLED_MASK;
+      cpu.checkMemGeneration();
+    }
+  }
+
+  /** True when the A20 gate is open. */
+  a20(): boolean {
+    return this.cpus[0]!.a20Mask === A20_ENABLED_MASK;
+  }
+
+  // ---- DebugTarget ----
+
+  cpuCount(): number {
+    return this.cpus.length;
+  }
+
+  readRegisters(cpu: number): number[] {
+    return readRegisters(this.cpu(cpu));
+  }
+
+  writeRegister(cpu: number, name: I386RegName, value: number): void {
+    writeRegister(this.cpu(cpu), name, value);
+  }
+
+  describeCpu(cpu: number) {
+    return describeCpu(this.cpu(cpu));
+  }
+
+  readLinear(cpu: number, addr: number, length: number): Uint8Array | null {
+    return this.cpu(cpu).readLinearDebug(addr, length);
+  }
+
+  writeLinear(cpu: number, addr: number, data: Uint8Array): boolean {
+    return this.cpu(cpu).writeLinearDebug(addr, data);
+  }
+
+  readPhysical(addr: number, length: number): Uint8Array {
+    return this.memory.readPhysical(addr, length);
+  }
+
+  writePhysical(addr: number, data: Uint8Array): void {
+    this.memory.writePhysical(addr, data);
+  }
+
+  step(cpu: number): StopEvent {
+    if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
+    try {
+      return this.settle(this.cpu(cpu).step());
+    } finally {
+      this.flushDevices();
+    }
+  }
+
+  /**
+   * Runs until a stop event or until `budget` virtual ticks passed on the boot CPU (instructions
+   * retired plus idle ticks skipped: a CPU halted waiting for a timer also ends a budget). Idle HLT
+   * time is skipped to the next device deadline; a halt nothing can end returns `halted`.
+   */
+  run(budget: number): StopEvent {
+    if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
+    const cpu = this.cpus[0]!;
+    const end = cpu.virtualTicks() + budget;
+    // Halts in a row with no tick of progress: an interrupt that can never be taken, or a device
+    // whose deadline stays in the past. Reported as `halted` rather than spinning forever.
+    let stuck = 0;
+    try {
+      for (;;) {
+        let slice = end - cpu.virtualTicks();
+        if (slice <= 0) return BUDGET;
+        const deadline = this.clock.nextDeadline();
+        if (deadline !== Number.POSITIVE_INFINITY) {
+          slice = Math.max(1, Math.min(slice, this.clock.ticksUntil(deadline)));
+        }
+        const before = cpu.virtualTicks();
+        const event = cpu.run(slice);
+        this.clock.fireDue();
+        if (event.kind === "budget") continue;
+        if (event.kind === "halted" && this.idle(cpu, end)) {
+          stuck = cpu.virtualTicks() === before ? stuck + 1 : 0;
+          if (stuck <= MAX_IDLE_WITHOUT_PROGRESS) continue;
+        }
+        return this.settle(event);
+      }
+    } finally {
+      this.flushDevices();
+    }
+  }
+
+  requestStop(): void {
+    for (const cpu of this.cpus) cpu.requestStop();
+  }
+
+  addBreakpoint(linear: number): void {
+    for (const cpu of this.cpus) cpu.addBreakpoint(linear);
+  }
+
+  removeBreakpoint(linear: number): void {
+    for (const cpu of this.cpus) cpu.removeBreakpoint(linear);
+  }
+
+  addWatchpoint(kind: WatchKind, linear: number, length: number): void {
+    for (const cpu of this.cpus) cpu.addWatchpoint(kind, linear, length);
+  }
+
+  removeWatchpoint(kind: WatchKind, linear: number, length: number): void {
+    for (const cpu of this.cpus) cpu.removeWatchpoint(kind, linear, length);
+  }
+
+  addIoWatch(first: number, last: number, dir: IoWatchDir): void {
+    this.io.addIoWatch(first, last, dir);
+  }
+
+  removeIoWatch(first: number, last: number, dir: IoWatchDir): void {
+    this.io.removeIoWatch(first, last, dir);
+  }
+
+  /** System reset: CPUs to their power-on state, A20 open, devices reset; RAM and ROM keep their bytes. */
+  reset(): void {
+    this.resets++;
+    for (const cpu of this.cpus) {
+      cpu.a20Mask = A20_ENABLED_MASK;
+      cpu.reset();
+    }
+    for (const device of this.devices) device.reset?.();
+    this.log.resetOnce();
+  }
+
+  /** Monitor topics: "mtree" (QEMU's `info mtree`), "mtree -f" (flat view), "log" (debug-port text so far). */
+  monitorInfo(topic: string): string | null {
+    if (topic === "mtree") return this.memory.mtree();
+    if (topic === "mtree -f") return this.memory.mtree(true);
+    if (topic === "log") return this.debugcons.map((con) => con.text()).join("");
+    return null;
+  }
+
+  // ---- internals ----
+
+  private cpu(index: number): Cpu {
+    const cpu = this.cpus[index];
+    if (cpu === undefined) throw new RangeError(`no CPU ${index} (the machine has ${this.cpus.length})`);
+    return cpu;
+  }
+
+  /**
+   * A halted CPU: true when it can wake (IF set and an interrupt is pending or a device deadline will
+   * come), after skipping idle ticks toward that deadline (no further than the budget's end tick,
+   * the rest is skipped by the next run()); false when nothing can ever wake it.
+   */
+  private idle(cpu: Cpu, endTick: number): boolean {
+    if (!cpu.isWaitingForInterrupt()) return false;
+    if (cpu.intrLine) return true;
+    const deadline = this.clock.nextDeadline();
+    if (deadline === Number.POSITIVE_INFINITY) return false;
+    cpu.skippedTicks += Math.min(this.clock.ticksUntil(deadline), Math.max(0, endTick - cpu.virtualTicks()));
+    this.clock.fireDue();
+    return true;
+  }
+
+  /** Applies reset semantics to a stop: a triple fault or reset request resets unless noReboot. */
+  private settle(event: StopEvent): StopEvent {
+    if (event.kind === "tripleFault") {
+      if (this.noReboot) return event;
+      this.reset();
+      return { kind: "reset", why: "triple fault" };
+    }
+    if (event.kind === "reset" && !this.noReboot) this.reset();
+    return event;
+  }
+
+  private flushDevices(): void {
+    for (const device of this.devices) device.flush?.();
+  }
+}

@@ -1,0 +1,119 @@
+// The debugger screen: status line, code + memory on the left, registers + stack + breakpoints on
+// the right, I/O log + block requests + firmware log below, console and prompt at the bottom.
+import { Box, Text, useApp, useInput } from "ink";
+import { useCallback, useRef } from "react";
+import type { Debugger } from "../debugger.ts";
+import { useSnapshot } from "../hooks/use-snapshot.ts";
+import { useTerminalSize } from "../hooks/use-terminal-size.ts";
+import { handleKey } from "../input.ts";
+import { MIN_COLS, MIN_ROWS } from "../logic/layout.ts";
+import { BreakpointsPane } from "./BreakpointsPane.tsx";
+import { CodePane } from "./CodePane.tsx";
+import { ConsoleBar } from "./ConsoleBar.tsx";
+import { HelpOverlay } from "./HelpOverlay.tsx";
+import { MemoryPane } from "./MemoryPane.tsx";
+import { RegistersPane } from "./RegistersPane.tsx";
+import { StackPane } from "./StackPane.tsx";
+import { StatusBar } from "./StatusBar.tsx";
+import { BlockPane, IoLogPane, LogPane } from "./TracePanes.tsx";
+
+export interface AppProps {
+  dbg: Debugger;
+  /** Follow the terminal size (off in tests that fix the size). */
+  trackSize?: boolean;
+}
+
+/** Tracks the terminal size when asked. */
+function SizeTracker({ dbg }: { dbg: Debugger }) {
+  useTerminalSize(dbg);
+  return null;
+}
+
+export function App({ dbg, trackSize = true }: AppProps) {
+  const snap = useSnapshot(dbg);
+  const { exit } = useApp();
+  const quitting = useRef(false);
+  const quit = useCallback(() => {
+    if (quitting.current) return;
+    quitting.current = true;
+    void dbg.close().finally(() => exit());
+  }, [dbg, exit]);
+  useInput((input, key) => {
+    handleKey(dbg, input, key, quit).catch((err: Error) => dbg.say(err.message));
+  });
+  const L = snap.layout;
+  const focus = snap.focus;
+  const bitness = snap.ctx?.bitness ?? 32;
+  const third = Math.floor(L.cols / 3);
+  return (
+    <Box flexDirection="column" width={L.cols} height={L.rows}>
+      {trackSize ? <SizeTracker dbg={dbg} /> : null}
+      <StatusBar snap={snap} />
+      {L.tooSmall ? (
+        <Text color="yellow">
+          terminal too small: need at least {MIN_COLS}x{MIN_ROWS}
+        </Text>
+      ) : null}
+      {snap.help ? (
+        <HelpOverlay width={L.cols} height={L.rows - 4} />
+      ) : (
+        <>
+          <Box flexDirection="row">
+            <Box flexDirection="column" width={L.leftWidth}>
+              <CodePane
+                lines={snap.code}
+                pc={snap.pc}
+                cursor={snap.codeCursor}
+                breakpoints={snap.breakpoints}
+                bitness={bitness}
+                width={L.leftWidth}
+                height={L.codeHeight}
+                focused={focus === "code"}
+              />
+              <MemoryPane
+                expr={snap.memoryExpr}
+                rows={snap.memory}
+                width={L.leftWidth}
+                height={L.memoryHeight}
+                focused={focus === "memory"}
+              />
+            </Box>
+            <Box flexDirection="column" width={L.rightWidth}>
+              <RegistersPane
+                view={snap.registers}
+                width={L.rightWidth}
+                height={L.registersHeight}
+                focused={focus === "registers"}
+              />
+              <StackPane
+                slots={snap.stack}
+                wordDigits={bitness / 4}
+                width={L.rightWidth}
+                height={L.stackHeight}
+                focused={focus === "stack"}
+              />
+              <BreakpointsPane
+                breakpoints={snap.breakpoints}
+                cursor={snap.breakpointCursor}
+                width={L.rightWidth}
+                height={L.breakpointsHeight}
+                focused={focus === "breakpoints"}
+              />
+            </Box>
+          </Box>
+          <Box flexDirection="row">
+            <IoLogPane io={snap.io} width={third} height={L.bottomHeight} focused={focus === "io"} />
+            <BlockPane block={snap.block} width={third} height={L.bottomHeight} focused={focus === "block"} />
+            <LogPane
+              log={snap.log}
+              width={L.cols - 2 * third}
+              height={L.bottomHeight}
+              focused={focus === "log"}
+            />
+          </Box>
+        </>
+      )}
+      <ConsoleBar lines={snap.console} prompt={snap.prompt} />
+    </Box>
+  );
+}

@@ -1,0 +1,38 @@
+// Breakpoints and watchpoints: number, type, enabled, address, what was typed, hit count.
+import { Text } from "ink";
+import type { Breakpoint } from "../logic/breakpoints.ts";
+import { Pane } from "./Pane.tsx";
+
+export interface BreakpointsPaneProps {
+  breakpoints: readonly Breakpoint[];
+  cursor: number;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+/** One line per breakpoint. */
+export function breakpointLine(b: Breakpoint): string {
+  const where = b.type === "iowatch" ? `port ${b.location}` : `0x${b.addr.toString(16)} ${b.location}`;
+  return `${String(b.id).padStart(2)} ${b.type.padEnd(7)} ${b.enabled ? "y" : "n"} ${where} hits ${b.hits}`;
+}
+
+export function BreakpointsPane({ breakpoints, cursor, width, height, focused }: BreakpointsPaneProps) {
+  const visible = Math.max(0, height - 2);
+  const start = Math.max(0, Math.min(cursor - visible + 1, breakpoints.length - visible));
+  return (
+    <Pane title="Breakpoints" width={width} height={height} focused={focused}>
+      {breakpoints.length === 0 ? <Text color="gray">none (b at the cursor, :break LOC)</Text> : null}
+      {breakpoints.slice(start, start + visible).map((b, i) => (
+        <Text
+          key={b.id}
+          wrap="truncate"
+          inverse={focused && start + i === cursor}
+          color={b.enabled ? undefined : "gray"}
+        >
+          {breakpointLine(b)}
+        </Text>
+      ))}
+    </Pane>
+  );
+}

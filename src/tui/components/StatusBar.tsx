@@ -1,0 +1,27 @@
+// The top line: target, run state, why it stopped, CPU mode, the last message.
+import { Text } from "ink";
+import type { Snapshot } from "../debugger.ts";
+
+const STATE_COLOR = {
+  stopped: "green",
+  running: "yellow",
+  busy: "yellow",
+  exited: "red",
+  disconnected: "red",
+} as const;
+
+export function StatusBar({ snap }: { snap: Snapshot }) {
+  const mode = snap.registers?.modeText ?? "";
+  const gdb = snap.gdbAddress ? ` | gdb: target remote ${snap.gdbAddress}` : "";
+  return (
+    <Text wrap="truncate">
+      <Text bold>pcscope</Text> {snap.description} |{" "}
+      <Text color={STATE_COLOR[snap.state]} bold>
+        {snap.state}
+      </Text>
+      {snap.stopText ? ` (${snap.stopText})` : ""} | {mode}
+      {gdb} | ? help{snap.message ? " | " : ""}
+      <Text color="yellow">{snap.message}</Text>
+    </Text>
+  );
+}

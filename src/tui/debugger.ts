@@ -1,0 +1,692 @@
+// The debugger controller: owns the session, the models (breakpoints, I/O log, block tree, firmware
+// log) and the view state, runs step/next/finish/continue/pause, and publishes immutable snapshots
+// that the Ink components render. No React here: tests drive it directly.
+import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
+import { BlockTree } from "./logic/block-tree.ts";
+import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
+import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
+import { DebugconLog } from "./logic/debugcon-log.ts";
+import { type CodePlace, type DisasmLine, disassemble, syncStart } from "./logic/disasm.ts";
+import { hexRows, type MemorySnapshot } from "./logic/hexdump.ts";
+import { IoLog, type PortFilter } from "./logic/io-log.ts";
+import { computeLayout, type Layout, PANES, type Pane } from "./logic/layout.ts";
+import { registerView } from "./logic/register-view.ts";
+import { type StackSlot, stackSlots } from "./logic/stack-view.ts";
+import {
+  formatSymbolHit,
+  NO_SYMBOLS,
+  type SymbolEntry,
+  type SymbolResolver,
+} from "./logic/symbol-resolver.ts";
+import type { CpuExtras, DebugSession, RegisterSet, StopReason } from "./session/debug-session.ts";
+import type { Prompt, RunState, Snapshot } from "./snapshot.ts";
+
+export type { Prompt, RunState, Snapshot };
+
+/** Safety cap on single steps taken by `finish`. */
+const FINISH_MAX_STEPS = 200_000;
+/** Bytes decoded before the PC to show context above the current line. */
+const LOOKBACK = 32;
+/** Longest x86 instruction. */
+const MAX_INSN = 15;
+/** An operation shows the "busy" state only when it takes longer than this (ms). */
+const BUSY_SHOW_MS = 60;
+/** Trace-driven repaints are coalesced to this interval (ms). */
+const TRACE_REPAINT_MS = 33;
+
+/** Options for a Debugger. */
+export interface DebuggerOptions {
+  symbols?: SymbolResolver;
+  cols?: number;
+  rows?: number;
+}
+
+export class Debugger {
+  readonly breakpoints = new BreakpointList();
+  readonly io: IoLog | null;
+  readonly blocks: BlockTree | null;
+  readonly debugcon: DebugconLog | null;
+  symbols: SymbolResolver;
+
+  private layout: Layout;
+  private state: RunState = "stopped";
+  private stopText = "";
+  private message = "";
+  private focus: Pane = "code";
+  private regs: RegisterSet | null = null;
+  private prevRegs: RegisterSet | null = null;
+  private extras: CpuExtras | null = null;
+  private ctx: CpuContext | null = null;
+  private code: DisasmLine[] = [];
+  private codeCursor = 0;
+  /** Code view anchor: null follows the PC. */
+  private codeAnchor: bigint | null = null;
+  private breakpointCursor = 0;
+  private memoryExpr = "$sp";
+  private memory: MemorySnapshot | null = null;
+  private prevMemory: MemorySnapshot | null = null;
+  private stack: StackSlot[] = [];
+  private ioFilter: PortFilter = [];
+  private ioFilterText = "all";
+  private blockCursor = 0;
+  private consoleLines: string[] = [];
+  private prompt: Prompt | null = null;
+  private help = false;
+  private pauseRequested = false;
+  private version = 0;
+  private snapshot: Snapshot;
+  private readonly listeners = new Set<() => void>();
+  private traceTimer: NodeJS.Timeout | null = null;
+  private unsubscribeTrace: (() => void) | null = null;
+  /** Resolves when the current run/step operation ends (tests and the bench await it). */
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly session: DebugSession,
+    opts: DebuggerOptions = {},
+  ) {
+    this.symbols = opts.symbols ?? NO_SYMBOLS;
+    this.layout = computeLayout(opts.cols ?? 120, opts.rows ?? 40);
+    const feed = session.trace;
+    this.io = feed ? new IoLog() : null;
+    this.blocks = feed ? new BlockTree() : null;
+    this.debugcon = feed ? new DebugconLog() : null;
+    if (feed) {
+      this.unsubscribeTrace = feed.subscribe((event) => {
+        const used = this.io!.onEvent(event) || this.blocks!.onEvent(event);
+        const logged = this.debugcon!.onEvent(event);
+        if (used || logged) this.scheduleTraceRepaint();
+      });
+    }
+    this.snapshot = this.build();
+  }
+
+  // ---- publishing -------------------------------------------------------------------------
+
+  /** Subscribes to snapshot changes (useSyncExternalStore's contract). */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The current immutable snapshot. */
+  getSnapshot = (): Snapshot => this.snapshot;
+
+  /** Resolves when no run/step operation is in flight. */
+  whenIdle(): Promise<void> {
+    return this.idle;
+  }
+
+  private publish(): void {
+    this.snapshot = this.build();
+    for (const l of this.listeners) l();
+  }
+
+  private scheduleTraceRepaint(): void {
+    if (this.traceTimer !== null) return;
+    this.traceTimer = setTimeout(() => {
+      this.traceTimer = null;
+      this.publish();
+    }, TRACE_REPAINT_MS);
+  }
+
+  private build(): Snapshot {
+    const L = this.layout;
+    const blockRows = this.blocks?.rows("all", 400) ?? [];
+    const cursor = Math.min(this.blockCursor, Math.max(0, blockRows.length - 1));
+    const selected = blockRows[cursor];
+    return {
+      version: ++this.version,
+      description: this.session.description,
+      gdbAddress: this.session.gdbAddress,
+      state: this.state,
+      stopText: this.stopText,
+      message: this.message,
+      layout: L,
+      focus: this.focus,
+      ctx: this.ctx,
+      registers: this.regs && this.ctx ? registerView(this.regs, this.prevRegs, this.extras, this.ctx) : null,
+      code: this.code,
+      codeCursor: this.codeCursor,
+      pc: this.ctx?.pc ?? null,
+      breakpoints: this.breakpoints.list().map((b) => ({ ...b })),
+      breakpointCursor: this.breakpointCursor,
+      memoryExpr: this.memoryExpr,
+      memory: this.memory ? hexRows(this.memory, this.prevMemory) : [],
+      stack: this.stack,
+      io: this.io
+        ? {
+            lines: this.io.tail(L.bottomLines, this.ioFilter).map((e) => e.text),
+            filter: this.ioFilterText,
+            total: this.io.total,
+          }
+        : null,
+      block: this.blocks
+        ? {
+            rows: blockRows.map((r) => `${"  ".repeat(r.depth)}${r.text}`),
+            detail: selected ? this.blocks.details(selected.req) : [],
+            cursor,
+          }
+        : null,
+      log: this.debugcon ? this.debugcon.tail(L.bottomLines) : null,
+      console: this.consoleLines.slice(-3),
+      prompt: this.prompt,
+      help: this.help,
+    };
+  }
+
+  // ---- view state -------------------------------------------------------------------------
+
+  /** Adapts to a new terminal size and refetches what depends on it. */
+  async resize(cols: number, rows: number): Promise<void> {
+    this.layout = computeLayout(cols, rows);
+    if (this.state === "stopped") await this.refreshViews();
+    this.publish();
+  }
+
+  /** Appends lines to the console area. */
+  print(...lines: string[]): void {
+    this.consoleLines.push(...lines);
+    if (this.consoleLines.length > 200) this.consoleLines.splice(0, this.consoleLines.length - 200);
+    this.publish();
+  }
+
+  /** Shows a one-line message in the status bar. */
+  say(message: string): void {
+    this.message = message;
+    this.publish();
+  }
+
+  setFocus(pane: Pane): void {
+    this.focus = pane;
+    this.publish();
+  }
+
+  /** Moves focus to the next (or previous) pane. */
+  cycleFocus(delta: 1 | -1): void {
+    const i = PANES.indexOf(this.focus);
+    this.focus = PANES[(i + delta + PANES.length) % PANES.length]!;
+    this.publish();
+  }
+
+  setHelp(on: boolean): void {
+    this.help = on;
+    this.publish();
+  }
+
+  setPrompt(prompt: Prompt | null): void {
+    this.prompt = prompt;
+    this.publish();
+  }
+
+  /** Symbol matches for a prompt's text. */
+  matches(text: string): SymbolEntry[] {
+    return text.trim() === "" ? [] : this.symbols.search(text.trim(), 8);
+  }
+
+  /** The environment address expressions are evaluated in. */
+  env(): AddressEnv {
+    return { symbols: this.symbols, regs: this.regs, ctx: this.ctx };
+  }
+
+  /** Moves the cursor of the focused pane by `delta` lines. */
+  async moveCursor(delta: number): Promise<void> {
+    if (this.focus === "code") {
+      const next = this.codeCursor + delta;
+      if (next >= 0 && next < this.code.length) this.codeCursor = next;
+      else if (next >= this.code.length && this.code.length > 0) {
+        const last = this.code[this.code.length - 1]!;
+        this.codeAnchor = this.code[Math.min(this.code.length - 1, Math.max(1, delta))]!.addr;
+        await this.refreshCode();
+        this.codeCursor = Math.max(0, this.code.findIndex((l) => l.addr === last.addr) + 1);
+        if (this.codeCursor >= this.code.length) this.codeCursor = this.code.length - 1;
+      } else if (next < 0 && this.code.length > 0) {
+        this.codeAnchor = this.code[0]!.addr;
+        await this.refreshCode(Math.min(this.layout.codeLines - 1, -delta));
+        this.codeCursor = 0;
+      }
+    } else if (this.focus === "breakpoints") {
+      const n = this.breakpoints.list().length;
+      this.breakpointCursor = Math.max(0, Math.min(n - 1, this.breakpointCursor + delta));
+    } else if (this.focus === "block") {
+      this.blockCursor = Math.max(0, this.blockCursor + delta);
+    } else if (this.focus === "memory" && this.memory) {
+      const base = this.memory.addr + BigInt(delta * 16);
+      this.memoryExpr = `0x${(base < 0n ? 0n : base).toString(16)}`;
+      await this.refreshMemory();
+    }
+    this.publish();
+  }
+
+  /** Linear address under the code cursor (or the PC). */
+  cursorAddress(): bigint | null {
+    return this.code[this.codeCursor]?.addr ?? this.ctx?.pc ?? null;
+  }
+
+  // ---- refreshing after a stop -----------------------------------------------------------------
+
+  /** Reads registers and everything derived from them; marks changes against the previous stop. */
+  async refresh(): Promise<void> {
+    const regs = await this.session.readRegisters();
+    this.prevRegs = this.regs;
+    this.regs = regs;
+    this.extras = await this.session.readExtras();
+    this.ctx = cpuContext(regs, this.extras);
+    this.codeAnchor = null;
+    await this.refreshViews();
+    this.publish();
+  }
+
+  private async refreshViews(): Promise<void> {
+    await this.refreshCode();
+    await this.refreshStack();
+    await this.refreshMemory(true);
+  }
+
+  /** How code at linear `addr` is decoded: the current CS when it lies inside it. */
+  private placeFor(addr: bigint): { place: CodePlace; ip: bigint } {
+    const ctx = this.ctx;
+    const bitness = ctx?.bitness ?? 32;
+    const real = ctx === null || ctx.mode === "real" || ctx.mode === "v86";
+    let csBase = ctx?.csBase ?? 0n;
+    if (bitness === 16 && (addr < csBase || addr - csBase > 0xffffn)) csBase = addr & ~0xffffn;
+    return { place: { bitness, csBase, realSegments: real }, ip: addr - csBase };
+  }
+
+  /**
+   * Disassembles the code pane: from the anchor (or the PC with a few lines of context above it).
+   * `before` lines of context are kept above the anchor.
+   */
+  private async refreshCode(before?: number): Promise<void> {
+    const center = this.codeAnchor ?? this.ctx?.pc ?? null;
+    if (center === null) return;
+    const lines = this.layout.codeLines;
+    const wantBefore = before ?? (this.codeAnchor === null ? Math.min(4, Math.floor(lines / 3)) : 0);
+    const { place, ip } = this.placeFor(center);
+    // Stepping within the lines on screen: start at a known boundary instead of re-synchronising.
+    const known = this.code.findIndex((l) => l.addr === center);
+    if (wantBefore > 0 && known >= wantBefore && this.code[known - wantBefore]!.addr >= place.csBase) {
+      const from = this.code[known - wantBefore]!;
+      const bytes = await this.session.readMemory(from.addr, (lines + wantBefore) * MAX_INSN);
+      if (bytes !== null) {
+        this.code = disassemble(bytes, from.ip, place, lines, this.symbols);
+        this.codeCursor = Math.max(
+          0,
+          this.code.findIndex((l) => l.addr === center),
+        );
+        return;
+      }
+    }
+    let back = wantBefore > 0 ? BigInt(Math.min(LOOKBACK, Number(ip))) : 0n;
+    let bytes = await this.readUpTo(center - back, Number(back) + lines * MAX_INSN);
+    if (bytes === null && back > 0n) {
+      back = 0n;
+      bytes = await this.readUpTo(center, lines * MAX_INSN);
+    }
+    if (bytes === null) {
+      this.code = [];
+      this.message = `cannot read code at 0x${center.toString(16)}`;
+      return;
+    }
+    const from = wantBefore > 0 ? syncStart(bytes, Number(back), place) : 0;
+    let decoded = disassemble(
+      bytes.subarray(from),
+      ip - back + BigInt(from),
+      place,
+      lines + wantBefore,
+      this.symbols,
+    );
+    const at = decoded.findIndex((l) => l.addr === center);
+    if (at > wantBefore) decoded = decoded.slice(at - wantBefore);
+    this.code = decoded.slice(0, lines);
+    const pcIndex = this.code.findIndex((l) => l.addr === center);
+    this.codeCursor = Math.max(0, pcIndex);
+  }
+
+  /**
+   * Reads `length` bytes at `addr`, or the longest prefix a stub will give (halving the length):
+   * code near the top of the address space or of a mapping is still shown.
+   */
+  private async readUpTo(addr: bigint, length: number): Promise<Uint8Array | null> {
+    for (let n = length; n >= MAX_INSN; n >>= 1) {
+      const bytes = await this.session.readMemory(addr, n);
+      if (bytes !== null) return bytes;
+    }
+    return null;
+  }
+
+  private async refreshStack(): Promise<void> {
+    const ctx = this.ctx;
+    if (ctx === null) return;
+    const word = ctx.bitness === 16 ? 2 : ctx.bitness === 32 ? 4 : 8;
+    const data = await this.session.readMemory(ctx.sp, word * this.layout.stackSlots);
+    this.stack = data ? stackSlots(ctx.sp, data, word, this.symbols, ctx.csBase) : [];
+  }
+
+  /** Re-reads the memory pane; `stop` says whether this is a new stop (keeps change marks otherwise). */
+  private async refreshMemory(stop = false): Promise<void> {
+    const r = evalAddress(this.memoryExpr, this.env());
+    if (!r.ok) {
+      this.memory = null;
+      return;
+    }
+    const data = await this.session.readMemory(r.addr, 16 * this.layout.memoryRows);
+    if (stop) this.prevMemory = this.memory;
+    this.memory = data ? { addr: r.addr, data } : null;
+  }
+
+  // ---- run control ---------------------------------------------------------------------------
+
+  /** Runs `op` as the one operation in flight; errors land in the status line, never thrown. */
+  private operate(label: string, op: () => Promise<void>): Promise<void> {
+    if (this.state !== "stopped") {
+      this.say(
+        this.state === "running"
+          ? "the target is running: p pauses it"
+          : `cannot ${label} now: ${this.state}`,
+      );
+      return this.idle;
+    }
+    this.state = "busy";
+    this.message = "";
+    this.pauseRequested = false;
+    // Show "busy" only for slow operations: a quick step goes straight to its final frame.
+    const busyTimer = setTimeout(() => this.publish(), BUSY_SHOW_MS);
+    this.idle = (async () => {
+      try {
+        await op();
+        clearTimeout(busyTimer);
+        if (this.state === "busy" || this.state === "running") this.state = "stopped";
+        await this.refresh();
+      } catch (err) {
+        clearTimeout(busyTimer);
+        this.state = this.state === "exited" ? "exited" : "disconnected";
+        this.message = `${label} failed: ${(err as Error).message}`;
+        this.publish();
+      }
+    })();
+    return this.idle;
+  }
+
+  private noteStop(stop: StopReason): void {
+    if (stop.kind === "exited") this.state = "exited";
+    this.stopText = stop.text;
+  }
+
+  /** Executes exactly one instruction (key `i`). */
+  stepInstruction(): Promise<void> {
+    return this.operate("step", async () => this.noteStop(await this.session.stepInstruction()));
+  }
+
+  /** Step into (`s`): one instruction, but a rep string op or `int` runs to the next line. */
+  step(): Promise<void> {
+    return this.operate("step", async () => {
+      const line = this.currentLine();
+      if (line && (line.klass === "rep" || line.klass === "int"))
+        await this.runTo(line.addr + BigInt(line.length));
+      else this.noteStop(await this.session.stepInstruction());
+    });
+  }
+
+  /** Step over (`n`): calls, rep string ops and `int` run to the next line. */
+  next(): Promise<void> {
+    return this.operate("next", async () => {
+      const line = this.currentLine();
+      if (line && line.klass !== "ret" && line.klass !== "other")
+        await this.runTo(line.addr + BigInt(line.length));
+      else this.noteStop(await this.session.stepInstruction());
+    });
+  }
+
+  /** Finish (`f`): runs until the current function returns (calls inside run at full speed). */
+  finish(): Promise<void> {
+    return this.operate("finish", async () => {
+      for (let i = 0; i < FINISH_MAX_STEPS && !this.pauseRequested; i++) {
+        const line = await this.lineAtPc();
+        if (line === null) throw new Error("cannot decode at the PC");
+        if (line.klass === "call" || line.klass === "rep" || line.klass === "int") {
+          const stop = await this.runTo(line.addr + BigInt(line.length));
+          if (stop.kind !== "step") return;
+          continue;
+        }
+        const stop = await this.session.stepInstruction();
+        this.noteStop(stop);
+        if (line.klass === "ret" || stop.kind !== "step") return;
+        if (i % 256 === 255) this.say(`finish: ${i + 1} instructions...`);
+      }
+      this.stopText = this.pauseRequested
+        ? "paused"
+        : `finish gave up after ${FINISH_MAX_STEPS} instructions`;
+    });
+  }
+
+  /** Continue (`c`): runs until a breakpoint, a watchpoint or pause. */
+  cont(): Promise<void> {
+    return this.operate("continue", async () => {
+      await this.stepOffBreakpoint();
+      if (this.pauseRequested) return;
+      this.state = "running";
+      this.publish();
+      const stop = await this.session.resume();
+      this.noteStop(stop);
+      await this.countHits(stop);
+    });
+  }
+
+  /** Pause (`p`, Ctrl-C): interrupts a running target. */
+  async pause(): Promise<void> {
+    this.pauseRequested = true;
+    if (this.state === "running" || this.state === "busy") await this.session.interrupt();
+  }
+
+  /** The disassembled line at the PC (from the pane when it shows it). */
+  private currentLine(): DisasmLine | null {
+    const pc = this.ctx?.pc;
+    return pc === undefined ? null : (this.code.find((l) => l.addr === pc) ?? null);
+  }
+
+  /** Reads registers and decodes the one instruction at the PC (finish's inner loop). */
+  private async lineAtPc(): Promise<DisasmLine | null> {
+    const regs = await this.session.readRegisters();
+    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+    const { place, ip } = this.placeFor(this.ctx.pc);
+    const bytes = await this.session.readMemory(this.ctx.pc, MAX_INSN);
+    if (bytes === null) return null;
+    return disassemble(bytes, ip, place, 1, this.symbols)[0] ?? null;
+  }
+
+  /** Steps off an enabled breakpoint at the PC so continuing does not stop on it again. */
+  private async stepOffBreakpoint(): Promise<void> {
+    const pc = this.ctx?.pc;
+    if (pc === undefined || !this.breakpoints.enabledCodeAt(pc)) return;
+    await this.session.removeBreak("sw", pc, 1);
+    try {
+      this.noteStop(await this.session.stepInstruction());
+    } finally {
+      await this.session.insertBreak("sw", pc, 1);
+    }
+    const regs = await this.session.readRegisters();
+    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+  }
+
+  /** Runs to linear `addr` with a temporary breakpoint (a user breakpoint on the way stops first). */
+  private async runTo(addr: bigint): Promise<StopReason> {
+    await this.stepOffBreakpoint();
+    const existing = this.breakpoints.enabledCodeAt(addr);
+    if (!existing && !(await this.session.insertBreak("sw", addr, 1)))
+      throw new Error("the stub refused a breakpoint");
+    this.state = "running";
+    this.publish();
+    let stop: StopReason;
+    try {
+      stop = await this.session.resume();
+    } finally {
+      if (!existing) await this.session.removeBreak("sw", addr, 1);
+    }
+    this.noteStop(stop);
+    const regs = await this.session.readRegisters();
+    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+    if (this.ctx.pc === addr && !existing && stop.kind !== "interrupted") {
+      this.stopText = "step";
+      return { kind: "step", text: "step" };
+    }
+    await this.countHits(stop);
+    return stop;
+  }
+
+  /** Counts breakpoint hits for a stop from running. */
+  private async countHits(stop: StopReason): Promise<void> {
+    if (stop.kind === "interrupted" || stop.kind === "exited") return;
+    const regs = await this.session.readRegisters();
+    const pc = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras).pc;
+    const hit = this.breakpoints.recordHit(
+      pc,
+      stop.kind === "watch" ? (stop.addr ?? null) : null,
+      stop.port ?? null,
+    );
+    if (hit.length > 0) {
+      this.stopText = hit.map((b) => `${b.type === "break" ? "breakpoint" : b.type} ${b.id}`).join(", ");
+      for (const b of hit.filter((h) => h.temporary)) await this.deleteBreakpoint(b.id);
+    }
+  }
+
+  // ---- breakpoints ---------------------------------------------------------------------------
+
+  /** Adds and inserts a breakpoint or watchpoint at an evaluated location. */
+  async addBreakpoint(
+    type: BreakpointType,
+    location: string,
+    opts: { length?: number; temporary?: boolean } = {},
+  ): Promise<Breakpoint | null> {
+    const r = evalAddress(location, this.env());
+    if (!r.ok) {
+      this.say(r.error);
+      return null;
+    }
+    const bp = this.breakpoints.add(type, location, r.addr, opts);
+    const kind = rspKind(bp);
+    if (kind !== null && !(await this.session.insertBreak(kind, bp.addr, bp.length))) {
+      this.breakpoints.remove(bp.id);
+      this.say(`the stub refused ${type} at 0x${r.addr.toString(16)}`);
+      return null;
+    }
+    const hit = this.symbols.lookupAddress(r.addr);
+    this.say(
+      `${type === "break" ? "Breakpoint" : "Watchpoint"} ${bp.id} at 0x${r.addr.toString(16)}${hit ? ` <${formatSymbolHit(hit)}>` : ""}`,
+    );
+    this.publish();
+    return bp;
+  }
+
+  /** Adds an I/O watch (through the stub's `monitor iowatch add`, pcscope only). */
+  async addIoWatch(first: number, last: number, dir: "r" | "w" | "rw"): Promise<void> {
+    const range = `0x${first.toString(16)}-0x${last.toString(16)}`;
+    try {
+      const out = (await this.session.monitor(`iowatch add ${range} ${dir}`)).trim();
+      if (/usage|unknown|not supported|error/i.test(out)) throw new Error(out.split("\n")[0]);
+      this.breakpoints.add("iowatch", range, BigInt(first), { length: last - first + 1, dir });
+      this.say(out || `I/O watch on ${range} ${dir}`);
+    } catch (err) {
+      this.say(`iowatch: the stub refused (${(err as Error).message})`);
+    }
+  }
+
+  /** Inserts or removes an I/O watch in the stub. */
+  private async ioWatch(bp: Breakpoint, on: boolean): Promise<void> {
+    await this.session
+      .monitor(on ? `iowatch add ${bp.location} ${bp.dir}` : `iowatch del ${bp.location}`)
+      .catch(() => "");
+  }
+
+  /** Deletes a breakpoint by id (removing it from the target). */
+  async deleteBreakpoint(id: number): Promise<boolean> {
+    const bp = this.breakpoints.remove(id);
+    if (bp === undefined) return false;
+    await this.uninsert(bp);
+    this.publish();
+    return true;
+  }
+
+  /** Enables or disables a breakpoint by id. */
+  async enableBreakpoint(id: number, on: boolean): Promise<boolean> {
+    const bp = this.breakpoints.get(id);
+    if (bp === undefined) return false;
+    if (bp.enabled === on) return true;
+    bp.enabled = on;
+    const kind = rspKind(bp);
+    if (kind !== null) {
+      if (on) await this.session.insertBreak(kind, bp.addr, bp.length);
+      else if (!this.breakpoints.enabledCodeAt(bp.addr) || bp.type !== "break")
+        await this.session.removeBreak(kind, bp.addr, bp.length);
+    } else await this.ioWatch(bp, on);
+    this.publish();
+    return true;
+  }
+
+  private async uninsert(bp: Breakpoint): Promise<void> {
+    const kind = rspKind(bp);
+    if (!bp.enabled) return;
+    if (kind === null) await this.ioWatch(bp, false);
+    else if (bp.type !== "break" || !this.breakpoints.enabledCodeAt(bp.addr))
+      await this.session.removeBreak(kind, bp.addr, bp.length);
+  }
+
+  /** Toggles a code breakpoint at the cursor (`b`): adds one, or deletes the one there. */
+  async toggleBreakpointAtCursor(): Promise<void> {
+    const addr = this.cursorAddress();
+    if (addr === null) return;
+    const existing = this.breakpoints.codeAt(addr);
+    if (existing) {
+      await this.deleteBreakpoint(existing.id);
+      this.say(`Deleted breakpoint ${existing.id}`);
+    } else await this.addBreakpoint("break", `*0x${addr.toString(16)}`);
+  }
+
+  // ---- navigation ----------------------------------------------------------------------------
+
+  /** Shows code at an expression (`g`); the view stops following the PC until the next stop. */
+  async goTo(expr: string): Promise<void> {
+    const r = evalAddress(expr, this.env());
+    if (!r.ok) {
+      this.say(r.error);
+      return;
+    }
+    this.codeAnchor = r.addr;
+    this.focus = "code";
+    await this.refreshCode();
+    this.publish();
+  }
+
+  /** Makes the memory pane follow an expression. */
+  async followMemory(expr: string): Promise<void> {
+    const r = evalAddress(expr, this.env());
+    if (!r.ok) {
+      this.say(r.error);
+      return;
+    }
+    this.memoryExpr = expr;
+    this.prevMemory = null;
+    await this.refreshMemory();
+    this.publish();
+  }
+
+  /** Sets the I/O log's port filter. */
+  setIoFilter(filter: PortFilter, text: string): void {
+    this.ioFilter = filter;
+    this.ioFilterText = text;
+    this.publish();
+  }
+
+  /** Unsubscribes the trace feed, removes breakpoints from the target and closes the session. */
+  async close(): Promise<void> {
+    if (this.traceTimer) clearTimeout(this.traceTimer);
+    this.unsubscribeTrace?.();
+    if (this.state === "running" || this.state === "busy") {
+      await this.pause().catch(() => {});
+      await Promise.race([this.idle, new Promise((r) => setTimeout(r, 1000))]);
+    }
+    if (this.state === "stopped")
+      for (const bp of this.breakpoints.clear()) await this.uninsert(bp).catch(() => {});
+    await this.session.close().catch(() => {});
+  }
+}

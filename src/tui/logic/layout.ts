@@ -1,0 +1,76 @@
+// Pane geometry from the terminal size, so a resize reflows everything and the controller knows how
+// much to fetch (code lines, memory rows, stack slots, log lines). Pure arithmetic, tested alone.
+
+/** Panes the focus cycles through, in Tab order. */
+export const PANES = ["code", "registers", "stack", "breakpoints", "memory", "io", "block", "log"] as const;
+export type Pane = (typeof PANES)[number];
+
+/** Sizes in terminal cells. Heights include the pane's border (2 rows) and title. */
+export interface Layout {
+  readonly cols: number;
+  readonly rows: number;
+  /** Width of the left column (code, memory); the right column takes the rest. */
+  readonly leftWidth: number;
+  readonly rightWidth: number;
+  readonly codeHeight: number;
+  readonly memoryHeight: number;
+  readonly registersHeight: number;
+  readonly stackHeight: number;
+  readonly breakpointsHeight: number;
+  /** Height of the bottom row (I/O, block, firmware log side by side). */
+  readonly bottomHeight: number;
+  /** Rows of content (without borders) each pane can show. */
+  readonly codeLines: number;
+  readonly memoryRows: number;
+  readonly stackSlots: number;
+  readonly breakpointLines: number;
+  readonly bottomLines: number;
+  /** Too small to draw the panes: show a one-line notice instead. */
+  readonly tooSmall: boolean;
+}
+
+/** Smallest terminal the panes fit in. */
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+const STATUS_ROWS = 1;
+const CONSOLE_ROWS = 3;
+const BORDER = 2;
+
+/**
+ * Splits a `cols` x `rows` terminal into panes. Guarantees: heights add up to `rows` minus the status
+ * and console lines; every pane has at least one content row when not tooSmall.
+ */
+export function computeLayout(cols: number, rows: number): Layout {
+  const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
+  const c = Math.max(cols, MIN_COLS);
+  const r = Math.max(rows, MIN_ROWS);
+  const body = r - STATUS_ROWS - CONSOLE_ROWS;
+  const bottomHeight = Math.max(BORDER + 3, Math.floor(body * 0.3));
+  const top = body - bottomHeight;
+  const rightWidth = Math.max(46, Math.min(64, Math.floor(c * 0.4)));
+  const leftWidth = c - rightWidth;
+  const memoryHeight = Math.max(BORDER + 2, Math.floor(top * 0.3));
+  const codeHeight = top - memoryHeight;
+  const registersHeight = Math.min(top - 2 * (BORDER + 1), BORDER + 12);
+  const restRight = top - registersHeight;
+  const stackHeight = Math.max(BORDER + 1, Math.ceil(restRight / 2));
+  const breakpointsHeight = restRight - stackHeight;
+  return {
+    cols: c,
+    rows: r,
+    leftWidth,
+    rightWidth,
+    codeHeight,
+    memoryHeight,
+    registersHeight,
+    stackHeight,
+    breakpointsHeight,
+    bottomHeight,
+    codeLines: codeHeight - BORDER,
+    memoryRows: memoryHeight - BORDER,
+    stackSlots: stackHeight - BORDER,
+    breakpointLines: Math.max(0, breakpointsHeight - BORDER),
+    bottomLines: bottomHeight - BORDER,
+    tooSmall,
+  };
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/cli/errors.ts";
+import { parseMemSize, parseRunArgs } from "../../src/cli/run-options.ts";
+
+const MiB = 1024 * 1024;
+
+describe("pcscope run options", () => {
+  it("accepts long options, --opt=value and QEMU's single-dash spellings", () => {
+    const a = parseRunArgs(["--bios", "x.bin", "--mem=64M", "--debugcon", "0xe9=file:/tmp/a", "--no-reboot"]);
+    const b = parseRunArgs(["-bios", "x.bin", "-m", "64", "-debugcon", "0xe9=file:/tmp/a", "-no-reboot"]);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ bios: "x.bin", memBytes: 64 * MiB, noReboot: true });
+    expect(a.debugcons).toEqual([{ port: 0xe9, target: { kind: "file", path: "/tmp/a" } }]);
+  });
+
+  it("parses sizes like QEMU's -m: plain numbers are MiB", () => {
+    expect(parseMemSize("32")).toBe(32 * MiB);
+    expect(parseMemSize("512K")).toBe(512 * 1024);
+    expect(parseMemSize("1G")).toBe(1024 * MiB);
+    expect(parseMemSize("2MiB")).toBe(2 * MiB);
+    expect(() => parseMemSize("lots")).toThrow(UserError);
+  });
+
+  it("parses debug consoles, debug-exit, traces, logs, counts and gdb addresses", () => {
+    const o = parseRunArgs([
+      "--debugcon",
+      "stdio",
+      "--debugcon",
+      "1026=null",
+      "-global",
+      "isa-debugcon.iobase=0x403",
+      "--debug-exit",
+      "0xf4,1",
+      "--trace",
+      "portio_*",
+      "-trace",
+      "enable=ide_*",
+      "-D",
+      "t.log",
+      "-d",
+      "guest_errors,unimp",
+      "--max-insns",
+      "5M",
+      "--gdb",
+      "tcp::1235",
+      "-S",
+    ]);
+    expect(o.debugcons).toEqual([
+      { port: null, target: { kind: "stdio" } },
+      { port: 1026, target: { kind: "null" } },
+    ]);
+    expect(o).toMatchObject({
+      debugconDefaultPort: 0x403,
+      debugExit: { port: 0xf4, size: 1 },
+      trace: ["portio_*", "ide_*"],
+      traceFile: "t.log",
+      log: ["guest_errors", "unimp"],
+      maxInsns: 5_000_000,
+      gdb: { host: "127.0.0.1", port: 1235 },
+      startPaused: true,
+    });
+    expect(parseRunArgs(["-device", "isa-debug-exit,iobase=0x501,iosize=2"]).debugExit).toEqual({
+      port: 0x501,
+      size: 2,
+    });
+    expect(parseRunArgs(["-s"]).gdb).toEqual({ host: "127.0.0.1", port: 1234 });
+  });
+
+  it("refuses what it does not understand with one clear message", () => {
+    const bad: [string[], RegExp][] = [
+      [["--bios"], /option '--bios' needs a value/],
+      [["--no-reboot=1"], /takes no value/],
+      [["--debugcon", "0x402=tty"], /invalid --debugcon/],
+      [["--debugcon", "0x10000=stdio"], /invalid port '0x10000'/],
+      [["--max-insns", "lots"], /invalid --max-insns 'lots'/],
+      [["--max-insns", "0"], /invalid --max-insns '0'/],
+      [["-d", "everything"], /unknown log item 'everything'/],
+      [["-device", "e1000"], /unsupported -device 'e1000'/],
+      [["-global", "foo.bar=1"], /unsupported -global/],
+      [["--gdb", "udp:1:2"], /invalid --gdb/],
+      [["--trace", ""], /--trace needs an event/],
+      [["bios.bin"], /unknown option 'bios.bin'/],
+    ];
+    for (const [args, message] of bad) {
+      expect(() => parseRunArgs(args)).toThrow(UserError);
+      expect(() => parseRunArgs(args)).toThrow(message);
+    }
+  });
+});

@@ -1,0 +1,233 @@
+// The run loop as a debugger and a machine drive it: budgets and steps, breakpoints (including
+// "step over the breakpoint at the current address"), watchpoints, HLT and waking by an
+// interrupt, the STI shadow, stop requests from devices, unimplemented instructions, x87 #NM,
+// triple faults, single-step traps and REP instructions interrupted between chunks.
+
+import { describe, expect, test } from "vitest";
+import { halt } from "../../../src/emu/cpu/control.ts";
+import { CpuFault, CR0_EM, CR0_MP, CR0_TS } from "../../../src/emu/cpu/state.ts";
+import { flat32, HANDLER_BASE, realMode } from "./helpers.ts";
+
+const NOP = 0x90;
+
+describe("budget and step", () => {
+  test("run stops after the budget; step executes exactly one instruction", () => {
+    const { cpu } = realMode([0xeb, 0xfe]); // jmp $
+    expect(cpu.run(1000)).toEqual({ kind: "budget" });
+    expect(cpu.instructions).toBe(1000);
+    expect(cpu.step()).toEqual({ kind: "step" });
+    expect(cpu.instructions).toBe(1001);
+  });
+
+  test("reset gives the architectural power-on state", () => {
+    const { cpu } = realMode([]);
+    cpu.reset();
+    expect(cpu.segSel[1]).toBe(0xf000);
+    expect(cpu.segBase[1] >>> 0).toBe(0xffff0000);
+    expect(cpu.eip).toBe(0xfff0);
+    expect(cpu.getEflags()).toBe(2);
+    expect(cpu.cr0 >>> 0).toBe(0x60000010);
+    expect(cpu.regs[2]).toBe(0x613); // family 6, model 1, stepping 3
+    expect(cpu.idtrLimit).toBe(0x3ff);
+  });
+});
+
+describe("breakpoints", () => {
+  test("stop before the instruction; the next run steps over it", () => {
+    const { cpu } = realMode([NOP, NOP, NOP, 0xf4]);
+    cpu.addBreakpoint(0x1002);
+    expect(cpu.run(100)).toEqual({ kind: "breakpoint", addr: 0x1002 });
+    expect(cpu.eip).toBe(0x1002);
+    expect(cpu.run(100)).toEqual({ kind: "halted" });
+    expect(cpu.instructions).toBe(4);
+  });
+
+  test("breakpoints elsewhere and removed ones do not stop", () => {
+    const { cpu } = realMode([NOP, NOP, 0xf4]);
+    for (let i = 0; i < 100; i++) cpu.addBreakpoint(0x100000 + i * 64);
+    cpu.addBreakpoint(0x1001);
+    cpu.removeBreakpoint(0x1001);
+    expect(cpu.run(100)).toEqual({ kind: "halted" });
+  });
+
+  test("a breakpoint is on the linear address CS.base + EIP", () => {
+    const m = realMode([]);
+    m.mem.load(0x12340, [NOP, 0xf4]);
+    m.cpu.segSel[1] = 0x1234;
+    m.cpu.segBase[1] = 0x12340;
+    m.cpu.eip = 0;
+    m.cpu.updateModes();
+    m.cpu.addBreakpoint(0x12341);
+    expect(m.cpu.run(10)).toEqual({ kind: "breakpoint", addr: 0x12341 });
+    expect(m.cpu.eip).toBe(1);
+  });
+});
+
+describe("watchpoints", () => {
+  test("write, read and access watches stop after the accessing instruction", () => {
+    // mov [0x2001], al; mov al, [0x2002]; mov bl, [0x3000]; hlt
+    const code = [0xa2, 0x01, 0x20, 0xa0, 0x02, 0x20, 0x8a, 0x1e, 0x00, 0x30, 0xf4];
+    const w = realMode(code);
+    w.cpu.addWatchpoint("write", 0x2000, 4);
+    expect(w.cpu.run(100)).toEqual({ kind: "watch", type: "write", addr: 0x2001 });
+    expect(w.cpu.eip).toBe(0x1003);
+    expect(w.cpu.run(100)).toEqual({ kind: "halted" }); // the read does not match a write watch
+
+    const r = realMode(code);
+    r.cpu.addWatchpoint("read", 0x2002, 1);
+    expect(r.cpu.run(100)).toEqual({ kind: "watch", type: "read", addr: 0x2002 });
+    expect(r.cpu.eip).toBe(0x1006);
+
+    const a = realMode(code);
+    a.cpu.addWatchpoint("access", 0x3000, 2);
+    expect(a.cpu.run(100)).toEqual({ kind: "watch", type: "access", addr: 0x3000 });
+    a.cpu.removeWatchpoint("access", 0x3000, 2);
+    expect(a.cpu.run(100)).toEqual({ kind: "halted" });
+  });
+
+  test("a watched page keeps working for other addresses, including code on it", () => {
+    const m = realMode([0xa2, 0x00, 0x11, 0xf4]); // mov [0x1100], al: same page as the code
+    m.cpu.regs[0] = 0x5a;
+    m.cpu.addWatchpoint("write", 0x1200, 1);
+    expect(m.cpu.run(100)).toEqual({ kind: "halted" });
+    expect(m.mem.buffer[0x1100]).toBe(0x5a);
+  });
+});
+
+describe("HLT and interrupts", () => {
+  test("HLT stops; a pending interrupt with IF set wakes the CPU into its handler", () => {
+    const { cpu } = realMode([0xfb, 0xf4, NOP]); // sti; hlt; nop
+    expect(cpu.run(100)).toEqual({ kind: "halted" });
+    expect(cpu.halted).toBe(true);
+    expect(cpu.isWaitingForInterrupt()).toBe(true);
+    expect(cpu.run(100)).toEqual({ kind: "halted" }); // nothing pending: stays halted
+    cpu.intc = { acknowledge: () => 8 };
+    cpu.intrLine = true;
+    expect(cpu.step()).toEqual({ kind: "step" }); // delivering the interrupt is the step
+    expect(cpu.halted).toBe(false);
+    expect(cpu.eip).toBe(HANDLER_BASE + 8);
+  });
+
+  test("HLT with IF clear is not waiting for an interrupt", () => {
+    const { cpu } = realMode([0xfa, 0xf4]);
+    cpu.run(10);
+    expect(cpu.isWaitingForInterrupt()).toBe(false);
+  });
+
+  test("STI delays interrupts by one instruction", () => {
+    const { cpu } = realMode([0xfb, NOP, NOP]);
+    cpu.intc = { acknowledge: () => 9 };
+    cpu.intrLine = true;
+    cpu.step(); // sti
+    expect(cpu.eip).toBe(0x1001);
+    cpu.step(); // nop runs in the shadow
+    expect(cpu.eip).toBe(0x1002);
+    cpu.step(); // now the interrupt is delivered (counts as the step)
+    expect(cpu.eip).toBe(HANDLER_BASE + 9);
+    expect(cpu.instructions).toBe(2);
+  });
+
+  test("a REP instruction yields to a pending interrupt between chunks and resumes", () => {
+    const { cpu } = realMode([0xf3, 0xaa, 0xf4]); // rep stosb
+    cpu.regs[1] = 0x8000;
+    cpu.regs[7] = 0x2000;
+    cpu.setEflags(0x202);
+    cpu.intc = { acknowledge: () => 10 };
+    let acked = 0;
+    cpu.intc = {
+      acknowledge: () => {
+        acked++;
+        cpu.intrLine = false;
+        return 10;
+      },
+    };
+    cpu.intrLine = true;
+    cpu.step(); // the interrupt is taken first (nothing to shadow it)
+    expect(acked).toBe(1);
+    const { cpu: c2 } = realMode([0xf3, 0xaa, 0xf4]);
+    c2.regs[1] = 0x8000;
+    c2.regs[7] = 0x2000;
+    c2.step(); // one chunk, not the whole count
+    expect(c2.eip).toBe(0x1000);
+    expect(c2.regs[1]).toBeGreaterThan(0);
+    expect(c2.run(1 << 20)).toEqual({ kind: "halted" });
+    expect(c2.regs[1]).toBe(0);
+    expect(c2.regs[7]).toBe(0xa000);
+  });
+});
+
+describe("stop requests", () => {
+  test("a device can stop the CPU after the current instruction", () => {
+    const m = realMode([0xe6, 0xf4, NOP, NOP, 0xf4]); // out 0xf4, al
+    const io = m.io;
+    const origOut = io.out.bind(io);
+    io.out = (port, size, value) => {
+      origOut(port, size, value);
+      if (port === 0xf4) m.cpu.requestStopAfterInstruction({ kind: "exit", status: value });
+    };
+    m.cpu.regs[0] = 3;
+    expect(m.cpu.run(100)).toEqual({ kind: "exit", status: 3 });
+    expect(m.cpu.eip).toBe(0x1002);
+    m.cpu.requestStop();
+    expect(m.cpu.run(100)).toEqual({ kind: "interrupted" });
+    expect(m.cpu.run(100)).toEqual({ kind: "halted" });
+  });
+});
+
+describe("unimplemented and x87", () => {
+  test("an x87 instruction stops as unimplemented with EIP on it", () => {
+    const { cpu } = realMode([NOP, 0xdb, 0xe3]); // nop; fninit
+    const ev = cpu.run(10);
+    expect(ev).toEqual({
+      kind: "unimplemented",
+      what: "x87 FNINIT",
+      bytes: [0xdb, 0xe3],
+      cs: 0,
+      eip: 0x1001,
+      linear: 0x1001,
+    });
+    expect(cpu.eip).toBe(0x1001);
+  });
+
+  test("x87 escapes raise #NM when CR0.EM or CR0.TS is set; WAIT only with MP and TS", () => {
+    const em = realMode([0xd9, 0x7e, 0x00]); // fnstcw [bp]
+    em.cpu.cr0 |= CR0_EM;
+    em.cpu.step();
+    expect(em.cpu.eip).toBe(HANDLER_BASE + 7);
+    const ts = realMode([0xdd, 0x3f]);
+    ts.cpu.cr0 |= CR0_TS;
+    ts.cpu.step();
+    expect(ts.cpu.eip).toBe(HANDLER_BASE + 7);
+    const w = realMode([0x9b]);
+    w.cpu.cr0 |= CR0_TS;
+    expect(w.cpu.step().kind).toBe("unimplemented");
+    w.cpu.cr0 |= CR0_MP;
+    w.cpu.step();
+    expect(w.cpu.eip).toBe(HANDLER_BASE + 7);
+  });
+});
+
+describe("faults", () => {
+  test("a fault with no usable IDT ends in a triple fault stop", () => {
+    const m = flat32([0x0f, 0x0b]); // ud2
+    m.cpu.idtrLimit = 0;
+    expect(m.cpu.run(10)).toEqual({ kind: "tripleFault" });
+    expect(m.cpu.tripleFault).toBe(true);
+  });
+
+  test("TF traps after the instruction with #DB", () => {
+    const m = realMode([NOP, NOP]);
+    m.cpu.setEflags(0x102);
+    m.cpu.step();
+    expect(m.cpu.eip).toBe(HANDLER_BASE + 1);
+    expect(m.cpu.dr[6] & 0x4000).toBe(0x4000);
+  });
+
+  test("HLT above CPL 0 is #GP(0)", () => {
+    const m = flat32([]);
+    m.cpu.cpl = 3;
+    m.cpu.updateModes();
+    expect(() => halt(m.cpu)).toThrow(CpuFault);
+    expect(m.cpu.halted).toBe(false);
+  });
+});
