@@ -12,6 +12,7 @@ function register(name: string, load: () => Promise<CliCommand>): void {
 }
 
 register("run", async () => (await import("./cli/run.ts")).runCommand);
+register("img", async () => (await import("./cli/img.ts")).imgCommand);
 register("syms", async () => (await import("./cli/syms.ts")).symsCommand);
 register("attach", async () => (await import("./cli/attach.ts")).attachCommand);
 
