@@ -2,6 +2,7 @@
 // single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
 import { UserError } from "./errors.ts";
+import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS, type PcRunOptions } from "./run-pc.ts";
 
 /** Where a debug console's bytes go. */
 export type DebugconTarget = { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" };
@@ -30,6 +31,8 @@ export interface RunOptions {
   gdb: { host: string; port: number } | null;
   /** Start paused until gdb continues (-S). */
   startPaused: boolean;
+  /** The i440fx PC's options (drives, CPUs, boot order, serial). */
+  pc: PcRunOptions;
 }
 
 /** Option spellings: canonical long name -> whether it takes a value. */
@@ -48,6 +51,7 @@ const OPTIONS: Record<string, boolean> = {
   global: true,
   s: false,
   S: false,
+  ...PC_OPTIONS,
 };
 
 /** QEMU single-dash spellings and short forms -> canonical name. */
@@ -64,6 +68,7 @@ const ALIASES: Record<string, string> = {
   "-global": "global",
   "-s": "s",
   "-S": "S",
+  ...PC_ALIASES,
 };
 
 const LOG_ITEMS = ["guest_errors", "unimp"];
@@ -174,6 +179,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     noReboot: false,
     gdb: null,
     startPaused: false,
+    pc: emptyPcOptions(),
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -256,5 +262,7 @@ function apply(opts: RunOptions, name: string, value: string): void {
     case "S":
       opts.startPaused = true;
       break;
+    default:
+      applyPcOption(opts.pc, name, value);
   }
 }

@@ -13,6 +13,8 @@ import type { TraceEvent, TraceValue } from "../emu/trace/bus.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { type DebugconTarget, parseRunArgs, type RunOptions } from "./run-options.ts";
+import { defaultPcBios, wantsPc } from "./run-pc.ts";
+import { type OpenedDrives, openPcDrives } from "./run-pc-drives.ts";
 
 /** The demo ROM run when no --bios is given. */
 export const DEMO_ROM = fileURLToPath(new URL("../../firmware/hello/hello.bin", import.meta.url));
@@ -49,6 +51,14 @@ Without --bios: runs the demo ROM firmware/hello/hello.bin, its debug console on
                               a gdb kill or Ctrl-C (--max-insns does not apply)
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
+
+The i440fx PC (QEMU's -M pc; firmware: --bios, default Debian's SeaBIOS) is chosen by any of:
+  --machine pc|bare           machine type (-M)
+  --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
+  --hda PATH, --cdrom PATH    IDE primary master / secondary master
+  --smp N                     CPUs (1..16)
+  --boot ORDER                boot order letters a, c, d (default cad)
+  --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
 instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage.`;
@@ -189,6 +199,12 @@ async function run(args: string[]): Promise<number> {
   const opts = parseRunArgs(args);
   if (opts.startPaused && opts.gdb === null)
     throw new UserError("-S needs a gdb server (-s or --gdb tcp:HOST:PORT)");
+  const pcMode = wantsPc(opts.pc);
+  if (pcMode && opts.bios === null) {
+    opts.bios = defaultPcBios();
+    if (opts.bios === null)
+      throw new UserError("the PC needs --bios FILE (SeaBIOS is not installed: apt-get install seabios)");
+  }
   const demo = opts.bios === null;
   if (demo && opts.debugcons.length === 0) opts.debugcons.push({ port: null, target: { kind: "stdio" } });
   const bios = readBios(opts.bios ?? DEMO_ROM);
@@ -196,6 +212,8 @@ async function run(args: string[]): Promise<number> {
   if (problem !== null) throw new UserError(opts.bios === null ? problem : `${opts.bios}: ${problem}`);
   // Loaded only now, so usage errors do not pay for the emulator.
   const { createBareMachine } = await import("../emu/machine/board-bare.ts");
+  // Images are opened (and locked) before anything else is created; errors leave them untouched.
+  const drives: OpenedDrives | null = pcMode ? await openPcDrives(opts.pc.drives) : null;
 
   const stdout = new FdWriter(1, false);
   const writers: FdWriter[] = [];
@@ -203,14 +221,41 @@ async function run(args: string[]): Promise<number> {
     opts.traceFile !== null ? openForWrite(opts.traceFile, "trace file") : new FdWriter(2, false);
   let machine: Machine;
   try {
-    machine = createBareMachine({
+    const common = {
       bios,
       memBytes: opts.memBytes,
       debugcons: debugconOptions(opts, writers, stdout),
       debugExit: opts.debugExit ?? undefined,
       noReboot: opts.noReboot,
-    });
+    };
+    if (drives !== null) {
+      const { createPcMachine, hostVapicRom } = await import("../emu/machine/pc.ts");
+      const serial = opts.pc.serial;
+      let serialSink: ByteSink | null | undefined;
+      if (serial?.kind === "stdio") serialSink = stdout;
+      else if (serial?.kind === "file") {
+        const w = openForWrite(serial.path, "serial file");
+        writers.push(w);
+        serialSink = w;
+      } else if (serial?.kind === "null") serialSink = null;
+      // QEMU's kvmvapic option ROM makes SeaBIOS's log match QEMU's; with several CPUs it is left
+      // out because the SMP probe then hangs (a known bug, see the issue 5 report).
+      const vapic = (opts.pc.cpus ?? 1) === 1 ? hostVapicRom() : null;
+      machine = createPcMachine({
+        ...common,
+        cpus: opts.pc.cpus ?? 1,
+        bootOrder: opts.pc.boot ?? "cad",
+        drives: drives.drives,
+        aio: drives.aio,
+        trace: drives.trace,
+        serial: serialSink,
+        optionRoms: vapic === null ? [] : [vapic],
+      });
+    } else {
+      machine = createBareMachine(common);
+    }
   } catch (err) {
+    drives?.close();
     for (const w of writers) w.close();
     logOut.close();
     if (err instanceof ConfigError) throw new UserError(err.message);
@@ -240,6 +285,7 @@ async function run(args: string[]): Promise<number> {
       clearInterval(timer);
     }
   } finally {
+    drives?.close();
     stdout.flush();
     for (const w of writers) w.close();
     logOut.close();

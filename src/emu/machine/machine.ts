@@ -133,7 +133,10 @@ export class Machine implements DebugTarget {
   step(cpu: number): StopEvent {
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     try {
-      return this.settle(this.cpu(cpu).step());
+      const event = this.cpu(cpu).step();
+      // Stepping advances virtual time like running does: timers and completions that fell due fire.
+      this.clock.fireDue();
+      return this.settle(event);
     } finally {
       this.flushDevices();
     }

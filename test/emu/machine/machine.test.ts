@@ -303,4 +303,19 @@ describe("Machine idle handling", () => {
     expect(fired).toBe(20);
     expect(m.clock.nowNs()).toBe(20_500);
   });
+
+  it("fires device deadlines that fall due while a debugger single-steps", () => {
+    // jmp $ (EB FE) forever: each step retires one instruction = one tick = 10 ns of virtual time.
+    const m = createBareMachine({ bios: tinyRom([0xeb, 0xfe]) });
+    let fired = 0;
+    m.clock.add({
+      name: "one-shot",
+      nextDeadline: () => (fired === 0 ? 50 : Number.POSITIVE_INFINITY),
+      onDeadline: () => fired++,
+    });
+    for (let i = 0; i < 4; i++) m.step(0);
+    expect(fired).toBe(0); // 40 ns
+    for (let i = 0; i < 2; i++) m.step(0);
+    expect(fired).toBe(1); // 60 ns >= 50 ns
+  });
 });

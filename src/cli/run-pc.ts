@@ -1,0 +1,170 @@
+// The PC options of `pcscope run` (QEMU spellings accepted): --machine pc|bare (-M), --drive
+// file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
+// --hda/--cdrom PATH, --smp N, --boot ORDER, --serial stdio|file:PATH|null. Any of them selects the
+// i440fx PC; images are opened (and write-locked) before the machine is built, and every problem
+// is one UserError line with the image left untouched.
+import { existsSync } from "node:fs";
+import { UserError } from "./errors.ts";
+
+/** SeaBIOS as Debian installs it: the PC's firmware until pcscope embeds its own. */
+export const SEABIOS_PATH = "/usr/share/seabios/bios.bin";
+
+/** One --drive. */
+export interface DriveSpec {
+  file: string;
+  format: "qcow2" | "raw" | null;
+  index: number | null;
+  media: "disk" | "cdrom";
+  readOnly: boolean;
+}
+
+/** PC options. */
+export interface PcRunOptions {
+  /** --machine; null = chosen from the other options. */
+  machine: "pc" | "bare" | null;
+  drives: DriveSpec[];
+  cpus: number | null;
+  boot: string | null;
+  serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
+}
+
+/** Option names (canonical -> takes a value) and QEMU spellings. */
+export const PC_OPTIONS: Record<string, boolean> = {
+  machine: true,
+  drive: true,
+  hda: true,
+  cdrom: true,
+  smp: true,
+  boot: true,
+  serial: true,
+};
+export const PC_ALIASES: Record<string, string> = {
+  "-M": "machine",
+  "-machine": "machine",
+  "-drive": "drive",
+  "-hda": "hda",
+  "-cdrom": "cdrom",
+  "-smp": "smp",
+  "-boot": "boot",
+  "-serial": "serial",
+};
+
+/** Fresh PC options. */
+export function emptyPcOptions(): PcRunOptions {
+  return { machine: null, drives: [], cpus: null, boot: null, serial: null };
+}
+
+/** Parses QEMU's -drive property list. */
+export function parseDrive(text: string): DriveSpec {
+  const spec: DriveSpec = { file: "", format: null, index: null, media: "disk", readOnly: false };
+  for (const prop of text.split(",")) {
+    const eq = prop.indexOf("=");
+    const key = eq < 0 ? prop : prop.slice(0, eq);
+    const value = eq < 0 ? "" : prop.slice(eq + 1);
+    switch (key) {
+      case "file":
+        spec.file = value;
+        break;
+      case "format":
+        if (value !== "qcow2" && value !== "raw")
+          throw new UserError(`unknown image format '${value}' in --drive (qcow2 or raw)`);
+        spec.format = value;
+        break;
+      case "if":
+        if (value !== "ide") throw new UserError(`unsupported --drive if=${value} (only if=ide)`);
+        break;
+      case "index": {
+        const n = Number(value);
+        if (!/^[0-3]$/.test(value)) throw new UserError(`invalid --drive index=${value} (0..3)`);
+        spec.index = n;
+        break;
+      }
+      case "media":
+        if (value !== "disk" && value !== "cdrom")
+          throw new UserError(`invalid --drive media=${value} (disk or cdrom)`);
+        spec.media = value;
+        break;
+      case "readonly":
+        if (value !== "on" && value !== "off")
+          throw new UserError(`invalid --drive readonly=${value} (on or off)`);
+        spec.readOnly = value === "on";
+        break;
+      default:
+        throw new UserError(`unknown --drive property '${key}'`);
+    }
+  }
+  if (spec.file === "" && spec.media === "disk") throw new UserError(`--drive '${text}' needs file=PATH`);
+  if (spec.media === "cdrom") spec.readOnly = true;
+  return spec;
+}
+
+/** Applies one PC option. */
+export function applyPcOption(pc: PcRunOptions, name: string, value: string): void {
+  switch (name) {
+    case "machine": {
+      const type = value.split(",")[0];
+      if (type !== "pc" && type !== "bare") throw new UserError(`unknown machine '${value}' (pc or bare)`);
+      pc.machine = type;
+      break;
+    }
+    case "drive":
+      pc.drives.push(parseDrive(value));
+      break;
+    case "hda":
+      pc.drives.push({ file: value, format: null, index: 0, media: "disk", readOnly: false });
+      break;
+    case "cdrom":
+      pc.drives.push({ file: value, format: null, index: 2, media: "cdrom", readOnly: true });
+      break;
+    case "smp": {
+      const n = Number(value.split(",")[0]);
+      if (!Number.isInteger(n) || n < 1 || n > 16) throw new UserError(`invalid --smp '${value}' (1..16)`);
+      pc.cpus = n;
+      break;
+    }
+    case "boot": {
+      const order = value.startsWith("order=") ? value.slice(6) : value;
+      if (!/^[acdn]{1,3}$/.test(order))
+        throw new UserError(`invalid --boot '${value}' (drive letters a, c, d, n)`);
+      pc.boot = order;
+      break;
+    }
+    case "serial":
+      if (value === "stdio") pc.serial = { kind: "stdio" };
+      else if (value === "null" || value === "none") pc.serial = { kind: "null" };
+      else if (value.startsWith("file:") && value.length > 5)
+        pc.serial = { kind: "file", path: value.slice(5) };
+      else throw new UserError(`invalid --serial '${value}' (stdio, file:PATH or null)`);
+      break;
+  }
+}
+
+/** True when the options ask for the PC rather than the bare machine. */
+export function wantsPc(pc: PcRunOptions): boolean {
+  if (pc.machine !== null) return pc.machine === "pc";
+  return pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null;
+}
+
+/** Assigns QEMU's default indexes (first free slot) to drives without one; checks clashes. */
+export function assignIndexes(drives: DriveSpec[]): { spec: DriveSpec; index: number }[] {
+  const used = new Set<number>();
+  for (const d of drives) {
+    if (d.index === null) continue;
+    if (used.has(d.index)) throw new UserError(`two drives at index ${d.index}`);
+    used.add(d.index);
+  }
+  return drives.map((spec) => {
+    let index = spec.index;
+    if (index === null) {
+      index = [0, 1, 2, 3].find((i) => !used.has(i)) ?? -1;
+      if (index < 0) throw new UserError("at most 4 IDE drives");
+      used.add(index);
+    }
+    return { spec, index };
+  });
+}
+
+/** The firmware a PC runs without --bios (null when SeaBIOS is not installed). */
+export function defaultPcBios(): string | null {
+  return existsSync(SEABIOS_PATH) ? SEABIOS_PATH : null;
+}

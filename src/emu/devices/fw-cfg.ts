@@ -1,0 +1,230 @@
+// QEMU's firmware configuration device (docs/specs/fw_cfg.rst) on the x86 I/O ports: selector 0x510
+// (16-bit), data 0x511 (8-bit, auto-incrementing), and the DMA interface at 0x514 (big-endian
+// address, high dword then low dword; writing the low dword runs the transfer). Items are the
+// legacy keys (signature, ID, RAM size, CPU counts, NUMA, boot menu...) and named files listed in the
+// file directory (key 0x19), e.g. `etc/e820` and `bootorder`. Every select and PIO read is traced
+// with QEMU's event names.
+import type { GuestLog } from "../io/guest-log.ts";
+import { type PortBus, SIZE_8, SIZE_16, SIZES_ALL } from "../io/port-bus.ts";
+import type { TraceBus, TracePoint } from "../trace/bus.ts";
+import type { DmaMemory } from "./irq.ts";
+
+export const FW_CFG_PORT_SEL = 0x510;
+export const FW_CFG_PORT_DATA = 0x511;
+export const FW_CFG_PORT_DMA = 0x514;
+/** Legacy keys. */
+export const FW_CFG_SIGNATURE = 0x00;
+export const FW_CFG_ID = 0x01;
+export const FW_CFG_UUID = 0x02;
+export const FW_CFG_RAM_SIZE = 0x03;
+export const FW_CFG_NOGRAPHIC = 0x04;
+export const FW_CFG_NB_CPUS = 0x05;
+export const FW_CFG_MACHINE_ID = 0x06;
+export const FW_CFG_KERNEL_ADDR = 0x07;
+export const FW_CFG_NUMA = 0x0d;
+export const FW_CFG_BOOT_MENU = 0x0e;
+export const FW_CFG_MAX_CPUS = 0x0f;
+export const FW_CFG_FILE_DIR = 0x19;
+export const FW_CFG_FILE_FIRST = 0x20;
+export const FW_CFG_ACPI_TABLES = 0x8000;
+export const FW_CFG_SMBIOS_ENTRIES = 0x8001;
+export const FW_CFG_IRQ0_OVERRIDE = 0x8002;
+export const FW_CFG_INVALID = 0xffff;
+/** ID bits: traditional interface, DMA interface. */
+export const FW_CFG_VERSION = 0x01;
+export const FW_CFG_VERSION_DMA = 0x02;
+/** DMA control bits. */
+export const FW_CFG_DMA_ERROR = 0x01;
+export const FW_CFG_DMA_READ = 0x02;
+export const FW_CFG_DMA_SKIP = 0x04;
+export const FW_CFG_DMA_SELECT = 0x08;
+export const FW_CFG_DMA_WRITE = 0x10;
+/** File directory entry: size(4) select(2) reserved(2) name(56). */
+const FILE_NAME_MAX = 56;
+
+/** One item. */
+interface Item {
+  name: string;
+  data: Uint8Array;
+}
+
+/** Little-endian encoders for item values. */
+export function le16(v: number): Uint8Array {
+  return Uint8Array.of(v & 0xff, (v >> 8) & 0xff);
+}
+export function le32(v: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, true);
+  return b;
+}
+export function le64(v: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+  return b;
+}
+
+/** The device. */
+export class FwCfg {
+  readonly name = "fw_cfg";
+  private readonly items = new Map<number, Item>();
+  private readonly files: { name: string; key: number }[] = [];
+  private current = FW_CFG_INVALID;
+  private offset = 0;
+  private dmaHigh = 0;
+  private readonly selectPoint: TracePoint;
+  private readonly readPoint: TracePoint;
+
+  /** Registers 0x510-0x511 and 0x514-0x51b; DMA reads and writes `memory`. */
+  constructor(
+    io: PortBus,
+    private readonly memory: DmaMemory,
+    trace: TraceBus,
+    private readonly log: GuestLog,
+  ) {
+    this.selectPoint = trace.point("fw_cfg_select");
+    this.readPoint = trace.point("fw_cfg_read");
+    this.addBytes(FW_CFG_SIGNATURE, "signature", new TextEncoder().encode("QEMU"));
+    this.addBytes(FW_CFG_ID, "id", le32(FW_CFG_VERSION | FW_CFG_VERSION_DMA));
+    io.register(FW_CFG_PORT_SEL, 2, {
+      name: "fwcfg",
+      sizes: SIZE_8 | SIZE_16,
+      read: (port, size) => (port === FW_CFG_PORT_DATA && size === 1 ? this.readByte() : 0),
+      write: (port, size, v) => {
+        if (port === FW_CFG_PORT_SEL && size === 2) this.select(v);
+        else
+          this.log.guestError(`fw_cfg: ${size}-byte write to port 0x${port.toString(16)} ignored`, "fwcfg-w");
+      },
+    });
+    io.register(FW_CFG_PORT_DMA, 8, {
+      name: "fwcfg.dma",
+      sizes: SIZES_ALL,
+      read: (port, size) => this.readDmaSignature(port - FW_CFG_PORT_DMA, size),
+      write: (port, size, v) => this.writeDma(port - FW_CFG_PORT_DMA, size, v),
+    });
+  }
+
+  /** Adds (or replaces) a legacy item. */
+  addBytes(key: number, name: string, data: Uint8Array): void {
+    this.items.set(key, { name, data });
+  }
+
+  /** Adds a named file (listed in the directory, sorted by name as QEMU does). */
+  addFile(name: string, data: Uint8Array): void {
+    if (new TextEncoder().encode(name).length >= FILE_NAME_MAX)
+      throw new Error(`fw_cfg file name too long: ${name}`);
+    const existing = this.files.find((f) => f.name === name);
+    if (existing !== undefined) {
+      this.items.set(existing.key, { name, data });
+      return;
+    }
+    this.files.push({ name, key: 0 });
+    this.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Keys follow directory order; re-key every file.
+    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? data : this.items.get(f.key)!.data]));
+    for (let k = FW_CFG_FILE_FIRST; k < FW_CFG_FILE_FIRST + this.files.length; k++) this.items.delete(k);
+    this.files.forEach((f, i) => {
+      f.key = FW_CFG_FILE_FIRST + i;
+      this.items.set(f.key, { name: f.name, data: old.get(f.name)! });
+    });
+    this.rebuildDirectory();
+  }
+
+  /** The bytes of a file, or null. */
+  file(name: string): Uint8Array | null {
+    const f = this.files.find((x) => x.name === name);
+    return f === undefined ? null : this.items.get(f.key)!.data;
+  }
+
+  /** Resets the selection (QEMU's fw_cfg_reset). */
+  reset(): void {
+    this.select(FW_CFG_SIGNATURE);
+  }
+
+  private rebuildDirectory(): void {
+    const dir = new Uint8Array(4 + 64 * this.files.length);
+    const view = new DataView(dir.buffer);
+    view.setUint32(0, this.files.length, false);
+    this.files.forEach((f, i) => {
+      const at = 4 + 64 * i;
+      view.setUint32(at, this.items.get(f.key)!.data.length, false);
+      view.setUint16(at + 4, f.key, false);
+      dir.set(new TextEncoder().encode(f.name), at + 8);
+    });
+    this.items.set(FW_CFG_FILE_DIR, { name: "file_dir", data: dir });
+  }
+
+  private select(key: number): void {
+    this.current = key & 0xffff;
+    this.offset = 0;
+    if (this.selectPoint.on) {
+      this.selectPoint.emit({ key: this.current, name: this.items.get(this.current)?.name ?? "unknown" });
+    }
+  }
+
+  private readByte(): number {
+    const item = this.items.get(this.current);
+    let v = 0;
+    if (item !== undefined && this.offset < item.data.length) v = item.data[this.offset++]!;
+    if (this.readPoint.on) this.readPoint.emit({ ret: v });
+    return v;
+  }
+
+  /** The DMA register reads back the "QEMU CFG" signature (big-endian). */
+  private readDmaSignature(offset: number, size: number): number {
+    const sig = new TextEncoder().encode("QEMU CFG");
+    let v = 0;
+    for (let i = 0; i < size; i++) v = (v << 8) | sig[offset + i]!;
+    return v >>> 0;
+  }
+
+  private writeDma(offset: number, size: number, v: number): void {
+    if (size !== 4) {
+      this.log.unimplemented(`fw_cfg: ${size}-byte DMA register access`, "fwcfg-dma-size");
+      return;
+    }
+    // The register is big-endian: the guest's outl of the high half is byte-swapped.
+    const value = swap32(v);
+    if (offset === 0) this.dmaHigh = value;
+    else if (offset === 4) {
+      const addr = this.dmaHigh * 2 ** 32 + value;
+      this.dmaHigh = 0;
+      this.runDma(addr);
+    }
+  }
+
+  /** Runs one DMA descriptor at `addr` and writes its control word back. */
+  private runDma(addr: number): void {
+    const desc = new DataView(this.memory.readPhysical(addr, 16).buffer);
+    let control = desc.getUint32(0, false);
+    let length = desc.getUint32(4, false);
+    let target = Number(desc.getBigUint64(8, false));
+    if ((control & FW_CFG_DMA_SELECT) !== 0) this.select(control >>> 16);
+    let error = false;
+    const item = this.items.get(this.current);
+    while (length > 0) {
+      const avail = item === undefined ? 0 : Math.max(0, item.data.length - this.offset);
+      const n = Math.min(length, avail);
+      if ((control & FW_CFG_DMA_READ) !== 0) {
+        const out = new Uint8Array(length);
+        if (n > 0) out.set(item!.data.subarray(this.offset, this.offset + n));
+        this.memory.writePhysical(target, out);
+      } else if ((control & FW_CFG_DMA_WRITE) !== 0) {
+        error = true; // no writable items
+        this.log.guestError(`fw_cfg: DMA write to read-only item 0x${this.current.toString(16)}`);
+      } else if ((control & FW_CFG_DMA_SKIP) === 0) {
+        break;
+      }
+      this.offset += n;
+      target += length;
+      length = 0;
+    }
+    control = error ? FW_CFG_DMA_ERROR : 0;
+    const back = new Uint8Array(4);
+    new DataView(back.buffer).setUint32(0, control, false);
+    this.memory.writePhysical(addr, back);
+  }
+}
+
+function swap32(v: number): number {
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}

@@ -1,0 +1,458 @@
+// The ATA command set (ATA/ATAPI-7 Vol. 1 ch. 6) as a table of {handler, allowedFor} rows, with the
+// shared pre/post work done once in execCmd as QEMU's ide_exec_cmd does: permission check (abort),
+// status BSY|DRDY and error cleared before the handler, and for handlers that complete at once BSY
+// dropped, DSC set when the row says so, and the interrupt raised. Data commands (PIO sector and
+// multiple transfers, DMA, flush) continue from block-layer completions.
+
+import { atapiIdentify, atapiPacketCommand } from "./atapi.ts";
+import {
+  DEV_LBA,
+  ERR_ABRT,
+  ERR_IDNF,
+  type IdeBus,
+  type IdeDrive,
+  MAX_MULT_SECTORS,
+  SECTOR_SIZE,
+  ST_BSY,
+  ST_DRDY,
+  ST_DRQ,
+  ST_DSC,
+  ST_ERR,
+} from "./ide-bus.ts";
+import { identifyDisk } from "./identify.ts";
+
+/** Who may run a command. */
+export const FOR_DISK = 1;
+export const FOR_CD = 2;
+export const FOR_NONE = 4;
+/** Set DSC on successful completion. */
+export const SET_DSC = 8;
+
+/** A handler returns true when the command completed (execCmd finishes it), false when it continues. */
+type Handler = (bus: IdeBus, d: IdeDrive, cmd: number) => boolean;
+
+interface Row {
+  name: string;
+  handler: Handler;
+  flags: number;
+}
+
+/** Commands. */
+export const ATA_NOP = 0x00;
+export const ATA_DEVICE_RESET = 0x08;
+export const ATA_RECALIBRATE = 0x10;
+export const ATA_READ_SECTORS = 0x20;
+export const ATA_READ_SECTORS_EXT = 0x24;
+export const ATA_READ_DMA_EXT = 0x25;
+export const ATA_READ_NATIVE_MAX_EXT = 0x27;
+export const ATA_READ_MULTIPLE_EXT = 0x29;
+export const ATA_WRITE_SECTORS = 0x30;
+export const ATA_WRITE_SECTORS_EXT = 0x34;
+export const ATA_WRITE_DMA_EXT = 0x35;
+export const ATA_WRITE_MULTIPLE_EXT = 0x39;
+export const ATA_READ_VERIFY = 0x40;
+export const ATA_READ_VERIFY_EXT = 0x42;
+export const ATA_EXECUTE_DIAGNOSTIC = 0x90;
+export const ATA_INITIALIZE_PARAMS = 0x91;
+export const ATA_PACKET = 0xa0;
+export const ATA_IDENTIFY_PACKET = 0xa1;
+export const ATA_READ_MULTIPLE = 0xc4;
+export const ATA_WRITE_MULTIPLE = 0xc5;
+export const ATA_SET_MULTIPLE = 0xc6;
+export const ATA_READ_DMA = 0xc8;
+export const ATA_WRITE_DMA = 0xca;
+export const ATA_STANDBY_IMMEDIATE = 0xe0;
+export const ATA_IDLE_IMMEDIATE = 0xe1;
+export const ATA_CHECK_POWER_MODE = 0xe5;
+export const ATA_FLUSH_CACHE = 0xe7;
+export const ATA_FLUSH_CACHE_EXT = 0xea;
+export const ATA_IDENTIFY = 0xec;
+export const ATA_SET_FEATURES = 0xef;
+export const ATA_READ_NATIVE_MAX = 0xf8;
+/** SET FEATURES subcommands. */
+export const SF_ENABLE_WCACHE = 0x02;
+export const SF_XFER_MODE = 0x03;
+export const SF_DISABLE_WCACHE = 0x82;
+
+let localReq = 0;
+
+/** Runs command `cmd` on `d` (QEMU's ide_exec_cmd). */
+export function execCmd(bus: IdeBus, d: IdeDrive, cmd: number): void {
+  d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++localReq;
+  const point = bus.traceBus.point("ide_exec_cmd");
+  if (point.on) point.emit({ bus: bus.index, unit: d.unit, cmd }, { req: d.cmdReq });
+  const row = TABLE[cmd];
+  const kind = d.kind === "disk" ? FOR_DISK : d.kind === "cdrom" ? FOR_CD : FOR_NONE;
+  if (row === undefined) {
+    bus.log.unimplemented(`ide: ATA command 0x${cmd.toString(16)}`, `ata-cmd-${cmd}`);
+    bus.abort(d);
+    return;
+  }
+  if ((row.flags & kind) === 0) {
+    bus.log.guestError(
+      `ide: ${row.name} (0x${cmd.toString(16)}) not allowed for a ${d.kind} drive`,
+      `ata-deny-${cmd}-${d.kind}`,
+    );
+    bus.abort(d);
+    return;
+  }
+  d.status = ST_DRDY | ST_BSY;
+  d.error = 0;
+  if (row.handler(bus, d, cmd)) {
+    d.status &= ~ST_BSY;
+    if ((row.flags & SET_DSC) !== 0 && d.error === 0) d.status |= ST_DSC;
+    bus.raiseIrq();
+  }
+  bus.aio?.kick();
+}
+
+/** Sets the error state for an abort and reports completion. */
+function abortCmd(d: IdeDrive): boolean {
+  d.status = ST_DRDY | ST_ERR;
+  d.error = ERR_ABRT;
+  return true;
+}
+
+/** The sector the command block addresses (LBA28, LBA48 or CHS; QEMU's ide_get_sector). */
+export function currentSector(d: IdeDrive): number {
+  if ((d.select & DEV_LBA) !== 0) {
+    if (d.lba48) {
+      return (
+        d.hobHcyl * 2 ** 40 +
+        d.hobLcyl * 2 ** 32 +
+        d.hobSector * 2 ** 24 +
+        ((d.hcyl << 16) | (d.lcyl << 8) | d.sector)
+      );
+    }
+    return ((d.select & 0x0f) << 24) | (d.hcyl << 16) | (d.lcyl << 8) | d.sector;
+  }
+  const cyl = (d.hcyl << 8) | d.lcyl;
+  return (cyl * d.heads + (d.select & 0x0f)) * d.sectorsPerTrack + (d.sector - 1);
+}
+
+/** Writes `sector` back into the command block (QEMU's ide_set_sector). */
+export function setSector(d: IdeDrive, sector: number): void {
+  if ((d.select & DEV_LBA) !== 0) {
+    if (d.lba48) {
+      d.sector = sector & 0xff;
+      d.lcyl = (sector >>> 8) & 0xff;
+      d.hcyl = (sector >>> 16) & 0xff;
+      const high = Math.floor(sector / 2 ** 24);
+      d.hobSector = high & 0xff;
+      d.hobLcyl = (high >>> 8) & 0xff;
+      d.hobHcyl = (high >>> 16) & 0xff;
+    } else {
+      d.select = (d.select & 0xf0) | ((sector >>> 24) & 0x0f);
+      d.hcyl = (sector >>> 16) & 0xff;
+      d.lcyl = (sector >>> 8) & 0xff;
+      d.sector = sector & 0xff;
+    }
+    return;
+  }
+  const cyl = Math.floor(sector / (d.heads * d.sectorsPerTrack));
+  const r = sector % (d.heads * d.sectorsPerTrack);
+  d.hcyl = cyl >> 8;
+  d.lcyl = cyl & 0xff;
+  d.select = (d.select & 0xf0) | (Math.floor(r / d.sectorsPerTrack) & 0x0f);
+  d.sector = (r % d.sectorsPerTrack) + 1;
+}
+
+/** Sets up sector, count and LBA48 mode for a data command; false (aborted) when out of range. */
+function setupTransfer(d: IdeDrive, lba48: boolean): boolean {
+  d.lba48 = lba48;
+  let n = lba48 ? (d.hobNsector << 8) | d.nsector : d.nsector;
+  if (n === 0) n = lba48 ? 65536 : 256;
+  d.sectorNum = currentSector(d);
+  d.remaining = n;
+  if (d.sectorNum + n > d.totalSectors) {
+    d.status = ST_DRDY | ST_ERR;
+    d.error = ERR_IDNF;
+    return false;
+  }
+  return true;
+}
+
+/** A block-layer error on a data command (QEMU's ide_handle_rw_error with rerror=report). */
+function ioError(bus: IdeBus, d: IdeDrive): void {
+  bus.transferStop(d);
+  d.status = ST_DRDY | ST_ERR;
+  d.error = ERR_ABRT;
+  bus.raiseIrq();
+}
+
+/** PIO read of the next block into the buffer, then DRQ + interrupt (QEMU's ide_sector_read). */
+function sectorRead(bus: IdeBus, d: IdeDrive): void {
+  d.status = ST_DRDY | ST_DSC;
+  d.error = 0;
+  if (d.remaining === 0) {
+    bus.transferStop(d);
+    return;
+  }
+  const n = Math.min(d.remaining, d.blockSectors);
+  const point = bus.traceBus.point("ide_sector_read");
+  if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  d.status |= ST_BSY;
+  d.backend!.aioPreadv(
+    d.sectorNum * SECTOR_SIZE,
+    d.ioBuffer.subarray(0, n * SECTOR_SIZE),
+    (ret) => {
+      if (ret < 0) {
+        ioError(bus, d);
+        return;
+      }
+      d.status &= ~ST_BSY;
+      d.sectorNum += n;
+      d.remaining -= n;
+      setSector(d, d.sectorNum);
+      bus.transferStart(d, n * SECTOR_SIZE, (dd) => sectorRead(bus, dd));
+      bus.raiseIrq();
+    },
+    { parent: d.cmdReq },
+  );
+}
+
+/** PIO write of the block the guest filled, then the next DRQ or completion (ide_sector_write). */
+function sectorWrite(bus: IdeBus, d: IdeDrive): void {
+  const n = Math.min(d.remaining, d.blockSectors);
+  const point = bus.traceBus.point("ide_sector_write");
+  if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  d.status = ST_DRDY | ST_DSC | ST_BSY;
+  d.backend!.aioPwritev(
+    d.sectorNum * SECTOR_SIZE,
+    d.ioBuffer.slice(0, n * SECTOR_SIZE),
+    (ret) => {
+      if (ret < 0) {
+        ioError(bus, d);
+        return;
+      }
+      d.status &= ~ST_BSY;
+      d.sectorNum += n;
+      d.remaining -= n;
+      setSector(d, d.sectorNum);
+      if (d.remaining === 0) bus.transferStop(d);
+      else
+        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) =>
+          sectorWrite(bus, dd),
+        );
+      bus.raiseIrq();
+    },
+    { parent: d.cmdReq },
+  );
+}
+
+/** The LBA48 (EXT) forms. */
+const EXT_COMMANDS = new Set([
+  ATA_READ_SECTORS_EXT,
+  ATA_READ_DMA_EXT,
+  ATA_READ_MULTIPLE_EXT,
+  ATA_WRITE_SECTORS_EXT,
+  ATA_WRITE_DMA_EXT,
+  ATA_WRITE_MULTIPLE_EXT,
+  ATA_READ_VERIFY_EXT,
+]);
+const isExt = (cmd: number) => EXT_COMMANDS.has(cmd);
+
+function cmdRead(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
+  if (!setupTransfer(d, isExt(cmd))) return true;
+  d.blockSectors = cmd === ATA_READ_MULTIPLE || cmd === ATA_READ_MULTIPLE_EXT ? d.multSectors : 1;
+  if (d.blockSectors === 0) return abortCmd(d);
+  sectorRead(bus, d);
+  return false;
+}
+
+function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
+  if (!setupTransfer(d, isExt(cmd))) return true;
+  d.blockSectors = cmd === ATA_WRITE_MULTIPLE || cmd === ATA_WRITE_MULTIPLE_EXT ? d.multSectors : 1;
+  if (d.blockSectors === 0) return abortCmd(d);
+  d.status = ST_DRDY | ST_DSC;
+  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) => sectorWrite(bus, dd));
+  return false;
+}
+
+function cmdDma(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
+  if (!setupTransfer(d, isExt(cmd))) return true;
+  d.dmaDir = cmd === ATA_READ_DMA || cmd === ATA_READ_DMA + 1 || cmd === ATA_READ_DMA_EXT ? "read" : "write";
+  d.status = ST_DRDY | ST_DSC | ST_DRQ;
+  if (bus.bm === null) {
+    d.dmaDir = null;
+    return abortCmd(d);
+  }
+  bus.bm.dmaReady(d);
+  return false;
+}
+
+function cmdFlush(bus: IdeBus, d: IdeDrive): boolean {
+  if (d.backend === null) return true;
+  d.status = ST_DRDY | ST_BSY;
+  d.backend.aioFlush(
+    (ret) => {
+      if (ret < 0) {
+        ioError(bus, d);
+        return;
+      }
+      bus.complete(d);
+    },
+    { parent: d.cmdReq },
+  );
+  return false;
+}
+
+function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
+  if (d.kind === "cdrom") {
+    // ATAPI devices abort IDENTIFY DEVICE and show their signature (ATA-7 §6.17).
+    d.resetRegisters();
+    return abortCmd(d);
+  }
+  d.ioBuffer.set(identifyDisk(d, bus.index));
+  d.status = ST_DRDY | ST_DSC;
+  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.raiseIrq();
+  return false;
+}
+
+function cmdIdentifyPacket(bus: IdeBus, d: IdeDrive): boolean {
+  d.ioBuffer.set(atapiIdentify(d, bus.index));
+  d.status = ST_DRDY | ST_DSC;
+  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.raiseIrq();
+  return false;
+}
+
+function cmdSetMultiple(_bus: IdeBus, d: IdeDrive): boolean {
+  const n = d.nsector;
+  if (n > MAX_MULT_SECTORS || (n & (n - 1)) !== 0) return abortCmd(d);
+  d.multSectors = n;
+  return true;
+}
+
+function cmdInitParams(_bus: IdeBus, d: IdeDrive): boolean {
+  if (d.nsector === 0) return abortCmd(d);
+  d.heads = (d.select & 0x0f) + 1;
+  d.sectorsPerTrack = d.nsector;
+  d.cylinders = Math.min(65535, Math.floor(d.totalSectors / (d.heads * d.sectorsPerTrack)));
+  return true;
+}
+
+function cmdSetFeatures(bus: IdeBus, d: IdeDrive): boolean {
+  switch (d.feature) {
+    case SF_ENABLE_WCACHE:
+      d.writeCache = true;
+      return true;
+    case SF_DISABLE_WCACHE:
+      d.writeCache = false;
+      return true;
+    case SF_XFER_MODE:
+      return true; // PIO, multiword and UDMA modes are all accepted (QEMU records them for IDENTIFY)
+    case 0x55: // disable read look-ahead
+    case 0xaa: // enable read look-ahead
+    case 0x66: // keep settings after reset
+    case 0xcc: // revert to defaults after reset
+    case 0x31:
+    case 0x42:
+    case 0x82 | 0x40:
+      return true;
+    default:
+      bus.log.unimplemented(`ide: SET FEATURES subcommand 0x${d.feature.toString(16)}`, `sf-${d.feature}`);
+      return abortCmd(d);
+  }
+}
+
+function cmdVerify(_bus: IdeBus, d: IdeDrive, cmd: number): boolean {
+  if (!setupTransfer(d, isExt(cmd))) return true;
+  setSector(d, d.sectorNum + d.remaining - 1);
+  return true;
+}
+
+function cmdNativeMax(_bus: IdeBus, d: IdeDrive, cmd: number): boolean {
+  d.lba48 = cmd === ATA_READ_NATIVE_MAX_EXT;
+  setSector(d, d.totalSectors - 1);
+  return true;
+}
+
+function cmdCheckPower(_bus: IdeBus, d: IdeDrive): boolean {
+  d.nsector = 0xff; // active or idle
+  return true;
+}
+
+function cmdDiagnostic(_bus: IdeBus, d: IdeDrive): boolean {
+  d.resetRegisters();
+  d.status = d.kind === "cdrom" ? 0 : ST_DRDY | ST_DSC;
+  return true;
+}
+
+function cmdDeviceReset(_bus: IdeBus, d: IdeDrive): boolean {
+  d.resetRegisters();
+  return true;
+}
+
+const ok: Handler = () => true;
+
+const rows: [number[], Row][] = [
+  [[ATA_NOP], { name: "NOP", handler: (_b, d) => abortCmd(d), flags: FOR_DISK | FOR_CD }],
+  [[ATA_DEVICE_RESET], { name: "DEVICE RESET", handler: cmdDeviceReset, flags: FOR_CD }],
+  [
+    Array.from({ length: 16 }, (_, i) => ATA_RECALIBRATE + i),
+    { name: "RECALIBRATE", handler: ok, flags: FOR_DISK | SET_DSC },
+  ],
+  [
+    [ATA_READ_SECTORS, ATA_READ_SECTORS + 1, ATA_READ_SECTORS_EXT],
+    { name: "READ SECTORS", handler: cmdRead, flags: FOR_DISK },
+  ],
+  [[ATA_READ_MULTIPLE, ATA_READ_MULTIPLE_EXT], { name: "READ MULTIPLE", handler: cmdRead, flags: FOR_DISK }],
+  [
+    [ATA_WRITE_SECTORS, ATA_WRITE_SECTORS + 1, ATA_WRITE_SECTORS_EXT],
+    { name: "WRITE SECTORS", handler: cmdWrite, flags: FOR_DISK },
+  ],
+  [
+    [ATA_WRITE_MULTIPLE, ATA_WRITE_MULTIPLE_EXT],
+    { name: "WRITE MULTIPLE", handler: cmdWrite, flags: FOR_DISK },
+  ],
+  [
+    [ATA_READ_DMA, ATA_READ_DMA + 1, ATA_READ_DMA_EXT],
+    { name: "READ DMA", handler: cmdDma, flags: FOR_DISK },
+  ],
+  [
+    [ATA_WRITE_DMA, ATA_WRITE_DMA + 1, ATA_WRITE_DMA_EXT],
+    { name: "WRITE DMA", handler: cmdDma, flags: FOR_DISK },
+  ],
+  [
+    [ATA_READ_VERIFY, ATA_READ_VERIFY + 1, ATA_READ_VERIFY_EXT],
+    { name: "READ VERIFY", handler: cmdVerify, flags: FOR_DISK | SET_DSC },
+  ],
+  [
+    [ATA_READ_NATIVE_MAX, ATA_READ_NATIVE_MAX_EXT],
+    { name: "READ NATIVE MAX", handler: cmdNativeMax, flags: FOR_DISK | SET_DSC },
+  ],
+  [
+    [ATA_EXECUTE_DIAGNOSTIC],
+    { name: "EXECUTE DEVICE DIAGNOSTIC", handler: cmdDiagnostic, flags: FOR_DISK | FOR_CD },
+  ],
+  [
+    [ATA_INITIALIZE_PARAMS],
+    { name: "INITIALIZE DEVICE PARAMETERS", handler: cmdInitParams, flags: FOR_DISK | SET_DSC },
+  ],
+  [[ATA_PACKET], { name: "PACKET", handler: atapiPacketCommand, flags: FOR_CD }],
+  [[ATA_IDENTIFY_PACKET], { name: "IDENTIFY PACKET DEVICE", handler: cmdIdentifyPacket, flags: FOR_CD }],
+  [[ATA_SET_MULTIPLE], { name: "SET MULTIPLE MODE", handler: cmdSetMultiple, flags: FOR_DISK | SET_DSC }],
+  [
+    [ATA_STANDBY_IMMEDIATE, ATA_IDLE_IMMEDIATE, 0xe2, 0xe3, 0xe6],
+    { name: "POWER", handler: ok, flags: FOR_DISK | FOR_CD | SET_DSC },
+  ],
+  [
+    [ATA_CHECK_POWER_MODE],
+    { name: "CHECK POWER MODE", handler: cmdCheckPower, flags: FOR_DISK | FOR_CD | SET_DSC },
+  ],
+  [
+    [ATA_FLUSH_CACHE, ATA_FLUSH_CACHE_EXT],
+    { name: "FLUSH CACHE", handler: cmdFlush, flags: FOR_DISK | FOR_CD | SET_DSC },
+  ],
+  [[ATA_IDENTIFY], { name: "IDENTIFY DEVICE", handler: cmdIdentify, flags: FOR_DISK | FOR_CD }],
+  [[ATA_SET_FEATURES], { name: "SET FEATURES", handler: cmdSetFeatures, flags: FOR_DISK | FOR_CD | SET_DSC }],
+];
+
+/** The table, indexed by command byte. */
+const TABLE: (Row | undefined)[] = new Array(256);
+for (const [cmds, row] of rows) for (const c of cmds) TABLE[c] = row;
+
+/** The command set object the bus calls. */
+export const ATA_COMMANDS = { exec: execCmd };

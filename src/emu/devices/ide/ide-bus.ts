@@ -1,0 +1,475 @@
+// One IDE channel (ATA/ATAPI-7 Vol. 1 §5 "I/O register descriptions"; QEMU's hw/ide/core.c as the
+// reference behaviour): the command block (data, error/features, sector count, LBA low/mid/high,
+// device, status/command) and the control block (alternate status / device control) shared by two
+// drives, PIO data transfers through the drive's buffer, soft reset, and the interrupt line (raised
+// when a command completes unless nIEN, lowered by a status read or a new command).
+import type { BlockBackend } from "../../block/index.ts";
+import type { GuestLog } from "../../io/guest-log.ts";
+import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
+import type { AioPump } from "../../machine/aio-pump.ts";
+import type { TraceBus, TracePoint } from "../../trace/bus.ts";
+import type { IrqLine } from "../irq.ts";
+
+/** Status register bits (ATA-7 §6.54). */
+export const ST_BSY = 0x80;
+export const ST_DRDY = 0x40;
+export const ST_DF = 0x20;
+export const ST_DSC = 0x10;
+export const ST_DRQ = 0x08;
+export const ST_CORR = 0x04;
+export const ST_ERR = 0x01;
+/** Error register bits. */
+export const ERR_ABRT = 0x04;
+export const ERR_IDNF = 0x10;
+export const ERR_UNC = 0x40;
+/** Device control bits. */
+export const DC_NIEN = 0x02;
+export const DC_SRST = 0x04;
+export const DC_HOB = 0x80;
+/** Device register bits. */
+export const DEV_LBA = 0x40;
+export const DEV_DRV = 0x10;
+/** Command block register indexes. */
+export const REG_DATA = 0;
+export const REG_ERROR_FEATURE = 1;
+export const REG_NSECTOR = 2;
+export const REG_SECTOR = 3;
+export const REG_LCYL = 4;
+export const REG_HCYL = 5;
+export const REG_SELECT = 6;
+export const REG_STATUS_CMD = 7;
+/** Register names as QEMU's ide_ioport_read/write traces print them. */
+export const READ_REG_NAMES = [
+  "Data",
+  "Error",
+  "Sector Count",
+  "Sector Number",
+  "Cylinder Low",
+  "Cylinder High",
+  "Device/Head",
+  "Status",
+];
+export const WRITE_REG_NAMES = [
+  "Data",
+  "Features",
+  "Sector Count",
+  "LBA Low",
+  "LBA Mid",
+  "LBA High",
+  "Device/Head",
+  "Command",
+];
+/** Sectors the drive's buffer holds (MAX_MULT_SECTORS is 16; 256 covers a whole PIO command). */
+export const IO_BUFFER_SECTORS = 256;
+export const SECTOR_SIZE = 512;
+export const MAX_MULT_SECTORS = 16;
+
+/** What occupies a drive slot. */
+export type DriveKind = "none" | "disk" | "cdrom";
+
+/** One drive's registers and transfer state. */
+export class IdeDrive {
+  feature = 0;
+  nsector = 0;
+  sector = 0;
+  lcyl = 0;
+  hcyl = 0;
+  hobFeature = 0;
+  hobNsector = 0;
+  hobSector = 0;
+  hobLcyl = 0;
+  hobHcyl = 0;
+  select = 0xa0;
+  status = 0;
+  error = 0;
+  /** Sectors per DRQ block of READ/WRITE MULTIPLE (0 = not set). */
+  multSectors = MAX_MULT_SECTORS;
+  /** CHS geometry (INITIALIZE DEVICE PARAMETERS changes heads/sectors). */
+  cylinders = 0;
+  heads = 0;
+  sectorsPerTrack = 0;
+  /** Total 512-byte sectors. */
+  totalSectors = 0;
+  writeCache = true;
+  readonly ioBuffer = new Uint8Array(IO_BUFFER_SECTORS * SECTOR_SIZE);
+  /** PIO transfer window [dataPtr, dataEnd) of ioBuffer, and what runs when it is consumed. */
+  dataPtr = 0;
+  dataEnd = 0;
+  endTransfer: ((drive: IdeDrive) => void) | null = null;
+  /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
+  lba48 = false;
+  sectorNum = 0;
+  remaining = 0;
+  blockSectors = 0;
+  /** DMA command waiting for the bus master (null = none). */
+  dmaDir: "read" | "write" | null = null;
+  /** Trace request id of the command in progress. */
+  cmdReq = 0;
+  /** ATAPI: sense key and additional sense code of the last error; the packet being received. */
+  senseKey = 0;
+  asc = 0;
+  /** ATAPI: CD was changed (UNIT ATTENTION on the next command). */
+  mediaChanged = false;
+
+  constructor(
+    readonly unit: number,
+    readonly kind: DriveKind,
+    readonly backend: BlockBackend | null,
+  ) {}
+
+  /** The drive's power-on/soft-reset register state and ATA/ATAPI signature (ATA-7 §9.12). */
+  resetRegisters(): void {
+    this.feature = 0;
+    this.hobFeature = this.hobNsector = this.hobSector = this.hobLcyl = this.hobHcyl = 0;
+    this.nsector = 1;
+    this.sector = 1;
+    this.select = 0xa0 | (this.unit ? DEV_DRV : 0);
+    this.error = 0x01; // diagnostic: no error
+    if (this.kind === "cdrom") {
+      this.lcyl = 0x14;
+      this.hcyl = 0xeb;
+      this.status = 0;
+    } else {
+      this.lcyl = 0;
+      this.hcyl = 0;
+      this.status = this.kind === "disk" ? ST_DRDY | ST_DSC : 0;
+    }
+    this.dataPtr = this.dataEnd = 0;
+    this.endTransfer = null;
+    this.dmaDir = null;
+    this.multSectors = MAX_MULT_SECTORS;
+  }
+}
+
+/** What the bus needs from its bus-master DMA engine. */
+export interface BusMaster {
+  /** A DMA command is ready on `drive`: start now if the engine runs, else when it is started. */
+  dmaReady(drive: IdeDrive): void;
+  /** The channel's interrupt was raised (the engine's status INTR bit). */
+  onIrq(): void;
+  /** Soft reset or command abort: forget a pending transfer. */
+  cancel(): void;
+}
+
+/** Hooks implemented by ata-commands.ts (kept apart so the bus has no command table). */
+export interface CommandSet {
+  exec(bus: IdeBus, drive: IdeDrive, cmd: number): void;
+}
+
+/** The channel. */
+export class IdeBus {
+  readonly drives: [IdeDrive, IdeDrive];
+  /** Selected drive (the DEV bit of the device register). */
+  unit = 0;
+  /** Device control register. */
+  devctl = 0;
+  bm: BusMaster | null = null;
+  private irqPending = false;
+  private readonly trace: {
+    read: TracePoint;
+    write: TracePoint;
+    status: TracePoint;
+    ctrl: TracePoint;
+    dataW: TracePoint;
+    dataL: TracePoint;
+    reset: TracePoint;
+  };
+
+  /** Registers `base`..+7 and `ctrlPort` (alt status / device control). */
+  constructor(
+    readonly index: number,
+    io: PortBus,
+    readonly base: number,
+    readonly ctrlPort: number,
+    private readonly irq: IrqLine,
+    readonly traceBus: TraceBus,
+    readonly log: GuestLog,
+    readonly aio: AioPump | null,
+    private readonly commands: CommandSet,
+  ) {
+    this.drives = [new IdeDrive(0, "none", null), new IdeDrive(1, "none", null)];
+    this.trace = {
+      read: traceBus.point("ide_ioport_read"),
+      write: traceBus.point("ide_ioport_write"),
+      status: traceBus.point("ide_status_read"),
+      ctrl: traceBus.point("ide_ctrl_write"),
+      dataW: traceBus.point("ide_data_writew"),
+      dataL: traceBus.point("ide_data_writel"),
+      reset: traceBus.point("ide_reset"),
+    };
+    // One range for the command block: the data port takes 16/32-bit accesses, the others bytes
+    // (a wider access to a byte register is split here, as QEMU's portio list does).
+    io.register(base, 8, {
+      name: `ide${index}`,
+      sizes: SIZES_ALL,
+      read: (port, size) => {
+        if (port === base) return size === 1 ? 0xff : this.readData(size);
+        let v = 0;
+        for (let i = 0; i < size && port + i < base + 8; i++) v |= this.readReg(port + i - base) << (8 * i);
+        return v >>> 0;
+      },
+      write: (port, size, v) => {
+        if (port === base) {
+          if (size !== 1) this.writeData(size, v);
+          return;
+        }
+        for (let i = 0; i < size && port + i < base + 8; i++)
+          this.writeReg(port + i - base, (v >>> (8 * i)) & 0xff);
+      },
+    });
+    io.register(ctrlPort, 1, {
+      name: `ide${index}-ctrl`,
+      sizes: SIZE_8,
+      read: () => this.readAltStatus(),
+      write: (_p, _s, v) => this.writeControl(v),
+    });
+  }
+
+  /** Puts a drive in slot `unit`. */
+  attach(unit: number, kind: DriveKind, backend: BlockBackend | null): IdeDrive {
+    const d = new IdeDrive(unit, kind, backend);
+    this.drives[unit] = d;
+    d.resetRegisters();
+    return d;
+  }
+
+  /** The selected drive. */
+  cur(): IdeDrive {
+    return this.drives[this.unit]!;
+  }
+
+  /** True when no drive is attached to the channel. */
+  empty(): boolean {
+    return this.drives[0].kind === "none" && this.drives[1].kind === "none";
+  }
+
+  /** System reset: both drives to their power-on state, interrupt low. */
+  reset(): void {
+    this.unit = 0;
+    this.devctl = 0;
+    this.bm?.cancel();
+    for (const d of this.drives) d.resetRegisters();
+    this.setIrq(false);
+  }
+
+  /** Raises INTRQ (command completion, DRQ block ready) unless nIEN; the bus master sees INTRQ. */
+  raiseIrq(): void {
+    if ((this.devctl & DC_NIEN) !== 0) return;
+    this.bm?.onIrq();
+    this.setIrq(true);
+  }
+
+  /** Lowers the interrupt (status read, new command). */
+  lowerIrq(): void {
+    this.setIrq(false);
+  }
+
+  /** Starts a PIO transfer of ioBuffer[0, bytes): DRQ set; `end` runs once the guest moved it all. */
+  transferStart(drive: IdeDrive, bytes: number, end: (d: IdeDrive) => void): void {
+    drive.dataPtr = 0;
+    drive.dataEnd = bytes;
+    drive.endTransfer = end;
+    drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
+  }
+
+  /** Ends PIO data transfer (no more DRQ). */
+  transferStop(drive: IdeDrive): void {
+    drive.dataPtr = drive.dataEnd = 0;
+    drive.endTransfer = null;
+    drive.status &= ~ST_DRQ;
+  }
+
+  /** Completes a command with an ABORT error and interrupt (ATA-7 §6.2 "Aborted command"). */
+  abort(drive: IdeDrive): void {
+    this.transferStop(drive);
+    drive.status = ST_DRDY | ST_ERR;
+    drive.error = ERR_ABRT;
+    this.raiseIrq();
+  }
+
+  /** Completes a command successfully with an interrupt. */
+  complete(drive: IdeDrive): void {
+    drive.status = ST_DRDY | ST_DSC;
+    drive.error = 0;
+    this.raiseIrq();
+  }
+
+  private setIrq(level: boolean): void {
+    if (level === this.irqPending) return;
+    this.irqPending = level;
+    this.irq.setLevel(level);
+  }
+
+  private readReg(reg: number): number {
+    const d = this.cur();
+    const absent = this.empty() || (this.unit === 1 && d.kind === "none");
+    const hob = (this.devctl & DC_HOB) !== 0;
+    let v: number;
+    switch (reg) {
+      case REG_ERROR_FEATURE:
+        v = absent ? 0 : hob ? d.hobFeature : d.error;
+        break;
+      case REG_NSECTOR:
+        v = absent ? 0 : hob ? d.hobNsector : d.nsector;
+        break;
+      case REG_SECTOR:
+        v = absent ? 0 : hob ? d.hobSector : d.sector;
+        break;
+      case REG_LCYL:
+        v = absent ? 0 : hob ? d.hobLcyl : d.lcyl;
+        break;
+      case REG_HCYL:
+        v = absent ? 0 : hob ? d.hobHcyl : d.hcyl;
+        break;
+      case REG_SELECT:
+        v = this.empty() ? 0 : d.select;
+        break;
+      default:
+        v = absent ? 0 : d.status;
+        this.lowerIrq();
+        break;
+    }
+    if (this.trace.read.on)
+      this.trace.read.emit({
+        addr: this.base + reg,
+        reg: READ_REG_NAMES[reg]!,
+        val: v,
+        bus: this.index,
+        unit: this.unit,
+      });
+    return v;
+  }
+
+  private writeReg(reg: number, v: number): void {
+    if (this.trace.write.on)
+      this.trace.write.emit({
+        addr: this.base + reg,
+        reg: WRITE_REG_NAMES[reg]!,
+        val: v,
+        bus: this.index,
+        unit: this.unit,
+      });
+    // Writes to the command block go to both drives (they share the cable); the old value moves to HOB.
+    switch (reg) {
+      case REG_ERROR_FEATURE:
+        for (const d of this.drives) {
+          d.hobFeature = d.feature;
+          d.feature = v;
+        }
+        break;
+      case REG_NSECTOR:
+        for (const d of this.drives) {
+          d.hobNsector = d.nsector;
+          d.nsector = v;
+        }
+        break;
+      case REG_SECTOR:
+        for (const d of this.drives) {
+          d.hobSector = d.sector;
+          d.sector = v;
+        }
+        break;
+      case REG_LCYL:
+        for (const d of this.drives) {
+          d.hobLcyl = d.lcyl;
+          d.lcyl = v;
+        }
+        break;
+      case REG_HCYL:
+        for (const d of this.drives) {
+          d.hobHcyl = d.hcyl;
+          d.hcyl = v;
+        }
+        break;
+      case REG_SELECT:
+        for (const d of this.drives) d.select = v | 0xa0;
+        this.unit = (v & DEV_DRV) !== 0 ? 1 : 0;
+        break;
+      default: {
+        const d = this.cur();
+        // A command to an absent slave, or while the drive is busy, is ignored (ATA-7 §5.2.2).
+        if (this.unit === 1 && d.kind === "none") return;
+        if ((d.status & ST_BSY) !== 0 && v !== 0x08) return;
+        this.lowerIrq();
+        this.commands.exec(this, d, v);
+      }
+    }
+    // The HOB bit is cleared by any write to the command block (ATA-7 §6.20).
+    this.devctl &= ~DC_HOB;
+  }
+
+  private readAltStatus(): number {
+    const d = this.cur();
+    const absent = this.empty() || (this.unit === 1 && d.kind === "none");
+    const v = absent ? 0 : d.status;
+    if (this.trace.status.on)
+      this.trace.status.emit({ addr: this.ctrlPort, val: v, bus: this.index, unit: this.unit });
+    return v;
+  }
+
+  private writeControl(v: number): void {
+    if (this.trace.ctrl.on) this.trace.ctrl.emit({ addr: this.ctrlPort, val: v, bus: this.index });
+    const was = this.devctl;
+    this.devctl = v;
+    if ((v & DC_SRST) !== 0 && (was & DC_SRST) === 0) {
+      // Entering reset: both drives busy.
+      this.bm?.cancel();
+      for (const d of this.drives) {
+        this.transferStop(d);
+        d.status = ST_BSY | ST_DSC;
+        d.error = 0x01;
+      }
+    } else if ((v & DC_SRST) === 0 && (was & DC_SRST) !== 0) {
+      // Leaving reset: signatures, drives ready (QEMU's ide_bus_reset after SRST).
+      for (const d of this.drives) {
+        if (this.trace.reset.on) this.trace.reset.emit({ bus: this.index, unit: d.unit });
+        d.resetRegisters();
+      }
+      this.unit = 0;
+    }
+  }
+
+  private readData(size: 1 | 2 | 4): number {
+    const d = this.cur();
+    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd)
+      return size === 4 ? 0xffffffff : 0xffff;
+    const b = d.ioBuffer;
+    const p = d.dataPtr;
+    let v = b[p]! | (b[p + 1]! << 8);
+    if (size === 4) v = (v | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    d.dataPtr = p + size;
+    if (d.dataPtr >= d.dataEnd) this.endOfBuffer(d);
+    return v;
+  }
+
+  private writeData(size: 1 | 2 | 4, v: number): void {
+    const d = this.cur();
+    if (size === 2 && this.trace.dataW.on)
+      this.trace.dataW.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
+    if (size === 4 && this.trace.dataL.on)
+      this.trace.dataL.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
+    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd) {
+      this.log.guestError(`ide${this.index}: data write without DRQ ignored`, `ide-nodrq-${this.index}`);
+      return;
+    }
+    const b = d.ioBuffer;
+    const p = d.dataPtr;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    if (size === 4) {
+      b[p + 2] = (v >>> 16) & 0xff;
+      b[p + 3] = (v >>> 24) & 0xff;
+    }
+    d.dataPtr = p + size;
+    if (d.dataPtr >= d.dataEnd) this.endOfBuffer(d);
+  }
+
+  /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */
+  private endOfBuffer(d: IdeDrive): void {
+    const end = d.endTransfer!;
+    d.endTransfer = null;
+    d.status &= ~ST_DRQ;
+    end(d);
+    this.aio?.kick();
+  }
+}

@@ -1,0 +1,152 @@
+// The PIIX4 power management function 00:01.3 (8086:7113; Intel 82371AB PIIX4 datasheet §3.3/§7) as
+// QEMU's -M pc has it: PMBA (0x40) with the enable bit PMREGMISC (0x80) maps 64 PM registers: PM1
+// status/enable/control and the 24-bit ACPI PM timer at +8, counting at 3.579545 MHz from virtual
+// time (ACPI 6.4 §4.8.3.3). As under KVM (and QEMU with SMM off), DEVACTB's APMC_EN (0x5b bit 1) is
+// preset so firmware skips SMM initialisation. PM1_CNT SLP_EN with SLP_TYP 0 powers the machine off.
+import type { GuestLog } from "../io/guest-log.ts";
+import { type PortHandler, type PortRange, SIZES_ALL } from "../io/port-bus.ts";
+import { PCI_INTERRUPT_PIN, PciFunction } from "./pci-bus.ts";
+
+export const PIIX4_PMBA = 0x40;
+export const PIIX4_DEVACTB = 0x58;
+export const PIIX4_PMREGMISC = 0x80;
+export const PMREGMISC_PMIOSE = 0x01;
+/** PM register offsets. */
+export const PM1_STS = 0x00;
+export const PM1_EN = 0x02;
+export const PM1_CNT = 0x04;
+export const PM_TMR = 0x08;
+export const PM_IO_SIZE = 64;
+/** PM1_CNT bits. */
+export const PM1_CNT_SCI_EN = 0x0001;
+export const PM1_CNT_SLP_EN = 0x2000;
+export const PM1_CNT_SLP_TYP_SHIFT = 10;
+/** PM1_STS bits (write 1 to clear). */
+export const PM1_STS_TMR = 0x0001;
+export const PM_TIMER_FREQ = 3579545;
+/** The timer is 24 bits wide (FADT TMR_VAL_EXT = 0). */
+export const PM_TIMER_MASK = 0xffffff;
+
+/** What the PM function needs from the machine. */
+export interface PmHost {
+  /** Virtual time in ns. */
+  now(): number;
+  /** The guest asked for S5 (soft off). */
+  powerOff(): void;
+}
+
+/** The PM function. */
+export class Piix4Pm extends PciFunction {
+  private pm1Sts = 0;
+  private pm1En = 0;
+  private pm1Cnt = 0;
+  private readonly pmIo: PortHandler;
+
+  constructor(
+    private readonly host: PmHost,
+    log: GuestLog,
+  ) {
+    super("PIIX4_PM", 0x8086, 0x7113, 0x0680, 0, 0x03);
+    this.log = log;
+    this.wmask.fill(0xff, 0x40);
+    this.pmIo = {
+      name: "piix4-pm",
+      sizes: SIZES_ALL,
+      read: (port, size) => this.readPm(port, size),
+      write: (port, size, v) => this.writePm(port, size, v),
+    };
+    this.resetRegisters();
+  }
+
+  override reset(): void {
+    super.reset();
+    this.resetRegisters();
+    this.updatePmIo();
+  }
+
+  /** The ACPI PM timer value now. */
+  timer(): number {
+    return Math.floor((this.host.now() * PM_TIMER_FREQ) / 1e9) & PM_TIMER_MASK;
+  }
+
+  override configWrite(offset: number, size: 1 | 2 | 4, value: number): void {
+    super.configWrite(offset, size, value);
+    const touches = (reg: number, len: number) => offset < reg + len && offset + size > reg;
+    if (touches(PIIX4_PMBA, 4) || touches(PIIX4_PMREGMISC, 1)) this.updatePmIo();
+  }
+
+  /** The PM I/O base while enabled, else null. */
+  pmBase(): number | null {
+    return this.base;
+  }
+
+  private base: number | null = null;
+  private range: PortRange | null = null;
+
+  /** Maps the PM registers at PMBA when PMIOSE is set (QEMU's pm_io_space_update). */
+  private updatePmIo(): void {
+    const enabled = (this.config[PIIX4_PMREGMISC]! & PMREGMISC_PMIOSE) !== 0;
+    const base = (this.get32(PIIX4_PMBA) & 0xffc0) >>> 0;
+    const want = enabled && base !== 0 ? base : null;
+    if (want === this.base) return;
+    const io = this.io;
+    if (this.range !== null) io?.unregister(this.range);
+    this.range = null;
+    this.base = null;
+    if (want === null || io === null) return;
+    try {
+      this.range = io.register(want, PM_IO_SIZE, this.pmIo);
+      this.base = want;
+    } catch {
+      this.log?.guestError(`piix4-pm: PM base 0x${want.toString(16)} overlaps another device; not decoded`);
+    }
+  }
+
+  private readPm(port: number, size: 1 | 2 | 4): number {
+    const reg = port - (this.base ?? 0);
+    let value: number;
+    if (reg >= PM_TMR && reg < PM_TMR + 4) value = this.timer() >>> (8 * (reg - PM_TMR));
+    else if (reg < PM1_EN) value = this.pm1Sts >>> (8 * reg);
+    else if (reg < PM1_CNT) value = this.pm1En >>> (8 * (reg - PM1_EN));
+    else if (reg < PM1_CNT + 2) value = this.pm1Cnt >>> (8 * (reg - PM1_CNT));
+    else {
+      this.log?.unimplemented(`piix4-pm: read of PM register 0x${reg.toString(16)}`, `pm-r-${reg}`);
+      value = 0;
+    }
+    return size === 4 ? value >>> 0 : value & ((1 << (8 * size)) - 1);
+  }
+
+  private writePm(port: number, size: 1 | 2 | 4, value: number): void {
+    const reg = port - (this.base ?? 0);
+    if (reg === PM1_STS && size >= 2) this.pm1Sts &= ~value & 0xffff;
+    else if (reg === PM1_EN && size >= 2) {
+      this.pm1En = value & 0xffff;
+      if (this.pm1En !== 0) this.log?.unimplemented("piix4-pm: SCI interrupts (PM1_EN)", "pm-sci");
+    } else if (reg === PM1_CNT && size >= 2) {
+      this.pm1Cnt = value & ~PM1_CNT_SLP_EN & 0xffff;
+      const typ = (value >> PM1_CNT_SLP_TYP_SHIFT) & 7;
+      if ((value & PM1_CNT_SLP_EN) !== 0) {
+        if (typ === 0) this.host.powerOff();
+        else this.log?.unimplemented(`piix4-pm: sleep type ${typ}`, `pm-slp-${typ}`);
+      }
+    } else if (reg >= PM_TMR && reg < PM_TMR + 4) {
+      this.log?.guestError("piix4-pm: write to the read-only PM timer", "pm-tmr-w");
+    } else {
+      this.log?.unimplemented(
+        `piix4-pm: ${size}-byte write to PM register 0x${reg.toString(16)}`,
+        `pm-w-${reg}`,
+      );
+    }
+  }
+
+  private resetRegisters(): void {
+    this.config[PCI_INTERRUPT_PIN] = 0x01;
+    this.set32(PIIX4_PMBA, 0x01);
+    this.config[PIIX4_PMREGMISC] = 0;
+    this.set32(PIIX4_DEVACTB, 0);
+    this.config[PIIX4_DEVACTB + 3] = 0x02; // APMC_EN: SMM already initialised (no SMM here)
+    this.pm1Sts = 0;
+    this.pm1En = 0;
+    this.pm1Cnt = 0;
+  }
+}

@@ -1,0 +1,286 @@
+// The i440fx/PIIX3 PC that QEMU's `-M pc` gives SeaBIOS, assembled in one place like pc_init1:
+// memory map with PAM (pc-memory.ts), the host bridge and PCI bus, PIIX3 ISA bridge (ELCR, PIRQ),
+// PIIX3 IDE with bus-master DMA, PIIX4 PM with the ACPI timer, the 8259 pair, 8254 PIT + port 0x61,
+// MC146818 RTC/CMOS, i8042, port 0x92, reset control 0xcf9, POST port 0x80, fw_cfg, local APICs
+// and the I/O APIC, optional COM1, the debug consoles and isa-debug-exit. PAM and SMRAM state
+// survive a system reset as in QEMU; everything else returns to its power-on state.
+import { existsSync, readFileSync } from "node:fs";
+import type { AioContext, BlockBackend } from "../block/index.ts";
+import { DebugExit } from "../devices/debug-exit.ts";
+import type { ByteSink } from "../devices/debugcon.ts";
+import { DebugCon } from "../devices/debugcon.ts";
+import {
+  FW_CFG_ACPI_TABLES,
+  FW_CFG_BOOT_MENU,
+  FW_CFG_IRQ0_OVERRIDE,
+  FW_CFG_MAX_CPUS,
+  FW_CFG_NB_CPUS,
+  FW_CFG_NOGRAPHIC,
+  FW_CFG_NUMA,
+  FW_CFG_RAM_SIZE,
+  FW_CFG_UUID,
+  FwCfg,
+  le16,
+  le32,
+  le64,
+} from "../devices/fw-cfg.ts";
+import { I440fxFunction, PciHost } from "../devices/i440fx.ts";
+import { I8042 } from "../devices/i8042.ts";
+import { I8254 } from "../devices/i8254.ts";
+import { I8259Pair } from "../devices/i8259.ts";
+import { IdeController } from "../devices/ide/piix-ide.ts";
+import { IOAPIC_BASE, IOAPIC_MMIO_SIZE, IoApic } from "../devices/ioapic.ts";
+import type { DmaMemory } from "../devices/irq.ts";
+import { APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devices/lapic.ts";
+import { Mc146818 } from "../devices/mc146818.ts";
+import { devfn, PciBus } from "../devices/pci-bus.ts";
+import { Piix3Isa } from "../devices/piix3-isa.ts";
+import { Piix4Pm } from "../devices/piix4-pm.ts";
+import { Port92 } from "../devices/port92.ts";
+import { PostPort } from "../devices/post.ts";
+import { ResetControl } from "../devices/reset-control.ts";
+import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
+import { AioPump } from "./aio-pump.ts";
+import { type Board, ConfigError, type MachineOptions } from "./config.ts";
+import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
+import { Machine } from "./machine.ts";
+import { guessGeometry, initCmos } from "./pc-cmos.ts";
+import { buildPcMemory, type PcMemory, pcBufferBytes } from "./pc-memory.ts";
+import { SmpRunner } from "./smp.ts";
+
+/** CPUID.1:EDX APIC bit. */
+export const CPUID_APIC = 1 << 9;
+/** QEMU's e820 types. */
+export const E820_RAM = 1;
+/** Where QEMU's kvmvapic option ROM lives on Debian. */
+export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
+export const MAX_CPUS = 16;
+
+/** One IDE drive, already opened by the caller (the CLI owns opening and closing images). */
+export interface PcDrive {
+  /** 0 primary master, 1 primary slave, 2 secondary master, 3 secondary slave. */
+  index: number;
+  media: "disk" | "cdrom";
+  /** null: an empty CD-ROM drive. */
+  backend: BlockBackend | null;
+}
+
+/** PC options on top of the common machine options. */
+export interface PcOptions extends MachineOptions {
+  /** Number of CPUs (-smp), default 1. */
+  cpus?: number;
+  /** QEMU's -boot order string, default "cad". */
+  bootOrder?: string;
+  drives?: PcDrive[];
+  /** The AioContext the drives' backends use (polled between CPU slices). */
+  aio?: AioContext;
+  /** COM1's output; undefined = no serial port (QEMU's -nodefaults). */
+  serial?: ByteSink | null;
+  /** Option ROMs offered to the firmware as fw_cfg genroms/NAME files. */
+  optionRoms?: { name: string; data: Uint8Array }[];
+  /** fw_cfg `bootorder` contents (one OpenFirmware path a line), default empty. */
+  bootorderFile?: string;
+}
+
+/** The devices of a PC, for tests and the debugger. */
+export interface PcDevices {
+  memory: PcMemory;
+  pci: PciBus;
+  host: I440fxFunction;
+  isa: Piix3Isa;
+  pm: Piix4Pm;
+  ide: IdeController;
+  pic: I8259Pair;
+  pit: I8254;
+  rtc: Mc146818;
+  kbd: I8042;
+  port92: Port92;
+  post: PostPort;
+  fwcfg: FwCfg;
+  apics: LocalApics;
+  ioapic: IoApic;
+  serial: Uart16550 | null;
+  smp: SmpRunner;
+  aio: AioPump | null;
+}
+
+/** A Machine with its PC devices. */
+export class PcMachine extends Machine {
+  declare pc: PcDevices;
+
+  override run(budget: number) {
+    if (this.pc.smp.active()) return this.pc.smp.run(budget, (b) => super.run(b));
+    return super.run(budget);
+  }
+
+  override reset(): void {
+    this.pc.smp.reset();
+    super.reset();
+  }
+}
+
+/** The board. */
+export const pcBoard: Board = {
+  name: "pc",
+
+  bufferBytes(options: MachineOptions): number {
+    return pcBufferBytes(options.memBytes ?? DEFAULT_MEM, options.bios.length);
+  },
+
+  init(machine: Machine, opts: MachineOptions): void {
+    const options = opts as PcOptions;
+    const memBytes = options.memBytes ?? DEFAULT_MEM;
+    const problem = memSizeProblem(memBytes) ?? biosSizeProblem(options.bios.length);
+    if (problem !== null) throw new ConfigError(problem);
+    const cpus = options.cpus ?? 1;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS) {
+      throw new ConfigError(`--smp ${cpus}: between 1 and ${MAX_CPUS} CPUs are supported`);
+    }
+    if (!(machine instanceof PcMachine)) throw new Error("the pc board needs a PcMachine");
+    const io = machine.io;
+    const log = machine.log;
+    const trace = machine.trace;
+    const now = () => machine.clock.nowNs();
+    const space = machine.memory;
+    const memory = buildPcMemory(space, memBytes, options.bios);
+    const dma: DmaMemory = space;
+    const host = {
+      setA20: (on: boolean) => machine.setA20(on),
+      requestReset: (why: string) => machine.requestReset(why),
+    };
+
+    // CPUs: the boot CPU exists; application processors wait for INIT/SIPI.
+    const smp = new SmpRunner(machine, cpus);
+    for (const cpu of machine.cpus) cpu.cpuid.featuresEdx |= CPUID_APIC;
+
+    const bsp = machine.cpus[0]!;
+    const pic = new I8259Pair(io, { setLevel: (l) => (bsp.intrLine = l) }, trace, log);
+    bsp.intc = pic;
+    const pci = new PciBus(io, log);
+    const resetControl = new ResetControl((why) => machine.requestReset(why));
+    machine.addDevice(new PciHost(io, pci, trace, log, resetControl));
+    const hostBridge = new I440fxFunction(memory.pam, space);
+    pci.plug(devfn(0, 0), hostBridge);
+    const isa = new Piix3Isa(io, pic);
+    pci.plug(devfn(1, 0), isa);
+    const aio = options.aio !== undefined ? new AioPump(options.aio) : null;
+    const ide = new IdeController(io, dma, [pic.line(14), pic.line(15)], trace, log, aio);
+    pci.plug(devfn(1, 1), ide);
+    const pm = new Piix4Pm({ now, powerOff: () => machine.requestExit(0) }, log);
+    pci.plug(devfn(1, 3), pm);
+
+    const pit = new I8254(io, pic.line(0), now, log);
+    const rtc = new Mc146818(io, pic.line(8), now, log);
+    const kbd = new I8042(io, pic.line(1), pic.line(12), host, log);
+    const port92 = new Port92(io, host);
+    const post = new PostPort(io, trace);
+    const fwcfg = new FwCfg(io, dma, trace, log);
+    const apics = new LocalApics(
+      cpus,
+      () => smp.currentCpu(),
+      (ipi: Ipi) => smp.ipi(ipi),
+      trace,
+      log,
+    );
+    space.addMmio("apic", APIC_DEFAULT_BASE, APIC_MMIO_SIZE, apics.mmio(), { priority: 1 });
+    const ioapic = new IoApic(log, cpus);
+    space.addMmio("ioapic", IOAPIC_BASE, IOAPIC_MMIO_SIZE, ioapic.mmio());
+    let serial: Uart16550 | null = null;
+    if (options.serial !== undefined) {
+      serial = new Uart16550(io, COM1_PORT, pic.line(COM1_IRQ), options.serial, trace, log);
+    }
+
+    for (const d of options.drives ?? []) ide.attach(d.index, d.media, d.backend);
+    const geometries = [0, 1, 2, 3].map((i) => {
+      const d = options.drives?.find((x) => x.index === i);
+      return d !== undefined && d.media === "disk" && d.backend !== null
+        ? guessGeometry(d.backend.size / 512)
+        : null;
+    });
+    initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
+    fillFwCfg(fwcfg, memBytes, cpus, options);
+
+    machine.clock.add(pit);
+    machine.clock.add(rtc);
+    if (aio !== null) machine.clock.add(aio);
+    for (const d of [pic, pit, rtc, kbd, port92, fwcfg, apics, ioapic, resetControl]) machine.addDevice(d);
+    machine.addDevice({ name: "pci", reset: () => pci.reset() });
+    if (serial !== null) machine.addDevice(serial);
+    addDebugDevices(machine, options);
+
+    machine.pc = {
+      memory,
+      pci,
+      host: hostBridge,
+      isa,
+      pm,
+      ide,
+      pic,
+      pit,
+      rtc,
+      kbd,
+      port92,
+      post,
+      fwcfg,
+      apics,
+      ioapic,
+      serial,
+      smp,
+      aio,
+    };
+  },
+};
+
+/** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI/SMBIOS tables, see the report). */
+function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions): void {
+  fw.addBytes(FW_CFG_UUID, "uuid", new Uint8Array(16));
+  fw.addBytes(FW_CFG_NOGRAPHIC, "nographic", le16(0));
+  fw.addBytes(FW_CFG_BOOT_MENU, "boot_menu", le16(0));
+  fw.addBytes(FW_CFG_NB_CPUS, "nb_cpus", le16(cpus));
+  fw.addBytes(FW_CFG_MAX_CPUS, "max_cpus", le16(cpus));
+  fw.addBytes(FW_CFG_RAM_SIZE, "ram_size", le64(memBytes));
+  fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
+  fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
+  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + cpus)));
+  fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
+  const e820 = new Uint8Array(20);
+  const view = new DataView(e820.buffer);
+  view.setBigUint64(0, 0n, true);
+  view.setBigUint64(8, BigInt(memBytes), true);
+  view.setUint32(16, E820_RAM, true);
+  fw.addFile("etc/e820", e820);
+  fw.addFile("bootorder", new TextEncoder().encode(options.bootorderFile ?? ""));
+  fw.addFile("bios-geometry", new Uint8Array(0));
+  for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);
+}
+
+/** The debug consoles and isa-debug-exit, as on the bare board. */
+function addDebugDevices(machine: Machine, options: MachineOptions): void {
+  for (const con of options.debugcons ?? []) {
+    if (machine.io.ownerName(con.port) !== null) {
+      throw new ConfigError(
+        `port 0x${con.port.toString(16)} for a debug console is already used by ${machine.io.ownerName(con.port)}`,
+      );
+    }
+    machine.addDevice(new DebugCon(machine.io, con.port, con.sink));
+  }
+  if (options.debugExit !== undefined) {
+    const { port, size } = options.debugExit;
+    for (let p = port; p < port + (size ?? 2); p++) {
+      const owner = machine.io.ownerName(p);
+      if (owner !== null)
+        throw new ConfigError(`port 0x${p.toString(16)} for isa-debug-exit is already used by ${owner}`);
+    }
+    machine.addDevice(new DebugExit(machine.io, port, (status) => machine.requestExit(status), size));
+  }
+}
+
+/** QEMU's kvmvapic.bin option ROM when installed (SeaBIOS runs it at c000:0003 under QEMU). */
+export function hostVapicRom(): { name: string; data: Uint8Array } | null {
+  return existsSync(KVMVAPIC_ROM) ? { name: "kvmvapic.bin", data: readFileSync(KVMVAPIC_ROM) } : null;
+}
+
+/** Builds the PC (throws ConfigError for bad options). */
+export function createPcMachine(options: PcOptions): PcMachine {
+  return new PcMachine(options, pcBoard);
+}

@@ -1,0 +1,94 @@
+// Application processors: they wait after reset until an INIT/STARTUP IPI pair from a local APIC
+// starts them in real mode at vector << 12 (Intel MP Specification 1.4 §B.4, SDM Vol. 3A §8.4.4).
+// While any AP runs, the machine's run() interleaves short slices of the boot CPU (through the normal
+// Machine.run, so devices and time advance) with slices of each running AP, round robin. APs take no
+// external interrupts (the 8259 feeds the boot CPU only).
+import { Cpu } from "../cpu/cpu.ts";
+import { CS } from "../cpu/state.ts";
+import type { StopEvent } from "../debug-target.ts";
+import type { Ipi } from "../devices/lapic.ts";
+import type { Machine } from "./machine.ts";
+
+/** Instructions per CPU per round while APs run. */
+const AP_SLICE = 2000;
+
+/** An AP's state. */
+type ApState = "waitInit" | "waitSipi" | "running";
+
+/** The scheduler of the application processors. */
+export class SmpRunner {
+  private readonly state: ApState[];
+  private executing = 0;
+
+  /** Creates the APs (machine.cpus[1..count-1]). */
+  constructor(
+    private readonly machine: Machine,
+    count: number,
+  ) {
+    for (let i = 1; i < count; i++) {
+      const cpu = new Cpu(machine.memory, machine.io, i);
+      machine.cpus.push(cpu);
+    }
+    this.state = machine.cpus.map(() => "waitInit" as ApState);
+  }
+
+  /** Index of the CPU executing now (for the local APIC window). */
+  currentCpu(): number {
+    return this.executing;
+  }
+
+  /** True while at least one AP runs. */
+  active(): boolean {
+    for (let i = 1; i < this.state.length; i++) if (this.state[i] === "running") return true;
+    return false;
+  }
+
+  /** Carries out an INIT or STARTUP IPI. */
+  ipi(ipi: Ipi): void {
+    for (const t of ipi.targets) {
+      if (t === 0 || t >= this.state.length) continue;
+      const cpu = this.machine.cpus[t]!;
+      if (ipi.kind === "init") {
+        cpu.reset();
+        this.state[t] = "waitSipi";
+      } else if (this.state[t] === "waitSipi") {
+        cpu.reset();
+        cpu.segSel[CS] = ipi.vector << 8;
+        cpu.segBase[CS] = ipi.vector << 12;
+        cpu.eip = 0;
+        cpu.updateModes();
+        this.state[t] = "running";
+      }
+    }
+  }
+
+  /** All APs back to waiting for INIT (system reset). */
+  reset(): void {
+    for (let i = 1; i < this.state.length; i++) this.state[i] = "waitInit";
+    this.executing = 0;
+  }
+
+  /** Runs `budget` ticks of the boot CPU interleaved with the running APs. */
+  run(budget: number, bspRun: (budget: number) => StopEvent): StopEvent {
+    const bsp = this.machine.cpus[0]!;
+    const end = bsp.virtualTicks() + budget;
+    for (;;) {
+      const left = end - bsp.virtualTicks();
+      if (left <= 0) return { kind: "budget" };
+      this.executing = 0;
+      const ev = bspRun(Math.min(left, AP_SLICE));
+      if (ev.kind !== "budget") return ev;
+      for (let i = 1; i < this.state.length; i++) {
+        if (this.state[i] !== "running") continue;
+        const cpu = this.machine.cpus[i]!;
+        this.executing = i;
+        const apEv = cpu.run(AP_SLICE);
+        this.executing = 0;
+        // An AP halted with interrupts off (SeaBIOS parks them with cli; hlt) is done until INIT.
+        if (apEv.kind === "halted" && !cpu.isWaitingForInterrupt()) this.state[i] = "waitInit";
+        else if (apEv.kind !== "budget" && apEv.kind !== "halted") return apEv;
+      }
+      if (!this.active()) return bspRun(Math.max(1, end - bsp.virtualTicks()));
+    }
+  }
+}
