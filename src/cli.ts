@@ -15,6 +15,7 @@ register("run", async () => (await import("./cli/run.ts")).runCommand);
 register("img", async () => (await import("./cli/img.ts")).imgCommand);
 register("syms", async () => (await import("./cli/syms.ts")).symsCommand);
 register("attach", async () => (await import("./cli/attach.ts")).attachCommand);
+register("tui", async () => (await import("./cli/tui.ts")).tuiCommand);
 
 /** Prints the list of subcommands. */
 async function printHelp(): Promise<void> {
@@ -31,7 +32,10 @@ async function printHelp(): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined) return await (await COMMANDS.run!()).run([]);
+    if (name === undefined) {
+      const ui = process.stdout.isTTY && process.stdin.isTTY; // the debugger UI on a terminal, else headless
+      return await (await COMMANDS[ui ? "tui" : "run"]!()).run([]);
+    }
     if (name === "help" || name === "--help" || name === "-h") {
       const which = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
       if (which) process.stdout.write(`${(await which()).usage}\n`);

@@ -1,13 +1,12 @@
 // The PC options of `pcscope run` (QEMU spellings accepted): --machine pc|bare (-M), --drive
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
-// --hda/--cdrom PATH, --smp N, --boot ORDER, --serial stdio|file:PATH|null. Any of them selects the
+// --hda/--cdrom PATH, --smp N, --boot ORDER, --serial stdio|file:PATH|null, --kernel FILE (a
+// Multiboot kernel, -kernel) with --append CMDLINE (-append). Any of them selects the
 // i440fx PC; images are opened (and write-locked) before the machine is built, and every problem
 // is one UserError line with the image left untouched.
 import { existsSync } from "node:fs";
+import { embeddedBiosPath } from "../emu/machine/demo-disk.ts";
 import { UserError } from "./errors.ts";
-
-/** SeaBIOS as Debian installs it: the PC's firmware until pcscope embeds its own. */
-export const SEABIOS_PATH = "/usr/share/seabios/bios.bin";
 
 /** One --drive. */
 export interface DriveSpec {
@@ -26,6 +25,10 @@ export interface PcRunOptions {
   cpus: number | null;
   boot: string | null;
   serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
+  /** --kernel: a Multiboot kernel booted as QEMU's -kernel does. */
+  kernel: string | null;
+  /** --append: its command line (after the file name, as QEMU passes it). */
+  append: string | null;
 }
 
 /** Option names (canonical -> takes a value) and QEMU spellings. */
@@ -37,6 +40,8 @@ export const PC_OPTIONS: Record<string, boolean> = {
   smp: true,
   boot: true,
   serial: true,
+  kernel: true,
+  append: true,
 };
 export const PC_ALIASES: Record<string, string> = {
   "-M": "machine",
@@ -47,11 +52,13 @@ export const PC_ALIASES: Record<string, string> = {
   "-smp": "smp",
   "-boot": "boot",
   "-serial": "serial",
+  "-kernel": "kernel",
+  "-append": "append",
 };
 
 /** Fresh PC options. */
 export function emptyPcOptions(): PcRunOptions {
-  return { machine: null, drives: [], cpus: null, boot: null, serial: null };
+  return { machine: null, drives: [], cpus: null, boot: null, serial: null, kernel: null, append: null };
 }
 
 /** Parses QEMU's -drive property list. */
@@ -136,13 +143,22 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
         pc.serial = { kind: "file", path: value.slice(5) };
       else throw new UserError(`invalid --serial '${value}' (stdio, file:PATH or null)`);
       break;
+    case "kernel":
+      if (value === "") throw new UserError("--kernel needs a file name");
+      pc.kernel = value;
+      break;
+    case "append":
+      pc.append = value;
+      break;
   }
 }
 
 /** True when the options ask for the PC rather than the bare machine. */
 export function wantsPc(pc: PcRunOptions): boolean {
   if (pc.machine !== null) return pc.machine === "pc";
-  return pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null;
+  return (
+    pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null || pc.kernel !== null
+  );
 }
 
 /** Assigns QEMU's default indexes (first free slot) to drives without one; checks clashes. */
@@ -164,7 +180,20 @@ export function assignIndexes(drives: DriveSpec[]): { spec: DriveSpec; index: nu
   });
 }
 
-/** The firmware a PC runs without --bios (null when SeaBIOS is not installed). */
-export function defaultPcBios(): string | null {
-  return existsSync(SEABIOS_PATH) ? SEABIOS_PATH : null;
+/** The PC's firmware when --bios is not given: pcscope's embedded BIOS (firmware/bios/out/bios.bin). */
+export function defaultPcBios(): string {
+  return embeddedBiosPath();
+}
+
+/** SeaBIOS as Debian installs it: it runs the --kernel option ROM, as under QEMU. */
+export const KERNEL_BIOS = "/usr/share/seabios/bios.bin";
+
+/**
+ * The PC's firmware for --kernel without --bios: SeaBIOS (the embedded BIOS does not run fw_cfg
+ * option ROMs, so it could not boot the kernel). A UserError when it is not installed.
+ */
+export function kernelBios(): string {
+  if (!existsSync(KERNEL_BIOS))
+    throw new UserError(`--kernel needs SeaBIOS (${KERNEL_BIOS}: apt-get install seabios) or --bios FILE`);
+  return KERNEL_BIOS;
 }

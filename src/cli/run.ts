@@ -1,23 +1,12 @@
-// `pcscope run`: runs a BIOS image on the bare machine headless, with QEMU-like debug consoles,
-// isa-debug-exit, tracing and a one-line summary on stderr when the guest stops. Without --bios it
-// runs the demo ROM (firmware/hello/hello.bin) and shows its debug console on stdout.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// `pcscope run`: runs a machine headless with QEMU-like debug consoles, isa-debug-exit, tracing and a
+// one-line summary on stderr when the guest stops. With no arguments: the PC, the embedded BIOS and
+// the demo disk; with --bios alone: the bare machine; --machine bare alone: the hello demo ROM.
 import type { StopEvent } from "../emu/debug-target.ts";
-import type { ByteSink } from "../emu/devices/debugcon.ts";
-import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
-import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";
-import { biosSizeProblem, memSizeProblem } from "../emu/machine/limits.ts";
 import type { Machine } from "../emu/machine/machine.ts";
-import type { TraceEvent, TraceValue } from "../emu/trace/bus.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
-import { type DebugconTarget, parseRunArgs, type RunOptions } from "./run-options.ts";
-import { defaultPcBios, wantsPc } from "./run-pc.ts";
-import { type OpenedDrives, openPcDrives } from "./run-pc-drives.ts";
-
-/** The demo ROM run when no --bios is given. */
-export const DEMO_ROM = fileURLToPath(new URL("../../firmware/hello/hello.bin", import.meta.url));
+import { buildRunMachine, FdWriter } from "./run-machine.ts";
+import { parseRunArgs, type RunOptions } from "./run-options.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
 export const EXIT_TRIPLE_FAULT = 3;
@@ -27,14 +16,14 @@ export const EXIT_INTERRUPTED = 130;
 
 /** Instructions per run() slice: between slices the event loop runs (Ctrl-C, the gdb socket). */
 const SLICE = 4_000_000;
-/** Output buffered before a write(2). */
-const FLUSH_BYTES = 64 * 1024;
-
 const USAGE = `usage: pcscope run [options]
 
-Runs a BIOS image on the bare machine (RAM, the ROM at the top of 4 GiB and its last 128 KiB
-aliased below 1 MiB, debug consoles) until the guest halts with nothing left to wake it.
-Without --bios: runs the demo ROM firmware/hello/hello.bin, its debug console on stdout.
+Runs a machine headless until the guest halts with nothing left to wake it.
+With no arguments: the i440fx PC with pcscope's embedded BIOS (firmware/bios) booting the demo
+disk (~/.cache/pcscope/demo.qcow2, made on first use), the debug console on stdout.
+With --bios FILE alone: the bare machine (RAM, the ROM at the top of 4 GiB and its last 128 KiB
+aliased below 1 MiB, debug consoles); --machine bare without --bios runs the demo ROM
+firmware/hello/hello.bin.
 
   --bios FILE                 BIOS image, a multiple of 64 KiB (-bios)
   --mem SIZE                  RAM size, default 32M; K/M/G suffixes, plain number = MiB (-m)
@@ -52,102 +41,19 @@ Without --bios: runs the demo ROM firmware/hello/hello.bin, its debug console on
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
 
-The i440fx PC (QEMU's -M pc; firmware: --bios, default Debian's SeaBIOS) is chosen by any of:
+The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; Debian's SeaBIOS is
+/usr/share/seabios/bios.bin) is chosen by any of:
   --machine pc|bare           machine type (-M)
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N                     CPUs (1..16)
   --boot ORDER                boot order letters a, c, d (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
+  --kernel FILE               boot a Multiboot kernel (ELF or a.out kludge) as QEMU's -kernel does
+  --append CMDLINE            its command line (-append)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
 instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage.`;
-
-/** A buffered writer to a file descriptor. */
-class FdWriter implements ByteSink {
-  private buf = Buffer.alloc(FLUSH_BYTES);
-  private used = 0;
-  private broken = false;
-
-  constructor(
-    private readonly fd: number,
-    private readonly owned: boolean,
-  ) {}
-
-  write(byte: number): void {
-    this.buf[this.used++] = byte;
-    if (this.used === this.buf.length) this.flush();
-  }
-
-  writeText(text: string): void {
-    const bytes = Buffer.from(text, "utf8");
-    if (this.used + bytes.length > this.buf.length) this.flush();
-    if (bytes.length > this.buf.length) {
-      if (!this.broken) writeSync(this.fd, bytes);
-    } else {
-      bytes.copy(this.buf, this.used);
-      this.used += bytes.length;
-    }
-  }
-
-  /** Writes out the buffer; a reader that went away (EPIPE, `| head`) just stops receiving. */
-  flush(): void {
-    let done = 0;
-    try {
-      while (!this.broken && done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
-      this.broken = true;
-    }
-    this.used = 0;
-  }
-
-  close(): void {
-    this.flush();
-    if (this.owned) closeSync(this.fd);
-  }
-}
-
-/** Opens `path` for writing (truncated), as a UserError when it cannot be. */
-function openForWrite(path: string, what: string): FdWriter {
-  try {
-    return new FdWriter(openSync(path, "w"), true);
-  } catch (err) {
-    throw new UserError(
-      `cannot write ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
-}
-
-/** Reads the BIOS image, as a UserError when it cannot be. */
-function readBios(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(err));
-    throw new UserError(`cannot read BIOS image '${path}': ${why}`);
-  }
-}
-
-/** Formats a trace field value: hex for numbers except sizes and counts, as QEMU's formats do. */
-function formatValue(key: string, value: TraceValue): string {
-  if (typeof value === "number") {
-    if (key === "size" || key === "len" || key === "count" || key === "bytes") return String(value);
-    return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
-  }
-  if (typeof value === "bigint") return `0x${value.toString(16)}`;
-  return String(value);
-}
-
-/** One trace line: `INSN@SECONDS:name key value ...` (QEMU's PID@TIME:name with the instruction count). */
-export function formatTraceLine(event: TraceEvent): string {
-  const secs = (event.hostNs / 1e9).toFixed(6);
-  let line = `${event.insn}@${secs}:${event.name}`;
-  for (const [key, value] of Object.entries(event.fields)) line += ` ${key} ${formatValue(key, value)}`;
-  return `${line}\n`;
-}
 
 /** What a finished run reports: the summary's reason and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {
@@ -178,117 +84,29 @@ function outcome(event: StopEvent, machine: Machine): { reason: string; status: 
   }
 }
 
-/** Builds the debugcon options, opening files. */
-function debugconOptions(opts: RunOptions, writers: FdWriter[], stdout: FdWriter): DebugconOption[] {
-  const defaultPort = opts.debugconDefaultPort ?? DEBUGCON_DEFAULT_PORT;
-  return opts.debugcons.map((spec) => {
-    const target: DebugconTarget = spec.target;
-    let sink: ByteSink | null = null;
-    if (target.kind === "stdio") sink = stdout;
-    else if (target.kind === "file") {
-      const writer = openForWrite(target.path, "debugcon file");
-      writers.push(writer);
-      sink = writer;
-    }
-    return { port: spec.port ?? defaultPort, sink };
-  });
-}
-
 /** Runs the command. */
 async function run(args: string[]): Promise<number> {
   const opts = parseRunArgs(args);
   if (opts.startPaused && opts.gdb === null)
     throw new UserError("-S needs a gdb server (-s or --gdb tcp:HOST:PORT)");
-  const pcMode = wantsPc(opts.pc);
-  if (pcMode && opts.bios === null) {
-    opts.bios = defaultPcBios();
-    if (opts.bios === null)
-      throw new UserError("the PC needs --bios FILE (SeaBIOS is not installed: apt-get install seabios)");
-  }
-  const demo = opts.bios === null;
-  if (demo && opts.debugcons.length === 0) opts.debugcons.push({ port: null, target: { kind: "stdio" } });
-  const bios = readBios(opts.bios ?? DEMO_ROM);
-  const problem = memSizeProblem(opts.memBytes) ?? biosSizeProblem(bios.length);
-  if (problem !== null) throw new UserError(opts.bios === null ? problem : `${opts.bios}: ${problem}`);
-  // Loaded only now, so usage errors do not pay for the emulator.
-  const { createBareMachine } = await import("../emu/machine/board-bare.ts");
-  // Images are opened (and locked) before anything else is created; errors leave them untouched.
-  const drives: OpenedDrives | null = pcMode ? await openPcDrives(opts.pc.drives) : null;
-
-  const stdout = new FdWriter(1, false);
-  const writers: FdWriter[] = [];
-  const logOut =
-    opts.traceFile !== null ? openForWrite(opts.traceFile, "trace file") : new FdWriter(2, false);
-  let machine: Machine;
+  const built = await buildRunMachine(opts, {
+    stdout: new FdWriter(1, false),
+    log: new FdWriter(2, false),
+    defaultDebugcon: "stdout-for-default-firmware",
+  });
+  for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
+  const { machine } = built;
   try {
-    const common = {
-      bios,
-      memBytes: opts.memBytes,
-      debugcons: debugconOptions(opts, writers, stdout),
-      debugExit: opts.debugExit ?? undefined,
-      noReboot: opts.noReboot,
-    };
-    if (drives !== null) {
-      const { createPcMachine, hostVapicRom } = await import("../emu/machine/pc.ts");
-      const serial = opts.pc.serial;
-      let serialSink: ByteSink | null | undefined;
-      if (serial?.kind === "stdio") serialSink = stdout;
-      else if (serial?.kind === "file") {
-        const w = openForWrite(serial.path, "serial file");
-        writers.push(w);
-        serialSink = w;
-      } else if (serial?.kind === "null") serialSink = null;
-      // QEMU's kvmvapic option ROM makes SeaBIOS's log match QEMU's; with several CPUs it is left
-      // out because the SMP probe then hangs (a known bug, see the issue 5 report).
-      const vapic = (opts.pc.cpus ?? 1) === 1 ? hostVapicRom() : null;
-      machine = createPcMachine({
-        ...common,
-        cpus: opts.pc.cpus ?? 1,
-        bootOrder: opts.pc.boot ?? "cad",
-        drives: drives.drives,
-        aio: drives.aio,
-        trace: drives.trace,
-        serial: serialSink,
-        optionRoms: vapic === null ? [] : [vapic],
-      });
-    } else {
-      machine = createBareMachine(common);
-    }
-  } catch (err) {
-    drives?.close();
-    for (const w of writers) w.close();
-    logOut.close();
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
-  if (demo) process.stderr.write(`pcscope: no --bios given: running the demo ROM ${DEMO_ROM}\n`);
-  if (opts.trace.length > 0)
-    machine.trace.subscribe(opts.trace.join(","), (e) => logOut.writeText(formatTraceLine(e)));
-  if (opts.log.length > 0) {
-    machine.log.listener = (entry) => {
-      if (opts.log.includes(entry.kind)) logOut.writeText(`${entry.insn}:${entry.kind}: ${entry.message}\n`);
-    };
-  }
-
-  const flush = () => {
-    stdout.flush();
-    for (const w of writers) w.flush();
-    logOut.flush();
-  };
-  try {
-    if (opts.gdb === null) return await runHeadless(machine, opts, flush);
+    if (opts.gdb === null) return await runHeadless(machine, opts, built.flush);
     // While gdb drives the machine, buffered output is pushed out every so often.
-    const timer = setInterval(flush, 250);
+    const timer = setInterval(built.flush, 250);
     try {
-      return await runUnderGdb(machine, opts, opts.gdb, flush);
+      return await runUnderGdb(machine, opts, opts.gdb, built.flush);
     } finally {
       clearInterval(timer);
     }
   } finally {
-    drives?.close();
-    stdout.flush();
-    for (const w of writers) w.close();
-    logOut.close();
+    built.close();
   }
 }
 

@@ -136,6 +136,10 @@ export async function execute(dbg: Debugger, command: Command): Promise<boolean>
     case "memory":
       await dbg.followMemory(command.expr);
       return false;
+    case "block":
+      if (dbg.blocks === null) dbg.say("not available: the target is not pcscope");
+      else if (!dbg.selectBlock(command.text)) dbg.say(`no block request matches '${command.text}'`);
+      return false;
     case "help":
       dbg.print(...COMMAND_HELP);
       return false;

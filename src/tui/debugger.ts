@@ -1,15 +1,18 @@
 // The debugger controller: owns the session, the models (breakpoints, I/O log, block tree, firmware
 // log) and the view state, runs step/next/finish/continue/pause, and publishes immutable snapshots
 // that the Ink components render. No React here: tests drive it directly.
+import { insertInTarget, removeFromTarget } from "./breakpoint-sync.ts";
+import { fetchCode, MAX_INSN, placeFor } from "./code-view.ts";
 import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
-import { BlockTree } from "./logic/block-tree.ts";
+import { BlockTree, blockPaneView } from "./logic/block-tree.ts";
 import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
 import { DebugconLog } from "./logic/debugcon-log.ts";
-import { type CodePlace, type DisasmLine, disassemble, syncStart } from "./logic/disasm.ts";
+import { type DisasmLine, disassemble } from "./logic/disasm.ts";
 import { hexRows, type MemorySnapshot } from "./logic/hexdump.ts";
 import { IoLog, type PortFilter } from "./logic/io-log.ts";
-import { computeLayout, type Layout, PANES, type Pane } from "./logic/layout.ts";
+import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
+import { Memo } from "./logic/memo.ts";
 import { registerView } from "./logic/register-view.ts";
 import { type StackSlot, stackSlots } from "./logic/stack-view.ts";
 import {
@@ -18,17 +21,19 @@ import {
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
-import type { CpuExtras, DebugSession, RegisterSet, StopReason } from "./session/debug-session.ts";
+import type {
+  CpuExtras,
+  DebugSession,
+  ExternalEvent,
+  RegisterSet,
+  StopReason,
+} from "./session/debug-session.ts";
 import type { Prompt, RunState, Snapshot } from "./snapshot.ts";
 
 export type { Prompt, RunState, Snapshot };
 
 /** Safety cap on single steps taken by `finish`. */
 const FINISH_MAX_STEPS = 200_000;
-/** Bytes decoded before the PC to show context above the current line. */
-const LOOKBACK = 32;
-/** Longest x86 instruction. */
-const MAX_INSN = 15;
 /** An operation shows the "busy" state only when it takes longer than this (ms). */
 const BUSY_SHOW_MS = 60;
 /** Trace-driven repaints are coalesced to this interval (ms). */
@@ -70,6 +75,18 @@ export class Debugger {
   private ioFilterText = "all";
   private blockCursor = 0;
   private consoleLines: string[] = [];
+  /** Bumped by print(): the console's lines changed. */
+  private consoleVersion = 0;
+  /** Snapshot pieces kept while their inputs are unchanged (stable identities for React.memo). */
+  private readonly memos = {
+    registers: new Memo<Snapshot["registers"]>(),
+    breakpoints: new Memo<Snapshot["breakpoints"]>(),
+    memory: new Memo<Snapshot["memory"]>(),
+    io: new Memo<Snapshot["io"]>(),
+    block: new Memo<Snapshot["block"]>(),
+    log: new Memo<Snapshot["log"]>(),
+    console: new Memo<Snapshot["console"]>(),
+  };
   private prompt: Prompt | null = null;
   private help = false;
   private pauseRequested = false;
@@ -78,6 +95,9 @@ export class Debugger {
   private readonly listeners = new Set<() => void>();
   private traceTimer: NodeJS.Timeout | null = null;
   private unsubscribeTrace: (() => void) | null = null;
+  private unsubscribeExternal: (() => void) | null = null;
+  /** True while a debugger attached alongside runs the guest (state is then "running"). */
+  private externalRun = false;
   /** Resolves when the current run/step operation ends (tests and the bench await it). */
   private idle: Promise<void> = Promise.resolve();
 
@@ -86,7 +106,7 @@ export class Debugger {
     opts: DebuggerOptions = {},
   ) {
     this.symbols = opts.symbols ?? NO_SYMBOLS;
-    this.layout = computeLayout(opts.cols ?? 120, opts.rows ?? 40);
+    this.layout = screenLayout(opts.cols ?? 120, opts.rows ?? 40);
     const feed = session.trace;
     this.io = feed ? new IoLog() : null;
     this.blocks = feed ? new BlockTree() : null;
@@ -98,7 +118,29 @@ export class Debugger {
         if (used || logged) this.scheduleTraceRepaint();
       });
     }
+    if (session.external)
+      this.unsubscribeExternal = session.external.subscribe((event) => this.onExternal(event));
     this.snapshot = this.build();
+  }
+
+  /** Follows a gdb attached alongside: its runs show as "running", its changes refresh the panes. */
+  private onExternal(event: ExternalEvent): void {
+    if (event.kind === "log") this.print(event.text);
+    else if (event.kind === "running" && this.state === "stopped") {
+      this.externalRun = true;
+      this.state = "running";
+      this.stopText = event.text;
+      this.publish();
+    } else if (
+      event.kind === "stopped" ? this.externalRun : event.kind === "changed" && this.state === "stopped"
+    ) {
+      if (event.kind === "stopped") {
+        this.externalRun = false;
+        this.state = "stopped";
+        this.stopText = event.text;
+      }
+      this.refresh().catch((err: Error) => this.say(`refresh failed: ${err.message}`));
+    }
   }
 
   // ---- publishing -------------------------------------------------------------------------
@@ -132,9 +174,11 @@ export class Debugger {
 
   private build(): Snapshot {
     const L = this.layout;
-    const blockRows = this.blocks?.rows("all", 400) ?? [];
-    const cursor = Math.min(this.blockCursor, Math.max(0, blockRows.length - 1));
-    const selected = blockRows[cursor];
+    const m = this.memos;
+    const bpKey = this.breakpoints
+      .list()
+      .map((b) => `${b.id}:${b.enabled}:${b.hits}`)
+      .join(",");
     return {
       version: ++this.version,
       description: this.session.description,
@@ -145,31 +189,35 @@ export class Debugger {
       layout: L,
       focus: this.focus,
       ctx: this.ctx,
-      registers: this.regs && this.ctx ? registerView(this.regs, this.prevRegs, this.extras, this.ctx) : null,
+      registers: m.registers.get([this.regs, this.prevRegs, this.extras, this.ctx], () =>
+        this.regs && this.ctx ? registerView(this.regs, this.prevRegs, this.extras, this.ctx) : null,
+      ),
       code: this.code,
       codeCursor: this.codeCursor,
       pc: this.ctx?.pc ?? null,
-      breakpoints: this.breakpoints.list().map((b) => ({ ...b })),
+      breakpoints: m.breakpoints.get([bpKey], () => this.breakpoints.list().map((b) => ({ ...b }))),
       breakpointCursor: this.breakpointCursor,
       memoryExpr: this.memoryExpr,
-      memory: this.memory ? hexRows(this.memory, this.prevMemory) : [],
+      memory: m.memory.get([this.memory, this.prevMemory], () =>
+        this.memory ? hexRows(this.memory, this.prevMemory) : [],
+      ),
       stack: this.stack,
-      io: this.io
-        ? {
-            lines: this.io.tail(L.bottomLines, this.ioFilter).map((e) => e.text),
-            filter: this.ioFilterText,
-            total: this.io.total,
-          }
-        : null,
-      block: this.blocks
-        ? {
-            rows: blockRows.map((r) => `${"  ".repeat(r.depth)}${r.text}`),
-            detail: selected ? this.blocks.details(selected.req) : [],
-            cursor,
-          }
-        : null,
-      log: this.debugcon ? this.debugcon.tail(L.bottomLines) : null,
-      console: this.consoleLines.slice(-3),
+      io: m.io.get([this.io?.total, this.ioFilter, this.ioFilterText, L.bottomLines], () =>
+        this.io
+          ? {
+              lines: this.io.tail(L.bottomLines, this.ioFilter).map((e) => e.text),
+              filter: this.ioFilterText,
+              total: this.io.total,
+            }
+          : null,
+      ),
+      block: m.block.get([this.blocks?.version, this.blockCursor], () =>
+        this.blocks ? blockPaneView(this.blocks, this.blockCursor) : null,
+      ),
+      log: m.log.get([this.debugcon?.bytes, L.bottomLines], () =>
+        this.debugcon ? this.debugcon.tail(L.bottomLines) : null,
+      ),
+      console: m.console.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
       prompt: this.prompt,
       help: this.help,
     };
@@ -179,7 +227,7 @@ export class Debugger {
 
   /** Adapts to a new terminal size and refetches what depends on it. */
   async resize(cols: number, rows: number): Promise<void> {
-    this.layout = computeLayout(cols, rows);
+    this.layout = screenLayout(cols, rows);
     if (this.state === "stopped") await this.refreshViews();
     this.publish();
   }
@@ -187,6 +235,7 @@ export class Debugger {
   /** Appends lines to the console area. */
   print(...lines: string[]): void {
     this.consoleLines.push(...lines);
+    this.consoleVersion++;
     if (this.consoleLines.length > 200) this.consoleLines.splice(0, this.consoleLines.length - 200);
     this.publish();
   }
@@ -194,11 +243,6 @@ export class Debugger {
   /** Shows a one-line message in the status bar. */
   say(message: string): void {
     this.message = message;
-    this.publish();
-  }
-
-  setFocus(pane: Pane): void {
-    this.focus = pane;
     this.publish();
   }
 
@@ -279,18 +323,17 @@ export class Debugger {
 
   private async refreshViews(): Promise<void> {
     await this.refreshCode();
-    await this.refreshStack();
-    await this.refreshMemory(true);
-  }
-
-  /** How code at linear `addr` is decoded: the current CS when it lies inside it. */
-  private placeFor(addr: bigint): { place: CodePlace; ip: bigint } {
+    // The memory pane follows $sp by default: one read then serves both panes.
     const ctx = this.ctx;
-    const bitness = ctx?.bitness ?? 32;
-    const real = ctx === null || ctx.mode === "real" || ctx.mode === "v86";
-    let csBase = ctx?.csBase ?? 0n;
-    if (bitness === 16 && (addr < csBase || addr - csBase > 0xffffn)) csBase = addr & ~0xffffn;
-    return { place: { bitness, csBase, realSegments: real }, ip: addr - csBase };
+    const mem = evalAddress(this.memoryExpr, this.env());
+    let shared: MemorySnapshot | null = null;
+    if (ctx !== null && mem.ok && mem.addr === ctx.sp) {
+      const length = Math.max(16 * this.layout.memoryRows, 8 * this.layout.stackSlots);
+      const data = await this.session.readMemory(ctx.sp, length);
+      if (data !== null) shared = { addr: ctx.sp, data };
+    }
+    await this.refreshStack(shared);
+    await this.refreshMemory(true, shared);
   }
 
   /**
@@ -301,76 +344,52 @@ export class Debugger {
     const center = this.codeAnchor ?? this.ctx?.pc ?? null;
     if (center === null) return;
     const lines = this.layout.codeLines;
-    const wantBefore = before ?? (this.codeAnchor === null ? Math.min(4, Math.floor(lines / 3)) : 0);
-    const { place, ip } = this.placeFor(center);
-    // Stepping within the lines on screen: start at a known boundary instead of re-synchronising.
-    const known = this.code.findIndex((l) => l.addr === center);
-    if (wantBefore > 0 && known >= wantBefore && this.code[known - wantBefore]!.addr >= place.csBase) {
-      const from = this.code[known - wantBefore]!;
-      const bytes = await this.session.readMemory(from.addr, (lines + wantBefore) * MAX_INSN);
-      if (bytes !== null) {
-        this.code = disassemble(bytes, from.ip, place, lines, this.symbols);
-        this.codeCursor = Math.max(
-          0,
-          this.code.findIndex((l) => l.addr === center),
-        );
-        return;
-      }
-    }
-    let back = wantBefore > 0 ? BigInt(Math.min(LOOKBACK, Number(ip))) : 0n;
-    let bytes = await this.readUpTo(center - back, Number(back) + lines * MAX_INSN);
-    if (bytes === null && back > 0n) {
-      back = 0n;
-      bytes = await this.readUpTo(center, lines * MAX_INSN);
-    }
-    if (bytes === null) {
+    const view = await fetchCode({
+      session: this.session,
+      ctx: this.ctx,
+      symbols: this.symbols,
+      center,
+      lines,
+      before: before ?? (this.codeAnchor === null ? Math.min(4, Math.floor(lines / 3)) : 0),
+      shown: this.code,
+    });
+    if ("error" in view) {
       this.code = [];
-      this.message = `cannot read code at 0x${center.toString(16)}`;
+      this.message = view.error;
       return;
     }
-    const from = wantBefore > 0 ? syncStart(bytes, Number(back), place) : 0;
-    let decoded = disassemble(
-      bytes.subarray(from),
-      ip - back + BigInt(from),
-      place,
-      lines + wantBefore,
-      this.symbols,
-    );
-    const at = decoded.findIndex((l) => l.addr === center);
-    if (at > wantBefore) decoded = decoded.slice(at - wantBefore);
-    this.code = decoded.slice(0, lines);
-    const pcIndex = this.code.findIndex((l) => l.addr === center);
-    this.codeCursor = Math.max(0, pcIndex);
+    this.code = view.lines;
+    this.codeCursor = view.cursor;
   }
 
-  /**
-   * Reads `length` bytes at `addr`, or the longest prefix a stub will give (halving the length):
-   * code near the top of the address space or of a mapping is still shown.
-   */
-  private async readUpTo(addr: bigint, length: number): Promise<Uint8Array | null> {
-    for (let n = length; n >= MAX_INSN; n >>= 1) {
-      const bytes = await this.session.readMemory(addr, n);
-      if (bytes !== null) return bytes;
-    }
-    return null;
-  }
-
-  private async refreshStack(): Promise<void> {
+  /** Re-reads the stack pane (from `shared` when it holds the bytes at the stack pointer). */
+  private async refreshStack(shared: MemorySnapshot | null = null): Promise<void> {
     const ctx = this.ctx;
     if (ctx === null) return;
     const word = ctx.bitness === 16 ? 2 : ctx.bitness === 32 ? 4 : 8;
-    const data = await this.session.readMemory(ctx.sp, word * this.layout.stackSlots);
+    const length = word * this.layout.stackSlots;
+    const data =
+      shared !== null && shared.addr === ctx.sp && shared.data.length >= length
+        ? shared.data.subarray(0, length)
+        : await this.session.readMemory(ctx.sp, length);
     this.stack = data ? stackSlots(ctx.sp, data, word, this.symbols, ctx.csBase) : [];
   }
 
-  /** Re-reads the memory pane; `stop` says whether this is a new stop (keeps change marks otherwise). */
-  private async refreshMemory(stop = false): Promise<void> {
+  /**
+   * Re-reads the memory pane; `stop` says whether this is a new stop (keeps change marks otherwise).
+   * `shared` serves the read when it holds the bytes at the pane's address.
+   */
+  private async refreshMemory(stop = false, shared: MemorySnapshot | null = null): Promise<void> {
     const r = evalAddress(this.memoryExpr, this.env());
     if (!r.ok) {
       this.memory = null;
       return;
     }
-    const data = await this.session.readMemory(r.addr, 16 * this.layout.memoryRows);
+    const length = 16 * this.layout.memoryRows;
+    const data =
+      shared !== null && shared.addr === r.addr && shared.data.length >= length
+        ? shared.data.subarray(0, length)
+        : await this.session.readMemory(r.addr, length);
     if (stop) this.prevMemory = this.memory;
     this.memory = data ? { addr: r.addr, data } : null;
   }
@@ -489,7 +508,7 @@ export class Debugger {
   private async lineAtPc(): Promise<DisasmLine | null> {
     const regs = await this.session.readRegisters();
     this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
-    const { place, ip } = this.placeFor(this.ctx.pc);
+    const { place, ip } = placeFor(this.ctx, this.ctx.pc);
     const bytes = await this.session.readMemory(this.ctx.pc, MAX_INSN);
     if (bytes === null) return null;
     return disassemble(bytes, ip, place, 1, this.symbols)[0] ?? null;
@@ -591,13 +610,6 @@ export class Debugger {
     }
   }
 
-  /** Inserts or removes an I/O watch in the stub. */
-  private async ioWatch(bp: Breakpoint, on: boolean): Promise<void> {
-    await this.session
-      .monitor(on ? `iowatch add ${bp.location} ${bp.dir}` : `iowatch del ${bp.location}`)
-      .catch(() => "");
-  }
-
   /** Deletes a breakpoint by id (removing it from the target). */
   async deleteBreakpoint(id: number): Promise<boolean> {
     const bp = this.breakpoints.remove(id);
@@ -613,33 +625,15 @@ export class Debugger {
     if (bp === undefined) return false;
     if (bp.enabled === on) return true;
     bp.enabled = on;
-    const kind = rspKind(bp);
-    if (kind !== null) {
-      if (on) await this.session.insertBreak(kind, bp.addr, bp.length);
-      else if (!this.breakpoints.enabledCodeAt(bp.addr) || bp.type !== "break")
-        await this.session.removeBreak(kind, bp.addr, bp.length);
-    } else await this.ioWatch(bp, on);
+    if (on) await insertInTarget(this.session, bp);
+    else await removeFromTarget(this.session, this.breakpoints, bp);
     this.publish();
     return true;
   }
 
+  /** Removes a deleted breakpoint from the target when it was enabled. */
   private async uninsert(bp: Breakpoint): Promise<void> {
-    const kind = rspKind(bp);
-    if (!bp.enabled) return;
-    if (kind === null) await this.ioWatch(bp, false);
-    else if (bp.type !== "break" || !this.breakpoints.enabledCodeAt(bp.addr))
-      await this.session.removeBreak(kind, bp.addr, bp.length);
-  }
-
-  /** Toggles a code breakpoint at the cursor (`b`): adds one, or deletes the one there. */
-  async toggleBreakpointAtCursor(): Promise<void> {
-    const addr = this.cursorAddress();
-    if (addr === null) return;
-    const existing = this.breakpoints.codeAt(addr);
-    if (existing) {
-      await this.deleteBreakpoint(existing.id);
-      this.say(`Deleted breakpoint ${existing.id}`);
-    } else await this.addBreakpoint("break", `*0x${addr.toString(16)}`);
+    if (bp.enabled) await removeFromTarget(this.session, this.breakpoints, bp);
   }
 
   // ---- navigation ----------------------------------------------------------------------------
@@ -670,6 +664,17 @@ export class Debugger {
     this.publish();
   }
 
+  /** Selects the first block request whose row contains `text` and focuses the pane; false if none. */
+  selectBlock(text: string): boolean {
+    const rows = this.blocks === null ? [] : blockPaneView(this.blocks, 0).rows;
+    const at = rows.findIndex((row) => /^#/.test(row) && row.includes(text));
+    if (at < 0) return false;
+    this.blockCursor = at;
+    this.focus = "block";
+    this.publish();
+    return true;
+  }
+
   /** Sets the I/O log's port filter. */
   setIoFilter(filter: PortFilter, text: string): void {
     this.ioFilter = filter;
@@ -681,6 +686,7 @@ export class Debugger {
   async close(): Promise<void> {
     if (this.traceTimer) clearTimeout(this.traceTimer);
     this.unsubscribeTrace?.();
+    this.unsubscribeExternal?.();
     if (this.state === "running" || this.state === "busy") {
       await this.pause().catch(() => {});
       await Promise.race([this.idle, new Promise((r) => setTimeout(r, 1000))]);

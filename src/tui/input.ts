@@ -50,7 +50,7 @@ export function handleKey(dbg: Debugger, input: string, key: KeyPress, quit: () 
     case "pause":
       return dbg.pause();
     case "toggleBreak":
-      return dbg.toggleBreakpointAtCursor();
+      return toggleBreakpointAtCursor(dbg);
     case "goto":
     case "search":
     case "command":
@@ -107,6 +107,17 @@ function keyOf(ch: string): KeyPress {
   if (ch === "\t") return { ...NO_KEY, tab: true };
   if (ch === "\x7f" || ch === "\b") return { ...NO_KEY, backspace: true };
   return NO_KEY;
+}
+
+/** Toggles a code breakpoint at the cursor (`b`): adds one, or deletes the one there. */
+async function toggleBreakpointAtCursor(dbg: Debugger): Promise<void> {
+  const addr = dbg.cursorAddress();
+  if (addr === null) return;
+  const existing = dbg.breakpoints.codeAt(addr);
+  if (existing) {
+    await dbg.deleteBreakpoint(existing.id);
+    dbg.say(`Deleted breakpoint ${existing.id}`);
+  } else await dbg.addBreakpoint("break", `*0x${addr.toString(16)}`);
 }
 
 /** Enter outside a prompt: in the breakpoints pane, show the breakpoint's code. */

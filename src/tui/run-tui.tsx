@@ -1,5 +1,8 @@
-// Runs the Ink UI on a terminal until the user quits: alternate screen, ~30 frames a second,
-// incremental rendering, Ctrl-C handled as "pause" by the key map, terminal restored however it ends.
+// Runs the Ink UI on a terminal until the user quits: alternate screen, ~30 frames a second, each
+// frame written as one synchronized update (DEC 2026, so terminals that support it never show a
+// half-drawn frame), Ctrl-C handled as "pause" by the key map, terminal restored however it ends.
+// Ink 6.8's incrementalRendering is not used: it redraws every frame one row lower than the last
+// (its cursorUp after a frame ending in a newline is one short), corrupting the screen.
 import { render } from "ink";
 import { App } from "./components/App.tsx";
 import type { Debugger } from "./debugger.ts";
@@ -30,7 +33,6 @@ export async function runTui(dbg: Debugger, io: TerminalStreams): Promise<number
       exitOnCtrlC: false,
       patchConsole: true,
       maxFps: MAX_FPS,
-      incrementalRendering: true,
     });
     await instance.waitUntilExit();
     restore();

@@ -15,6 +15,8 @@ function pcscope(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin/pcscope.js"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
+    // The no-argument default makes the demo disk in the cache directory: keep it in the temp dir.
+    env: { ...process.env, XDG_CACHE_HOME: dir },
   });
   return {
     status: r.status,
@@ -76,9 +78,9 @@ describe("pcscope run: bad input gives one line and status 2", () => {
 });
 
 describe("pcscope run", () => {
-  it("runs the demo ROM when given no arguments at all (npm start)", () => {
+  it("runs the hello demo ROM on the bare machine with --machine bare and no --bios", () => {
     {
-      const r = pcscope();
+      const r = pcscope("run", "--machine", "bare");
       expect(r.status).toBe(0);
       expectHelloText(r.stdout);
       expect(r.stderrLines.at(-1)).toMatch(
@@ -107,6 +109,42 @@ describe("pcscope run", () => {
     const lines = readFileSync(trace, "utf8").split("\n").filter(Boolean);
     expect(lines[0]).toMatch(/^\d+@\d+\.\d{6}:portio_write addr 0x402 size 1 val 0x70$/);
     expect(lines).toHaveLength(readFileSync(log).length);
+  });
+
+  it("writes a --trace-file ending in .json as Chrome trace events that Perfetto opens", () => {
+    const log = join(dir, "debugcon-json.log");
+    const trace = join(dir, "trace.json");
+    const r = pcscope(
+      "run",
+      "--bios",
+      HELLO,
+      "--debugcon",
+      `file:${log}`,
+      "--trace",
+      "portio_write",
+      "-D",
+      trace,
+    );
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(readFileSync(trace, "utf8")) as {
+      traceEvents: {
+        name: string;
+        ph: string;
+        ts: number;
+        pid: number;
+        tid: number;
+        args?: Record<string, number>;
+      }[];
+    };
+    const writes = doc.traceEvents.filter((e) => e.name === "portio_write");
+    // One event per debug-console byte, each with the fields Perfetto needs and the port in args.
+    expect(writes).toHaveLength(readFileSync(log).length);
+    for (const e of writes) {
+      expect(typeof e.ph).toBe("string");
+      expect(Number.isFinite(e.ts)).toBe(true);
+      expect(Number.isInteger(e.pid) && Number.isInteger(e.tid)).toBe(true);
+      expect(e.args?.addr).toBe(0x402);
+    }
   });
 
   it("exits with the isa-debug-exit status", () => {

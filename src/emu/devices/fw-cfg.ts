@@ -115,6 +115,7 @@ export class FwCfg {
     const existing = this.files.find((f) => f.name === name);
     if (existing !== undefined) {
       this.items.set(existing.key, { name, data });
+      this.rebuildDirectory(); // the directory entry carries the size
       return;
     }
     this.files.push({ name, key: 0 });

@@ -44,6 +44,7 @@ import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
 import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
 import { Machine } from "./machine.ts";
+import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
 import { buildPcMemory, type PcMemory, pcBufferBytes } from "./pc-memory.ts";
 import { SmpRunner } from "./smp.ts";
@@ -80,6 +81,8 @@ export interface PcOptions extends MachineOptions {
   optionRoms?: { name: string; data: Uint8Array }[];
   /** fw_cfg `bootorder` contents (one OpenFirmware path a line), default empty. */
   bootorderFile?: string;
+  /** A Multiboot kernel booted by the firmware through fw_cfg and an option ROM (-kernel). */
+  multiboot?: MultibootImage;
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -199,6 +202,7 @@ export const pcBoard: Board = {
     });
     initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
     fillFwCfg(fwcfg, memBytes, cpus, options);
+    if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
 
     machine.clock.add(pit);
     machine.clock.add(rtc);
@@ -249,7 +253,8 @@ function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions
   view.setBigUint64(8, BigInt(memBytes), true);
   view.setUint32(16, E820_RAM, true);
   fw.addFile("etc/e820", e820);
-  fw.addFile("bootorder", new TextEncoder().encode(options.bootorderFile ?? ""));
+  const bootorder = options.multiboot !== undefined ? MULTIBOOT_BOOTORDER : (options.bootorderFile ?? "");
+  fw.addFile("bootorder", new TextEncoder().encode(bootorder));
   fw.addFile("bios-geometry", new Uint8Array(0));
   for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);
 }

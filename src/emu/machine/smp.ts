@@ -11,6 +11,15 @@ import type { Machine } from "./machine.ts";
 
 /** Instructions per CPU per round while APs run. */
 const AP_SLICE = 2000;
+/**
+ * The boot CPU's slice is AP_SLICE minus (round mod SLICE_JITTER). With a fixed slice, a spin loop
+ * whose length divides it stops at the same instruction every round: SeaBIOS's smp_scan loop
+ * (8 instructions: release SMPLock, pause, lock bts, compare CountCPUs) then always stopped just
+ * after re-taking the lock, and the APs spinning on `lock bts SMPLock` never got it. Varying the
+ * slice walks the stopping point through every position of such a loop. (QEMU avoids it because
+ * PAUSE ends a vCPU's turn in its round-robin TCG loop.)
+ */
+const SLICE_JITTER = 61;
 
 /** An AP's state. */
 type ApState = "waitInit" | "waitSipi" | "running";
@@ -19,6 +28,7 @@ type ApState = "waitInit" | "waitSipi" | "running";
 export class SmpRunner {
   private readonly state: ApState[];
   private executing = 0;
+  private round = 0;
 
   /** Creates the APs (machine.cpus[1..count-1]). */
   constructor(
@@ -66,6 +76,7 @@ export class SmpRunner {
   reset(): void {
     for (let i = 1; i < this.state.length; i++) this.state[i] = "waitInit";
     this.executing = 0;
+    this.round = 0;
   }
 
   /** Runs `budget` ticks of the boot CPU interleaved with the running APs. */
@@ -76,7 +87,9 @@ export class SmpRunner {
       const left = end - bsp.virtualTicks();
       if (left <= 0) return { kind: "budget" };
       this.executing = 0;
-      const ev = bspRun(Math.min(left, AP_SLICE));
+      const slice = AP_SLICE - (this.round % SLICE_JITTER);
+      this.round = (this.round + 1) % SLICE_JITTER;
+      const ev = bspRun(Math.min(left, slice));
       if (ev.kind !== "budget") return ev;
       for (let i = 1; i < this.state.length; i++) {
         if (this.state[i] !== "running") continue;

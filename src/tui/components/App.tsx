@@ -113,7 +113,7 @@ export function App({ dbg, trackSize = true }: AppProps) {
           </Box>
         </>
       )}
-      <ConsoleBar lines={snap.console} prompt={snap.prompt} />
+      <ConsoleBar lines={snap.console} prompt={snap.prompt} width={L.cols} />
     </Box>
   );
 }

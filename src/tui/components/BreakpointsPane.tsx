@@ -1,5 +1,6 @@
 // Breakpoints and watchpoints: number, type, enabled, address, what was typed, hit count.
-import { Text } from "ink";
+import { memo, useMemo } from "react";
+import { plainLine } from "../logic/ansi.ts";
 import type { Breakpoint } from "../logic/breakpoints.ts";
 import { Pane } from "./Pane.tsx";
 
@@ -17,22 +18,25 @@ export function breakpointLine(b: Breakpoint): string {
   return `${String(b.id).padStart(2)} ${b.type.padEnd(7)} ${b.enabled ? "y" : "n"} ${where} hits ${b.hits}`;
 }
 
-export function BreakpointsPane({ breakpoints, cursor, width, height, focused }: BreakpointsPaneProps) {
-  const visible = Math.max(0, height - 2);
-  const start = Math.max(0, Math.min(cursor - visible + 1, breakpoints.length - visible));
-  return (
-    <Pane title="Breakpoints" width={width} height={height} focused={focused}>
-      {breakpoints.length === 0 ? <Text color="gray">none (b at the cursor, :break LOC)</Text> : null}
-      {breakpoints.slice(start, start + visible).map((b, i) => (
-        <Text
-          key={b.id}
-          wrap="truncate"
-          inverse={focused && start + i === cursor}
-          color={b.enabled ? undefined : "gray"}
-        >
-          {breakpointLine(b)}
-        </Text>
-      ))}
-    </Pane>
-  );
-}
+export const BreakpointsPane = memo(function BreakpointsPane({
+  breakpoints,
+  cursor,
+  width,
+  height,
+  focused,
+}: BreakpointsPaneProps) {
+  const lines = useMemo(() => {
+    const inner = width - 2;
+    if (breakpoints.length === 0)
+      return [plainLine("none (b at the cursor, :break LOC)", inner, { color: "gray" })];
+    const visible = Math.max(0, height - 2);
+    const start = Math.max(0, Math.min(cursor - visible + 1, breakpoints.length - visible));
+    return breakpoints.slice(start, start + visible).map((b, i) =>
+      plainLine(breakpointLine(b), inner, {
+        inverse: focused && start + i === cursor,
+        color: b.enabled ? undefined : "gray",
+      }),
+    );
+  }, [breakpoints, cursor, width, height, focused]);
+  return <Pane title="Breakpoints" width={width} height={height} focused={focused} lines={lines} />;
+});

@@ -1,5 +1,6 @@
 // Disassembly around the PC (or where `g` went): labels, `=>` current line, breakpoint markers.
-import { Text } from "ink";
+import { memo } from "react";
+import { plainLine, styledLine } from "../logic/ansi.ts";
 import type { Breakpoint } from "../logic/breakpoints.ts";
 import { codeRows } from "../logic/code-rows.ts";
 import type { DisasmLine } from "../logic/disasm.ts";
@@ -16,27 +17,40 @@ export interface CodePaneProps {
   focused: boolean;
 }
 
-export function CodePane({ lines, pc, cursor, breakpoints, bitness, width, height, focused }: CodePaneProps) {
-  const rows = codeRows(lines, pc, cursor, breakpoints, height - 2, bitness === 16);
-  return (
-    <Pane title={`Code (${bitness}-bit)`} width={width} height={height} focused={focused}>
-      {rows.length === 0 ? <Text color="gray">no code</Text> : null}
-      {rows.map((row) =>
-        row.kind === "label" ? (
-          <Text key={row.key} color="magenta" wrap="truncate">
-            {row.text}
-          </Text>
-        ) : (
-          <Text key={row.key} wrap="truncate" inverse={row.cursor && focused}>
-            <Text color="red" bold>
-              {row.marker}
-            </Text>
-            <Text color={row.current ? "green" : undefined} bold={row.current}>
-              {row.text}
-            </Text>
-          </Text>
+/** The pane's body lines. */
+export function codeLines(p: CodePaneProps): string[] {
+  const inner = p.width - 2;
+  const rows = codeRows(p.lines, p.pc, p.cursor, p.breakpoints, p.height - 2, p.bitness === 16);
+  if (rows.length === 0) return [plainLine("no code", inner, { color: "gray" })];
+  return rows.map((row) =>
+    row.kind === "label"
+      ? plainLine(row.text, inner, { color: "magenta" })
+      : styledLine(
+          [
+            [row.marker, { color: "red", bold: true, inverse: row.cursor && p.focused }],
+            [
+              row.text,
+              row.current
+                ? { color: "green", bold: true, inverse: row.cursor && p.focused }
+                : row.cursor && p.focused
+                  ? { inverse: true }
+                  : undefined,
+            ],
+          ],
+          inner,
         ),
-      )}
-    </Pane>
   );
 }
+
+export const CodePane = memo(function CodePane(props: CodePaneProps) {
+  const lines = codeLines(props);
+  return (
+    <Pane
+      title={`Code (${props.bitness}-bit)`}
+      width={props.width}
+      height={props.height}
+      focused={props.focused}
+      lines={lines}
+    />
+  );
+});

@@ -1,11 +1,20 @@
 // The bottom lines: command output, and the open prompt (`g`, `/`, `:`) with symbol matches.
 import { Box, Text } from "ink";
+import { memo } from "react";
 import type { Prompt } from "../debugger.ts";
-import { positional } from "./Pane.tsx";
+import { plainLine } from "../logic/ansi.ts";
 
 const PROMPT_LABEL = { goto: "go to: ", search: "search symbol: ", command: ":" } as const;
 
-export function ConsoleBar({ lines, prompt }: { lines: readonly string[]; prompt: Prompt | null }) {
+export const ConsoleBar = memo(function ConsoleBar({
+  lines,
+  prompt,
+  width,
+}: {
+  lines: readonly string[];
+  prompt: Prompt | null;
+  width: number;
+}) {
   if (prompt !== null) {
     const matches = prompt.matches
       .slice(0, 6)
@@ -27,15 +36,11 @@ export function ConsoleBar({ lines, prompt }: { lines: readonly string[]; prompt
       </Box>
     );
   }
-  const shown = [...lines.slice(-3)];
+  const shown = lines.slice(-3).map((line) => plainLine(line, width));
   while (shown.length < 3) shown.unshift("");
   return (
     <Box flexDirection="column" height={3}>
-      {positional(shown).map(({ key, item }) => (
-        <Text key={key} wrap="truncate">
-          {item}
-        </Text>
-      ))}
+      <Text>{shown.join("\n")}</Text>
     </Box>
   );
-}
+});

@@ -1,8 +1,9 @@
 // Hexdump of the followed expression; bytes changed since the last stop are yellow.
-import { Text } from "ink";
+import { memo, useMemo } from "react";
+import { plainLine, type Segment, styledLine } from "../logic/ansi.ts";
 import { formatLinear } from "../logic/code-rows.ts";
 import type { HexRow } from "../logic/hexdump.ts";
-import { Pane, positional } from "./Pane.tsx";
+import { Pane } from "./Pane.tsx";
 
 export interface MemoryPaneProps {
   expr: string;
@@ -12,33 +13,34 @@ export interface MemoryPaneProps {
   focused: boolean;
 }
 
-/** Runs of bytes with the same changed state, so a row is a few Text nodes rather than sixteen. */
-function runs(row: HexRow): Array<{ text: string; changed: boolean }> {
-  const out: Array<{ text: string; changed: boolean }> = [];
+const CHANGED = { color: "yellow", bold: true } as const;
+const GRAY = { color: "gray" } as const;
+
+/** One row: address, runs of bytes with the same changed state, ASCII. */
+function rowLine(row: HexRow, width: number): string {
+  const segments: Segment[] = [[`${formatLinear(row.addr)} `, GRAY]];
+  let run = "";
+  let changed = false;
   for (const b of row.bytes) {
-    const cell = ` ${b.value.toString(16).padStart(2, "0")}`;
-    const last = out[out.length - 1];
-    if (last !== undefined && last.changed === b.changed) last.text += cell;
-    else out.push({ text: cell, changed: b.changed });
+    if (b.changed !== changed && run !== "") {
+      segments.push([run, changed ? CHANGED : undefined]);
+      run = "";
+    }
+    changed = b.changed;
+    run += ` ${b.value.toString(16).padStart(2, "0")}`;
   }
-  return out;
+  if (run !== "") segments.push([run, changed ? CHANGED : undefined]);
+  segments.push([` ${row.ascii}`, GRAY]);
+  return styledLine(segments, width);
 }
 
-export function MemoryPane({ expr, rows, width, height, focused }: MemoryPaneProps) {
-  return (
-    <Pane title={`Memory ${expr}`} width={width} height={height} focused={focused}>
-      {rows.length === 0 ? <Text color="gray">cannot read {expr}</Text> : null}
-      {rows.slice(0, height - 2).map((row) => (
-        <Text key={row.addr.toString()} wrap="truncate">
-          <Text color="gray">{formatLinear(row.addr)} </Text>
-          {positional(runs(row)).map(({ key, item }) => (
-            <Text key={key} color={item.changed ? "yellow" : undefined} bold={item.changed}>
-              {item.text}
-            </Text>
-          ))}
-          <Text color="gray"> {row.ascii}</Text>
-        </Text>
-      ))}
-    </Pane>
+export const MemoryPane = memo(function MemoryPane({ expr, rows, width, height, focused }: MemoryPaneProps) {
+  const lines = useMemo(
+    () =>
+      rows.length === 0
+        ? [plainLine(`cannot read ${expr}`, width - 2, GRAY)]
+        : rows.slice(0, height - 2).map((row) => rowLine(row, width - 2)),
+    [expr, rows, width, height],
   );
-}
+  return <Pane title={`Memory ${expr}`} width={width} height={height} focused={focused} lines={lines} />;
+});

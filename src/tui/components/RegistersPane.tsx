@@ -1,24 +1,35 @@
 // Registers: where the CPU is (CS:IP = linear, mode, CR0 decoded), general registers, EIP/EFLAGS,
 // selectors, CR2-CR4, segment bases and limits. Values changed since the last stop are yellow.
-import { Box, Text } from "ink";
+import { memo, useMemo } from "react";
+import { plainLine, type Segment, styledLine } from "../logic/ansi.ts";
 import type { RegCell, RegisterView } from "../logic/register-view.ts";
 import { Pane } from "./Pane.tsx";
 
+const CHANGED = { color: "yellow", bold: true } as const;
+const GRAY = { color: "gray" } as const;
+
 /** `name value` cells on one line; `extra` is appended. */
-function Cells({ cells, extra }: { cells: readonly RegCell[]; extra?: string }) {
-  return (
-    <Text wrap="truncate">
-      {cells.map((c, i) => (
-        <Text key={c.name}>
-          <Text color="gray">{`${i > 0 ? "  " : ""}${c.name} `}</Text>
-          <Text color={c.changed ? "yellow" : undefined} bold={c.changed}>
-            {c.value}
-          </Text>
-        </Text>
-      ))}
-      {extra ? ` ${extra}` : ""}
-    </Text>
-  );
+function cellsLine(cells: readonly RegCell[], width: number, extra = ""): string {
+  const segments: Segment[] = [];
+  cells.forEach((c, i) => {
+    segments.push([`${i > 0 ? "  " : ""}${c.name} `, GRAY], [c.value, c.changed ? CHANGED : undefined]);
+  });
+  if (extra !== "") segments.push([` ${extra}`]);
+  return styledLine(segments, width);
+}
+
+/** The pane's body lines. */
+export function registerLines(view: RegisterView | null, width: number): string[] {
+  if (view === null) return [plainLine("no registers yet", width, GRAY)];
+  return [
+    plainLine(view.location, width, { color: "green" }),
+    cellsLine(view.controlRow.slice(0, 1), width, `${view.cr0Bits} ${view.modeText}`),
+    ...view.rows.map((row) => cellsLine(row, width)),
+    cellsLine(view.pcRow, width, view.flags),
+    cellsLine(view.segRow, width),
+    cellsLine(view.controlRow.slice(1), width),
+    ...view.segmentDetails.map((line) => plainLine(line, width, GRAY)),
+  ];
 }
 
 export interface RegistersPaneProps {
@@ -28,30 +39,12 @@ export interface RegistersPaneProps {
   focused: boolean;
 }
 
-export function RegistersPane({ view, width, height, focused }: RegistersPaneProps) {
-  return (
-    <Pane title="Registers" width={width} height={height} focused={focused}>
-      {view === null ? (
-        <Text color="gray">no registers yet</Text>
-      ) : (
-        <Box flexDirection="column">
-          <Text color="green" wrap="truncate">
-            {view.location}
-          </Text>
-          <Cells cells={view.controlRow.slice(0, 1)} extra={`${view.cr0Bits} ${view.modeText}`} />
-          {view.rows.map((row) => (
-            <Cells key={row[0]!.name} cells={row} />
-          ))}
-          <Cells cells={view.pcRow} extra={view.flags} />
-          <Cells cells={view.segRow} />
-          <Cells cells={view.controlRow.slice(1)} />
-          {view.segmentDetails.map((line) => (
-            <Text key={line} color="gray" wrap="truncate">
-              {line}
-            </Text>
-          ))}
-        </Box>
-      )}
-    </Pane>
-  );
-}
+export const RegistersPane = memo(function RegistersPane({
+  view,
+  width,
+  height,
+  focused,
+}: RegistersPaneProps) {
+  const lines = useMemo(() => registerLines(view, width - 2), [view, width]);
+  return <Pane title="Registers" width={width} height={height} focused={focused} lines={lines} />;
+});

@@ -1,5 +1,6 @@
 // Stack words from the stack pointer up, with `<sym+off>` for values inside symbols.
-import { Text } from "ink";
+import { memo, useMemo } from "react";
+import { plainLine, styledLine } from "../logic/ansi.ts";
 import { formatLinear } from "../logic/code-rows.ts";
 import type { StackSlot } from "../logic/stack-view.ts";
 import { Pane } from "./Pane.tsx";
@@ -12,18 +13,28 @@ export interface StackPaneProps {
   focused: boolean;
 }
 
-export function StackPane({ slots, wordDigits, width, height, focused }: StackPaneProps) {
-  return (
-    <Pane title="Stack" width={width} height={height} focused={focused}>
-      {slots.length === 0 ? <Text color="gray">cannot read the stack</Text> : null}
-      {slots.slice(0, height - 2).map((s) => (
-        <Text key={s.offset} wrap="truncate">
-          <Text color="gray">
-            {formatLinear(s.addr)} +{s.offset.toString(16).padStart(2, "0")}{" "}
-          </Text>
-          {s.value.toString(16).padStart(wordDigits, "0")} <Text color="magenta">{s.symbol}</Text>
-        </Text>
-      ))}
-    </Pane>
-  );
-}
+export const StackPane = memo(function StackPane({
+  slots,
+  wordDigits,
+  width,
+  height,
+  focused,
+}: StackPaneProps) {
+  const lines = useMemo(() => {
+    const inner = width - 2;
+    if (slots.length === 0) return [plainLine("cannot read the stack", inner, { color: "gray" })];
+    return slots
+      .slice(0, height - 2)
+      .map((s) =>
+        styledLine(
+          [
+            [`${formatLinear(s.addr)} +${s.offset.toString(16).padStart(2, "0")} `, { color: "gray" }],
+            [`${s.value.toString(16).padStart(wordDigits, "0")} `],
+            [s.symbol, { color: "magenta" }],
+          ],
+          inner,
+        ),
+      );
+  }, [slots, wordDigits, width, height]);
+  return <Pane title="Stack" width={width} height={height} focused={focused} lines={lines} />;
+});

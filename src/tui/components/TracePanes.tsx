@@ -1,7 +1,9 @@
 // The panes fed by a pcscope target's trace: I/O port log, block request tree, firmware log. A
 // foreign stub has no feed: each says so in one line.
-import { Text } from "ink";
-import { NotAvailable, Pane, positional } from "./Pane.tsx";
+import { memo, useMemo } from "react";
+import { plainLine } from "../logic/ansi.ts";
+import type { Snapshot } from "../snapshot.ts";
+import { notAvailable, Pane } from "./Pane.tsx";
 
 interface Sized {
   width: number;
@@ -9,67 +11,72 @@ interface Sized {
   focused: boolean;
 }
 
-export function IoLogPane({
+export const IoLogPane = memo(function IoLogPane({
   io,
   width,
   height,
   focused,
-}: Sized & { io: { lines: readonly string[]; filter: string; total: number } | null }) {
+}: Sized & { io: Snapshot["io"] }) {
+  const lines = useMemo(
+    () => (io === null ? [notAvailable(width)] : io.lines.map((l) => plainLine(l, width - 2))),
+    [io, width],
+  );
   return (
     <Pane
       title={io ? `I/O ports [${io.filter}] ${io.total}` : "I/O ports"}
       width={width}
       height={height}
       focused={focused}
-    >
-      {io === null ? <NotAvailable /> : null}
-      {positional(io?.lines ?? []).map(({ key, item }) => (
-        <Text key={key} wrap="truncate">
-          {item}
-        </Text>
-      ))}
-    </Pane>
+      lines={lines}
+    />
   );
+});
+
+/** The block pane's lines: the visible part of the tree around the cursor, details when focused. */
+export function blockLines(
+  block: Snapshot["block"],
+  width: number,
+  height: number,
+  focused: boolean,
+): string[] {
+  if (block === null) return [notAvailable(width)];
+  const inner = width - 2;
+  if (block.rows.length === 0) return [plainLine("no block requests yet", inner, { color: "gray" })];
+  const visible = Math.max(0, height - 2);
+  const detailRows =
+    focused && block.detail.length > 0 ? Math.min(block.detail.length, Math.floor(visible / 2)) : 0;
+  const treeRows = visible - detailRows;
+  // The selected request heads the view, its children and slices below it.
+  const start = Math.max(0, Math.min(block.cursor, block.rows.length - treeRows));
+  return [
+    ...block.rows
+      .slice(start, start + treeRows)
+      .map((row, i) =>
+        plainLine(row, inner, focused && start + i === block.cursor ? { inverse: true } : undefined),
+      ),
+    ...block.detail.slice(0, detailRows).map((row) => plainLine(row, inner, { color: "gray" })),
+  ];
 }
 
-export function BlockPane({
+export const BlockPane = memo(function BlockPane({
   block,
   width,
   height,
   focused,
-}: Sized & { block: { rows: readonly string[]; detail: readonly string[]; cursor: number } | null }) {
-  const visible = Math.max(0, height - 2);
-  const detailRows =
-    block && focused && block.detail.length > 0 ? Math.min(block.detail.length, Math.floor(visible / 2)) : 0;
-  const treeRows = visible - detailRows;
-  const start = block ? Math.max(0, Math.min(block.cursor - treeRows + 1, block.rows.length - treeRows)) : 0;
-  return (
-    <Pane title="Block requests" width={width} height={height} focused={focused}>
-      {block === null ? <NotAvailable /> : null}
-      {block && block.rows.length === 0 ? <Text color="gray">no block requests yet</Text> : null}
-      {positional(block?.rows.slice(start, start + treeRows) ?? [], start).map(({ key, item }) => (
-        <Text key={key} wrap="truncate" inverse={focused && key === block?.cursor}>
-          {item}
-        </Text>
-      ))}
-      {positional(block?.detail.slice(0, detailRows) ?? [], -1000).map(({ key, item }) => (
-        <Text key={key} color="gray" wrap="truncate">
-          {item}
-        </Text>
-      ))}
-    </Pane>
-  );
-}
+}: Sized & { block: Snapshot["block"] }) {
+  const lines = useMemo(() => blockLines(block, width, height, focused), [block, width, height, focused]);
+  return <Pane title="Block requests" width={width} height={height} focused={focused} lines={lines} />;
+});
 
-export function LogPane({ log, width, height, focused }: Sized & { log: readonly string[] | null }) {
-  return (
-    <Pane title="Firmware log" width={width} height={height} focused={focused}>
-      {log === null ? <NotAvailable /> : null}
-      {positional(log ?? []).map(({ key, item }) => (
-        <Text key={key} wrap="truncate">
-          {item}
-        </Text>
-      ))}
-    </Pane>
+export const LogPane = memo(function LogPane({
+  log,
+  width,
+  height,
+  focused,
+}: Sized & { log: Snapshot["log"] }) {
+  const lines = useMemo(
+    () => (log === null ? [notAvailable(width)] : log.map((l) => plainLine(l, width - 2))),
+    [log, width],
   );
-}
+  return <Pane title="Firmware log" width={width} height={height} focused={focused} lines={lines} />;
+});

@@ -85,6 +85,8 @@ function resultText(ret: TraceValue | undefined): string {
 
 /** Requests by id, in arrival order, with bounded memory (oldest roots dropped first). */
 export class BlockTree {
+  /** Bumped by every event that changed the tree (views cache on it). */
+  version = 0;
   private readonly requests = new Map<number, BlockRequest>();
   private lastReq = 0;
   private lastCo = -1;
@@ -97,6 +99,7 @@ export class BlockTree {
       this.lastReq = 0;
       return false;
     }
+    this.version++;
     let node = this.requests.get(event.req);
     if (node === undefined) {
       node = {
@@ -206,4 +209,19 @@ export class BlockTree {
         `+${((e.hostNs - t0) / 1e3).toFixed(1)}us insn ${e.insn} co ${e.co} ${e.name} ${formatFields(e.fields)}`,
     );
   }
+}
+
+/** The block pane's view: indented tree rows, the selected request's details, the clamped cursor. */
+export function blockPaneView(
+  tree: BlockTree,
+  cursor: number,
+): { rows: string[]; detail: string[]; cursor: number } {
+  const rows = tree.rows("all", 400);
+  const at = Math.min(cursor, Math.max(0, rows.length - 1));
+  const selected = rows[at];
+  return {
+    rows: rows.map((r) => `${"  ".repeat(r.depth)}${r.text}`),
+    detail: selected ? tree.details(selected.req) : [],
+    cursor: at,
+  };
 }

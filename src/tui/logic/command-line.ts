@@ -19,6 +19,7 @@ export type Command =
   | { kind: "run"; action: RunAction }
   | { kind: "goto"; expr: string }
   | { kind: "memory"; expr: string }
+  | { kind: "block"; text: string }
   | { kind: "help" }
   | { kind: "quit" };
 
@@ -35,6 +36,7 @@ export const COMMAND_HELP: readonly string[] = [
   "iofilter RANGES | iofilter all  e.g. iofilter 0x1f0-0x1f7,0x3f6",
   "memory EXPR                  the memory pane follows EXPR",
   "goto EXPR                    the code pane shows EXPR",
+  "block TEXT                   select the first block request whose line has TEXT (block WRITE DMA)",
   "monitor TEXT                 sent to the stub (qRcmd)",
   "stepi nexti step next continue finish quit",
 ];
@@ -78,6 +80,7 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ["g", "goto"],
   ["goto", "goto"],
   ["list", "goto"],
+  ["block", "block"],
   ["mem", "memory"],
   ["memory", "memory"],
   ["h", "help"],
@@ -187,6 +190,9 @@ export function parseCommand(line: string): ParseResult {
     case "memory":
       if (rest === "") return { ok: false, error: `${name} needs an address` };
       return { ok: true, command: { kind: name, expr: rest } };
+    case "block":
+      if (rest === "") return { ok: false, error: "block needs text to find (e.g. block WRITE DMA)" };
+      return { ok: true, command: { kind: "block", text: rest } };
     case "help":
       return { ok: true, command: { kind: "help" } };
     case "quit":

@@ -36,9 +36,12 @@ export function reg(regs: RegisterSet, name: string): bigint {
   return regs.values.get(name) ?? 0n;
 }
 
-/** The program counter register of a layout (rip on x86-64, eip otherwise). */
+/**
+ * The instruction pointer register of a layout: rip on x86-64; `ip` where the stub has one (pcscope's
+ * i8086 description, whose eip is the linear PC CS.base+IP); eip otherwise.
+ */
 export function pcRegName(regs: RegisterSet): string {
-  return regs.values.has("rip") ? "rip" : "eip";
+  return regs.values.has("rip") ? "rip" : regs.values.has("ip") ? "ip" : "eip";
 }
 
 /** Derives mode, bitness and linear PC. Needs: registers named as the stub named them. */
@@ -61,7 +64,7 @@ export function cpuContext(regs: RegisterSet, extras: CpuExtras | null): CpuCont
   const sixteen = mode === "real" || mode === "v86" || mode === "protected16";
   const bitness = mode === "long64" ? 64 : sixteen ? 16 : 32;
   const guessBase = mode === "real" || mode === "v86" ? BigInt(cs) << 4n : 0n;
-  const csBase = csInfo?.base ?? guessBase;
+  const csBase = csInfo?.base ?? regs.values.get("cs_base") ?? guessBase;
   const ipMasked = bitness === 16 ? ip & 0xffffn : ip;
   const ss = Number(reg(regs, "ss") & 0xffffn);
   const ssBase = extras?.segments.get("ss")?.base ?? (sixteen ? BigInt(ss) << 4n : 0n);

@@ -50,6 +50,12 @@ const PORT_EVENTS: ReadonlyMap<string, boolean> = new Map([
   ["cpu_in", false],
 ]);
 
+/**
+ * A pseudo event a trace feed sends for port accesses it did not forward (flood control): its
+ * `count` field adds to the total without entries.
+ */
+export const DROPPED_PORT_EVENTS = "pcscope_portio_dropped";
+
 /** A bounded log of port accesses. */
 export class IoLog {
   private readonly ring: IoEntry[] = [];
@@ -68,7 +74,11 @@ export class IoLog {
   /** Takes a trace event; returns true when it was a port access. */
   onEvent(event: TraceEvent): boolean {
     const write = PORT_EVENTS.get(event.name);
-    if (write === undefined) return false;
+    if (write === undefined) {
+      if (event.name !== DROPPED_PORT_EVENTS) return false;
+      this.total += Number(event.fields.count ?? 0);
+      return true;
+    }
     const port = Number(event.fields.addr ?? event.fields.port ?? 0);
     const size = Number(event.fields.size ?? 1);
     const value = Number(event.fields.val ?? event.fields.value ?? 0) >>> 0;

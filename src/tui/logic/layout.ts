@@ -74,3 +74,15 @@ export function computeLayout(cols: number, rows: number): Layout {
     tooSmall,
   };
 }
+
+/**
+ * Rows a frame leaves free at the bottom of the terminal. Ink draws a frame as tall as the terminal
+ * by clearing the whole screen (and its scrollback) first, every time; one row shorter, it moves up
+ * over the previous frame and rewrites it in one synchronized update.
+ */
+export const SPARE_ROWS = 1;
+
+/** The layout of a frame on a `cols` x `rows` terminal (SPARE_ROWS left free). */
+export function screenLayout(cols: number, rows: number): Layout {
+  return computeLayout(cols, rows - SPARE_ROWS);
+}

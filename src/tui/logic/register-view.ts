@@ -3,7 +3,7 @@
 // the linear address in real mode, segment bases/limits when the stub tells them).
 import type { CpuExtras, RegisterSet } from "../session/debug-session.ts";
 import type { CpuContext } from "./cpu-mode.ts";
-import { reg } from "./cpu-mode.ts";
+import { pcRegName, reg } from "./cpu-mode.ts";
 
 /** One `name value` cell. */
 export interface RegCell {
@@ -140,7 +140,7 @@ export function registerView(
   const rows: RegCell[][] = [];
   for (let i = 0; i < names.length; i += perRow)
     rows.push(names.slice(i, i + perRow).map((n) => cell(regs, prev, n, digits)));
-  const pcName = wide ? "rip" : "eip";
+  const pcName = pcRegName(regs);
   const pcRow = [cell(regs, prev, pcName, digits), cell(regs, prev, "eflags", 8)];
   const segRow = SEGMENTS.map((n) => cell(regs, prev, n, 4));
   const ipDigits = ctx.bitness === 16 ? 4 : ctx.bitness === 32 ? 8 : 16;

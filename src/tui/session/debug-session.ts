@@ -52,6 +52,23 @@ export interface TraceFeed {
   subscribe(listener: (event: TraceEvent) => void): () => void;
 }
 
+/** What another debugger attached to the same machine (a `gdb` alongside `pcscope tui`) did. */
+export type ExternalEvent =
+  /** It started running the guest. */
+  | { readonly kind: "running"; readonly text: string }
+  /** The guest it ran stopped. */
+  | { readonly kind: "stopped"; readonly text: string }
+  /** It stepped or wrote registers or memory while the guest was stopped. */
+  | { readonly kind: "changed" }
+  /** A line for the console (connections, detaches). */
+  | { readonly kind: "log"; readonly text: string };
+
+/** Events from other debuggers of the same target. */
+export interface ExternalFeed {
+  /** Calls `listener` for each event from now on; returns the unsubscribe. */
+  subscribe(listener: (event: ExternalEvent) => void): () => void;
+}
+
 /** The target as the UI drives it. Every method is safe to call while stopped; see `resume`. */
 export interface DebugSession {
   /** Short description for the status bar (`QEMU stub at 127.0.0.1:1234`). */
@@ -60,6 +77,8 @@ export interface DebugSession {
   readonly trace: TraceFeed | null;
   /** Where another `gdb` can attach alongside (`127.0.0.1:1234`), or null. */
   readonly gdbAddress: string | null;
+  /** What a debugger attached alongside does (pcscope's local machine); absent or null otherwise. */
+  readonly external?: ExternalFeed | null;
   /** Reads the integer registers of the current thread. */
   readRegisters(): Promise<RegisterSet>;
   /** Segment bases/limits and descriptor tables; null when the stub cannot tell. */

@@ -58,10 +58,20 @@ export function stopReasonOf(stop: ParsedStop, stepping: boolean): StopReason {
 }
 
 /**
+ * pcscope's stub prints segment attributes as its CpuView keeps them (access byte in bits 0-7, the
+ * G/DB/L/AVL nibble in bits 12-15); QEMU's layout has them in bits 8-15 and 20-23. Converts to QEMU's.
+ */
+function qemuFlagsOfPcscope(attrs: number): number {
+  return ((attrs & 0xff) << 8) | (((attrs >>> 12) & 0xf) << 20);
+}
+
+/**
  * Parses QEMU's `info registers` dump: `CS =f000 ffff0000 0000ffff 00009b00`, `GDT=     000f6c00 00000037`,
- * `EFER=0000000000000000`. Returns null when no segment line is present (another stub's format).
+ * `EFER=0000000000000000`, and pcscope's variant of it (headed `CPU#0 (real mode)`, attributes in
+ * its own bit layout). Returns null when no segment line is present (another stub's format).
  */
 export function parseQemuInfoRegisters(text: string): CpuExtras | null {
+  const pcscope = /^CPU#\d+ \(/m.test(text);
   const segments = new Map<string, SegmentInfo>();
   for (const m of text.matchAll(
     /^(ES|CS|SS|DS|FS|GS|LDT|TR)\s*=([0-9a-f]{4}) ([0-9a-f]{8,16}) ([0-9a-f]{8}) ([0-9a-f]{8})/gim,
@@ -70,7 +80,7 @@ export function parseQemuInfoRegisters(text: string): CpuExtras | null {
       selector: Number.parseInt(m[2]!, 16),
       base: BigInt(`0x${m[3]}`),
       limit: Number.parseInt(m[4]!, 16),
-      flags: Number.parseInt(m[5]!, 16),
+      flags: pcscope ? qemuFlagsOfPcscope(Number.parseInt(m[5]!, 16)) : Number.parseInt(m[5]!, 16),
     });
   }
   if (segments.size === 0) return null;

@@ -122,6 +122,32 @@ describe("i440fx/PIIX3 chipset", () => {
     expect(m.io.in(0x60, 1)).toBe(0x55);
   });
 
+  it("fw_cfg's file directory (key 0x19) lists each file with its current size, also after a replacement", () => {
+    const m = machine();
+    /** Reads the directory through the ports: a big-endian count, then 64-byte entries (size, key, name). */
+    const directory = () => {
+      m.io.out(0x510, 2, 0x0019);
+      const byte = () => m.io.in(0x511, 1);
+      const be = (n: number) => {
+        let v = 0;
+        for (let i = 0; i < n; i++) v = v * 256 + byte();
+        return v;
+      };
+      const count = be(4);
+      const files = new Map<string, number>();
+      for (let i = 0; i < count; i++) {
+        const size = be(4);
+        be(4); // select key and reserved
+        const name = String.fromCharCode(...Array.from({ length: 56 }, byte)).replace(/\0.*$/, "");
+        files.set(name, size);
+      }
+      return files;
+    };
+    expect(directory().get("etc/e820")).toBe(20);
+    m.pc.fwcfg.addFile("etc/e820", new Uint8Array(40)); // as board code replacing a file does
+    expect(directory().get("etc/e820")).toBe(40);
+  });
+
   it("IDENTIFY DEVICE by PIO on the primary master reports the model and the size", () => {
     const dir = mkdtempSync(join(tmpdir(), "pcscope-ide-"));
     const path = join(dir, "d.raw");

@@ -9,6 +9,17 @@ const cmd = (line: string) => {
 };
 
 describe("parseCommand", () => {
+  it("parses block TEXT (select a block request)", () => {
+    expect(parseCommand("block WRITE DMA")).toEqual({
+      ok: true,
+      command: { kind: "block", text: "WRITE DMA" },
+    });
+    expect(parseCommand("block")).toEqual({
+      ok: false,
+      error: "block needs text to find (e.g. block WRITE DMA)",
+    });
+  });
+
   it("parses gdb-style commands and abbreviations", () => {
     expect(cmd("break entry_post")).toEqual({ kind: "break", location: "entry_post", temporary: false });
     expect(cmd("b f000:e05b")).toEqual({ kind: "break", location: "f000:e05b", temporary: false });

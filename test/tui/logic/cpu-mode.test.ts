@@ -40,6 +40,14 @@ describe("cpuContext", () => {
     expect(long).toMatchObject({ mode: "long64", bitness: 64, pc: 0xffffffff80001000n });
   });
 
+  it("takes IP and the CS base from pcscope's i8086 description, whose eip is the linear PC", () => {
+    const ctx = cpuContext(
+      regs({ cr0: 0x10n, cs: 0x1234n, eip: 0x12350n, ip: 0x10n, cs_base: 0x12340n }, "i8086"),
+      null,
+    );
+    expect(ctx).toMatchObject({ mode: "real", ip: 0x10n, csBase: 0x12340n, pc: 0x12350n });
+  });
+
   it("parses SEG:OFF", () => {
     expect(parseSegOff("f000:e05b")).toBe(0xfe05bn);
     expect(parseSegOff("0x07c0:0x0000")).toBe(0x7c00n);

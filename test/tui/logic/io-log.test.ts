@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "../../../src/emu/trace/bus.ts";
 import { DebugconLog } from "../../../src/tui/logic/debugcon-log.ts";
-import { IoLog, parsePortFilter } from "../../../src/tui/logic/io-log.ts";
+import { DROPPED_PORT_EVENTS, IoLog, parsePortFilter } from "../../../src/tui/logic/io-log.ts";
 import { PortDecoder } from "../../../src/tui/logic/port-names.ts";
 
 function out(addr: number, val: number, size = 1, insn = 0): TraceEvent {
@@ -83,6 +83,16 @@ describe("IoLog", () => {
     expect(parsePortFilter("0x1f7-0x1f0")).toEqual({ ok: false, error: "empty port range '0x1f7-0x1f0'" });
     expect(parsePortFilter("zz").ok).toBe(false);
     expect(parsePortFilter("all")).toEqual({ ok: true, filter: [] });
+  });
+});
+
+describe("IoLog totals", () => {
+  it("counts the port accesses a feed dropped without logging them", () => {
+    const log = new IoLog();
+    log.onEvent(out(0x64, 0xd1));
+    expect(log.onEvent({ ...out(0, 0), name: DROPPED_PORT_EVENTS, fields: { count: 1000 } })).toBe(true);
+    expect(log.total).toBe(1001);
+    expect(log.tail(10)).toHaveLength(1);
   });
 });
 

@@ -35,6 +35,12 @@ describe("RspSession helpers", () => {
     expect(parseQemuInfoRegisters("unknown command")).toBeNull();
   });
 
+  it("reads pcscope's variant of `info registers`, converting its attribute layout to QEMU's", () => {
+    // pcscope keeps the access byte in bits 0-7 and G/DB/L/AVL in bits 12-15 (src/emu CpuView).
+    const text = ["CPU#0 (protected32 mode)", "CS =0008 00000000 ffffffff 0000c09b"].join("\n");
+    expect(parseQemuInfoRegisters(text)!.segments.get("cs")!.flags).toBe(0xc09b00);
+  });
+
   it("maps architectures and stop replies", () => {
     expect(archOf("i386", [])).toBe("i386");
     expect(archOf("i386:x86-64", [])).toBe("x86-64");

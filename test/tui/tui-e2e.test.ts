@@ -1,0 +1,154 @@
+// End to end in a real terminal: `pcscope tui` on pcscope's own machine in tmux, driven with
+// send-keys and read with capture-pane, and a real gdb attached alongside on the public stub. The
+// child runs without CI in its environment (Ink prints only the final frame when CI is set).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { needPeers } from "../helpers/peers.ts";
+import { freePort } from "./helpers/qemu.ts";
+
+// pcscope's own BIOS and the demo guest (firmware/build.sh); the demo disk is made from the latter.
+const BIOS = fileURLToPath(new URL("../../firmware/bios/out/bios.bin", import.meta.url));
+const DEMO = fileURLToPath(new URL("../../firmware/demo/out/demo.bin", import.meta.url));
+
+const SOCKET = `pcscope-tui-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-p", "-t", "ui");
+const keys = (...k: string[]) => tmux("send-keys", "-t", "ui", ...k);
+
+/** Polls the screen until `pattern` shows (or fails with the last screen). */
+async function waitFor(pattern: RegExp | string, ms = 20_000): Promise<string> {
+  const end = Date.now() + ms;
+  let last = "";
+  while (Date.now() < end) {
+    last = screen();
+    if (typeof pattern === "string" ? last.includes(pattern) : pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`screen never showed ${pattern}:\n${last}`);
+}
+
+describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
+  let dir = "";
+  afterEach(() => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // already gone
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts `pcscope tui ARGS` in a 160x50 tmux window, without CI in its environment. */
+  function startUi(args: string): void {
+    const env = { ...process.env };
+    delete env.CI;
+    const cmd = `node bin/pcscope.js tui ${args}; echo "EXIT=$?"; sleep 60`;
+    execFileSync("tmux", ["-L", SOCKET, "new-session", "-d", "-s", "ui", "-x", "160", "-y", "50", cmd], {
+      env,
+      cwd: process.cwd(),
+    });
+  }
+
+  /** Quits with q and checks the shell got the terminal back. */
+  async function quit(): Promise<void> {
+    keys("q");
+    const s = await waitFor("EXIT=0");
+    expect(s).not.toContain("Registers");
+    expect(tmux("display", "-p", "-t", "ui", "#{alternate_on}").trim()).toBe("0");
+  }
+
+  it("starts paused at reset with the firmware's symbols, steps real-mode code, breaks by symbol, fills the I/O and firmware logs, follows a gdb alongside, quits and restores the terminal", async () => {
+    const gdbPort = await freePort();
+    startUi(`--bios firmware/gdb-demo/gdb-demo.bin --gdb tcp:127.0.0.1:${gdbPort}`);
+
+    // Paused at the reset vector; symbols/gdb-demo.nm names the far jump's target.
+    let s = await waitFor("CS:IP f000:fff0 = linear 0xfffffff0", 40_000);
+    expect(s).toMatch(/=> fffffff0 fff0 {2}ea5be000f0 +jmp {4}0xf000:0xe05b <start>/);
+    expect(s).toContain(`gdb: target remote 127.0.0.1:${gdbPort}`);
+    expect(s).toContain("symbols: ");
+    expect(s).toContain("gdb-demo.nm");
+    expect(s).not.toContain("not available");
+    expect(tmux("display", "-p", "-t", "ui", "#{alternate_on}").trim()).toBe("1");
+
+    // Step into real-mode code: CS:IP, the linear address and 16-bit disassembly with labels.
+    keys("i");
+    s = await waitFor("CS:IP f000:e05b = linear 0x000fe05b");
+    expect(s).toContain("start:");
+    expect(s).toMatch(/=> fe05b e05b {2}fa +cli/);
+    expect(s).toMatch(/fe062 e062 {2}bc0070 +mov {4}sp, 0x7000/);
+    expect(s).toContain("real mode (16-bit)");
+
+    // A breakpoint by symbol name, then continue to it.
+    keys(":", "break to_protected", "Enter");
+    s = await waitFor("1 break   y 0xfe08a to_protected hits 0");
+    keys("c");
+    s = await waitFor("stopped (breakpoint 1)");
+    expect(s).toMatch(/B=> fe08a e08a {2}2e660f0116e0e0 +o32 lgdt \[cs:0xe0e0\]/);
+    expect(s).toContain("hits 1");
+    // Frames are drawn in place: one status line, at the top, and one of each pane.
+    expect(s.split("\n")[0]).toMatch(/^pcscope bare machine/);
+    expect(s.match(/^pcscope /gm)).toHaveLength(1);
+    expect(s.match(/┌─ Code \(16-bit\)/g)).toHaveLength(1);
+    expect(s.match(/=> /g)).toHaveLength(1);
+
+    // The run wrote "hello from gdb-demo\n" to the debug port: the I/O log and the firmware log.
+    s = await waitFor("hello from gdb-demo");
+    expect(s).toContain("I/O ports [all] 20");
+    expect(s).toContain("0x402 debugcon (firmware log) <- 0x0a '\\n'");
+
+    // A gdb alongside steps once and disconnects: the UI follows to the next instruction.
+    if (needPeers("gdb")) {
+      const out = execFileSync(
+        "gdb",
+        [
+          "-nx",
+          "-batch",
+          "-ex",
+          `target remote 127.0.0.1:${gdbPort}`,
+          "-ex",
+          "stepi",
+          "-ex",
+          "x/i $pc",
+          "-ex",
+          "disconnect",
+        ],
+        { encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "ignore"] },
+      );
+      expect(out).toContain("0xfe091");
+      s = await waitFor("CS:IP f000:e091 = linear 0x000fe091");
+      expect(s).toMatch(/=> fe091 e091 {2}0f20c0 +mov {4}eax, cr0/);
+      expect(s).toContain("gdb stub: debugger connected");
+    }
+
+    await quit();
+  });
+
+  it.skipIf(!existsSync(BIOS) || !existsSync(DEMO))(
+    "runs the demo guest on the PC with pcscope's BIOS and shows its WRITE DMA request as a tree",
+    async () => {
+      const { createDemoDisk } = await import("../../src/emu/machine/demo-disk.ts");
+      dir = mkdtempSync(join(tmpdir(), "pcscope-tui-e2e-"));
+      const disk = join(dir, "demo.qcow2");
+      await createDemoDisk(disk);
+      startUi(`--bios ${BIOS} --hda ${disk} --gdb tcp:127.0.0.1:${await freePort()}`);
+      let s = await waitFor("CS:IP f000:fff0 = linear 0xfffffff0", 40_000);
+      expect(s).toContain("i440fx PC, 32 MiB, 1 drive, bios.bin");
+      expect(s).toContain("pcscope-bios.nm");
+      keys("c");
+      s = await waitFor("demo: done", 60_000);
+      expect(s).toMatch(/I\/O ports \[all\] \d{3,}/);
+      keys(":", "block WRITE DMA", "Enter");
+      // The request, its coroutine slices down to qcow2 and the file, then the selected one's events.
+      s = await waitFor(/#\d+ WRITE DMA ide_exec_cmd bus=0 unit=0 cmd=202/);
+      expect(s).toMatch(/ {2}#\d+ WRITE blk_aio_pwritev/);
+      expect(s).toMatch(/co \d+: blk_co_pwritev/);
+      expect(s).toMatch(/\+0\.0us insn \d+ co 0 ide_exec_cmd/);
+      await quit();
+    },
+    120_000,
+  );
+});
