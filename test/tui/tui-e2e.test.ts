@@ -5,14 +5,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
 import { freePort } from "./helpers/qemu.ts";
-
-// pcscope's own BIOS and the demo guest (firmware/build.sh); the demo disk is made from the latter.
-const BIOS = fileURLToPath(new URL("../../firmware/bios/out/bios.bin", import.meta.url));
-const DEMO = fileURLToPath(new URL("../../firmware/demo/out/demo.bin", import.meta.url));
 
 const SOCKET = `pcscope-tui-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
@@ -43,8 +38,8 @@ describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
   });
 
   /** Starts `pcscope tui ARGS` in a 160x50 tmux window, without CI in its environment. */
-  function startUi(args: string): void {
-    const env = { ...process.env };
+  function startUi(args: string, extraEnv: Record<string, string> = {}): void {
+    const env = { ...process.env, ...extraEnv };
     delete env.CI;
     const cmd = `node bin/pcscope.js tui ${args}; echo "EXIT=$?"; sleep 60`;
     execFileSync("tmux", ["-L", SOCKET, "new-session", "-d", "-s", "ui", "-x", "160", "-y", "50", cmd], {
@@ -127,28 +122,39 @@ describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
     await quit();
   });
 
-  it.skipIf(!existsSync(BIOS) || !existsSync(DEMO))(
-    "runs the demo guest on the PC with pcscope's BIOS and shows its WRITE DMA request as a tree",
-    async () => {
-      const { createDemoDisk } = await import("../../src/emu/machine/demo-disk.ts");
-      dir = mkdtempSync(join(tmpdir(), "pcscope-tui-e2e-"));
-      const disk = join(dir, "demo.qcow2");
-      await createDemoDisk(disk);
-      startUi(`--bios ${BIOS} --hda ${disk} --gdb tcp:127.0.0.1:${await freePort()}`);
-      let s = await waitFor("CS:IP f000:fff0 = linear 0xfffffff0", 40_000);
-      expect(s).toContain("i440fx PC, 32 MiB, 1 drive, bios.bin");
-      expect(s).toContain("pcscope-bios.nm");
-      keys("c");
-      s = await waitFor("demo: done", 60_000);
-      expect(s).toMatch(/I\/O ports \[all\] \d{3,}/);
-      keys(":", "block WRITE DMA", "Enter");
-      // The request, its coroutine slices down to qcow2 and the file, then the selected one's events.
-      s = await waitFor(/#\d+ WRITE DMA ide_exec_cmd bus=0 unit=0 cmd=202/);
-      expect(s).toMatch(/ {2}#\d+ WRITE blk_aio_pwritev/);
-      expect(s).toMatch(/co \d+: blk_co_pwritev/);
-      expect(s).toMatch(/\+0\.0us insn \d+ co 0 ide_exec_cmd/);
-      await quit();
-    },
-    120_000,
-  );
+  it("starts on the embedded firmware by default, steps into its real-mode entry, breaks in int13_handler, and shows the demo's WRITE DMA request as a tree", async () => {
+    // With no machine options `pcscope tui` debugs what `pcscope run` runs: the PC, pcscope's BIOS
+    // and the demo disk, made in the (temporary) cache directory.
+    dir = mkdtempSync(join(tmpdir(), "pcscope-tui-e2e-"));
+    startUi(`--gdb tcp:127.0.0.1:${await freePort()}`, { XDG_CACHE_HOME: dir });
+    let s = await waitFor("CS:IP f000:fff0 = linear 0xfffffff0", 40_000);
+    expect(s).toContain("i440fx PC, 32 MiB, 1 drive, bios.bin");
+    expect(s).toContain("pcscope-bios.nm");
+    expect(existsSync(join(dir, "pcscope", "demo.qcow2"))).toBe(true);
+
+    // The reset vector's far jump lands on entry_post, 16-bit code shown at CS:IP and its linear address.
+    keys("i");
+    s = await waitFor("CS:IP f000:000f = linear 0x000f000f");
+    expect(s).toContain("entry_post:");
+    expect(s).toMatch(/=> f000f 000f /);
+    expect(s).toContain("real mode (16-bit)");
+
+    // A breakpoint by symbol name in the 32-bit C code, continue to it, then let the demo finish.
+    keys(":", "break int13_handler", "Enter");
+    s = await waitFor(/1 break +y 0xe1032 int13_handler hits 0/);
+    keys("c");
+    s = await waitFor("stopped (breakpoint 1)", 60_000);
+    expect(s).toMatch(/B=> e1032 /);
+    keys(":", "delete 1", "Enter");
+    keys("c");
+    s = await waitFor("demo: done", 60_000);
+    expect(s).toMatch(/I\/O ports \[all\] \d{3,}/);
+    keys(":", "block WRITE DMA", "Enter");
+    // The request, its coroutine slices down to qcow2 and the file, then the selected one's events.
+    s = await waitFor(/#\d+ WRITE DMA ide_exec_cmd bus=0 unit=0 cmd=202/);
+    expect(s).toMatch(/ {2}#\d+ WRITE blk_aio_pwritev/);
+    expect(s).toMatch(/co \d+: blk_co_pwritev/);
+    expect(s).toMatch(/\+0\.0us insn \d+ co 0 ide_exec_cmd/);
+    await quit();
+  }, 150_000);
 });
