@@ -47,26 +47,29 @@ function qemu(disk: string): number | null {
   return r.status === 1 && r.stderr.length === 0 ? (performance.now() - t0) / 1000 : null;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "pcscope-boot-bench-"));
-try {
-  const raw = join(dir, "d.raw");
-  const disk = join(dir, "d.qcow2");
-  const bytes = new Uint8Array(16 << 20);
-  bytes.set(MBR);
-  writeFileSync(raw, bytes);
-  execFileSync("qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, disk]);
-  const runs = Array.from({ length: REPS }, () => ours(disk));
-  const q = Array.from({ length: REPS }, () => qemu(disk));
-  const qemuTimes = q.filter((x) => x !== null);
-  report({
-    name: "SeaBIOS boot to MBR (wall)",
-    unit: "s",
-    ours: median(runs.map((r) => r[0])),
-    peer: qemuTimes.length > 0 ? median(qemuTimes) : null,
-    peerName: "qemu-tcg",
-    higherIsBetter: false,
-    note: `${runs[0]![1]} guest instructions under pcscope; QEMU's reference count is about 5.6M`,
-  });
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+/** Boots SeaBIOS to the MBR REPS times under each and prints the medians. */
+export default async function bootBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "pcscope-boot-bench-"));
+  try {
+    const raw = join(dir, "d.raw");
+    const disk = join(dir, "d.qcow2");
+    const bytes = new Uint8Array(16 << 20);
+    bytes.set(MBR);
+    writeFileSync(raw, bytes);
+    execFileSync("qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, disk]);
+    const runs = Array.from({ length: REPS }, () => ours(disk));
+    const q = Array.from({ length: REPS }, () => qemu(disk));
+    const qemuTimes = q.filter((x) => x !== null);
+    report({
+      name: "SeaBIOS boot to MBR (wall)",
+      unit: "s",
+      ours: median(runs.map((r) => r[0])),
+      peer: qemuTimes.length > 0 ? median(qemuTimes) : null,
+      peerName: "qemu-tcg",
+      higherIsBetter: false,
+      note: `${runs[0]![1]} guest instructions under pcscope; QEMU's reference count is about 5.6M`,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
