@@ -3,7 +3,7 @@
 // #SS(0) for SS), and the stack. Fast paths are one TLB array read plus buffer accesses.
 
 import type { Cpu } from "./cpu.ts";
-import { readSlow, writeSlow } from "./mmu.ts";
+import { readSlow, translate, writeSlow } from "./mmu.ts";
 import { ESP, EXC_GP, EXC_SS, SS } from "./state.ts";
 
 /** Raises the fault for a segment limit/type violation on `seg`. */
@@ -152,6 +152,22 @@ export function wrM16(c: Cpu, seg: number, off: number, v: number): void {
 export function wrM32(c: Cpu, seg: number, off: number, v: number): void {
   if (off < c.segWLo[seg] || off + 3 > c.segWHi[seg]) segFault(c, seg);
   wrL32(c, (c.segBase[seg] + off) | 0, v);
+}
+
+/**
+ * Checks that `size` bytes at seg:off can be written (segment limit/type, then every page touched,
+ * with the fault a write there would raise) without writing. Read-modify-write instructions call
+ * it after their read and before changing flags or registers, so a faulting write leaves the
+ * instruction without effect, as on the real CPU (and QEMU).
+ */
+export function probeWrite(c: Cpu, seg: number, off: number, size: number): void {
+  if (off < c.segWLo[seg] || off + size - 1 > c.segWHi[seg]) segFault(c, seg);
+  const lin = (c.segBase[seg] + off) | 0;
+  if (c.tlbW[lin >>> 12] >= 0 && (lin & 0xfff) <= 0x1000 - size) return;
+  const user = c.cpl === 3;
+  translate(c, lin, true, user);
+  const last = (lin + size - 1) | 0;
+  if (last >>> 12 !== lin >>> 12) translate(c, last, true, user);
 }
 
 /** Checks that seg:off..off+len-1 is writable without writing (for multi-part stores). */

@@ -29,10 +29,13 @@ export const ALU_SUB = 5;
 export const ALU_XOR = 6;
 export const ALU_CMP = 7;
 
-/** Computes `a op b` on `mask`-sized operands, records the flags, returns the result (unsigned). */
+/**
+ * Computes `a op b` on `mask`-sized operands, records the flags, returns the result (as int32: a
+ * 32-bit result with bit 31 set is negative; 8/16-bit results are zero-extended).
+ */
 export function alu(c: Cpu, op: number, a: number, b: number, mask: number): number {
-  a = (a & mask) >>> 0;
-  b = (b & mask) >>> 0;
+  a &= mask;
+  b &= mask;
   let r: number;
   let carry = 0;
   switch (op) {
@@ -67,40 +70,43 @@ export function alu(c: Cpu, op: number, a: number, b: number, mask: number): num
       c.lzOp = LZ_SUB;
       break;
   }
-  r = (r & mask) >>> 0;
+  r &= mask;
   c.lzA = a;
   c.lzB = b;
   c.lzC = carry;
   c.lzRes = r;
-  c.lzMask = mask;
+  c.lzMask = mask | 0;
+  c.lzSign = signOf(mask);
   return r;
 }
 
 /** INC: like ADD 1 but CF is preserved. */
 export function inc(c: Cpu, a: number, mask: number): number {
   const cf = getCF(c);
-  a = (a & mask) >>> 0;
-  const r = ((a + 1) & mask) >>> 0;
+  a &= mask;
+  const r = (a + 1) & mask;
   c.lzOp = LZ_INC;
   c.lzA = a;
   c.lzB = 1;
   c.lzC = cf;
   c.lzRes = r;
-  c.lzMask = mask;
+  c.lzMask = mask | 0;
+  c.lzSign = signOf(mask);
   return r;
 }
 
 /** DEC: like SUB 1 but CF is preserved. */
 export function dec(c: Cpu, a: number, mask: number): number {
   const cf = getCF(c);
-  a = (a & mask) >>> 0;
-  const r = ((a - 1) & mask) >>> 0;
+  a &= mask;
+  const r = (a - 1) & mask;
   c.lzOp = LZ_DEC;
   c.lzA = a;
   c.lzB = 1;
   c.lzC = cf;
   c.lzRes = r;
-  c.lzMask = mask;
+  c.lzMask = mask | 0;
+  c.lzSign = signOf(mask);
   return r;
 }
 
@@ -112,8 +118,9 @@ export function neg(c: Cpu, a: number, mask: number): number {
 /** Logic-op flags for a result (TEST). */
 export function logicFlags(c: Cpu, r: number, mask: number): void {
   c.lzOp = LZ_LOGIC;
-  c.lzRes = (r & mask) >>> 0;
-  c.lzMask = mask;
+  c.lzRes = r & mask;
+  c.lzMask = mask | 0;
+  c.lzSign = signOf(mask);
   c.lzA = 0;
   c.lzB = 0;
   c.lzC = 0;
@@ -127,7 +134,8 @@ function rotateFlags(c: Cpu, cf: number, of: boolean): void {
 
 /**
  * Group-2 shift/rotate `kind` (0 ROL, 1 ROR, 2 RCL, 3 RCR, 4 SHL, 5 SHR, 6 SAL(=SHL), 7 SAR) of
- * value `v` by `count` (masked to 5 bits here). A masked count of 0 changes nothing, flags included.
+ * value `v` by `count` (masked to 5 bits here), returned as int32. A masked count of 0 changes
+ * nothing, flags included.
  */
 export function shift(c: Cpu, kind: number, v: number, count: number, mask: number): number {
   count &= 0x1f;
@@ -142,7 +150,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
       const r = n === 0 ? v : (((v << n) | (v >>> (bits - n))) & mask) >>> 0;
       const cf = r & 1;
       rotateFlags(c, cf, ((r & sign) !== 0) !== (cf !== 0));
-      return r;
+      return r | 0;
     }
     case 1: {
       // ROR: CF = MSB(result); OF = MSB(result) ^ next-to-MSB(result).
@@ -150,7 +158,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
       const r = n === 0 ? v : (((v >>> n) | (v << (bits - n))) & mask) >>> 0;
       const msb = (r & sign) !== 0;
       rotateFlags(c, msb ? 1 : 0, msb !== ((r & (sign >>> 1)) !== 0));
-      return r;
+      return r | 0;
     }
     case 2: {
       // RCL through CF over width+1 bits; count taken mod 9/17 for 8/16 bits.
@@ -165,7 +173,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
       }
       // OF = MSB(original) ^ MSB(result) (for count 1 this is MSB(result) ^ CF).
       rotateFlags(c, cf, ((v ^ r) & sign) !== 0);
-      return r;
+      return r | 0;
     }
     case 3: {
       // RCR through CF; OF = MSB(original) ^ MSB(result) (count 1: MSB(original) ^ old CF).
@@ -179,7 +187,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
         cf = out;
       }
       rotateFlags(c, cf, ((v ^ r) & sign) !== 0);
-      return r;
+      return r | 0;
     }
     case 4:
     case 6: {
@@ -189,7 +197,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
       const cf = (before & sign) !== 0 ? FLAG_CF : 0;
       const of = ((before ^ r) & sign) !== 0 ? FLAG_OF : 0;
       setResultFlags(c, r, mask, cf | of);
-      return r;
+      return r | 0;
     }
     case 5: {
       // SHR: CF = last bit shifted out; OF = MSB of the operand before the last step.
@@ -198,7 +206,7 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
       const cf = before & 1;
       const of = ((before ^ r) & sign) !== 0 ? FLAG_OF : 0;
       setResultFlags(c, r, mask, cf | of);
-      return r;
+      return r | 0;
     }
     default: {
       // SAR: sign-filling; OF = 0.
@@ -413,7 +421,10 @@ export function daa(c: Cpu): void {
   bcdFlags(c, al, cf | af);
 }
 
-/** DAS (SDM algorithm); OF undefined: 0. */
+/**
+ * DAS (SDM algorithm); OF undefined: 0. The low adjustment's borrow sets CF (SDM: "CF <- old_CF
+ * or (Borrow from AL <- AL - 6)"), so AL = 0x00..0x05 with AF set ends with CF set.
+ */
 export function das(c: Cpu): void {
   const oldAl = c.r8[0];
   const oldCf = getCF(c);
@@ -421,6 +432,7 @@ export function das(c: Cpu): void {
   let cf = 0;
   let af = 0;
   if ((al & 0xf) > 9 || getAF(c) !== 0) {
+    if (al < 6) cf = FLAG_CF;
     al = (al - 6) & 0xff;
     af = FLAG_AF;
   }

@@ -81,6 +81,7 @@ export class Cpu extends CpuCore {
   lzC = 0;
   lzRes = 0;
   lzMask = 0xff;
+  lzSign = 0x80;
 
   /** EIP of the instruction being executed (faults rewind to it). */
   startEip = 0;
@@ -105,6 +106,8 @@ export class Cpu extends CpuCore {
 
   /** Mode facts cached by updateModes(). */
   code32 = false;
+  /** Sequential EIP wraps to this mask: 0xffff in 16-bit code (as QEMU does), else 32 bits. */
+  ipMask = 0xffff;
   stack32 = false;
   pmode = false;
   v86 = false;
@@ -126,8 +129,13 @@ export class Cpu extends CpuCore {
   private memGen = -1;
   private tlbA20 = -1;
 
-  /** Debug state: per-page breakpoint counts, exact breakpoint addresses, watch page counts. */
-  readonly bpPage = new Uint16Array(1 << 20);
+  /**
+   * Breakpoints: per linear page, 0 or 1 + the index of that page's 4 KiB block in bpBytes, which
+   * holds one byte per linear address (1 = breakpoint). Two array reads decide whether an address
+   * has a breakpoint, whatever the number of breakpoints. bpSet counts insertions per address.
+   */
+  readonly bpPage = new Int32Array(1 << 20);
+  bpBytes = new Uint8Array(0);
   private readonly bpSet = new Map<number, number>();
   readonly watchR = new Uint16Array(1 << 20);
   readonly watchW = new Uint16Array(1 << 20);
@@ -138,6 +146,8 @@ export class Cpu extends CpuCore {
   stopPending = false;
   private stopRequested = false;
   private pendingEvent: StopEvent | null = null;
+  /** Instruction count at which the current run()/step() budget ends (REP passes stop there). */
+  insnEnd = 0;
   /** Instruction count from which interrupts are allowed again (STI / MOV SS shadow). */
   shadowEnd = 0;
 
@@ -224,6 +234,7 @@ export class Cpu extends CpuCore {
     else if (!pe) this.cpl = 0;
     const csAttr = this.segAttr[CS];
     this.code32 = !this.v86 && (csAttr & ATTR_DB) !== 0;
+    this.ipMask = this.code32 ? -1 : 0xffff;
     this.stack32 = !this.v86 && (this.segAttr[SS] & ATTR_DB) !== 0;
     this.csBase = this.segBase[CS];
     this.csLimit = this.segLimit[CS] >>> 0;
@@ -388,6 +399,7 @@ export class Cpu extends CpuCore {
   private execute(budget: number, single: boolean): StopEvent {
     this.checkMemGeneration();
     const end = this.instructions + budget;
+    this.insnEnd = end;
     // The instruction at the current address never re-triggers its breakpoint.
     let skipBp = (this.csBase + this.eip) | 0;
     if (this.halted && !this.canTakeInterrupt()) return HALTED;
@@ -406,14 +418,12 @@ export class Cpu extends CpuCore {
             continue;
           }
           const lin = (this.csBase + this.eip) | 0;
-          if (this.bpPage[lin >>> 12] !== 0 && lin !== skipBp && this.bpSet.has(lin)) {
-            return { kind: "breakpoint", addr: lin >>> 0 };
-          }
+          if (lin !== skipBp && isBreakpoint(this, lin)) return { kind: "breakpoint", addr: lin >>> 0 };
           skipBp = -1;
           const tf = this.flags & FLAG_TF;
           beginInsn(this, lin);
           execOne(this);
-          this.eip = (this.eip + (this.fp - this.fpStart)) >>> 0;
+          this.eip = ((this.eip + (this.fp - this.fpStart)) & this.ipMask) >>> 0;
           this.instructions++;
           if (tf !== 0) this.singleStepTrap();
         }
@@ -505,7 +515,27 @@ export class Cpu extends CpuCore {
     lin |= 0;
     const n = this.bpSet.get(lin) ?? 0;
     this.bpSet.set(lin, n + 1);
-    if (n === 0) this.bpPage[lin >>> 12]++;
+    if (n !== 0) return;
+    const lpn = lin >>> 12;
+    if (this.bpPage[lpn] === 0) {
+      // Give the page a 4 KiB block: reuse a free one or grow the byte map.
+      const blocks = this.bpBytes.length >>> 12;
+      const used = new Uint8Array(blocks);
+      for (const a of this.bpSet.keys()) {
+        const s = this.bpPage[a >>> 12];
+        if (s !== 0) used[s - 1] = 1;
+      }
+      let slot = used.indexOf(0);
+      if (slot < 0) {
+        slot = blocks;
+        const grown = new Uint8Array((blocks + 1) << 12);
+        grown.set(this.bpBytes);
+        this.bpBytes = grown;
+      }
+      this.bpBytes.fill(0, slot << 12, (slot + 1) << 12);
+      this.bpPage[lpn] = slot + 1;
+    }
+    this.bpBytes[((this.bpPage[lpn] - 1) << 12) | (lin & 0xfff)] = 1;
   }
 
   removeBreakpoint(lin: number): void {
@@ -517,7 +547,11 @@ export class Cpu extends CpuCore {
       return;
     }
     this.bpSet.delete(lin);
-    this.bpPage[lin >>> 12]--;
+    const lpn = lin >>> 12;
+    const base = (this.bpPage[lpn] - 1) << 12;
+    this.bpBytes[base | (lin & 0xfff)] = 0;
+    // The page's block is free again when no breakpoint is left in it.
+    if (this.bpBytes.subarray(base, base + 0x1000).indexOf(1) < 0) this.bpPage[lpn] = 0;
   }
 
   addWatchpoint(kind: WatchKind, lin: number, len: number): void {
@@ -581,4 +615,10 @@ export class Cpu extends CpuCore {
     }
     return true;
   }
+}
+
+/** Whether linear address `lin` has a breakpoint (two array reads). */
+function isBreakpoint(c: Cpu, lin: number): boolean {
+  const slot = c.bpPage[lin >>> 12];
+  return slot !== 0 && c.bpBytes[((slot - 1) << 12) | (lin & 0xfff)] !== 0;
 }

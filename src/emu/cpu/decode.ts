@@ -103,7 +103,7 @@ export function peek8(c: Cpu): number {
 
 /** Makes EIP point after the bytes fetched so far (before pushing it or jumping). */
 export function commitEip(c: Cpu): void {
-  c.eip = (c.eip + (c.fp - c.fpStart)) >>> 0;
+  c.eip = ((c.eip + (c.fp - c.fpStart)) & c.ipMask) >>> 0;
   c.fpStart = c.fp;
 }
 

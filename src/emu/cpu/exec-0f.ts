@@ -1,7 +1,7 @@
 // The two-byte (0F xx) opcode map of the i386/i486 (plus the P6 hint NOPs and, when CPUID
 // advertises it, CMOVcc). System instructions decode here; their semantics come from system/.
 
-import { wrM32 } from "./access.ts";
+import { probeWrite, wrM32 } from "./access.ts";
 import { ALU_ADD, ALU_CMP, alu, imulTrunc, logicFlags, shiftDouble } from "./alu.ts";
 import { loadFarPointer } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
@@ -15,6 +15,7 @@ import {
   memEA,
   peekStack,
   popV,
+  probeE,
   pushV,
   putE,
   readMem,
@@ -198,6 +199,7 @@ export function exec0f(c: Cpu): void {
       const count = (op & 1) === 0 ? fetch8(c) : regs[ECX] & 0xff;
       if ((count & 0x1f) === 0) return;
       const src = getReg(c, (m >> 3) & 7, sz);
+      probeE(c, m, sz);
       setE(c, m, sz, shiftDouble(c, op < 0xa8, v, src, count, maskOfSize(sz)));
       return;
     }
@@ -217,6 +219,7 @@ export function exec0f(c: Cpu): void {
       const mask = maskOfSize(sz);
       const d = getE(c, m, sz);
       const acc = getReg(c, EAX, sz);
+      probeE(c, m, sz);
       alu(c, ALU_CMP, acc, d, mask);
       if (((acc ^ d) & mask) === 0) setE(c, m, sz, getReg(c, (m >> 3) & 7, sz));
       else {
@@ -262,6 +265,7 @@ export function exec0f(c: Cpu): void {
       const sz = op === 0xc0 ? 1 : vsize(c);
       const reg = (m >> 3) & 7;
       const d = getE(c, m, sz);
+      probeE(c, m, sz);
       const sum = alu(c, ALU_ADD, d, getReg(c, reg, sz), maskOfSize(sz));
       setReg(c, reg, sz, d);
       setE(c, m, sz, sum);
@@ -275,6 +279,8 @@ export function exec0f(c: Cpu): void {
       const hiOff = c.a32 ? (off + 4) >>> 0 : (off + 4) & 0xffff;
       const lo = readMem(c, seg, off, 4);
       const hi = readMem(c, seg, hiOff, 4);
+      probeWrite(c, seg, off, 4);
+      probeWrite(c, seg, hiOff, 4);
       if (lo === regs[EAX] && hi === regs[EDX]) {
         wrM32(c, seg, off, regs[EBX]);
         wrM32(c, seg, hiOff, regs[ECX]);
@@ -329,6 +335,7 @@ function bitOp(c: Cpu, kind: number, imm: boolean): void {
       addr = c.a32 ? (off + disp) >>> 0 : (off + disp) & 0xffff;
     }
     v = readMem(c, seg, addr, sz);
+    if (kind !== 0) probeWrite(c, seg, addr, sz);
   }
   const cf = (v >>> bit) & 1;
   setCF(c, cf);

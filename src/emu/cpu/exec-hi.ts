@@ -36,6 +36,7 @@ import {
   memEA,
   peekStack,
   popV,
+  probeE,
   putE,
   readMem,
   setE,
@@ -72,6 +73,7 @@ export function op80(c: Cpu, op: number): void {
   const sz = op === 0x80 || op === 0x82 ? 1 : vsize(c);
   const a = getE(c, m, sz);
   const b = op === 0x81 ? (sz === 4 ? fetch32(c) : fetch16(c)) : op === 0x83 ? fetch8s(c) : fetch8(c);
+  if (aop !== ALU_CMP) probeE(c, m, sz);
   const r = alu(c, aop, a, b, sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff);
   if (aop !== ALU_CMP) setE(c, m, sz, r);
   return;
@@ -261,6 +263,7 @@ export function opc0(c: Cpu, op: number): void {
   const v = getE(c, m, sz);
   const count = op <= 0xc1 ? fetch8(c) : op <= 0xd1 ? 1 : regs[ECX] & 0xff;
   if ((count & 0x1f) === 0) return;
+  probeE(c, m, sz);
   setE(c, m, sz, shift(c, (m >> 3) & 7, v, count, sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff));
   return;
 }

@@ -9,7 +9,7 @@ import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, REG8 } 
 import { exec0f } from "./exec-0f.ts";
 import { cond } from "./flags.ts";
 import { setZFlag } from "./groups.ts";
-import { getE, getReg, loadSeg, peekStack, popV, pushV, setE, setReg } from "./operands.ts";
+import { getE, getReg, loadSeg, peekStack, popV, probeE, pushV, setE, setReg } from "./operands.ts";
 import { PREFIX, prefixes, resetPrefixes } from "./prefixes.ts";
 import { EAX, EXC_UD } from "./state.ts";
 import { stringOp } from "./string-ops.ts";
@@ -35,9 +35,10 @@ export function jcc(c: Cpu, cc: number, disp: number): void {
   }
 }
 
-/** Executes opcode `op` (prefixes already consumed). */
+/** Executes opcode `op` (prefixes already consumed); called without a receiver (cheaper in V8). */
 function exec(c: Cpu, op: number): void {
-  OPS[op](c, op);
+  const handler = OPS[op];
+  handler(c, op);
 }
 
 // ALU Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iv for ADD OR ADC SBB AND SUB XOR CMP.
@@ -45,6 +46,7 @@ function op00(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
   const a = getE(c, m, 1);
+  if (aop !== ALU_CMP) probeE(c, m, 1);
   const r = alu(c, aop, a, c.r8[REG8[(m >> 3) & 7]], 0xff);
   if (aop !== ALU_CMP) setE(c, m, 1, r);
   return;
@@ -55,6 +57,7 @@ function op01(c: Cpu, op: number): void {
   const aop = op >> 3;
   const sz = vsize(c);
   const a = getE(c, m, sz);
+  if (aop !== ALU_CMP) probeE(c, m, sz);
   const r = alu(c, aop, a, getReg(c, (m >> 3) & 7, sz), sz === 4 ? 0xffffffff : 0xffff);
   if (aop !== ALU_CMP) setE(c, m, sz, r);
   return;
@@ -187,6 +190,7 @@ function op63(c: Cpu, _op: number): void {
   const dst = getE(c, m, 2);
   const src = c.r16[((m >> 3) & 7) << 1];
   if ((dst & 3) < (src & 3)) {
+    probeE(c, m, 2);
     setE(c, m, 2, (dst & ~3) | (src & 3));
     setZFlag(c, true);
   } else {

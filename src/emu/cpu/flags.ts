@@ -1,7 +1,9 @@
 // Lazy arithmetic flags. An ALU instruction records its operation kind, operands, result and
 // operand mask; CF/PF/AF/ZF/SF/OF are computed only when something reads them (Jcc, PUSHF, ...).
 // `cpu.flags` always holds the non-arithmetic EFLAGS bits; its arithmetic bits are valid only
-// while `cpu.lzOp === LZ_NONE`.
+// while `cpu.lzOp === LZ_NONE`. Operands and results are kept as int32 (a 32-bit value with bit 31
+// set is negative) so they stay small integers in V8 and never allocate; unsigned comparisons
+// convert with >>> 0 into locals. lzMask is 0xff, 0xffff or -1; lzSign is the operand's sign bit.
 
 import type { Cpu } from "./cpu.ts";
 import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAGS_ARITH } from "./state.ts";
@@ -29,9 +31,9 @@ for (let i = 0; i < 256; i++) {
   PARITY[i] = (n & 1) === 0 ? FLAG_PF : 0;
 }
 
-/** Sign bit for an operand mask (0xff -> 0x80, 0xffff -> 0x8000, 0xffffffff -> 0x80000000). */
+/** Sign bit for an operand mask as int32 (0xff -> 0x80, 0xffff -> 0x8000, 0xffffffff -> 1 << 31). */
 export function signOf(mask: number): number {
-  return (mask >>> 1) + 1;
+  return ((mask >>> 1) + 1) | 0;
 }
 
 /** CF as 0 or 1. */
@@ -40,9 +42,9 @@ export function getCF(c: Cpu): number {
     case LZ_NONE:
       return c.flags & FLAG_CF;
     case LZ_ADD:
-      return c.lzA + c.lzB + c.lzC > c.lzMask ? 1 : 0;
+      return (c.lzA >>> 0) + (c.lzB >>> 0) + c.lzC > c.lzMask >>> 0 ? 1 : 0;
     case LZ_SUB:
-      return c.lzA < c.lzB + c.lzC ? 1 : 0;
+      return c.lzA >>> 0 < (c.lzB >>> 0) + c.lzC ? 1 : 0;
     case LZ_LOGIC:
       return 0;
     default:
@@ -59,7 +61,7 @@ export function getZF(c: Cpu): number {
 /** SF as FLAG_SF or 0. */
 export function getSF(c: Cpu): number {
   if (c.lzOp === LZ_NONE) return c.flags & FLAG_SF;
-  return (c.lzRes & signOf(c.lzMask)) !== 0 ? FLAG_SF : 0;
+  return (c.lzRes & c.lzSign) !== 0 ? FLAG_SF : 0;
 }
 
 /** PF as FLAG_PF or 0 (parity of the low result byte). */
@@ -84,7 +86,7 @@ export function getAF(c: Cpu): number {
 
 /** OF as FLAG_OF or 0. */
 export function getOF(c: Cpu): number {
-  const s = signOf(c.lzMask);
+  const s = c.lzSign;
   switch (c.lzOp) {
     case LZ_NONE:
       return c.flags & FLAG_OF;
@@ -103,8 +105,13 @@ export function getOF(c: Cpu): number {
 
 /** All six arithmetic flags as EFLAGS bits. */
 export function arithFlags(c: Cpu): number {
-  if (c.lzOp === LZ_NONE) return c.flags & FLAGS_ARITH;
-  return getCF(c) | getPF(c) | getAF(c) | getZF(c) | getSF(c) | getOF(c);
+  const op = c.lzOp;
+  if (op === LZ_NONE) return c.flags & FLAGS_ARITH;
+  const res = c.lzRes;
+  const f = PARITY[res & 0xff] | (res === 0 ? FLAG_ZF : 0) | ((res & c.lzSign) !== 0 ? FLAG_SF : 0);
+  if (op === LZ_LOGIC) return f;
+  if (op === LZ_EXPL) return f | c.lzC;
+  return f | getCF(c) | ((c.lzA ^ c.lzB ^ res) & FLAG_AF) | getOF(c);
 }
 
 /** Folds the lazy flags into cpu.flags so single bits can be edited; returns the full EFLAGS. */
@@ -131,8 +138,9 @@ export function setZF(c: Cpu, zf: boolean): void {
 /** Records a result whose ZF/SF/PF come from `res` and CF/AF/OF from `explicit` (EFLAGS bits). */
 export function setResultFlags(c: Cpu, res: number, mask: number, explicit: number): void {
   c.lzOp = LZ_EXPL;
-  c.lzRes = (res & mask) >>> 0;
-  c.lzMask = mask;
+  c.lzRes = res & mask;
+  c.lzMask = mask | 0;
+  c.lzSign = signOf(mask);
   c.lzC = explicit & (FLAG_CF | FLAG_AF | FLAG_OF);
   c.lzA = 0;
   c.lzB = 0;

@@ -6,7 +6,7 @@ import { callFar, callNear, jumpFar } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { commitEip, fetch8, fetch8s, fetch16, fetch32, jumpTo } from "./decode.ts";
 import { cond, materialize } from "./flags.ts";
-import { getE, memEA, pushV, readMem, setE } from "./operands.ts";
+import { getE, memEA, probeE, pushV, readMem, setE } from "./operands.ts";
 import { ECX, EXC_UD, FLAG_ZF } from "./state.ts";
 
 function vsize(c: Cpu): number {
@@ -33,9 +33,11 @@ export function group3(c: Cpu, sz: number): void {
       return;
     }
     case 2:
+      probeE(c, m, sz);
       setE(c, m, sz, ~v);
       return;
     case 3:
+      probeE(c, m, sz);
       setE(c, m, sz, neg(c, v, mask));
       return;
     default:
@@ -53,6 +55,7 @@ export function group5(c: Cpu): void {
     case 1: {
       const v = getE(c, m, sz);
       const mask = sz === 4 ? 0xffffffff : 0xffff;
+      probeE(c, m, sz);
       setE(c, m, sz, k === 0 ? inc(c, v, mask) : dec(c, v, mask));
       return;
     }
@@ -111,5 +114,6 @@ export function group4(c: Cpu): void {
   const k = (m >> 3) & 7;
   if (k > 1) c.raise(EXC_UD);
   const v = getE(c, m, 1);
+  probeE(c, m, 1);
   setE(c, m, 1, k === 0 ? inc(c, v, 0xff) : dec(c, v, 0xff));
 }

@@ -6,6 +6,7 @@ import {
   checkWrite,
   pop16,
   pop32,
+  probeWrite,
   push16,
   push32,
   rdM8,
@@ -48,6 +49,11 @@ export function getE(c: Cpu, m: number, size: number): number {
   if (size === 4) return rdM32(c, c.eaSeg, off);
   if (size === 2) return rdM16(c, c.eaSeg, off);
   return rdM8(c, c.eaSeg, off);
+}
+
+/** Before the write-back of a read-modify-write: faults now if the operand read by getE is not writable. */
+export function probeE(c: Cpu, m: number, size: number): void {
+  if (m < 0xc0) probeWrite(c, c.eaSeg, c.eaOff, size);
 }
 
 /** Writes the r/m operand already located by getE (same ModRM). */

@@ -9,7 +9,7 @@ import { checkIo } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { getZF } from "./flags.ts";
 import { getReg, readMem, setReg, writeMem } from "./operands.ts";
-import { DS, EAX, ECX, EDI, EDX, ES, ESI, FLAG_DF } from "./state.ts";
+import { DS, EAX, ECX, EDI, EDX, ES, ESI, FLAG_DF, FLAG_IF, FLAG_TF } from "./state.ts";
 
 /** Iterations per chunk before EIP is left on the instruction for a re-execution. */
 const CHUNK = 4096;
@@ -91,11 +91,20 @@ export function stringOp(c: Cpu, op: number): void {
   let count = c.a32 ? c.regs[ECX] >>> 0 : c.r16[ECX << 1];
   if (count === 0) return;
   const cmp = op === 0xa6 || op === 0xa7 || op === 0xae || op === 0xaf;
-  const bulk = delta > 0 && (op === 0xa4 || op === 0xa5 || op === 0xaa || op === 0xab);
+  // Iterations in this pass: one under TF (the single-step #DB comes after every iteration, with
+  // EIP still on the instruction: SDM Vol. 3B "Single-Step Exception Condition"), never beyond
+  // the run budget.
+  let max = CHUNK;
+  if ((c.flags & FLAG_TF) !== 0) max = 1;
+  else if (c.insnEnd - c.instructions < max) max = Math.max(1, c.insnEnd - c.instructions);
+  const bulk = max > 1 && delta > 0 && (op === 0xa4 || op === 0xa5 || op === 0xaa || op === 0xab);
   let iters = 0;
   for (;;) {
     let n = 0;
-    if (bulk) n = op <= 0xa5 ? bulkMovs(c, sz, seg, count) : bulkStos(c, sz, count);
+    if (bulk) {
+      const want = Math.min(count, max - iters);
+      n = op <= 0xa5 ? bulkMovs(c, sz, seg, want) : bulkStos(c, sz, want);
+    }
     if (n === 0) {
       once(c, op, sz, seg, delta);
       n = 1;
@@ -106,7 +115,7 @@ export function stringOp(c: Cpu, op: number): void {
     else c.r16[ECX << 1] = count;
     if (count === 0) break;
     if (cmp && (getZF(c) !== 0) !== (c.rep === 0xf3)) break;
-    if (iters >= CHUNK || c.stopPending || c.intrLine) {
+    if (iters >= max || c.stopPending || (c.intrLine && (c.flags & FLAG_IF) !== 0)) {
       c.instructions += iters - 1;
       c.fp = c.fpStart;
       return;

@@ -187,7 +187,7 @@ export interface Row {
   outEip?: number;
   /** The exception vector expected to be delivered (the handler is entered). */
   fault?: number;
-  /** Steps to run (default 1; a REP instruction may need more chunks). */
+  /** Instructions to run (default 1; a REP instruction counts as one, see stepInstruction). */
   steps?: number;
 }
 
@@ -223,8 +223,36 @@ export function runRow(bits: 16 | 32, row: Row): Machine {
   }
   cpu.updateModes();
   for (const [addr, bytes] of row.mem ?? []) mem.load(addr, bytes);
-  for (let i = 0; i < (row.steps ?? 1); i++) cpu.step();
+  for (let i = 0; i < (row.steps ?? 1); i++) stepInstruction(cpu);
   return m;
+}
+
+/**
+ * Steps one whole instruction. A REP instruction retires one iteration per step (as under TF and
+ * QEMU's gdbstub), leaving EIP on itself until the count runs out: step until EIP moves.
+ */
+export function stepInstruction(cpu: Cpu): void {
+  const eip = cpu.eip;
+  const rep = isRepString(cpu);
+  for (let n = 0; n < 1 << 20; n++) {
+    cpu.step();
+    if (!rep || cpu.eip !== eip || cpu.halted) return;
+  }
+}
+
+const PREFIXES = [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3];
+const STRING_OPS = [0x6c, 0x6d, 0x6e, 0x6f, 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf];
+
+/** Whether the instruction at CS:EIP is a REP/REPNE-prefixed string instruction. */
+function isRepString(cpu: Cpu): boolean {
+  const bytes = cpu.readLinearDebug((cpu.segBase[CS] + cpu.eip) | 0, 15);
+  if (bytes === null) return false;
+  let rep = false;
+  let i = 0;
+  for (; i < 15 && PREFIXES.includes(bytes[i]); i++) {
+    if (bytes[i] >= 0xf2) rep = true;
+  }
+  return rep && STRING_OPS.includes(bytes[i]);
 }
 
 /** Checks a row's outcome; returns a list of mismatches (empty when it passed). */

@@ -254,6 +254,17 @@ table("BCD adjust", 16, [
     outFlags: CF | SF | PF,
     flagMask: ARITH & ~OF,
   },
+  // DAS on 0x00 with AF set, CF clear: AL - 6 = 0xfa borrows, and the SDM's "CF <- old_CF or
+  // (Borrow from AL <- AL - 6)" sets CF; old AL <= 0x99 so no high adjust. (QEMU: fl=0x97.)
+  {
+    code: [0x2f],
+    asm: "das",
+    init: { eax: 0x00 },
+    flags: AF,
+    out: { eax: 0xfa },
+    outFlags: CF | AF | SF | PF,
+    flagMask: ARITH & ~OF,
+  },
   // AAA on 0x0b: AX += 0x106 -> 0x0111, AL &= 0xf -> 0x0101, CF = AF = 1. Others undefined.
   {
     code: [0x37],

@@ -3,7 +3,7 @@
 // Code sits at 0x1000; exception/interrupt vector v enters a handler at 0x600 + v.
 
 import { describe, expect, test } from "vitest";
-import { checkRow, faultReturnAddress, type Row, realMode } from "./helpers.ts";
+import { checkRow, faultReturnAddress, type Row, realMode, stepInstruction } from "./helpers.ts";
 
 const CF = 0x1;
 const ZF = 0x40;
@@ -315,7 +315,7 @@ describe("string I/O", () => {
     m.cpu.regs[2] = 0x402;
     m.cpu.regs[6] = 0x2000;
     m.mem.load(0x2000, [0x68, 0x69, 0x0a]);
-    m.cpu.step();
+    stepInstruction(m.cpu); // three iterations
     expect(m.io.log).toEqual([
       { dir: "out", port: 0x402, size: 1, value: 0x68 },
       { dir: "out", port: 0x402, size: 1, value: 0x69 },

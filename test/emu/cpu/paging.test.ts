@@ -75,6 +75,39 @@ describe("page walk", () => {
     expect(strict.mem.read32(0x21000)).toBe(0);
   });
 
+  test("a read-modify-write to a read-only page faults before changing flags or registers", () => {
+    // Each instruction reads 0x401000 (read-only page, CR0.WP=1) and would write it back: the
+    // #PF (present, write: err 3) must leave EFLAGS and registers as they were (SDM Vol. 3,
+    // "Exception and interrupt handling": a fault restores the state before the instruction).
+    const rows: [number[], string][] = [
+      [[0x01, 0x05, 0x00, 0x10, 0x40, 0x00], "add [0x401000], eax"],
+      [[0x83, 0x2d, 0x00, 0x10, 0x40, 0x00, 0x01], "sub dword [0x401000], 1"],
+      [[0xff, 0x05, 0x00, 0x10, 0x40, 0x00], "inc dword [0x401000]"],
+      [[0xf7, 0x1d, 0x00, 0x10, 0x40, 0x00], "neg dword [0x401000]"],
+      [[0xd1, 0x25, 0x00, 0x10, 0x40, 0x00], "shl dword [0x401000], 1"],
+      [[0x0f, 0xa4, 0x1d, 0x00, 0x10, 0x40, 0x00, 0x04], "shld [0x401000], ebx, 4"],
+      [[0x0f, 0xab, 0x0d, 0x00, 0x10, 0x40, 0x00], "bts [0x401000], ecx"],
+      [[0x0f, 0xc1, 0x1d, 0x00, 0x10, 0x40, 0x00], "xadd [0x401000], ebx"],
+      [[0x0f, 0xb1, 0x1d, 0x00, 0x10, 0x40, 0x00], "cmpxchg [0x401000], ebx"],
+      [[0x0f, 0xc7, 0x0d, 0x00, 0x10, 0x40, 0x00], "cmpxchg8b [0x401000]"],
+    ];
+    for (const [code, asm] of rows) {
+      const m = paged(code);
+      m.cpu.cr0 |= CR0_WP;
+      m.cpu.updateModes();
+      m.mem.write32(0x21000, 0x80000001);
+      m.cpu.regs.set([5, 3, 0, 7]); // eax, ecx, edx, ebx
+      m.cpu.setEflags(0x2 | 0x40 | 0x4); // ZF, PF
+      m.cpu.step();
+      expect(m.cpu.eip, asm).toBe(HANDLER_BASE + 14);
+      const esp = m.cpu.regs[4] >>> 0;
+      expect(m.mem.read32(esp), asm).toBe(P | 2);
+      expect(m.mem.read32(esp + 12) & 0x8d5, `${asm}: pushed EFLAGS`).toBe(0x44);
+      expect(Array.from(m.cpu.regs.subarray(0, 4)), asm).toEqual([5, 3, 0, 7]);
+      expect(m.mem.read32(0x21000), asm).toBe(0x80000001);
+    }
+  });
+
   test("a page-crossing write checks both pages before writing either", () => {
     const m = paged([0xa3, 0xfe, 0x0f, 0x40, 0x00]); // mov [0x400ffe], eax
     m.cpu.cr0 |= CR0_WP;

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "vitest";
 import { halt } from "../../../src/emu/cpu/control.ts";
 import { CpuFault, CR0_EM, CR0_MP, CR0_TS } from "../../../src/emu/cpu/state.ts";
-import { flat32, HANDLER_BASE, realMode } from "./helpers.ts";
+import { faultReturnAddress, flat32, HANDLER_BASE, realMode } from "./helpers.ts";
 
 const NOP = 0x90;
 
@@ -32,6 +32,24 @@ describe("budget and step", () => {
   });
 });
 
+describe("16-bit code", () => {
+  test("sequential IP wraps from 0xFFFF to 0 (QEMU does the same)", () => {
+    // 0000:ffff  40   inc ax   -> next IP is 0x0000, not 0x10000 (which would be #GP beyond the limit)
+    const { cpu } = realMode([0x40], 0xffff);
+    expect(cpu.step()).toEqual({ kind: "step" });
+    expect(cpu.regs[0]).toBe(1);
+    expect(cpu.eip).toBe(0);
+  });
+
+  test("CALL at the top of the segment pushes the wrapped return IP", () => {
+    // 0000:fffd  e8 00 10   call 0x1000   -> pushes 0x0000, IP = 0x1000
+    const { cpu, mem } = realMode([0xe8, 0x00, 0x10], 0xfffd);
+    cpu.step();
+    expect(cpu.eip).toBe(0x1000);
+    expect(mem.buffer[0x7ffe] | (mem.buffer[0x7fff] << 8)).toBe(0);
+  });
+});
+
 describe("breakpoints", () => {
   test("stop before the instruction; the next run steps over it", () => {
     const { cpu } = realMode([NOP, NOP, NOP, 0xf4]);
@@ -47,6 +65,22 @@ describe("breakpoints", () => {
     for (let i = 0; i < 100; i++) cpu.addBreakpoint(0x100000 + i * 64);
     cpu.addBreakpoint(0x1001);
     cpu.removeBreakpoint(0x1001);
+    expect(cpu.run(100)).toEqual({ kind: "halted" });
+  });
+
+  test("breakpoints sharing pages are counted per address and survive removing their neighbours", () => {
+    const { cpu } = realMode([NOP, NOP, NOP, NOP, 0xf4]);
+    for (let i = 0; i < 40; i++) cpu.addBreakpoint(0x1800 + i * 0x30); // same page as the code
+    cpu.addBreakpoint(0x1003);
+    cpu.addBreakpoint(0x1003); // inserted twice: one removal keeps it
+    cpu.addBreakpoint(0x1001);
+    cpu.removeBreakpoint(0x1001);
+    cpu.removeBreakpoint(0x1003);
+    expect(cpu.run(100)).toEqual({ kind: "breakpoint", addr: 0x1003 });
+    cpu.removeBreakpoint(0x1003);
+    for (let i = 0; i < 40; i++) cpu.removeBreakpoint(0x1800 + i * 0x30);
+    cpu.addBreakpoint(0x5004); // a page freed and reused elsewhere
+    cpu.eip = 0x1000;
     expect(cpu.run(100)).toEqual({ kind: "halted" });
   });
 
@@ -221,6 +255,32 @@ describe("faults", () => {
     m.cpu.step();
     expect(m.cpu.eip).toBe(HANDLER_BASE + 1);
     expect(m.cpu.dr[6] & 0x4000).toBe(0x4000);
+  });
+
+  test("TF traps after every iteration of a REP instruction, EIP still on it until the count is 0", () => {
+    // 1000: f3 a4   rep movsb   (CX=3, SI=0x4000, DI=0x4040); the #DB handler at 0x601 is a HLT
+    const m = realMode([0xf3, 0xa4, NOP]);
+    m.cpu.regs[1] = 3;
+    m.cpu.regs[6] = 0x4000;
+    m.cpu.regs[7] = 0x4040;
+    m.cpu.setEflags(0x102);
+    m.cpu.step(); // one iteration, then #DB: IP pushed = 0x1000 (the REP again)
+    expect(m.cpu.eip).toBe(HANDLER_BASE + 1);
+    expect(faultReturnAddress(m, 16)).toBe(0x1000);
+    expect([m.cpu.regs[1], m.cpu.regs[6], m.cpu.regs[7]]).toEqual([2, 0x4001, 0x4041]);
+    expect(m.cpu.instructions).toBe(1);
+  });
+
+  test("a REP instruction never runs past the budget", () => {
+    const m = realMode([0xf3, 0xaa, 0xf4]); // rep stosb, CX=100
+    m.cpu.regs[1] = 100;
+    m.cpu.regs[7] = 0x4000;
+    expect(m.cpu.run(10)).toEqual({ kind: "budget" });
+    expect(m.cpu.instructions).toBe(10);
+    expect(m.cpu.regs[1]).toBe(90);
+    expect(m.cpu.step()).toEqual({ kind: "step" });
+    expect(m.cpu.regs[1]).toBe(89);
+    expect(m.cpu.eip).toBe(0x1000);
   });
 
   test("HLT above CPL 0 is #GP(0)", () => {
