@@ -64,19 +64,7 @@ async function tuiFirstFrame(): Promise<number | null> {
   const t0 = performance.now();
   execFileSync(
     "tmux",
-    [
-      "-L",
-      socket,
-      "new-session",
-      "-d",
-      "-s",
-      "b",
-      "-x",
-      "160",
-      "-y",
-      "50",
-      `node ${CLI} tui`,
-    ],
+    ["-L", socket, "new-session", "-d", "-s", "b", "-x", "160", "-y", "50", `node ${CLI} tui`],
     { env, cwd: ROOT },
   );
   try {
