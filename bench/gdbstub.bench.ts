@@ -3,12 +3,12 @@
 // start-up excluded). Prints steps per second for both and the ratio (goal: pcscope >= 2x QEMU).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBareMachine } from "../src/emu/machine/board-bare.ts";
 import { startGdbServer } from "../src/gdbstub/index.ts";
+import { freePort, qemuPcArgs } from "../test/helpers/qemu.ts";
 import { median, report } from "./lib/report.ts";
 
 const ROM = join(dirname(fileURLToPath(import.meta.url)), "..", "firmware", "gdb-demo", "gdb-demo.bin");
@@ -59,16 +59,6 @@ function gdbRate(address: string, file: string): Promise<number> {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** One pcscope measurement on a fresh machine. */
 async function pcscopeRate(file: string): Promise<number> {
   const machine = createBareMachine({ bios: readFileSync(ROM), debugcons: [{ port: 0x402, sink: null }] });
@@ -85,26 +75,9 @@ async function qemuRate(file: string): Promise<number | null> {
   const port = await freePort();
   let qemu: ChildProcess;
   try {
-    qemu = spawn(
-      "qemu-system-i386",
-      [
-        "-S",
-        "-gdb",
-        `tcp:127.0.0.1:${port}`,
-        "-nodefaults",
-        "-display",
-        "none",
-        "-M",
-        "pc",
-        "-m",
-        "32",
-        "-bios",
-        ROM,
-      ],
-      {
-        stdio: "ignore",
-      },
-    );
+    qemu = spawn("qemu-system-i386", ["-S", "-gdb", `tcp:127.0.0.1:${port}`, ...qemuPcArgs(ROM)], {
+      stdio: "ignore",
+    });
   } catch {
     return null;
   }

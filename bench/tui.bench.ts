@@ -4,12 +4,11 @@
 // colours on) into an in-memory terminal. Targets: pcscope's own machine as `pcscope tui` runs it
 // (the gdb-demo firmware in the worker thread; it ends in an endless loop, so `c` runs flat out),
 // and QEMU's gdb stub (qemu-system-i386 + SeaBIOS) when installed.
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseRunArgs } from "../src/cli/run-options.ts";
 import type { DebugSession } from "../src/tui/index.ts";
+import { type PausedQemu, startPausedQemu } from "../test/helpers/qemu.ts";
 import { median, report } from "./lib/report.ts";
 
 // Before the UI modules load: React's production build and colours, as on a real terminal.
@@ -48,16 +47,6 @@ function fakeStdin(): NodeJS.ReadStream {
   tty.ref = () => {};
   tty.unref = () => {};
   return s;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -176,42 +165,12 @@ async function measure(label: string, session: DebugSession): Promise<void> {
 }
 
 /** QEMU paused at reset with its stub on a free port, or null when it cannot be started. */
-async function startQemu(): Promise<{ port: number; stop: () => void } | null> {
-  const port = await freePort();
-  const qemu = spawn(
-    "qemu-system-i386",
-    [
-      "-S",
-      "-gdb",
-      `tcp:127.0.0.1:${port}`,
-      "-nodefaults",
-      "-display",
-      "none",
-      "-M",
-      "pc",
-      "-m",
-      "32",
-      "-bios",
-      "/usr/share/seabios/bios.bin",
-    ],
-    { stdio: "ignore" },
-  );
-  const failed = new Promise<null>((resolve) => qemu.once("error", () => resolve(null)));
-  const stop = () => qemu.kill("SIGKILL");
-  const started = (async () => {
-    for (let i = 0; i < 100; i++) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const probe = createServer();
-        probe.once("error", () => resolve(true));
-        probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
-      });
-      if (ok) return { port, stop };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    stop();
+async function startQemu(): Promise<PausedQemu | null> {
+  try {
+    return await startPausedQemu();
+  } catch {
     return null;
-  })();
-  return Promise.race([started, failed]);
+  }
 }
 
 export default async function bench(): Promise<void> {

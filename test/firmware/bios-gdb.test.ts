@@ -3,10 +3,10 @@
 // break in the INT 13h handler (32-bit C) and in the demo's real-mode C, then bt, list and next,
 // using the committed ELF files.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
+import { freePort } from "../helpers/qemu.ts";
 import {
   BIOS_BIN,
   BIOS_ELF,
@@ -17,18 +17,6 @@ import {
   runQemuGuest,
   tempDir,
 } from "./bios-helpers.ts";
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** gdb's batch arguments: load `elf`, connect to 127.0.0.1:`port`, run `commands`. */
 function gdbArgs(elf: string, port: number, commands: string[]): string[] {

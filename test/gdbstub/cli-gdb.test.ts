@@ -2,26 +2,16 @@
 // process, as a user runs it): connect paused at reset, break on a linear address, monitor output,
 // kill ends the process with status 0.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
+import { freePort } from "../helpers/qemu.ts";
 import { DEMO_ROM, demoSymbols } from "./demo.ts";
 import { runGdb } from "./gdb-run.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "pcscope.js");
 const SYM = demoSymbols();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!needPeers("gdb"))("gdb against pcscope run -S --gdb", () => {
   it("debugs the demo ROM and kills the emulator", async () => {

@@ -2,50 +2,22 @@
 // handshake and description, registers, a breakpoint at the reset-vector jump target, continue,
 // step, memory, monitor, threads.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RspClient } from "../../src/gdbstub/index.ts";
 import { needPeers } from "../helpers/peers.ts";
+import { freePort, qemuPcArgs } from "../helpers/qemu.ts";
 import { DEMO_ROM, type Demo, demoSymbols, startDemo } from "./demo.ts";
 
 const SYM = demoSymbols();
 /** The reset vector's far jump, as bytes at physical 0xffff0. */
 const RESET_JUMP = [0xea, 0x5b, 0xe0, 0x00, 0xf0];
 
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts QEMU paused with its gdb stub; resolves once a client can connect. */
 async function startQemu(binary: string): Promise<{ qemu: ChildProcess; client: RspClient }> {
   const port = await freePort();
-  const qemu = spawn(
-    binary,
-    [
-      "-S",
-      "-gdb",
-      `tcp:127.0.0.1:${port}`,
-      "-nodefaults",
-      "-display",
-      "none",
-      "-M",
-      "pc",
-      "-m",
-      "32",
-      "-bios",
-      DEMO_ROM,
-    ],
-    {
-      stdio: "ignore",
-    },
-  );
+  const qemu = spawn(binary, ["-S", "-gdb", `tcp:127.0.0.1:${port}`, ...qemuPcArgs(DEMO_ROM)], {
+    stdio: "ignore",
+  });
   for (let i = 0; ; i++) {
     try {
       return { qemu, client: await RspClient.connect({ port }) };

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
-import { type PausedQemu, startPausedQemu } from "./helpers/qemu.ts";
+import { type PausedQemu, startPausedQemu } from "../helpers/qemu.ts";
 
 const SOCKET = `pcscope-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });

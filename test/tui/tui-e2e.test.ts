@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
-import { freePort } from "./helpers/qemu.ts";
+import { freePort } from "../helpers/qemu.ts";
 
 const SOCKET = `pcscope-tui-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });

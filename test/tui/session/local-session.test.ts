@@ -8,7 +8,7 @@ import { RspClient } from "../../../src/gdbstub/index.ts";
 import { Debugger } from "../../../src/tui/debugger.ts";
 import { listResolver } from "../../../src/tui/logic/symbol-resolver.ts";
 import { LocalSession, LocalStartError } from "../../../src/tui/session/local-session.ts";
-import { freePort } from "../helpers/qemu.ts";
+import { freePort } from "../../helpers/qemu.ts";
 
 const GDB_DEMO = fileURLToPath(new URL("../../../firmware/gdb-demo/gdb-demo.bin", import.meta.url));
 const symbols = listResolver([

@@ -8,7 +8,7 @@ import {
   stopReasonOf,
 } from "../../../src/tui/session/rsp-session.ts";
 import { needPeers } from "../../helpers/peers.ts";
-import { type PausedQemu, startPausedQemu } from "../helpers/qemu.ts";
+import { type PausedQemu, startPausedQemu } from "../../helpers/qemu.ts";
 
 describe("RspSession helpers", () => {
   it("parses QEMU's info registers segment lines, descriptor tables and EFER", () => {

@@ -1,4 +1,5 @@
-// Starts QEMU paused at the reset vector with its gdb stub on a free loopback port (SeaBIOS as BIOS).
+// QEMU as a test and benchmark peer: free loopback ports, the minimal i440fx command line the tests
+// use (PEERS.md), and QEMU paused at the reset vector with its gdb stub up.
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, createServer } from "node:net";
 
@@ -31,6 +32,11 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
+/** The minimal i440fx PC of PEERS.md: no default devices, no display, 32 MiB, `bios` as firmware. */
+export function qemuPcArgs(bios: string): string[] {
+  return ["-nodefaults", "-display", "none", "-M", "pc", "-m", "32", "-bios", bios];
+}
+
 /** A QEMU paused at reset with its stub on `port`. Probing the port is not a gdb connection QEMU keeps. */
 export interface PausedQemu {
   port: number;
@@ -38,26 +44,16 @@ export interface PausedQemu {
   stop(): void;
 }
 
-export async function startPausedQemu(): Promise<PausedQemu> {
+/** Starts `binary` (qemu-system-i386 by default) paused with its gdb stub, once the stub listens. */
+export async function startPausedQemu(opts: { binary?: string; bios?: string } = {}): Promise<PausedQemu> {
   const port = await freePort();
   const proc = spawn(
-    "qemu-system-i386",
-    [
-      "-S",
-      "-gdb",
-      `tcp:127.0.0.1:${port}`,
-      "-nodefaults",
-      "-display",
-      "none",
-      "-M",
-      "pc",
-      "-m",
-      "32",
-      "-bios",
-      "/usr/share/seabios/bios.bin",
-    ],
+    opts.binary ?? "qemu-system-i386",
+    ["-S", "-gdb", `tcp:127.0.0.1:${port}`, ...qemuPcArgs(opts.bios ?? "/usr/share/seabios/bios.bin")],
     { stdio: "ignore" },
   );
-  await waitForPort(port, 10_000);
+  const failed = new Promise<never>((_, reject) => proc.once("error", reject));
+  failed.catch(() => {}); // an error after start-up is not this function's to report
+  await Promise.race([waitForPort(port, 10_000), failed]);
   return { port, proc, stop: () => proc.kill("SIGKILL") };
 }
