@@ -13,7 +13,7 @@ export function segFault(c: Cpu, seg: number): never {
 
 /** Linear byte read at the current privilege. */
 export function rdL8(c: Cpu, lin: number): number {
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o >= 0) return c.buf[o + (lin & 0xfff)];
   return readSlow(c, lin, 1, c.cpl === 3);
 }
@@ -21,7 +21,7 @@ export function rdL8(c: Cpu, lin: number): number {
 /** Linear word read at the current privilege. */
 export function rdL16(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o >= 0 && p !== 0xfff) {
     const b = c.buf;
     const i = o + p;
@@ -33,7 +33,7 @@ export function rdL16(c: Cpu, lin: number): number {
 /** Linear dword read at the current privilege (returned as int32). */
 export function rdL32(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o >= 0 && p <= 0xffc) {
     const b = c.buf;
     const i = o + p;
@@ -44,7 +44,7 @@ export function rdL32(c: Cpu, lin: number): number {
 
 /** Linear byte write at the current privilege. */
 export function wrL8(c: Cpu, lin: number, v: number): void {
-  const o = c.tlbW[lin >>> 12];
+  const o = ~c.tlbW[lin >>> 12];
   if (o >= 0) {
     c.buf[o + (lin & 0xfff)] = v;
     return;
@@ -55,7 +55,7 @@ export function wrL8(c: Cpu, lin: number, v: number): void {
 /** Linear word write at the current privilege. */
 export function wrL16(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
-  const o = c.tlbW[lin >>> 12];
+  const o = ~c.tlbW[lin >>> 12];
   if (o >= 0 && p !== 0xfff) {
     const b = c.buf;
     const i = o + p;
@@ -69,7 +69,7 @@ export function wrL16(c: Cpu, lin: number, v: number): void {
 /** Linear dword write at the current privilege. */
 export function wrL32(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
-  const o = c.tlbW[lin >>> 12];
+  const o = ~c.tlbW[lin >>> 12];
   if (o >= 0 && p <= 0xffc) {
     const b = c.buf;
     const i = o + p;
@@ -86,7 +86,7 @@ export function wrL32(c: Cpu, lin: number, v: number): void {
 export function rdSys(c: Cpu, lin: number, size: 1 | 2 | 4): number {
   lin |= 0;
   const p = lin & 0xfff;
-  const o = c.tlb.readSup[lin >>> 12];
+  const o = ~c.tlb.readSup[lin >>> 12];
   if (o >= 0 && p + size <= 0x1000) {
     const b = c.buf;
     const i = o + p;
@@ -101,7 +101,7 @@ export function rdSys(c: Cpu, lin: number, size: 1 | 2 | 4): number {
 export function wrSys(c: Cpu, lin: number, size: 1 | 2 | 4, v: number): void {
   lin |= 0;
   const p = lin & 0xfff;
-  const o = c.tlb.writeSup[lin >>> 12];
+  const o = ~c.tlb.writeSup[lin >>> 12];
   if (o >= 0 && p + size <= 0x1000) {
     const b = c.buf;
     const i = o + p;
@@ -163,7 +163,7 @@ export function wrM32(c: Cpu, seg: number, off: number, v: number): void {
 export function probeWrite(c: Cpu, seg: number, off: number, size: number): void {
   if (off < c.segWLo[seg] || off + size - 1 > c.segWHi[seg]) segFault(c, seg);
   const lin = (c.segBase[seg] + off) | 0;
-  if (c.tlbW[lin >>> 12] >= 0 && (lin & 0xfff) <= 0x1000 - size) return;
+  if (~c.tlbW[lin >>> 12] >= 0 && (lin & 0xfff) <= 0x1000 - size) return;
   const user = c.cpl === 3;
   translate(c, lin, true, user);
   const last = (lin + size - 1) | 0;

@@ -46,6 +46,7 @@ import {
   type PortIo,
   SS,
   TR,
+  UNSIGNED_FIELD,
 } from "./state.ts";
 import { deliverFault, interrupt } from "./system/index.ts";
 import { Unimplemented } from "./unimplemented.ts";
@@ -102,7 +103,7 @@ export class Cpu extends CpuCore {
   prefixed = false;
   /** Segment and offset of the last decoded memory operand (for read-modify-write). */
   eaSeg = 3;
-  eaOff = 0;
+  eaOff = UNSIGNED_FIELD;
 
   /** Mode facts cached by updateModes(). */
   code32 = false;
@@ -113,9 +114,9 @@ export class Cpu extends CpuCore {
   v86 = false;
   paging = false;
   csBase = 0;
-  csLimit = 0xffff;
+  csLimit = UNSIGNED_FIELD;
   /** Largest EIP at which 15 instruction bytes stay inside the CS limit (-1 if none). */
-  csFastLimit = 0xffff - 14;
+  csFastLimit = UNSIGNED_FIELD;
   /** Valid offset ranges per segment for reads and writes (empty when unusable). */
   readonly segRLo = new Float64Array(8);
   readonly segRHi = new Float64Array(8);
@@ -127,7 +128,7 @@ export class Cpu extends CpuCore {
   tlbR: Int32Array;
   tlbW: Int32Array;
   private memGen = -1;
-  private tlbA20 = -1;
+  private tlbA20 = UNSIGNED_FIELD;
 
   /**
    * Breakpoints: per linear page, 0 or 1 + the index of that page's 4 KiB block in bpBytes, which
@@ -411,7 +412,7 @@ export class Cpu extends CpuCore {
             if (ev !== null) return ev;
           }
           if (this.instructions >= end) return single ? STEP : BUDGET;
-          if (this.intrLine && this.canTakeInterrupt()) {
+          if (this.intrLine && (this.flags & FLAG_IF) !== 0 && this.canTakeInterrupt()) {
             this.takeInterrupt();
             if (single) return STEP;
             skipBp = -1;

@@ -14,7 +14,7 @@ export const MAX_INSN = 15;
 export function beginInsn(c: Cpu, lin: number): void {
   const eip = c.eip;
   c.startEip = eip;
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o >= 0 && eip <= c.csFastLimit) {
     const p = lin & 0xfff;
     const s = o + p;
@@ -33,7 +33,7 @@ function beginSlow(c: Cpu, eip: number, lin: number): void {
   c.fpEnd = 0;
   if (eip > c.csLimit) return;
   translate(c, lin, false, c.cpl === 3);
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o < 0) return;
   const p = lin & 0xfff;
   let n = 0x1000 - p;
@@ -53,7 +53,7 @@ function fetchSlow(c: Cpu): number {
   if (off > c.csLimit) c.raise(EXC_GP, 0);
   const lin = (c.csBase + off) | 0;
   c.fp++;
-  const o = c.tlbR[lin >>> 12];
+  const o = ~c.tlbR[lin >>> 12];
   if (o >= 0) return c.buf[o + (lin & 0xfff)];
   return physRead(c, translate(c, lin, false, c.cpl === 3), 1);
 }

@@ -1,8 +1,9 @@
 // Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), accessed/dirty
-// bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is the offset in
-// mem.buffer of a 4 KiB linear page, or -1 (not cached, or a page that must take the slow path:
-// MMIO, ROM writes, watched bytes). Supervisor and user accesses have separate arrays so the
-// fast path is one array read plus one buffer access.
+// bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
+// of the offset o in mem.buffer of a 4 KiB linear page, or 0 (not cached, or a page that must take
+// the slow path: MMIO, ROM writes, watched bytes); readers take `~entry` and test it for >= 0.
+// Empty being 0, a new TLB is zeroed arrays (no 16 MiB fill per CPU). Supervisor and user accesses
+// have separate arrays so the fast path is one array read plus one buffer access.
 
 import type { Cpu } from "./cpu.ts";
 import { CR0_WP, CR4_PSE, EXC_PF, PF_PRESENT, PF_USER, PF_WRITE } from "./state.ts";
@@ -21,10 +22,10 @@ const PAGES = 1 << 20;
 
 /** The TLB arrays of one CPU. */
 export class Tlb {
-  readonly readSup = new Int32Array(PAGES).fill(-1);
-  readonly writeSup = new Int32Array(PAGES).fill(-1);
-  readonly readUser = new Int32Array(PAGES).fill(-1);
-  readonly writeUser = new Int32Array(PAGES).fill(-1);
+  readonly readSup = new Int32Array(PAGES);
+  readonly writeSup = new Int32Array(PAGES);
+  readonly readUser = new Int32Array(PAGES);
+  readonly writeUser = new Int32Array(PAGES);
   /** Linear page numbers filled since the last flush (for a cheap flush). */
   readonly filled = new Int32Array(TLB_LIST_SIZE);
   count = 0;
@@ -35,10 +36,10 @@ export class Tlb {
   /** Drops every entry. */
   flush(): void {
     if (this.overflow) {
-      this.readSup.fill(-1);
-      this.writeSup.fill(-1);
-      this.readUser.fill(-1);
-      this.writeUser.fill(-1);
+      this.readSup.fill(0);
+      this.writeSup.fill(0);
+      this.readUser.fill(0);
+      this.writeUser.fill(0);
     } else {
       for (let i = 0; i < this.count; i++) this.drop(this.filled[i]);
     }
@@ -49,10 +50,10 @@ export class Tlb {
 
   /** Drops the entries of one linear page number. */
   drop(lpn: number): void {
-    this.readSup[lpn] = -1;
-    this.writeSup[lpn] = -1;
-    this.readUser[lpn] = -1;
-    this.writeUser[lpn] = -1;
+    this.readSup[lpn] = 0;
+    this.writeSup[lpn] = 0;
+    this.readUser[lpn] = 0;
+    this.writeUser[lpn] = 0;
   }
 
   /** Notes that `lpn` now has an entry. */
@@ -161,13 +162,13 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   if (write) {
     const o = c.mem.writePage[ppn];
     if (o >= 0 && c.watchW[lpn] === 0) {
-      (user ? t.writeUser : t.writeSup)[lpn] = o;
+      (user ? t.writeUser : t.writeSup)[lpn] = ~o;
       t.note(lpn);
     }
   } else {
     const o = c.mem.readPage[ppn];
     if (o >= 0 && c.watchR[lpn] === 0) {
-      (user ? t.readUser : t.readSup)[lpn] = o;
+      (user ? t.readUser : t.readSup)[lpn] = ~o;
       t.note(lpn);
     }
   }

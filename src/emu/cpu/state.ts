@@ -13,6 +13,17 @@ export const EBP = 5;
 export const ESI = 6;
 export const EDI = 7;
 
+/**
+ * Initial value for CPU number fields that often hold unsigned 32-bit values (limits, offsets):
+ * not a small integer, so V8 gives the field its double representation when the object is built.
+ * A field created as a small integer changes representation the first time it receives a value of
+ * 2^31 or more, which changes the CPU object's map in the middle of a run and deoptimizes every
+ * compiled instruction handler at once. It equals no real 32-bit value and is overwritten before use.
+ * (EIP is deliberately left a small integer: most guests keep it below 2^31, and integer EIP
+ * arithmetic is measurably faster in the hot loop.)
+ */
+export const UNSIGNED_FIELD = 2 ** 32;
+
 // Segment registers, as encoded in ModRM reg for MOV Sreg; LDTR and TR share the cache arrays.
 export const ES = 0;
 export const CS = 1;

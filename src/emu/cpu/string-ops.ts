@@ -141,8 +141,8 @@ function bulkMovs(c: Cpu, sz: number, seg: number, count: number): number {
   if (nd < n) n = nd;
   const sl = (c.segBase[seg] + si) | 0;
   const dl = (c.segBase[ES] + di) | 0;
-  const so = c.tlbR[sl >>> 12];
-  const dOff = c.tlbW[dl >>> 12];
+  const so = ~c.tlbR[sl >>> 12];
+  const dOff = ~c.tlbW[dl >>> 12];
   if (so < 0 || dOff < 0) return 0;
   const ps = ((0x1000 - (sl & 0xfff)) / sz) | 0;
   const pd = ((0x1000 - (dl & 0xfff)) / sz) | 0;
@@ -167,7 +167,7 @@ function bulkStos(c: Cpu, sz: number, count: number): number {
   const nd = Math.floor((topOffset(c, c.segWHi[ES]) - di + 1) / sz);
   if (nd < n) n = nd;
   const dl = (c.segBase[ES] + di) | 0;
-  const dOff = c.tlbW[dl >>> 12];
+  const dOff = ~c.tlbW[dl >>> 12];
   if (dOff < 0) return 0;
   const pd = ((0x1000 - (dl & 0xfff)) / sz) | 0;
   if (pd < n) n = pd;
