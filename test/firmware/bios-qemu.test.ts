@@ -213,10 +213,13 @@ function monitorCommand(sock: string, command: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const c = connect(sock);
     let seen = "";
+    let sent = false; // the echo arrives in pieces: send the command exactly once
     c.on("data", (d) => {
       seen += d.toString();
-      if (seen.includes("(qemu)") && !seen.includes(command)) c.write(`${command}\n`);
-      else if (seen.split("(qemu)").length > 2) {
+      if (!sent && seen.includes("(qemu)")) {
+        sent = true;
+        c.write(`${command}\n`);
+      } else if (seen.split("(qemu)").length > 2) {
         c.end();
         resolve();
       }
