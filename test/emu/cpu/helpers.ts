@@ -3,6 +3,7 @@
 // CPU in real mode or flat 32-bit protected mode with code at a chosen address.
 
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from "iced-x86";
+import { describe, expect, test } from "vitest";
 import { Cpu } from "../../../src/emu/cpu/cpu.ts";
 import {
   ATTR_CODE,
@@ -295,4 +296,15 @@ export function faultReturnAddress(m: Machine, bits: 16 | 32): number {
   const sp = m.cpu.regs[4] >>> 0;
   const lin = (m.cpu.segBase[2] + (bits === 16 ? sp & 0xffff : sp)) >>> 0;
   return bits === 16 ? m.mem.buffer[lin] | (m.mem.buffer[lin + 1] << 8) : m.mem.read32(lin);
+}
+
+/** Declares one test per row, named by its disassembly and bytes, each checked with checkRow. */
+export function table(name: string, bits: 16 | 32, rows: Row[]): void {
+  describe(name, () => {
+    for (const row of rows) {
+      test(`${row.asm} [${row.code.map((b) => b.toString(16).padStart(2, "0")).join(" ")}]`, () => {
+        expect(checkRow(bits, row)).toEqual([]);
+      });
+    }
+  });
 }

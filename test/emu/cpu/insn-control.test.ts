@@ -3,23 +3,13 @@
 // Code sits at 0x1000; exception/interrupt vector v enters a handler at 0x600 + v.
 
 import { describe, expect, test } from "vitest";
-import { checkRow, faultReturnAddress, type Row, realMode, stepInstruction } from "./helpers.ts";
+import { faultReturnAddress, realMode, stepInstruction, table } from "./helpers.ts";
 
 const CF = 0x1;
 const ZF = 0x40;
 const IF = 0x200;
 const DF = 0x400;
 const OF = 0x800;
-
-function table(name: string, bits: 16 | 32, rows: Row[]): void {
-  describe(name, () => {
-    for (const row of rows) {
-      test(`${row.asm} [${row.code.map((b) => b.toString(16).padStart(2, "0")).join(" ")}]`, () => {
-        expect(checkRow(bits, row)).toEqual([]);
-      });
-    }
-  });
-}
 
 table("jumps and calls, 16-bit", 16, [
   { code: [0xeb, 0x10], asm: "jmp 0x1012", outEip: 0x1012 },

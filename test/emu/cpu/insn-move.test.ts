@@ -1,24 +1,13 @@
 // Instruction tables for data movement, address computation, prefixes, segment limits and the
 // stack (raw bytes, NASM disassembly checked with iced-x86, SDM-derived expectations).
 
-import { describe, expect, test } from "vitest";
-import { checkRow, type Row } from "./helpers.ts";
+import { table } from "./helpers.ts";
 
 const CF = 0x1;
 const ZF = 0x40;
 const GP = 13;
 const SS_FAULT = 12;
 const UD = 6;
-
-function table(name: string, bits: 16 | 32, rows: Row[]): void {
-  describe(name, () => {
-    for (const row of rows) {
-      test(`${row.asm} [${row.code.map((b) => b.toString(16).padStart(2, "0")).join(" ")}]`, () => {
-        expect(checkRow(bits, row)).toEqual([]);
-      });
-    }
-  });
-}
 
 table("moves, 16-bit", 16, [
   { code: [0xa0, 0x34, 0x12], asm: "mov al, [0x1234]", mem: [[0x1234, [0x5a]]], out: { eax: 0x5a } },

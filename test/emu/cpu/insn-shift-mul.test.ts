@@ -3,8 +3,7 @@
 // reasoning is written next to the rows where it is not obvious. Flags the SDM leaves undefined
 // are masked out with `flagMask` and the comment says which.
 
-import { describe, expect, test } from "vitest";
-import { checkRow, type Row } from "./helpers.ts";
+import { table } from "./helpers.ts";
 
 const CF = 0x1;
 const PF = 0x4;
@@ -15,16 +14,6 @@ const OF = 0x800;
 const ARITH = CF | PF | AF | ZF | SF | OF;
 /** Everything but AF (undefined after logic ops, shifts by > 0, ...). */
 const NO_AF = ARITH & ~AF;
-
-function table(name: string, bits: 16 | 32, rows: Row[]): void {
-  describe(name, () => {
-    for (const row of rows) {
-      test(`${row.asm} [${row.code.map((b) => b.toString(16).padStart(2, "0")).join(" ")}]`, () => {
-        expect(checkRow(bits, row)).toEqual([]);
-      });
-    }
-  });
-}
 
 table("shifts and rotates", 16, [
   // SHL by 1: CF = old MSB; OF = MSB(result) ^ CF. AF undefined for a nonzero count (masked).
