@@ -79,7 +79,7 @@ let localReq = 0;
 /** Runs command `cmd` on `d` (QEMU's ide_exec_cmd). */
 export function execCmd(bus: IdeBus, d: IdeDrive, cmd: number): void {
   d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++localReq;
-  const point = bus.traceBus.point("ide_exec_cmd");
+  const point = bus.trace.execCmd;
   if (point.on) point.emit({ bus: bus.index, unit: d.unit, cmd }, { req: d.cmdReq });
   const row = TABLE[cmd];
   const kind = d.kind === "disk" ? FOR_DISK : d.kind === "cdrom" ? FOR_CD : FOR_NONE;
@@ -189,7 +189,7 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
     return;
   }
   const n = Math.min(d.remaining, d.blockSectors);
-  const point = bus.traceBus.point("ide_sector_read");
+  const point = bus.trace.sectorRead;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
   d.status |= ST_BSY;
   d.backend!.aioPreadv(
@@ -200,10 +200,7 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
         ioError(bus, d);
         return;
       }
-      d.status &= ~ST_BSY;
-      d.sectorNum += n;
-      d.remaining -= n;
-      setSector(d, d.sectorNum);
+      sectorsDone(d, n);
       bus.transferStart(d, n * SECTOR_SIZE, (dd) => sectorRead(bus, dd));
       bus.raiseIrq();
     },
@@ -211,10 +208,18 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
   );
 }
 
+/** After `n` sectors moved: BSY off, the position and the task-file registers advanced. */
+function sectorsDone(d: IdeDrive, n: number): void {
+  d.status &= ~ST_BSY;
+  d.sectorNum += n;
+  d.remaining -= n;
+  setSector(d, d.sectorNum);
+}
+
 /** PIO write of the block the guest filled, then the next DRQ or completion (ide_sector_write). */
 function sectorWrite(bus: IdeBus, d: IdeDrive): void {
   const n = Math.min(d.remaining, d.blockSectors);
-  const point = bus.traceBus.point("ide_sector_write");
+  const point = bus.trace.sectorWrite;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
   d.status = ST_DRDY | ST_DSC | ST_BSY;
   d.backend!.aioPwritev(
@@ -225,10 +230,7 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
         ioError(bus, d);
         return;
       }
-      d.status &= ~ST_BSY;
-      d.sectorNum += n;
-      d.remaining -= n;
-      setSector(d, d.sectorNum);
+      sectorsDone(d, n);
       if (d.remaining === 0) bus.transferStop(d);
       else
         bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) =>

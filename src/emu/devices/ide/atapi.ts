@@ -105,7 +105,7 @@ function reply(bus: IdeBus, d: IdeDrive, data: Uint8Array, allocation: number): 
 /** Executes the received packet. */
 function runPacket(bus: IdeBus, d: IdeDrive): void {
   const p = d.ioBuffer.slice(0, PACKET_SIZE);
-  const point = bus.traceBus.point("ide_atapi_cmd");
+  const point = bus.trace.atapiCmd;
   if (point.on) point.emit({ cmd: p[0]! }, { req: d.cmdReq });
   const present = d.backend !== null;
   const sectors = present ? Math.floor(d.backend!.size / CD_SECTOR) : 0;

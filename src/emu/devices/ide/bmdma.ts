@@ -60,6 +60,7 @@ export class Bmdma implements BusMaster {
     cb: TracePoint;
     io: TracePoint;
     done: TracePoint;
+    cmdWriteb: TracePoint;
   };
 
   constructor(
@@ -73,6 +74,7 @@ export class Bmdma implements BusMaster {
       cb: t.point("ide_dma_cb"),
       io: t.point("dma_blk_io"),
       done: t.point("dma_complete"),
+      cmdWriteb: t.point("bmdma_cmd_writeb"),
     };
     bus.bm = this;
   }
@@ -134,7 +136,7 @@ export class Bmdma implements BusMaster {
 
   private writeByte(off: number, v: number): void {
     if (off === BM_CMD) {
-      const point = this.bus.traceBus.point("bmdma_cmd_writeb");
+      const point = this.points.cmdWriteb;
       if (point.on) point.emit({ val: v });
       if ((v & BM_CMD_START) !== (this.cmd & BM_CMD_START)) {
         if ((v & BM_CMD_START) === 0) {

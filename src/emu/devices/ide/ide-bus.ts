@@ -165,7 +165,8 @@ export class IdeBus {
   devctl = 0;
   bm: BusMaster | null = null;
   private irqPending = false;
-  private readonly trace: {
+  /** Trace points, looked up once; the command files (ata-commands, atapi) emit the command ones. */
+  readonly trace: {
     read: TracePoint;
     write: TracePoint;
     status: TracePoint;
@@ -173,6 +174,10 @@ export class IdeBus {
     dataW: TracePoint;
     dataL: TracePoint;
     reset: TracePoint;
+    execCmd: TracePoint;
+    sectorRead: TracePoint;
+    sectorWrite: TracePoint;
+    atapiCmd: TracePoint;
   };
 
   /** Registers `base`..+7 and `ctrlPort` (alt status / device control). */
@@ -196,6 +201,10 @@ export class IdeBus {
       dataW: traceBus.point("ide_data_writew"),
       dataL: traceBus.point("ide_data_writel"),
       reset: traceBus.point("ide_reset"),
+      execCmd: traceBus.point("ide_exec_cmd"),
+      sectorRead: traceBus.point("ide_sector_read"),
+      sectorWrite: traceBus.point("ide_sector_write"),
+      atapiCmd: traceBus.point("ide_atapi_cmd"),
     };
     // One range for the command block: the data port takes 16/32-bit accesses, the others bytes
     // (a wider access to a byte register is split here, as QEMU's portio list does).
