@@ -3,7 +3,7 @@
 // resends; our packets wait in a queue until acked and are resent on `-`) until no-ack mode is on.
 // Used by the stub and by the client alike.
 import type { Duplex } from "node:stream";
-import { FrameParser, frame } from "./framing.ts";
+import { FrameParser, frame, frameText } from "./framing.ts";
 
 /** What the owner of a connection handles. */
 export interface ConnectionHandlers {
@@ -24,7 +24,8 @@ const MAX_RESENDS = 16;
 export class RspConnection {
   /** True once QStartNoAckMode took effect: no `+`/`-` in either direction. */
   private noAck = false;
-  private readonly queue: Buffer[] = [];
+  /** Framed packets sent and not yet acknowledged (the head is on the wire). */
+  private readonly queue: (Buffer | string)[] = [];
   private resends = 0;
   private readonly parser: FrameParser;
   private isClosed = false;
@@ -78,16 +79,19 @@ export class RspConnection {
     return !this.isClosed;
   }
 
-  /** Sends one packet (payload already escaped where binary). */
+  /**
+   * Sends one packet (payload already escaped where binary; a string payload holds bytes as chars
+   * below 0x100) in a single write, synchronously: a reply never waits for a later tick.
+   */
   send(payload: Buffer | string): void {
     if (this.isClosed) return;
-    const framed = frame(payload);
+    const framed = typeof payload === "string" ? frameText(payload) : frame(payload);
     if (this.noAck) {
-      this.stream.write(framed);
+      this.stream.write(framed, "latin1");
       return;
     }
     this.queue.push(framed);
-    if (this.queue.length === 1) this.stream.write(framed);
+    if (this.queue.length === 1) this.stream.write(framed, "latin1");
   }
 
   /** Sends raw bytes outside any packet (the 0x03 interrupt, a bare `+`). */
@@ -99,7 +103,7 @@ export class RspConnection {
   startNoAck(): void {
     this.noAck = true;
     // Anything still waiting for an ack goes out as is.
-    for (const framed of this.queue.splice(1)) this.stream.write(framed);
+    for (const framed of this.queue.splice(1)) this.stream.write(framed, "latin1");
     this.queue.length = 0;
   }
 
@@ -121,7 +125,7 @@ export class RspConnection {
     this.queue.shift();
     this.resends = 0;
     const next = this.queue[0];
-    if (next !== undefined) this.stream.write(next);
+    if (next !== undefined) this.stream.write(next, "latin1");
   }
 
   private resend(): void {
@@ -132,7 +136,7 @@ export class RspConnection {
       this.acked();
       return;
     }
-    this.stream.write(head);
+    this.stream.write(head, "latin1");
   }
 }
 

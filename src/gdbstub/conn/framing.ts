@@ -50,6 +50,16 @@ export function frame(payload: Buffer | string, rle = false): Buffer {
   return out;
 }
 
+/**
+ * Frames a text payload (every char below 0x100, already escaped where binary) as the string
+ * `$payload#cs`, for a latin1 write: no Buffer is built on the way to the socket.
+ */
+export function frameText(payload: string): string {
+  let sum = 0;
+  for (let i = 0; i < payload.length; i++) sum = (sum + payload.charCodeAt(i)) & 0xff;
+  return `$${payload}#${HEX_DIGITS[sum >> 4]}${HEX_DIGITS[sum & 15]}`;
+}
+
 /** Run-length encodes runs of 4+ equal bytes, avoiding counts that would be '#', '$' or '+'/'-'. */
 export function rleEncode(body: Buffer): Buffer {
   const out: number[] = [];

@@ -8,6 +8,7 @@ import {
   type FrameEvent,
   FrameParser,
   frame,
+  frameText,
   rleDecode,
   rleEncode,
   unescapeBinary,
@@ -27,6 +28,15 @@ describe("framing", () => {
     expect(frame("OK").toString()).toBe("$OK#9a");
     expect(frame("").toString()).toBe("$#00");
     expect(checksum(Buffer.from("qSupported"))).toBe(0x37);
+  });
+
+  it("frames a text payload as the same bytes as a Buffer payload", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const text = Buffer.from(bytes).toString("latin1");
+        expect(Buffer.from(frameText(text), "latin1").equals(frame(Buffer.from(bytes)))).toBe(true);
+      }),
+    );
   });
 
   it("RLE-encodes runs and decodes them back, never using # or $ as a count", () => {
