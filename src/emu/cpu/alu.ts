@@ -29,6 +29,9 @@ export const ALU_SUB = 5;
 export const ALU_XOR = 6;
 export const ALU_CMP = 7;
 
+/** The sign bit of a 32-bit operand as int32. */
+const SIGN32 = 1 << 31;
+
 /**
  * Computes `a op b` on `mask`-sized operands, records the flags, returns the result (as int32: a
  * 32-bit result with bit 31 set is negative; 8/16-bit results are zero-extended).
@@ -77,6 +80,56 @@ export function alu(c: Cpu, op: number, a: number, b: number, mask: number): num
   c.lzRes = r;
   c.lzMask = mask | 0;
   c.lzSign = signOf(mask);
+  return r;
+}
+
+/**
+ * alu() for 32-bit operands (int32 in, int32 out), with the same flag record. A separate function
+ * so V8 keeps it on int32 arithmetic: the generic one's mask makes every operand size share (and
+ * slow down) one compiled body.
+ */
+export function alu32(c: Cpu, op: number, a: number, b: number): number {
+  let r: number;
+  let carry = 0;
+  // Literal labels (ALU_ADD = 0 ... ALU_CMP = 7) let V8 build a jump table.
+  switch (op) {
+    case 0:
+      r = (a + b) | 0;
+      c.lzOp = LZ_ADD;
+      break;
+    case 1:
+      r = a | b;
+      c.lzOp = LZ_LOGIC;
+      break;
+    case 2:
+      carry = getCF(c);
+      r = (a + b + carry) | 0;
+      c.lzOp = LZ_ADD;
+      break;
+    case 3:
+      carry = getCF(c);
+      r = (a - b - carry) | 0;
+      c.lzOp = LZ_SUB;
+      break;
+    case 4:
+      r = a & b;
+      c.lzOp = LZ_LOGIC;
+      break;
+    case 6:
+      r = a ^ b;
+      c.lzOp = LZ_LOGIC;
+      break;
+    default: // SUB, CMP
+      r = (a - b) | 0;
+      c.lzOp = LZ_SUB;
+      break;
+  }
+  c.lzA = a;
+  c.lzB = b;
+  c.lzC = carry;
+  c.lzRes = r;
+  c.lzMask = -1;
+  c.lzSign = SIGN32;
   return r;
 }
 

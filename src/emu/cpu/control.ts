@@ -81,28 +81,28 @@ export function retNear(c: Cpu, imm: number): void {
 /** Far CALL sel:off in any mode (gates and task switches in the system layer). */
 export function callFar(c: Cpu, sel: number, off: number): void {
   commitEip(c);
-  farCall(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32);
+  farCall(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32 !== 0);
   c.updateModes();
 }
 
 /** Far JMP sel:off in any mode. */
 export function jumpFar(c: Cpu, sel: number, off: number): void {
   commitEip(c);
-  farJump(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32);
+  farJump(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32 !== 0);
   c.updateModes();
 }
 
 /** Far RET (imm16 extra bytes). */
 export function retFar(c: Cpu, imm: number): void {
   commitEip(c);
-  farReturn(c, c.o32, imm);
+  farReturn(c, c.o32 !== 0, imm);
   c.updateModes();
 }
 
 /** IRET/IRETD in any mode. */
 export function iret(c: Cpu): void {
   commitEip(c);
-  interruptReturn(c, c.o32);
+  interruptReturn(c, c.o32 !== 0);
   c.updateModes();
 }
 

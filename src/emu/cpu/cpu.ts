@@ -18,8 +18,7 @@ import {
   wrL32,
   wrSys,
 } from "./access.ts";
-import { beginInsn } from "./decode.ts";
-import { execOne } from "./exec.ts";
+import { RUN_BREAKPOINT, RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "./dispatch.ts";
 import { arithFlags, LZ_NONE } from "./flags.ts";
 import { physRead, physWrite, Tlb, translateDebug } from "./mmu.ts";
 import {
@@ -39,7 +38,6 @@ import {
   EXC_DB,
   FLAG_IF,
   FLAG_RESERVED1,
-  FLAG_TF,
   FLAG_VM,
   FLAGS_ARITH,
   type PhysicalMemory,
@@ -91,9 +89,13 @@ export class Cpu extends CpuCore {
   fpStart = 0;
   fpEnd = 0;
 
-  /** Decoded prefixes of the current instruction. */
-  o32 = false;
-  a32 = false;
+  /**
+   * Decoded prefixes of the current instruction. The operand and address sizes are 1 (32-bit) or
+   * 0 (16-bit) rather than booleans: V8 tests a small integer field in one instruction, a boolean
+   * field in several, and every instruction reads them.
+   */
+  o32 = 0;
+  a32 = 0;
   /** Segment override (-1 = none). */
   segOvr = -1;
   /** 0, 0xf2 (REPNE) or 0xf3 (REP/REPE). */
@@ -105,11 +107,12 @@ export class Cpu extends CpuCore {
   eaSeg = 3;
   eaOff = UNSIGNED_FIELD;
 
-  /** Mode facts cached by updateModes(). */
-  code32 = false;
+  /** Mode facts cached by updateModes(); code32 is 1 for 32-bit code, 0 for 16-bit. */
+  code32 = 0;
   /** Sequential EIP wraps to this mask: 0xffff in 16-bit code (as QEMU does), else 32 bits. */
   ipMask = 0xffff;
-  stack32 = false;
+  /** 1 when the stack segment is 32-bit (ESP), 0 for SP. */
+  stack32 = 0;
   pmode = false;
   v86 = false;
   paging = false;
@@ -234,9 +237,9 @@ export class Cpu extends CpuCore {
     if (this.v86) this.cpl = 3;
     else if (!pe) this.cpl = 0;
     const csAttr = this.segAttr[CS];
-    this.code32 = !this.v86 && (csAttr & ATTR_DB) !== 0;
+    this.code32 = !this.v86 && (csAttr & ATTR_DB) !== 0 ? 1 : 0;
     this.ipMask = this.code32 ? -1 : 0xffff;
-    this.stack32 = !this.v86 && (this.segAttr[SS] & ATTR_DB) !== 0;
+    this.stack32 = !this.v86 && (this.segAttr[SS] & ATTR_DB) !== 0 ? 1 : 0;
     this.csBase = this.segBase[CS];
     this.csLimit = this.segLimit[CS] >>> 0;
     this.csFastLimit = this.csLimit >= 14 ? this.csLimit - 14 : -1;
@@ -407,26 +410,24 @@ export class Cpu extends CpuCore {
     for (;;) {
       try {
         for (;;) {
-          if (this.stopPending) {
+          const before = this.instructions;
+          const why = runInstructions(this, end, skipBp);
+          // The resume address's breakpoint is skipped once: only until an instruction retires.
+          if (this.instructions !== before) skipBp = -1;
+          if (why === RUN_STOP) {
             const ev = this.takeStop();
             if (ev !== null) return ev;
-          }
-          if (this.instructions >= end) return single ? STEP : BUDGET;
-          if (this.intrLine && (this.flags & FLAG_IF) !== 0 && this.canTakeInterrupt()) {
+          } else if (why === RUN_BUDGET) {
+            return single ? STEP : BUDGET;
+          } else if (why === RUN_INTERRUPT) {
             this.takeInterrupt();
             if (single) return STEP;
             skipBp = -1;
-            continue;
+          } else if (why === RUN_BREAKPOINT) {
+            return { kind: "breakpoint", addr: (this.csBase + this.eip) >>> 0 };
+          } else {
+            this.singleStepTrap();
           }
-          const lin = (this.csBase + this.eip) | 0;
-          if (lin !== skipBp && isBreakpoint(this, lin)) return { kind: "breakpoint", addr: lin >>> 0 };
-          skipBp = -1;
-          const tf = this.flags & FLAG_TF;
-          beginInsn(this, lin);
-          execOne(this);
-          this.eip = ((this.eip + (this.fp - this.fpStart)) & this.ipMask) >>> 0;
-          this.instructions++;
-          if (tf !== 0) this.singleStepTrap();
         }
       } catch (e) {
         if (e instanceof CpuFault) {
@@ -448,7 +449,7 @@ export class Cpu extends CpuCore {
   }
 
   /** IF set and no interrupt shadow (clears an expired shadow). */
-  private canTakeInterrupt(): boolean {
+  canTakeInterrupt(): boolean {
     if (!this.intrLine || (this.flags & FLAG_IF) === 0) return false;
     if (this.interruptShadow) {
       if (this.instructions < this.shadowEnd) return false;
@@ -616,10 +617,4 @@ export class Cpu extends CpuCore {
     }
     return true;
   }
-}
-
-/** Whether linear address `lin` has a breakpoint (two array reads). */
-function isBreakpoint(c: Cpu, lin: number): boolean {
-  const slot = c.bpPage[lin >>> 12];
-  return slot !== 0 && c.bpBytes[((slot - 1) << 12) | (lin & 0xfff)] !== 0;
 }

@@ -1,8 +1,8 @@
 // One-byte opcodes 0x80-0xFF (group 1, TEST/XCHG/MOV forms, string, shifts, RET/INT, I/O, flag
-// control, groups 3-5); see exec.ts for the dispatch table.
+// control, groups 3-5); dispatched by the switch in dispatch.ts.
 
 import { rdM8 } from "./access.ts";
-import { ALU_CMP, aad, aam, alu, logicFlags, SAHF_MASK, shift } from "./alu.ts";
+import { ALU_CMP, aad, aam, alu, alu32, logicFlags, SAHF_MASK, shift } from "./alu.ts";
 import {
   callFar,
   callNear,
@@ -70,6 +70,21 @@ function vsize(c: Cpu): number {
 export function op80(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = (m >> 3) & 7;
+  if (c.o32 && (op & 1) !== 0) {
+    // Ev,Iz / Ev,Ib with a 32-bit operand (see alu32).
+    if (m >= 0xc0) {
+      const regs = c.regs;
+      const r = alu32(c, aop, regs[m & 7], op === 0x81 ? fetch32(c) : fetch8s(c));
+      if (aop !== ALU_CMP) regs[m & 7] = r;
+      return;
+    }
+    const d = getE(c, m, 4);
+    const imm = op === 0x81 ? fetch32(c) : fetch8s(c);
+    if (aop !== ALU_CMP) probeE(c, m, 4);
+    const r = alu32(c, aop, d, imm);
+    if (aop !== ALU_CMP) setE(c, m, 4, r);
+    return;
+  }
   const sz = op === 0x80 || op === 0x82 ? 1 : vsize(c);
   const a = getE(c, m, sz);
   const b = op === 0x81 ? (sz === 4 ? fetch32(c) : fetch16(c)) : op === 0x83 ? fetch8s(c) : fetch8(c);

@@ -43,10 +43,10 @@ export function prefixes(c: Cpu, op: number): number {
         c.segOvr = GS;
         break;
       case 0x66:
-        c.o32 = !c.code32;
+        c.o32 = c.code32 ^ 1;
         break;
       case 0x67:
-        c.a32 = !c.code32;
+        c.a32 = c.code32 ^ 1;
         break;
       case 0xf0:
         c.lock = true;
