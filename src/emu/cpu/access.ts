@@ -11,6 +11,19 @@ export function segFault(c: Cpu, seg: number): never {
   return c.raise(seg === SS ? EXC_SS : EXC_GP, 0);
 }
 
+/** The little-endian dword at buffer index i (int32). */
+export function bufRead32(b: Uint8Array, i: number): number {
+  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+}
+
+/** Stores dword v little-endian at buffer index i. */
+export function bufWrite32(b: Uint8Array, i: number, v: number): void {
+  b[i] = v;
+  b[i + 1] = v >> 8;
+  b[i + 2] = v >> 16;
+  b[i + 3] = v >> 24;
+}
+
 /** Linear byte read at the current privilege. */
 export function rdL8(c: Cpu, lin: number): number {
   const o = ~c.tlbR[lin >>> 12];
@@ -34,11 +47,7 @@ export function rdL16(c: Cpu, lin: number): number {
 export function rdL32(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
   const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0 && p <= 0xffc) {
-    const b = c.buf;
-    const i = o + p;
-    return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
-  }
+  if (o >= 0 && p <= 0xffc) return bufRead32(c.buf, o + p);
   return readSlow(c, lin, 4, c.cpl === 3) | 0;
 }
 
@@ -71,12 +80,7 @@ export function wrL32(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
   const o = ~c.tlbW[lin >>> 12];
   if (o >= 0 && p <= 0xffc) {
-    const b = c.buf;
-    const i = o + p;
-    b[i] = v;
-    b[i + 1] = v >> 8;
-    b[i + 2] = v >> 16;
-    b[i + 3] = v >> 24;
+    bufWrite32(c.buf, o + p, v);
     return;
   }
   writeSlow(c, lin, 4, v, c.cpl === 3);
@@ -168,6 +172,21 @@ export function probeWrite(c: Cpu, seg: number, off: number, size: number): void
   translate(c, lin, true, user);
   const last = (lin + size - 1) | 0;
   if (last >>> 12 !== lin >>> 12) translate(c, last, true, user);
+}
+
+/**
+ * Buffer index of the `size` bytes at seg:off when a read-modify-write can work on them in place:
+ * the segment allows writing there (so reading too) and they sit in one page the TLB holds as
+ * readable and writable at the current privilege. -1 otherwise: the caller takes the checked path, which
+ * raises the right fault. Watched, ROM and MMIO pages are never writable in the TLB.
+ */
+export function rmwIndex(c: Cpu, seg: number, off: number, size: number): number {
+  if (off < c.segWLo[seg] || off + size - 1 > c.segWHi[seg]) return -1;
+  const lin = (c.segBase[seg] + off) | 0;
+  const o = ~c.tlbW[lin >>> 12];
+  const p = lin & 0xfff;
+  // The read entry too: a page with a read watch has a write entry but no read entry.
+  return o >= 0 && ~c.tlbR[lin >>> 12] >= 0 && p <= 0x1000 - size ? o + p : -1;
 }
 
 /** Checks that seg:off..off+len-1 is writable without writing (for multi-part stores). */

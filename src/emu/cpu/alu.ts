@@ -273,6 +273,54 @@ export function shift(c: Cpu, kind: number, v: number, count: number, mask: numb
 }
 
 /**
+ * shift() for a 32-bit operand (int32 in, int32 out) on int32 arithmetic only; RCL/RCR, rare,
+ * take the generic path. Same results and flags as shift().
+ */
+export function shift32(c: Cpu, kind: number, v: number, count: number): number {
+  count &= 0x1f;
+  if (count === 0) return v;
+  switch (kind) {
+    case 0: {
+      // ROL
+      const r = (v << count) | (v >>> (32 - count));
+      const cf = r & 1;
+      rotateFlags(c, cf, r < 0 !== (cf !== 0));
+      return r;
+    }
+    case 1: {
+      // ROR
+      const r = (v >>> count) | (v << (32 - count));
+      rotateFlags(c, r < 0 ? 1 : 0, r < 0 !== ((r & (1 << 30)) !== 0));
+      return r;
+    }
+    case 4:
+    case 6: {
+      // SHL: CF = last bit shifted out; OF = MSB(result) ^ CF.
+      const before = v << (count - 1);
+      const r = v << count;
+      setResultFlags(c, r, -1, (before < 0 ? FLAG_CF : 0) | ((before ^ r) < 0 ? FLAG_OF : 0));
+      return r;
+    }
+    case 5: {
+      // SHR: OF = MSB of the operand before the last step.
+      const before = v >>> (count - 1);
+      const r = (v >>> count) | 0;
+      setResultFlags(c, r, -1, (before & 1) | (((before ^ r) & SIGN32) !== 0 ? FLAG_OF : 0));
+      return r;
+    }
+    case 7: {
+      // SAR: sign-filling; OF = 0.
+      const before = v >> (count - 1);
+      const r = v >> count;
+      setResultFlags(c, r, -1, before & 1);
+      return r;
+    }
+    default:
+      return shift(c, kind, v, count, 0xffffffff);
+  }
+}
+
+/**
  * SHLD/SHRD: shifts `dst` left/right by `count` (masked to 5 bits), filling from `src`.
  * 16-bit counts above 16 shift through dst:src:dst as Intel processors do (QEMU agrees).
  */

@@ -2,7 +2,7 @@
 // control, groups 3-5); dispatched by the switch in dispatch.ts.
 
 import { rdM8 } from "./access.ts";
-import { ALU_CMP, aad, aam, alu, alu32, logicFlags, SAHF_MASK, shift } from "./alu.ts";
+import { ALU_CMP, aad, aam, alu, alu32, logicFlags, SAHF_MASK, shift, shift32 } from "./alu.ts";
 import {
   callFar,
   callNear,
@@ -29,6 +29,7 @@ import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, modrmEA
 import { cond, getCF, materialize } from "./flags.ts";
 import { group3, group4, group5, loopInsn } from "./groups.ts";
 import {
+  aluMem32,
   getE,
   getReg,
   keepEspOnFault,
@@ -78,11 +79,8 @@ export function op80(c: Cpu, op: number): void {
       if (aop !== ALU_CMP) regs[m & 7] = r;
       return;
     }
-    const d = getE(c, m, 4);
-    const imm = op === 0x81 ? fetch32(c) : fetch8s(c);
-    if (aop !== ALU_CMP) probeE(c, m, 4);
-    const r = alu32(c, aop, d, imm);
-    if (aop !== ALU_CMP) setE(c, m, 4, r);
+    const off = modrmEA(c, m);
+    aluMem32(c, aop, c.eaSeg, off, op === 0x81 ? fetch32(c) : fetch8s(c));
     return;
   }
   const sz = op === 0x80 || op === 0x82 ? 1 : vsize(c);
@@ -96,6 +94,10 @@ export function op80(c: Cpu, op: number): void {
 
 export function op84(c: Cpu, op: number): void {
   const m = fetch8(c);
+  if (op === 0x85 && c.o32) {
+    logicFlags(c, getE(c, m, 4) & c.regs[(m >> 3) & 7], 0xffffffff);
+    return;
+  }
   const sz = op === 0x84 ? 1 : vsize(c);
   const a = getE(c, m, sz);
   logicFlags(c, a & getReg(c, (m >> 3) & 7, sz), sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff);
@@ -154,7 +156,8 @@ export function op8c(c: Cpu, _op: number): void {
 export function op8d(c: Cpu, _op: number): void {
   const m = fetch8(c);
   const off = memEA(c, m);
-  setReg(c, (m >> 3) & 7, vsize(c), off);
+  if (c.o32) c.regs[(m >> 3) & 7] = off;
+  else c.r16[((m >> 3) & 7) << 1] = off;
   return;
 }
 
@@ -274,12 +277,19 @@ export function opb8(c: Cpu, op: number): void {
 export function opc0(c: Cpu, op: number): void {
   const regs = c.regs;
   const m = fetch8(c);
+  if (m >= 0xc0 && c.o32 && (op & 1) !== 0) {
+    // A 32-bit register operand (see shift32).
+    const count = op === 0xc1 ? fetch8(c) : op === 0xd1 ? 1 : regs[ECX] & 0xff;
+    if ((count & 0x1f) !== 0) regs[m & 7] = shift32(c, (m >> 3) & 7, regs[m & 7], count);
+    return;
+  }
   const sz = (op & 1) === 0 ? 1 : vsize(c);
   const v = getE(c, m, sz);
   const count = op <= 0xc1 ? fetch8(c) : op <= 0xd1 ? 1 : regs[ECX] & 0xff;
   if ((count & 0x1f) === 0) return;
   probeE(c, m, sz);
-  setE(c, m, sz, shift(c, (m >> 3) & 7, v, count, sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff));
+  const kind = (m >> 3) & 7;
+  setE(c, m, sz, sz === 4 ? shift32(c, kind, v, count) : shift(c, kind, v, count, sz === 1 ? 0xff : 0xffff));
   return;
 }
 

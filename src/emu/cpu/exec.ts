@@ -3,14 +3,15 @@
 // Small handlers keep V8's inlining budget per opcode, so the memory/flag helpers they call are
 // inlined.
 
+import { pop16, pop32 } from "./access.ts";
 import { ALU_CMP, aaaAas, alu, alu32, daa, das, dec, imulTrunc, inc } from "./alu.ts";
 import { bound, popa, pusha } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
-import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, REG8 } from "./decode.ts";
+import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, modrmEA, REG8 } from "./decode.ts";
 import { exec0f } from "./exec-0f.ts";
 import { cond } from "./flags.ts";
 import { setZFlag } from "./groups.ts";
-import { getE, loadSeg, peekStack, popV, probeE, pushV, setE, setReg } from "./operands.ts";
+import { aluMem32, getE, loadSeg, peekStack, popV, probeE, pushV, setE, setReg } from "./operands.ts";
 import { EAX, EXC_UD } from "./state.ts";
 import { stringOp } from "./string-ops.ts";
 
@@ -49,10 +50,8 @@ export function op01(c: Cpu, op: number): void {
       if (aop !== ALU_CMP) regs[m & 7] = r;
       return;
     }
-    const d = getE(c, m, 4);
-    if (aop !== ALU_CMP) probeE(c, m, 4);
-    const r = alu32(c, aop, d, c.regs[(m >> 3) & 7]);
-    if (aop !== ALU_CMP) setE(c, m, 4, r);
+    const off = modrmEA(c, m);
+    aluMem32(c, aop, c.eaSeg, off, c.regs[(m >> 3) & 7]);
     return;
   }
   const a = getE(c, m, 2);
@@ -166,8 +165,8 @@ export function op50(c: Cpu, op: number): void {
 }
 
 export function op58(c: Cpu, op: number): void {
-  const v = popV(c);
-  setReg(c, op & 7, vsize(c), v);
+  if (c.o32) c.regs[op & 7] = pop32(c);
+  else c.r16[(op & 7) << 1] = pop16(c);
   return;
 }
 

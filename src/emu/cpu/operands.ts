@@ -3,6 +3,8 @@
 // instructions), pushes/pops of the operand size, and segment register loads.
 
 import {
+  bufRead32,
+  bufWrite32,
   checkWrite,
   pop16,
   pop32,
@@ -12,11 +14,13 @@ import {
   rdM8,
   rdM16,
   rdM32,
+  rmwIndex,
   stackOffset,
   wrM8,
   wrM16,
   wrM32,
 } from "./access.ts";
+import { ALU_CMP, alu32 } from "./alu.ts";
 import type { Cpu } from "./cpu.ts";
 import { modrmEA, REG8 } from "./decode.ts";
 import { ESP, EXC_UD, SS } from "./state.ts";
@@ -146,4 +150,21 @@ export function keepEspOnFault(c: Cpu, f: () => void): void {
 /** Checks that `bytes` below (E)SP are writable before a multi-part push. */
 export function checkPushRange(c: Cpu, bytes: number): void {
   checkWrite(c, SS, stackOffset(c, -bytes), bytes);
+}
+
+/**
+ * ALU operation `aop` on the dword at seg:off and `b`, written back unless it is CMP: in place when
+ * rmwIndex allows, else through the checked accesses (a faulting write leaves no effect).
+ */
+export function aluMem32(c: Cpu, aop: number, seg: number, off: number, b: number): void {
+  const i = rmwIndex(c, seg, off, 4);
+  if (i >= 0) {
+    const r = alu32(c, aop, bufRead32(c.buf, i), b);
+    if (aop !== ALU_CMP) bufWrite32(c.buf, i, r);
+    return;
+  }
+  const d = rdM32(c, seg, off);
+  if (aop !== ALU_CMP) probeWrite(c, seg, off, 4);
+  const r = alu32(c, aop, d, b);
+  if (aop !== ALU_CMP) wrM32(c, seg, off, r);
 }
