@@ -10,24 +10,14 @@ import { DS, EBP, EBX, EDI, ESI, EXC_GP, SS } from "./state.ts";
 /** The longest legal instruction. */
 export const MAX_INSN = 15;
 
-/** Starts decoding the instruction at CS:EIP (linear `lin`): records its start, opens the fetch window. */
-export function beginInsn(c: Cpu, lin: number): void {
+/**
+ * Starts decoding the instruction at CS:EIP (linear `lin`) when the run loop's fast case does not
+ * apply (TLB miss, near a page end or the CS limit): records its start and opens a fetch window
+ * that stops at the page end or the CS limit (possibly empty, so every byte is checked).
+ */
+export function beginInsnSlow(c: Cpu, lin: number): void {
   const eip = c.eip;
   c.startEip = eip;
-  const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0 && eip <= c.csFastLimit) {
-    const p = lin & 0xfff;
-    const s = o + p;
-    c.fp = s;
-    c.fpStart = s;
-    c.fpEnd = p <= 0x1000 - MAX_INSN ? s + MAX_INSN : o + 0x1000;
-    return;
-  }
-  beginSlow(c, eip, lin);
-}
-
-/** Opens a fetch window that stops at the page end or the CS limit (possibly empty). */
-function beginSlow(c: Cpu, eip: number, lin: number): void {
   c.fp = 0;
   c.fpStart = 0;
   c.fpEnd = 0;

@@ -6,7 +6,7 @@
 // instruction instead. Anything rare (faults, interrupts, traps, stops) is left to Cpu.execute.
 
 import type { Cpu } from "./cpu.ts";
-import { beginInsn, fetch8 } from "./decode.ts";
+import { beginInsnSlow, fetch8, MAX_INSN } from "./decode.ts";
 import {
   op0f,
   op2f,
@@ -132,13 +132,38 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
     if (c.intrLine && (c.flags & FLAG_IF) !== 0 && c.canTakeInterrupt()) return RUN_INTERRUPT;
-    const lin = (c.csBase + c.eip) | 0;
-    if (lin !== skipBp && isBreakpoint(c, lin)) return RUN_BREAKPOINT;
+    const eip = c.eip;
+    const lin = (c.csBase + eip) | 0;
+    // Breakpoints: two array reads, whatever their number (see Cpu.addBreakpoint).
+    if (lin !== skipBp) {
+      const slot = c.bpPage[lin >>> 12];
+      if (slot !== 0 && c.bpBytes[((slot - 1) << 12) | (lin & 0xfff)] !== 0) return RUN_BREAKPOINT;
+    }
     skipBp = -1;
     const tf = c.flags & FLAG_TF;
-    beginInsn(c, lin);
+    // The fetch window: when the longest instruction fits in the cached code page and the CS
+    // limit, the bytes are read straight from the buffer; otherwise decode.ts checks every byte.
+    const o = ~c.tlbR[lin >>> 12];
+    if (o >= 0 && eip <= c.csFastLimit) {
+      const p = lin & 0xfff;
+      const s = o + p;
+      c.startEip = eip;
+      c.fp = s;
+      c.fpStart = s;
+      c.fpEnd = p <= 0x1000 - MAX_INSN ? s + MAX_INSN : o + 0x1000;
+    } else {
+      beginInsnSlow(c, lin);
+    }
     if (c.prefixed) resetPrefixes(c);
-    let op = fetch8(c);
+    // fetch8, inlined
+    let op: number;
+    const fp = c.fp;
+    if (fp < c.fpEnd) {
+      op = c.buf[fp];
+      c.fp = fp + 1;
+    } else {
+      op = fetch8(c);
+    }
     if (PREFIX[op] !== 0) op = prefixes(c, op);
     switch (op) {
       case 0x00:
@@ -585,10 +610,4 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     c.instructions++;
     if (tf !== 0) return RUN_TRAP;
   }
-}
-
-/** Whether linear address `lin` has a breakpoint (two array reads, whatever their number). */
-export function isBreakpoint(c: Cpu, lin: number): boolean {
-  const slot = c.bpPage[lin >>> 12];
-  return slot !== 0 && c.bpBytes[((slot - 1) << 12) | (lin & 0xfff)] !== 0;
 }
