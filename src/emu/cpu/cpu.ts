@@ -55,6 +55,11 @@ const HALTED: StopEvent = Object.freeze({ kind: "halted" });
 const INTERRUPTED: StopEvent = Object.freeze({ kind: "interrupted" });
 const TRIPLE: StopEvent = Object.freeze({ kind: "tripleFault" });
 
+/** Linear page numbers: the first entries of Cpu.bpMap. */
+const BP_PAGES = 1 << 20;
+/** One bit per byte of a 4 KiB page. */
+const BP_WORDS_PER_PAGE = 4096 / 32;
+
 /** DR6.BS: the #DB was caused by single-stepping (EFLAGS.TF). */
 const DR6_BS = 1 << 14;
 
@@ -134,12 +139,11 @@ export class Cpu extends CpuCore {
   private tlbA20 = UNSIGNED_FIELD;
 
   /**
-   * Breakpoints: per linear page, 0 or 1 + the index of that page's 4 KiB block in bpBytes, which
-   * holds one byte per linear address (1 = breakpoint). Two array reads decide whether an address
-   * has a breakpoint, whatever the number of breakpoints. bpSet counts insertions per address.
+   * Breakpoints, in one array so the run loop's check is two reads of it: entry [lpn] of a linear
+   * page number is 0, or the index of the page's bitmap (BP_WORDS_PER_PAGE words past BP_PAGES,
+   * one bit per linear address). bpSet counts insertions per address.
    */
-  readonly bpPage = new Int32Array(1 << 20);
-  bpBytes = new Uint8Array(0);
+  bpMap = new Int32Array(BP_PAGES + 8 * BP_WORDS_PER_PAGE);
   private readonly bpSet = new Map<number, number>();
   readonly watchR = new Uint16Array(1 << 20);
   readonly watchW = new Uint16Array(1 << 20);
@@ -519,25 +523,22 @@ export class Cpu extends CpuCore {
     this.bpSet.set(lin, n + 1);
     if (n !== 0) return;
     const lpn = lin >>> 12;
-    if (this.bpPage[lpn] === 0) {
-      // Give the page a 4 KiB block: reuse a free one or grow the byte map.
-      const blocks = this.bpBytes.length >>> 12;
-      const used = new Uint8Array(blocks);
-      for (const a of this.bpSet.keys()) {
-        const s = this.bpPage[a >>> 12];
-        if (s !== 0) used[s - 1] = 1;
-      }
-      let slot = used.indexOf(0);
-      if (slot < 0) {
-        slot = blocks;
-        const grown = new Uint8Array((blocks + 1) << 12);
-        grown.set(this.bpBytes);
-        this.bpBytes = grown;
-      }
-      this.bpBytes.fill(0, slot << 12, (slot + 1) << 12);
-      this.bpPage[lpn] = slot + 1;
+    if (this.bpMap[lpn] === 0) this.bpMap[lpn] = this.freeBitmap();
+    this.bpMap[this.bpMap[lpn] + ((lin & 0xfff) >>> 5)] |= 1 << (lin & 31);
+  }
+
+  /** Index of an unused (zeroed) page bitmap in bpMap, growing bpMap when all are taken. */
+  private freeBitmap(): number {
+    const used = new Set<number>();
+    for (const a of this.bpSet.keys()) used.add(this.bpMap[a >>> 12]);
+    for (let w = BP_PAGES; w + BP_WORDS_PER_PAGE <= this.bpMap.length; w += BP_WORDS_PER_PAGE) {
+      if (!used.has(w)) return w;
     }
-    this.bpBytes[((this.bpPage[lpn] - 1) << 12) | (lin & 0xfff)] = 1;
+    const grown = new Int32Array(this.bpMap.length * 2 - BP_PAGES);
+    grown.set(this.bpMap);
+    const w = this.bpMap.length;
+    this.bpMap = grown;
+    return w;
   }
 
   removeBreakpoint(lin: number): void {
@@ -550,10 +551,10 @@ export class Cpu extends CpuCore {
     }
     this.bpSet.delete(lin);
     const lpn = lin >>> 12;
-    const base = (this.bpPage[lpn] - 1) << 12;
-    this.bpBytes[base | (lin & 0xfff)] = 0;
-    // The page's block is free again when no breakpoint is left in it.
-    if (this.bpBytes.subarray(base, base + 0x1000).indexOf(1) < 0) this.bpPage[lpn] = 0;
+    const base = this.bpMap[lpn];
+    this.bpMap[base + ((lin & 0xfff) >>> 5)] &= ~(1 << (lin & 31));
+    // The page's bitmap is free again when no breakpoint is left in it.
+    if (this.bpMap.subarray(base, base + BP_WORDS_PER_PAGE).every((word) => word === 0)) this.bpMap[lpn] = 0;
   }
 
   addWatchpoint(kind: WatchKind, lin: number, len: number): void {

@@ -134,10 +134,12 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     if (c.intrLine && (c.flags & FLAG_IF) !== 0 && c.canTakeInterrupt()) return RUN_INTERRUPT;
     const eip = c.eip;
     const lin = (c.csBase + eip) | 0;
-    // Breakpoints: two array reads, whatever their number (see Cpu.addBreakpoint).
+    // Breakpoints: two reads of one array, whatever their number (see Cpu.bpMap).
     if (lin !== skipBp) {
-      const slot = c.bpPage[lin >>> 12];
-      if (slot !== 0 && c.bpBytes[((slot - 1) << 12) | (lin & 0xfff)] !== 0) return RUN_BREAKPOINT;
+      const map = c.bpMap;
+      const bitmap = map[lin >>> 12];
+      if (bitmap !== 0 && (map[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
+        return RUN_BREAKPOINT;
     }
     skipBp = -1;
     const tf = c.flags & FLAG_TF;

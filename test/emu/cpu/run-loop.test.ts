@@ -84,6 +84,38 @@ describe("breakpoints", () => {
     expect(cpu.run(100)).toEqual({ kind: "halted" });
   });
 
+  test("breakpoints over many pages (the map grows) stop exactly where a set of addresses says", () => {
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let round = 0; round < 20; round++) {
+      const code = new Array<number>(0x100).fill(NOP);
+      code.push(0xf4);
+      const { cpu } = realMode(code);
+      const model = new Map<number, number>(); // address -> insertions
+      for (let i = 0; i < 60; i++) {
+        // one address in the code, one on a page of its own (60 pages: past the map's first size)
+        for (const a of [0x1000 + random(0x100), 0x200000 + random(60) * 0x1000 + random(0x1000)]) {
+          cpu.addBreakpoint(a);
+          model.set(a, (model.get(a) ?? 0) + 1);
+        }
+      }
+      for (const a of [...model.keys()]) {
+        if (random(2) === 0) {
+          cpu.removeBreakpoint(a);
+          if (model.get(a) === 1) model.delete(a);
+          else model.set(a, model.get(a)! - 1);
+        }
+      }
+      const inCode = [...model.keys()].filter((a) => a > 0x1000 && a <= 0x1100).sort((x, y) => x - y);
+      cpu.eip = 0x1000; // a breakpoint at the start address is stepped over
+      const expected = inCode.length > 0 ? { kind: "breakpoint", addr: inCode[0] } : { kind: "halted" };
+      expect(cpu.run(1000)).toEqual(expected);
+    }
+  });
+
   test("a breakpoint is on the linear address CS.base + EIP", () => {
     const m = realMode([]);
     m.mem.load(0x12340, [NOP, 0xf4]);
