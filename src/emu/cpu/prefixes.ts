@@ -5,10 +5,6 @@ import type { Cpu } from "./cpu.ts";
 import { fetch8, peek8 } from "./decode.ts";
 import { CS, DS, ES, EXC_UD, FS, GS, SS } from "./state.ts";
 
-/** PREFIX[b] = 1 for the legacy prefix bytes. */
-export const PREFIX = new Uint8Array(256);
-for (const b of [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]) PREFIX[b] = 1;
-
 /** Restores the no-prefix decoding state after an instruction that had prefixes. */
 export function resetPrefixes(c: Cpu): void {
   c.prefixed = false;
