@@ -7,6 +7,9 @@
 // code-cache line), and QEMU's 7.2 stub costs it 9 (no expedited registers: a `g`; the thread list
 // in qfThreadInfo + qsThreadInfo).
 //
+// A third line measures gdb's ceiling: the same script against bench/lib/null-stub.ts, a stub that
+// emulates nothing and answers at once; no stub can let gdb step faster on this host.
+//
 // Fairness: both stubs get the same script, the same warm-up steps before the clock starts (gdb's
 // caches, and pcscope's JIT: a user's session is long-lived), and runs alternate pcscope/QEMU so
 // that load from other processes on the machine hits both alike.
@@ -18,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { createBareMachine } from "../src/emu/machine/board-bare.ts";
 import { startGdbServer } from "../src/gdbstub/index.ts";
 import { type PausedQemu, startPausedQemu } from "../test/helpers/qemu.ts";
+import { startNullStub } from "./lib/null-stub.ts";
 import { median, report } from "./lib/report.ts";
 
 const ROM = join(dirname(fileURLToPath(import.meta.url)), "..", "firmware", "gdb-demo", "gdb-demo.bin");
@@ -97,6 +101,16 @@ async function pcscopeRate(file: string): Promise<Measured> {
   }
 }
 
+/** One measurement against a stub that emulates nothing: gdb's own ceiling on this host. */
+async function nullStubRate(file: string): Promise<Measured> {
+  const stub = await startNullStub();
+  try {
+    return await gdbRate(stub.address, file);
+  } finally {
+    await stub.close();
+  }
+}
+
 /** One QEMU measurement (QEMU paused at reset, measured once its stub listens); null without QEMU. */
 async function qemuRate(file: string): Promise<Measured | null> {
   let qemu: PausedQemu;
@@ -116,10 +130,12 @@ export default async function bench(): Promise<void> {
   const file = script();
   const ours: Measured[] = [];
   const peer: Measured[] = [];
+  const ceiling: Measured[] = [];
   const ratios: string[] = [];
   for (let i = 0; i < RUNS; i++) {
     const o = await pcscopeRate(file);
     ours.push(o);
+    ceiling.push(await nullStubRate(file));
     const q = await qemuRate(file);
     if (q !== null) {
       peer.push(q);
@@ -127,6 +143,8 @@ export default async function bench(): Promise<void> {
     }
   }
   const packets = (m: Measured[]) => median(m.map((x) => x.packetsPerStep)).toFixed(1);
+  const top = median(ceiling.map((m) => m.rate));
+  const versusQemu = peer.length > 0 ? ` = ${(top / median(peer.map((m) => m.rate))).toFixed(2)}x qemu` : "";
   report({
     name: `gdb stepi rate (${STEPS} steps after ${WARMUP}, median of ${RUNS})`,
     unit: "steps/s",
@@ -139,4 +157,9 @@ export default async function bench(): Promise<void> {
         ? `run ratios ${ratios.join(" ")}; gdb packets per stepi: pcscope ${packets(ours)}, qemu ${packets(peer)}`
         : `qemu-system-i386 not installed (apt-get install -y qemu-system-x86); gdb packets per stepi ${packets(ours)}`,
   });
+  // gdb's own cost per step bounds every stub: the same script against a stub that emulates nothing.
+  process.stdout.write(
+    `gdb's ceiling on this host: a stub that emulates nothing answers ${top.toFixed(0)} steps/s${versusQemu} ` +
+      `(${packets(ceiling)} gdb packets per stepi)\n`,
+  );
 }
