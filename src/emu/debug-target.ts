@@ -123,6 +123,11 @@ export interface DebugTarget {
   step(cpu: number): StopEvent;
   /** Runs all CPUs until a stop event or until about `budget` instructions retired. */
   run(budget: number): StopEvent;
+  /**
+   * The vCPU whose event ended the last run() or step() (its breakpoint, watchpoint, fault...):
+   * the gdb thread a stop reply names. 0 for events of the machine as a whole.
+   */
+  stoppedCpu(): number;
   /** Asks a running run() to return `interrupted` as soon as possible (safe from callbacks). */
   requestStop(): void;
   addBreakpoint(linear: number): void;

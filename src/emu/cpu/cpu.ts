@@ -158,6 +158,11 @@ export class Cpu extends CpuCore {
   insnEnd = 0;
   /** Instruction count from which interrupts are allowed again (STI / MOV SS shadow). */
   shadowEnd = 0;
+  /**
+   * The linear address whose breakpoint the next run or step passes over once (-1 for none): where
+   * the CPU last stopped for a debugger, or its reset vector.
+   */
+  private resumeSkip = -1;
 
   constructor(
     readonly mem: PhysicalMemory,
@@ -215,6 +220,7 @@ export class Cpu extends CpuCore {
     this.deliveringVector = -1;
     this.tlb.flush();
     this.updateModes();
+    this.resumeSkip = (this.csBase + this.eip) | 0;
   }
 
   // ---- CpuCore services ----
@@ -404,12 +410,22 @@ export class Cpu extends CpuCore {
     return this.execute(1, true);
   }
 
+  /**
+   * Runs, then records where a debugger resuming from the returned stop steps over a breakpoint:
+   * the stop address, unless the budget ran out (a machine's scheduling slice: the instruction
+   * there has not been stopped at, so its breakpoint must fire when the next slice reaches it).
+   */
   private execute(budget: number, single: boolean): StopEvent {
+    const event = this.executeUntilStop(budget, single);
+    this.resumeSkip = event === BUDGET ? -1 : (this.csBase + this.eip) | 0;
+    return event;
+  }
+
+  private executeUntilStop(budget: number, single: boolean): StopEvent {
     this.checkMemGeneration();
     const end = this.instructions + budget;
     this.insnEnd = end;
-    // The instruction at the current address never re-triggers its breakpoint.
-    let skipBp = (this.csBase + this.eip) | 0;
+    let skipBp = this.resumeSkip;
     if (this.halted && !this.canTakeInterrupt()) return HALTED;
     for (;;) {
       try {

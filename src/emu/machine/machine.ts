@@ -39,6 +39,8 @@ export class Machine implements DebugTarget {
   exitStatus: number | null = null;
   /** Resets performed since power-on. */
   resets = 0;
+  /** The vCPU whose event ended the last run() or step() (see stoppedCpu; set by the SMP runner). */
+  stopCpu = 0;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
   constructor(
@@ -131,6 +133,7 @@ export class Machine implements DebugTarget {
   }
 
   step(cpu: number): StopEvent {
+    this.stopCpu = cpu;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     try {
       const event = this.cpu(cpu).step();
@@ -148,6 +151,7 @@ export class Machine implements DebugTarget {
    * time is skipped to the next device deadline; a halt nothing can end returns `halted`.
    */
   run(budget: number): StopEvent {
+    this.stopCpu = 0;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     const cpu = this.cpus[0]!;
     const end = cpu.virtualTicks() + budget;
@@ -175,6 +179,10 @@ export class Machine implements DebugTarget {
     } finally {
       this.flushDevices();
     }
+  }
+
+  stoppedCpu(): number {
+    return this.stopCpu;
   }
 
   requestStop(): void {

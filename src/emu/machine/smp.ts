@@ -99,7 +99,10 @@ export class SmpRunner {
         this.executing = 0;
         // An AP halted with interrupts off (SeaBIOS parks them with cli; hlt) is done until INIT.
         if (apEv.kind === "halted" && !cpu.isWaitingForInterrupt()) this.state[i] = "waitInit";
-        else if (apEv.kind !== "budget" && apEv.kind !== "halted") return apEv;
+        else if (apEv.kind !== "budget" && apEv.kind !== "halted") {
+          this.machine.stopCpu = i;
+          return apEv;
+        }
       }
       if (!this.active()) return bspRun(Math.max(1, end - bsp.virtualTicks()));
     }

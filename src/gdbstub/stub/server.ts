@@ -159,7 +159,7 @@ class Controller implements SessionHost {
   private onStopped(event: StopEvent): void {
     this.lastEvent = event;
     if (this.session !== null) {
-      this.session.stopped(event, 0);
+      this.session.stopped(event, this.target.stoppedCpu());
       return;
     }
     if (event.kind === "exit") this.finish({ kind: "exit", status: event.status });

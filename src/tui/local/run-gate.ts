@@ -104,6 +104,7 @@ export class RunGate {
         return event;
       },
       run: (budget) => this.run(side, budget),
+      stoppedCpu: () => t.stoppedCpu(),
       requestStop: () => t.requestStop(),
       addBreakpoint: (linear) => t.addBreakpoint(linear),
       removeBreakpoint: (linear) => t.removeBreakpoint(linear),

@@ -60,6 +60,15 @@ describe("breakpoints", () => {
     expect(cpu.instructions).toBe(4);
   });
 
+  test("a budget that ends just before a breakpoint does not skip it (a machine's slices)", () => {
+    const { cpu } = realMode([NOP, NOP, NOP, 0xf4]);
+    cpu.addBreakpoint(0x1002);
+    expect(cpu.run(2)).toEqual({ kind: "budget" }); // stops at 0x1002 without having hit it
+    expect(cpu.run(100)).toEqual({ kind: "breakpoint", addr: 0x1002 });
+    expect(cpu.step()).toEqual({ kind: "step" }); // resuming from the breakpoint steps over it
+    expect(cpu.eip).toBe(0x1003);
+  });
+
   test("breakpoints elsewhere and removed ones do not stop", () => {
     const { cpu } = realMode([NOP, NOP, 0xf4]);
     for (let i = 0; i < 100; i++) cpu.addBreakpoint(0x100000 + i * 64);
@@ -109,8 +118,7 @@ describe("breakpoints", () => {
           else model.set(a, model.get(a)! - 1);
         }
       }
-      const inCode = [...model.keys()].filter((a) => a > 0x1000 && a <= 0x1100).sort((x, y) => x - y);
-      cpu.eip = 0x1000; // a breakpoint at the start address is stepped over
+      const inCode = [...model.keys()].filter((a) => a >= 0x1000 && a <= 0x1100).sort((x, y) => x - y);
       const expected = inCode.length > 0 ? { kind: "breakpoint", addr: inCode[0] } : { kind: "halted" };
       expect(cpu.run(1000)).toEqual(expected);
     }
