@@ -102,6 +102,8 @@ export class RspSession implements DebugSession {
   readonly description: string;
   readonly gdbAddress: string | null = null;
   private extrasSupported = true;
+  /** The thread selected with Hg (null: the stub's default). */
+  private thread: string | null = null;
 
   private constructor(
     readonly client: RspClient,
@@ -154,11 +156,26 @@ export class RspSession implements DebugSession {
   }
 
   async stepInstruction(): Promise<StopReason> {
-    return stopReasonOf(await this.client.step(), true);
+    return stopReasonOf(await this.followThread(await this.client.step()), true);
   }
 
   async resume(): Promise<StopReason> {
-    return stopReasonOf(await this.client.cont(), false);
+    return stopReasonOf(await this.followThread(await this.client.cont()), false);
+  }
+
+  /**
+   * Makes the thread a stop names the one registers and memory are read from (Hg), as gdb switches
+   * to the thread that stopped: with several vCPUs the UI then shows the CPU that hit the breakpoint.
+   */
+  private async followThread(stop: ParsedStop): Promise<ParsedStop> {
+    if (stop.type !== "stopped" || stop.thread === null) return stop;
+    const { pid, tid } = stop.thread;
+    const id = this.client.multiprocess ? `p${pid.toString(16)}.${tid.toString(16)}` : tid.toString(16);
+    if (id !== this.thread) {
+      await this.client.selectThread(id);
+      this.thread = id;
+    }
+    return stop;
   }
 
   async interrupt(): Promise<void> {

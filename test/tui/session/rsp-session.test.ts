@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { createPcMachine } from "../../../src/emu/machine/pc.ts";
+import { startGdbServer } from "../../../src/gdbstub/index.ts";
 import { Debugger } from "../../../src/tui/debugger.ts";
 import { listResolver } from "../../../src/tui/logic/symbol-resolver.ts";
 import {
@@ -113,5 +116,32 @@ describe.skipIf(!needPeers("qemu-system-i386", "seabios"))("the UI's session on 
     expect(dbg.getSnapshot().pc).toBe(0xfe070n);
     expect(dbg.getSnapshot().stopText).toBe("breakpoint 2");
     await dbg.close();
+  });
+});
+
+describe.skipIf(!needPeers("seabios"))("the UI's session on pcscope --smp 2", () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await close?.();
+    close = null;
+  });
+
+  it("follows the thread a stop names: a breakpoint hit by CPU 1 shows CPU 1's registers", async () => {
+    const machine = createPcMachine({
+      bios: readFileSync("/usr/share/seabios/bios.bin"),
+      memBytes: 32 << 20,
+      cpus: 2,
+      debugcons: [{ port: 0x402, sink: null }],
+    });
+    const server = await startGdbServer(machine, { port: 0, startPaused: true });
+    close = () => server.close();
+    const session = await RspSession.connect("127.0.0.1", server.port);
+    // SeaBIOS starts the APs at its AP boot code, 1000:0000, which CPU 0 never executes.
+    expect(await session.insertBreak("sw", 0x10000n, 1)).toBe(true);
+    expect((await session.resume()).kind).toBe("breakpoint");
+    const regs = await session.readRegisters();
+    expect(regs.values.get("cs")).toBe(0x1000n);
+    expect(regs.values.get("ip")).toBe(0n);
+    await session.close();
   });
 });
