@@ -83,13 +83,22 @@ export function op80(c: Cpu, op: number): void {
     aluMem32(c, aop, c.eaSeg, off, op === 0x81 ? fetch32(c) : fetch8s(c));
     return;
   }
-  const sz = op === 0x80 || op === 0x82 ? 1 : vsize(c);
-  const a = getE(c, m, sz);
-  const b = op === 0x81 ? (sz === 4 ? fetch32(c) : fetch16(c)) : op === 0x83 ? fetch8s(c) : fetch8(c);
-  if (aop !== ALU_CMP) probeE(c, m, sz);
-  const r = alu(c, aop, a, b, sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff);
-  if (aop !== ALU_CMP) setE(c, m, sz, r);
+  if ((op & 1) === 0) aluRmImm(c, op, m, 1);
+  else aluRmImm(c, op, m, 2);
   return;
+}
+
+/**
+ * Group 1 on the r/m operand of `size` (1 or 2) bytes and the immediate. Called with a constant
+ * size, so V8 specializes each call site rather than branching on the size at run time.
+ */
+function aluRmImm(c: Cpu, op: number, m: number, size: number): void {
+  const aop = (m >> 3) & 7;
+  const a = getE(c, m, size);
+  const b = op === 0x81 ? fetch16(c) : op === 0x83 ? fetch8s(c) : fetch8(c);
+  if (aop !== ALU_CMP) probeE(c, m, size);
+  const r = alu(c, aop, a, b, size === 1 ? 0xff : 0xffff);
+  if (aop !== ALU_CMP) setE(c, m, size, r);
 }
 
 export function op84(c: Cpu, op: number): void {
@@ -283,14 +292,25 @@ export function opc0(c: Cpu, op: number): void {
     if ((count & 0x1f) !== 0) regs[m & 7] = shift32(c, (m >> 3) & 7, regs[m & 7], count);
     return;
   }
-  const sz = (op & 1) === 0 ? 1 : vsize(c);
-  const v = getE(c, m, sz);
-  const count = op <= 0xc1 ? fetch8(c) : op <= 0xd1 ? 1 : regs[ECX] & 0xff;
-  if ((count & 0x1f) === 0) return;
-  probeE(c, m, sz);
-  const kind = (m >> 3) & 7;
-  setE(c, m, sz, sz === 4 ? shift32(c, kind, v, count) : shift(c, kind, v, count, sz === 1 ? 0xff : 0xffff));
+  if ((op & 1) === 0) shiftRm(c, op, m, 1);
+  else if (c.o32) shiftRm(c, op, m, 4);
+  else shiftRm(c, op, m, 2);
   return;
+}
+
+/** Group 2 on the r/m operand of `size` bytes; a constant size per call site (see aluRmImm). */
+function shiftRm(c: Cpu, op: number, m: number, size: number): void {
+  const v = getE(c, m, size);
+  const count = op <= 0xc1 ? fetch8(c) : op <= 0xd1 ? 1 : c.regs[ECX] & 0xff;
+  if ((count & 0x1f) === 0) return;
+  probeE(c, m, size);
+  const kind = (m >> 3) & 7;
+  setE(
+    c,
+    m,
+    size,
+    size === 4 ? shift32(c, kind, v, count) : shift(c, kind, v, count, size === 1 ? 0xff : 0xffff),
+  );
 }
 
 export function opc2(c: Cpu, _op: number): void {

@@ -32,6 +32,13 @@ export function jcc(c: Cpu, cc: number, disp: number): void {
 export function op00(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
+  if (m >= 0xc0) {
+    const r8 = c.r8;
+    const d = REG8[m & 7];
+    const r = alu(c, aop, r8[d], r8[REG8[(m >> 3) & 7]], 0xff);
+    if (aop !== ALU_CMP) r8[d] = r;
+    return;
+  }
   const a = getE(c, m, 1);
   if (aop !== ALU_CMP) probeE(c, m, 1);
   const r = alu(c, aop, a, c.r8[REG8[(m >> 3) & 7]], 0xff);
@@ -54,9 +61,15 @@ export function op01(c: Cpu, op: number): void {
     aluMem32(c, aop, c.eaSeg, off, c.regs[(m >> 3) & 7]);
     return;
   }
+  const r16 = c.r16;
+  if (m >= 0xc0) {
+    const r = alu(c, aop, r16[(m & 7) << 1], r16[((m >> 3) & 7) << 1], 0xffff);
+    if (aop !== ALU_CMP) r16[(m & 7) << 1] = r;
+    return;
+  }
   const a = getE(c, m, 2);
   if (aop !== ALU_CMP) probeE(c, m, 2);
-  const r = alu(c, aop, a, c.r16[((m >> 3) & 7) << 1], 0xffff);
+  const r = alu(c, aop, a, r16[((m >> 3) & 7) << 1], 0xffff);
   if (aop !== ALU_CMP) setE(c, m, 2, r);
   return;
 }
