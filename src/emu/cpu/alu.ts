@@ -14,6 +14,7 @@ import {
   LZ_SUB,
   materialize,
   PARITY,
+  recordFlags,
   setResultFlags,
   signOf,
 } from "./flags.ts";
@@ -41,45 +42,41 @@ export function alu(c: Cpu, op: number, a: number, b: number, mask: number): num
   b &= mask;
   let r: number;
   let carry = 0;
+  let kind: number;
   switch (op) {
     case ALU_ADD:
       r = a + b;
-      c.lzOp = LZ_ADD;
+      kind = LZ_ADD;
       break;
     case ALU_OR:
       r = a | b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     case ALU_ADC:
       carry = getCF(c);
       r = a + b + carry;
-      c.lzOp = LZ_ADD;
+      kind = LZ_ADD;
       break;
     case ALU_SBB:
       carry = getCF(c);
       r = a - b - carry;
-      c.lzOp = LZ_SUB;
+      kind = LZ_SUB;
       break;
     case ALU_AND:
       r = a & b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     case ALU_XOR:
       r = a ^ b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     default: // SUB, CMP
       r = a - b;
-      c.lzOp = LZ_SUB;
+      kind = LZ_SUB;
       break;
   }
   r &= mask;
-  c.lzA = a;
-  c.lzB = b;
-  c.lzC = carry;
-  c.lzRes = r;
-  c.lzMask = mask | 0;
-  c.lzSign = signOf(mask);
+  recordFlags(c, kind, a, b, carry, r, mask);
   return r;
 }
 
@@ -91,45 +88,41 @@ export function alu(c: Cpu, op: number, a: number, b: number, mask: number): num
 export function alu32(c: Cpu, op: number, a: number, b: number): number {
   let r: number;
   let carry = 0;
+  let kind: number;
   // Literal labels (ALU_ADD = 0 ... ALU_CMP = 7) let V8 build a jump table.
   switch (op) {
     case 0:
       r = (a + b) | 0;
-      c.lzOp = LZ_ADD;
+      kind = LZ_ADD;
       break;
     case 1:
       r = a | b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     case 2:
       carry = getCF(c);
       r = (a + b + carry) | 0;
-      c.lzOp = LZ_ADD;
+      kind = LZ_ADD;
       break;
     case 3:
       carry = getCF(c);
       r = (a - b - carry) | 0;
-      c.lzOp = LZ_SUB;
+      kind = LZ_SUB;
       break;
     case 4:
       r = a & b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     case 6:
       r = a ^ b;
-      c.lzOp = LZ_LOGIC;
+      kind = LZ_LOGIC;
       break;
     default: // SUB, CMP
       r = (a - b) | 0;
-      c.lzOp = LZ_SUB;
+      kind = LZ_SUB;
       break;
   }
-  c.lzA = a;
-  c.lzB = b;
-  c.lzC = carry;
-  c.lzRes = r;
-  c.lzMask = -1;
-  c.lzSign = SIGN32;
+  recordFlags(c, kind, a, b, carry, r, -1);
   return r;
 }
 
@@ -138,13 +131,7 @@ export function inc(c: Cpu, a: number, mask: number): number {
   const cf = getCF(c);
   a &= mask;
   const r = (a + 1) & mask;
-  c.lzOp = LZ_INC;
-  c.lzA = a;
-  c.lzB = 1;
-  c.lzC = cf;
-  c.lzRes = r;
-  c.lzMask = mask | 0;
-  c.lzSign = signOf(mask);
+  recordFlags(c, LZ_INC, a, 1, cf, r, mask);
   return r;
 }
 
@@ -153,13 +140,7 @@ export function dec(c: Cpu, a: number, mask: number): number {
   const cf = getCF(c);
   a &= mask;
   const r = (a - 1) & mask;
-  c.lzOp = LZ_DEC;
-  c.lzA = a;
-  c.lzB = 1;
-  c.lzC = cf;
-  c.lzRes = r;
-  c.lzMask = mask | 0;
-  c.lzSign = signOf(mask);
+  recordFlags(c, LZ_DEC, a, 1, cf, r, mask);
   return r;
 }
 
@@ -170,13 +151,7 @@ export function neg(c: Cpu, a: number, mask: number): number {
 
 /** Logic-op flags for a result (TEST). */
 export function logicFlags(c: Cpu, r: number, mask: number): void {
-  c.lzOp = LZ_LOGIC;
-  c.lzRes = r & mask;
-  c.lzMask = mask | 0;
-  c.lzSign = signOf(mask);
-  c.lzA = 0;
-  c.lzB = 0;
-  c.lzC = 0;
+  recordFlags(c, LZ_LOGIC, 0, 0, 0, r & mask, mask);
 }
 
 /** Sets CF and OF (other arithmetic flags unchanged) after a rotate. */

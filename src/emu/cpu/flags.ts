@@ -135,15 +135,32 @@ export function setZF(c: Cpu, zf: boolean): void {
   c.flags = zf ? c.flags | FLAG_ZF : c.flags & ~FLAG_ZF;
 }
 
-/** Records a result whose ZF/SF/PF come from `res` and CF/AF/OF from `explicit` (EFLAGS bits). */
-export function setResultFlags(c: Cpu, res: number, mask: number, explicit: number): void {
-  c.lzOp = LZ_EXPL;
-  c.lzRes = res & mask;
+/**
+ * Records an instruction's flags for lazy evaluation: the kind (LZ_*), the operands and carry in
+ * (or explicit EFLAGS bits for LZ_EXPL), the result and the operand mask (0xff, 0xffff or -1).
+ * Operands and result are already masked.
+ */
+export function recordFlags(
+  c: Cpu,
+  kind: number,
+  a: number,
+  b: number,
+  carry: number,
+  res: number,
+  mask: number,
+): void {
+  c.lzOp = kind;
+  c.lzA = a;
+  c.lzB = b;
+  c.lzC = carry;
+  c.lzRes = res;
   c.lzMask = mask | 0;
   c.lzSign = signOf(mask);
-  c.lzC = explicit & (FLAG_CF | FLAG_AF | FLAG_OF);
-  c.lzA = 0;
-  c.lzB = 0;
+}
+
+/** Records a result whose ZF/SF/PF come from `res` and CF/AF/OF from `explicit` (EFLAGS bits). */
+export function setResultFlags(c: Cpu, res: number, mask: number, explicit: number): void {
+  recordFlags(c, LZ_EXPL, 0, 0, explicit & (FLAG_CF | FLAG_AF | FLAG_OF), res & mask, mask);
 }
 
 /** Evaluates condition code cc (0-15, the low nibble of Jcc/SETcc). */
