@@ -4,17 +4,13 @@
 // loopback round trips: the ceiling any stub can reach on this host, printed beside pcscope and
 // QEMU by the gdbstub benchmark.
 import { createServer, type Socket } from "node:net";
+import { frameText } from "../../src/gdbstub/conn/framing.ts";
+import { le32Hex } from "../../src/gdbstub/protocol/hex.ts";
+import { parseXferRead, xferReply } from "../../src/gdbstub/protocol/query.ts";
 import { targetDocuments } from "../../src/gdbstub/target-xml/i386.ts";
 
 /** The reply gdb expects for one request (no-ack mode: gdb sends no acks after QStartNoAckMode). */
 type Answer = (packet: string) => string;
-
-/** Little-endian hex of a 32-bit register value, as in a stop reply. */
-function hex32(value: number): string {
-  let out = "";
-  for (let i = 0; i < 4; i++) out += ((value >>> (8 * i)) & 0xff).toString(16).padStart(2, "0");
-  return out;
-}
 
 /** Answers for one connection: the PC advances one byte per step from the reset vector. */
 function answers(): Answer {
@@ -25,23 +21,21 @@ function answers(): Answer {
   // then IP and the CS base.
   let pc = 0xffff0;
   const stop = () =>
-    `T05thread:p1.1;08:${hex32(pc)};04:${hex32(0)};05:${hex32(0)};09:${hex32(2)};` +
-    `32:${hex32(pc - 0xf0000)};33:${hex32(0xf0000)};`;
-  const piece = (doc: string, range: string) => {
-    const [off, len] = range.split(",").map((x) => Number.parseInt(x, 16)) as [number, number];
-    const part = doc.slice(off, off + len);
-    return (off + part.length >= doc.length ? "l" : "m") + part;
+    `T05thread:p1.1;08:${le32Hex(pc)};04:${le32Hex(0)};05:${le32Hex(0)};09:${le32Hex(2)};` +
+    `32:${le32Hex(pc - 0xf0000)};33:${le32Hex(0xf0000)};`;
+  const piece = (doc: string, request: string) => {
+    const { offset, length } = parseXferRead(request);
+    return xferReply(Buffer.from(doc, "latin1"), offset, length).toString("latin1");
   };
   return (p) => {
     if (p.startsWith("qSupported"))
       return "PacketSize=20000;qXfer:features:read+;qXfer:threads:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+;multiprocess+";
     if (p === "QStartNoAckMode" || p.startsWith("H")) return "OK";
     if (p.startsWith("qXfer:features:read:")) {
-      const [, , , annex, range] = p.split(":");
-      const doc = docs.get(annex ?? "");
-      return doc === undefined ? "E00" : piece(doc, range ?? "0,0");
+      const doc = docs.get(parseXferRead(p.slice("qXfer:".length)).annex);
+      return doc === undefined ? "E00" : piece(doc, p.slice("qXfer:".length));
     }
-    if (p.startsWith("qXfer:threads:read::")) return piece(threads, p.slice("qXfer:threads:read::".length));
+    if (p.startsWith("qXfer:threads:read:")) return piece(threads, p.slice("qXfer:".length));
     if (p === "vCont?") return "vCont;c;C;s;S;t";
     if (p.startsWith("vCont;s") || p === "s") {
       pc++;
@@ -59,13 +53,6 @@ function answers(): Answer {
   };
 }
 
-/** Frames `payload` as `$payload#cs`. */
-function frame(payload: string): string {
-  let sum = 0;
-  for (let i = 0; i < payload.length; i++) sum = (sum + payload.charCodeAt(i)) & 0xff;
-  return `$${payload}#${sum.toString(16).padStart(2, "0")}`;
-}
-
 /** Serves one gdb connection: acknowledges until no-ack mode, answers every packet. */
 function serve(socket: Socket): void {
   socket.setNoDelay(true);
@@ -81,7 +68,7 @@ function serve(socket: Socket): void {
       if (hash < 0 || pending.length < hash + 3) return;
       const packet = pending.slice(start + 1, hash);
       pending = pending.slice(hash + 3);
-      const reply = frame(answer(packet));
+      const reply = frameText(answer(packet));
       socket.write(noAck ? reply : `+${reply}`, "latin1");
       if (packet === "QStartNoAckMode") noAck = true;
     }

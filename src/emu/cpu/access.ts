@@ -177,8 +177,8 @@ export function probeWrite(c: Cpu, seg: number, off: number, size: number): void
 /**
  * Buffer index of the `size` bytes at seg:off when a read-modify-write can work on them in place:
  * the segment allows writing there (so reading too) and they sit in one page the TLB holds as
- * readable and writable at the current privilege. -1 otherwise: the caller takes the checked path, which
- * raises the right fault. Watched, ROM and MMIO pages are never writable in the TLB.
+ * readable and writable at the current privilege. -1 otherwise: the caller takes the checked
+ * path, which raises the right fault. Watched, ROM and MMIO pages are never writable in the TLB.
  */
 export function rmwIndex(c: Cpu, seg: number, off: number, size: number): number {
   if (off < c.segWLo[seg] || off + size - 1 > c.segWHi[seg]) return -1;

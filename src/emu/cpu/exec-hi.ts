@@ -287,7 +287,7 @@ export function opc0(c: Cpu, op: number): void {
   const regs = c.regs;
   const m = fetch8(c);
   if (m >= 0xc0 && c.o32 && (op & 1) !== 0) {
-    // A 32-bit register operand (see shift32).
+    // A 32-bit register operand (see shift32): half the cost of going through shiftRm.
     const count = op === 0xc1 ? fetch8(c) : op === 0xd1 ? 1 : regs[ECX] & 0xff;
     if ((count & 0x1f) !== 0) regs[m & 7] = shift32(c, (m >> 3) & 7, regs[m & 7], count);
     return;
