@@ -60,12 +60,13 @@ function outcome(event: StopEvent, machine: Machine): { reason: string; status: 
   const reason = describeStop(event);
   switch (event.kind) {
     case "halted":
-    case "reset":
       return { reason, status: 0 };
+    case "reset":
+      return { reason: `${reason} under --no-reboot`, status: 0 };
     case "exit":
       return { reason, status: event.status & 0xff };
     case "tripleFault":
-      return { reason, status: EXIT_TRIPLE_FAULT };
+      return { reason: `${reason} under --no-reboot`, status: EXIT_TRIPLE_FAULT };
     case "unimplemented":
       return { reason, status: EXIT_UNIMPLEMENTED };
     case "interrupted":
