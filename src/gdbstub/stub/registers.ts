@@ -1,8 +1,7 @@
 // Register access for the stub: g/G/p/P in the layout of the description the session serves (the
 // target's own, or its real-mode view, see stub/real-mode.ts). Values move as little-endian bytes;
 // in the real-mode view $eip is the linear PC and `ip`/`cs_base` are computed here.
-import type { ArchDescription } from "../../emu/debug-arch.ts";
-import { registerNumber } from "../../emu/debug-arch.ts";
+import { type ArchDescription, registerBytes, registerNumber } from "../../emu/debug-arch.ts";
 import type { DebugTarget } from "../../emu/debug-target.ts";
 import { ERRNO, ProtocolError } from "../protocol/errors.ts";
 import { bytesToHex, hexToBytes, readLe, writeLe } from "../protocol/hex.ts";
@@ -58,13 +57,13 @@ export class RegisterAccess {
 
   /** One register by number as hex (`p`). */
   readOne(cpu: number, regnum: number): string {
-    const r = this.register(regnum);
-    return bytesToHex(this.read(cpu).subarray(r.offset, r.offset + r.bytes));
+    this.described(regnum);
+    return bytesToHex(registerBytes(this.arch, this.read(cpu), regnum));
   }
 
   /** Writes one register from its bytes (`P`). */
   writeOne(cpu: number, regnum: number, bytes: Uint8Array): void {
-    const r = this.register(regnum);
+    const r = this.described(regnum);
     if (bytes.length !== r.bytes)
       throw new ProtocolError(`register value of ${bytes.length} bytes, expected ${r.bytes}`);
     this.store(cpu, regnum, bytes);
@@ -77,9 +76,8 @@ export class RegisterAccess {
       throw new ProtocolError(`G packet of ${bytes.length} bytes is too short (${this.arch.gBytes})`);
     const current = this.read(cpu);
     for (let n = 0; n < this.arch.gCount; n++) {
-      const { offset, bytes: size } = this.arch.registers[n]!;
-      const value = bytes.subarray(offset, offset + size);
-      if (!sameBytes(value, current.subarray(offset, offset + size))) this.store(cpu, n, value);
+      const value = registerBytes(this.arch, bytes, n);
+      if (!sameBytes(value, registerBytes(this.arch, current, n))) this.store(cpu, n, value);
     }
   }
 
@@ -111,23 +109,27 @@ export class RegisterAccess {
     this.target.writeRegister(cpu, eip, le32(value & 0xffff));
   }
 
-  private register(regnum: number) {
+  /** Register `regnum` of the served description; EINVAL when there is none. */
+  private described(regnum: number) {
     const r = this.arch.registers[regnum];
     if (r === undefined) throw new ProtocolError(`no register ${regnum}`, ERRNO.EINVAL);
     return r;
   }
 
+  /** Byte offset of `regnum` in the served description's buffer. */
   private offset(regnum: number): number {
     return this.arch.registers[regnum]!.offset;
   }
 }
 
+/** A 32-bit value as 4 little-endian bytes. */
 function le32(value: number): Uint8Array {
   const out = new Uint8Array(4);
   writeLe(out, 0, 4, value);
   return out;
 }
 
+/** Whether two equally long byte arrays hold the same bytes. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

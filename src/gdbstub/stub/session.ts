@@ -148,8 +148,7 @@ export class Session {
       const view = wantsRealModeView(this.host.archSetting, this.target)
         ? realModeView(this.target.arch)
         : null;
-      if (view !== null) this.regs.use(view.arch, view.layout);
-      else this.regs.use(this.target.arch, null);
+      this.regs.use(view?.arch ?? this.target.arch, view?.layout ?? null);
       this.documents = new Map();
       for (const [name, xml] of targetDocuments(this.regs.arch)) this.documents.set(name, Buffer.from(xml));
     }

@@ -1,6 +1,7 @@
 // Turns a DebugTarget StopEvent into the RSP stop reply (a T packet with the thread, the stop
 // reason gdb 13 understands, and the registers the served description expedites, so `stepi` needs
 // no `g`) and, where a human should know more, a console line (describeStop's) sent as an O packet.
+import { registerBytes } from "../../emu/debug-arch.ts";
 import { describeStop, type StopEvent } from "../../emu/debug-target.ts";
 import { bytesToHex } from "../protocol/hex.ts";
 import { formatT, hex2, SIGNAL } from "../protocol/stop-reply.ts";
@@ -73,10 +74,7 @@ export function formatStop(event: StopEvent, cpu: number, ctx: StopContext): For
   // One register read per stop: this runs once per `stepi`.
   const arch = ctx.regs.arch;
   const values = ctx.regs.read(cpu);
-  for (const n of arch.expedite) {
-    const r = arch.registers[n]!;
-    fields.push([hex2(n), bytesToHex(values.subarray(r.offset, r.offset + r.bytes))]);
-  }
+  for (const n of arch.expedite) fields.push([hex2(n), bytesToHex(registerBytes(arch, values, n))]);
   const prefix = event.kind === "ioWatch" ? "" : "pcscope: ";
   const console = CONSOLE_KINDS.has(event.kind) ? `${prefix}${describeStop(event)}\n` : null;
   return { reply: formatT(signal, fields), console, exited: false };
