@@ -51,7 +51,7 @@ export class Machine implements DebugTarget {
   exitStatus: number | null = null;
   /** Resets performed since power-on. */
   resets = 0;
-  /** The vCPU whose event ended the last run() or step() (see stoppedCpu; set by the SMP runner). */
+  /** The vCPU whose event ended the last run() or step() (VcpuOps.stoppedCpu; set by the SMP runner). */
   stopCpu = 0;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
@@ -115,7 +115,7 @@ export class Machine implements DebugTarget {
   readonly arch = I386;
 
   // Every capability: breakpoints of both kinds share the CPUs' reference-counted table.
-  readonly vcpus: VcpuOps = { cpuCount: () => this.cpuCount(), stoppedCpu: () => this.stoppedCpu() };
+  readonly vcpus: VcpuOps = { cpuCount: () => this.cpus.length, stoppedCpu: () => this.stopCpu };
   readonly singleStep: SingleStepOps = { step: (cpu) => this.step(cpu) };
   readonly swBreakpoints: BreakpointOps = {
     add: (linear) => this.addBreakpoint(linear),
@@ -131,11 +131,6 @@ export class Machine implements DebugTarget {
     remove: (first, last, dir) => this.removeIoWatch(first, last, dir),
   };
   readonly monitor: MonitorOps = { info: (topic) => this.monitorInfo(topic) };
-
-  /** Number of vCPUs. */
-  cpuCount(): number {
-    return this.cpus.length;
-  }
 
   readRegisters(cpu: number): Uint8Array {
     return readRegisters(this.cpu(cpu));
@@ -213,11 +208,6 @@ export class Machine implements DebugTarget {
     } finally {
       this.flushDevices();
     }
-  }
-
-  /** The vCPU whose event ended the last run() or step() (VcpuOps.stoppedCpu). */
-  stoppedCpu(): number {
-    return this.stopCpu;
   }
 
   requestStop(): void {
