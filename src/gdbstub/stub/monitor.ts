@@ -6,7 +6,7 @@ import type { DebugTarget } from "../../emu/debug-target.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { xp } from "./monitor-xp.ts";
-import { describeArch, setArch } from "./real-mode.ts";
+import { describeArch, realModeView, setArch } from "./real-mode.ts";
 import type { Session } from "./session.ts";
 
 /** One help line and, for commands that need one, the target capability they use. */
@@ -25,7 +25,10 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
     "trace on|off PATTERN           stream trace events (e.g. 'portio_*,ide_*') to this console",
     (t) => t.trace,
   ],
-  ["arch [auto|i386|i8086]         the architecture the target description names (see 'arch')"],
+  [
+    "arch [auto|i386|i8086]         the architecture the target description names (see 'arch')",
+    (t) => realModeView(t.arch),
+  ],
   ["phys on|off                    m/M/X address physical memory (like qqemu.PhyMemMode)"],
 ];
 
