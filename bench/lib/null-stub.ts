@@ -4,17 +4,19 @@
 // loopback round trips: the ceiling any stub can reach on this host, printed beside pcscope and
 // QEMU by the gdbstub benchmark.
 import { createServer, type Socket } from "node:net";
+import { I386 } from "../../src/emu/debug-arch.ts";
 import { frameText } from "../../src/gdbstub/conn/framing.ts";
 import { le32Hex } from "../../src/gdbstub/protocol/hex.ts";
 import { parseXferRead, xferReply } from "../../src/gdbstub/protocol/query.ts";
-import { targetDocuments } from "../../src/gdbstub/target-xml/i386.ts";
+import { realModeView } from "../../src/gdbstub/stub/real-mode.ts";
+import { targetDocuments } from "../../src/gdbstub/target-xml/describe.ts";
 
 /** The reply gdb expects for one request (no-ack mode: gdb sends no acks after QStartNoAckMode). */
 type Answer = (packet: string) => string;
 
 /** Answers for one connection: the PC advances one byte per step from the reset vector. */
 function answers(): Answer {
-  const docs = targetDocuments("i8086", true);
+  const docs = targetDocuments(realModeView(I386)!.arch);
   const threads =
     '<?xml version="1.0"?>\n<threads>\n  <thread id="p1.1" core="0" name="CPU#0"/>\n</threads>\n';
   // The registers pcscope's stop reply expedites in real mode: the linear PC, ESP, EBP, EFLAGS,

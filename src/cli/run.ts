@@ -1,7 +1,7 @@
 // `pcscope run`: runs a machine headless with QEMU-like debug consoles, isa-debug-exit, tracing and a
 // one-line summary on stderr when the guest stops. With no arguments: the PC, the embedded BIOS and
 // the demo disk; with --bios alone: the bare machine; --machine bare alone: the hello demo ROM.
-import type { StopEvent } from "../emu/debug-target.ts";
+import { describeStop, type StopEvent } from "../emu/debug-target.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
@@ -55,32 +55,24 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
 instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage.`;
 
-/** What a finished run reports: the summary's reason and the exit status. */
+/** What a finished run reports: the summary's reason (describeStop's line) and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {
+  const reason = describeStop(event);
   switch (event.kind) {
     case "halted":
-      return { reason: "halted with nothing left to wake it", status: 0 };
-    case "exit":
-      return {
-        reason: `isa-debug-exit wrote ${event.status >>> 1} (status ${event.status})`,
-        status: event.status & 0xff,
-      };
-    case "tripleFault":
-      return { reason: "triple fault (--no-reboot)", status: EXIT_TRIPLE_FAULT };
+      return { reason, status: 0 };
     case "reset":
-      return { reason: `reset requested (${event.why}) under --no-reboot`, status: 0 };
-    case "unimplemented": {
-      const bytes = event.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
-      const at = `${event.cs.toString(16).padStart(4, "0")}:${event.eip.toString(16).padStart(8, "0")}`;
-      return {
-        reason: `unimplemented: ${event.what} at ${at} (linear 0x${event.linear.toString(16)}; bytes ${bytes})`,
-        status: EXIT_UNIMPLEMENTED,
-      };
-    }
+      return { reason: `${reason} under --no-reboot`, status: 0 };
+    case "exit":
+      return { reason, status: event.status & 0xff };
+    case "tripleFault":
+      return { reason: `${reason} under --no-reboot`, status: EXIT_TRIPLE_FAULT };
+    case "unimplemented":
+      return { reason, status: EXIT_UNIMPLEMENTED };
     case "interrupted":
-      return { reason: "interrupted", status: EXIT_INTERRUPTED };
+      return { reason, status: EXIT_INTERRUPTED };
     default:
-      return { reason: `stopped (${event.kind}) after ${machine.resets} resets`, status: 1 };
+      return { reason: `stopped (${reason}) after ${machine.resets} resets`, status: 1 };
   }
 }
 
@@ -195,7 +187,7 @@ async function runUnderGdb(
     summarize("killed by the debugger", machine, started);
     return 0;
   }
-  summarize(`isa-debug-exit wrote ${end.status >>> 1} (status ${end.status})`, machine, started);
+  summarize(describeStop({ kind: "exit", status: end.status }), machine, started);
   return end.status & 0xff;
 }
 

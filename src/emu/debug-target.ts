@@ -1,5 +1,7 @@
 // The contract between the machine and anything that debugs it (the gdb stub, the UI's local
-// session, tests). Addresses are linear unless a name says physical. Register values are unsigned.
+// session, tests). Addresses are linear unless a name says physical. Registers move as little-endian
+// bytes laid out by the target's ArchDescription (src/emu/debug-arch.ts).
+import type { ArchDescription } from "./debug-arch.ts";
 import type { TraceBus } from "./trace/bus.ts";
 
 /** Why execution stopped. Every guest behaviour ends in one of these; nothing is thrown. */
@@ -32,40 +34,6 @@ export type WatchKind = "write" | "read" | "access";
 
 /** I/O watch directions. */
 export type IoWatchDir = "r" | "w" | "rw";
-
-/**
- * Register names in QEMU's i386-32bit.xml order (the gdb `g` packet order), integer part only.
- * The x87/SSE registers that follow in the `g` packet are not listed: the stub pads them.
- */
-export const I386_REG_NAMES = [
-  "eax",
-  "ecx",
-  "edx",
-  "ebx",
-  "esp",
-  "ebp",
-  "esi",
-  "edi",
-  "eip",
-  "eflags",
-  "cs",
-  "ss",
-  "ds",
-  "es",
-  "fs",
-  "gs",
-  "fs_base",
-  "gs_base",
-  "k_gs_base",
-  "cr0",
-  "cr2",
-  "cr3",
-  "cr4",
-  "cr8",
-  "efer",
-] as const;
-
-export type I386RegName = (typeof I386_REG_NAMES)[number];
 
 /** A segment register's visible selector and hidden descriptor cache. */
 export interface SegmentView {
@@ -101,14 +69,21 @@ export interface CpuView {
   instructions: number;
 }
 
-/** The machine as a debugger drives it. */
+/**
+ * The machine as a debugger drives it: the base every target has, plus optional capability objects
+ * (gdbstub's `support_*()` extensions). The gdb stub advertises and serves exactly the capabilities
+ * present; a packet for a missing one gets the empty reply ("not supported").
+ */
 export interface DebugTarget {
-  /** Number of vCPUs (gdb threads are 1..cpuCount). */
-  cpuCount(): number;
-  /** Integer registers of `cpu` in I386_REG_NAMES order. */
-  readRegisters(cpu: number): number[];
-  /** Writes one register; segment registers reload their cache as a MOV would in the current mode. */
-  writeRegister(cpu: number, name: I386RegName, value: number): void;
+  /** The register file's description: layout, sizes, target-description features. */
+  readonly arch: ArchDescription;
+  /** All registers of `cpu` as one little-endian buffer of arch.bytes bytes, in arch order. */
+  readRegisters(cpu: number): Uint8Array;
+  /**
+   * Writes register `regnum` from its arch size in little-endian bytes. Segment registers reload
+   * their cache as a MOV would in the current mode; registers the CPU lacks ignore the write.
+   */
+  writeRegister(cpu: number, regnum: number, value: Uint8Array): void;
   /** Mode, segment caches, descriptor tables and control registers of `cpu`. */
   describeCpu(cpu: number): CpuView;
   /** Reads linear memory through `cpu`'s paging; null if any byte is unmapped. Never faults the guest. */
@@ -119,31 +94,116 @@ export interface DebugTarget {
   readPhysical(addr: number, length: number): Uint8Array;
   /** Writes physical memory (RAM only; ROM and unmapped bytes are skipped). */
   writePhysical(addr: number, data: Uint8Array): void;
-  /** Executes one instruction on `cpu` (delivering a pending interrupt counts as the step). */
-  step(cpu: number): StopEvent;
   /** Runs all CPUs until a stop event or until about `budget` instructions retired. */
   run(budget: number): StopEvent;
+  /** Asks a running run() to return `interrupted` as soon as possible (safe from callbacks). */
+  requestStop(): void;
+  /** System reset as the reset button does it (devices keep what real hardware keeps). */
+  reset(): void;
+  /** Optional: the machine's trace bus; the monitor's `trace on|off PATTERN` subscribes to it. */
+  readonly trace?: TraceBus;
+
+  // ---- capabilities ----
+  /** Several vCPUs (gdb threads 1..cpuCount); without it the target is one CPU, number 0. */
+  readonly vcpus?: VcpuOps;
+  /** Single-stepping one instruction (vCont s/S, s/S). */
+  readonly singleStep?: SingleStepOps;
+  /** Z0/z0 breakpoints. */
+  readonly swBreakpoints?: BreakpointOps;
+  /** Z1/z1 breakpoints (may share one table with swBreakpoints if it reference-counts). */
+  readonly hwBreakpoints?: BreakpointOps;
+  /** Z2-Z4 data watchpoints. */
+  readonly watchpoints?: WatchpointOps;
+  /** I/O port watches (`monitor iowatch`). */
+  readonly ioWatches?: IoWatchOps;
+  /** Machine knowledge for monitor commands (`info mtree`, `log`). */
+  readonly monitor?: MonitorOps;
+}
+
+/** vCPUs as gdb threads. */
+export interface VcpuOps {
+  /** Number of vCPUs (gdb threads are 1..cpuCount). */
+  cpuCount(): number;
   /**
    * The vCPU whose event ended the last run() or step() (its breakpoint, watchpoint, fault...):
    * the gdb thread a stop reply names. 0 for events of the machine as a whole.
    */
   stoppedCpu(): number;
-  /** Asks a running run() to return `interrupted` as soon as possible (safe from callbacks). */
-  requestStop(): void;
-  addBreakpoint(linear: number): void;
-  removeBreakpoint(linear: number): void;
-  addWatchpoint(kind: WatchKind, linear: number, length: number): void;
-  removeWatchpoint(kind: WatchKind, linear: number, length: number): void;
-  addIoWatch(first: number, last: number, dir: IoWatchDir): void;
-  removeIoWatch(first: number, last: number, dir: IoWatchDir): void;
-  /** System reset as the reset button does it (devices keep what real hardware keeps). */
-  reset(): void;
+}
+
+/** Stepping. */
+export interface SingleStepOps {
+  /** Executes one instruction on `cpu` (delivering a pending interrupt counts as the step). */
+  step(cpu: number): StopEvent;
+}
+
+/** Address breakpoints at linear addresses; DebugTarget.run never re-triggers the one it starts on. */
+export interface BreakpointOps {
+  add(linear: number): void;
+  remove(linear: number): void;
+}
+
+/** Data watchpoints over linear bytes [linear, linear + length). */
+export interface WatchpointOps {
+  add(kind: WatchKind, linear: number, length: number): void;
+  remove(kind: WatchKind, linear: number, length: number): void;
+}
+
+/** I/O port watches over ports [first, last]. */
+export interface IoWatchOps {
+  add(first: number, last: number, dir: IoWatchDir): void;
+  remove(first: number, last: number, dir: IoWatchDir): void;
+}
+
+/** Text for monitor commands that need machine knowledge beyond DebugTarget. */
+export interface MonitorOps {
   /**
-   * Optional: text for debugger monitor commands that need machine knowledge beyond this interface.
-   * Topics: "mtree" (the memory map, like QEMU's `info mtree`), "log" (the firmware's debug-port
-   * output so far). Returns null for a topic the machine does not know. (Added for the gdb stub.)
+   * Topics: "mtree" (the memory map, like QEMU's `info mtree`), "mtree -f" (its flat view), "log"
+   * (the firmware's debug-port output so far). Returns null for a topic the machine does not know.
    */
-  monitorInfo?(topic: string): string | null;
-  /** Optional: the machine's trace bus; the monitor's `trace on|off PATTERN` subscribes to it. */
-  readonly trace?: TraceBus;
+  info(topic: string): string | null;
+}
+
+/**
+ * One line saying why the guest stopped, for humans: the CLI's summary, the gdb console and the UI's
+ * status all use it. Never empty.
+ */
+export function describeStop(event: StopEvent): string {
+  switch (event.kind) {
+    case "step":
+      return "step";
+    case "budget":
+      return "instruction budget used up";
+    case "breakpoint":
+      return `breakpoint at 0x${hex(event.addr)}`;
+    case "watch":
+      return `${event.type} watchpoint at 0x${hex(event.addr)}`;
+    case "ioWatch": {
+      const value = hex(event.value).padStart(event.size * 2, "0");
+      const char =
+        event.size === 1 && event.value >= 0x20 && event.value < 0x7f
+          ? ` ('${String.fromCharCode(event.value)}')`
+          : "";
+      return `iowatch: ${event.dir} port 0x${hex(event.port).padStart(4, "0")} size ${event.size} value 0x${value}${char}`;
+    }
+    case "halted":
+      return "halted with nothing left to wake it";
+    case "reset":
+      return `reset requested (${event.why})`;
+    case "tripleFault":
+      return "triple fault (shutdown)";
+    case "interrupted":
+      return "interrupted";
+    case "exit":
+      return `isa-debug-exit wrote ${event.status >>> 1} (status ${event.status})`;
+    case "unimplemented": {
+      const bytes = event.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
+      const at = `${hex(event.cs & 0xffff).padStart(4, "0")}:${hex(event.eip).padStart(8, "0")}`;
+      return `unimplemented: ${event.what} at ${at} (linear 0x${hex(event.linear)}; bytes ${bytes})`;
+    }
+  }
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16);
 }

@@ -504,10 +504,18 @@ export class Debugger {
     return pc === undefined ? null : (this.code.find((l) => l.addr === pc) ?? null);
   }
 
+  /**
+   * The context of fresh registers between refreshes: the segment extras read at the last stop,
+   * except in real mode, where CS base follows the selector and old extras would be stale.
+   */
+  private contextOf(regs: RegisterSet): CpuContext {
+    return cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+  }
+
   /** Reads registers and decodes the one instruction at the PC (finish's inner loop). */
   private async lineAtPc(): Promise<DisasmLine | null> {
     const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+    this.ctx = this.contextOf(regs);
     const { place, ip } = placeFor(this.ctx, this.ctx.pc);
     const bytes = await this.session.readMemory(this.ctx.pc, MAX_INSN);
     if (bytes === null) return null;
@@ -525,7 +533,7 @@ export class Debugger {
       await this.session.insertBreak("sw", pc, 1);
     }
     const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+    this.ctx = this.contextOf(regs);
   }
 
   /** Runs to linear `addr` with a temporary breakpoint (a user breakpoint on the way stops first). */
@@ -544,7 +552,7 @@ export class Debugger {
     }
     this.noteStop(stop);
     const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+    this.ctx = this.contextOf(regs);
     if (this.ctx.pc === addr && !existing && stop.kind !== "interrupted") {
       this.stopText = "step";
       return { kind: "step", text: "step" };
@@ -557,7 +565,7 @@ export class Debugger {
   private async countHits(stop: StopReason): Promise<void> {
     if (stop.kind === "interrupted" || stop.kind === "exited") return;
     const regs = await this.session.readRegisters();
-    const pc = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras).pc;
+    const pc = this.contextOf(regs).pc;
     const hit = this.breakpoints.recordHit(
       pc,
       stop.kind === "watch" ? (stop.addr ?? null) : null,

@@ -173,7 +173,7 @@ describe("pcscope run", () => {
     const rom = tempFile("triple.bin", tripleFaultRom());
     const r = pcscope("run", "--bios", rom, "-no-reboot");
     expect(r.status).toBe(3);
-    expect(r.stderrLines.at(-1)).toMatch(/^pcscope: triple fault \(--no-reboot\)/);
+    expect(r.stderrLines.at(-1)).toMatch(/^pcscope: triple fault \(shutdown\) under --no-reboot/);
     // Without --no-reboot it resets and faults again until --max-insns.
     expect(pcscope("run", "--bios", rom, "--max-insns", "100").status).toBe(5);
   });

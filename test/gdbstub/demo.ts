@@ -4,10 +4,8 @@ import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DebugTarget } from "../../src/emu/debug-target.ts";
 import { createBareMachine } from "../../src/emu/machine/board-bare.ts";
 import type { Machine } from "../../src/emu/machine/machine.ts";
-import { mtree } from "../../src/emu/memory/mtree.ts";
 import { type GdbServer, startGdbServer } from "../../src/gdbstub/index.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -33,23 +31,11 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/**
- * Starts the demo ROM paused behind a gdb server on a free port. The machine's `monitorInfo` is the
- * one DebugTarget documents (mtree and the debug-port log) when the Machine does not provide it yet.
- */
+/** Starts the demo ROM paused behind a gdb server on a free port. */
 export async function startDemo(rom = DEMO_ROM): Promise<Demo> {
   const machine = createBareMachine({ bios: readFileSync(rom), debugcons: [{ port: 0x402, sink: null }] });
-  const target = machine as Machine & DebugTarget;
-  if (target.monitorInfo === undefined) {
-    (target as { monitorInfo?: DebugTarget["monitorInfo"] }).monitorInfo = (topic) =>
-      topic === "mtree"
-        ? mtree(machine.memory)
-        : topic === "log"
-          ? machine.debugcons.map((c) => c.text()).join("")
-          : null;
-  }
   const logs: string[] = [];
-  const server = await startGdbServer(target, { port: 0, startPaused: true, log: (l) => logs.push(l) });
+  const server = await startGdbServer(machine, { port: 0, startPaused: true, log: (l) => logs.push(l) });
   return { machine, server, logs, close: () => server.close() };
 }
 

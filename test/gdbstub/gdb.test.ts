@@ -57,6 +57,25 @@ describe.skipIf(!needPeers("gdb"))("gdb 13 against pcscope", () => {
     expect(stepped).toMatch(/GDT=\s+00000000 0000ffff/);
   });
 
+  it("keeps the x87 and SSE registers gdb writes (the CPU's register file, not constants)", async () => {
+    const out = await runGdb(demo.server.address, [
+      "p $fctrl",
+      "p $mxcsr",
+      "set $st0 = 1.5",
+      "set $xmm2.v4_int32[1] = 0x1234",
+      "set $fctrl = 0x27f",
+      "maint flush register-cache",
+      "p $st0",
+      "p/x $xmm2.v4_int32",
+      "p/x $fctrl",
+    ]);
+    expect(out).toContain("$1 = 895"); // 0x37f after reset
+    expect(out).toMatch(/\$2 = \[ IM DM ZM OM UM PM \]/);
+    expect(out).toContain("$3 = 1.5");
+    expect(out).toContain("$4 = {0x0, 0x1234, 0x0, 0x0}");
+    expect(out).toContain("$5 = 0x27f");
+  });
+
   it("steps 1,000 instructions with stepi", async () => {
     const out = await runGdb(demo.server.address, [
       pythonScript(`

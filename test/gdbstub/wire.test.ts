@@ -232,6 +232,42 @@ describe("execution", () => {
   });
 });
 
+describe("x87 and SSE registers", () => {
+  const ST0 = 0x19;
+  const FCTRL = 0x21;
+  const FTAG = 0x23;
+  const XMM3 = 0x2c;
+  const MXCSR = 0x31;
+
+  it("start at their reset values and keep what P and G write", async () => {
+    await noAck();
+    expect(await wire.ask(`p${FCTRL.toString(16)}`)).toBe("7f030000");
+    expect(await wire.ask(`p${FTAG.toString(16)}`)).toBe("ffff0000");
+    expect(await wire.ask(`p${MXCSR.toString(16)}`)).toBe("801f0000");
+    const st0 = "000000000000008fff3f"; // 1.0 as an 80-bit extended real
+    expect(await wire.ask(`P${ST0.toString(16)}=${st0}`)).toBe("OK");
+    expect(await wire.ask(`p${ST0.toString(16)}`)).toBe(st0);
+    expect(await wire.ask(`P${XMM3.toString(16)}=${"5a".repeat(16)}`)).toBe("OK");
+    expect(await wire.ask(`P${FCTRL.toString(16)}=7f020000`)).toBe("OK");
+    expect(await wire.ask(`P${ST0.toString(16)}=0000`)).toBe("E16");
+    // The `g` packet carries them at QEMU's offsets: st0 at byte 100, fctrl at 180, xmm3 at 260.
+    const g = await wire.ask("g");
+    expect(g.slice(200, 220)).toBe(st0);
+    expect(g.slice(520, 552)).toBe("5a".repeat(16));
+    expect(g.slice(360, 368)).toBe("7f020000");
+    // G writes them back: change mxcsr in the packet.
+    expect(await wire.ask(`G${g.slice(0, 680)}c01f0000`)).toBe("OK");
+    expect(await wire.ask(`p${MXCSR.toString(16)}`)).toBe("c01f0000");
+    expect(await wire.ask("g")).toBe(`${g.slice(0, 680)}c01f0000`);
+    // A system reset brings back the power-on state.
+    wire.packet(`qRcmd,${Buffer.from("system_reset").toString("hex")}`);
+    await wire.expect(/\$OK#9a/);
+    expect(await wire.ask(`p${FCTRL.toString(16)}`)).toBe("7f030000");
+    expect(await wire.ask(`p${XMM3.toString(16)}`)).toBe("00".repeat(16));
+    expect(await wire.ask(`p${MXCSR.toString(16)}`)).toBe("801f0000");
+  });
+});
+
 describe("sessions", () => {
   it("refuses a second debugger while the first keeps working", async () => {
     await noAck();

@@ -21,6 +21,7 @@ import {
   readMem,
   setE,
   setReg,
+  vsize,
   writeMem,
 } from "./operands.ts";
 import { CR0_TS, CR4_TSD, EAX, EBX, ECX, EDX, EXC_GP, EXC_UD, FS, GS, LDTR, SS, TR } from "./state.ts";
@@ -52,10 +53,6 @@ function needCpl0(c: Cpu): void {
 /** #UD in real and v86 mode (protected-mode-only instructions). */
 function needProtected(c: Cpu): void {
   if (!c.pmode) c.raise(EXC_UD);
-}
-
-function vsize(c: Cpu): number {
-  return c.o32 ? 4 : 2;
 }
 
 function maskOfSize(sz: number): number {

@@ -42,6 +42,7 @@ import {
   readMem,
   setE,
   setReg,
+  vsize,
   writeMem,
 } from "./operands.ts";
 import {
@@ -63,11 +64,6 @@ import {
 } from "./state.ts";
 
 /** Decodes and executes one instruction; EIP is advanced by the caller from the fetch window. */
-/** Operand size in bytes (2 or 4) for `v` operands. */
-function vsize(c: Cpu): number {
-  return c.o32 ? 4 : 2;
-}
-
 export function op80(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = (m >> 3) & 7;

@@ -11,14 +11,9 @@ import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, modrmEA
 import { exec0f } from "./exec-0f.ts";
 import { cond } from "./flags.ts";
 import { setZFlag } from "./groups.ts";
-import { aluMem32, getE, loadSeg, peekStack, popV, probeE, pushV, setE, setReg } from "./operands.ts";
+import { aluMem32, getE, loadSeg, peekStack, popV, probeE, pushV, setE, setReg, vsize } from "./operands.ts";
 import { EAX, EXC_UD } from "./state.ts";
 import { stringOp } from "./string-ops.ts";
-
-/** Operand size in bytes (2 or 4) for `v` operands. */
-function vsize(c: Cpu): number {
-  return c.o32 ? 4 : 2;
-}
 
 /** Conditional near jump by `disp` (relative to the next instruction). */
 export function jcc(c: Cpu, cc: number, disp: number): void {

@@ -6,12 +6,8 @@ import { callFar, callNear, jumpFar } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { commitEip, fetch8, fetch8s, fetch16, fetch32, jumpTo } from "./decode.ts";
 import { cond, materialize } from "./flags.ts";
-import { getE, memEA, probeE, pushV, readMem, setE } from "./operands.ts";
+import { getE, memEA, probeE, pushV, readMem, setE, vsize } from "./operands.ts";
 import { ECX, EXC_UD, FLAG_ZF } from "./state.ts";
-
-function vsize(c: Cpu): number {
-  return c.o32 ? 4 : 2;
-}
 
 /** Sets ZF alone (ARPL). */
 export function setZFlag(c: Cpu, z: boolean): void {

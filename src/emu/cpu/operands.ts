@@ -31,6 +31,11 @@ export function maskOf(size: number): number {
   return size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
 }
 
+/** Operand size in bytes (2 or 4) of `v` operands under the current operand-size attribute. */
+export function vsize(c: Cpu): number {
+  return c.o32 ? 4 : 2;
+}
+
 /** Register r of `size` bytes (1: AL..BH encoding, 2: AX.., 4: EAX.. as int32). */
 export function getReg(c: Cpu, r: number, size: number): number {
   if (size === 4) return c.regs[r];

@@ -5,7 +5,19 @@
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { VirtualClock } from "../clock.ts";
 import { Cpu } from "../cpu/cpu.ts";
-import type { DebugTarget, I386RegName, IoWatchDir, StopEvent, WatchKind } from "../debug-target.ts";
+import { I386 } from "../debug-arch.ts";
+import type {
+  BreakpointOps,
+  DebugTarget,
+  IoWatchDir,
+  IoWatchOps,
+  MonitorOps,
+  SingleStepOps,
+  StopEvent,
+  VcpuOps,
+  WatchKind,
+  WatchpointOps,
+} from "../debug-target.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import { GuestLog } from "../io/guest-log.ts";
 import { PortBus } from "../io/port-bus.ts";
@@ -39,7 +51,7 @@ export class Machine implements DebugTarget {
   exitStatus: number | null = null;
   /** Resets performed since power-on. */
   resets = 0;
-  /** The vCPU whose event ended the last run() or step() (see stoppedCpu; set by the SMP runner). */
+  /** The vCPU whose event ended the last run() or step() (VcpuOps.stoppedCpu; set by the SMP runner). */
   stopCpu = 0;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
@@ -100,16 +112,32 @@ export class Machine implements DebugTarget {
 
   // ---- DebugTarget ----
 
-  cpuCount(): number {
-    return this.cpus.length;
-  }
+  readonly arch = I386;
 
-  readRegisters(cpu: number): number[] {
+  // Every capability: breakpoints of both kinds share the CPUs' reference-counted table.
+  readonly vcpus: VcpuOps = { cpuCount: () => this.cpus.length, stoppedCpu: () => this.stopCpu };
+  readonly singleStep: SingleStepOps = { step: (cpu) => this.step(cpu) };
+  readonly swBreakpoints: BreakpointOps = {
+    add: (linear) => this.addBreakpoint(linear),
+    remove: (linear) => this.removeBreakpoint(linear),
+  };
+  readonly hwBreakpoints: BreakpointOps = this.swBreakpoints;
+  readonly watchpoints: WatchpointOps = {
+    add: (kind, linear, length) => this.addWatchpoint(kind, linear, length),
+    remove: (kind, linear, length) => this.removeWatchpoint(kind, linear, length),
+  };
+  readonly ioWatches: IoWatchOps = {
+    add: (first, last, dir) => this.addIoWatch(first, last, dir),
+    remove: (first, last, dir) => this.removeIoWatch(first, last, dir),
+  };
+  readonly monitor: MonitorOps = { info: (topic) => this.monitorInfo(topic) };
+
+  readRegisters(cpu: number): Uint8Array {
     return readRegisters(this.cpu(cpu));
   }
 
-  writeRegister(cpu: number, name: I386RegName, value: number): void {
-    writeRegister(this.cpu(cpu), name, value);
+  writeRegister(cpu: number, regnum: number, value: Uint8Array): void {
+    writeRegister(this.cpu(cpu), regnum, value);
   }
 
   describeCpu(cpu: number) {
@@ -132,6 +160,7 @@ export class Machine implements DebugTarget {
     this.memory.writePhysical(addr, data);
   }
 
+  /** Executes one instruction on `cpu` (SingleStepOps.step). */
   step(cpu: number): StopEvent {
     this.stopCpu = cpu;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
@@ -181,14 +210,11 @@ export class Machine implements DebugTarget {
     }
   }
 
-  stoppedCpu(): number {
-    return this.stopCpu;
-  }
-
   requestStop(): void {
     for (const cpu of this.cpus) cpu.requestStop();
   }
 
+  /** Breakpoint at a linear address on every CPU (reference-counted). */
   addBreakpoint(linear: number): void {
     for (const cpu of this.cpus) cpu.addBreakpoint(linear);
   }
@@ -197,6 +223,7 @@ export class Machine implements DebugTarget {
     for (const cpu of this.cpus) cpu.removeBreakpoint(linear);
   }
 
+  /** Data watchpoint on every CPU. */
   addWatchpoint(kind: WatchKind, linear: number, length: number): void {
     for (const cpu of this.cpus) cpu.addWatchpoint(kind, linear, length);
   }
@@ -205,6 +232,7 @@ export class Machine implements DebugTarget {
     for (const cpu of this.cpus) cpu.removeWatchpoint(kind, linear, length);
   }
 
+  /** I/O port watch on the port bus. */
   addIoWatch(first: number, last: number, dir: IoWatchDir): void {
     this.io.addIoWatch(first, last, dir);
   }
@@ -219,6 +247,7 @@ export class Machine implements DebugTarget {
     for (const cpu of this.cpus) {
       cpu.a20Mask = A20_ENABLED_MASK;
       cpu.reset();
+      cpu.fpu.reset();
     }
     for (const device of this.devices) device.reset?.();
     this.log.resetOnce();

@@ -10,9 +10,6 @@ export interface VContAction {
   thread: ThreadId | null;
 }
 
-/** The vCont? reply listing what we support. */
-export const VCONT_SUPPORTED = "vCont;c;C;s;S;t";
-
 /** Parses the part after `vCont;`. */
 export function parseVCont(text: string): VContAction[] {
   if (text.length === 0) throw new ProtocolError("vCont without actions");

@@ -1,6 +1,6 @@
 // Base packets: `?`, registers (g/G/p/P), memory (m/M/X, linear or physical), detach and kill.
 import { ERRNO, ProtocolError } from "../protocol/errors.ts";
-import { bytesToHex, parseHex } from "../protocol/hex.ts";
+import { bytesToHex, hexToBytes, parseHex } from "../protocol/hex.ts";
 import { parseBinaryWrite, parseMemWrite, parseRange } from "../protocol/memory.ts";
 import type { HandlerGroup } from "./packet-table.ts";
 import { MAX_MEMORY, type Session } from "./session.ts";
@@ -10,12 +10,12 @@ function haltReason(s: Session): string {
   return s.lastStop;
 }
 
-/** `g`: all 344 bytes of registers of the Hg thread. */
+/** `g`: the `g` registers of the Hg thread (344 bytes for i386). */
 function readRegisters(s: Session): string {
   return s.regs.readAll(s.gCpu);
 }
 
-/** `G`: writes the integer registers that changed. */
+/** `G`: writes the registers that changed. */
 function writeRegisters(s: Session, _p: Buffer, text: string): string {
   s.regs.writeAll(s.gCpu, text.slice(1));
   return "OK";
@@ -30,7 +30,7 @@ function readRegister(s: Session, _p: Buffer, text: string): string {
 function writeRegister(s: Session, _p: Buffer, text: string): string {
   const eq = text.indexOf("=");
   if (eq < 0) throw new ProtocolError("P packet without '='");
-  s.regs.writeOne(s.gCpu, parseHex(text.slice(1, eq), "register number"), text.slice(eq + 1));
+  s.regs.writeOne(s.gCpu, parseHex(text.slice(1, eq), "register number"), hexToBytes(text.slice(eq + 1)));
   return "OK";
 }
 

@@ -8,22 +8,27 @@ import { runMonitorCommand } from "./monitor.ts";
 import type { HandlerGroup } from "./packet-table.ts";
 import { PACKET_SIZE, type Session } from "./session.ts";
 
-/** `qSupported[:FEATURES]`: what we do; multiprocess only when gdb offers it. */
+/**
+ * `qSupported[:FEATURES]`: what the stub does and, for each target capability, whether the target
+ * has it (thread list with vcpus, swbreak/hwbreak stop reasons with those breakpoints); multiprocess
+ * only when gdb offers it.
+ */
 function supported(s: Session, _p: Buffer, text: string): string {
   const colon = text.indexOf(":");
   const theirs = parseFeatures(colon < 0 ? "" : text.slice(colon + 1));
   s.multiprocess = theirs.get("multiprocess") === "+";
+  const t = s.target;
   const ours = [
     `PacketSize=${PACKET_SIZE.toString(16)}`,
     "qXfer:features:read+",
-    "qXfer:threads:read+",
+    t.vcpus && "qXfer:threads:read+",
     "QStartNoAckMode+",
-    "swbreak+",
-    "hwbreak+",
+    t.swBreakpoints && "swbreak+",
+    t.hwBreakpoints && "hwbreak+",
     "vContSupported+",
+    s.multiprocess && "multiprocess+",
   ];
-  if (s.multiprocess) ours.push("multiprocess+");
-  return ours.join(";");
+  return ours.filter((f) => typeof f === "string").join(";");
 }
 
 /** `QStartNoAckMode`: OK (still acknowledged), then no acks either way. */
@@ -33,12 +38,18 @@ function startNoAck(s: Session): null {
   return null;
 }
 
-/** `qXfer:features|threads:read:ANNEX:OFFSET,LENGTH`: the target description or thread list in pieces. */
-function xfer(s: Session, _p: Buffer, text: string): Buffer {
+/**
+ * `qXfer:features|threads:read:ANNEX:OFFSET,LENGTH`: the target description or thread list in pieces
+ * (the thread list only for a target with vcpus: "" otherwise, as for any unsupported object).
+ */
+function xfer(s: Session, _p: Buffer, text: string): Buffer | string {
   const req = parseXferRead(text.slice("qXfer:".length));
   const length = Math.min(req.length, PACKET_SIZE - 16);
-  if (req.object === "threads" && req.annex === "")
+  if (req.object === "threads") {
+    if (!s.target.vcpus) return "";
+    if (req.annex !== "") throw new ProtocolError(`no thread list '${req.annex}'`);
     return xferReply(Buffer.from(threadsXml(s)), req.offset, length);
+  }
   if (req.object !== "features") throw new ProtocolError(`qXfer object '${req.object}' not supported`);
   const doc = s.describe().get(req.annex);
   if (doc === undefined) throw new ProtocolError(`no description '${req.annex}'`);

@@ -1,18 +1,16 @@
-// Resuming: vCont (c/C/s/S/t per thread), s, c, S, C. A step is synchronous (one DebugTarget.step
+// Resuming: vCont (c/C/s/S/t per thread), s, c, S, C. A step is synchronous (one singleStep.step
 // and the stop reply); a continue hands the guest to the Executor and the stop reply follows when
-// it stops. Signals in C/S are accepted and ignored (a machine has no signals to deliver).
-import { I386_REG_NAMES } from "../../emu/debug-target.ts";
+// it stops. Signals in C/S are accepted and ignored (a machine has no signals to deliver). Without
+// the target's singleStep capability, vCont? omits s/S and stepping packets get the empty reply.
 import { parseHex } from "../protocol/hex.ts";
-import { parseVCont, VCONT_SUPPORTED } from "../protocol/vcont.ts";
+import { parseVCont } from "../protocol/vcont.ts";
 import type { HandlerGroup } from "./packet-table.ts";
 import type { Session } from "./session.ts";
 
-const EIP = I386_REG_NAMES.indexOf("eip");
-
-/** Steps vCPU `cpu` once and returns the stop reply. */
+/** Steps vCPU `cpu` once and returns the stop reply (the caller checked singleStep exists). */
 function stepCpu(s: Session, cpu: number): null {
   s.gCpu = cpu;
-  s.resumeStep(s.target.step(cpu), cpu);
+  s.resumeStep(s.target.singleStep!.step(cpu), cpu);
   return null;
 }
 
@@ -26,9 +24,9 @@ function continueAll(s: Session, cpu: number): null {
   return null;
 }
 
-/** `vCont?`. */
-function vContQuery(): string {
-  return VCONT_SUPPORTED;
+/** `vCont?`: the actions the target can do. */
+function vContQuery(s: Session): string {
+  return s.target.singleStep ? "vCont;c;C;s;S;t" : "vCont;c;C;t";
 }
 
 /**
@@ -38,6 +36,7 @@ function vContQuery(): string {
 function vCont(s: Session, _p: Buffer, text: string): string | null {
   const actions = parseVCont(text.slice(6));
   const step = actions.find((a) => a.action === "s");
+  if (step && !s.target.singleStep) return "";
   if (step) {
     const cpu = step.thread === null ? s.cCpu : s.cpuOf(step.thread.tid, s.cCpu);
     return stepCpu(s, cpu);
@@ -64,21 +63,14 @@ function resumeAddress(s: Session, text: string): void {
   const signalled = text[0] === "S" || text[0] === "C";
   const rest = signalled ? text.slice(1).split(";")[1] : text.slice(1);
   if (signalled) parseHex(text.slice(1).split(";")[0]!, "signal");
-  if (rest !== undefined && rest !== "") s.regs.writeOne(s.cCpu, EIP, hexLe(parseHex(rest, "address")));
-}
-
-/** A 32-bit value as little-endian hex (P/writeOne format). */
-function hexLe(v: number): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v >>> 0);
-  return b.toString("hex");
+  if (rest !== undefined && rest !== "") s.regs.writePc(s.cCpu, parseHex(rest, "address"));
 }
 
 export const RESUME_HANDLERS: HandlerGroup = [
   ["vCont?", "query", vContQuery],
   ["vCont", "resume", vCont],
-  ["s", "resume", step],
-  ["S", "resume", step],
+  ["s", "step", step],
+  ["S", "step", step],
   ["c", "resume", cont],
   ["C", "resume", cont],
 ];

@@ -35,7 +35,7 @@ function threadAlive(s: Session, _p: Buffer, text: string): string {
 /** `qfThreadInfo`: every vCPU in one reply. */
 function firstThreads(s: Session): string {
   const ids: string[] = [];
-  for (let i = 1; i <= s.target.cpuCount(); i++) ids.push(formatThreadId(i, s.multiprocess));
+  for (let i = 1; i <= s.cpuCount(); i++) ids.push(formatThreadId(i, s.multiprocess));
   return `m${ids.join(",")}`;
 }
 
@@ -71,7 +71,7 @@ function extraInfo(s: Session, _p: Buffer, text: string): string {
  */
 export function threadsXml(s: Session): string {
   let xml = '<?xml version="1.0"?>\n<threads>\n';
-  for (let cpu = 0; cpu < s.target.cpuCount(); cpu++) {
+  for (let cpu = 0; cpu < s.cpuCount(); cpu++) {
     const id = formatThreadId(cpu + 1, s.multiprocess);
     xml += `  <thread id="${id}" core="${cpu}" name="CPU#${cpu}">${describeThread(s, cpu)}</thread>\n`;
   }

@@ -1,6 +1,7 @@
 // Text for `monitor info registers` and `monitor info cpus`, in the layout of QEMU's HMP
 // (`info registers` prints general registers, segment caches, descriptor tables, control registers).
-import { type CpuView, type DebugTarget, I386_REG_NAMES, type SegmentView } from "../../emu/debug-target.ts";
+import { registerValue } from "../../emu/debug-arch.ts";
+import type { CpuView, DebugTarget, SegmentView } from "../../emu/debug-target.ts";
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
 const hex4 = (n: number) => (n & 0xffff).toString(16).padStart(4, "0");
@@ -17,11 +18,11 @@ function segmentLine(name: string, seg: SegmentView): string {
   return `${name.padEnd(3)}=${hex4(seg.selector)} ${hex8(seg.base)} ${hex8(seg.limit)} ${hex8(seg.attrs)}`;
 }
 
-/** `info registers` for one vCPU. */
+/** `info registers` for one vCPU of an i386 target (register names as in the I386 description). */
 export function infoRegisters(target: DebugTarget, cpu: number): string {
   const r = target.readRegisters(cpu);
   const v = target.describeCpu(cpu);
-  const reg = (name: (typeof I386_REG_NAMES)[number]) => r[I386_REG_NAMES.indexOf(name)]!;
+  const reg = (name: string) => registerValue(target.arch, r, name);
   const linear = (v.segments.cs.base + reg("eip")) >>> 0;
   const lines = [
     `CPU#${cpu} (${modeName(v)}${v.halted ? ", halted" : ""})`,
@@ -48,9 +49,10 @@ export function infoRegisters(target: DebugTarget, cpu: number): string {
 /** `info cpus`: one line per vCPU, `*` marks the selected one. */
 export function infoCpus(target: DebugTarget, selected: number, running: boolean): string {
   const lines: string[] = [];
-  for (let cpu = 0; cpu < target.cpuCount(); cpu++) {
+  const arch = target.arch;
+  for (let cpu = 0; cpu < (target.vcpus?.cpuCount() ?? 1); cpu++) {
     const v = target.describeCpu(cpu);
-    const eip = target.readRegisters(cpu)[I386_REG_NAMES.indexOf("eip")]!;
+    const eip = registerValue(arch, target.readRegisters(cpu), arch.registers[arch.pc]!.name);
     const linear = (v.segments.cs.base + eip) >>> 0;
     const state = v.halted ? "halted" : running ? "running" : "stopped";
     lines.push(

@@ -1,26 +1,49 @@
 // Monitor commands (`monitor CMD` in gdb, qRcmd on the wire). Names follow QEMU's HMP where one
 // exists. Each returns its console text; the packet handler sends it as O packets and then OK.
 
+import { registerNumber } from "../../emu/debug-arch.ts";
+import type { DebugTarget } from "../../emu/debug-target.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { xp } from "./monitor-xp.ts";
-import { describeArch, setArch } from "./real-mode.ts";
+import { describeArch, realModeView, setArch } from "./real-mode.ts";
 import type { Session } from "./session.ts";
 
-const HELP = `pcscope monitor commands:
-  help                           this list
-  info registers                 registers with segment caches, CR0-4, GDTR/IDTR/LDTR/TR
-  info cpus                      vCPUs (gdb threads), their mode and linear PC
-  info mtree                     the memory map (RAM, ROM, aliases, MMIO)
-  xp/FMT ADDR                    physical memory, FMT = [count][x|d|u|o|c][b|h|w|g]
-  iowatch add PORT[-PORT] [r|w|rw]   stop on I/O port access (default rw)
-  iowatch del PORT[-PORT]|all    remove I/O watches
-  iowatch list                   list I/O watches
-  system_reset                   reset the machine (like the reset button)
-  log                            the firmware's debug-port output so far
-  trace on|off PATTERN           stream trace events (e.g. 'portio_*,ide_*') to this console
-  arch [auto|i386|i8086]         the architecture the target description names (see 'arch')
-  phys on|off                    m/M/X address physical memory (like qqemu.PhyMemMode)`;
+/** One help line and, for commands that need one, the target capability they use. */
+const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]> = [
+  ["help                           this list"],
+  ["info registers                 registers with segment caches, CR0-4, GDTR/IDTR/LDTR/TR", isI386],
+  ["info cpus                      vCPUs (gdb threads), their mode and linear PC"],
+  ["info mtree                     the memory map (RAM, ROM, aliases, MMIO)", (t) => t.monitor],
+  ["xp/FMT ADDR                    physical memory, FMT = [count][x|d|u|o|c][b|h|w|g]"],
+  ["iowatch add PORT[-PORT] [r|w|rw]   stop on I/O port access (default rw)", (t) => t.ioWatches],
+  ["iowatch del PORT[-PORT]|all    remove I/O watches", (t) => t.ioWatches],
+  ["iowatch list                   list I/O watches", (t) => t.ioWatches],
+  ["system_reset                   reset the machine (like the reset button)"],
+  ["log                            the firmware's debug-port output so far", (t) => t.monitor],
+  [
+    "trace on|off PATTERN           stream trace events (e.g. 'portio_*,ide_*') to this console",
+    (t) => t.trace,
+  ],
+  [
+    "arch [auto|i386|i8086]         the architecture the target description names (see 'arch')",
+    (t) => realModeView(t.arch),
+  ],
+  ["phys on|off                    m/M/X address physical memory (like qqemu.PhyMemMode)"],
+];
+
+/** Whether the target's registers are i386's (info registers prints them by name). */
+function isI386(t: DebugTarget): boolean {
+  return registerNumber(t.arch, "eax") >= 0;
+}
+
+/** The help text: the commands this target supports. */
+function help(target: DebugTarget): string {
+  const lines = COMMANDS.filter(([, needs]) => needs === undefined || needs(target)).map(
+    ([line]) => `  ${line}`,
+  );
+  return `pcscope monitor commands:\n${lines.join("\n")}`;
+}
 
 /** Runs one command line; never throws for bad input (returns a message instead). */
 export function runMonitorCommand(s: Session, line: string): string {
@@ -29,18 +52,18 @@ export function runMonitorCommand(s: Session, line: string): string {
     .split(/\s+/)
     .filter((w) => w !== "");
   const [cmd, ...rest] = words;
-  if (cmd === undefined || cmd === "help" || cmd === "?") return HELP;
+  if (cmd === undefined || cmd === "help" || cmd === "?") return help(s.target);
   if (cmd.startsWith("xp")) return xp(s.target, line.trim().slice(2));
   switch (cmd) {
     case "info":
       return info(s, rest[0]);
     case "iowatch":
-      return iowatch(s, rest);
+      return s.target.ioWatches ? iowatch(s, s.target.ioWatches, rest) : "this machine has no I/O watches";
     case "system_reset":
       s.target.reset();
       return "machine reset; gdb still shows the old registers until you type 'maint flush register-cache'";
     case "log":
-      return s.target.monitorInfo?.("log") ?? "this machine keeps no debug-port log";
+      return s.target.monitor?.info("log") ?? "this machine keeps no debug-port log";
     case "trace":
       return trace(s, rest);
     case "arch":
@@ -59,11 +82,11 @@ export function runMonitorCommand(s: Session, line: string): string {
 function info(s: Session, what: string | undefined): string {
   switch (what) {
     case "registers":
-      return infoRegisters(s.target, s.gCpu);
+      return isI386(s.target) ? infoRegisters(s.target, s.gCpu) : "info registers: not an i386 register file";
     case "cpus":
       return infoCpus(s.target, s.gCpu, s.host.executor.isRunning);
     case "mtree":
-      return s.target.monitorInfo?.("mtree") ?? "this machine has no memory map to show";
+      return s.target.monitor?.info("mtree") ?? "this machine has no memory map to show";
     default:
       return "usage: info registers | info cpus | info mtree";
   }

@@ -11,13 +11,18 @@ import type { Session } from "./session.ts";
 /** Answers one packet: a reply, or null when the reply comes later (resume) or never (k). */
 export type Handler = (session: Session, payload: Buffer, text: string) => string | Buffer | null;
 
-/** What a group of packets provides. */
+/**
+ * What a group of packets provides. "step" rows are served only when the target has singleStep;
+ * "breakpoints" rows check the target's capability per breakpoint type. "resume" and "step" rows are
+ * refused while the guest runs.
+ */
 export type Capability =
   | "base"
   | "registers"
   | "memory"
   | "breakpoints"
   | "resume"
+  | "step"
   | "threads"
   | "query"
   | "monitor";

@@ -2,7 +2,7 @@
 // (a second connection is refused with an error reply and the first keeps working), and owns the
 // Executor that runs the guest in slices whether or not a debugger is attached.
 import { createServer, type Server, type Socket } from "node:net";
-import type { DebugTarget, StopEvent } from "../../emu/debug-target.ts";
+import { type DebugTarget, describeStop, type StopEvent } from "../../emu/debug-target.ts";
 import { RspConnection } from "../conn/connection.ts";
 import { Executor } from "./executor.ts";
 import { type ArchSetting, PACKET_SIZE, Session, type SessionHost } from "./session.ts";
@@ -91,7 +91,7 @@ class Controller implements SessionHost {
     });
     this.executor = new Executor(target, {
       stopped: (event) => this.onStopped(event),
-      reset: (why) => this.session?.console(`pcscope: machine reset (${why})\n`),
+      reset: (why) => this.session?.console(`pcscope: ${describeStop({ kind: "reset", why })}\n`),
     });
   }
 
@@ -159,7 +159,7 @@ class Controller implements SessionHost {
   private onStopped(event: StopEvent): void {
     this.lastEvent = event;
     if (this.session !== null) {
-      this.session.stopped(event, this.target.stoppedCpu());
+      this.session.stopped(event, this.target.vcpus?.stoppedCpu() ?? 0);
       return;
     }
     if (event.kind === "exit") this.finish({ kind: "exit", status: event.status });

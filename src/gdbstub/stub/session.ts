@@ -7,10 +7,10 @@ import type { DebugTarget, IoWatchDir, StopEvent, WatchKind } from "../../emu/de
 import { printable, RspConnection } from "../conn/connection.ts";
 import { ERRNO, ProtocolError } from "../protocol/errors.ts";
 import { textToHex } from "../protocol/hex.ts";
-import { type DescribedArch, targetDocuments } from "../target-xml/i386.ts";
+import { targetDocuments } from "../target-xml/describe.ts";
 import type { Executor } from "./executor.ts";
-import { lookupHandler, packetName } from "./packet-table.ts";
-import { chooseArch } from "./real-mode.ts";
+import { type Capability, lookupHandler, packetName } from "./packet-table.ts";
+import { realModeView, wantsRealModeView } from "./real-mode.ts";
 import { RegisterAccess } from "./registers.ts";
 import { type FormattedStop, formatStop } from "./stop-reply.ts";
 
@@ -54,7 +54,7 @@ export interface SessionHost {
 }
 
 /** How the served description chooses its architecture (see stub/real-mode.ts). */
-export type ArchSetting = "auto" | DescribedArch;
+export type ArchSetting = "auto" | "i386" | "i8086";
 
 /** State and dispatch for one connection. */
 export class Session {
@@ -69,7 +69,10 @@ export class Session {
   /** The last stop and its vCPU: `?` formats it with the registers of the moment. */
   private lastEvent: StopEvent;
   private lastCpu = 0;
-  /** Breakpoint reference counts by linear address (Z0 and Z1 separately). */
+  /**
+   * Breakpoint reference counts by linear address (Z0 and Z1 separately): the target's add/remove
+   * run on the first insert and the last remove of each kind.
+   */
   readonly swBreaks = new Map<number, number>();
   readonly hwBreaks = new Map<number, number>();
   readonly watches: Watch[] = [];
@@ -125,18 +128,29 @@ export class Session {
   /** Validates a 1-based thread id (0/-1 = current) and returns the 0-based vCPU. */
   cpuOf(tid: number, current: number): number {
     if (tid <= 0) return current;
-    if (tid > this.target.cpuCount()) throw new ProtocolError(`no thread ${tid}`, ERRNO.ENOENT);
+    if (tid > this.cpuCount()) throw new ProtocolError(`no thread ${tid}`, ERRNO.ENOENT);
     return tid - 1;
+  }
+
+  /** vCPUs of the target: one unless it has the vcpus capability. */
+  cpuCount(): number {
+    return this.target.vcpus?.cpuCount() ?? 1;
+  }
+
+  /** Whether the target provides what packets of `capability` need. */
+  supports(capability: Capability): boolean {
+    return capability !== "step" || this.target.singleStep !== undefined;
   }
 
   /** The description documents, computed once per session from the CPU mode at that moment. */
   describe(): Map<string, Buffer> {
     if (this.documents === null) {
-      const arch = chooseArch(this.host.archSetting, this.target);
-      this.regs.linearPc = arch === "i8086";
+      const view = wantsRealModeView(this.host.archSetting, this.target)
+        ? realModeView(this.target.arch)
+        : null;
+      this.regs.use(view?.arch ?? this.target.arch, view?.layout ?? null);
       this.documents = new Map();
-      for (const [name, xml] of targetDocuments(arch, this.regs.linearPc))
-        this.documents.set(name, Buffer.from(xml));
+      for (const [name, xml] of targetDocuments(this.regs.arch)) this.documents.set(name, Buffer.from(xml));
     }
     return this.documents;
   }
@@ -185,12 +199,13 @@ export class Session {
 
   /** Removes every breakpoint, watchpoint, I/O watch and trace this session inserted. */
   clearDebugState(): void {
-    for (const addr of this.swBreaks.keys()) this.target.removeBreakpoint(addr);
-    for (const addr of this.hwBreaks.keys()) if (!this.swBreaks.has(addr)) this.target.removeBreakpoint(addr);
+    const { swBreakpoints, hwBreakpoints, watchpoints, ioWatches } = this.target;
+    for (const addr of this.swBreaks.keys()) swBreakpoints?.remove(addr);
+    for (const addr of this.hwBreaks.keys()) hwBreakpoints?.remove(addr);
     this.swBreaks.clear();
     this.hwBreaks.clear();
-    for (const w of this.watches.splice(0)) this.target.removeWatchpoint(w.kind, w.addr, w.length);
-    for (const w of this.ioWatches.splice(0)) this.target.removeIoWatch(w.first, w.last, w.dir);
+    for (const w of this.watches.splice(0)) watchpoints?.remove(w.kind, w.addr, w.length);
+    for (const w of this.ioWatches.splice(0)) ioWatches?.remove(w.first, w.last, w.dir);
     this.traceOff?.();
     this.traceOff = null;
   }
@@ -202,7 +217,7 @@ export class Session {
   private onPacket(payload: Buffer): void {
     const name = packetName(payload);
     const entry = lookupHandler(name);
-    if (entry === undefined) {
+    if (entry === undefined || !this.supports(entry.capability)) {
       if (!this.unknownLogged.has(name)) {
         this.unknownLogged.add(name);
         this.host.log(`unsupported packet '${printable(payload, 40)}' (answered empty; logged once)`);
@@ -210,7 +225,7 @@ export class Session {
       this.conn.send("");
       return;
     }
-    if (this.host.executor.isRunning && entry.capability === "resume") {
+    if (this.host.executor.isRunning && (entry.capability === "resume" || entry.capability === "step")) {
       this.conn.send(new ProtocolError("already running", ERRNO.EPERM).reply());
       return;
     }

@@ -5,7 +5,7 @@
 // The gate tells the UI when the gdb side starts or stops running and when it changes the machine
 // while stopped, so the UI can show "running (gdb)" and refresh. Breakpoints are shared: the CPU
 // reference-counts them, so each stub inserting and removing its own never disturbs the other's.
-import type { DebugTarget, StopEvent } from "../../emu/debug-target.ts";
+import { type DebugTarget, describeStop, type StopEvent } from "../../emu/debug-target.ts";
 
 /** Which stub a view belongs to. */
 export type Side = "ui" | "gdb";
@@ -24,26 +24,6 @@ export interface GateEvents {
 export const STALE_MS = 250;
 
 const INTERRUPTED: StopEvent = Object.freeze({ kind: "interrupted" });
-
-/** One line for a stop, as the UI's status shows it. */
-export function stopText(event: StopEvent): string {
-  switch (event.kind) {
-    case "breakpoint":
-      return `breakpoint at 0x${event.addr.toString(16)}`;
-    case "watch":
-      return `${event.type} watchpoint at 0x${event.addr.toString(16)}`;
-    case "ioWatch":
-      return `I/O watch: ${event.dir} port 0x${event.port.toString(16)}`;
-    case "exit":
-      return `isa-debug-exit status ${event.status}`;
-    case "unimplemented":
-      return `unimplemented: ${event.what}`;
-    case "reset":
-      return `reset (${event.why})`;
-    default:
-      return event.kind;
-  }
-}
 
 /** Owns "which side runs the guest"; hands out per-side views of the target. */
 export class RunGate {
@@ -78,11 +58,12 @@ export class RunGate {
     const changed = () => {
       if (side === "gdb") this.events.gdbChanged();
     };
-    const view: DebugTarget = {
-      cpuCount: () => t.cpuCount(),
+    const singleStep = t.singleStep;
+    return {
+      arch: t.arch,
       readRegisters: (cpu) => t.readRegisters(cpu),
-      writeRegister: (cpu, name, value) => {
-        t.writeRegister(cpu, name, value);
+      writeRegister: (cpu, regnum, value) => {
+        t.writeRegister(cpu, regnum, value);
         changed();
       },
       describeCpu: (cpu) => t.describeCpu(cpu),
@@ -97,29 +78,29 @@ export class RunGate {
         t.writePhysical(addr, data);
         changed();
       },
-      step: (cpu) => {
-        if (this.busyFor(side)) return INTERRUPTED;
-        const event = t.step(cpu);
-        changed();
-        return event;
-      },
       run: (budget) => this.run(side, budget),
-      stoppedCpu: () => t.stoppedCpu(),
       requestStop: () => t.requestStop(),
-      addBreakpoint: (linear) => t.addBreakpoint(linear),
-      removeBreakpoint: (linear) => t.removeBreakpoint(linear),
-      addWatchpoint: (kind, linear, length) => t.addWatchpoint(kind, linear, length),
-      removeWatchpoint: (kind, linear, length) => t.removeWatchpoint(kind, linear, length),
-      addIoWatch: (first, last, dir) => t.addIoWatch(first, last, dir),
-      removeIoWatch: (first, last, dir) => t.removeIoWatch(first, last, dir),
       reset: () => {
         t.reset();
         changed();
       },
       trace: t.trace,
+      // Capabilities pass through; stepping obeys the run control rules.
+      vcpus: t.vcpus,
+      swBreakpoints: t.swBreakpoints,
+      hwBreakpoints: t.hwBreakpoints,
+      watchpoints: t.watchpoints,
+      ioWatches: t.ioWatches,
+      monitor: t.monitor,
+      singleStep: singleStep && {
+        step: (cpu) => {
+          if (this.busyFor(side)) return INTERRUPTED;
+          const event = singleStep.step(cpu);
+          changed();
+          return event;
+        },
+      },
     };
-    if (t.monitorInfo) view.monitorInfo = (topic) => t.monitorInfo!(topic);
-    return view;
   }
 
   /** True when the other side runs the guest. */
@@ -137,7 +118,7 @@ export class RunGate {
     }
     const event = this.target.run(budget);
     this.lastSlice = this.now();
-    if (event.kind !== "budget" && event.kind !== "reset") this.end(stopText(event));
+    if (event.kind !== "budget" && event.kind !== "reset") this.end(describeStop(event));
     return event;
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { I386, registerNumber, registerValue } from "../../../src/emu/debug-arch.ts";
 import { createBareMachine } from "../../../src/emu/machine/board-bare.ts";
 import { ConfigError, type MachineOptions } from "../../../src/emu/machine/config.ts";
 import type { Machine } from "../../../src/emu/machine/machine.ts";
@@ -195,7 +196,7 @@ describe("Machine (bare board)", () => {
     );
     m.addIoWatch(0x402, 0x402, "w");
     expect(m.run(1000)).toEqual({ kind: "ioWatch", port: 0x402, dir: "out", size: 1, value: 0x41 });
-    expect(m.readRegisters(0)[8]).toBe(6); // EIP after the OUT
+    expect(registerValue(I386, m.readRegisters(0), "eip")).toBe(6); // EIP after the OUT
     expect(m.run(1000)).toEqual({ kind: "ioWatch", port: 0x402, dir: "out", size: 1, value: 0x42 });
     m.removeIoWatch(0x402, 0x402, "w");
     m.addIoWatch(0x400, 0x40f, "r");
@@ -210,7 +211,7 @@ describe("Machine (bare board)", () => {
     const reboot = createBareMachine({ bios: tripleFaultRom() });
     expect(reboot.run(1000)).toEqual({ kind: "reset", why: "triple fault" });
     expect(reboot.resets).toBe(1);
-    expect(reboot.readRegisters(0)[8]).toBe(0xfff0);
+    expect(registerValue(I386, reboot.readRegisters(0), "eip")).toBe(0xfff0);
     expect(reboot.describeCpu(0).segments.cs).toMatchObject({ selector: 0xf000, base: 0xffff0000 });
   });
 
@@ -255,11 +256,11 @@ describe("Machine (bare board)", () => {
 
   it("lets a debugger read and write registers and memory", () => {
     const m = machine(tinyRom([0xfa, 0xf4]));
-    m.writeRegister(0, "eax", 0x12345678);
-    m.writeRegister(0, "ds", 0x1234);
+    m.writeRegister(0, registerNumber(I386, "eax"), le32(0x12345678));
+    m.writeRegister(0, registerNumber(I386, "ds"), le32(0x1234));
     const regs = m.readRegisters(0);
-    expect(regs[0]).toBe(0x12345678);
-    expect(regs[12]).toBe(0x1234);
+    expect(registerValue(I386, regs, "eax")).toBe(0x12345678);
+    expect(registerValue(I386, regs, "ds")).toBe(0x1234);
     expect(m.describeCpu(0).segments.ds.base).toBe(0x12340);
     m.writePhysical(0x1000, new Uint8Array([1, 2, 3]));
     expect(m.readLinear(0, 0x1000, 3)).toEqual(new Uint8Array([1, 2, 3]));
@@ -319,3 +320,10 @@ describe("Machine idle handling", () => {
     expect(fired).toBe(1); // 60 ns >= 50 ns
   });
 });
+
+/** A 32-bit register value as the little-endian bytes writeRegister takes. */
+function le32(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value, true);
+  return out;
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { I386, registerNumber, registerValue } from "../../../src/emu/debug-arch.ts";
 import { createBareMachine } from "../../../src/emu/machine/board-bare.ts";
 import { RunGate, STALE_MS } from "../../../src/tui/local/run-gate.ts";
 
@@ -8,7 +9,9 @@ import { RunGate, STALE_MS } from "../../../src/tui/local/run-gate.ts";
 const GDB_DEMO = readFileSync(new URL("../../../firmware/gdb-demo/gdb-demo.bin", import.meta.url));
 const START = 0xfe05b;
 const TO_PROTECTED = 0xfe08a;
-const EIP = 8;
+const EAX = registerNumber(I386, "eax");
+const ONE = new Uint8Array([1, 0, 0, 0]);
+const TWO = new Uint8Array([2, 0, 0, 0]);
 
 /** A gate on a fresh gdb-demo machine, recording what it reports about the gdb side. */
 function setup() {
@@ -39,10 +42,10 @@ function setup() {
 describe("RunGate", () => {
   it("passes reads, steps and runs through to the machine", () => {
     const { ui, machine } = setup();
-    expect(ui.step(0)).toEqual({ kind: "step" });
-    expect(machine.readRegisters(0)[EIP]).toBe(START & 0xffff);
+    expect(ui.singleStep!.step(0)).toEqual({ kind: "step" });
+    expect(registerValue(I386, machine.readRegisters(0), "eip")).toBe(START & 0xffff);
     expect(ui.readLinear(0, START, 1)).toEqual(new Uint8Array([0xfa])); // cli
-    ui.addBreakpoint(TO_PROTECTED);
+    ui.swBreakpoints!.add(TO_PROTECTED);
     let event = ui.run(1_000_000);
     while (event.kind === "budget") event = ui.run(1_000_000);
     expect(event).toEqual({ kind: "breakpoint", addr: TO_PROTECTED });
@@ -54,7 +57,7 @@ describe("RunGate", () => {
     expect(ui.run(100)).toEqual({ kind: "budget" });
     expect(gate.runner()).toBe("ui");
     expect(gdb.run(100)).toEqual({ kind: "interrupted" });
-    expect(gdb.step(0)).toEqual({ kind: "interrupted" });
+    expect(gdb.singleStep!.step(0)).toEqual({ kind: "interrupted" });
     expect(events).toEqual([]);
   });
 
@@ -62,14 +65,14 @@ describe("RunGate", () => {
     const { ui, gdb, gate, events } = setup();
     expect(gdb.run(100)).toEqual({ kind: "budget" });
     expect(events).toEqual(["running"]);
-    expect(ui.step(0)).toEqual({ kind: "interrupted" });
+    expect(ui.singleStep!.step(0)).toEqual({ kind: "interrupted" });
     gate.pauseGdb();
     expect(gdb.run(100)).toEqual({ kind: "interrupted" });
     expect(events).toEqual(["running", "stopped: interrupted"]);
     expect(gate.runner()).toBe(null);
     // Stopped: the UI steps again, and a pause with nobody running leaves no stop behind.
     gate.pauseGdb();
-    expect(ui.step(0)).toEqual({ kind: "step" });
+    expect(ui.singleStep!.step(0)).toEqual({ kind: "step" });
   });
 
   it("forgets a runner whose slices stopped coming (its executor was halted)", () => {
@@ -84,20 +87,20 @@ describe("RunGate", () => {
 
   it("tells the UI when gdb changes the stopped machine, not when the UI does", () => {
     const { ui, gdb, events } = setup();
-    ui.step(0);
-    ui.writeRegister(0, "eax", 1);
+    ui.singleStep!.step(0);
+    ui.writeRegister(0, EAX, ONE);
     expect(events).toEqual([]);
-    gdb.step(0);
-    gdb.writeRegister(0, "eax", 2);
+    gdb.singleStep!.step(0);
+    gdb.writeRegister(0, EAX, TWO);
     gdb.writeLinear(0, 0x500, new Uint8Array([1]));
     expect(events).toEqual(["changed", "changed", "changed"]);
   });
 
   it("shares breakpoints by reference count: gdb removing its own keeps the UI's", () => {
     const { ui, gdb } = setup();
-    ui.addBreakpoint(TO_PROTECTED);
-    gdb.addBreakpoint(TO_PROTECTED);
-    gdb.removeBreakpoint(TO_PROTECTED);
+    ui.swBreakpoints!.add(TO_PROTECTED);
+    gdb.swBreakpoints!.add(TO_PROTECTED);
+    gdb.swBreakpoints!.remove(TO_PROTECTED);
     let event = ui.run(1_000_000);
     while (event.kind === "budget") event = ui.run(1_000_000);
     expect(event).toEqual({ kind: "breakpoint", addr: TO_PROTECTED });
