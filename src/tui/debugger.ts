@@ -2,13 +2,13 @@
 // log) and the view state, runs step/next/finish/continue/pause, and publishes immutable snapshots
 // that the Ink components render. No React here: tests drive it directly.
 import { insertInTarget, removeFromTarget } from "./breakpoint-sync.ts";
-import { fetchCode, MAX_INSN, placeFor } from "./code-view.ts";
+import { fetchCode } from "./code-view.ts";
 import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
 import { BlockTree, blockPaneView } from "./logic/block-tree.ts";
 import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
 import { DebugconLog } from "./logic/debugcon-log.ts";
-import { type DisasmLine, disassemble } from "./logic/disasm.ts";
+import type { DisasmLine } from "./logic/disasm.ts";
 import { hexRows, type MemorySnapshot } from "./logic/hexdump.ts";
 import { IoLog, type PortFilter } from "./logic/io-log.ts";
 import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
@@ -21,6 +21,7 @@ import {
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
+import { RunControl, type RunResult } from "./run-control.ts";
 import type {
   CpuExtras,
   DebugSession,
@@ -32,8 +33,6 @@ import type { Prompt, RunState, Snapshot } from "./snapshot.ts";
 
 export type { Prompt, RunState, Snapshot };
 
-/** Safety cap on single steps taken by `finish`. */
-const FINISH_MAX_STEPS = 200_000;
 /** An operation shows the "busy" state only when it takes longer than this (ms). */
 const BUSY_SHOW_MS = 60;
 /** Trace-driven repaints are coalesced to this interval (ms). */
@@ -100,6 +99,8 @@ export class Debugger {
   private externalRun = false;
   /** Resolves when the current run/step operation ends (tests and the bench await it). */
   private idle: Promise<void> = Promise.resolve();
+  /** Step, next, finish: the algorithms, in few round trips. */
+  private readonly run: RunControl;
 
   constructor(
     readonly session: DebugSession,
@@ -120,6 +121,21 @@ export class Debugger {
     }
     if (session.external)
       this.unsubscribeExternal = session.external.subscribe((event) => this.onExternal(event));
+    const dbg = this;
+    this.run = new RunControl({
+      session: this.session,
+      breakpoints: this.breakpoints,
+      get symbols() {
+        return dbg.symbols;
+      },
+      contextOf: (regs) => cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras),
+      running: () => {
+        this.state = "running";
+        this.publish();
+      },
+      progress: (text) => this.say(text),
+      pauseRequested: () => this.pauseRequested,
+    });
     this.snapshot = this.build();
   }
 
@@ -128,6 +144,7 @@ export class Debugger {
     if (event.kind === "log") this.print(event.text);
     else if (event.kind === "running" && this.state === "stopped") {
       this.externalRun = true;
+      this.run.forgetFrames();
       this.state = "running";
       this.stopText = event.text;
       this.publish();
@@ -432,58 +449,67 @@ export class Debugger {
     this.stopText = stop.text;
   }
 
+  /** Shows a run-control result: its stop, and the breakpoint hits of a stop from running. */
+  private async conclude(result: RunResult): Promise<void> {
+    this.ctx = result.ctx;
+    this.noteStop(result.stop);
+    if (!result.arrived) {
+      if (result.stop.kind !== "step") this.run.forgetFrames();
+      await this.countHits(result.stop);
+    }
+  }
+
+  /** The context of the current stop, or an error when there is none yet. */
+  private stopped(): CpuContext {
+    if (this.ctx === null) throw new Error("no registers read yet");
+    return this.ctx;
+  }
+
   /** Executes exactly one instruction (key `i`). */
   stepInstruction(): Promise<void> {
-    return this.operate("step", async () => this.noteStop(await this.session.stepInstruction()));
+    return this.operate("step", async () =>
+      this.conclude(await this.run.stepInstruction(this.stopped(), this.currentLine())),
+    );
   }
 
   /** Step into (`s`): one instruction, but a rep string op or `int` runs to the next line. */
   step(): Promise<void> {
     return this.operate("step", async () => {
+      const ctx = this.stopped();
       const line = this.currentLine();
       if (line && (line.klass === "rep" || line.klass === "int"))
-        await this.runTo(line.addr + BigInt(line.length));
-      else this.noteStop(await this.session.stepInstruction());
+        await this.conclude(await this.run.runOver(ctx, line));
+      else await this.conclude(await this.run.stepInstruction(ctx, line));
     });
   }
 
-  /** Step over (`n`): calls, rep string ops and `int` run to the next line. */
+  /** Step over (`n`): calls, rep string ops and `int` run to the next line at this stack depth. */
   next(): Promise<void> {
     return this.operate("next", async () => {
+      const ctx = this.stopped();
       const line = this.currentLine();
       if (line && line.klass !== "ret" && line.klass !== "other")
-        await this.runTo(line.addr + BigInt(line.length));
-      else this.noteStop(await this.session.stepInstruction());
+        await this.conclude(await this.run.runOver(ctx, line));
+      else await this.conclude(await this.run.stepInstruction(ctx, line));
     });
   }
 
-  /** Finish (`f`): runs until the current function returns (calls inside run at full speed). */
+  /** Finish (`f`): runs until the current function returns. */
   finish(): Promise<void> {
     return this.operate("finish", async () => {
-      for (let i = 0; i < FINISH_MAX_STEPS && !this.pauseRequested; i++) {
-        const line = await this.lineAtPc();
-        if (line === null) throw new Error("cannot decode at the PC");
-        if (line.klass === "call" || line.klass === "rep" || line.klass === "int") {
-          const stop = await this.runTo(line.addr + BigInt(line.length));
-          if (stop.kind !== "step") return;
-          continue;
-        }
-        const stop = await this.session.stepInstruction();
-        this.noteStop(stop);
-        if (line.klass === "ret" || stop.kind !== "step") return;
-        if (i % 256 === 255) this.say(`finish: ${i + 1} instructions...`);
-      }
-      this.stopText = this.pauseRequested
-        ? "paused"
-        : `finish gave up after ${FINISH_MAX_STEPS} instructions`;
+      const regs = this.regs;
+      if (regs === null) throw new Error("no registers read yet");
+      await this.conclude(await this.run.finish(this.stopped(), regs, this.currentLine()));
     });
   }
 
   /** Continue (`c`): runs until a breakpoint, a watchpoint or pause. */
   cont(): Promise<void> {
     return this.operate("continue", async () => {
-      await this.stepOffBreakpoint();
-      if (this.pauseRequested) return;
+      this.run.forgetFrames();
+      const off = await this.run.stepOffBreakpoint(this.stopped());
+      if (off !== null) this.noteStop(off.stop);
+      if (this.pauseRequested || (off !== null && off.stop.kind !== "step")) return;
       this.state = "running";
       this.publish();
       const stop = await this.session.resume();
@@ -504,60 +530,10 @@ export class Debugger {
     return pc === undefined ? null : (this.code.find((l) => l.addr === pc) ?? null);
   }
 
-  /** Reads registers and decodes the one instruction at the PC (finish's inner loop). */
-  private async lineAtPc(): Promise<DisasmLine | null> {
-    const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
-    const { place, ip } = placeFor(this.ctx, this.ctx.pc);
-    const bytes = await this.session.readMemory(this.ctx.pc, MAX_INSN);
-    if (bytes === null) return null;
-    return disassemble(bytes, ip, place, 1, this.symbols)[0] ?? null;
-  }
-
-  /** Steps off an enabled breakpoint at the PC so continuing does not stop on it again. */
-  private async stepOffBreakpoint(): Promise<void> {
-    const pc = this.ctx?.pc;
-    if (pc === undefined || !this.breakpoints.enabledCodeAt(pc)) return;
-    await this.session.removeBreak("sw", pc, 1);
-    try {
-      this.noteStop(await this.session.stepInstruction());
-    } finally {
-      await this.session.insertBreak("sw", pc, 1);
-    }
-    const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
-  }
-
-  /** Runs to linear `addr` with a temporary breakpoint (a user breakpoint on the way stops first). */
-  private async runTo(addr: bigint): Promise<StopReason> {
-    await this.stepOffBreakpoint();
-    const existing = this.breakpoints.enabledCodeAt(addr);
-    if (!existing && !(await this.session.insertBreak("sw", addr, 1)))
-      throw new Error("the stub refused a breakpoint");
-    this.state = "running";
-    this.publish();
-    let stop: StopReason;
-    try {
-      stop = await this.session.resume();
-    } finally {
-      if (!existing) await this.session.removeBreak("sw", addr, 1);
-    }
-    this.noteStop(stop);
-    const regs = await this.session.readRegisters();
-    this.ctx = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
-    if (this.ctx.pc === addr && !existing && stop.kind !== "interrupted") {
-      this.stopText = "step";
-      return { kind: "step", text: "step" };
-    }
-    await this.countHits(stop);
-    return stop;
-  }
-
   /** Counts breakpoint hits for a stop from running. */
   private async countHits(stop: StopReason): Promise<void> {
     if (stop.kind === "interrupted" || stop.kind === "exited") return;
-    const regs = await this.session.readRegisters();
-    const pc = cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras).pc;
+    const pc = (await this.run.readContext()).pc;
     const hit = this.breakpoints.recordHit(
       pc,
       stop.kind === "watch" ? (stop.addr ?? null) : null,
