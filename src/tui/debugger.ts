@@ -1,26 +1,24 @@
-// The debugger controller: owns the session, the models (breakpoints, I/O log, block tree, firmware
-// log) and the view state, runs step/next/finish/continue/pause, and publishes immutable snapshots
-// that the Ink components render. No React here: tests drive it directly.
+// The debugger controller: owns the session, the breakpoint list, the stop (registers, run state) and
+// run control (step/next/finish/continue/pause), hands each stop to the panes (src/tui/panes, each
+// owning its state and keys) and publishes immutable snapshots that the Ink components render. No
+// React here: tests drive it directly.
 import { insertInTarget, removeFromTarget } from "./breakpoint-sync.ts";
-import { fetchCode } from "./code-view.ts";
 import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
-import { BlockTree, blockPaneView } from "./logic/block-tree.ts";
 import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
-import { DebugconLog } from "./logic/debugcon-log.ts";
 import type { DisasmLine } from "./logic/disasm.ts";
-import { hexRows, type MemorySnapshot } from "./logic/hexdump.ts";
-import { IoLog, type PortFilter } from "./logic/io-log.ts";
+import type { MemorySnapshot } from "./logic/hexdump.ts";
+import type { PortFilter } from "./logic/io-log.ts";
 import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
 import { Memo } from "./logic/memo.ts";
-import { registerView } from "./logic/register-view.ts";
-import { type StackSlot, stackSlots } from "./logic/stack-view.ts";
 import {
   formatSymbolHit,
   NO_SYMBOLS,
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
+import type { PaneHost } from "./panes/pane-module.ts";
+import { createPanes, type Panes, paneById, paneList, paneViews } from "./panes/panes.ts";
 import { RunControl, type RunResult } from "./run-control.ts";
 import type {
   CpuExtras,
@@ -35,6 +33,8 @@ export type { Prompt, RunState, Snapshot };
 
 /** An operation shows the "busy" state only when it takes longer than this (ms). */
 const BUSY_SHOW_MS = 60;
+/** Smallest memory read for the panes at a stop: the stack and memory panes at SP share it. */
+const SHARED_READ = 256;
 /** Trace-driven repaints are coalesced to this interval (ms). */
 const TRACE_REPAINT_MS = 33;
 
@@ -47,9 +47,8 @@ export interface DebuggerOptions {
 
 export class Debugger {
   readonly breakpoints = new BreakpointList();
-  readonly io: IoLog | null;
-  readonly blocks: BlockTree | null;
-  readonly debugcon: DebugconLog | null;
+  /** Every pane's state (src/tui/panes). */
+  readonly panes: Panes;
   symbols: SymbolResolver;
 
   private layout: Layout;
@@ -61,31 +60,12 @@ export class Debugger {
   private prevRegs: RegisterSet | null = null;
   private extras: CpuExtras | null = null;
   private ctx: CpuContext | null = null;
-  private code: DisasmLine[] = [];
-  private codeCursor = 0;
-  /** Code view anchor: null follows the PC. */
-  private codeAnchor: bigint | null = null;
-  private breakpointCursor = 0;
-  private memoryExpr = "$sp";
-  private memory: MemorySnapshot | null = null;
-  private prevMemory: MemorySnapshot | null = null;
-  private stack: StackSlot[] = [];
-  private ioFilter: PortFilter = [];
-  private ioFilterText = "all";
-  private blockCursor = 0;
+  /** Memory read at the current stop, shared by the panes (cleared at each stop). */
+  private stopReads: MemorySnapshot[] = [];
   private consoleLines: string[] = [];
   /** Bumped by print(): the console's lines changed. */
   private consoleVersion = 0;
-  /** Snapshot pieces kept while their inputs are unchanged (stable identities for React.memo). */
-  private readonly memos = {
-    registers: new Memo<Snapshot["registers"]>(),
-    breakpoints: new Memo<Snapshot["breakpoints"]>(),
-    memory: new Memo<Snapshot["memory"]>(),
-    io: new Memo<Snapshot["io"]>(),
-    block: new Memo<Snapshot["block"]>(),
-    log: new Memo<Snapshot["log"]>(),
-    console: new Memo<Snapshot["console"]>(),
-  };
+  private readonly consoleMemo = new Memo<Snapshot["console"]>();
   private prompt: Prompt | null = null;
   private help = false;
   private pauseRequested = false;
@@ -109,14 +89,13 @@ export class Debugger {
     this.symbols = opts.symbols ?? NO_SYMBOLS;
     this.layout = screenLayout(opts.cols ?? 120, opts.rows ?? 40);
     const feed = session.trace;
-    this.io = feed ? new IoLog() : null;
-    this.blocks = feed ? new BlockTree() : null;
-    this.debugcon = feed ? new DebugconLog() : null;
+    this.panes = createPanes(feed !== null);
     if (feed) {
+      const traced = paneList(this.panes).filter((p) => p.onTrace !== undefined);
       this.unsubscribeTrace = feed.subscribe((event) => {
-        const used = this.io!.onEvent(event) || this.blocks!.onEvent(event);
-        const logged = this.debugcon!.onEvent(event);
-        if (used || logged) this.scheduleTraceRepaint();
+        let changed = false;
+        for (const pane of traced) if (pane.onTrace!(event)) changed = true;
+        if (changed) this.scheduleTraceRepaint();
       });
     }
     if (session.external)
@@ -190,12 +169,6 @@ export class Debugger {
   }
 
   private build(): Snapshot {
-    const L = this.layout;
-    const m = this.memos;
-    const bpKey = this.breakpoints
-      .list()
-      .map((b) => `${b.id}:${b.enabled}:${b.hits}`)
-      .join(",");
     return {
       version: ++this.version,
       description: this.session.description,
@@ -203,49 +176,58 @@ export class Debugger {
       state: this.state,
       stopText: this.stopText,
       message: this.message,
-      layout: L,
+      layout: this.layout,
       focus: this.focus,
       ctx: this.ctx,
-      registers: m.registers.get([this.regs, this.prevRegs, this.extras, this.ctx], () =>
-        this.regs && this.ctx ? registerView(this.regs, this.prevRegs, this.extras, this.ctx) : null,
-      ),
-      code: this.code,
-      codeCursor: this.codeCursor,
       pc: this.ctx?.pc ?? null,
-      breakpoints: m.breakpoints.get([bpKey], () => this.breakpoints.list().map((b) => ({ ...b }))),
-      breakpointCursor: this.breakpointCursor,
-      memoryExpr: this.memoryExpr,
-      memory: m.memory.get([this.memory, this.prevMemory], () =>
-        this.memory ? hexRows(this.memory, this.prevMemory) : [],
-      ),
-      stack: this.stack,
-      io: m.io.get([this.io?.total, this.ioFilter, this.ioFilterText, L.bottomLines], () =>
-        this.io
-          ? {
-              lines: this.io.tail(L.bottomLines, this.ioFilter).map((e) => e.text),
-              filter: this.ioFilterText,
-              total: this.io.total,
-            }
-          : null,
-      ),
-      block: m.block.get([this.blocks?.version, this.blockCursor], () =>
-        this.blocks ? blockPaneView(this.blocks, this.blockCursor) : null,
-      ),
-      log: m.log.get([this.debugcon?.bytes, L.bottomLines], () =>
-        this.debugcon ? this.debugcon.tail(L.bottomLines) : null,
-      ),
-      console: m.console.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
+      panes: paneViews(this.panes, this.host),
+      console: this.consoleMemo.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
       prompt: this.prompt,
       help: this.help,
     };
   }
+
+  /** What the panes see of this debugger. */
+  private readonly host: PaneHost = (() => {
+    const dbg = this;
+    return {
+      get session() {
+        return dbg.session;
+      },
+      get symbols() {
+        return dbg.symbols;
+      },
+      get breakpoints() {
+        return dbg.breakpoints;
+      },
+      get layout() {
+        return dbg.layout;
+      },
+      get ctx() {
+        return dbg.ctx;
+      },
+      get regs() {
+        return dbg.regs;
+      },
+      get prevRegs() {
+        return dbg.prevRegs;
+      },
+      get extras() {
+        return dbg.extras;
+      },
+      env: () => dbg.env(),
+      read: (addr, length) => dbg.read(addr, length),
+      say: (message) => dbg.say(message),
+      goTo: (expr) => dbg.goTo(expr),
+    };
+  })();
 
   // ---- view state -------------------------------------------------------------------------
 
   /** Adapts to a new terminal size and refetches what depends on it. */
   async resize(cols: number, rows: number): Promise<void> {
     this.layout = screenLayout(cols, rows);
-    if (this.state === "stopped") await this.refreshViews();
+    if (this.state === "stopped") await this.refreshPanes(false);
     this.publish();
   }
 
@@ -292,36 +274,19 @@ export class Debugger {
 
   /** Moves the cursor of the focused pane by `delta` lines. */
   async moveCursor(delta: number): Promise<void> {
-    if (this.focus === "code") {
-      const next = this.codeCursor + delta;
-      if (next >= 0 && next < this.code.length) this.codeCursor = next;
-      else if (next >= this.code.length && this.code.length > 0) {
-        const last = this.code[this.code.length - 1]!;
-        this.codeAnchor = this.code[Math.min(this.code.length - 1, Math.max(1, delta))]!.addr;
-        await this.refreshCode();
-        this.codeCursor = Math.max(0, this.code.findIndex((l) => l.addr === last.addr) + 1);
-        if (this.codeCursor >= this.code.length) this.codeCursor = this.code.length - 1;
-      } else if (next < 0 && this.code.length > 0) {
-        this.codeAnchor = this.code[0]!.addr;
-        await this.refreshCode(Math.min(this.layout.codeLines - 1, -delta));
-        this.codeCursor = 0;
-      }
-    } else if (this.focus === "breakpoints") {
-      const n = this.breakpoints.list().length;
-      this.breakpointCursor = Math.max(0, Math.min(n - 1, this.breakpointCursor + delta));
-    } else if (this.focus === "block") {
-      this.blockCursor = Math.max(0, this.blockCursor + delta);
-    } else if (this.focus === "memory" && this.memory) {
-      const base = this.memory.addr + BigInt(delta * 16);
-      this.memoryExpr = `0x${(base < 0n ? 0n : base).toString(16)}`;
-      await this.refreshMemory();
-    }
+    await paneById(this.panes, this.focus).moveCursor(this.host, delta);
+    this.publish();
+  }
+
+  /** Enter outside a prompt: the focused pane's selection (a breakpoint's code, a block request). */
+  async select(): Promise<void> {
+    await paneById(this.panes, this.focus).select(this.host);
     this.publish();
   }
 
   /** Linear address under the code cursor (or the PC). */
   cursorAddress(): bigint | null {
-    return this.code[this.codeCursor]?.addr ?? this.ctx?.pc ?? null;
+    return this.panes.code.cursorAddress(this.host);
   }
 
   // ---- refreshing after a stop -----------------------------------------------------------------
@@ -333,82 +298,30 @@ export class Debugger {
     this.regs = regs;
     this.extras = await this.session.readExtras();
     this.ctx = cpuContext(regs, this.extras);
-    this.codeAnchor = null;
-    await this.refreshViews();
+    this.stopReads = [];
+    await this.refreshPanes(true);
     this.publish();
   }
 
-  private async refreshViews(): Promise<void> {
-    await this.refreshCode();
-    // The memory pane follows $sp by default: one read then serves both panes.
-    const ctx = this.ctx;
-    const mem = evalAddress(this.memoryExpr, this.env());
-    let shared: MemorySnapshot | null = null;
-    if (ctx !== null && mem.ok && mem.addr === ctx.sp) {
-      const length = Math.max(16 * this.layout.memoryRows, 8 * this.layout.stackSlots);
-      const data = await this.session.readMemory(ctx.sp, length);
-      if (data !== null) shared = { addr: ctx.sp, data };
-    }
-    await this.refreshStack(shared);
-    await this.refreshMemory(true, shared);
+  /** Refreshes every pane: after a stop (`stop`) or a resize. */
+  private async refreshPanes(stop: boolean): Promise<void> {
+    for (const pane of paneList(this.panes)) await pane.refresh(this.host, stop);
   }
 
   /**
-   * Disassembles the code pane: from the anchor (or the PC with a few lines of context above it).
-   * `before` lines of context are kept above the anchor.
+   * Reads memory for the panes: served from a read of this stop that covers it, else read with at
+   * least SHARED_READ bytes so the stack and memory panes at the stack pointer share one round trip.
    */
-  private async refreshCode(before?: number): Promise<void> {
-    const center = this.codeAnchor ?? this.ctx?.pc ?? null;
-    if (center === null) return;
-    const lines = this.layout.codeLines;
-    const view = await fetchCode({
-      session: this.session,
-      ctx: this.ctx,
-      symbols: this.symbols,
-      center,
-      lines,
-      before: before ?? (this.codeAnchor === null ? Math.min(4, Math.floor(lines / 3)) : 0),
-      shown: this.code,
-    });
-    if ("error" in view) {
-      this.code = [];
-      this.message = view.error;
-      return;
-    }
-    this.code = view.lines;
-    this.codeCursor = view.cursor;
-  }
-
-  /** Re-reads the stack pane (from `shared` when it holds the bytes at the stack pointer). */
-  private async refreshStack(shared: MemorySnapshot | null = null): Promise<void> {
-    const ctx = this.ctx;
-    if (ctx === null) return;
-    const word = ctx.bitness === 16 ? 2 : ctx.bitness === 32 ? 4 : 8;
-    const length = word * this.layout.stackSlots;
-    const data =
-      shared !== null && shared.addr === ctx.sp && shared.data.length >= length
-        ? shared.data.subarray(0, length)
-        : await this.session.readMemory(ctx.sp, length);
-    this.stack = data ? stackSlots(ctx.sp, data, word, this.symbols, ctx.csBase) : [];
-  }
-
-  /**
-   * Re-reads the memory pane; `stop` says whether this is a new stop (keeps change marks otherwise).
-   * `shared` serves the read when it holds the bytes at the pane's address.
-   */
-  private async refreshMemory(stop = false, shared: MemorySnapshot | null = null): Promise<void> {
-    const r = evalAddress(this.memoryExpr, this.env());
-    if (!r.ok) {
-      this.memory = null;
-      return;
-    }
-    const length = 16 * this.layout.memoryRows;
-    const data =
-      shared !== null && shared.addr === r.addr && shared.data.length >= length
-        ? shared.data.subarray(0, length)
-        : await this.session.readMemory(r.addr, length);
-    if (stop) this.prevMemory = this.memory;
-    this.memory = data ? { addr: r.addr, data } : null;
+  private async read(addr: bigint, length: number): Promise<Uint8Array | null> {
+    for (const r of this.stopReads)
+      if (addr >= r.addr && addr + BigInt(length) <= r.addr + BigInt(r.data.length))
+        return r.data.subarray(Number(addr - r.addr), Number(addr - r.addr) + length);
+    const want = Math.max(length, SHARED_READ);
+    let data = await this.session.readMemory(addr, want);
+    if (data === null && want > length) data = await this.session.readMemory(addr, length);
+    if (data === null) return null;
+    this.stopReads.push({ addr, data });
+    return data.subarray(0, length);
   }
 
   // ---- run control ---------------------------------------------------------------------------
@@ -524,10 +437,10 @@ export class Debugger {
     if (this.state === "running" || this.state === "busy") await this.session.interrupt();
   }
 
-  /** The disassembled line at the PC (from the pane when it shows it). */
+  /** The disassembled line at the PC (from the code pane when it shows it). */
   private currentLine(): DisasmLine | null {
     const pc = this.ctx?.pc;
-    return pc === undefined ? null : (this.code.find((l) => l.addr === pc) ?? null);
+    return pc === undefined ? null : this.panes.code.lineAt(pc);
   }
 
   /** Counts breakpoint hits for a stop from running. */
@@ -621,31 +534,19 @@ export class Debugger {
       this.say(r.error);
       return;
     }
-    this.codeAnchor = r.addr;
     this.focus = "code";
-    await this.refreshCode();
+    await this.panes.code.show(this.host, r.addr);
     this.publish();
   }
 
   /** Makes the memory pane follow an expression. */
   async followMemory(expr: string): Promise<void> {
-    const r = evalAddress(expr, this.env());
-    if (!r.ok) {
-      this.say(r.error);
-      return;
-    }
-    this.memoryExpr = expr;
-    this.prevMemory = null;
-    await this.refreshMemory();
-    this.publish();
+    if (await this.panes.memory.follow(this.host, expr)) this.publish();
   }
 
   /** Selects the first block request whose row contains `text` and focuses the pane; false if none. */
   selectBlock(text: string): boolean {
-    const rows = this.blocks === null ? [] : blockPaneView(this.blocks, 0).rows;
-    const at = rows.findIndex((row) => /^#/.test(row) && row.includes(text));
-    if (at < 0) return false;
-    this.blockCursor = at;
+    if (!this.panes.block.find(text)) return false;
     this.focus = "block";
     this.publish();
     return true;
@@ -653,8 +554,7 @@ export class Debugger {
 
   /** Sets the I/O log's port filter. */
   setIoFilter(filter: PortFilter, text: string): void {
-    this.ioFilter = filter;
-    this.ioFilterText = text;
+    this.panes.io.setFilter(filter, text);
     this.publish();
   }
 

@@ -4,12 +4,13 @@
 // temporary breakpoint at the return address: from a remembered frame, else read from the stack
 // through the function's symbol and prologue, else a bounded single-step that reports progress).
 // Temporary breakpoints are removed however the run ends; a user breakpoint hit first wins, as in gdb.
-import { MAX_INSN, placeFor } from "./code-view.ts";
+
 import type { BreakpointList } from "./logic/breakpoints.ts";
 import type { CpuContext } from "./logic/cpu-mode.ts";
 import { type CodePlace, type DisasmLine, disassemble } from "./logic/disasm.ts";
 import { CALL_WINDOW, callEndsAt, type Frame, readWord, returnSlot } from "./logic/frames.ts";
 import type { SymbolResolver } from "./logic/symbol-resolver.ts";
+import { MAX_INSN, placeFor } from "./panes/code/code-view.ts";
 import type { DebugSession, RegisterSet, StopReason } from "./session/debug-session.ts";
 
 /** Single steps `finish` takes when it cannot find the return address, before it gives up. */

@@ -129,7 +129,7 @@ describe("run control on pcscope's stub, packets counted", () => {
     const snap = dbg.getSnapshot();
     expect(snap.pc).toBe(lin(0x306));
     expect(snap.ctx!.sp).toBe(sp);
-    expect(snap.registers!.rows.flat().find((r) => r.name === "ebx")!.value).toBe("00000000");
+    expect(snap.panes.registers!.rows.flat().find((r) => r.name === "ebx")!.value).toBe("00000000");
     expect(sent.length).toBeLessThan(40);
     expect(balanced(sent)).toBe(true);
     await dbg.finish(); // rec's first level returns to main
@@ -141,7 +141,7 @@ describe("run control on pcscope's stub, packets counted", () => {
     await runTo(lin(0x110));
     await dbg.step();
     expect(dbg.getSnapshot().pc).toBe(lin(0x1300));
-    expect(dbg.getSnapshot().registers!.location).toBe("CS:IP f100:0300 = linear 0x000f1300");
+    expect(dbg.getSnapshot().panes.registers!.location).toBe("CS:IP f100:0300 = linear 0x000f1300");
     await dbg.finish();
     expect(dbg.getSnapshot().pc).toBe(lin(0x115));
 
