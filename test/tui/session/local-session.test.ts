@@ -9,21 +9,13 @@ import { Debugger } from "../../../src/tui/debugger.ts";
 import { listResolver } from "../../../src/tui/logic/symbol-resolver.ts";
 import { LocalSession, LocalStartError } from "../../../src/tui/session/local-session.ts";
 import { freePort } from "../../helpers/qemu.ts";
+import { until } from "../helpers/until.ts";
 
 const GDB_DEMO = fileURLToPath(new URL("../../../firmware/gdb-demo/gdb-demo.bin", import.meta.url));
 const symbols = listResolver([
   { name: "start", addr: 0xfe05bn },
   { name: "to_protected", addr: 0xfe08an },
 ]);
-
-/** Polls `check` until it holds (the UI follows the other debugger asynchronously). */
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition never held");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("LocalSession", () => {
   const cleanup: Array<() => unknown> = [];
