@@ -130,6 +130,8 @@ export class Debugger {
     } else if (
       event.kind === "stopped" ? this.externalRun : event.kind === "changed" && this.state === "stopped"
     ) {
+      // The other debugger may have stepped into or out of calls: the UI's frames are stale.
+      this.run.forgetFrames();
       if (event.kind === "stopped") {
         this.externalRun = false;
         this.state = "stopped";

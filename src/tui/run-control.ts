@@ -57,11 +57,6 @@ export class RunControl {
     this.frames = [];
   }
 
-  /** The frames remembered now (innermost last), for tests and the UI. */
-  rememberedFrames(): readonly Frame[] {
-    return this.frames;
-  }
-
   /**
    * Executes one instruction at `ctx` (whose decoded line is `line`, when known) and remembers the
    * frame when it entered a call.
