@@ -7,7 +7,6 @@ import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
 import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
 import type { DisasmLine } from "./logic/disasm.ts";
-import type { MemorySnapshot } from "./logic/hexdump.ts";
 import type { PortFilter } from "./logic/io-log.ts";
 import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
 import { Memo } from "./logic/memo.ts";
@@ -17,6 +16,7 @@ import {
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
+import type { MemorySnapshot } from "./panes/memory/hexdump.ts";
 import type { PaneHost } from "./panes/pane-module.ts";
 import { createPanes, type Panes, paneById, paneList, paneViews } from "./panes/panes.ts";
 import { RunControl, type RunResult } from "./run-control.ts";

@@ -1,9 +1,10 @@
 // The block request pane: the tree of block requests from the trace (pcscope targets only), with a
 // cursor and the selected request's details.
-import { BlockTree, blockPaneView } from "../../logic/block-tree.ts";
+
 import { Memo } from "../../logic/memo.ts";
 import type { TraceEvent } from "../../session/debug-session.ts";
 import { type PaneModule, STATIC_PANE } from "../pane-module.ts";
+import { BlockTree, blockPaneView } from "./block-tree.ts";
 
 /** What the pane shows. */
 export interface BlockView {

@@ -1,9 +1,9 @@
 // The memory pane: a hexdump following an expression (`$sp` unless `:memory EXPR` or `x/` said
 // otherwise); bytes changed since the last stop are marked; j/k scroll it by rows.
 import { evalAddress } from "../../logic/address-expr.ts";
-import { type HexRow, hexRows, type MemorySnapshot } from "../../logic/hexdump.ts";
 import { Memo } from "../../logic/memo.ts";
 import { type PaneHost, type PaneModule, STATIC_PANE } from "../pane-module.ts";
+import { type HexRow, hexRows, type MemorySnapshot } from "./hexdump.ts";
 
 /** Bytes a hexdump row shows. */
 const ROW_BYTES = 16;

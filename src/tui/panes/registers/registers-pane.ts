@@ -1,8 +1,8 @@
 // The registers pane: the registers of the stop, changes since the stop before marked, the mode and
 // CS:IP with its linear address. Reads nothing itself: the Debugger reads the registers at each stop.
 import { Memo } from "../../logic/memo.ts";
-import { type RegisterView, registerView } from "../../logic/register-view.ts";
 import { type PaneHost, type PaneModule, STATIC_PANE } from "../pane-module.ts";
+import { type RegisterView, registerView } from "./register-view.ts";
 
 export class RegistersPaneState implements PaneModule<RegisterView | null> {
   readonly id = "registers";

@@ -2,8 +2,8 @@
 import { memo, useMemo } from "react";
 import { plainLine, styledLine } from "../../logic/ansi.ts";
 import { formatLinear } from "../../logic/code-rows.ts";
-import type { StackSlot } from "../../logic/stack-view.ts";
 import { Pane } from "../Pane.tsx";
+import type { StackSlot } from "./stack-view.ts";
 
 export interface StackPaneProps {
   slots: readonly StackSlot[];

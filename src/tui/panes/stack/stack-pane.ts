@@ -1,6 +1,7 @@
 // The stack pane: words from the stack pointer up, with symbols for values that point into code.
-import { type StackSlot, stackSlots } from "../../logic/stack-view.ts";
+
 import { type PaneHost, type PaneModule, STATIC_PANE } from "../pane-module.ts";
+import { type StackSlot, stackSlots } from "./stack-view.ts";
 
 export class StackPaneState implements PaneModule<readonly StackSlot[]> {
   readonly id = "stack";
