@@ -60,6 +60,8 @@ export class Debugger {
   private prevRegs: RegisterSet | null = null;
   private extras: CpuExtras | null = null;
   private ctx: CpuContext | null = null;
+  /** Registers run control read at the stop it just ended (refresh then reads none). */
+  private stopRegs: RegisterSet | null = null;
   /** Memory read at the current stop, shared by the panes (cleared at each stop). */
   private stopReads: MemorySnapshot[] = [];
   private consoleLines: string[] = [];
@@ -293,9 +295,13 @@ export class Debugger {
 
   // ---- refreshing after a stop -----------------------------------------------------------------
 
-  /** Reads registers and everything derived from them; marks changes against the previous stop. */
+  /**
+   * Reads registers (unless run control just read them at this stop) and everything derived from
+   * them; marks changes against the previous stop.
+   */
   async refresh(): Promise<void> {
-    const regs = await this.session.readRegisters();
+    const regs = this.stopRegs ?? (await this.session.readRegisters());
+    this.stopRegs = null;
     this.prevRegs = this.regs;
     this.regs = regs;
     this.extras = await this.session.readExtras();
@@ -341,6 +347,7 @@ export class Debugger {
     this.state = "busy";
     this.message = "";
     this.pauseRequested = false;
+    this.stopRegs = null;
     // Show "busy" only for slow operations: a quick step goes straight to its final frame.
     const busyTimer = setTimeout(() => this.publish(), BUSY_SHOW_MS);
     this.idle = (async () => {
@@ -367,6 +374,7 @@ export class Debugger {
   /** Shows a run-control result: its stop, and the breakpoint hits of a stop from running. */
   private async conclude(result: RunResult): Promise<void> {
     this.ctx = result.ctx;
+    this.stopRegs = result.regs;
     this.noteStop(result.stop);
     if (!result.arrived) {
       if (result.stop.kind !== "step") this.run.forgetFrames();
@@ -420,17 +428,7 @@ export class Debugger {
 
   /** Continue (`c`): runs until a breakpoint, a watchpoint or pause. */
   cont(): Promise<void> {
-    return this.operate("continue", async () => {
-      this.run.forgetFrames();
-      const off = await this.run.stepOffBreakpoint(this.stopped());
-      if (off !== null) this.noteStop(off.stop);
-      if (this.pauseRequested || (off !== null && off.stop.kind !== "step")) return;
-      this.state = "running";
-      this.publish();
-      const stop = await this.session.resume();
-      this.noteStop(stop);
-      await this.countHits(stop);
-    });
+    return this.operate("continue", async () => this.conclude(await this.run.runFree(this.stopped())));
   }
 
   /** Pause (`p`, Ctrl-C): interrupts a running target. */
@@ -448,7 +446,7 @@ export class Debugger {
   /** Counts breakpoint hits for a stop from running. */
   private async countHits(stop: StopReason): Promise<void> {
     if (stop.kind === "interrupted" || stop.kind === "exited") return;
-    const pc = (await this.run.readContext()).pc;
+    const pc = this.stopped().pc;
     const hit = this.breakpoints.recordHit(
       pc,
       stop.kind === "watch" ? (stop.addr ?? null) : null,

@@ -42,6 +42,8 @@ export interface RunResult {
   readonly ctx: CpuContext;
   /** True when the operation got where it was going (false: a breakpoint, pause or exit came first). */
   readonly arrived: boolean;
+  /** The registers `ctx` was computed from, when read after the target last moved (else null). */
+  readonly regs: RegisterSet | null;
 }
 
 const ARRIVED: StopReason = { kind: "step", text: "step" };
@@ -49,6 +51,8 @@ const ARRIVED: StopReason = { kind: "step", text: "step" };
 export class RunControl {
   /** Calls the UI stepped into and has not seen return, innermost last. */
   private frames: Frame[] = [];
+  /** The last register read and the context computed from it. */
+  private last: { regs: RegisterSet; ctx: CpuContext } | null = null;
 
   constructor(private readonly host: RunHost) {}
 
@@ -69,7 +73,7 @@ export class RunControl {
     if (line?.klass === "call" && stop.kind === "step" && after.pc !== returnTo && after.sp < ctx.sp)
       this.frames.push({ returnTo: returnTo!, slot: after.sp });
     this.prune(after);
-    return { stop, ctx: after, arrived: stop.kind === "step" };
+    return this.result(stop, after, stop.kind === "step");
   }
 
   /**
@@ -99,7 +103,37 @@ export class RunControl {
 
   /** Reads the registers and the CPU context they give. */
   async readContext(): Promise<CpuContext> {
-    return this.host.contextOf(await this.host.session.readRegisters());
+    const regs = await this.host.session.readRegisters();
+    const ctx = this.host.contextOf(regs);
+    this.last = { regs, ctx };
+    return ctx;
+  }
+
+  /**
+   * A result at `ctx`, carrying the registers it was computed from. Needs: the target has not moved
+   * since `ctx` was read (every run or step here reads the registers right after).
+   */
+  private result(stop: StopReason, ctx: CpuContext, arrived: boolean): RunResult {
+    return { stop, ctx, arrived, regs: this.last?.ctx === ctx ? this.last.regs : null };
+  }
+
+  /**
+   * Continue: steps off a user breakpoint at the PC, then lets the target run until it stops (a
+   * breakpoint, a watchpoint, pause, exit). Remembered frames are forgotten: the depth is unknown.
+   */
+  async runFree(ctx: CpuContext): Promise<RunResult> {
+    this.forgetFrames();
+    const off = await this.stepOffBreakpoint(ctx);
+    if (off !== null) {
+      if (off.stop.kind !== "step") return this.result(off.stop, off.ctx, false);
+      ctx = off.ctx;
+    }
+    if (this.host.pauseRequested()) return this.result({ kind: "interrupted", text: "paused" }, ctx, false);
+    this.host.running();
+    const stop = await this.host.session.resume();
+    // An exited target has no registers to read.
+    if (stop.kind === "exited") return { stop, ctx, arrived: false, regs: null };
+    return this.result(stop, await this.readContext(), false);
   }
 
   /** Decodes the instruction at the PC of `ctx`; null when its bytes cannot be read. */
@@ -158,8 +192,7 @@ export class RunControl {
   private async finishByStepping(start: CpuContext): Promise<RunResult> {
     let ctx = start;
     for (let i = 0; i < FINISH_MAX_STEPS; i++) {
-      if (this.host.pauseRequested())
-        return { stop: { kind: "interrupted", text: "paused" }, ctx, arrived: false };
+      if (this.host.pauseRequested()) return this.result({ kind: "interrupted", text: "paused" }, ctx, false);
       const line = await this.lineAt(ctx);
       if (line === null) throw new Error("cannot decode at the PC");
       if (line.klass === "call" || line.klass === "rep" || line.klass === "int") {
@@ -170,16 +203,16 @@ export class RunControl {
       }
       const stop = await this.host.session.stepInstruction();
       ctx = await this.readContext();
-      if (stop.kind !== "step") return { stop, ctx, arrived: false };
-      if (line.klass === "ret" && ctx.sp > start.sp) return { stop: ARRIVED, ctx, arrived: true };
+      if (stop.kind !== "step") return this.result(stop, ctx, false);
+      if (line.klass === "ret" && ctx.sp > start.sp) return this.result(ARRIVED, ctx, true);
       if (i % PROGRESS_EVERY === PROGRESS_EVERY - 1)
         this.host.progress(`finish: no return address known, stepped ${i + 1} instructions...`);
     }
-    return {
-      stop: { kind: "signal", text: `finish gave up after ${FINISH_MAX_STEPS} instructions` },
+    return this.result(
+      { kind: "signal", text: `finish gave up after ${FINISH_MAX_STEPS} instructions` },
       ctx,
-      arrived: false,
-    };
+      false,
+    );
   }
 
   /**
@@ -196,8 +229,8 @@ export class RunControl {
     const { session, breakpoints } = this.host;
     const off = await this.stepOffBreakpoint(ctx);
     if (off !== null) {
-      if (off.stop.kind !== "step") return { ...off, arrived: false };
-      if (off.ctx.pc === target && arrived(off.ctx)) return { stop: ARRIVED, ctx: off.ctx, arrived: true };
+      if (off.stop.kind !== "step") return this.result(off.stop, off.ctx, false);
+      if (off.ctx.pc === target && arrived(off.ctx)) return this.result(ARRIVED, off.ctx, true);
       ctx = off.ctx;
     }
     const user = breakpoints.enabledCodeAt(target);
@@ -209,9 +242,9 @@ export class RunControl {
         const stop = await session.resume();
         const at = await this.readContext();
         const here = at.pc === target && stop.kind !== "interrupted" && stop.kind !== "exited";
-        if (!here || user) return { stop, ctx: at, arrived: false };
-        if (arrived(at)) return { stop: ARRIVED, ctx: at, arrived: true };
-        if (this.host.pauseRequested()) return { stop, ctx: at, arrived: false };
+        if (!here || user) return this.result(stop, at, false);
+        if (arrived(at)) return this.result(ARRIVED, at, true);
+        if (this.host.pauseRequested()) return this.result(stop, at, false);
         // Deeper down (recursion): step off the temporary breakpoint and run on.
         await session.removeBreak("sw", target, 1);
         let step: StopReason;
@@ -220,7 +253,7 @@ export class RunControl {
         } finally {
           await session.insertBreak("sw", target, 1);
         }
-        if (step.kind !== "step") return { stop: step, ctx: await this.readContext(), arrived: false };
+        if (step.kind !== "step") return this.result(step, await this.readContext(), false);
       }
     } finally {
       if (!user) await session.removeBreak("sw", target, 1);

@@ -106,6 +106,14 @@ describe("run control on pcscope's stub, packets counted", () => {
     expect(balanced(sent)).toBe(true);
   });
 
+  it("steps one instruction reading the registers once (the panes reuse run control's read)", async () => {
+    const { dbg, packets } = await setup();
+    const sent = await packets(() => dbg.stepInstruction());
+    expect(dbg.getSnapshot().pc).toBe(lin(0x100));
+    expect(sent.filter((p) => p === "g")).toHaveLength(1);
+    expect(sent.length).toBeLessThanOrEqual(8);
+  });
+
   it("finishes a function it stepped into from the remembered frame, without symbols", async () => {
     const { dbg, runTo, packets } = await setup(NO_SYMBOLS);
     await runTo(lin(0x107));
