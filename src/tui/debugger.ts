@@ -114,6 +114,9 @@ export class Debugger {
         this.state = "running";
         this.publish();
       },
+      settled: () => {
+        if (this.state === "running") this.state = "busy";
+      },
       progress: (text) => this.say(text),
       pauseRequested: () => this.pauseRequested,
     });
@@ -431,10 +434,13 @@ export class Debugger {
     return this.operate("continue", async () => this.conclude(await this.run.runFree(this.stopped())));
   }
 
-  /** Pause (`p`, Ctrl-C): interrupts a running target. */
+  /**
+   * Pause (`p`, Ctrl-C): interrupts a running target; an operation between runs (finish stepping)
+   * sees the request and stops at its next step.
+   */
   async pause(): Promise<void> {
     this.pauseRequested = true;
-    if (this.state === "running" || this.state === "busy") await this.session.interrupt();
+    if (this.state === "running") await this.session.interrupt();
   }
 
   /** The disassembled line at the PC (from the code pane when it shows it). */

@@ -27,8 +27,10 @@ export interface RunHost {
   readonly symbols: SymbolResolver;
   /** The CPU context of a register read (with the hidden segment state the debugger knows). */
   contextOf(regs: RegisterSet): CpuContext;
-  /** Called before the target is let run freely (the UI then shows "running"). */
+  /** Called before the target is let run freely (the UI then shows "running": pause interrupts it). */
   running(): void;
+  /** Called when the target stopped again within an operation (pause then needs no interrupt). */
+  settled(): void;
   /** A progress line for a long operation. */
   progress(text: string): void;
   /** True once the user asked to pause. */
@@ -117,6 +119,16 @@ export class RunControl {
     return { stop, ctx, arrived, regs: this.last?.ctx === ctx ? this.last.regs : null };
   }
 
+  /** Lets the target run until it stops, telling the host while it runs. */
+  private async resume(): Promise<StopReason> {
+    this.host.running();
+    try {
+      return await this.host.session.resume();
+    } finally {
+      this.host.settled();
+    }
+  }
+
   /**
    * Continue: steps off a user breakpoint at the PC, then lets the target run until it stops (a
    * breakpoint, a watchpoint, pause, exit). Remembered frames are forgotten: the depth is unknown.
@@ -129,8 +141,7 @@ export class RunControl {
       ctx = off.ctx;
     }
     if (this.host.pauseRequested()) return this.result({ kind: "interrupted", text: "paused" }, ctx, false);
-    this.host.running();
-    const stop = await this.host.session.resume();
+    const stop = await this.resume();
     // An exited target has no registers to read.
     if (stop.kind === "exited") return { stop, ctx, arrived: false, regs: null };
     return this.result(stop, await this.readContext(), false);
@@ -238,8 +249,7 @@ export class RunControl {
       throw new Error("the stub refused a breakpoint");
     try {
       for (;;) {
-        this.host.running();
-        const stop = await session.resume();
+        const stop = await this.resume();
         const at = await this.readContext();
         const here = at.pc === target && stop.kind !== "interrupted" && stop.kind !== "exited";
         if (!here || user) return this.result(stop, at, false);
