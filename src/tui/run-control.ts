@@ -48,6 +48,7 @@ export interface RunResult {
   readonly regs: RegisterSet | null;
 }
 
+/** The stop an operation that got where it was going shows. */
 const ARRIVED: StopReason = { kind: "step", text: "step" };
 
 export class RunControl {
@@ -70,6 +71,7 @@ export class RunControl {
   async stepInstruction(ctx: CpuContext, line: DisasmLine | null): Promise<RunResult> {
     const { session } = this.host;
     const stop = await session.stepInstruction();
+    if (stop.kind === "exited") return exited(stop, ctx);
     const after = await this.readContext();
     const returnTo = line === null ? null : line.addr + BigInt(line.length);
     if (line?.klass === "call" && stop.kind === "step" && after.pc !== returnTo && after.sp < ctx.sp)
@@ -88,9 +90,10 @@ export class RunControl {
   }
 
   /**
-   * Runs until the function at `ctx` (read as `regs`, at `line` when known) returns, in few round trips when the return address can be
-   * found (a remembered frame, or the stack read through the function's symbol and prologue); else
-   * single-steps (stepping over calls) for at most FINISH_MAX_STEPS instructions, reporting progress.
+   * Runs until the function at `ctx` (read as `regs`, at `line` when known) returns: in few round
+   * trips when the return address can be found (a remembered frame, or the stack read through the
+   * function's symbol and prologue); else single-steps (stepping over calls) for at most
+   * FINISH_MAX_STEPS instructions, reporting progress.
    */
   async finish(ctx: CpuContext, regs: RegisterSet, line: DisasmLine | null): Promise<RunResult> {
     if (line?.klass === "ret") return this.stepInstruction(ctx, line);
@@ -137,13 +140,13 @@ export class RunControl {
     this.forgetFrames();
     const off = await this.stepOffBreakpoint(ctx);
     if (off !== null) {
+      if (off.stop.kind === "exited") return exited(off.stop, ctx);
       if (off.stop.kind !== "step") return this.result(off.stop, off.ctx, false);
       ctx = off.ctx;
     }
     if (this.host.pauseRequested()) return this.result({ kind: "interrupted", text: "paused" }, ctx, false);
     const stop = await this.resume();
-    // An exited target has no registers to read.
-    if (stop.kind === "exited") return { stop, ctx, arrived: false, regs: null };
+    if (stop.kind === "exited") return exited(stop, ctx);
     return this.result(stop, await this.readContext(), false);
   }
 
@@ -213,6 +216,7 @@ export class RunControl {
         continue;
       }
       const stop = await this.host.session.stepInstruction();
+      if (stop.kind === "exited") return exited(stop, ctx);
       ctx = await this.readContext();
       if (stop.kind !== "step") return this.result(stop, ctx, false);
       if (line.klass === "ret" && ctx.sp > start.sp) return this.result(ARRIVED, ctx, true);
@@ -240,6 +244,7 @@ export class RunControl {
     const { session, breakpoints } = this.host;
     const off = await this.stepOffBreakpoint(ctx);
     if (off !== null) {
+      if (off.stop.kind === "exited") return exited(off.stop, ctx);
       if (off.stop.kind !== "step") return this.result(off.stop, off.ctx, false);
       if (off.ctx.pc === target && arrived(off.ctx)) return this.result(ARRIVED, off.ctx, true);
       ctx = off.ctx;
@@ -250,8 +255,9 @@ export class RunControl {
     try {
       for (;;) {
         const stop = await this.resume();
+        if (stop.kind === "exited") return exited(stop, ctx);
         const at = await this.readContext();
-        const here = at.pc === target && stop.kind !== "interrupted" && stop.kind !== "exited";
+        const here = at.pc === target && stop.kind !== "interrupted";
         if (!here || user) return this.result(stop, at, false);
         if (arrived(at)) return this.result(ARRIVED, at, true);
         if (this.host.pauseRequested()) return this.result(stop, at, false);
@@ -263,6 +269,7 @@ export class RunControl {
         } finally {
           await session.insertBreak("sw", target, 1);
         }
+        if (step.kind === "exited") return exited(step, ctx);
         if (step.kind !== "step") return this.result(step, await this.readContext(), false);
       }
     } finally {
@@ -272,7 +279,7 @@ export class RunControl {
 
   /**
    * Steps off an enabled user breakpoint at the PC so continuing does not stop on it again; null
-   * when there is none.
+   * when there is none. After an exit, `ctx` is the context before the step.
    */
   async stepOffBreakpoint(ctx: CpuContext): Promise<{ stop: StopReason; ctx: CpuContext } | null> {
     const { session, breakpoints } = this.host;
@@ -284,6 +291,11 @@ export class RunControl {
     } finally {
       await session.insertBreak("sw", ctx.pc, 1);
     }
-    return { stop, ctx: await this.readContext() };
+    return { stop, ctx: stop.kind === "exited" ? ctx : await this.readContext() };
   }
+}
+
+/** The result of a target that exited during an operation: no registers to read any more. */
+function exited(stop: StopReason, ctx: CpuContext): RunResult {
+  return { stop, ctx, arrived: false, regs: null };
 }

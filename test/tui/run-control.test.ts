@@ -10,9 +10,11 @@ import { createBareMachine } from "../../src/emu/machine/board-bare.ts";
 import { startGdbServer } from "../../src/gdbstub/index.ts";
 import { Debugger } from "../../src/tui/debugger.ts";
 import { listResolver, NO_SYMBOLS, type SymbolResolver } from "../../src/tui/logic/symbol-resolver.ts";
+import type { RegisterSet, StopReason } from "../../src/tui/session/debug-session.ts";
 import { RspSession } from "../../src/tui/session/rsp-session.ts";
 import { needPeers } from "../helpers/peers.ts";
 import { startPausedQemu } from "../helpers/qemu.ts";
+import { FakeSession } from "./helpers/fake-session.ts";
 import { RspCounter } from "./helpers/rsp-counter.ts";
 
 const BIOS_BASE = 0xf0000;
@@ -224,5 +226,34 @@ describe.each(TARGETS)("run control on %s's stub, packets counted", (target) => 
     expect(snap.stopText).toBe("breakpoint 2");
     expect(sent.some((p) => p.startsWith(`Z0,${lin(0x10a).toString(16)}`))).toBe(true);
     expect(balanced(sent)).toBe(true);
+  });
+});
+
+describe("run control when the target exits", () => {
+  /** A fake target that exits on the next step or continue; its registers are gone after that. */
+  class ExitingSession extends FakeSession {
+    gone = false;
+    override async stepInstruction(): Promise<StopReason> {
+      this.gone = true;
+      return { kind: "exited", code: 3, text: "exited with status 3" };
+    }
+    override async resume(): Promise<StopReason> {
+      return this.stepInstruction();
+    }
+    override async readRegisters(): Promise<RegisterSet> {
+      if (this.gone) throw new Error("the connection closed");
+      return super.readRegisters();
+    }
+  }
+
+  it("shows the exit for a step, a next over a call and a continue", async () => {
+    for (const op of ["stepInstruction", "next", "cont"] as const) {
+      const session = new ExitingSession();
+      session.regs.set("eip", 0xe05cn); // call 0xe05f: next runs over it
+      const dbg = new Debugger(session, { cols: 120, rows: 40 });
+      await dbg.refresh();
+      await dbg[op]();
+      expect(dbg.getSnapshot()).toMatchObject({ state: "exited", stopText: "exited with status 3" });
+    }
   });
 });
