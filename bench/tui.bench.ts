@@ -103,10 +103,10 @@ async function measure(label: string, session: DebugSession): Promise<void> {
       steps.length = 0;
       cpu0 = process.cpuUsage();
     }
-    const before = dbg.getSnapshot().registers?.location;
+    const before = dbg.getSnapshot().panes.registers?.location;
     const ms = await keyToFrame(term, stdin, "i", () => {
       const snap = dbg.getSnapshot();
-      const where = snap.registers?.location;
+      const where = snap.panes.registers?.location;
       if (snap.state !== "stopped" || where === undefined || where === before) return null;
       return new RegExp(where.replace(/[()]/g, "\\$&"));
     });

@@ -99,7 +99,7 @@ export async function execute(dbg: Debugger, command: Command): Promise<boolean>
       await dbg.addIoWatch(command.first, command.last, command.dir);
       return false;
     case "iofilter":
-      if (dbg.io === null) dbg.say("not available: the target is not pcscope");
+      if (dbg.panes.io.log === null) dbg.say("not available: the target is not pcscope");
       else dbg.setIoFilter(command.filter, command.text);
       return false;
     case "monitor":
@@ -137,7 +137,7 @@ export async function execute(dbg: Debugger, command: Command): Promise<boolean>
       await dbg.followMemory(command.expr);
       return false;
     case "block":
-      if (dbg.blocks === null) dbg.say("not available: the target is not pcscope");
+      if (dbg.panes.block.tree === null) dbg.say("not available: the target is not pcscope");
       else if (!dbg.selectBlock(command.text)) dbg.say(`no block request matches '${command.text}'`);
       return false;
     case "help":

@@ -1,26 +1,25 @@
-// The debugger controller: owns the session, the models (breakpoints, I/O log, block tree, firmware
-// log) and the view state, runs step/next/finish/continue/pause, and publishes immutable snapshots
-// that the Ink components render. No React here: tests drive it directly.
+// The debugger controller: owns the session, the breakpoint list, the stop (registers, run state) and
+// run control (step/next/finish/continue/pause), hands each stop to the panes (src/tui/panes, each
+// owning its state and keys) and publishes immutable snapshots that the Ink components render. No
+// React here: tests drive it directly.
 import { insertInTarget, removeFromTarget } from "./breakpoint-sync.ts";
-import { fetchCode, MAX_INSN, placeFor } from "./code-view.ts";
 import { type AddressEnv, evalAddress } from "./logic/address-expr.ts";
-import { BlockTree, blockPaneView } from "./logic/block-tree.ts";
 import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from "./logic/breakpoints.ts";
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
-import { DebugconLog } from "./logic/debugcon-log.ts";
-import { type DisasmLine, disassemble } from "./logic/disasm.ts";
-import { hexRows, type MemorySnapshot } from "./logic/hexdump.ts";
-import { IoLog, type PortFilter } from "./logic/io-log.ts";
+import type { DisasmLine } from "./logic/disasm.ts";
+import type { PortFilter } from "./logic/io-log.ts";
 import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
 import { Memo } from "./logic/memo.ts";
-import { registerView } from "./logic/register-view.ts";
-import { type StackSlot, stackSlots } from "./logic/stack-view.ts";
 import {
   formatSymbolHit,
   NO_SYMBOLS,
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
+import type { MemorySnapshot } from "./panes/memory/hexdump.ts";
+import type { PaneHost } from "./panes/pane-module.ts";
+import { createPanes, type Panes, paneById, paneList, paneViews } from "./panes/panes.ts";
+import { RunControl, type RunResult } from "./run-control.ts";
 import type {
   CpuExtras,
   DebugSession,
@@ -32,10 +31,10 @@ import type { Prompt, RunState, Snapshot } from "./snapshot.ts";
 
 export type { Prompt, RunState, Snapshot };
 
-/** Safety cap on single steps taken by `finish`. */
-const FINISH_MAX_STEPS = 200_000;
 /** An operation shows the "busy" state only when it takes longer than this (ms). */
 const BUSY_SHOW_MS = 60;
+/** Smallest memory read for the panes at a stop: the stack and memory panes at SP share it. */
+const SHARED_READ = 256;
 /** Trace-driven repaints are coalesced to this interval (ms). */
 const TRACE_REPAINT_MS = 33;
 
@@ -48,9 +47,8 @@ export interface DebuggerOptions {
 
 export class Debugger {
   readonly breakpoints = new BreakpointList();
-  readonly io: IoLog | null;
-  readonly blocks: BlockTree | null;
-  readonly debugcon: DebugconLog | null;
+  /** Every pane's state (src/tui/panes). */
+  readonly panes: Panes;
   symbols: SymbolResolver;
 
   private layout: Layout;
@@ -62,31 +60,14 @@ export class Debugger {
   private prevRegs: RegisterSet | null = null;
   private extras: CpuExtras | null = null;
   private ctx: CpuContext | null = null;
-  private code: DisasmLine[] = [];
-  private codeCursor = 0;
-  /** Code view anchor: null follows the PC. */
-  private codeAnchor: bigint | null = null;
-  private breakpointCursor = 0;
-  private memoryExpr = "$sp";
-  private memory: MemorySnapshot | null = null;
-  private prevMemory: MemorySnapshot | null = null;
-  private stack: StackSlot[] = [];
-  private ioFilter: PortFilter = [];
-  private ioFilterText = "all";
-  private blockCursor = 0;
+  /** Registers run control read at the stop it just ended (refresh then reads none). */
+  private stopRegs: RegisterSet | null = null;
+  /** Memory read at the current stop, shared by the panes (cleared at each stop). */
+  private stopReads: MemorySnapshot[] = [];
   private consoleLines: string[] = [];
   /** Bumped by print(): the console's lines changed. */
   private consoleVersion = 0;
-  /** Snapshot pieces kept while their inputs are unchanged (stable identities for React.memo). */
-  private readonly memos = {
-    registers: new Memo<Snapshot["registers"]>(),
-    breakpoints: new Memo<Snapshot["breakpoints"]>(),
-    memory: new Memo<Snapshot["memory"]>(),
-    io: new Memo<Snapshot["io"]>(),
-    block: new Memo<Snapshot["block"]>(),
-    log: new Memo<Snapshot["log"]>(),
-    console: new Memo<Snapshot["console"]>(),
-  };
+  private readonly consoleMemo = new Memo<Snapshot["console"]>();
   private prompt: Prompt | null = null;
   private help = false;
   private pauseRequested = false;
@@ -100,6 +81,8 @@ export class Debugger {
   private externalRun = false;
   /** Resolves when the current run/step operation ends (tests and the bench await it). */
   private idle: Promise<void> = Promise.resolve();
+  /** Step, next, finish: the algorithms, in few round trips. */
+  private readonly run: RunControl;
 
   constructor(
     readonly session: DebugSession,
@@ -108,18 +91,35 @@ export class Debugger {
     this.symbols = opts.symbols ?? NO_SYMBOLS;
     this.layout = screenLayout(opts.cols ?? 120, opts.rows ?? 40);
     const feed = session.trace;
-    this.io = feed ? new IoLog() : null;
-    this.blocks = feed ? new BlockTree() : null;
-    this.debugcon = feed ? new DebugconLog() : null;
+    this.panes = createPanes(feed !== null);
     if (feed) {
+      const traced = paneList(this.panes).filter((p) => p.onTrace !== undefined);
       this.unsubscribeTrace = feed.subscribe((event) => {
-        const used = this.io!.onEvent(event) || this.blocks!.onEvent(event);
-        const logged = this.debugcon!.onEvent(event);
-        if (used || logged) this.scheduleTraceRepaint();
+        let changed = false;
+        for (const pane of traced) if (pane.onTrace!(event)) changed = true;
+        if (changed) this.scheduleTraceRepaint();
       });
     }
     if (session.external)
       this.unsubscribeExternal = session.external.subscribe((event) => this.onExternal(event));
+    const dbg = this;
+    this.run = new RunControl({
+      session: this.session,
+      breakpoints: this.breakpoints,
+      get symbols() {
+        return dbg.symbols;
+      },
+      contextOf: (regs) => cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras),
+      running: () => {
+        this.state = "running";
+        this.publish();
+      },
+      settled: () => {
+        if (this.state === "running") this.state = "busy";
+      },
+      progress: (text) => this.say(text),
+      pauseRequested: () => this.pauseRequested,
+    });
     this.snapshot = this.build();
   }
 
@@ -128,12 +128,15 @@ export class Debugger {
     if (event.kind === "log") this.print(event.text);
     else if (event.kind === "running" && this.state === "stopped") {
       this.externalRun = true;
+      this.run.forgetFrames();
       this.state = "running";
       this.stopText = event.text;
       this.publish();
     } else if (
       event.kind === "stopped" ? this.externalRun : event.kind === "changed" && this.state === "stopped"
     ) {
+      // The other debugger may have stepped into or out of calls: the UI's frames are stale.
+      this.run.forgetFrames();
       if (event.kind === "stopped") {
         this.externalRun = false;
         this.state = "stopped";
@@ -173,12 +176,6 @@ export class Debugger {
   }
 
   private build(): Snapshot {
-    const L = this.layout;
-    const m = this.memos;
-    const bpKey = this.breakpoints
-      .list()
-      .map((b) => `${b.id}:${b.enabled}:${b.hits}`)
-      .join(",");
     return {
       version: ++this.version,
       description: this.session.description,
@@ -186,49 +183,58 @@ export class Debugger {
       state: this.state,
       stopText: this.stopText,
       message: this.message,
-      layout: L,
+      layout: this.layout,
       focus: this.focus,
       ctx: this.ctx,
-      registers: m.registers.get([this.regs, this.prevRegs, this.extras, this.ctx], () =>
-        this.regs && this.ctx ? registerView(this.regs, this.prevRegs, this.extras, this.ctx) : null,
-      ),
-      code: this.code,
-      codeCursor: this.codeCursor,
       pc: this.ctx?.pc ?? null,
-      breakpoints: m.breakpoints.get([bpKey], () => this.breakpoints.list().map((b) => ({ ...b }))),
-      breakpointCursor: this.breakpointCursor,
-      memoryExpr: this.memoryExpr,
-      memory: m.memory.get([this.memory, this.prevMemory], () =>
-        this.memory ? hexRows(this.memory, this.prevMemory) : [],
-      ),
-      stack: this.stack,
-      io: m.io.get([this.io?.total, this.ioFilter, this.ioFilterText, L.bottomLines], () =>
-        this.io
-          ? {
-              lines: this.io.tail(L.bottomLines, this.ioFilter).map((e) => e.text),
-              filter: this.ioFilterText,
-              total: this.io.total,
-            }
-          : null,
-      ),
-      block: m.block.get([this.blocks?.version, this.blockCursor], () =>
-        this.blocks ? blockPaneView(this.blocks, this.blockCursor) : null,
-      ),
-      log: m.log.get([this.debugcon?.bytes, L.bottomLines], () =>
-        this.debugcon ? this.debugcon.tail(L.bottomLines) : null,
-      ),
-      console: m.console.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
+      panes: paneViews(this.panes, this.host),
+      console: this.consoleMemo.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
       prompt: this.prompt,
       help: this.help,
     };
   }
+
+  /** What the panes see of this debugger. */
+  private readonly host: PaneHost = (() => {
+    const dbg = this;
+    return {
+      get session() {
+        return dbg.session;
+      },
+      get symbols() {
+        return dbg.symbols;
+      },
+      get breakpoints() {
+        return dbg.breakpoints;
+      },
+      get layout() {
+        return dbg.layout;
+      },
+      get ctx() {
+        return dbg.ctx;
+      },
+      get regs() {
+        return dbg.regs;
+      },
+      get prevRegs() {
+        return dbg.prevRegs;
+      },
+      get extras() {
+        return dbg.extras;
+      },
+      env: () => dbg.env(),
+      read: (addr, length) => dbg.read(addr, length),
+      say: (message) => dbg.say(message),
+      goTo: (expr) => dbg.goTo(expr),
+    };
+  })();
 
   // ---- view state -------------------------------------------------------------------------
 
   /** Adapts to a new terminal size and refetches what depends on it. */
   async resize(cols: number, rows: number): Promise<void> {
     this.layout = screenLayout(cols, rows);
-    if (this.state === "stopped") await this.refreshViews();
+    if (this.state === "stopped") await this.refreshPanes(false);
     this.publish();
   }
 
@@ -275,123 +281,58 @@ export class Debugger {
 
   /** Moves the cursor of the focused pane by `delta` lines. */
   async moveCursor(delta: number): Promise<void> {
-    if (this.focus === "code") {
-      const next = this.codeCursor + delta;
-      if (next >= 0 && next < this.code.length) this.codeCursor = next;
-      else if (next >= this.code.length && this.code.length > 0) {
-        const last = this.code[this.code.length - 1]!;
-        this.codeAnchor = this.code[Math.min(this.code.length - 1, Math.max(1, delta))]!.addr;
-        await this.refreshCode();
-        this.codeCursor = Math.max(0, this.code.findIndex((l) => l.addr === last.addr) + 1);
-        if (this.codeCursor >= this.code.length) this.codeCursor = this.code.length - 1;
-      } else if (next < 0 && this.code.length > 0) {
-        this.codeAnchor = this.code[0]!.addr;
-        await this.refreshCode(Math.min(this.layout.codeLines - 1, -delta));
-        this.codeCursor = 0;
-      }
-    } else if (this.focus === "breakpoints") {
-      const n = this.breakpoints.list().length;
-      this.breakpointCursor = Math.max(0, Math.min(n - 1, this.breakpointCursor + delta));
-    } else if (this.focus === "block") {
-      this.blockCursor = Math.max(0, this.blockCursor + delta);
-    } else if (this.focus === "memory" && this.memory) {
-      const base = this.memory.addr + BigInt(delta * 16);
-      this.memoryExpr = `0x${(base < 0n ? 0n : base).toString(16)}`;
-      await this.refreshMemory();
-    }
+    await paneById(this.panes, this.focus).moveCursor(this.host, delta);
+    this.publish();
+  }
+
+  /** Enter outside a prompt: the focused pane's selection (a breakpoint's code, a block request). */
+  async select(): Promise<void> {
+    await paneById(this.panes, this.focus).select(this.host);
     this.publish();
   }
 
   /** Linear address under the code cursor (or the PC). */
   cursorAddress(): bigint | null {
-    return this.code[this.codeCursor]?.addr ?? this.ctx?.pc ?? null;
+    return this.panes.code.cursorAddress(this.host);
   }
 
   // ---- refreshing after a stop -----------------------------------------------------------------
 
-  /** Reads registers and everything derived from them; marks changes against the previous stop. */
+  /**
+   * Reads registers (unless run control just read them at this stop) and everything derived from
+   * them; marks changes against the previous stop.
+   */
   async refresh(): Promise<void> {
-    const regs = await this.session.readRegisters();
+    const regs = this.stopRegs ?? (await this.session.readRegisters());
+    this.stopRegs = null;
     this.prevRegs = this.regs;
     this.regs = regs;
     this.extras = await this.session.readExtras();
     this.ctx = cpuContext(regs, this.extras);
-    this.codeAnchor = null;
-    await this.refreshViews();
+    this.stopReads = [];
+    await this.refreshPanes(true);
     this.publish();
   }
 
-  private async refreshViews(): Promise<void> {
-    await this.refreshCode();
-    // The memory pane follows $sp by default: one read then serves both panes.
-    const ctx = this.ctx;
-    const mem = evalAddress(this.memoryExpr, this.env());
-    let shared: MemorySnapshot | null = null;
-    if (ctx !== null && mem.ok && mem.addr === ctx.sp) {
-      const length = Math.max(16 * this.layout.memoryRows, 8 * this.layout.stackSlots);
-      const data = await this.session.readMemory(ctx.sp, length);
-      if (data !== null) shared = { addr: ctx.sp, data };
-    }
-    await this.refreshStack(shared);
-    await this.refreshMemory(true, shared);
+  /** Refreshes every pane: after a stop (`stop`) or a resize. */
+  private async refreshPanes(stop: boolean): Promise<void> {
+    for (const pane of paneList(this.panes)) await pane.refresh(this.host, stop);
   }
 
   /**
-   * Disassembles the code pane: from the anchor (or the PC with a few lines of context above it).
-   * `before` lines of context are kept above the anchor.
+   * Reads memory for the panes: served from a read of this stop that covers it, else read with at
+   * least SHARED_READ bytes so the stack and memory panes at the stack pointer share one round trip.
    */
-  private async refreshCode(before?: number): Promise<void> {
-    const center = this.codeAnchor ?? this.ctx?.pc ?? null;
-    if (center === null) return;
-    const lines = this.layout.codeLines;
-    const view = await fetchCode({
-      session: this.session,
-      ctx: this.ctx,
-      symbols: this.symbols,
-      center,
-      lines,
-      before: before ?? (this.codeAnchor === null ? Math.min(4, Math.floor(lines / 3)) : 0),
-      shown: this.code,
-    });
-    if ("error" in view) {
-      this.code = [];
-      this.message = view.error;
-      return;
-    }
-    this.code = view.lines;
-    this.codeCursor = view.cursor;
-  }
-
-  /** Re-reads the stack pane (from `shared` when it holds the bytes at the stack pointer). */
-  private async refreshStack(shared: MemorySnapshot | null = null): Promise<void> {
-    const ctx = this.ctx;
-    if (ctx === null) return;
-    const word = ctx.bitness === 16 ? 2 : ctx.bitness === 32 ? 4 : 8;
-    const length = word * this.layout.stackSlots;
-    const data =
-      shared !== null && shared.addr === ctx.sp && shared.data.length >= length
-        ? shared.data.subarray(0, length)
-        : await this.session.readMemory(ctx.sp, length);
-    this.stack = data ? stackSlots(ctx.sp, data, word, this.symbols, ctx.csBase) : [];
-  }
-
-  /**
-   * Re-reads the memory pane; `stop` says whether this is a new stop (keeps change marks otherwise).
-   * `shared` serves the read when it holds the bytes at the pane's address.
-   */
-  private async refreshMemory(stop = false, shared: MemorySnapshot | null = null): Promise<void> {
-    const r = evalAddress(this.memoryExpr, this.env());
-    if (!r.ok) {
-      this.memory = null;
-      return;
-    }
-    const length = 16 * this.layout.memoryRows;
-    const data =
-      shared !== null && shared.addr === r.addr && shared.data.length >= length
-        ? shared.data.subarray(0, length)
-        : await this.session.readMemory(r.addr, length);
-    if (stop) this.prevMemory = this.memory;
-    this.memory = data ? { addr: r.addr, data } : null;
+  private async read(addr: bigint, length: number): Promise<Uint8Array | null> {
+    for (const r of this.stopReads)
+      if (addr >= r.addr && addr + BigInt(length) <= r.addr + BigInt(r.data.length))
+        return r.data.subarray(Number(addr - r.addr), Number(addr - r.addr) + length);
+    const want = Math.max(length, SHARED_READ);
+    let data = await this.session.readMemory(addr, want);
+    if (data === null && want > length) data = await this.session.readMemory(addr, length);
+    if (data === null) return null;
+    this.stopReads.push({ addr, data });
+    return data.subarray(0, length);
   }
 
   // ---- run control ---------------------------------------------------------------------------
@@ -409,6 +350,7 @@ export class Debugger {
     this.state = "busy";
     this.message = "";
     this.pauseRequested = false;
+    this.stopRegs = null;
     // Show "busy" only for slow operations: a quick step goes straight to its final frame.
     const busyTimer = setTimeout(() => this.publish(), BUSY_SHOW_MS);
     this.idle = (async () => {
@@ -432,140 +374,85 @@ export class Debugger {
     this.stopText = stop.text;
   }
 
+  /** Shows a run-control result: its stop, and the breakpoint hits of a stop from running. */
+  private async conclude(result: RunResult): Promise<void> {
+    this.ctx = result.ctx;
+    this.stopRegs = result.regs;
+    this.noteStop(result.stop);
+    if (!result.arrived) {
+      if (result.stop.kind !== "step") this.run.forgetFrames();
+      await this.countHits(result.stop);
+    }
+  }
+
+  /** The context of the current stop, or an error when there is none yet. */
+  private stopped(): CpuContext {
+    if (this.ctx === null) throw new Error("no registers read yet");
+    return this.ctx;
+  }
+
   /** Executes exactly one instruction (key `i`). */
   stepInstruction(): Promise<void> {
-    return this.operate("step", async () => this.noteStop(await this.session.stepInstruction()));
+    return this.operate("step", async () =>
+      this.conclude(await this.run.stepInstruction(this.stopped(), this.currentLine())),
+    );
   }
 
   /** Step into (`s`): one instruction, but a rep string op or `int` runs to the next line. */
   step(): Promise<void> {
     return this.operate("step", async () => {
+      const ctx = this.stopped();
       const line = this.currentLine();
       if (line && (line.klass === "rep" || line.klass === "int"))
-        await this.runTo(line.addr + BigInt(line.length));
-      else this.noteStop(await this.session.stepInstruction());
+        await this.conclude(await this.run.runOver(ctx, line));
+      else await this.conclude(await this.run.stepInstruction(ctx, line));
     });
   }
 
-  /** Step over (`n`): calls, rep string ops and `int` run to the next line. */
+  /** Step over (`n`): calls, rep string ops and `int` run to the next line at this stack depth. */
   next(): Promise<void> {
     return this.operate("next", async () => {
+      const ctx = this.stopped();
       const line = this.currentLine();
       if (line && line.klass !== "ret" && line.klass !== "other")
-        await this.runTo(line.addr + BigInt(line.length));
-      else this.noteStop(await this.session.stepInstruction());
+        await this.conclude(await this.run.runOver(ctx, line));
+      else await this.conclude(await this.run.stepInstruction(ctx, line));
     });
   }
 
-  /** Finish (`f`): runs until the current function returns (calls inside run at full speed). */
+  /** Finish (`f`): runs until the current function returns. */
   finish(): Promise<void> {
     return this.operate("finish", async () => {
-      for (let i = 0; i < FINISH_MAX_STEPS && !this.pauseRequested; i++) {
-        const line = await this.lineAtPc();
-        if (line === null) throw new Error("cannot decode at the PC");
-        if (line.klass === "call" || line.klass === "rep" || line.klass === "int") {
-          const stop = await this.runTo(line.addr + BigInt(line.length));
-          if (stop.kind !== "step") return;
-          continue;
-        }
-        const stop = await this.session.stepInstruction();
-        this.noteStop(stop);
-        if (line.klass === "ret" || stop.kind !== "step") return;
-        if (i % 256 === 255) this.say(`finish: ${i + 1} instructions...`);
-      }
-      this.stopText = this.pauseRequested
-        ? "paused"
-        : `finish gave up after ${FINISH_MAX_STEPS} instructions`;
+      const regs = this.regs;
+      if (regs === null) throw new Error("no registers read yet");
+      await this.conclude(await this.run.finish(this.stopped(), regs, this.currentLine()));
     });
   }
 
   /** Continue (`c`): runs until a breakpoint, a watchpoint or pause. */
   cont(): Promise<void> {
-    return this.operate("continue", async () => {
-      await this.stepOffBreakpoint();
-      if (this.pauseRequested) return;
-      this.state = "running";
-      this.publish();
-      const stop = await this.session.resume();
-      this.noteStop(stop);
-      await this.countHits(stop);
-    });
-  }
-
-  /** Pause (`p`, Ctrl-C): interrupts a running target. */
-  async pause(): Promise<void> {
-    this.pauseRequested = true;
-    if (this.state === "running" || this.state === "busy") await this.session.interrupt();
-  }
-
-  /** The disassembled line at the PC (from the pane when it shows it). */
-  private currentLine(): DisasmLine | null {
-    const pc = this.ctx?.pc;
-    return pc === undefined ? null : (this.code.find((l) => l.addr === pc) ?? null);
+    return this.operate("continue", async () => this.conclude(await this.run.runFree(this.stopped())));
   }
 
   /**
-   * The context of fresh registers between refreshes: the segment extras read at the last stop,
-   * except in real mode, where CS base follows the selector and old extras would be stale.
+   * Pause (`p`, Ctrl-C): interrupts a running target; an operation between runs (finish stepping)
+   * sees the request and stops at its next step.
    */
-  private contextOf(regs: RegisterSet): CpuContext {
-    return cpuContext(regs, this.ctx?.mode === "real" ? null : this.extras);
+  async pause(): Promise<void> {
+    this.pauseRequested = true;
+    if (this.state === "running") await this.session.interrupt();
   }
 
-  /** Reads registers and decodes the one instruction at the PC (finish's inner loop). */
-  private async lineAtPc(): Promise<DisasmLine | null> {
-    const regs = await this.session.readRegisters();
-    this.ctx = this.contextOf(regs);
-    const { place, ip } = placeFor(this.ctx, this.ctx.pc);
-    const bytes = await this.session.readMemory(this.ctx.pc, MAX_INSN);
-    if (bytes === null) return null;
-    return disassemble(bytes, ip, place, 1, this.symbols)[0] ?? null;
-  }
-
-  /** Steps off an enabled breakpoint at the PC so continuing does not stop on it again. */
-  private async stepOffBreakpoint(): Promise<void> {
+  /** The disassembled line at the PC (from the code pane when it shows it). */
+  private currentLine(): DisasmLine | null {
     const pc = this.ctx?.pc;
-    if (pc === undefined || !this.breakpoints.enabledCodeAt(pc)) return;
-    await this.session.removeBreak("sw", pc, 1);
-    try {
-      this.noteStop(await this.session.stepInstruction());
-    } finally {
-      await this.session.insertBreak("sw", pc, 1);
-    }
-    const regs = await this.session.readRegisters();
-    this.ctx = this.contextOf(regs);
-  }
-
-  /** Runs to linear `addr` with a temporary breakpoint (a user breakpoint on the way stops first). */
-  private async runTo(addr: bigint): Promise<StopReason> {
-    await this.stepOffBreakpoint();
-    const existing = this.breakpoints.enabledCodeAt(addr);
-    if (!existing && !(await this.session.insertBreak("sw", addr, 1)))
-      throw new Error("the stub refused a breakpoint");
-    this.state = "running";
-    this.publish();
-    let stop: StopReason;
-    try {
-      stop = await this.session.resume();
-    } finally {
-      if (!existing) await this.session.removeBreak("sw", addr, 1);
-    }
-    this.noteStop(stop);
-    const regs = await this.session.readRegisters();
-    this.ctx = this.contextOf(regs);
-    if (this.ctx.pc === addr && !existing && stop.kind !== "interrupted") {
-      this.stopText = "step";
-      return { kind: "step", text: "step" };
-    }
-    await this.countHits(stop);
-    return stop;
+    return pc === undefined ? null : this.panes.code.lineAt(pc);
   }
 
   /** Counts breakpoint hits for a stop from running. */
   private async countHits(stop: StopReason): Promise<void> {
     if (stop.kind === "interrupted" || stop.kind === "exited") return;
-    const regs = await this.session.readRegisters();
-    const pc = this.contextOf(regs).pc;
+    const pc = this.stopped().pc;
     const hit = this.breakpoints.recordHit(
       pc,
       stop.kind === "watch" ? (stop.addr ?? null) : null,
@@ -653,31 +540,19 @@ export class Debugger {
       this.say(r.error);
       return;
     }
-    this.codeAnchor = r.addr;
     this.focus = "code";
-    await this.refreshCode();
+    await this.panes.code.show(this.host, r.addr);
     this.publish();
   }
 
   /** Makes the memory pane follow an expression. */
   async followMemory(expr: string): Promise<void> {
-    const r = evalAddress(expr, this.env());
-    if (!r.ok) {
-      this.say(r.error);
-      return;
-    }
-    this.memoryExpr = expr;
-    this.prevMemory = null;
-    await this.refreshMemory();
-    this.publish();
+    if (await this.panes.memory.follow(this.host, expr)) this.publish();
   }
 
   /** Selects the first block request whose row contains `text` and focuses the pane; false if none. */
   selectBlock(text: string): boolean {
-    const rows = this.blocks === null ? [] : blockPaneView(this.blocks, 0).rows;
-    const at = rows.findIndex((row) => /^#/.test(row) && row.includes(text));
-    if (at < 0) return false;
-    this.blockCursor = at;
+    if (!this.panes.block.find(text)) return false;
     this.focus = "block";
     this.publish();
     return true;
@@ -685,8 +560,7 @@ export class Debugger {
 
   /** Sets the I/O log's port filter. */
   setIoFilter(filter: PortFilter, text: string): void {
-    this.ioFilter = filter;
-    this.ioFilterText = text;
+    this.panes.io.setFilter(filter, text);
     this.publish();
   }
 

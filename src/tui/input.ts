@@ -77,7 +77,7 @@ export function handleKey(dbg: Debugger, input: string, key: KeyPress, quit: () 
     case "pageDown":
       return dbg.moveCursor(Math.max(1, snap.layout.codeLines - 2));
     case "select":
-      return select(dbg);
+      return dbg.select();
     default:
       return Promise.resolve();
   }
@@ -118,16 +118,6 @@ async function toggleBreakpointAtCursor(dbg: Debugger): Promise<void> {
     await dbg.deleteBreakpoint(existing.id);
     dbg.say(`Deleted breakpoint ${existing.id}`);
   } else await dbg.addBreakpoint("break", `*0x${addr.toString(16)}`);
-}
-
-/** Enter outside a prompt: in the breakpoints pane, show the breakpoint's code. */
-function select(dbg: Debugger): Promise<void> {
-  const snap = dbg.getSnapshot();
-  if (snap.focus === "breakpoints") {
-    const bp = snap.breakpoints[snap.breakpointCursor];
-    if (bp && bp.type === "break") return dbg.goTo(`0x${bp.addr.toString(16)}`);
-  }
-  return Promise.resolve();
 }
 
 /** Editing keys inside a prompt. */

@@ -1,5 +1,6 @@
-// The debugger screen: status line, code + memory on the left, registers + stack + breakpoints on
-// the right, I/O log + block requests + firmware log below, console and prompt at the bottom.
+// The debugger screen, laying out the panes (src/tui/panes): status line, code + memory on the left,
+// registers + stack + breakpoints on the right, I/O log + block requests + firmware log below,
+// console and prompt at the bottom.
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useRef } from "react";
 import type { Debugger } from "../debugger.ts";
@@ -7,15 +8,17 @@ import { useSnapshot } from "../hooks/use-snapshot.ts";
 import { useTerminalSize } from "../hooks/use-terminal-size.ts";
 import { handleKey } from "../input.ts";
 import { MIN_COLS, MIN_ROWS } from "../logic/layout.ts";
-import { BreakpointsPane } from "./BreakpointsPane.tsx";
-import { CodePane } from "./CodePane.tsx";
+import { BlockPane } from "../panes/block/BlockPane.tsx";
+import { BreakpointsPane } from "../panes/breakpoints/BreakpointsPane.tsx";
+import { CodePane } from "../panes/code/CodePane.tsx";
+import { IoLogPane } from "../panes/io/IoLogPane.tsx";
+import { LogPane } from "../panes/log/LogPane.tsx";
+import { MemoryPane } from "../panes/memory/MemoryPane.tsx";
+import { RegistersPane } from "../panes/registers/RegistersPane.tsx";
+import { StackPane } from "../panes/stack/StackPane.tsx";
 import { ConsoleBar } from "./ConsoleBar.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
-import { MemoryPane } from "./MemoryPane.tsx";
-import { RegistersPane } from "./RegistersPane.tsx";
-import { StackPane } from "./StackPane.tsx";
 import { StatusBar } from "./StatusBar.tsx";
-import { BlockPane, IoLogPane, LogPane } from "./TracePanes.tsx";
 
 export interface AppProps {
   dbg: Debugger;
@@ -43,6 +46,7 @@ export function App({ dbg, trackSize = true }: AppProps) {
   });
   const L = snap.layout;
   const focus = snap.focus;
+  const panes = snap.panes;
   const bitness = snap.ctx?.bitness ?? 32;
   const third = Math.floor(L.cols / 3);
   return (
@@ -61,18 +65,18 @@ export function App({ dbg, trackSize = true }: AppProps) {
           <Box flexDirection="row">
             <Box flexDirection="column" width={L.leftWidth}>
               <CodePane
-                lines={snap.code}
+                lines={panes.code.lines}
                 pc={snap.pc}
-                cursor={snap.codeCursor}
-                breakpoints={snap.breakpoints}
+                cursor={panes.code.cursor}
+                breakpoints={panes.breakpoints.list}
                 bitness={bitness}
                 width={L.leftWidth}
                 height={L.codeHeight}
                 focused={focus === "code"}
               />
               <MemoryPane
-                expr={snap.memoryExpr}
-                rows={snap.memory}
+                expr={panes.memory.expr}
+                rows={panes.memory.rows}
                 width={L.leftWidth}
                 height={L.memoryHeight}
                 focused={focus === "memory"}
@@ -80,21 +84,21 @@ export function App({ dbg, trackSize = true }: AppProps) {
             </Box>
             <Box flexDirection="column" width={L.rightWidth}>
               <RegistersPane
-                view={snap.registers}
+                view={panes.registers}
                 width={L.rightWidth}
                 height={L.registersHeight}
                 focused={focus === "registers"}
               />
               <StackPane
-                slots={snap.stack}
+                slots={panes.stack}
                 wordDigits={bitness / 4}
                 width={L.rightWidth}
                 height={L.stackHeight}
                 focused={focus === "stack"}
               />
               <BreakpointsPane
-                breakpoints={snap.breakpoints}
-                cursor={snap.breakpointCursor}
+                breakpoints={panes.breakpoints.list}
+                cursor={panes.breakpoints.cursor}
                 width={L.rightWidth}
                 height={L.breakpointsHeight}
                 focused={focus === "breakpoints"}
@@ -102,10 +106,15 @@ export function App({ dbg, trackSize = true }: AppProps) {
             </Box>
           </Box>
           <Box flexDirection="row">
-            <IoLogPane io={snap.io} width={third} height={L.bottomHeight} focused={focus === "io"} />
-            <BlockPane block={snap.block} width={third} height={L.bottomHeight} focused={focus === "block"} />
+            <IoLogPane io={panes.io} width={third} height={L.bottomHeight} focused={focus === "io"} />
+            <BlockPane
+              block={panes.block}
+              width={third}
+              height={L.bottomHeight}
+              focused={focus === "block"}
+            />
             <LogPane
-              log={snap.log}
+              log={panes.log}
               width={L.cols - 2 * third}
               height={L.bottomHeight}
               focused={focus === "log"}

@@ -11,7 +11,7 @@ const STATE_COLOR = {
 } as const;
 
 export function StatusBar({ snap }: { snap: Snapshot }) {
-  const mode = snap.registers?.modeText ?? "";
+  const mode = snap.panes.registers?.modeText ?? "";
   const gdb = snap.gdbAddress ? ` | gdb: target remote ${snap.gdbAddress}` : "";
   return (
     <Text wrap="truncate">

@@ -29,21 +29,30 @@ export interface Layout {
   readonly tooSmall: boolean;
 }
 
-/** Smallest terminal the panes fit in. */
+/** Smallest terminal the panes fit in (the frame is SPARE_ROWS shorter: see screenLayout). */
 export const MIN_COLS = 80;
 export const MIN_ROWS = 24;
+/**
+ * Rows a frame leaves free at the bottom of the terminal. Ink draws a frame as tall as the terminal
+ * by clearing the whole screen (and its scrollback) first, every time; one row shorter, it moves up
+ * over the previous frame and rewrites it in one synchronized update.
+ */
+export const SPARE_ROWS = 1;
+/** Smallest frame: a MIN_COLS x MIN_ROWS terminal less its spare row. */
+const MIN_FRAME_ROWS = MIN_ROWS - SPARE_ROWS;
 const STATUS_ROWS = 1;
 const CONSOLE_ROWS = 3;
 const BORDER = 2;
 
 /**
- * Splits a `cols` x `rows` terminal into panes. Guarantees: heights add up to `rows` minus the status
- * and console lines; every pane has at least one content row when not tooSmall.
+ * Splits a `cols` x `rows` frame into panes. Guarantees: heights add up to `rows` minus the status
+ * and console lines; every pane has at least one content row when not tooSmall (a frame of at least
+ * MIN_COLS x (MIN_ROWS - SPARE_ROWS), the frame of a MIN_COLS x MIN_ROWS terminal).
  */
 export function computeLayout(cols: number, rows: number): Layout {
-  const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
+  const tooSmall = cols < MIN_COLS || rows < MIN_FRAME_ROWS;
   const c = Math.max(cols, MIN_COLS);
-  const r = Math.max(rows, MIN_ROWS);
+  const r = Math.max(rows, MIN_FRAME_ROWS);
   const body = r - STATUS_ROWS - CONSOLE_ROWS;
   const bottomHeight = Math.max(BORDER + 3, Math.floor(body * 0.3));
   const top = body - bottomHeight;
@@ -74,13 +83,6 @@ export function computeLayout(cols: number, rows: number): Layout {
     tooSmall,
   };
 }
-
-/**
- * Rows a frame leaves free at the bottom of the terminal. Ink draws a frame as tall as the terminal
- * by clearing the whole screen (and its scrollback) first, every time; one row shorter, it moves up
- * over the previous frame and rewrites it in one synchronized update.
- */
-export const SPARE_ROWS = 1;
 
 /** The layout of a frame on a `cols` x `rows` terminal (SPARE_ROWS left free). */
 export function screenLayout(cols: number, rows: number): Layout {

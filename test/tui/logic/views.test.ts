@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { BreakpointList } from "../../../src/tui/logic/breakpoints.ts";
 import { codeRows } from "../../../src/tui/logic/code-rows.ts";
 import { disassemble } from "../../../src/tui/logic/disasm.ts";
-import { hexRows } from "../../../src/tui/logic/hexdump.ts";
-import { stackSlots } from "../../../src/tui/logic/stack-view.ts";
 import { listResolver } from "../../../src/tui/logic/symbol-resolver.ts";
+import { hexRows } from "../../../src/tui/panes/memory/hexdump.ts";
+import { stackSlots } from "../../../src/tui/panes/stack/stack-view.ts";
 
 describe("hexRows", () => {
   it("marks only bytes whose value changed at the same address", () => {

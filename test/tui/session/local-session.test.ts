@@ -9,21 +9,13 @@ import { Debugger } from "../../../src/tui/debugger.ts";
 import { listResolver } from "../../../src/tui/logic/symbol-resolver.ts";
 import { LocalSession, LocalStartError } from "../../../src/tui/session/local-session.ts";
 import { freePort } from "../../helpers/qemu.ts";
+import { until } from "../helpers/until.ts";
 
 const GDB_DEMO = fileURLToPath(new URL("../../../firmware/gdb-demo/gdb-demo.bin", import.meta.url));
 const symbols = listResolver([
   { name: "start", addr: 0xfe05bn },
   { name: "to_protected", addr: 0xfe08an },
 ]);
-
-/** Polls `check` until it holds (the UI follows the other debugger asynchronously). */
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition never held");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("LocalSession", () => {
   const cleanup: Array<() => unknown> = [];
@@ -42,19 +34,19 @@ describe("LocalSession", () => {
     expect(session.gdbAddress).toBe(`127.0.0.1:${port}`);
     expect(session.description).toBe("bare machine, 32 MiB, gdb-demo.bin");
     await dbg.refresh();
-    expect(dbg.getSnapshot().registers?.location).toBe("CS:IP f000:fff0 = linear 0xfffffff0");
+    expect(dbg.getSnapshot().panes.registers?.location).toBe("CS:IP f000:fff0 = linear 0xfffffff0");
 
     await dbg.stepInstruction();
-    expect(dbg.getSnapshot().registers?.location).toBe("CS:IP f000:e05b = linear 0x000fe05b");
-    expect(dbg.getSnapshot().code.find((l) => l.addr === 0xfe05bn)?.text).toBe("cli");
+    expect(dbg.getSnapshot().panes.registers?.location).toBe("CS:IP f000:e05b = linear 0x000fe05b");
+    expect(dbg.getSnapshot().panes.code.lines.find((l) => l.addr === 0xfe05bn)?.text).toBe("cli");
 
     await dbg.addBreakpoint("break", "to_protected");
     await dbg.cont();
     let snap = dbg.getSnapshot();
     expect(snap.stopText).toBe("breakpoint 1");
     expect(snap.pc).toBe(0xfe08an);
-    await until(() => dbg.getSnapshot().log?.[0] === "hello from gdb-demo");
-    expect(dbg.getSnapshot().io?.total).toBe(20);
+    await until(() => dbg.getSnapshot().panes.log?.[0] === "hello from gdb-demo");
+    expect(dbg.getSnapshot().panes.io?.total).toBe(20);
 
     // A second debugger on the public stub steps: the UI refreshes to the next instruction.
     const other = await RspClient.connect({ host: "127.0.0.1", port });
@@ -75,7 +67,7 @@ describe("LocalSession", () => {
       () => dbg.getSnapshot().state === "stopped" && dbg.getSnapshot().stopText === "gdb: interrupted",
     );
     snap = dbg.getSnapshot();
-    expect(snap.registers?.modeText).toBe("protected mode (32-bit)");
+    expect(snap.panes.registers?.modeText).toBe("protected mode (32-bit)");
   });
 
   it("reports what the user got wrong as a LocalStartError: a missing image, a busy gdb port", async () => {

@@ -84,17 +84,17 @@ describe.skipIf(!needPeers("qemu-system-i386", "seabios"))("the UI's session on 
     const dbg = new Debugger(session, { symbols, cols: 160, rows: 50 });
     await dbg.refresh();
     let snap = dbg.getSnapshot();
-    expect(snap.registers!.location).toBe("CS:IP f000:fff0 = linear 0xfffffff0");
-    expect(snap.registers!.segmentDetails[0]).toMatch(/^cs f000 ffff0000\/ffff/);
-    expect(snap.registers!.modeText).toBe("real mode (16-bit)");
-    const atPc = snap.code.find((l) => l.addr === snap.pc)!;
+    expect(snap.panes.registers!.location).toBe("CS:IP f000:fff0 = linear 0xfffffff0");
+    expect(snap.panes.registers!.segmentDetails[0]).toMatch(/^cs f000 ffff0000\/ffff/);
+    expect(snap.panes.registers!.modeText).toBe("real mode (16-bit)");
+    const atPc = snap.panes.code.lines.find((l) => l.addr === snap.pc)!;
     expect(atPc.text).toBe("jmp    0xf000:0xe05b <entry_post>");
 
     await dbg.stepInstruction();
     snap = dbg.getSnapshot();
-    expect(snap.registers!.location).toBe("CS:IP f000:e05b = linear 0x000fe05b");
-    expect(snap.registers!.pcRow[0]!).toMatchObject({ name: "eip", value: "0000e05b", changed: true });
-    expect(snap.code.find((l) => l.addr === 0xfe05bn)!).toMatchObject({
+    expect(snap.panes.registers!.location).toBe("CS:IP f000:e05b = linear 0x000fe05b");
+    expect(snap.panes.registers!.pcRow[0]!).toMatchObject({ name: "eip", value: "0000e05b", changed: true });
+    expect(snap.panes.code.lines.find((l) => l.addr === 0xfe05bn)!).toMatchObject({
       label: "entry_post",
       text: "cmp    dword [cs:0x6f28], 0",
     });
@@ -105,7 +105,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "seabios"))("the UI's session on 
     snap = dbg.getSnapshot();
     expect(snap.pc).toBe(0xfe066n);
     expect(snap.stopText).toBe("breakpoint 1");
-    expect(snap.breakpoints[0]!.hits).toBe(1);
+    expect(snap.panes.breakpoints.list[0]!.hits).toBe(1);
 
     await dbg.next(); // xor dx, dx
     await dbg.step(); // mov ss, dx

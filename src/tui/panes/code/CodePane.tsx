@@ -1,10 +1,10 @@
 // Disassembly around the PC (or where `g` went): labels, `=>` current line, breakpoint markers.
 import { memo } from "react";
-import { plainLine, styledLine } from "../logic/ansi.ts";
-import type { Breakpoint } from "../logic/breakpoints.ts";
-import { codeRows } from "../logic/code-rows.ts";
-import type { DisasmLine } from "../logic/disasm.ts";
-import { Pane } from "./Pane.tsx";
+import { plainLine, styledLine } from "../../logic/ansi.ts";
+import type { Breakpoint } from "../../logic/breakpoints.ts";
+import { codeRows } from "../../logic/code-rows.ts";
+import type { DisasmLine } from "../../logic/disasm.ts";
+import { Pane } from "../Pane.tsx";
 
 export interface CodePaneProps {
   lines: readonly DisasmLine[];

@@ -1,8 +1,8 @@
 // Breakpoints and watchpoints: number, type, enabled, address, what was typed, hit count.
 import { memo, useMemo } from "react";
-import { plainLine } from "../logic/ansi.ts";
-import type { Breakpoint } from "../logic/breakpoints.ts";
-import { Pane } from "./Pane.tsx";
+import { plainLine } from "../../logic/ansi.ts";
+import type { Breakpoint } from "../../logic/breakpoints.ts";
+import { Pane } from "../Pane.tsx";
 
 export interface BreakpointsPaneProps {
   breakpoints: readonly Breakpoint[];

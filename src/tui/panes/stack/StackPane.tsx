@@ -1,9 +1,9 @@
 // Stack words from the stack pointer up, with `<sym+off>` for values inside symbols.
 import { memo, useMemo } from "react";
-import { plainLine, styledLine } from "../logic/ansi.ts";
-import { formatLinear } from "../logic/code-rows.ts";
-import type { StackSlot } from "../logic/stack-view.ts";
-import { Pane } from "./Pane.tsx";
+import { plainLine, styledLine } from "../../logic/ansi.ts";
+import { formatLinear } from "../../logic/code-rows.ts";
+import { Pane } from "../Pane.tsx";
+import type { StackSlot } from "./stack-view.ts";
 
 export interface StackPaneProps {
   slots: readonly StackSlot[];

@@ -1,8 +1,8 @@
 // Block requests as call trees, built from trace events that carry a request id: each request with
 // its coroutine slices (runs of events in one coroutine between yields), its child requests, its
 // latency (first to last event, host time) and its result (`ret` of the completing event).
-import type { TraceEvent, TraceValue } from "../../emu/trace/bus.ts";
-import { ATA_COMMANDS } from "./port-names.ts";
+import type { TraceEvent, TraceValue } from "../../../emu/trace/bus.ts";
+import { ATA_COMMANDS } from "../../logic/port-names.ts";
 
 /** A run of one request's events in one coroutine, not interrupted by other work. */
 export interface CoSlice {

@@ -1,9 +1,9 @@
 // Hexdump of the followed expression; bytes changed since the last stop are yellow.
 import { memo, useMemo } from "react";
-import { plainLine, type Segment, styledLine } from "../logic/ansi.ts";
-import { formatLinear } from "../logic/code-rows.ts";
-import type { HexRow } from "../logic/hexdump.ts";
-import { Pane } from "./Pane.tsx";
+import { plainLine, type Segment, styledLine } from "../../logic/ansi.ts";
+import { formatLinear } from "../../logic/code-rows.ts";
+import { Pane } from "../Pane.tsx";
+import type { HexRow } from "./hexdump.ts";
 
 export interface MemoryPaneProps {
   expr: string;

@@ -1,9 +1,10 @@
 // The registers pane as rows of cells: values in hex at their natural width, a cell marked changed
 // when it differs from the previous stop, EFLAGS and CR0 decoded, and where the CPU is (CS:IP with
 // the linear address in real mode, segment bases/limits when the stub tells them).
-import type { CpuExtras, RegisterSet } from "../session/debug-session.ts";
-import type { CpuContext } from "./cpu-mode.ts";
-import { pcRegName, reg } from "./cpu-mode.ts";
+
+import type { CpuContext } from "../../logic/cpu-mode.ts";
+import { pcRegName, reg } from "../../logic/cpu-mode.ts";
+import type { CpuExtras, RegisterSet } from "../../session/debug-session.ts";
 
 /** One `name value` cell. */
 export interface RegCell {

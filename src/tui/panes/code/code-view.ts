@@ -1,10 +1,10 @@
 // Fetching and disassembling the code pane's lines through the session: where to decode (the CS
 // the address lies in), how far back to start so the PC has context above it, and reading as much
 // as a stub will give near the end of a mapping.
-import type { CpuContext } from "./logic/cpu-mode.ts";
-import { type CodePlace, type DisasmLine, disassemble, syncStart } from "./logic/disasm.ts";
-import type { SymbolResolver } from "./logic/symbol-resolver.ts";
-import type { DebugSession } from "./session/debug-session.ts";
+import type { CpuContext } from "../../logic/cpu-mode.ts";
+import { type CodePlace, type DisasmLine, disassemble, syncStart } from "../../logic/disasm.ts";
+import type { SymbolResolver } from "../../logic/symbol-resolver.ts";
+import type { DebugSession } from "../../session/debug-session.ts";
 
 /** Bytes decoded before the PC to show context above the current line. */
 const LOOKBACK = 32;

@@ -1,6 +1,6 @@
 // The stack pane's model: words from the stack pointer up, at the code's word size, each with the
 // symbol it points into (a return address shows as `<func+0x12>`).
-import { formatSymbolHit, type SymbolResolver } from "./symbol-resolver.ts";
+import { formatSymbolHit, type SymbolResolver } from "../../logic/symbol-resolver.ts";
 
 /** A value further than this past a symbol's start is not shown as `<sym+off>` (it is data). */
 export const STACK_SYMBOL_REACH = 0x10000n;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TraceEvent, TraceValue } from "../../../src/emu/trace/bus.ts";
-import { BlockTree } from "../../../src/tui/logic/block-tree.ts";
+import type { TraceEvent, TraceValue } from "../../../../src/emu/trace/bus.ts";
+import { BlockTree } from "../../../../src/tui/panes/block/block-tree.ts";
 
 let clock = 0;
 function ev(

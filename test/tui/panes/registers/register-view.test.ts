@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cpuContext } from "../../../src/tui/logic/cpu-mode.ts";
-import { formatCr0, formatEflags, registerView } from "../../../src/tui/logic/register-view.ts";
-import type { CpuExtras, RegisterSet } from "../../../src/tui/session/debug-session.ts";
+import { cpuContext } from "../../../../src/tui/logic/cpu-mode.ts";
+import { formatCr0, formatEflags, registerView } from "../../../../src/tui/panes/registers/register-view.ts";
+import type { CpuExtras, RegisterSet } from "../../../../src/tui/session/debug-session.ts";
 
 const base = {
   eax: 0n,

@@ -1,9 +1,9 @@
 // Registers: where the CPU is (CS:IP = linear, mode, CR0 decoded), general registers, EIP/EFLAGS,
 // selectors, CR2-CR4, segment bases and limits. Values changed since the last stop are yellow.
 import { memo, useMemo } from "react";
-import { plainLine, type Segment, styledLine } from "../logic/ansi.ts";
-import type { RegCell, RegisterView } from "../logic/register-view.ts";
-import { Pane } from "./Pane.tsx";
+import { plainLine, type Segment, styledLine } from "../../logic/ansi.ts";
+import { Pane } from "../Pane.tsx";
+import type { RegCell, RegisterView } from "./register-view.ts";
 
 const CHANGED = { color: "yellow", bold: true } as const;
 const GRAY = { color: "gray" } as const;

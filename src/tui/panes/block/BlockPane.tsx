@@ -1,9 +1,9 @@
-// The panes fed by a pcscope target's trace: I/O port log, block request tree, firmware log. A
-// foreign stub has no feed: each says so in one line.
+// The block request tree of a pcscope target: requests, their coroutines and slices, details of the
+// selected one when focused (a foreign stub has no trace feed: the pane says so).
 import { memo, useMemo } from "react";
-import { plainLine } from "../logic/ansi.ts";
-import type { Snapshot } from "../snapshot.ts";
-import { notAvailable, Pane } from "./Pane.tsx";
+import { plainLine } from "../../logic/ansi.ts";
+import { notAvailable, Pane } from "../Pane.tsx";
+import type { BlockView } from "./block-pane.ts";
 
 interface Sized {
   width: number;
@@ -11,30 +11,9 @@ interface Sized {
   focused: boolean;
 }
 
-export const IoLogPane = memo(function IoLogPane({
-  io,
-  width,
-  height,
-  focused,
-}: Sized & { io: Snapshot["io"] }) {
-  const lines = useMemo(
-    () => (io === null ? [notAvailable(width)] : io.lines.map((l) => plainLine(l, width - 2))),
-    [io, width],
-  );
-  return (
-    <Pane
-      title={io ? `I/O ports [${io.filter}] ${io.total}` : "I/O ports"}
-      width={width}
-      height={height}
-      focused={focused}
-      lines={lines}
-    />
-  );
-});
-
 /** The block pane's lines: the visible part of the tree around the cursor, details when focused. */
 export function blockLines(
-  block: Snapshot["block"],
+  block: BlockView | null,
   width: number,
   height: number,
   focused: boolean,
@@ -63,20 +42,7 @@ export const BlockPane = memo(function BlockPane({
   width,
   height,
   focused,
-}: Sized & { block: Snapshot["block"] }) {
+}: Sized & { block: BlockView | null }) {
   const lines = useMemo(() => blockLines(block, width, height, focused), [block, width, height, focused]);
   return <Pane title="Block requests" width={width} height={height} focused={focused} lines={lines} />;
-});
-
-export const LogPane = memo(function LogPane({
-  log,
-  width,
-  height,
-  focused,
-}: Sized & { log: Snapshot["log"] }) {
-  const lines = useMemo(
-    () => (log === null ? [notAvailable(width)] : log.map((l) => plainLine(l, width - 2))),
-    [log, width],
-  );
-  return <Pane title="Firmware log" width={width} height={height} focused={focused} lines={lines} />;
 });
