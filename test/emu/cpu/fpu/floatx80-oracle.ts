@@ -72,65 +72,88 @@ function incrementOf(rc: number, sign: number, fl: bigint, half: number, exact: 
   return false;
 }
 
+/** A rounded value: sig * 2^q (sig below 2^bits), or an infinity; with the flags it raised. */
+export interface FormatRounded {
+  sign: number;
+  inf: boolean;
+  sig: bigint;
+  q: number;
+  inexact: boolean;
+  underflow: boolean;
+  overflow: boolean;
+}
+
 /**
- * Rounds the exact non-zero value to floatx80 with `bits` significant bits (24, 53, 64) in rounding
- * mode rc (0 nearest, 1 down, 2 up, 3 zero).
+ * Rounds the exact non-zero value to `bits` significant bits with normal exponents eMin..eMax
+ * (denormals quantized at eMin's lsb) in rounding mode rc (0 nearest, 1 down, 2 up, 3 zero).
  */
-export function roundExact(x: Exact, bits: number, rc: number): Rounded {
+export function roundToFormat(x: Exact, bits: number, rc: number, eMin: number, eMax: number): FormatRounded {
   const e = floorLog2(x.num, x.den);
-  // Tininess after rounding: round to `bits` with an unbounded exponent, compare with 2^E_MIN.
+  // Tininess after rounding: round to `bits` with an unbounded exponent, compare with 2^eMin.
   const unb = quantize(x.num, x.den, e - (bits - 1));
   const unbUp = incrementOf(rc, x.sign, unb.fl, unb.half, unb.exact);
-  const unbMag = unb.fl + (unbUp ? 1n : 0n); // times 2^(e - bits + 1)
-  const tiny = e < E_MIN && !(unbMag === 1n << BigInt(bits) && e + 1 === E_MIN);
-  const overflow = e >= E_MAX + 1 || (unbMag === 1n << BigInt(bits) && e + 1 >= E_MAX + 1);
+  const carried = unb.fl + (unbUp ? 1n : 0n) === 1n << BigInt(bits);
+  const tiny = e < eMin && !(carried && e + 1 === eMin);
+  const overflow = e >= eMax + 1 || (carried && e + 1 >= eMax + 1);
   if (overflow) {
     const toMax = rc === 3 || (rc === 2 && x.sign === 1) || (rc === 1 && x.sign === 0);
-    if (toMax) {
-      const m = ((1n << BigInt(bits)) - 1n) << BigInt(64 - bits);
-      return {
-        value: { se: (x.sign << 15) | 0x7ffe, hi: Number(m >> 32n), lo: Number(m & 0xffffffffn) },
-        inexact: true,
-        underflow: false,
-        overflow: true,
-      };
-    }
     return {
-      value: { se: (x.sign << 15) | 0x7fff, hi: 0x80000000, lo: 0 },
+      sign: x.sign,
+      inf: !toMax,
+      sig: (1n << BigInt(bits)) - 1n,
+      q: eMax - bits + 1,
       inexact: true,
       underflow: false,
       overflow: true,
     };
   }
-  const qe = Math.max(e, E_MIN) - (bits - 1);
-  const q = quantize(x.num, x.den, qe);
-  const up = incrementOf(rc, x.sign, q.fl, q.half, q.exact);
-  let m = q.fl + (up ? 1n : 0n); // result = m * 2^qe
-  let exp = qe + (bits - 1); // exponent of the result's leading bit if m has `bits` bits
-  if (m === 1n << BigInt(bits)) {
-    m >>= 1n;
-    exp++;
+  let q = Math.max(e, eMin) - (bits - 1);
+  const r = quantize(x.num, x.den, q);
+  let sig = r.fl + (incrementOf(rc, x.sign, r.fl, r.half, r.exact) ? 1n : 0n);
+  if (sig === 1n << BigInt(bits)) {
+    sig >>= 1n;
+    q++;
   }
-  let biased: number;
-  let sig: bigint;
-  if (m === 0n) {
-    biased = 0;
-    sig = 0n;
-  } else if (bitLength(m) < bits) {
-    // denormal: value = m * 2^qe with qe = E_MIN - bits + 1; as floatx80: sig * 2^(E_MIN - 63)
-    biased = 0;
-    sig = m << BigInt(64 - bits);
-  } else {
-    biased = exp + 16383;
-    sig = m << BigInt(64 - bits);
-  }
-  const inexact = !q.exact;
   return {
-    value: { se: (x.sign << 15) | biased, hi: Number(sig >> 32n), lo: Number(sig & 0xffffffffn) },
-    inexact,
-    underflow: tiny && inexact,
+    sign: x.sign,
+    inf: false,
+    sig,
+    q,
+    inexact: !r.exact,
+    underflow: tiny && !r.exact,
     overflow: false,
   };
+}
+
+/** Rounds the exact non-zero value to floatx80 with `bits` (24, 53, 64) significant bits. */
+export function roundExact(x: Exact, bits: number, rc: number): Rounded {
+  const r = roundToFormat(x, bits, rc, E_MIN, E_MAX);
+  const flags = { inexact: r.inexact, underflow: r.underflow, overflow: r.overflow };
+  if (r.inf) return { value: { se: (r.sign << 15) | 0x7fff, hi: 0x80000000, lo: 0 }, ...flags };
+  const sig = r.sig << BigInt(64 - bits);
+  const biased = r.sig === 0n || bitLength(r.sig) < bits ? 0 : r.q + bits - 1 + 16383;
+  return {
+    value: { se: (r.sign << 15) | biased, hi: Number(sig >> 32n), lo: Number(sig & 0xffffffffn) },
+    ...flags,
+  };
+}
+
+/** Rounds the exact non-zero value to an IEEE binary64 (as a BigInt of its bits). */
+export function roundToFloat64(x: Exact, rc: number): { bits: bigint; flags: FormatRounded } {
+  const r = roundToFormat(x, 53, rc, -1022, 1023);
+  const sign = BigInt(r.sign) << 63n;
+  if (r.inf) return { bits: sign | (0x7ffn << 52n), flags: r };
+  if (r.sig === 0n || bitLength(r.sig) < 53) return { bits: sign | r.sig, flags: r };
+  return { bits: sign | (BigInt(r.q + 52 + 1023) << 52n) | (r.sig - (1n << 52n)), flags: r };
+}
+
+/** Rounds the exact non-zero value to an IEEE binary32 (its bits). */
+export function roundToFloat32(x: Exact, rc: number): { bits: bigint; flags: FormatRounded } {
+  const r = roundToFormat(x, 24, rc, -126, 127);
+  const sign = BigInt(r.sign) << 31n;
+  if (r.inf) return { bits: sign | (0xffn << 23n), flags: r };
+  if (r.sig === 0n || bitLength(r.sig) < 24) return { bits: sign | r.sig, flags: r };
+  return { bits: sign | (BigInt(r.q + 23 + 127) << 23n) | (r.sig - (1n << 23n)), flags: r };
 }
 
 /** Exact a + b (b's sign flipped first when subtracting); null when the sum is zero. */
