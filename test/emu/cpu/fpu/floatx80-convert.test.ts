@@ -10,12 +10,15 @@ import {
   fromFloat32,
   fromFloat64,
   fromInt64,
+  modRem80,
   PC_EXTENDED,
   PC_SINGLE,
   RC_DOWN,
   RC_NEAREST,
   RC_UP,
   RC_ZERO,
+  remainderQuotient,
+  scale80,
   toFloat32,
   toFloat64,
   toInteger,
@@ -247,6 +250,84 @@ describe("floatx80 conversions against an exact reference", () => {
         expect([word.lo, ctx.flags]).toEqual([0x80000000, FLAG_INVALID]);
       } else {
         expect([word.lo | 0, ctx.flags], show(a)).toEqual([want, FLAG_INEXACT]);
+      }
+    }
+  });
+});
+
+describe("floatx80 scaling and partial remainders against an exact reference", () => {
+  const ctx = new FloatContext();
+  const out = new Float80();
+
+  it("scales by powers of two with rounding at the range's ends", () => {
+    const next = rng(21);
+    for (let i = 0; i < 1500; i++) {
+      const a = operand(next);
+      if ((a.se & 0x7fff) === 0 && a.hi === 0 && a.lo === 0) continue;
+      const n = (next() % 70000) - 35000;
+      for (const rc of ROUNDINGS) {
+        ctx.precision = PC_EXTENDED;
+        ctx.rounding = rc;
+        ctx.flags = 0;
+        scale80(a.se, a.hi, a.lo, n, ctx, out);
+        const x = exactOf(a);
+        const scaled = n >= 0 ? { ...x, num: x.num << BigInt(n) } : { ...x, den: x.den << BigInt(-n) };
+        const want = roundExact(scaled, 64, rc);
+        const label = `${show(a)} n=${n} rc=${rc}`;
+        expect(show({ se: out.se, hi: out.hi, lo: out.lo }), label).toBe(show(want.value));
+        expect(ctx.flags, label).toBe(
+          (want.inexact ? FLAG_INEXACT : 0) |
+            (want.underflow ? FLAG_UNDERFLOW : 0) |
+            (want.overflow ? FLAG_OVERFLOW : 0),
+        );
+      }
+    }
+  });
+
+  it("computes FPREM and FPREM1 remainders exactly, with the quotient's low bits", () => {
+    const next = rng(22);
+    for (let i = 0; i < 3000; i++) {
+      const sa = next() & 1;
+      const sb = next() & 1;
+      const eb = 1 + (next() % 0x7ffd);
+      const ea = Math.min(0x7ffe, Math.max(1, eb + (next() % 66) - 2));
+      const a = { se: (sa << 15) | ea, hi: (next() | 0x80000000) >>> 0, lo: next() };
+      const b = { se: (sb << 15) | eb, hi: (next() | 0x80000000) >>> 0, lo: next() % 2 ? 0 : next() };
+      for (const truncating of [true, false]) {
+        ctx.flags = 0;
+        modRem80(a.se, a.hi, a.lo, b.se, b.hi, b.lo, truncating, ctx, out);
+        const x = exactOf(a);
+        const y = exactOf(b);
+        const label = `${show(a)} ${show(b)} ${truncating ? "fprem" : "fprem1"}`;
+        const diff = ea - eb;
+        if (diff < 0 && (truncating || diff < -1)) {
+          expect(show({ se: out.se, hi: out.hi, lo: out.lo }), label).toBe(show(a));
+          continue;
+        }
+        // q = a/b rounded (toward zero or to nearest even), r = a - q b, both exact.
+        const num = x.num * y.den;
+        const den = x.den * y.num;
+        let q = num / den;
+        const r2 = 2n * (num % den);
+        if (!truncating && (r2 > den || (r2 === den && (q & 1n) === 1n))) q += 1n;
+        const signedQ = sa === sb ? q : -q;
+        const rNum = (sa ? -x.num : x.num) * y.den - signedQ * (sb ? -y.num : y.num) * x.den;
+        const rDen = x.den * y.den;
+        if (rNum === 0n) {
+          expect(show({ se: out.se, hi: out.hi, lo: out.lo }), label).toBe(
+            show({ se: sa << 15, hi: 0, lo: 0 }),
+          );
+        } else {
+          const want = roundExact(
+            { sign: rNum < 0n ? 1 : 0, num: rNum < 0n ? -rNum : rNum, den: rDen },
+            64,
+            RC_NEAREST,
+          );
+          expect(want.inexact, label).toBe(false);
+          expect(show({ se: out.se, hi: out.hi, lo: out.lo }), label).toBe(show(want.value));
+        }
+        expect(remainderQuotient & 7, label).toBe(Number(q & 7n));
+        expect(ctx.flags, label).toBe(0);
       }
     }
   });
