@@ -83,8 +83,10 @@ const COMI_FLAGS = [EFLAGS_CF, EFLAGS_ZF, 0, EFLAGS_ZF | EFLAGS_PF | EFLAGS_CF];
 
 /** The x87 unit of one CPU. */
 export class X87 {
-  /** Arithmetic context, kept in step with FCW. */
-  private readonly ctx = new FloatContext();
+  /** Arithmetic context; follows FCW however FCW was written (FLDCW, FNINIT, a debugger, reset). */
+  private readonly context = new FloatContext();
+  /** The FCW `context` was last derived from. */
+  private controlSeen = -1;
   /** The operand an instruction loaded from memory or another register (QEMU's FT0). */
   private readonly ft0 = new Float80();
   /** Scratch for results. */
@@ -95,7 +97,6 @@ export class X87 {
 
   constructor(readonly regs: FpuRegisters) {
     this.view = new DataView(regs.data.buffer, regs.data.byteOffset, regs.data.byteLength);
-    this.syncControl();
   }
 
   /** The stack top (FSW.TOP). */
@@ -108,11 +109,16 @@ export class X87 {
     this.regs.fsw = (this.regs.fsw & ~FSW_TOP_MASK) | ((top & 7) << FSW_TOP_SHIFT);
   }
 
-  /** Re-reads rounding and precision control from FCW. */
-  private syncControl(): void {
-    this.ctx.rounding = (this.regs.fcw >> FCW_RC_SHIFT) & 3;
-    const pc = (this.regs.fcw >> FCW_PC_SHIFT) & 3;
-    this.ctx.precision = pc === 1 ? PC_EXTENDED : pc;
+  /** The arithmetic context with rounding and precision control as FCW says now. */
+  private get ctx(): FloatContext {
+    const fcw = this.regs.fcw;
+    if (fcw !== this.controlSeen) {
+      this.controlSeen = fcw;
+      this.context.rounding = (fcw >> FCW_RC_SHIFT) & 3;
+      const pc = (fcw >> FCW_PC_SHIFT) & 3;
+      this.context.precision = pc === 1 ? PC_EXTENDED : pc;
+    }
+    return this.context;
   }
 
   /** Physical register of ST(i). */
@@ -160,8 +166,8 @@ export class X87 {
 
   /** Folds the context's raised flags into FSW (QEMU's merge_exception_flags) and clears them. */
   private mergeFlags(): void {
-    const raised = this.ctx.flags;
-    this.ctx.flags = 0;
+    const raised = this.context.flags;
+    this.context.flags = 0;
     if (raised === 0) return;
     this.raise(raised);
   }
@@ -200,13 +206,11 @@ export class X87 {
   /** FNINIT. */
   init(): void {
     this.regs.init();
-    this.syncControl();
   }
 
   /** FLDCW. */
   loadControl(value: number): void {
     this.regs.fcw = value & 0xffff;
-    this.syncControl();
     // A newly unmasked pending exception is not re-evaluated until the next one (QEMU).
   }
 
@@ -316,6 +320,12 @@ export class X87 {
       }
     }
     this.mergeFlags();
+  }
+
+  /** ST(0) = ST(i), value only (FCMOVcc). */
+  copyToTop(i: number): void {
+    const s = this.phys(i);
+    this.write(this.phys(0), this.se(s), this.hi(s), this.lo(s));
   }
 
   /** FST ST(i) / FSTP ST(i): copies ST(0) to ST(i). */
