@@ -1237,24 +1237,20 @@ export function scale80(
   roundPack(a, ctx, out);
 }
 
-/** The low bits of the quotient the last modRem80 computed (FPREM reports three of them). */
+/**
+ * The low bits of the quotient the last truncating modRem80 computed (FPREM reports three); 0
+ * after a round-to-nearest one, which QEMU 7.2 computes without a quotient (FPREM1 under TCG
+ * leaves C0, C3, C1 clear, where the SDM has them report the quotient too).
+ */
 export let remainderQuotient = 0;
 
-/** Writes the pseudo-denormal-aware copy of `a` that modRem80 returns unchanged. */
-function returnOperand(a: Parts, aSe: number, aHi: number, aLo: number, out: Float80): void {
-  out.se = aSe;
-  out.hi = aHi >>> 0;
-  out.lo = aLo >>> 0;
-  // A pseudo-denormal comes back normalized: exponent 1, as QEMU returns it.
-  if ((aSe & EXP_MAX) === 0 && out.hi >= INTEGER_BIT) out.se = (a.sign << 15) | 1;
-}
-
 /**
- * out = the remainder of a / b, exactly (QEMU's floatx80_modrem as FPREM and FPREM1 use it):
- * `truncating` (FPREM) takes the quotient rounded toward zero, else (FPREM1) to nearest even; the
- * remainder has a's sign unless FPREM1's rounding flipped it. Sets remainderQuotient to the
- * quotient's low bits. Needs exponent(a) - exponent(b) <= 63, which FPREM's partial-remainder
- * step guarantees (larger differences are reduced by scaling b first).
+ * out = the remainder of a / b (QEMU 7.2's floatx80_modrem, on FloatParts, as FPREM and FPREM1
+ * use it): `truncating` (FPREM) takes the quotient rounded toward zero, else (FPREM1) to nearest
+ * even; the remainder has a's sign unless FPREM1's rounding flipped it. The exact remainder (or a
+ * itself, when |a| is far below |b|) is then rounded to the context's precision, as QEMU packs it.
+ * Needs exponent(a) - exponent(b) <= 63, which FPREM's partial-remainder step guarantees (larger
+ * differences are reduced by scaling b first).
  */
 export function modRem80(
   aSe: number,
@@ -1282,13 +1278,9 @@ export function modRem80(
     defaultNaN(ctx, out);
     return;
   }
-  if (b.cls === CLS_INF || a.cls === CLS_ZERO) {
-    returnOperand(a, aSe, aHi, aLo, out);
-    return;
-  }
   const expDiff = a.exp - b.exp;
-  if (expDiff < 0 && (truncating || expDiff < -1)) {
-    returnOperand(a, aSe, aHi, aLo, out);
+  if (b.cls === CLS_INF || a.cls === CLS_ZERO || expDiff < -1 || (expDiff === -1 && truncating)) {
+    packResult(a, ctx, out);
     return;
   }
   // Restoring division at b's scale, with 32 fraction bits in rem[3] for the expDiff = -1 case.
@@ -1336,7 +1328,7 @@ export function modRem80(
       q = (q + 1) & 0xff;
     }
   }
-  remainderQuotient = q;
+  if (truncating) remainderQuotient = q;
   a.sign = sign;
   a.exp = b.exp;
   a.w0 = rem[1]!;
@@ -1347,8 +1339,5 @@ export function modRem80(
     return;
   }
   normalize(a);
-  const precision = ctx.precision;
-  ctx.precision = PC_EXTENDED;
   roundPack(a, ctx, out);
-  ctx.precision = precision;
 }

@@ -520,7 +520,8 @@ export class X87 {
   /**
    * FPREM (truncating) and FPREM1: ST(0) = the partial remainder of ST(0) / ST(1). C2 set when the
    * reduction is incomplete (exponents 64 or more apart: reduced by a multiple of 2^(32..63));
-   * else the quotient's low bits in C0 (q2), C3 (q1), C1 (q0).
+   * else the quotient's low bits in C0 (q2), C3 (q1), C1 (q0), which QEMU 7.2 reports for FPREM
+   * only (see floatx80.ts remainderQuotient).
    */
   partialRemainder(truncating: boolean): void {
     const p0 = this.phys(0);

@@ -284,7 +284,7 @@ describe("floatx80 scaling and partial remainders against an exact reference", (
     }
   });
 
-  it("computes FPREM and FPREM1 remainders exactly, with the quotient's low bits", () => {
+  it("computes FPREM and FPREM1 remainders exactly, FPREM with the quotient's low bits", () => {
     const next = rng(22);
     for (let i = 0; i < 3000; i++) {
       const sa = next() & 1;
@@ -326,7 +326,7 @@ describe("floatx80 scaling and partial remainders against an exact reference", (
           expect(want.inexact, label).toBe(false);
           expect(show({ se: out.se, hi: out.hi, lo: out.lo }), label).toBe(show(want.value));
         }
-        expect(remainderQuotient & 7, label).toBe(Number(q & 7n));
+        expect(remainderQuotient & 7, label).toBe(truncating ? Number(q & 7n) : 0);
         expect(ctx.flags, label).toBe(0);
       }
     }
