@@ -16,6 +16,7 @@ register("img", async () => (await import("./cli/img.ts")).imgCommand);
 register("syms", async () => (await import("./cli/syms.ts")).symsCommand);
 register("attach", async () => (await import("./cli/attach.ts")).attachCommand);
 register("tui", async () => (await import("./cli/tui.ts")).tuiCommand);
+register("guest", async () => (await import("./cli/guest.ts")).guestCommand);
 
 /** Prints the list of subcommands. */
 async function printHelp(): Promise<void> {

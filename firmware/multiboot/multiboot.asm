@@ -17,9 +17,6 @@ bits 16
 org 0
 
 ROM_BLOCKS          equ 2               ; size in 512-byte blocks (1 KiB, as QEMU's)
-FW_CFG_PORT_SEL     equ 0x510
-FW_CFG_PORT_DATA    equ 0x511
-FW_CFG_PORT_DMA_LO  equ 0x518           ; low dword of the DMA address (writing it starts DMA)
 FW_CFG_KERNEL_ADDR  equ 0x07
 FW_CFG_KERNEL_SIZE  equ 0x08
 FW_CFG_INITRD_ADDR  equ 0x0a
@@ -27,9 +24,6 @@ FW_CFG_INITRD_SIZE  equ 0x0b
 FW_CFG_KERNEL_ENTRY equ 0x10
 FW_CFG_KERNEL_DATA  equ 0x11
 FW_CFG_INITRD_DATA  equ 0x12
-DMA_CTL_ERROR       equ 0x01
-DMA_CTL_READ        equ 0x02
-DMA_CTL_SELECT      equ 0x08
 MULTIBOOT_MAGIC     equ 0x2BADB002
 SMAP                equ 0x534D4150
 E820_ENTRY          equ 20
@@ -189,49 +183,7 @@ pmode:
         jmp ecx
 bits 16
 
-; fw_read32: AX = item key. Returns its first four bytes (little-endian) in EAX.
-; Clobbers DX.
-fw_read32:
-        mov dx, FW_CFG_PORT_SEL
-        out dx, ax
-        mov dx, FW_CFG_PORT_DATA
-        in al, dx
-        ror eax, 8
-        in al, dx
-        ror eax, 8
-        in al, dx
-        ror eax, 8
-        in al, dx
-        ror eax, 8
-        ret
-
-; fw_dma_read: AX = item key, EDI = physical destination, ECX = length. Copies the item there with
-; one fw_cfg DMA request (descriptor at SS:BP+S_DMA) and waits for it. Clobbers EAX, EDX.
-fw_dma_read:
-        shl eax, 16
-        mov ax, DMA_CTL_SELECT | DMA_CTL_READ
-        bswap eax
-        mov [bp + S_DMA], eax
-        mov eax, ecx
-        bswap eax
-        mov [bp + S_DMA + 4], eax
-        mov dword [bp + S_DMA + 8], 0
-        mov eax, edi
-        bswap eax
-        mov [bp + S_DMA + 12], eax
-        xor eax, eax
-        mov ax, ss
-        shl eax, 4
-        movzx edx, bp
-        add eax, edx                    ; linear address of the descriptor
-        bswap eax
-        mov dx, FW_CFG_PORT_DMA_LO
-        out dx, eax
-.wait:  mov eax, [bp + S_DMA]
-        bswap eax
-        and eax, ~DMA_CTL_ERROR
-        jnz .wait
-        ret
+%include "fw-cfg.inc"
 
         align 8, db 0
 gdt:    dq 0

@@ -108,13 +108,34 @@ async function demoDisk(): Promise<string> {
   }
 }
 
-/** Lays out a --kernel file as QEMU's -kernel does. */
-async function loadKernel(path: string, cmdline: string, memBytes: number) {
-  const { loadMultibootFile, MultibootError } = await import("../emu/machine/multiboot.ts");
+/** Reads a --kernel or --initrd file, or throws a UserError naming it. */
+function readBootFile(path: string, what: string): Uint8Array {
   try {
-    return loadMultibootFile(path, cmdline, memBytes);
+    return readFileSync(path);
   } catch (err) {
-    if (err instanceof MultibootError) throw new UserError(err.message);
+    throw new UserError(
+      `cannot read ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+}
+
+/**
+ * Lays out a --kernel file as QEMU's -kernel does: a Linux bzImage (with --initrd) when it carries
+ * the boot protocol header, else a Multiboot kernel.
+ */
+async function loadKernel(path: string, initrdPath: string | null, cmdline: string, memBytes: number) {
+  const file = readBootFile(path, "kernel");
+  const { isLinuxKernel, loadLinux, LinuxBootError } = await import("../emu/machine/linux-boot.ts");
+  const { loadMultiboot, MultibootError } = await import("../emu/machine/multiboot.ts");
+  try {
+    if (isLinuxKernel(file)) {
+      const initrd = initrdPath === null ? null : readBootFile(initrdPath, "initrd");
+      return { linux: loadLinux(file, path, initrd, cmdline, memBytes) };
+    }
+    if (initrdPath !== null) throw new UserError(`--initrd needs a Linux kernel; ${path} is not one`);
+    return { multiboot: loadMultiboot(file, path, cmdline, memBytes) };
+  } catch (err) {
+    if (err instanceof MultibootError || err instanceof LinuxBootError) throw new UserError(err.message);
     throw err;
   }
 }
@@ -163,6 +184,8 @@ export function firmwareFor(opts: RunOptions): string {
 export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): Promise<RunMachine> {
   if (opts.pc.append !== null && opts.pc.kernel === null)
     throw new UserError("--append is only allowed with --kernel");
+  if (opts.pc.initrd !== null && opts.pc.kernel === null)
+    throw new UserError("--initrd is only allowed with --kernel");
   const notes: string[] = [];
   // Nothing named (no firmware, no disk, no machine): pcscope's own BIOS boots the demo disk.
   if (opts.bios === null && opts.pc.machine === null && !wantsPc(opts.pc)) {
@@ -180,10 +203,10 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   if (!pcMode && opts.bios === null) notes.push(`no --bios given: running the demo ROM ${DEMO_ROM}`);
   const firmware = firmwareFor(opts);
   const bios = readFirmware(firmware, opts.memBytes);
-  const multiboot =
+  const kernel =
     opts.pc.kernel === null
-      ? undefined
-      : await loadKernel(opts.pc.kernel, opts.pc.append ?? "", opts.memBytes);
+      ? {}
+      : await loadKernel(opts.pc.kernel, opts.pc.initrd, opts.pc.append ?? "", opts.memBytes);
   // Images are opened (and locked) before anything else is created; errors leave them untouched.
   const drives: OpenedDrives | null = pcMode ? await openPcDrives(opts.pc.drives) : null;
   const files: FdWriter[] = [];
@@ -238,7 +261,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
                 ? open(serial.path, "serial file")
                 : null,
         optionRoms: vapic === null ? [] : [vapic],
-        multiboot,
+        ...kernel,
       });
     } else {
       const { createBareMachine } = await import("../emu/machine/board-bare.ts");

@@ -25,10 +25,12 @@ export interface PcRunOptions {
   cpus: number | null;
   boot: string | null;
   serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
-  /** --kernel: a Multiboot kernel booted as QEMU's -kernel does. */
+  /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */
   kernel: string | null;
-  /** --append: its command line (after the file name, as QEMU passes it). */
+  /** --append: its command line. */
   append: string | null;
+  /** --initrd: a Linux kernel's initial RAM disk (-initrd). */
+  initrd: string | null;
 }
 
 /** Option names (canonical -> takes a value) and QEMU spellings. */
@@ -42,6 +44,7 @@ export const PC_OPTIONS: Record<string, boolean> = {
   serial: true,
   kernel: true,
   append: true,
+  initrd: true,
 };
 export const PC_ALIASES: Record<string, string> = {
   "-M": "machine",
@@ -54,11 +57,21 @@ export const PC_ALIASES: Record<string, string> = {
   "-serial": "serial",
   "-kernel": "kernel",
   "-append": "append",
+  "-initrd": "initrd",
 };
 
 /** Fresh PC options. */
 export function emptyPcOptions(): PcRunOptions {
-  return { machine: null, drives: [], cpus: null, boot: null, serial: null, kernel: null, append: null };
+  return {
+    machine: null,
+    drives: [],
+    cpus: null,
+    boot: null,
+    serial: null,
+    kernel: null,
+    append: null,
+    initrd: null,
+  };
 }
 
 /** Parses QEMU's -drive property list. */
@@ -149,6 +162,10 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
       break;
     case "append":
       pc.append = value;
+      break;
+    case "initrd":
+      if (value === "") throw new UserError("--initrd needs a file name");
+      pc.initrd = value;
       break;
   }
 }

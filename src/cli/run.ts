@@ -49,7 +49,9 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
   --smp N                     CPUs (1..16)
   --boot ORDER                boot order letters a, c, d (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
-  --kernel FILE               boot a Multiboot kernel (ELF or a.out kludge) as QEMU's -kernel does
+  --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)
+                              through SeaBIOS and an option ROM, as QEMU's -kernel does
+  --initrd FILE               the Linux kernel's initial RAM disk (-initrd)
   --append CMDLINE            its command line (-append)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exitRom, tripleFaultRom, x87Rom } from "../emu/machine/tiny-rom.ts";
+import { exitRom, tripleFaultRom, unimplementedRom } from "../emu/machine/tiny-rom.ts";
 import { needPeers } from "../helpers/peers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -161,11 +161,11 @@ describe("pcscope run", () => {
   });
 
   it("exits non-zero on an unimplemented instruction, naming it with CS:EIP, linear address and bytes", () => {
-    const r = pcscope("run", "--bios", tempFile("x87.bin", x87Rom()));
+    const r = pcscope("run", "--bios", tempFile("unimp.bin", unimplementedRom()));
     expect(r.status).toBe(4);
     expect(r.stderrLines).toHaveLength(1);
     expect(r.stderrLines[0]).toMatch(
-      /^pcscope: unimplemented: .*FNINIT.* at f000:00000000 \(linear 0xf0000; bytes db e3\)/,
+      /^pcscope: unimplemented: .*FSIN.* at f000:00000000 \(linear 0xf0000; bytes d9 fe\)/,
     );
   });
 

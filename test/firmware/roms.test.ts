@@ -41,6 +41,7 @@ describe("test ROMs", () => {
         "traps",
         "iflags",
         "faults",
+        "x87",
       ]),
     );
   });

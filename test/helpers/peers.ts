@@ -14,6 +14,8 @@ export const PEERS = {
   nasm: { command: "nasm", pkg: "nasm" },
   tmux: { command: "tmux", pkg: "tmux" },
   nm: { command: "nm", pkg: "binutils" },
+  "dpkg-deb": { command: "dpkg-deb", pkg: "dpkg" },
+  "apt-get": { command: "apt-get", pkg: "apt" },
   seabios: { file: "/usr/share/seabios/bios.bin", pkg: "seabios" },
 } as const;
 

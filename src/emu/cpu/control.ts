@@ -4,7 +4,7 @@
 
 import { adjustSp, stackOffset } from "./access.ts";
 import type { Cpu } from "./cpu.ts";
-import { commitEip, fetch8, modrmEA } from "./decode.ts";
+import { commitEip, fetch8 } from "./decode.ts";
 import {
   getReg,
   keepEspOnFault,
@@ -17,15 +17,11 @@ import {
   setReg,
 } from "./operands.ts";
 import {
-  CR0_EM,
-  CR0_MP,
-  CR0_TS,
   EAX,
   EBP,
   ESP,
   EXC_BR,
   EXC_GP,
-  EXC_NM,
   EXC_SS,
   FLAG_AC,
   FLAG_AF,
@@ -53,7 +49,6 @@ import {
   interrupt,
   interruptReturn,
 } from "./system/index.ts";
-import { Unimplemented } from "./unimplemented.ts";
 
 /** Current IOPL. */
 function iopl(c: Cpu): number {
@@ -254,35 +249,4 @@ export function outPort(c: Cpu, port: number, size: number): void {
   const v = getReg(c, EAX, size);
   c.io.out(port, size as 1 | 2 | 4, size === 4 ? v >>> 0 : v);
   c.checkMemGeneration();
-}
-
-/** WAIT/FWAIT: #NM when MP and TS are both set; no FPU is implemented yet. */
-export function wait(c: Cpu): void {
-  if ((c.cr0 & (CR0_MP | CR0_TS)) === (CR0_MP | CR0_TS)) c.raise(EXC_NM);
-  throw new Unimplemented("x87 FWAIT");
-}
-
-/** x87 escape (D8-DF): #NM when CR0.EM or CR0.TS is set; otherwise unimplemented. */
-export function fpuEscape(c: Cpu, op: number): void {
-  if ((c.cr0 & (CR0_EM | CR0_TS)) !== 0) c.raise(EXC_NM);
-  const m = fetch8(c);
-  if (m < 0xc0) modrmEA(c, m);
-  throw new Unimplemented(`x87 ${x87Name(op, m)}`);
-}
-
-/** A name for the common x87 control instructions, else the escape and ModRM. */
-function x87Name(op: number, m: number): string {
-  const reg = (m >> 3) & 7;
-  if (op === 0xdb && m === 0xe3) return "FNINIT";
-  if (op === 0xdb && m === 0xe2) return "FNCLEX";
-  if (op === 0xdf && m === 0xe0) return "FNSTSW AX";
-  if (m < 0xc0) {
-    if (op === 0xd9 && reg === 7) return "FNSTCW";
-    if (op === 0xd9 && reg === 5) return "FLDCW";
-    if (op === 0xdd && reg === 7) return "FNSTSW m16";
-    if (op === 0xd9 && reg === 6) return "FNSTENV";
-    if (op === 0xdd && reg === 6) return "FNSAVE";
-    if (op === 0xdd && reg === 4) return "FRSTOR";
-  }
-  return `escape ${op.toString(16)} ${m.toString(16).padStart(2, "0")}`;
 }

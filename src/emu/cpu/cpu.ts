@@ -20,6 +20,7 @@ import {
 } from "./access.ts";
 import { RUN_BREAKPOINT, RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "./dispatch.ts";
 import { arithFlags, LZ_NONE } from "./flags.ts";
+import { X87 } from "./fpu/x87.ts";
 import { FpuRegisters } from "./fpu-registers.ts";
 import { physRead, physWrite, Tlb, translateDebug } from "./mmu.ts";
 import {
@@ -136,6 +137,8 @@ export class Cpu extends CpuCore {
   readonly tlb = new Tlb();
   /** x87 and SSE registers (power-on state; the machine's system reset resets them, INIT keeps them). */
   readonly fpu = new FpuRegisters();
+  /** The x87 unit, executing on `fpu`. */
+  readonly x87 = new X87(this.fpu);
   tlbR: Int32Array;
   tlbW: Int32Array;
   private memGen = -1;

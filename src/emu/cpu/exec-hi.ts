@@ -8,7 +8,6 @@ import {
   callNear,
   cli,
   enter,
-  fpuEscape,
   halt,
   inPort,
   interruptInsn,
@@ -22,10 +21,10 @@ import {
   retFar,
   retNear,
   sti,
-  wait,
 } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, modrmEA, REG8 } from "./decode.ts";
+import { fwait, x87Escape } from "./exec-x87.ts";
 import { cond, getCF, materialize } from "./flags.ts";
 import { group3, group4, group5, loopInsn } from "./groups.ts";
 import {
@@ -220,7 +219,7 @@ export function op9a(c: Cpu, _op: number): void {
 }
 
 export function op9b(c: Cpu, _op: number): void {
-  wait(c);
+  fwait(c);
   return;
 }
 
@@ -416,7 +415,7 @@ export function opd7(c: Cpu, _op: number): void {
 }
 
 export function opd8(c: Cpu, op: number): void {
-  fpuEscape(c, op);
+  x87Escape(c, op);
   return;
 }
 

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FW_CFG_KERNEL_ADDR, type FwCfg, le32 } from "../devices/fw-cfg.ts";
+import { ramBelow4G } from "./pc-memory.ts";
 
 /** fw_cfg's legacy kernel-boot keys (docs/specs/fw_cfg.rst; KERNEL_ADDR is 0x07). */
 export const FW_CFG_KERNEL_SIZE = 0x08;
@@ -62,8 +63,6 @@ export const MB_LOADER_NAME = "qemu";
 const PAGE = 4096;
 /** The 640 KiB QEMU puts in mem_lower (the ROM replaces it with INT 12h's answer). */
 const MEM_LOWER_KIB = 640;
-/** Memory below 4 GiB on QEMU's i440fx (above it, the rest goes over 4 GiB). */
-const LOWMEM_MAX = 0xe0000000;
 
 /** ELF constants (System V gABI). */
 const ELF_MAGIC = 0x464c457f;
@@ -131,7 +130,7 @@ export function loadMultiboot(
 
   const mbi = new Uint8Array(MBI_SIZE);
   const m = new DataView(mbi.buffer);
-  const below4g = Math.min(memBytes, LOWMEM_MAX);
+  const below4g = ramBelow4G(memBytes);
   m.setUint32(
     MBI_FLAGS,
     MBI_FLAG_MEMORY |

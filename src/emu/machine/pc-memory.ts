@@ -12,6 +12,13 @@ import { ISA_BIOS_MAX } from "./limits.ts";
 const MiB = 1024 * 1024;
 export const PC_ROM_BASE = 0xc0000;
 export const PC_ROM_SIZE = 0x20000;
+/** RAM QEMU's i440fx maps below 4 GiB at most (the rest would go above 4 GiB). */
+export const PC_LOWMEM_MAX = 0xe0000000;
+
+/** The RAM below 4 GiB for `memBytes` of RAM (QEMU's below_4g_mem_size). */
+export function ramBelow4G(memBytes: number): number {
+  return Math.min(memBytes, PC_LOWMEM_MAX);
+}
 
 /** The regions of the PC's memory map. */
 export interface PcMemory {

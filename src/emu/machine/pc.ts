@@ -43,6 +43,7 @@ import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
 import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
 import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
+import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
@@ -83,6 +84,8 @@ export interface PcOptions extends MachineOptions {
   bootorderFile?: string;
   /** A Multiboot kernel booted by the firmware through fw_cfg and an option ROM (-kernel). */
   multiboot?: MultibootImage;
+  /** A Linux kernel (bzImage, initrd, command line) booted the same way (-kernel -initrd -append). */
+  linux?: LinuxBootImage;
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -203,6 +206,7 @@ export const pcBoard: Board = {
     initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
     fillFwCfg(fwcfg, memBytes, cpus, options);
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
+    if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
     machine.clock.add(pit);
     machine.clock.add(rtc);
@@ -253,7 +257,9 @@ function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions
   view.setBigUint64(8, BigInt(memBytes), true);
   view.setUint32(16, E820_RAM, true);
   fw.addFile("etc/e820", e820);
-  const bootorder = options.multiboot !== undefined ? MULTIBOOT_BOOTORDER : (options.bootorderFile ?? "");
+  let bootorder = options.bootorderFile ?? "";
+  if (options.multiboot !== undefined) bootorder = MULTIBOOT_BOOTORDER;
+  if (options.linux !== undefined) bootorder = LINUXBOOT_BOOTORDER;
   fw.addFile("bootorder", new TextEncoder().encode(bootorder));
   fw.addFile("bios-geometry", new Uint8Array(0));
   for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);

@@ -34,9 +34,15 @@ function writeRegister(s: Session, _p: Buffer, text: string): string {
   return "OK";
 }
 
-/** `m ADDR,LEN`: memory as hex; E14 when any byte is unmapped (linear mode). */
+/**
+ * `m ADDR,LEN`: memory as hex, at most MAX_MEMORY bytes (a shorter reply is allowed, and gdb asks
+ * for the rest; it sizes requests from PacketSize, a little over MAX_MEMORY); E14 when any byte is
+ * unmapped (linear mode).
+ */
 function readMemory(s: Session, _p: Buffer, text: string): string {
-  const { addr, length } = parseRange(text.slice(1), MAX_MEMORY);
+  const range = parseRange(text.slice(1), 0xffffffff);
+  const addr = range.addr;
+  const length = Math.min(range.length, MAX_MEMORY);
   if (s.physical) return bytesToHex(s.target.readPhysical(addr, length));
   const data = s.target.readLinear(s.gCpu, addr, length);
   if (data === null)

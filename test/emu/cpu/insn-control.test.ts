@@ -114,8 +114,8 @@ table("jumps and calls, 16-bit", 16, [
   { code: [0xfa], asm: "cli", flags: IF, outFlags: 0, flagMask: IF },
   { code: [0xfb], asm: "sti", outFlags: IF, flagMask: IF },
   { code: [0xe4, 0x60], asm: "in al, 0x60", init: { eax: 0x1234 }, out: { eax: 0x12ff } },
-  { code: [0x9b], asm: "wait", outEip: 0x1000 },
-  { code: [0xdb, 0xe3], asm: "fninit", outEip: 0x1000 },
+  { code: [0x9b], asm: "wait", outEip: 0x1001 },
+  { code: [0xdb, 0xe3], asm: "fninit", outEip: 0x1002 },
 ]);
 
 table("jumps and calls, 32-bit", 32, [

@@ -249,13 +249,13 @@ describe("stop requests", () => {
 });
 
 describe("unimplemented and x87", () => {
-  test("an x87 instruction stops as unimplemented with EIP on it", () => {
-    const { cpu } = realMode([NOP, 0xdb, 0xe3]); // nop; fninit
+  test("an x87 instruction pcscope lacks stops as unimplemented with EIP on it", () => {
+    const { cpu } = realMode([NOP, 0xd9, 0xfe]); // nop; fsin
     const ev = cpu.run(10);
     expect(ev).toEqual({
       kind: "unimplemented",
-      what: "x87 FNINIT",
-      bytes: [0xdb, 0xe3],
+      what: "x87 FSIN",
+      bytes: [0xd9, 0xfe],
       cs: 0,
       eip: 0x1001,
       linear: 0x1001,
@@ -272,9 +272,10 @@ describe("unimplemented and x87", () => {
     ts.cpu.cr0 |= CR0_TS;
     ts.cpu.step();
     expect(ts.cpu.eip).toBe(HANDLER_BASE + 7);
-    const w = realMode([0x9b]);
+    const w = realMode([0x9b, 0x9b]);
     w.cpu.cr0 |= CR0_TS;
-    expect(w.cpu.step().kind).toBe("unimplemented");
+    w.cpu.step();
+    expect(w.cpu.eip).toBe(0x1001); // TS alone: WAIT runs
     w.cpu.cr0 |= CR0_MP;
     w.cpu.step();
     expect(w.cpu.eip).toBe(HANDLER_BASE + 7);

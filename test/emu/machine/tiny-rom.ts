@@ -47,7 +47,7 @@ export function tripleFaultRom(): Uint8Array {
   ]);
 }
 
-/** fninit — an x87 instruction, which pcscope stops on as unimplemented (CR0.EM and TS clear). */
-export function x87Rom(): Uint8Array {
-  return tinyRom([0xdb, 0xe3, 0xfa, 0xf4]); // fninit; cli; hlt
+/** FSIN, an x87 instruction pcscope does not implement yet: the run stops on it as unimplemented. */
+export function unimplementedRom(): Uint8Array {
+  return tinyRom([0xd9, 0xfe, 0xfa, 0xf4]); // fsin (not implemented yet); cli; hlt
 }
