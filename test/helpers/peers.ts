@@ -14,6 +14,7 @@ export const PEERS = {
   nasm: { command: "nasm", pkg: "nasm" },
   tmux: { command: "tmux", pkg: "tmux" },
   nm: { command: "nm", pkg: "binutils" },
+  setpriv: { command: "setpriv", pkg: "util-linux" },
   seabios: { file: "/usr/share/seabios/bios.bin", pkg: "seabios" },
 } as const;
 
