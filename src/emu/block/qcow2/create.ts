@@ -92,7 +92,7 @@ export function createImage(filename: string, opts: CreateOptions): void {
 function createError(filename: string, format: string, err: unknown): BlockError {
   if (err instanceof BlockError) return new BlockError(err.errno, `${filename}: ${err.message}`);
   const errno = errnoOf(err);
-  if (errno === EFBIG) {
+  if (errno === EFBIG && format === "raw") {
     return new BlockError(EFBIG, `${filename}: The image size is too large for file format '${format}'`);
   }
   return new BlockError(errno, `Could not create '${filename}': ${(err as Error).message}`);
