@@ -4,7 +4,7 @@
 // read-only opens and backing files coexist; a second Unix user is not tripped by what root left;
 // `img create` refuses what qemu-img refuses and leaves no file behind when it fails.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { peer, qemuCheck, qemuImg, tempDir } from "../emu/block/qemu.ts";
@@ -147,18 +147,23 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "seabios"))(
       const before = readFileSync(file);
       const holder = await holdWithPcscope(["--hda", file]);
       try {
-        const q = peer("qemu-system-i386", [
-          "-nodefaults",
-          "-display",
-          "none",
-          "-S",
-          "-M",
-          "pc",
-          "-m",
-          "32",
-          "-drive",
-          `file=${file},format=qcow2,if=ide`,
-        ]);
+        // QEMU stays paused forever when it gets the image: a timeout ends it and fails the test.
+        const q = spawnSync(
+          "qemu-system-i386",
+          [
+            "-nodefaults",
+            "-display",
+            "none",
+            "-S",
+            "-M",
+            "pc",
+            "-m",
+            "32",
+            "-drive",
+            `file=${file},format=qcow2,if=ide`,
+          ],
+          { encoding: "utf8", timeout: 15_000, killSignal: "SIGKILL" },
+        );
         expect(q.status).not.toBe(0);
         expect(q.stderr).toContain('Failed to get "write" lock');
         expect(q.stderr).toContain(`Is another process using the image [${file}]?`);
@@ -272,6 +277,28 @@ describe.skipIf(!isRoot || !needPeers("setpriv"))("a second Unix user after root
     mkdirSync(dir, { mode: 0o755 });
     const file = join(dir, "x.qcow2");
     expectRefused(pcscope(["img", "create", file, "1M"], NOBODY), /Could not create .*x\.qcow2.*EACCES/);
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe("without the native lock addon", () => {
+  it("opening or creating an image is one line saying how to build it, and leaves no file", () => {
+    // A copy of the program without native/build/ (the addon is never built there).
+    const tree = t.path("unbuilt");
+    for (const part of ["src", "bin", "package.json"])
+      cpSync(join(ROOT, part), join(tree, part), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
+    const file = t.path("nolock.qcow2");
+    const r = spawnSync(process.execPath, [join(tree, "bin/pcscope.js"), "img", "create", file, "1M"], {
+      cwd: tree,
+      encoding: "utf8",
+      env: ENV,
+    });
+    const lines = r.stderr.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^pcscope: .*cannot load the image-lock addon .*native\/build\/ofd_lock\.node/);
+    expect(lines[0]).toMatch(/run 'npm run build:native' \(needs gcc\)$/);
+    expect(r.status).toBe(2);
     expect(existsSync(file)).toBe(false);
   });
 });
