@@ -18,7 +18,11 @@ function pc(disk: string, cpus = 1): PcMachine {
     bios: readFileSync(SEABIOS),
     debugcons: [{ port: 0x402, sink: null }],
     debugExit: { port: 0xf4, size: 1 },
-    drives: [{ index: 0, media: "disk", backend: openImage(disk, { ctx: aio, readOnly: true }) }],
+    // Unlocked (qemu-img's -U): these machines are never closed, and QEMU later opens the same disk
+    // read-write, which a locked reader would refuse as it refuses a QEMU reading it.
+    drives: [
+      { index: 0, media: "disk", backend: openImage(disk, { ctx: aio, readOnly: true, lock: false }) },
+    ],
     aio,
     cpus,
     optionRoms: vapic === null ? [] : [vapic],

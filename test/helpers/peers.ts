@@ -16,6 +16,7 @@ export const PEERS = {
   nm: { command: "nm", pkg: "binutils" },
   "dpkg-deb": { command: "dpkg-deb", pkg: "dpkg" },
   "apt-get": { command: "apt-get", pkg: "apt" },
+  setpriv: { command: "setpriv", pkg: "util-linux" },
   seabios: { file: "/usr/share/seabios/bios.bin", pkg: "seabios" },
 } as const;
 

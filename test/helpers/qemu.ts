@@ -44,12 +44,23 @@ export interface PausedQemu {
   stop(): void;
 }
 
-/** Starts `binary` (qemu-system-i386 by default) paused with its gdb stub, once the stub listens. */
-export async function startPausedQemu(opts: { binary?: string; bios?: string } = {}): Promise<PausedQemu> {
+/**
+ * Starts `binary` (qemu-system-i386 by default) paused with its gdb stub, once the stub listens (its
+ * drives, `args` such as `-drive file=X,if=ide`, are open by then).
+ */
+export async function startPausedQemu(
+  opts: { binary?: string; bios?: string; args?: string[] } = {},
+): Promise<PausedQemu> {
   const port = await freePort();
   const proc = spawn(
     opts.binary ?? "qemu-system-i386",
-    ["-S", "-gdb", `tcp:127.0.0.1:${port}`, ...qemuPcArgs(opts.bios ?? "/usr/share/seabios/bios.bin")],
+    [
+      "-S",
+      "-gdb",
+      `tcp:127.0.0.1:${port}`,
+      ...qemuPcArgs(opts.bios ?? "/usr/share/seabios/bios.bin"),
+      ...(opts.args ?? []),
+    ],
     { stdio: "ignore" },
   );
   const failed = new Promise<never>((_, reject) => proc.once("error", reject));

@@ -1,6 +1,6 @@
 // The `file` protocol driver (QEMU's file-posix): pread/pwrite/fdatasync on a host file, through
 // node:fs synchronously or on Node's thread pool, as the AioContext decides. Reads past the end of
-// the file return zeros. Read-write opens take the image lock (lock.ts).
+// the file return zeros. Every open takes QEMU's image locks for what it does (lock.ts).
 import {
   closeSync,
   fdatasync,
@@ -16,7 +16,7 @@ import {
 import type { AioContext } from "./aio-context.ts";
 import type { Co, HostOp } from "./coroutine.ts";
 import { BlockError, EINVAL, errnoOf } from "./errors.ts";
-import { ImageLock } from "./lock.ts";
+import { lockImage, PERMS_GROWING_DISK, PERMS_GUEST_DISK, PERMS_READ_ONLY } from "./lock.ts";
 import { BlockNode, type BlockStatus } from "./node.ts";
 import type { ReqCtx } from "./request.ts";
 
@@ -121,8 +121,10 @@ class FdatasyncOp implements HostOp {
 export interface FileOpenOptions {
   /** Open read-only (QEMU's readonly=on). A read-write open of an unwritable file falls back to it. */
   readOnly?: boolean;
-  /** Take the image write lock on read-write opens (default true). */
+  /** Take QEMU's image locks (default true); false is QEMU's locking=off, for inspection only. */
   lock?: boolean;
+  /** The format above grows the file (qcow2): a read-write open also takes and unshares "resize". */
+  resize?: boolean;
 }
 
 /** A host file as a block node. */
@@ -131,7 +133,6 @@ export class FileNode extends BlockNode {
   size: number;
   /** Why the file is read-only when the caller asked for read-write, or null. */
   readonly readOnlyReason: string | null;
-  private readonly lock: ImageLock | null;
   private closed = false;
 
   private constructor(
@@ -140,16 +141,17 @@ export class FileNode extends BlockNode {
     readonly fd: number,
     readOnly: boolean,
     reason: string | null,
-    lock: ImageLock | null,
   ) {
     super(ctx, filename, readOnly);
     this.growable = true;
     this.size = fstatSync(fd).size;
     this.readOnlyReason = reason;
-    this.lock = lock;
   }
 
-  /** Opens `filename`; throws BlockError with a one-line message when it cannot. */
+  /**
+   * Opens `filename` and takes its locks (read-only, guest disk or growing disk, as QEMU would);
+   * throws BlockError with a one-line message when it cannot, having closed what it opened.
+   */
   static open(ctx: AioContext, filename: string, opts: FileOpenOptions = {}): FileNode {
     let readOnly = opts.readOnly ?? false;
     let reason: string | null = null;
@@ -174,16 +176,18 @@ export class FileNode extends BlockNode {
       closeSync(fd);
       throw new BlockError(EINVAL, `Could not open '${filename}': not a regular file`);
     }
-    let lock: ImageLock | null = null;
-    if (!readOnly && opts.lock !== false) {
+    if (opts.lock !== false) {
+      const perms = readOnly ? PERMS_READ_ONLY : opts.resize ? PERMS_GROWING_DISK : PERMS_GUEST_DISK;
       try {
-        lock = ImageLock.acquire(fd, filename);
+        lockImage(fd, filename, perms);
       } catch (err) {
         closeSync(fd);
+        if (err instanceof BlockError)
+          throw new BlockError(err.errno, `Could not open '${filename}': ${err.message}`);
         throw err;
       }
     }
-    return new FileNode(ctx, filename, fd, readOnly, reason, lock);
+    return new FileNode(ctx, filename, fd, readOnly, reason);
   }
 
   /** Reads synchronously outside any request (image open, check); zero-fills past EOF. */
@@ -228,8 +232,7 @@ export class FileNode extends BlockNode {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
-    this.lock?.release();
+    closeSync(this.fd); // drops the image locks
   }
 
   protected *drvPreadv(r: ReqCtx, offset: number, bytes: number, buf: Uint8Array): Co<void> {

@@ -27,7 +27,7 @@ export interface OpenOptions {
   format?: ImageFormat;
   /** Open read-only (QEMU's readonly=on). */
   readOnly?: boolean;
-  /** Take the image write lock on read-write opens (default true). */
+  /** Take QEMU's image locks (default true); false only for inspection (qemu-img's -U). */
   lock?: boolean;
   /** Scheduler to use; a new one (mode `mode`, bus `bus`) when absent. */
   ctx?: AioContext;
@@ -56,7 +56,10 @@ export function probeFormat(filename: string): ImageFormat {
   }
 }
 
-/** Opens one node of `format` (probed when null); backing files open read-only, unlocked. */
+/**
+ * Opens one node of `format` (probed when null). Backing files open read-only with their own
+ * read-only locks, as QEMU's do (none when `lock` is false).
+ */
 export function openNode(
   ctx: AioContext,
   filename: string,
@@ -67,7 +70,7 @@ export function openNode(
   if (fmt === "qcow2") {
     return Qcow2Node.open(ctx, filename, {
       ...opts,
-      openBacking: (c, name, f, depth) => openNode(c, name, f, { readOnly: true, lock: false, depth }),
+      openBacking: (c, name, f, depth) => openNode(c, name, f, { readOnly: true, lock: opts.lock, depth }),
     });
   }
   if (fmt === "raw") return new RawNode(ctx, FileNode.open(ctx, filename, opts));

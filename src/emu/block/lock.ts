@@ -1,128 +1,107 @@
-// The image write lock. QEMU takes Linux OFD byte-range locks on the image (bytes 100+perm for the
-// permissions it holds, 200+perm for those it refuses to share); Node cannot take OFD locks without
-// native code. So pcscope (1) honours QEMU's lock by reading /proc/locks and refusing a read-write
-// open while any process holds a lock on the image's inode at byte 101 (QEMU holds "write") or 201
-// (QEMU refuses to share "write"), and (2) takes its own lock as a file created with O_EXCL under
-// the temp directory, named by the image's device and inode and holding the owner's pid; a lock
-// whose pid is dead is stale and taken over. QEMU does not see pcscope's lock (it only checks OFD
-// locks), so pcscope-then-QEMU is not prevented; pcscope-vs-pcscope and QEMU-then-pcscope are.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { BlockError, EAGAIN } from "./errors.ts";
+// Image locks QEMU understands, both ways: the Linux OFD byte-range locks QEMU 7.2's file-posix
+// driver takes (raw_apply_lock_bytes / raw_check_lock_bytes). For every permission an open holds it
+// takes a shared lock on byte RAW_LOCK_PERM_BASE + bit, and for every permission it does not share,
+// one on RAW_LOCK_SHARED_BASE + bit. An open is refused when another open file description (another
+// process, or another open in this one) holds a lock on the "unshared" byte of a permission it
+// wants, or on the "held" byte of a permission it does not share. The locks live as long as the
+// file descriptor: closing it (or the process dying) drops them, so nothing is ever stale.
+import { constants } from "node:os";
+import { BlockError, EACCES, EAGAIN } from "./errors.ts";
+import { ofdGetLock, ofdSetLock } from "./ofd-lock.ts";
 
-/** QEMU's lock bytes: 100 + BLK_PERM_WRITE (held) and 200 + BLK_PERM_WRITE (not shared). */
-const QEMU_LOCK_WRITE_HELD = 101;
-const QEMU_LOCK_WRITE_UNSHARED = 201;
+/** QEMU's permission bits (include/block/block-common.h, BLK_PERM_*). */
+export const BLK_PERM_CONSISTENT_READ = 0x01;
+export const BLK_PERM_WRITE = 0x02;
+export const BLK_PERM_WRITE_UNCHANGED = 0x04;
+export const BLK_PERM_RESIZE = 0x08;
+export const BLK_PERM_ALL = 0x0f;
 
-/** The directory holding pcscope's lock files. */
-function lockDir(): string {
-  return join(tmpdir(), "pcscope-locks");
+/** First lock byte of the permissions held, and of those not shared (file-posix.c). */
+export const RAW_LOCK_PERM_BASE = 100;
+export const RAW_LOCK_SHARED_BASE = 200;
+
+/** QEMU's names of the permissions (bdrv_perm_names), by bit number. */
+const PERM_NAMES = ["consistent read", "write", "write unchanged", "resize"];
+
+/** What an open of an image file uses (`perm`) and lets others use (`shared`), as BLK_PERM_* masks. */
+export interface ImagePerms {
+  perm: number;
+  shared: number;
 }
 
-/** Splits Linux's dev_t into major and minor as the kernel encodes them. */
-function devParts(dev: number): { major: number; minor: number } {
-  const d = BigInt(dev);
-  const major = Number(((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn));
-  const minor = Number((d & 0xffn) | ((d >> 12n) & ~0xffn));
-  return { major, minor };
+/**
+ * A read-only open: what QEMU takes for a read-only drive (ide-cd, readonly=on) and for a backing
+ * file: consistent reads, letting nobody else write or resize (bytes 100, 201, 203).
+ */
+export const PERMS_READ_ONLY: ImagePerms = {
+  perm: BLK_PERM_CONSISTENT_READ,
+  shared: BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE_UNCHANGED,
+};
+
+/** A raw image as a read-write guest disk (QEMU's ide-hd on format=raw): bytes 100, 101, 201. */
+export const PERMS_GUEST_DISK: ImagePerms = {
+  perm: BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE,
+  shared: BLK_PERM_ALL & ~BLK_PERM_WRITE,
+};
+
+/**
+ * The file under a read-write qcow2 (the qcow2 driver grows it, so it also takes and refuses to
+ * share "resize"): bytes 100, 101, 103, 201, 203, as QEMU's ide-hd on format=qcow2 holds.
+ */
+export const PERMS_GROWING_DISK: ImagePerms = {
+  perm: BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE | BLK_PERM_RESIZE,
+  shared: BLK_PERM_CONSISTENT_READ | BLK_PERM_WRITE_UNCHANGED,
+};
+
+/** Creating (overwriting) an image, as qemu-img create's raw_co_create: write and resize, sharing all but resize. */
+export const PERMS_CREATE: ImagePerms = {
+  perm: BLK_PERM_WRITE | BLK_PERM_RESIZE,
+  shared: BLK_PERM_ALL & ~BLK_PERM_RESIZE,
+};
+
+/** The one-line reason for errno `e` ("EIO"...). */
+function errnoName(e: number): string {
+  const hit = Object.entries(constants.errno).find(([, v]) => v === e);
+  return hit ? hit[0] : `errno ${e}`;
 }
 
-/** Finds a QEMU-style write lock on (dev, ino) in /proc/locks; returns the holder's description. */
-export function qemuWriteLockHolder(dev: number, ino: number): string | null {
-  let text: string;
-  try {
-    text = readFileSync("/proc/locks", "utf8");
-  } catch {
-    return null;
-  }
-  const { major, minor } = devParts(dev);
-  for (const line of text.split("\n")) {
-    // "1: OFDLCK ADVISORY  READ  -1 00:2e:1234 100 100"
-    const m = /^\d+:\s+(\S+)\s+\S+\s+\S+\s+(-?\d+)\s+([0-9a-f]+):([0-9a-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)/.exec(
-      line,
-    );
-    if (!m) continue;
-    if (
-      Number.parseInt(m[3]!, 16) !== major ||
-      Number.parseInt(m[4]!, 16) !== minor ||
-      Number(m[5]) !== ino
-    ) {
-      continue;
-    }
-    const start = Number(m[6]);
-    const end = m[7] === "EOF" ? Number.POSITIVE_INFINITY : Number(m[7]);
-    for (const byte of [QEMU_LOCK_WRITE_HELD, QEMU_LOCK_WRITE_UNSHARED]) {
-      if (start <= byte && byte <= end) return m[1] === "OFDLCK" ? "a QEMU process" : `pid ${m[2]}`;
-    }
-  }
-  return null;
+/** The bit numbers set in `mask`, lowest first. */
+function bits(mask: number): number[] {
+  return PERM_NAMES.map((_, i) => i).filter((i) => (mask & (1 << i)) !== 0);
 }
 
-/** True when `pid` names a live process. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
+/**
+ * Takes QEMU's lock bytes for `perms` on the open file `fd` (named `filename` in errors) and checks
+ * that no other open conflicts. The locks stay until `fd` is closed. Throws a one-line BlockError:
+ * EAGAIN `Failed to get "write" lock. Is another process using the image [FILE]?` on a conflict,
+ * the errno of the lock call on any other failure, ENOTSUP when the addon is not built. On a throw
+ * the caller must close `fd` (which drops whatever was taken).
+ */
+export function lockImage(fd: number, filename: string, perms: ImagePerms): void {
+  const hint = `Is another process using the image [${filename}]?`;
+  // Step one: shared locks on the bytes of what we hold and what we refuse to share.
+  const bytes = [
+    ...bits(perms.perm).map((i) => RAW_LOCK_PERM_BASE + i),
+    ...bits(~perms.shared & BLK_PERM_ALL).map((i) => RAW_LOCK_SHARED_BASE + i),
+  ];
+  for (const byte of bytes) {
+    const r = ofdSetLock(fd, byte, 1, "read");
+    if (r === -EAGAIN || r === -EACCES) throw new BlockError(EAGAIN, `Failed to lock byte ${byte}. ${hint}`);
+    if (r < 0) throw new BlockError(-r, `Failed to lock byte ${byte}: ${errnoName(-r)}`);
   }
-}
-
-/** A held write lock on one image; release() it when the image is closed. */
-export class ImageLock {
-  private released = false;
-
-  private constructor(private readonly path: string) {}
-
-  /**
-   * Takes the write lock for the open file `fd` (named `filename` in errors). Throws a BlockError
-   * (EAGAIN) naming the holder when QEMU or another pcscope open holds it.
-   */
-  static acquire(fd: number, filename: string): ImageLock {
-    const st = fstatSync(fd);
-    const qemu = qemuWriteLockHolder(st.dev, st.ino);
-    if (qemu !== null) {
-      throw new BlockError(EAGAIN, `Failed to get "write" lock on ${filename}: held by ${qemu}`);
-    }
-    mkdirSync(lockDir(), { recursive: true });
-    const path = join(lockDir(), `${st.dev}-${st.ino}.lock`);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const lfd = openSync(path, "wx", 0o644);
-        writeSync(lfd, `${process.pid}\n`);
-        closeSync(lfd);
-        return new ImageLock(path);
-      } catch (err) {
-        if ((err as { code?: string }).code !== "EEXIST") throw err;
-      }
-      let pid = Number.NaN;
-      try {
-        pid = Number.parseInt(readFileSync(path, "utf8"), 10);
-      } catch {
-        continue; // removed meanwhile: retry
-      }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        const who = pid === process.pid ? "this process (already open read-write)" : `pcscope pid ${pid}`;
-        throw new BlockError(EAGAIN, `Failed to get "write" lock on ${filename}: held by ${who}`);
-      }
-      try {
-        unlinkSync(path); // stale: its owner died
-      } catch {
-        // another opener removed it first
-      }
-    }
-    throw new BlockError(EAGAIN, `Failed to get "write" lock on ${filename}: lock file keeps changing`);
-  }
-
-  /** Drops the lock (idempotent). */
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    try {
-      unlinkSync(this.path);
-    } catch {
-      // already gone
-    }
+  // Step two: nobody else refuses to share what we want, nor holds what we refuse to share.
+  const checks = [
+    ...bits(perms.perm).map((i) => ({ byte: RAW_LOCK_SHARED_BASE + i, what: `"${PERM_NAMES[i]}"` })),
+    ...bits(~perms.shared & BLK_PERM_ALL).map((i) => ({
+      byte: RAW_LOCK_PERM_BASE + i,
+      what: `shared "${PERM_NAMES[i]}"`,
+    })),
+  ];
+  for (const { byte, what } of checks) {
+    const r = ofdGetLock(fd, byte, 1, "write");
+    if (r === null) continue;
+    if (typeof r === "number" && r !== -EAGAIN && r !== -EACCES)
+      throw new BlockError(-r, `Failed to get ${what} lock: ${errnoName(-r)}`);
+    throw new BlockError(EAGAIN, `Failed to get ${what} lock. ${hint}`);
   }
 }

@@ -1,12 +1,10 @@
 // The generic block layer: coroutine and bottom-half semantics in sync and async mode, request
-// alignment (read-modify-write done once in the generic layer), scatter/gather, drain, the image
-// lock between processes and against QEMU, read-only opens, and open-time refusals.
-import { type ChildProcess, spawn } from "node:child_process";
+// alignment (read-modify-write done once in the generic layer), scatter/gather, drain, read-only
+// opens, and open-time refusals. The image locks are tested in lock.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AioContext } from "../../../src/emu/block/aio-context.ts";
-import { EAGAIN, EIO, EPERM } from "../../../src/emu/block/errors.ts";
+import { EIO, EPERM } from "../../../src/emu/block/errors.ts";
 import { BlockError, createImage, openImage } from "../../../src/emu/block/index.ts";
 import { TraceBus, type TraceEvent } from "../../../src/emu/trace/bus.ts";
 import { needPeers } from "../../helpers/peers.ts";
@@ -14,18 +12,6 @@ import { pattern, qemuCheck, qemuImg, tempDir } from "./qemu.ts";
 
 const t = tempDir("block");
 afterAll(() => t.cleanup());
-
-/** Waits until `child` prints `marker`. */
-function waitFor(child: ChildProcess, marker: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += String(d);
-      if (out.includes(marker)) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`child exited ${code} before '${marker}': ${out}`)));
-  });
-}
 
 describe("AioContext and BlockBackend", () => {
   it("runs completions as bottom halves, never inside the submitting call (sync mode)", () => {
@@ -132,50 +118,6 @@ describe("AioContext and BlockBackend", () => {
     expect(ret).toBe(-EPERM);
     blk.closeSync();
     expect(readFileSync(file).equals(before)).toBe(true);
-  });
-});
-
-describe("image lock", () => {
-  it("refuses a second read-write open in this process and another process; takes over stale locks", async () => {
-    const file = t.path("lock.qcow2");
-    createImage(file, { format: "qcow2", size: 1 << 20 });
-    const a = openImage(file);
-    expect(() => openImage(file)).toThrow(/write" lock.*this process/);
-    openImage(file, { readOnly: true }).closeSync(); // readers are fine
-    a.closeSync();
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(import.meta.dirname, "lock-child.ts"), file],
-      {
-        stdio: ["pipe", "pipe", "inherit"],
-      },
-    );
-    await waitFor(child, "ready");
-    try {
-      openImage(file).closeSync();
-      throw new Error("second process open succeeded");
-    } catch (err) {
-      expect(err).toBeInstanceOf(BlockError);
-      expect((err as BlockError).errno).toBe(EAGAIN);
-      expect((err as BlockError).message).toContain(`pid ${child.pid}`);
-    }
-    const exited = new Promise((r) => child.on("exit", r));
-    child.kill("SIGKILL"); // leaves a stale lock behind
-    await exited;
-    const b = openImage(file);
-    b.closeSync();
-  });
-
-  it.skipIf(!needPeers("qemu-io"))("honours QEMU's OFD write lock", async () => {
-    const file = t.path("qlock.qcow2");
-    createImage(file, { format: "qcow2", size: 1 << 20 });
-    const q = spawn("qemu-io", ["-f", "qcow2", file], { stdio: ["pipe", "pipe", "inherit"] });
-    await waitFor(q, "qemu-io>");
-    expect(() => openImage(file)).toThrow(/write" lock.*QEMU/);
-    const exited = new Promise((r) => q.on("exit", r));
-    q.stdin!.end("quit\n");
-    await exited;
-    openImage(file).closeSync();
   });
 });
 

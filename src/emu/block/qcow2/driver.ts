@@ -107,7 +107,7 @@ export class Qcow2Node extends BlockNode {
   /** Opens a qcow2 image; throws a one-line BlockError when it cannot or must not. */
   static open(ctx: AioContext, filename: string, opts: Qcow2OpenOptions = {}): Qcow2Node {
     const depth = opts.depth ?? 0;
-    let file = FileNode.open(ctx, filename, opts);
+    let file = FileNode.open(ctx, filename, { ...opts, resize: true }); // qcow2 grows its file
     let meta: Qcow2Metadata;
     try {
       const m = openQcow2Metadata(file);
