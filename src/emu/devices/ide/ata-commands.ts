@@ -6,6 +6,8 @@
 
 import { atapiIdentify, atapiPacketCommand } from "./atapi.ts";
 import {
+  ATA_DEVICE_RESET,
+  DEV_DRV,
   DEV_LBA,
   ERR_ABRT,
   ERR_IDNF,
@@ -39,7 +41,6 @@ interface Row {
 
 /** Commands. */
 export const ATA_NOP = 0x00;
-export const ATA_DEVICE_RESET = 0x08;
 export const ATA_RECALIBRATE = 0x10;
 export const ATA_READ_SECTORS = 0x20;
 export const ATA_READ_SECTORS_EXT = 0x24;
@@ -302,7 +303,7 @@ function cmdFlush(bus: IdeBus, d: IdeDrive): boolean {
 function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
   if (d.kind === "cdrom") {
     // ATAPI devices abort IDENTIFY DEVICE and show their signature (ATA-7 §6.17).
-    d.resetRegisters();
+    d.setSignature();
     return abortCmd(d);
   }
   d.ioBuffer.set(identifyDisk(d, bus.index));
@@ -376,15 +377,21 @@ function cmdCheckPower(_bus: IdeBus, d: IdeDrive): boolean {
   return true;
 }
 
+/**
+ * EXECUTE DEVICE DIAGNOSTIC: the signature and code 01h, the DEV bit cleared (device 0 reports); a
+ * packet device ends with a clear status and no interrupt (QEMU's cmd_exec_dev_diagnostic).
+ */
 function cmdDiagnostic(_bus: IdeBus, d: IdeDrive): boolean {
-  d.resetRegisters();
-  d.status = d.kind === "cdrom" ? 0 : ST_DRDY | ST_DSC;
-  return true;
+  d.diagnosticResult();
+  d.select &= ~DEV_DRV;
+  return d.kind !== "cdrom";
 }
 
+/** DEVICE RESET (packet devices): registers and signature reset, a clear status, no interrupt (ATA/ATAPI-6 §8.7). */
 function cmdDeviceReset(_bus: IdeBus, d: IdeDrive): boolean {
   d.resetRegisters();
-  return true;
+  d.status = 0;
+  return false;
 }
 
 const ok: Handler = () => true;

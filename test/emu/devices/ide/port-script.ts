@@ -8,8 +8,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Rig, RigDrive } from "./ide-rig.ts";
 
-/** One access: a write of `value` or a read. */
-export type PortOp = ["outb" | "outw" | "outl", number, number] | ["inb" | "inw" | "inl", number];
+/** One access: a write of `value`, or a read (its value left out of what is observed with "discard"). */
+export type PortOp =
+  | ["outb" | "outw" | "outl", number, number]
+  | ["inb" | "inw" | "inl", number]
+  | ["inb" | "inw" | "inl", number, "discard"];
+
+/** True for a write. */
+function isWrite(op: PortOp): op is ["outb" | "outw" | "outl", number, number] {
+  return typeof op[2] === "number";
+}
 
 const SIZE = { b: 1, w: 2, l: 4 } as const;
 
@@ -31,7 +39,7 @@ export async function runOnQemu(drives: RigDrive[], ops: PortOp[]): Promise<Obse
   const lines = ["irq_intercept_in ioapic"];
   for (const op of ops)
     lines.push(
-      op.length === 3
+      isWrite(op)
         ? `${op[0]} 0x${op[1].toString(16)} 0x${op[2].toString(16)}`
         : `${op[0]} 0x${op[1].toString(16)}`,
     );
@@ -57,13 +65,16 @@ export async function runOnQemu(drives: RigDrive[], ops: PortOp[]): Promise<Obse
     qemu.stdin.end(`${lines.join("\n")}\n`);
   });
   const out: Observed = [];
-  const replies = stdout.split("\n").filter((l) => l !== "");
-  for (const line of replies.slice(1)) {
+  let reply = -1; // the first reply is the intercept's
+  for (const line of stdout.split("\n")) {
     if (line === "IRQ raise 14") out.push("irq+");
     else if (line === "IRQ lower 14") out.push("irq-");
-    else if (line.startsWith("IRQ")) continue;
-    else if (line.startsWith("OK 0x")) out.push(`0x${Number.parseInt(line.slice(3), 16).toString(16)}`);
-    else if (line !== "OK") throw new Error(`qtest: ${line}`);
+    else if (line === "" || line.startsWith("IRQ")) continue;
+    else if (line.startsWith("OK")) {
+      const op = ops[reply++];
+      if (line.startsWith("OK 0x") && op?.[2] !== "discard")
+        out.push(`0x${Number.parseInt(line.slice(3), 16).toString(16)}`);
+    } else throw new Error(`qtest: ${line}`);
   }
   return out;
 }
@@ -77,13 +88,13 @@ export function runOnRig(rig: Rig, ops: PortOp[]): Observed {
   };
   for (const op of ops) {
     const size = SIZE[op[0].at(-1) as "b" | "w" | "l"];
-    if (op.length === 3) {
+    if (isWrite(op)) {
       rig.io.out(op[1], size, op[2]);
       edges();
     } else {
       const v = rig.io.in(op[1], size);
       edges();
-      out.push(`0x${v.toString(16)}`);
+      if (op[2] !== "discard") out.push(`0x${v.toString(16)}`);
     }
   }
   return out;
