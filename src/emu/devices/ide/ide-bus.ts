@@ -161,10 +161,12 @@ export class IdeDrive {
     this.select &= ~DEV_HEAD;
     this.nsector = 1;
     this.sector = 1;
-    const sig =
-      this.kind === "cdrom" ? [SIG_ATAPI_LCYL, SIG_ATAPI_HCYL] : this.kind === "disk" ? [0, 0] : [SIG_EMPTY, SIG_EMPTY];
-    this.lcyl = sig[0]!;
-    this.hcyl = sig[1]!;
+    if (this.kind === "cdrom") {
+      this.lcyl = SIG_ATAPI_LCYL;
+      this.hcyl = SIG_ATAPI_HCYL;
+    } else {
+      this.lcyl = this.hcyl = this.kind === "disk" ? 0 : SIG_EMPTY;
+    }
   }
 }
 
