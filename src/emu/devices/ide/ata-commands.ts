@@ -10,7 +10,6 @@ import {
   DEV_DRV,
   DEV_LBA,
   ERR_ABRT,
-  ERR_IDNF,
   type IdeBus,
   type IdeDrive,
   MAX_MULT_SECTORS,
@@ -158,22 +157,24 @@ export function setSector(d: IdeDrive, sector: number): void {
   d.sector = (r % d.sectorsPerTrack) + 1;
 }
 
-/** Sets up sector, count and LBA48 mode for a data command; false (aborted) when out of range. */
-function setupTransfer(d: IdeDrive, lba48: boolean): boolean {
+/**
+ * Sets up sector, count (0 = 256, or 65536 in LBA48) and LBA48 mode for a data command. The range is
+ * checked per block as it moves (rangeOk), as QEMU does: sectors before the end still transfer.
+ */
+function setupTransfer(d: IdeDrive, lba48: boolean): void {
   d.lba48 = lba48;
   let n = lba48 ? (d.hobNsector << 8) | d.nsector : d.nsector;
   if (n === 0) n = lba48 ? 65536 : 256;
   d.sectorNum = currentSector(d);
   d.remaining = n;
-  if (d.sectorNum + n > d.totalSectors) {
-    d.status = ST_DRDY | ST_ERR;
-    d.error = ERR_IDNF;
-    return false;
-  }
-  return true;
 }
 
-/** A block-layer error on a data command (QEMU's ide_handle_rw_error with rerror=report). */
+/** True when sectors [sector, sector + n) are on the disk (QEMU's ide_sect_range_ok). */
+export function rangeOk(d: IdeDrive, sector: number, n: number): boolean {
+  return sector + n <= d.totalSectors;
+}
+
+/** An out-of-range block or a block-layer error: ABRT (QEMU's ide_rw_error; rerror=report). */
 function ioError(bus: IdeBus, d: IdeDrive): void {
   bus.transferStop(d);
   d.status = ST_DRDY | ST_ERR;
@@ -192,6 +193,10 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
   const n = Math.min(d.remaining, d.blockSectors);
   const point = bus.trace.sectorRead;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  if (!rangeOk(d, d.sectorNum, n)) {
+    ioError(bus, d);
+    return;
+  }
   d.status |= ST_BSY;
   d.backend!.aioPreadv(
     d.sectorNum * SECTOR_SIZE,
@@ -222,6 +227,10 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
   const n = Math.min(d.remaining, d.blockSectors);
   const point = bus.trace.sectorWrite;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  if (!rangeOk(d, d.sectorNum, n)) {
+    ioError(bus, d);
+    return;
+  }
   d.status = ST_DRDY | ST_DSC | ST_BSY;
   d.backend!.aioPwritev(
     d.sectorNum * SECTOR_SIZE,
@@ -256,7 +265,7 @@ const EXT_COMMANDS = new Set([
 const isExt = (cmd: number) => EXT_COMMANDS.has(cmd);
 
 function cmdRead(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
+  setupTransfer(d, isExt(cmd));
   d.blockSectors = cmd === ATA_READ_MULTIPLE || cmd === ATA_READ_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   sectorRead(bus, d);
@@ -264,7 +273,7 @@ function cmdRead(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
 }
 
 function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
+  setupTransfer(d, isExt(cmd));
   d.blockSectors = cmd === ATA_WRITE_MULTIPLE || cmd === ATA_WRITE_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   d.status = ST_DRDY | ST_DSC;
@@ -273,7 +282,7 @@ function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
 }
 
 function cmdDma(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
+  setupTransfer(d, isExt(cmd));
   d.dmaDir = cmd === ATA_READ_DMA || cmd === ATA_READ_DMA + 1 || cmd === ATA_READ_DMA_EXT ? "read" : "write";
   d.status = ST_DRDY | ST_DSC | ST_DRQ;
   if (bus.bm === null) {
@@ -342,8 +351,9 @@ function cmdSetFeatures(bus: IdeBus, d: IdeDrive): boolean {
       d.writeCache = true;
       return true;
     case SF_DISABLE_WCACHE:
+      // What the cache held goes to the disk before the command completes (as QEMU).
       d.writeCache = false;
-      return true;
+      return cmdFlush(bus, d);
     case SF_XFER_MODE:
       return true; // PIO, multiword and UDMA modes are all accepted (QEMU records them for IDENTIFY)
     case 0x55: // disable read look-ahead
@@ -360,9 +370,9 @@ function cmdSetFeatures(bus: IdeBus, d: IdeDrive): boolean {
   }
 }
 
+/** READ VERIFY SECTORS [EXT]: nothing to verify on an image; completes at once, registers as they were (as QEMU). */
 function cmdVerify(_bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
-  setSector(d, d.sectorNum + d.remaining - 1);
+  d.lba48 = isExt(cmd);
   return true;
 }
 
