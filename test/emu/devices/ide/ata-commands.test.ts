@@ -12,6 +12,7 @@ import {
   DRQ,
   DSC,
   ERR,
+  expectBytes,
   IDE_BASE,
   inb,
   LBA,
@@ -93,7 +94,7 @@ describe("PIO READ/WRITE SECTORS", () => {
     outb(rig, REG_COMMAND, READ_SECTORS);
     expect(rig.irq()).toBe(true);
     expect(inb(rig, REG_STATUS) & (BSY | DRDY | DRQ | ERR)).toBe(DRDY | DRQ);
-    expect(readData(rig, 512)).toEqual(image.subarray(100 * 512, 101 * 512));
+    expectBytes(readData(rig, 512), image.subarray(100 * 512, 101 * 512));
     expectDone(rig);
     expect(lba28(rig)).toBe(101); // QEMU leaves the sector after the last one moved
   });
@@ -106,7 +107,7 @@ describe("PIO READ/WRITE SECTORS", () => {
       expect(rig.irq()).toBe(true);
       expect(inb(rig, REG_STATUS) & DRQ).toBe(DRQ); // lowers INTRQ
       expect(rig.irq()).toBe(false);
-      expect(readData(rig, 512, 4)).toEqual(image.subarray(s * 512, (s + 1) * 512));
+      expectBytes(readData(rig, 512, 4), image.subarray(s * 512, (s + 1) * 512));
     }
     expectDone(rig);
     expect(lba28(rig)).toBe(10);
@@ -116,7 +117,7 @@ describe("PIO READ/WRITE SECTORS", () => {
     const { rig, image } = rigWithDisk();
     taskFileLba28(rig, 0, 0);
     outb(rig, REG_COMMAND, READ_SECTORS);
-    expect(readData(rig, 256 * 512, 4)).toEqual(image.subarray(0, 256 * 512));
+    expectBytes(readData(rig, 256 * 512, 4), image.subarray(0, 256 * 512));
     expectDone(rig);
   });
 
@@ -134,9 +135,9 @@ describe("PIO READ/WRITE SECTORS", () => {
     expect(rig.irq()).toBe(true);
     expectDone(rig);
     const disk = rig.imageBytes(0);
-    expect(disk.subarray(40 * 512, 42 * 512)).toEqual(data);
-    expect(disk.subarray(39 * 512, 40 * 512)).toEqual(image.subarray(39 * 512, 40 * 512));
-    expect(disk.subarray(42 * 512, 43 * 512)).toEqual(image.subarray(42 * 512, 43 * 512));
+    expectBytes(disk.subarray(40 * 512, 42 * 512), data);
+    expectBytes(disk.subarray(39 * 512, 40 * 512), image.subarray(39 * 512, 40 * 512));
+    expectBytes(disk.subarray(42 * 512, 43 * 512), image.subarray(42 * 512, 43 * 512));
   });
 
   it("addresses by cylinder/head/sector when the LBA bit is clear", () => {
@@ -148,7 +149,7 @@ describe("PIO READ/WRITE SECTORS", () => {
     outb(rig, REG_LBA_MID, 1);
     outb(rig, REG_LBA_HIGH, 0);
     outb(rig, REG_COMMAND, READ_SECTORS);
-    expect(readData(rig, 512)).toEqual(image.subarray(1136 * 512, 1137 * 512));
+    expectBytes(readData(rig, 512), image.subarray(1136 * 512, 1137 * 512));
   });
 
   it("uses the geometry INITIALIZE DEVICE PARAMETERS set", () => {
@@ -164,7 +165,7 @@ describe("PIO READ/WRITE SECTORS", () => {
     outb(rig, REG_LBA_HIGH, 0);
     outb(rig, REG_COMMAND, READ_SECTORS);
     const sector = (2 * 4 + 1) * 32 + 4;
-    expect(readData(rig, 512)).toEqual(image.subarray(sector * 512, (sector + 1) * 512));
+    expectBytes(readData(rig, 512), image.subarray(sector * 512, (sector + 1) * 512));
   });
 });
 
@@ -182,7 +183,7 @@ describe("READ/WRITE MULTIPLE", () => {
       expect(inb(rig, REG_STATUS) & DRQ).toBe(DRQ);
       got.push(...readData(rig, block * 512, 4));
     }
-    expect(Uint8Array.from(got)).toEqual(image.subarray(20 * 512, 30 * 512));
+    expectBytes(Uint8Array.from(got), image.subarray(20 * 512, 30 * 512));
     expectDone(rig);
 
     const data = payload(6, 9);
@@ -192,7 +193,7 @@ describe("READ/WRITE MULTIPLE", () => {
     expect(rig.irq()).toBe(true);
     writeData(rig, data.subarray(4 * 512));
     expectDone(rig);
-    expect(rig.imageBytes(0).subarray(300 * 512, 306 * 512)).toEqual(data);
+    expectBytes(rig.imageBytes(0).subarray(300 * 512, 306 * 512), data);
   });
 
   it("rejects a block size that is not a power of two or above 16, and READ MULTIPLE after a 0", () => {
@@ -218,7 +219,7 @@ describe("LBA48", () => {
     const { rig, image } = rigWithDisk();
     taskFileLba48(rig, 1500, 2);
     outb(rig, REG_COMMAND, READ_SECTORS_EXT);
-    expect(readData(rig, 1024)).toEqual(image.subarray(1500 * 512, 1502 * 512));
+    expectBytes(readData(rig, 1024), image.subarray(1500 * 512, 1502 * 512));
     expectDone(rig);
 
     const data = payload(3, 5);
@@ -226,11 +227,11 @@ describe("LBA48", () => {
     outb(rig, REG_COMMAND, WRITE_MULTIPLE_EXT);
     writeData(rig, data, 4);
     expectDone(rig);
-    expect(rig.imageBytes(0).subarray(2000 * 512, 2003 * 512)).toEqual(data);
+    expectBytes(rig.imageBytes(0).subarray(2000 * 512, 2003 * 512), data);
 
     taskFileLba48(rig, 2000, 3);
     outb(rig, REG_COMMAND, READ_MULTIPLE_EXT);
-    expect(readData(rig, 3 * 512)).toEqual(data);
+    expectBytes(readData(rig, 3 * 512), data);
     taskFileLba48(rig, 1, 1);
     outb(rig, REG_COMMAND, WRITE_SECTORS_EXT);
     writeData(rig, payload(1, 3));
@@ -286,7 +287,7 @@ describe("FLUSH CACHE, errors", () => {
     const { rig, image } = rigWithDisk();
     taskFileLba28(rig, SECTORS - 1, 2);
     outb(rig, REG_COMMAND, READ_SECTORS);
-    expect(readData(rig, 512)).toEqual(image.subarray((SECTORS - 1) * 512));
+    expectBytes(readData(rig, 512), image.subarray((SECTORS - 1) * 512));
     expect(inb(rig, REG_STATUS) & (ERR | DRQ)).toBe(ERR);
     expect(inb(rig, REG_ERROR)).toBe(ABRT);
   });
@@ -300,7 +301,7 @@ describe("FLUSH CACHE, errors", () => {
     expect(rig.irq()).toBe(true);
     expect(inb(rig, REG_STATUS) & (ERR | DRQ)).toBe(ERR);
     expect(inb(rig, REG_ERROR)).toBe(ABRT);
-    expect(rig.imageBytes(0)).toEqual(image);
+    expectBytes(rig.imageBytes(0), image);
   });
 });
 

@@ -4,9 +4,10 @@
 // it, raw images in a temporary directory behind a synchronous AioContext, and IRQ 14/15 as recording
 // lines. Tests see only ports, guest memory and the IRQ levels; the register constants they use are
 // declared here and in the tests, from the specs, not imported from the device.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, expect } from "vitest";
 import { AioContext, openImage } from "../../../../src/emu/block/index.ts";
 import { PciHost } from "../../../../src/emu/devices/i440fx.ts";
 import { IdeController } from "../../../../src/emu/devices/ide/piix-ide.ts";
@@ -97,6 +98,27 @@ export interface Rig {
   reset(): void;
 }
 
+/** Temporary directories of the test file's rigs, removed after its tests. */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary directory, removed after the test file's tests. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pcscope-ide-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Expects two byte arrays to be equal (a fast compare; vitest's deep equality is slow on megabytes). */
+export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected)) return;
+  let at = 0;
+  while (at < actual.length && actual[at] === expected[at]) at++;
+  expect.fail(`bytes differ at offset ${at} (lengths ${actual.length} and ${expected.length})`);
+}
+
 /** A line that records its levels. */
 function recordingLine(levels: boolean[]): IrqLine {
   return { setLevel: (level) => levels.push(level) };
@@ -123,7 +145,7 @@ export function createRig(drives: RigDrive[]): Rig {
     new AioPump(ctx),
   );
   pci.plug(IDE_DEVFN, ide);
-  const dir = mkdtempSync(join(tmpdir(), "pcscope-ide-"));
+  const dir = tempDir();
   const paths = new Map<number, string>();
   for (const d of drives) {
     let backend = null;
