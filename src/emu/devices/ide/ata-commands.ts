@@ -207,7 +207,7 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
         return;
       }
       sectorsDone(d, n);
-      bus.transferStart(d, n * SECTOR_SIZE, (dd) => sectorRead(bus, dd));
+      bus.transferStart(d, n * SECTOR_SIZE, "data-in", (dd) => sectorRead(bus, dd));
       bus.raiseIrq();
     },
     { parent: d.cmdReq },
@@ -243,7 +243,7 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
       sectorsDone(d, n);
       if (d.remaining === 0) bus.transferStop(d);
       else
-        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) =>
+        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
           sectorWrite(bus, dd),
         );
       bus.raiseIrq();
@@ -277,7 +277,9 @@ function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
   d.blockSectors = cmd === ATA_WRITE_MULTIPLE || cmd === ATA_WRITE_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) => sectorWrite(bus, dd));
+  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
+    sectorWrite(bus, dd),
+  );
   return false;
 }
 
@@ -317,7 +319,7 @@ function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
   }
   d.ioBuffer.set(identifyDisk(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
   bus.raiseIrq();
   return false;
 }
@@ -325,7 +327,7 @@ function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
 function cmdIdentifyPacket(bus: IdeBus, d: IdeDrive): boolean {
   d.ioBuffer.set(atapiIdentify(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
   bus.raiseIrq();
   return false;
 }

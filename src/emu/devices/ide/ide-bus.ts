@@ -5,7 +5,7 @@
 // when a command completes unless nIEN, lowered by a status read or a new command).
 import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
-import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
+import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
 import type { IrqLine } from "../irq.ts";
@@ -75,6 +75,9 @@ export const IO_BUFFER_SECTORS = 256;
 export const SECTOR_SIZE = 512;
 export const MAX_MULT_SECTORS = 16;
 
+/** A PIO transfer's direction: device to host (data-in) or host to device (data-out). */
+export type PioDirection = "data-in" | "data-out";
+
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
@@ -106,6 +109,7 @@ export class IdeDrive {
   /** PIO transfer window [dataPtr, dataEnd) of ioBuffer, and what runs when it is consumed. */
   dataPtr = 0;
   dataEnd = 0;
+  pioDirection: PioDirection = "data-in";
   endTransfer: ((drive: IdeDrive) => void) | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
@@ -236,22 +240,22 @@ export class IdeBus {
       sectorWrite: traceBus.point("ide_sector_write"),
       atapiCmd: traceBus.point("ide_atapi_cmd"),
     };
-    // The data port moves 16 or 32 bits of the PIO buffer (a byte read gives FFh and a byte write is
-    // dropped, as QEMU's ide_ioport_read/write do for register 0); the other registers are bytes and
-    // the port bus splits wider accesses to them.
+    // The data port moves 16 or 32 bits of the PIO buffer, the other registers are bytes: the port
+    // bus widens a byte access to the data port (as QEMU's memory core does) and splits wider
+    // accesses to the byte registers.
+    const data = SIZE_16 | SIZE_32;
     io.register(base, COMMAND_BLOCK_PORTS, {
       name: `ide${index}`,
       sizes: SIZES_ALL,
-      portSizes: [SIZES_ALL, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8],
+      portSizes: [data, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8],
       read: (port, size) => {
         const reg = port - base;
-        if (reg !== REG_DATA) return this.readReg(reg);
-        return size === 1 ? 0xff : this.readData(size);
+        return reg === REG_DATA ? this.readData(size) : this.readReg(reg);
       },
       write: (port, size, v) => {
         const reg = port - base;
-        if (reg !== REG_DATA) this.writeReg(reg, v);
-        else if (size !== 1) this.writeData(size, v);
+        if (reg === REG_DATA) this.writeData(size, v);
+        else this.writeReg(reg, v);
       },
     });
     io.register(ctrlPort, 1, {
@@ -301,10 +305,14 @@ export class IdeBus {
     this.setIrq(false);
   }
 
-  /** Starts a PIO transfer of ioBuffer[0, bytes): DRQ set; `end` runs once the guest moved it all. */
-  transferStart(drive: IdeDrive, bytes: number, end: (d: IdeDrive) => void): void {
+  /**
+   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` runs once the guest
+   * moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
+   */
+  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: (d: IdeDrive) => void): void {
     drive.dataPtr = 0;
     drive.dataEnd = bytes;
+    drive.pioDirection = direction;
     drive.endTransfer = end;
     drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
   }
@@ -486,8 +494,7 @@ export class IdeBus {
 
   private readData(size: 1 | 2 | 4): number {
     const d = this.cur();
-    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd)
-      return size === 4 ? 0xffffffff : 0xffff; // no transfer: the bus floats high
+    if (!this.pioReady(d, "data-in")) return 0;
     const b = d.ioBuffer;
     const p = d.dataPtr;
     let v = b[p]! | (b[p + 1]! << 8);
@@ -503,8 +510,11 @@ export class IdeBus {
       this.trace.dataW.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
     if (size === 4 && this.trace.dataL.on)
       this.trace.dataL.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
-    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd) {
-      this.log.guestError(`ide${this.index}: data write without DRQ ignored`, `ide-nodrq-${this.index}`);
+    if (!this.pioReady(d, "data-out")) {
+      this.log.guestError(
+        `ide${this.index}: data write without a data-out DRQ ignored`,
+        `ide-nodrq-${this.index}`,
+      );
       return;
     }
     const b = d.ioBuffer;
@@ -517,6 +527,16 @@ export class IdeBus {
     }
     d.dataPtr = p + size;
     if (d.dataPtr >= d.dataEnd) this.endOfBuffer(d);
+  }
+
+  /** True when `d` has DRQ set for a PIO transfer in `direction` with bytes left. */
+  private pioReady(d: IdeDrive, direction: PioDirection): boolean {
+    return (
+      (d.status & ST_DRQ) !== 0 &&
+      d.endTransfer !== null &&
+      d.dataPtr < d.dataEnd &&
+      d.pioDirection === direction
+    );
   }
 
   /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */

@@ -34,7 +34,7 @@ import {
   taskFileLba48,
   writeData,
 } from "./ide-rig.ts";
-import { type PortOp, runOnQemu, runOnRig } from "./port-script.ts";
+import { expectSameAsQemu, type PortOp, runOnQemu, runOnRig } from "./port-script.ts";
 
 /** Commands (ATA/ATAPI-6 §8). */
 const READ_SECTORS = 0x20;
@@ -351,6 +351,6 @@ describe.skipIf(!needPeers("qemu-system-i386"))("ATA commands against QEMU", () 
 
   it("reads what QEMU reads", async () => {
     const drives: RigDrive[] = [{ index: 0, media: "disk", image: patternedImage(SECTORS) }];
-    expect(runOnRig(createRig(drives), script)).toEqual(await runOnQemu(drives, script));
+    expectSameAsQemu(runOnRig(createRig(drives), script), await runOnQemu(drives, script));
   });
 });

@@ -153,7 +153,8 @@ export function createRig(drives: RigDrive[]): Rig {
       const path = join(dir, `drive${d.index}.raw`);
       writeFileSync(path, d.image);
       paths.set(d.index, path);
-      backend = openImage(path, { ctx, format: "raw", readOnly: d.media === "cdrom" });
+      // Private temporary images: no write lock (its lock files are named by inode, which the OS reuses).
+      backend = openImage(path, { ctx, format: "raw", readOnly: d.media === "cdrom", lock: false });
     }
     ide.attach(d.index, d.media, backend);
   }

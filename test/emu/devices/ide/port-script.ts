@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { expect } from "vitest";
 import { type Rig, type RigDrive, tempDir } from "./ide-rig.ts";
 
 type In = "inb" | "inw" | "inl";
@@ -37,10 +38,18 @@ class Qtest {
   private readonly pending: ((line: string) => void)[] = [];
   readonly edges: string[] = [];
   readonly done: Promise<void>;
+  /** Resolves once QEMU logged that the qtest connection is open (commands sent earlier can be lost). */
+  readonly opened: Promise<void>;
   private readonly proc;
 
   constructor(args: string[]) {
-    this.proc = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "inherit"] });
+    this.proc = spawn("qemu-system-i386", args, { stdio: ["pipe", "pipe", "pipe"] });
+    const log = createInterface({ input: this.proc.stderr });
+    this.opened = new Promise((resolve) => {
+      log.on("line", (line) => {
+        if (line.endsWith("OPENED")) resolve();
+      });
+    });
     const lines = createInterface({ input: this.proc.stdout });
     lines.on("line", (line) => {
       if (line === "IRQ raise 14") this.edges.push("irq+");
@@ -70,7 +79,9 @@ class Qtest {
 
 /** Runs the script on QEMU's i440fx PC with `drives` (raw images written to temporary files). */
 export async function runOnQemu(drives: RigDrive[], ops: PortOp[]): Promise<Observed> {
-  const args = ["-M", "pc", "-nodefaults", "-display", "none", "-qtest", "stdio", "-qtest-log", "/dev/null"];
+  // The qtest log goes to stderr (the default), where the rig waits for "OPENED".
+  // -S: no guest code runs (this QEMU has no qtest accelerator; SeaBIOS would probe the IDE meanwhile).
+  const args = ["-M", "pc", "-S", "-nodefaults", "-display", "none", "-qtest", "stdio"];
   const dir = tempDir();
   for (const d of drives) {
     let file = "";
@@ -86,6 +97,10 @@ export async function runOnQemu(drives: RigDrive[], ops: PortOp[]): Promise<Obse
   const value = (reply: string) => Number.parseInt(reply.slice(3), 16);
   const flushEdges = () => out.push(...q.edges.splice(0));
   try {
+    await Promise.race([
+      q.opened,
+      q.done.then(() => Promise.reject(new Error("qemu exited before qtest opened"))),
+    ]);
     await q.command("irq_intercept_in ioapic");
     for (const op of ops) {
       switch (op[0]) {
@@ -168,4 +183,9 @@ export function runOnRig(rig: Rig, ops: PortOp[]): Observed {
     }
   }
   return out;
+}
+
+/** Expects the rig to have observed what QEMU did: the same values read and IRQ 14 edges, in order. */
+export function expectSameAsQemu(ours: Observed, qemu: Observed): void {
+  expect(ours).toEqual(qemu);
 }
