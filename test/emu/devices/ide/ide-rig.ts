@@ -267,11 +267,17 @@ export function writePrdt(rig: Rig, at: number, entries: [number, number, boolea
   rig.memory.writePhysical(at, table);
 }
 
-/** A disk image of `sectors` 512-byte sectors, each filled with a pattern naming its number. */
+const patterned = new Map<number, Uint8Array>();
+
+/** A disk image of `sectors` 512-byte sectors, each filled with a pattern naming its number (shared: do not modify). */
 export function patternedImage(sectors: number): Uint8Array {
-  const image = new Uint8Array(sectors * 512);
-  for (let s = 0; s < sectors; s++) {
-    for (let i = 0; i < 512; i++) image[s * 512 + i] = (s * 7 + i) & 0xff;
+  let image = patterned.get(sectors);
+  if (image === undefined) {
+    image = new Uint8Array(sectors * 512);
+    for (let s = 0; s < sectors; s++)
+      image.fill(s & 0xff, s * 512, s * 512 + 256).fill((s * 7) >> 3, s * 512 + 256, s * 512 + 512);
+    for (let i = 0; i < image.length; i += 512 + 13) image[i] = (i >> 9) ^ 0x5a;
+    patterned.set(sectors, image);
   }
   return image;
 }
