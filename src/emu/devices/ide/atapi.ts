@@ -1,9 +1,11 @@
 // The ATAPI CD-ROM slot (ATA/ATAPI-7 Vol. 2 PACKET; SCSI MMC-5): IDENTIFY PACKET DEVICE data and the
-// PACKET command with the few MMC commands firmware uses to probe and boot a CD: TEST UNIT READY,
-// REQUEST SENSE, INQUIRY, READ CAPACITY and READ(10) by PIO. An empty drive reports NOT READY /
-// MEDIUM NOT PRESENT. Other MMC commands fail with ILLEGAL REQUEST and are logged as unimplemented.
+// PACKET command with the MMC commands firmware uses to probe and boot a CD: TEST UNIT READY, REQUEST
+// SENSE, INQUIRY, READ CAPACITY and READ(10). Data goes by PIO in blocks of the host's byte count
+// limit, or through the bus master when PACKET asks for DMA (QEMU's ide_atapi_cmd_reply). An empty
+// drive reports NOT READY / MEDIUM NOT PRESENT. Other MMC commands (MODE SENSE among them) fail with
+// ILLEGAL REQUEST and are logged as unimplemented.
 
-import { ERR_ABRT, type IdeBus, type IdeDrive, ST_BSY, ST_DRDY, ST_DSC, ST_ERR } from "./ide-bus.ts";
+import { ERR_ABRT, type IdeBus, type IdeDrive, ST_BSY, ST_DRDY, ST_DRQ, ST_DSC, ST_ERR } from "./ide-bus.ts";
 import { IDE_FIRMWARE, IDE_MODEL_CD, putString, serialFor } from "./identify.ts";
 
 export const CD_SECTOR = 2048;
@@ -30,6 +32,7 @@ export const SENSE_MEDIUM_ERROR = 3;
 export const SENSE_ILLEGAL_REQUEST = 5;
 export const ASC_UNRECOVERED_READ_ERROR = 0x11;
 export const ASC_INVALID_OPCODE = 0x20;
+export const ASC_INVALID_FIELD_IN_PACKET = 0x24;
 export const ASC_LBA_OUT_OF_RANGE = 0x21;
 export const ASC_MEDIUM_NOT_PRESENT = 0x3a;
 /** REQUEST SENSE data: 18 bytes, fixed format, current error, "information valid" set (as QEMU). */
@@ -78,12 +81,7 @@ export function atapiPacketCommand(bus: IdeBus, d: IdeDrive): boolean {
     d.error = ERR_ABRT;
     return true;
   }
-  if ((d.feature & PACKET_FEATURE_DMA) !== 0) {
-    bus.log.unimplemented("atapi: DMA packet transfers", "atapi-dma");
-    d.status = ST_DRDY | ST_ERR;
-    d.error = ERR_ABRT;
-    return true;
-  }
+  d.packetDma = (d.feature & PACKET_FEATURE_DMA) !== 0;
   d.nsector = ATAPI_INT_REASON_CD;
   d.status = ST_DRDY | ST_DSC;
   bus.transferStart(d, PACKET_SIZE, "data-out", (dd) => runPacket(bus, dd));
@@ -203,10 +201,37 @@ function sendPio(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): v
   block();
 }
 
+/**
+ * Sends `total` bytes from `source` through the bus master (QEMU's ide_atapi_cmd_reply with
+ * atapi_dma): DRDY|DSC|DRQ until the engine has moved them, then the command completes.
+ */
+function sendDma(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+  if (bus.bm === null) {
+    checkCondition(bus, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_PACKET);
+    return;
+  }
+  d.status = ST_DRDY | ST_DSC | ST_DRQ;
+  d.packetTransfer = {
+    bytes: total,
+    fill: source,
+    finish: (ok) => {
+      if (ok) good(bus, d);
+      else checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
+    },
+  };
+  bus.bm.dmaReady(d);
+}
+
+/** Sends the data phase by PIO, or by DMA when PACKET asked for it; no data completes at once. */
+function send(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+  if (total === 0) good(bus, d);
+  else if (d.packetDma) sendDma(bus, d, total, source);
+  else sendPio(bus, d, total, source);
+}
+
 /** Replies with at most `allocation` bytes of `data`. */
 function reply(bus: IdeBus, d: IdeDrive, data: Uint8Array, allocation: number): void {
-  const n = Math.min(data.length, allocation);
-  sendPio(bus, d, n, bufferSource(data));
+  send(bus, d, Math.min(data.length, allocation), bufferSource(data));
 }
 
 /** Executes the received packet. */
@@ -271,7 +296,7 @@ function runPacket(bus: IdeBus, d: IdeDrive): void {
         good(bus, d);
         return;
       }
-      sendPio(bus, d, count * CD_SECTOR, mediumSource(d, lba, count));
+      send(bus, d, count * CD_SECTOR, mediumSource(d, lba, count));
       return;
     }
     default:

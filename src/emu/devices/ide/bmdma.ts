@@ -17,6 +17,7 @@ import {
   ERR_ABRT,
   type IdeBus,
   type IdeDrive,
+  type PacketDma,
   SECTOR_SIZE,
   ST_DRDY,
   ST_DRQ,
@@ -211,6 +212,10 @@ export class Bmdma implements BusMaster {
   private dmaCb(ret: number, done: number): void {
     const d = this.pending;
     if (d === null) return;
+    if (d.packetTransfer !== null) {
+      this.packetCb(d, d.packetTransfer);
+      return;
+    }
     if (ret < 0) {
       this.finish(d, true);
       return;
@@ -286,6 +291,40 @@ export class Bmdma implements BusMaster {
         { parent: dmaReq },
       );
     }
+  }
+
+  /**
+   * An ATAPI transfer (QEMU's ide_atapi_cmd_read_dma_cb): the PRD table walked for its bytes; too
+   * short, the drive stops without an interrupt as for ATA; else the data is produced, scattered to
+   * memory, and the drive completes the command (its interrupt sets INTR).
+   */
+  private packetCb(d: IdeDrive, transfer: PacketDma): void {
+    const walk = this.prepare(transfer.bytes);
+    this.stayActive = walk.described > walk.bytes;
+    this.pending = null;
+    d.packetTransfer = null;
+    if (walk.bytes < transfer.bytes) {
+      this.bus.log.guestError(
+        `bmdma: PRD table at 0x${this.prdAddr.toString(16)} describes ${walk.bytes} bytes, ${transfer.bytes} needed`,
+      );
+      d.status = ST_DRDY | ST_DSC;
+      this.status &= ~BM_STATUS_ACTIVE;
+      return;
+    }
+    this.busy = true;
+    const buf = new Uint8Array(transfer.bytes);
+    transfer.fill(buf, (ok) => {
+      this.busy = false;
+      if (ok) {
+        let p = 0;
+        for (const e of walk.sg) {
+          this.memory.writePhysical(e.addr, buf.subarray(p, p + e.len));
+          p += e.len;
+        }
+      }
+      if (!ok || !this.stayActive) this.status &= ~BM_STATUS_ACTIVE;
+      transfer.finish(ok);
+    });
   }
 
   /**

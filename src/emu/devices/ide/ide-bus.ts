@@ -78,6 +78,16 @@ export const MAX_MULT_SECTORS = 16;
 /** A PIO transfer's direction: device to host (data-in) or host to device (data-out). */
 export type PioDirection = "data-in" | "data-out";
 
+/** An ATAPI data transfer the drive hands to the bus master (PACKET with the DMA feature). */
+export interface PacketDma {
+  /** Bytes the command sends to the host. */
+  readonly bytes: number;
+  /** Fills `into` completely with the data, then calls `done` (false: medium error). */
+  fill(into: Uint8Array, done: (ok: boolean) => void): void;
+  /** Ends the command once the data is in memory (ok) or could not be read; interrupts. */
+  finish(ok: boolean): void;
+}
+
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
@@ -116,8 +126,11 @@ export class IdeDrive {
   sectorNum = 0;
   remaining = 0;
   blockSectors = 0;
-  /** DMA command waiting for the bus master (null = none). */
+  /** ATA DMA command waiting for the bus master (null = none). */
   dmaDir: "read" | "write" | null = null;
+  /** ATAPI: the PACKET command asked for DMA; the transfer waiting for the bus master (null = none). */
+  packetDma = false;
+  packetTransfer: PacketDma | null = null;
   /** Trace request id of the command in progress. */
   cmdReq = 0;
   /** ATAPI: sense key and additional sense code of the last error. */
@@ -146,6 +159,7 @@ export class IdeDrive {
     this.dataPtr = this.dataEnd = 0;
     this.endTransfer = null;
     this.dmaDir = null;
+    this.packetTransfer = null;
     this.multSectors = MAX_MULT_SECTORS;
   }
 

@@ -1,11 +1,18 @@
 // The ATAPI CD-ROM through the ports (ATA/ATAPI-6 §8.21 PACKET and §9.8 the PACKET protocol; SPC-3
 // and MMC-5 for the commands): the packet phase, TEST UNIT READY, REQUEST SENSE, INQUIRY, READ
-// CAPACITY, READ(10) by PIO with the byte count limit (as ide-test.c's cdrom_pio), the empty-drive
-// path, unsupported commands and DMA. The script at the end runs on QEMU too.
+// CAPACITY, READ(10) by PIO with the byte count limit (as ide-test.c's cdrom_pio) and by DMA (as its
+// cdrom_dma), the empty-drive path and unsupported commands. The scripts at the end run on QEMU too.
 import { describe, expect, it } from "vitest";
 import { needPeers } from "../../../helpers/peers.ts";
 import {
-  ABRT,
+  BM_CMD,
+  BM_CMD_START,
+  BM_CMD_TO_MEMORY,
+  BM_PRDT,
+  BM_STATUS,
+  BM_STS_ACTIVE,
+  BM_STS_INTR,
+  BMDMA_BASE,
   BSY,
   createRig,
   DRDY,
@@ -27,6 +34,7 @@ import {
   type Rig,
   type RigDrive,
   readData,
+  writePrdt,
 } from "./ide-rig.ts";
 import { expectSameAsQemu, type PortOp, runOnQemu, runOnRig } from "./port-script.ts";
 
@@ -49,6 +57,9 @@ const ASC_LBA_OUT_OF_RANGE = 0x21;
 const ASC_MEDIUM_NOT_PRESENT = 0x3a;
 const CD_SECTOR = 2048;
 const CD_SECTORS = 20;
+/** Where the DMA tests keep the PRD table and the buffers in guest memory. */
+const PRDT_AT = 0x1000;
+const BUF_AT = 0x10000;
 
 /** A CD image whose sectors differ from each other and within. */
 function cdImage(): Uint8Array {
@@ -189,14 +200,39 @@ describe("ATAPI packet commands", () => {
     expect(rig.log.entries.some((e) => e.kind === "unimp" && e.message.includes("0x5a"))).toBe(true);
   });
 
-  it("PACKET with the DMA feature is aborted and logged (pcscope does not do ATAPI DMA)", () => {
-    const rig = createRig(withMedium());
-    outb(rig, REG_FEATURE, 0x01);
-    outb(rig, REG_COMMAND, PACKET);
+  it("READ(10) and INQUIRY by DMA through the bus master, as ide-test's cdrom_dma", () => {
+    const image = cdImage();
+    const rig = createRig(withMedium(image));
+    writePrdt(rig, PRDT_AT, [
+      [BUF_AT, 4096, false],
+      [BUF_AT + 0x2000, 2048, true],
+    ]);
+    const dma = (packet: Uint8Array): number => {
+      rig.io.out(BMDMA_BASE + BM_CMD, 1, 0);
+      rig.io.out(BMDMA_BASE + BM_STATUS, 1, BM_STS_INTR);
+      rig.io.out(BMDMA_BASE + BM_PRDT, 4, PRDT_AT);
+      outb(rig, REG_DEVICE, 0);
+      outb(rig, REG_FEATURE, 0x01); // DMA
+      outb(rig, REG_COMMAND, PACKET);
+      expect(inb(rig, REG_STATUS) & (DRQ | ERR)).toBe(DRQ); // the packet still goes by PIO
+      for (let i = 0; i < 12; i += 2) rig.io.out(IDE_BASE, 2, packet[i]! | (packet[i + 1]! << 8));
+      expect(rig.io.in(0x3f6, 1) & (DRQ | BSY)).toBe(DRQ); // waiting for the engine
+      rig.io.out(BMDMA_BASE + BM_CMD, 1, BM_CMD_START | BM_CMD_TO_MEMORY);
+      const status = rig.io.in(BMDMA_BASE + BM_STATUS, 1);
+      rig.io.out(BMDMA_BASE + BM_CMD, 1, 0);
+      return status;
+    };
+    expect(dma(cdb(READ_10, 0, 0, 0, 0, 4, 0, 0, 3))).toBe(BM_STS_INTR);
     expect(rig.irq()).toBe(true);
-    expect(inb(rig, REG_STATUS) & (ERR | DRQ)).toBe(ERR);
-    expect(inb(rig, REG_ERROR)).toBe(ABRT);
-    expect(rig.log.entries.some((e) => e.kind === "unimp" && e.message.includes("DMA"))).toBe(true);
+    expect(completion(rig)).toEqual({ status: DRDY | DSC, reason: REASON_CD | REASON_IO, senseKey: 0 });
+    expectBytes(rig.memory.readPhysical(BUF_AT, 4096), image.subarray(4 * CD_SECTOR, 6 * CD_SECTOR));
+    expectBytes(rig.memory.readPhysical(BUF_AT + 0x2000, 2048), image.subarray(6 * CD_SECTOR, 7 * CD_SECTOR));
+    // The same table is longer than a 36-byte INQUIRY: INTR, and ACTIVE until stopped.
+    expect(dma(cdb(INQUIRY, 0, 0, 0, 36))).toBe(BM_STS_INTR | BM_STS_ACTIVE);
+    expect(new TextDecoder().decode(rig.memory.readPhysical(BUF_AT + 16, 12))).toBe("QEMU DVD-ROM");
+    // Shorter than four sectors: no interrupt, the engine stops.
+    expect(dma(cdb(READ_10, 0, 0, 0, 0, 0, 0, 0, 4))).toBe(0);
+    expect(inb(rig, REG_STATUS) & (DRQ | BSY | ERR)).toBe(0);
   });
 });
 
@@ -232,6 +268,33 @@ describe.skipIf(!needPeers("qemu-system-i386"))("ATAPI against QEMU", () => {
     ...packet([0xff], 0x1000, 0),
     ...packet([REQUEST_SENSE, 0, 0, 0, 8], 0x1000, 4),
   ];
+
+  it("reads a CD sector by DMA as QEMU does", async () => {
+    const drives = withMedium();
+    const p = cdb(READ_10, 0, 0, 0, 0, 3, 0, 0, 1);
+    const table = new Uint8Array(8);
+    new DataView(table.buffer).setUint32(0, BUF_AT, true);
+    new DataView(table.buffer).setUint32(4, 0x80000000 | 2048, true);
+    const dmaScript: PortOp[] = [
+      ["outl", 0xcf8, 0x80000920],
+      ["outl", 0xcfc, BMDMA_BASE | 1],
+      ["outl", 0xcf8, 0x80000904],
+      ["outw", 0xcfc, 0x05],
+      ["memwrite", PRDT_AT, table],
+      ["outb", BMDMA_BASE + BM_CMD, 0],
+      ["outl", BMDMA_BASE + BM_PRDT, PRDT_AT],
+      ["outb", IDE_BASE + REG_FEATURE, 0x01],
+      ["outb", IDE_BASE + REG_COMMAND, PACKET],
+      ...regs(),
+      ...Array.from({ length: 6 }, (_, i): PortOp => ["outw", IDE_BASE, p[2 * i]! | (p[2 * i + 1]! << 8)]),
+      ["outb", BMDMA_BASE + BM_CMD, BM_CMD_START | BM_CMD_TO_MEMORY],
+      ["poll", 0x3f6, BSY | DRQ, 0],
+      ["inb", BMDMA_BASE + BM_STATUS],
+      ...regs(),
+      ["memread", BUF_AT, 2048],
+    ];
+    expectSameAsQemu(runOnRig(createRig(drives), dmaScript), await runOnQemu(drives, dmaScript));
+  });
 
   for (const [name, drives] of [
     ["a medium", withMedium()],
