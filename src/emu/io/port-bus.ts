@@ -21,6 +21,11 @@ export interface PortHandler {
   readonly name: string;
   /** Bitmask of SIZE_8 | SIZE_16 | SIZE_32 the handler implements. */
   readonly sizes: number;
+  /**
+   * Optional per-port override of `sizes`, indexed from the range's first port (QEMU's portio lists:
+   * a data port taking 16/32-bit accesses beside byte registers). The bus adjusts widths per port.
+   */
+  readonly portSizes?: readonly number[];
   read(port: number, size: 1 | 2 | 4): number;
   write(port: number, size: 1 | 2 | 4, value: number): void;
 }
@@ -101,7 +106,10 @@ export class PortBus implements PortIo {
     this.ranges[index] = range;
     this.handlers[index] = handler;
     this.owner.fill(index, first, last + 1);
-    this.sizesOf.fill(handler.sizes & SIZES_ALL, first, last + 1);
+    for (let p = first; p <= last; p++) {
+      this.sizesOf[p] = (handler.portSizes?.[p - first] ?? handler.sizes) & SIZES_ALL;
+      if (this.sizesOf[p] === 0) throw new Error(`${handler.name} implements no access size at port ${p}`);
+    }
     return range;
   }
 
@@ -229,13 +237,13 @@ export class PortBus implements PortIo {
     }
     if (index === NONE) return sizeMask(size);
     const handler = this.handlers[index]!;
-    return this.adjustedRead(handler, port, size);
+    return this.adjustedRead(handler, this.sizesOf[port]!, port, size);
   }
 
-  /** Reads `size` bytes from a handler, splitting or widening when it does not implement that width. */
-  private adjustedRead(handler: PortHandler, port: number, size: 1 | 2 | 4): number {
-    if ((handler.sizes & size) !== 0) return (handler.read(port, size) & sizeMask(size)) >>> 0;
-    const piece = narrowerSize(handler.sizes, size);
+  /** Reads `size` bytes from a handler implementing `sizes` at `port`, splitting or widening the access. */
+  private adjustedRead(handler: PortHandler, sizes: number, port: number, size: 1 | 2 | 4): number {
+    if ((sizes & size) !== 0) return (handler.read(port, size) & sizeMask(size)) >>> 0;
+    const piece = narrowerSize(sizes, size);
     if (piece !== 0) {
       let value = 0;
       for (let i = 0; i < size; i += piece) {
@@ -243,7 +251,7 @@ export class PortBus implements PortIo {
       }
       return value >>> 0;
     }
-    const wide = widerSize(handler.sizes, size);
+    const wide = widerSize(sizes, size);
     return (handler.read(port, wide) & sizeMask(size)) >>> 0;
   }
 
@@ -263,18 +271,19 @@ export class PortBus implements PortIo {
       return;
     }
     const handler = this.handlers[index]!;
-    if ((handler.sizes & size) !== 0) {
+    const sizes = this.sizesOf[port]!;
+    if ((sizes & size) !== 0) {
       handler.write(port, size, value);
       return;
     }
-    const piece = narrowerSize(handler.sizes, size);
+    const piece = narrowerSize(sizes, size);
     if (piece !== 0) {
       for (let i = 0; i < size; i += piece)
         handler.write(port + i, piece, (value >>> (8 * i)) & sizeMask(piece));
       return;
     }
     // Narrower than anything implemented: a wider write with the upper bytes zero, as QEMU does.
-    handler.write(port, widerSize(handler.sizes, size), value);
+    handler.write(port, widerSize(sizes, size), value);
   }
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { GuestLog } from "../../../src/emu/io/guest-log.ts";
-import { PortBus, type PortHandler, SIZE_8, SIZE_16, SIZES_ALL } from "../../../src/emu/io/port-bus.ts";
+import {
+  PortBus,
+  type PortHandler,
+  SIZE_8,
+  SIZE_16,
+  SIZE_32,
+  SIZES_ALL,
+} from "../../../src/emu/io/port-bus.ts";
 import { TraceBus, type TraceEvent } from "../../../src/emu/trace/bus.ts";
 
 /** A device with one byte register per port that records the accesses it receives. */
@@ -58,6 +65,30 @@ describe("PortBus", () => {
     expect(dev.calls[5]).toBe("in2 1f2");
     bus.out(0x1f1, 1, 0x77);
     expect(dev.calls[6]).toBe("out2 1f1=77");
+  });
+
+  it("adjusts widths per port with portSizes: a 16/32-bit data port beside byte registers (IDE)", () => {
+    const { bus } = makeBus();
+    const dev = device("ide", SIZES_ALL, 0x1f0, 8);
+    const handler: PortHandler = {
+      ...dev.handler,
+      portSizes: [SIZE_16 | SIZE_32, ...new Array(7).fill(SIZE_8)],
+    };
+    bus.register(0x1f0, 8, handler);
+    bus.in(0x1f0, 4);
+    bus.in(0x1f0, 1); // widened to the data port's word
+    bus.out(0x1f2, 2, 0x0403); // split into the two byte registers
+    bus.in(0x1f4, 4);
+    expect(dev.calls).toEqual([
+      "in4 1f0",
+      "in2 1f0",
+      "out1 1f2=3",
+      "out1 1f3=4",
+      "in1 1f4",
+      "in1 1f5",
+      "in1 1f6",
+      "in1 1f7",
+    ]);
   });
 
   it("splits an access straddling two devices or running into unmapped ports byte by byte", () => {

@@ -6,9 +6,11 @@
 
 import { atapiIdentify, atapiPacketCommand } from "./atapi.ts";
 import {
+  ATA_DEVICE_RESET,
+  DEV_DRV,
+  DEV_HEAD,
   DEV_LBA,
   ERR_ABRT,
-  ERR_IDNF,
   type IdeBus,
   type IdeDrive,
   MAX_MULT_SECTORS,
@@ -37,20 +39,22 @@ interface Row {
   flags: number;
 }
 
-/** Commands. */
+/** Commands (ATA/ATAPI-6 §8; the obsolete "without retries" forms behave as the plain ones). */
 export const ATA_NOP = 0x00;
-export const ATA_DEVICE_RESET = 0x08;
 export const ATA_RECALIBRATE = 0x10;
 export const ATA_READ_SECTORS = 0x20;
+export const ATA_READ_SECTORS_NO_RETRY = 0x21;
 export const ATA_READ_SECTORS_EXT = 0x24;
 export const ATA_READ_DMA_EXT = 0x25;
 export const ATA_READ_NATIVE_MAX_EXT = 0x27;
 export const ATA_READ_MULTIPLE_EXT = 0x29;
 export const ATA_WRITE_SECTORS = 0x30;
+export const ATA_WRITE_SECTORS_NO_RETRY = 0x31;
 export const ATA_WRITE_SECTORS_EXT = 0x34;
 export const ATA_WRITE_DMA_EXT = 0x35;
 export const ATA_WRITE_MULTIPLE_EXT = 0x39;
 export const ATA_READ_VERIFY = 0x40;
+export const ATA_READ_VERIFY_NO_RETRY = 0x41;
 export const ATA_READ_VERIFY_EXT = 0x42;
 export const ATA_EXECUTE_DIAGNOSTIC = 0x90;
 export const ATA_INITIALIZE_PARAMS = 0x91;
@@ -60,19 +64,33 @@ export const ATA_READ_MULTIPLE = 0xc4;
 export const ATA_WRITE_MULTIPLE = 0xc5;
 export const ATA_SET_MULTIPLE = 0xc6;
 export const ATA_READ_DMA = 0xc8;
+export const ATA_READ_DMA_NO_RETRY = 0xc9;
 export const ATA_WRITE_DMA = 0xca;
+export const ATA_WRITE_DMA_NO_RETRY = 0xcb;
 export const ATA_STANDBY_IMMEDIATE = 0xe0;
 export const ATA_IDLE_IMMEDIATE = 0xe1;
+export const ATA_STANDBY = 0xe2;
+export const ATA_IDLE = 0xe3;
+export const ATA_SLEEP = 0xe6;
 export const ATA_CHECK_POWER_MODE = 0xe5;
 export const ATA_FLUSH_CACHE = 0xe7;
 export const ATA_FLUSH_CACHE_EXT = 0xea;
 export const ATA_IDENTIFY = 0xec;
 export const ATA_SET_FEATURES = 0xef;
 export const ATA_READ_NATIVE_MAX = 0xf8;
-/** SET FEATURES subcommands. */
+/** SET FEATURES subcommands (ATA/ATAPI-6 §8.37 table 44). */
 export const SF_ENABLE_WCACHE = 0x02;
 export const SF_XFER_MODE = 0x03;
+export const SF_DISABLE_MEDIA_STATUS = 0x31;
+export const SF_ENABLE_AAM = 0x42;
+export const SF_DISABLE_LOOK_AHEAD = 0x55;
+export const SF_DISABLE_REVERT_TO_DEFAULTS = 0x66;
 export const SF_DISABLE_WCACHE = 0x82;
+export const SF_DISABLE_AAM = 0xc2;
+export const SF_ENABLE_LOOK_AHEAD = 0xaa;
+export const SF_ENABLE_REVERT_TO_DEFAULTS = 0xcc;
+/** CHECK POWER MODE's answer in the sector count: active or idle. */
+const POWER_MODE_ACTIVE = 0xff;
 
 let localReq = 0;
 
@@ -124,10 +142,10 @@ export function currentSector(d: IdeDrive): number {
         ((d.hcyl << 16) | (d.lcyl << 8) | d.sector)
       );
     }
-    return ((d.select & 0x0f) << 24) | (d.hcyl << 16) | (d.lcyl << 8) | d.sector;
+    return ((d.select & DEV_HEAD) << 24) | (d.hcyl << 16) | (d.lcyl << 8) | d.sector;
   }
   const cyl = (d.hcyl << 8) | d.lcyl;
-  return (cyl * d.heads + (d.select & 0x0f)) * d.sectorsPerTrack + (d.sector - 1);
+  return (cyl * d.heads + (d.select & DEV_HEAD)) * d.sectorsPerTrack + (d.sector - 1);
 }
 
 /** Writes `sector` back into the command block (QEMU's ide_set_sector). */
@@ -142,7 +160,7 @@ export function setSector(d: IdeDrive, sector: number): void {
       d.hobLcyl = (high >>> 8) & 0xff;
       d.hobHcyl = (high >>> 16) & 0xff;
     } else {
-      d.select = (d.select & 0xf0) | ((sector >>> 24) & 0x0f);
+      d.select = (d.select & ~DEV_HEAD) | ((sector >>> 24) & DEV_HEAD);
       d.hcyl = (sector >>> 16) & 0xff;
       d.lcyl = (sector >>> 8) & 0xff;
       d.sector = sector & 0xff;
@@ -153,26 +171,28 @@ export function setSector(d: IdeDrive, sector: number): void {
   const r = sector % (d.heads * d.sectorsPerTrack);
   d.hcyl = cyl >> 8;
   d.lcyl = cyl & 0xff;
-  d.select = (d.select & 0xf0) | (Math.floor(r / d.sectorsPerTrack) & 0x0f);
+  d.select = (d.select & ~DEV_HEAD) | (Math.floor(r / d.sectorsPerTrack) & DEV_HEAD);
   d.sector = (r % d.sectorsPerTrack) + 1;
 }
 
-/** Sets up sector, count and LBA48 mode for a data command; false (aborted) when out of range. */
-function setupTransfer(d: IdeDrive, lba48: boolean): boolean {
+/**
+ * Sets up sector, count (0 = 256, or 65536 in LBA48) and LBA48 mode for a data command. The range is
+ * checked per block as it moves (rangeOk), as QEMU does: sectors before the end still transfer.
+ */
+function setupTransfer(d: IdeDrive, lba48: boolean): void {
   d.lba48 = lba48;
   let n = lba48 ? (d.hobNsector << 8) | d.nsector : d.nsector;
   if (n === 0) n = lba48 ? 65536 : 256;
   d.sectorNum = currentSector(d);
   d.remaining = n;
-  if (d.sectorNum + n > d.totalSectors) {
-    d.status = ST_DRDY | ST_ERR;
-    d.error = ERR_IDNF;
-    return false;
-  }
-  return true;
 }
 
-/** A block-layer error on a data command (QEMU's ide_handle_rw_error with rerror=report). */
+/** True when sectors [sector, sector + n) are on the disk (QEMU's ide_sect_range_ok). */
+export function rangeOk(d: IdeDrive, sector: number, n: number): boolean {
+  return sector + n <= d.totalSectors;
+}
+
+/** An out-of-range block or a block-layer error: ABRT (QEMU's ide_rw_error; rerror=report). */
 function ioError(bus: IdeBus, d: IdeDrive): void {
   bus.transferStop(d);
   d.status = ST_DRDY | ST_ERR;
@@ -191,6 +211,10 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
   const n = Math.min(d.remaining, d.blockSectors);
   const point = bus.trace.sectorRead;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  if (!rangeOk(d, d.sectorNum, n)) {
+    ioError(bus, d);
+    return;
+  }
   d.status |= ST_BSY;
   d.backend!.aioPreadv(
     d.sectorNum * SECTOR_SIZE,
@@ -201,7 +225,7 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
         return;
       }
       sectorsDone(d, n);
-      bus.transferStart(d, n * SECTOR_SIZE, (dd) => sectorRead(bus, dd));
+      bus.transferStart(d, n * SECTOR_SIZE, "data-in", (dd) => sectorRead(bus, dd));
       bus.raiseIrq();
     },
     { parent: d.cmdReq },
@@ -221,6 +245,10 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
   const n = Math.min(d.remaining, d.blockSectors);
   const point = bus.trace.sectorWrite;
   if (point.on) point.emit({ sector_num: d.sectorNum, nsectors: n }, { req: d.cmdReq });
+  if (!rangeOk(d, d.sectorNum, n)) {
+    ioError(bus, d);
+    return;
+  }
   d.status = ST_DRDY | ST_DSC | ST_BSY;
   d.backend!.aioPwritev(
     d.sectorNum * SECTOR_SIZE,
@@ -233,7 +261,7 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
       sectorsDone(d, n);
       if (d.remaining === 0) bus.transferStop(d);
       else
-        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) =>
+        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
           sectorWrite(bus, dd),
         );
       bus.raiseIrq();
@@ -255,7 +283,7 @@ const EXT_COMMANDS = new Set([
 const isExt = (cmd: number) => EXT_COMMANDS.has(cmd);
 
 function cmdRead(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
+  setupTransfer(d, isExt(cmd));
   d.blockSectors = cmd === ATA_READ_MULTIPLE || cmd === ATA_READ_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   sectorRead(bus, d);
@@ -263,17 +291,20 @@ function cmdRead(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
 }
 
 function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
+  setupTransfer(d, isExt(cmd));
   d.blockSectors = cmd === ATA_WRITE_MULTIPLE || cmd === ATA_WRITE_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, (dd) => sectorWrite(bus, dd));
+  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
+    sectorWrite(bus, dd),
+  );
   return false;
 }
 
 function cmdDma(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
-  d.dmaDir = cmd === ATA_READ_DMA || cmd === ATA_READ_DMA + 1 || cmd === ATA_READ_DMA_EXT ? "read" : "write";
+  setupTransfer(d, isExt(cmd));
+  d.dmaDir =
+    cmd === ATA_READ_DMA || cmd === ATA_READ_DMA_NO_RETRY || cmd === ATA_READ_DMA_EXT ? "read" : "write";
   d.status = ST_DRDY | ST_DSC | ST_DRQ;
   if (bus.bm === null) {
     d.dmaDir = null;
@@ -302,12 +333,12 @@ function cmdFlush(bus: IdeBus, d: IdeDrive): boolean {
 function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
   if (d.kind === "cdrom") {
     // ATAPI devices abort IDENTIFY DEVICE and show their signature (ATA-7 §6.17).
-    d.resetRegisters();
+    d.setSignature();
     return abortCmd(d);
   }
   d.ioBuffer.set(identifyDisk(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
   bus.raiseIrq();
   return false;
 }
@@ -315,7 +346,7 @@ function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
 function cmdIdentifyPacket(bus: IdeBus, d: IdeDrive): boolean {
   d.ioBuffer.set(atapiIdentify(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
   bus.raiseIrq();
   return false;
 }
@@ -329,7 +360,7 @@ function cmdSetMultiple(_bus: IdeBus, d: IdeDrive): boolean {
 
 function cmdInitParams(_bus: IdeBus, d: IdeDrive): boolean {
   if (d.nsector === 0) return abortCmd(d);
-  d.heads = (d.select & 0x0f) + 1;
+  d.heads = (d.select & DEV_HEAD) + 1;
   d.sectorsPerTrack = d.nsector;
   d.cylinders = Math.min(65535, Math.floor(d.totalSectors / (d.heads * d.sectorsPerTrack)));
   return true;
@@ -341,27 +372,28 @@ function cmdSetFeatures(bus: IdeBus, d: IdeDrive): boolean {
       d.writeCache = true;
       return true;
     case SF_DISABLE_WCACHE:
+      // What the cache held goes to the disk before the command completes (as QEMU).
       d.writeCache = false;
-      return true;
+      return cmdFlush(bus, d);
     case SF_XFER_MODE:
       return true; // PIO, multiword and UDMA modes are all accepted (QEMU records them for IDENTIFY)
-    case 0x55: // disable read look-ahead
-    case 0xaa: // enable read look-ahead
-    case 0x66: // keep settings after reset
-    case 0xcc: // revert to defaults after reset
-    case 0x31:
-    case 0x42:
-    case 0x82 | 0x40:
-      return true;
+    case SF_DISABLE_LOOK_AHEAD:
+    case SF_ENABLE_LOOK_AHEAD:
+    case SF_DISABLE_REVERT_TO_DEFAULTS:
+    case SF_ENABLE_REVERT_TO_DEFAULTS:
+    case SF_DISABLE_MEDIA_STATUS:
+    case SF_ENABLE_AAM:
+    case SF_DISABLE_AAM:
+      return true; // accepted without effect on an image, as QEMU
     default:
       bus.log.unimplemented(`ide: SET FEATURES subcommand 0x${d.feature.toString(16)}`, `sf-${d.feature}`);
       return abortCmd(d);
   }
 }
 
+/** READ VERIFY SECTORS [EXT]: nothing to verify on an image; completes at once, registers as they were (as QEMU). */
 function cmdVerify(_bus: IdeBus, d: IdeDrive, cmd: number): boolean {
-  if (!setupTransfer(d, isExt(cmd))) return true;
-  setSector(d, d.sectorNum + d.remaining - 1);
+  d.lba48 = isExt(cmd);
   return true;
 }
 
@@ -372,19 +404,25 @@ function cmdNativeMax(_bus: IdeBus, d: IdeDrive, cmd: number): boolean {
 }
 
 function cmdCheckPower(_bus: IdeBus, d: IdeDrive): boolean {
-  d.nsector = 0xff; // active or idle
+  d.nsector = POWER_MODE_ACTIVE;
   return true;
 }
 
+/**
+ * EXECUTE DEVICE DIAGNOSTIC: the signature and code 01h, the DEV bit cleared (device 0 reports); a
+ * packet device ends with a clear status and no interrupt (QEMU's cmd_exec_dev_diagnostic).
+ */
 function cmdDiagnostic(_bus: IdeBus, d: IdeDrive): boolean {
-  d.resetRegisters();
-  d.status = d.kind === "cdrom" ? 0 : ST_DRDY | ST_DSC;
-  return true;
+  d.diagnosticResult();
+  d.select &= ~DEV_DRV;
+  return d.kind !== "cdrom";
 }
 
+/** DEVICE RESET (packet devices): registers and signature reset, a clear status, no interrupt (ATA/ATAPI-6 §8.7). */
 function cmdDeviceReset(_bus: IdeBus, d: IdeDrive): boolean {
   d.resetRegisters();
-  return true;
+  d.status = 0;
+  return false;
 }
 
 const ok: Handler = () => true;
@@ -397,12 +435,12 @@ const rows: [number[], Row][] = [
     { name: "RECALIBRATE", handler: ok, flags: FOR_DISK | SET_DSC },
   ],
   [
-    [ATA_READ_SECTORS, ATA_READ_SECTORS + 1, ATA_READ_SECTORS_EXT],
+    [ATA_READ_SECTORS, ATA_READ_SECTORS_NO_RETRY, ATA_READ_SECTORS_EXT],
     { name: "READ SECTORS", handler: cmdRead, flags: FOR_DISK },
   ],
   [[ATA_READ_MULTIPLE, ATA_READ_MULTIPLE_EXT], { name: "READ MULTIPLE", handler: cmdRead, flags: FOR_DISK }],
   [
-    [ATA_WRITE_SECTORS, ATA_WRITE_SECTORS + 1, ATA_WRITE_SECTORS_EXT],
+    [ATA_WRITE_SECTORS, ATA_WRITE_SECTORS_NO_RETRY, ATA_WRITE_SECTORS_EXT],
     { name: "WRITE SECTORS", handler: cmdWrite, flags: FOR_DISK },
   ],
   [
@@ -410,15 +448,15 @@ const rows: [number[], Row][] = [
     { name: "WRITE MULTIPLE", handler: cmdWrite, flags: FOR_DISK },
   ],
   [
-    [ATA_READ_DMA, ATA_READ_DMA + 1, ATA_READ_DMA_EXT],
+    [ATA_READ_DMA, ATA_READ_DMA_NO_RETRY, ATA_READ_DMA_EXT],
     { name: "READ DMA", handler: cmdDma, flags: FOR_DISK },
   ],
   [
-    [ATA_WRITE_DMA, ATA_WRITE_DMA + 1, ATA_WRITE_DMA_EXT],
+    [ATA_WRITE_DMA, ATA_WRITE_DMA_NO_RETRY, ATA_WRITE_DMA_EXT],
     { name: "WRITE DMA", handler: cmdDma, flags: FOR_DISK },
   ],
   [
-    [ATA_READ_VERIFY, ATA_READ_VERIFY + 1, ATA_READ_VERIFY_EXT],
+    [ATA_READ_VERIFY, ATA_READ_VERIFY_NO_RETRY, ATA_READ_VERIFY_EXT],
     { name: "READ VERIFY", handler: cmdVerify, flags: FOR_DISK | SET_DSC },
   ],
   [
@@ -437,7 +475,7 @@ const rows: [number[], Row][] = [
   [[ATA_IDENTIFY_PACKET], { name: "IDENTIFY PACKET DEVICE", handler: cmdIdentifyPacket, flags: FOR_CD }],
   [[ATA_SET_MULTIPLE], { name: "SET MULTIPLE MODE", handler: cmdSetMultiple, flags: FOR_DISK | SET_DSC }],
   [
-    [ATA_STANDBY_IMMEDIATE, ATA_IDLE_IMMEDIATE, 0xe2, 0xe3, 0xe6],
+    [ATA_STANDBY_IMMEDIATE, ATA_IDLE_IMMEDIATE, ATA_STANDBY, ATA_IDLE, ATA_SLEEP],
     { name: "POWER", handler: ok, flags: FOR_DISK | FOR_CD | SET_DSC },
   ],
   [

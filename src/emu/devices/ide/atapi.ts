@@ -1,28 +1,49 @@
 // The ATAPI CD-ROM slot (ATA/ATAPI-7 Vol. 2 PACKET; SCSI MMC-5): IDENTIFY PACKET DEVICE data and the
-// PACKET command with the few MMC commands firmware uses to probe and boot a CD: TEST UNIT READY,
-// REQUEST SENSE, INQUIRY, READ CAPACITY and READ(10) by PIO. An empty drive reports NOT READY /
-// MEDIUM NOT PRESENT. Other MMC commands fail with ILLEGAL REQUEST and are logged as unimplemented.
+// PACKET command with the MMC commands firmware uses to probe and boot a CD: TEST UNIT READY, REQUEST
+// SENSE, INQUIRY, READ CAPACITY and READ(10). Data goes by PIO in blocks of the host's byte count
+// limit, or through the bus master when PACKET asks for DMA (QEMU's ide_atapi_cmd_reply). An empty
+// drive reports NOT READY / MEDIUM NOT PRESENT. Other MMC commands (MODE SENSE among them) fail with
+// ILLEGAL REQUEST and are logged as unimplemented.
 
-import { type IdeBus, type IdeDrive, ST_DRDY, ST_DSC, ST_ERR } from "./ide-bus.ts";
+import { ERR_ABRT, type IdeBus, type IdeDrive, ST_BSY, ST_DRDY, ST_DRQ, ST_DSC, ST_ERR } from "./ide-bus.ts";
 import { IDE_FIRMWARE, IDE_MODEL_CD, putString, serialFor } from "./identify.ts";
 
 export const CD_SECTOR = 2048;
-/** Interrupt reason bits in the sector count register. */
+/** Interrupt reason bits in the sector count register (ATA/ATAPI-6 §8.21): command/data, direction, release. */
 export const ATAPI_INT_REASON_CD = 0x01;
 export const ATAPI_INT_REASON_IO = 0x02;
+export const ATAPI_INT_REASON_MASK = 0x07;
+/** PACKET's features: DMA data transfer, overlapped. */
+export const PACKET_FEATURE_DMA = 0x01;
+export const PACKET_FEATURE_OVL = 0x02;
+/** The largest PIO byte count (an even 16-bit count). */
+const MAX_BYTE_COUNT = 0xfffe;
+/** The error register of a packet command holds the sense key in bits 7:4. */
+const ERR_SENSE_KEY_SHIFT = 4;
 /** SCSI commands. */
 export const MMC_TEST_UNIT_READY = 0x00;
 export const MMC_REQUEST_SENSE = 0x03;
 export const MMC_INQUIRY = 0x12;
 export const MMC_READ_CAPACITY = 0x25;
 export const MMC_READ_10 = 0x28;
-/** Sense keys and additional sense codes. */
-export const SENSE_NONE = 0;
+/** Sense keys and additional sense codes (SPC-3 §4.5.6, annex D). */
 export const SENSE_NOT_READY = 2;
+export const SENSE_MEDIUM_ERROR = 3;
 export const SENSE_ILLEGAL_REQUEST = 5;
-export const ASC_MEDIUM_NOT_PRESENT = 0x3a;
+export const ASC_UNRECOVERED_READ_ERROR = 0x11;
 export const ASC_INVALID_OPCODE = 0x20;
+export const ASC_INVALID_FIELD_IN_PACKET = 0x24;
 export const ASC_LBA_OUT_OF_RANGE = 0x21;
+export const ASC_MEDIUM_NOT_PRESENT = 0x3a;
+/** REQUEST SENSE data: 18 bytes, fixed format, current error, "information valid" set (as QEMU). */
+const SENSE_DATA_SIZE = 18;
+const SENSE_VALID = 0x80;
+const SENSE_FIXED_CURRENT = 0x70;
+/** INQUIRY data: 36 bytes for an MMC (CD/DVD) device, removable medium. */
+const INQUIRY_DATA_SIZE = 36;
+const INQUIRY_TYPE_MMC = 0x05;
+const INQUIRY_REMOVABLE = 0x80;
+const INQUIRY_RESPONSE_FORMAT = 0x21;
 const PACKET_SIZE = 12;
 
 /** IDENTIFY PACKET DEVICE data (QEMU's ide_atapi_identify). */
@@ -41,65 +62,176 @@ export function atapiIdentify(d: IdeDrive, busIndex = 0): Uint8Array {
   w[62] = 7;
   w[63] = 7;
   w[64] = 3;
-  w[65] = 0xb4;
-  w[66] = 0xb4;
-  w[67] = 0x12c;
-  w[68] = 0xb4;
+  w[65] = 180; // minimum multiword DMA cycle (ns)
+  w[66] = 180; // recommended multiword DMA cycle
+  w[67] = 300; // minimum PIO cycle without flow control
+  w[68] = 180; // minimum PIO cycle with IORDY
   w[71] = 30;
   w[72] = 30;
   w[80] = 0x1e; // ATAPI-1 to ATAPI-4
-  w[88] = 0x3f | (1 << 13);
+  w[88] = 0x3f | (1 << 13); // UDMA 0-5 supported, mode 5 selected
   return new Uint8Array(w.buffer);
 }
 
-/** PACKET (0xa0): ask for the 12-byte command packet. */
+/** PACKET (0xa0): ask for the 12-byte command packet (status DRDY|DSC|DRQ, reason "command out"). */
 export function atapiPacketCommand(bus: IdeBus, d: IdeDrive): boolean {
-  if ((d.feature & 1) !== 0) {
-    bus.log.unimplemented("atapi: DMA packet transfers", "atapi-dma");
+  if ((d.feature & PACKET_FEATURE_OVL) !== 0) {
+    // Overlapped commands are not supported (QEMU aborts them too).
     d.status = ST_DRDY | ST_ERR;
-    d.error = 0x04;
+    d.error = ERR_ABRT;
     return true;
   }
+  d.packetDma = (d.feature & PACKET_FEATURE_DMA) !== 0;
   d.nsector = ATAPI_INT_REASON_CD;
-  d.status = ST_DRDY;
-  bus.transferStart(d, PACKET_SIZE, (dd) => runPacket(bus, dd));
+  d.status = ST_DRDY | ST_DSC;
+  bus.transferStart(d, PACKET_SIZE, "data-out", (dd) => runPacket(bus, dd));
   return false;
 }
 
-/** Finishes a packet command with CHECK CONDITION. */
+/** The interrupt reason with the tag bits of the sector count kept (QEMU's `nsector & ~7`). */
+function setReason(d: IdeDrive, reason: number): void {
+  d.nsector = (d.nsector & ~ATAPI_INT_REASON_MASK) | reason;
+}
+
+/** Finishes a packet command with CHECK CONDITION: sense key in the error register, sense kept for REQUEST SENSE. */
 function checkCondition(bus: IdeBus, d: IdeDrive, key: number, asc: number): void {
+  bus.transferStop(d);
   d.senseKey = key;
   d.asc = asc;
-  d.error = key << 4;
+  d.error = key << ERR_SENSE_KEY_SHIFT;
   d.status = ST_DRDY | ST_ERR;
-  d.nsector = ATAPI_INT_REASON_IO | ATAPI_INT_REASON_CD;
+  setReason(d, ATAPI_INT_REASON_IO | ATAPI_INT_REASON_CD);
   bus.raiseIrq();
 }
 
-/** Finishes a packet command successfully. */
+/** Finishes a packet command successfully (the sense data stays for REQUEST SENSE, as QEMU's). */
 function good(bus: IdeBus, d: IdeDrive): void {
-  d.senseKey = SENSE_NONE;
-  d.asc = 0;
+  bus.transferStop(d);
   d.error = 0;
   d.status = ST_DRDY | ST_DSC;
-  d.nsector = ATAPI_INT_REASON_IO | ATAPI_INT_REASON_CD;
+  setReason(d, ATAPI_INT_REASON_IO | ATAPI_INT_REASON_CD);
   bus.raiseIrq();
 }
 
-/** Sends `data` to the host by PIO (byte count in the cylinder registers), then completes. */
-function reply(bus: IdeBus, d: IdeDrive, data: Uint8Array, allocation: number): void {
-  const n = Math.min(data.length, allocation);
-  if (n === 0) {
-    good(bus, d);
+/** Where a PIO reply's bytes come from: fills `into` completely, then calls `done` (false: medium error). */
+type ByteSource = (into: Uint8Array, done: (ok: boolean) => void) => void;
+
+/** A reply held in memory. */
+function bufferSource(data: Uint8Array): ByteSource {
+  let at = 0;
+  return (into, done) => {
+    into.set(data.subarray(at, at + into.length));
+    at += into.length;
+    done(true);
+  };
+}
+
+/** `count` 2048-byte sectors of the medium from `lba`, read one sector at a time. */
+function mediumSource(d: IdeDrive, lba: number, count: number): ByteSource {
+  const sector = new Uint8Array(CD_SECTOR);
+  let pos = CD_SECTOR;
+  let next = lba;
+  const fill = (into: Uint8Array, filled: number, done: (ok: boolean) => void): void => {
+    while (filled < into.length && pos < CD_SECTOR) {
+      const n = Math.min(into.length - filled, CD_SECTOR - pos);
+      into.set(sector.subarray(pos, pos + n), filled);
+      pos += n;
+      filled += n;
+    }
+    if (filled === into.length || next >= lba + count) {
+      done(true);
+      return;
+    }
+    d.status |= ST_BSY;
+    d.backend!.aioPreadv(
+      next * CD_SECTOR,
+      sector,
+      (ret) => {
+        if (ret < 0) {
+          done(false);
+          return;
+        }
+        next++;
+        pos = 0;
+        fill(into, filled, done);
+      },
+      { parent: d.cmdReq },
+    );
+  };
+  return (into, done) => fill(into, 0, done);
+}
+
+/**
+ * The byte count limit the host put in LBA mid/high with the packet (ATA/ATAPI-6 §8.21): FFFFh counts
+ * as FFFEh, and 0 (invalid) as no limit.
+ */
+function byteCountLimit(d: IdeDrive): number {
+  const limit = d.lcyl | (d.hcyl << 8);
+  return limit === 0 || limit === 0xffff ? MAX_BYTE_COUNT : limit;
+}
+
+/**
+ * Sends `total` bytes from `source` to the host by PIO: DRQ blocks of at most the byte count limit
+ * (even unless it is the last), each announced in LBA mid/high with reason "data in" and an
+ * interrupt; then completes (QEMU's ide_atapi_cmd_reply_end).
+ */
+function sendPio(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+  const limit = byteCountLimit(d);
+  let left = total;
+  const block = (): void => {
+    if (left === 0) {
+      good(bus, d);
+      return;
+    }
+    const size = left > limit ? limit & ~1 : left;
+    source(d.ioBuffer.subarray(0, size), (ok) => {
+      if (!ok) {
+        checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
+        return;
+      }
+      left -= size;
+      d.lcyl = size & 0xff;
+      d.hcyl = size >> 8;
+      setReason(d, ATAPI_INT_REASON_IO);
+      d.status = ST_DRDY | ST_DSC;
+      bus.transferStart(d, size, "data-in", block);
+      bus.raiseIrq();
+    });
+  };
+  block();
+}
+
+/**
+ * Sends `total` bytes from `source` through the bus master (QEMU's ide_atapi_cmd_reply with
+ * atapi_dma): DRDY|DSC|DRQ until the engine has moved them, then the command completes.
+ */
+function sendDma(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+  if (bus.bm === null) {
+    checkCondition(bus, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_PACKET);
     return;
   }
-  d.ioBuffer.set(data.subarray(0, n));
-  d.lcyl = n & 0xff;
-  d.hcyl = n >> 8;
-  d.nsector = ATAPI_INT_REASON_IO;
-  d.status = ST_DRDY;
-  bus.transferStart(d, n, (dd) => good(bus, dd));
-  bus.raiseIrq();
+  d.status = ST_DRDY | ST_DSC | ST_DRQ;
+  d.packetTransfer = {
+    bytes: total,
+    fill: source,
+    finish: (ok) => {
+      if (ok) good(bus, d);
+      else checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
+    },
+  };
+  bus.bm.dmaReady(d);
+}
+
+/** Sends the data phase by PIO, or by DMA when PACKET asked for it; no data completes at once. */
+function send(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+  if (total === 0) good(bus, d);
+  else if (d.packetDma) sendDma(bus, d, total, source);
+  else sendPio(bus, d, total, source);
+}
+
+/** Replies with at most `allocation` bytes of `data`. */
+function reply(bus: IdeBus, d: IdeDrive, data: Uint8Array, allocation: number): void {
+  send(bus, d, Math.min(data.length, allocation), bufferSource(data));
 }
 
 /** Executes the received packet. */
@@ -115,25 +247,25 @@ function runPacket(bus: IdeBus, d: IdeDrive): void {
       else good(bus, d);
       return;
     case MMC_REQUEST_SENSE: {
-      const s = new Uint8Array(18);
-      s[0] = 0x70;
+      // Fixed-format sense (SPC-3 §4.5.3); it stays until another error replaces it, as QEMU's.
+      const s = new Uint8Array(SENSE_DATA_SIZE);
+      s[0] = SENSE_VALID | SENSE_FIXED_CURRENT;
       s[2] = d.senseKey;
-      s[7] = 10;
+      s[7] = SENSE_DATA_SIZE - 8;
       s[12] = d.asc;
-      d.senseKey = SENSE_NONE;
-      d.asc = 0;
       reply(bus, d, s, p[4]!);
       return;
     }
     case MMC_INQUIRY: {
-      const s = new Uint8Array(36);
-      s[0] = 0x05; // CD/DVD
-      s[1] = 0x80; // removable
-      s[2] = 0x00;
-      s[3] = 0x21;
-      s[4] = 31;
-      s.set(new TextEncoder().encode("QEMU    QEMU DVD-ROM    2.5+"), 8);
-      reply(bus, d, s, p[4]!);
+      // Standard INQUIRY data (SPC-3 §6.4.2): MMC device, removable, response format 2, then the
+      // vendor, product and revision strings; the allocation length is bytes 3-4.
+      const s = new Uint8Array(INQUIRY_DATA_SIZE);
+      s[0] = INQUIRY_TYPE_MMC;
+      s[1] = INQUIRY_REMOVABLE;
+      s[3] = INQUIRY_RESPONSE_FORMAT;
+      s[4] = INQUIRY_DATA_SIZE - 5;
+      s.set(new TextEncoder().encode(`QEMU    ${IDE_MODEL_CD.padEnd(16)}${IDE_FIRMWARE}`), 8);
+      reply(bus, d, s, (p[3]! << 8) | p[4]!);
       return;
     }
     case MMC_READ_CAPACITY: {
@@ -164,35 +296,11 @@ function runPacket(bus: IdeBus, d: IdeDrive): void {
         good(bus, d);
         return;
       }
-      readCd(bus, d, lba, count);
+      send(bus, d, count * CD_SECTOR, mediumSource(d, lba, count));
       return;
     }
     default:
       bus.log.unimplemented(`atapi: MMC command 0x${p[0]!.toString(16)}`, `mmc-${p[0]}`);
       checkCondition(bus, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_OPCODE);
   }
-}
-
-/** READ(10) by PIO, one 2048-byte sector per DRQ block. */
-function readCd(bus: IdeBus, d: IdeDrive, lba: number, count: number): void {
-  d.backend!.aioPreadv(
-    lba * CD_SECTOR,
-    d.ioBuffer.subarray(0, CD_SECTOR),
-    (ret) => {
-      if (ret < 0) {
-        checkCondition(bus, d, 3, 0x11); // MEDIUM ERROR, unrecovered read error
-        return;
-      }
-      d.lcyl = CD_SECTOR & 0xff;
-      d.hcyl = CD_SECTOR >> 8;
-      d.nsector = ATAPI_INT_REASON_IO;
-      d.status = ST_DRDY;
-      bus.transferStart(d, CD_SECTOR, (dd) => {
-        if (count > 1) readCd(bus, dd, lba + 1, count - 1);
-        else good(bus, dd);
-      });
-      bus.raiseIrq();
-    },
-    { parent: d.cmdReq },
-  );
 }

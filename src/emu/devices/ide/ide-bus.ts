@@ -5,7 +5,7 @@
 // when a command completes unless nIEN, lowered by a status read or a new command).
 import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
-import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
+import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
 import type { IrqLine } from "../irq.ts";
@@ -18,17 +18,27 @@ export const ST_DSC = 0x10;
 export const ST_DRQ = 0x08;
 export const ST_CORR = 0x04;
 export const ST_ERR = 0x01;
-/** Error register bits. */
+/** Error register bits (ATA/ATAPI-6 §7.9). */
 export const ERR_ABRT = 0x04;
 export const ERR_IDNF = 0x10;
 export const ERR_UNC = 0x40;
+/** The error register after a diagnostic or reset: code 01h, "device 0 passed" (ATA/ATAPI-6 §8.11). */
+export const DIAG_PASSED = 0x01;
 /** Device control bits. */
 export const DC_NIEN = 0x02;
 export const DC_SRST = 0x04;
 export const DC_HOB = 0x80;
-/** Device register bits. */
+/** Device register bits: LBA mode, drive select, the head / LBA 27:24 nibble, and bits 7 and 5 (always 1). */
 export const DEV_LBA = 0x40;
 export const DEV_DRV = 0x10;
+export const DEV_HEAD = 0x0f;
+export const DEV_ALWAYS_ON = 0xa0;
+/** Signatures in LBA mid/high after reset (ATA/ATAPI-6 §9.12): ATA 00h/00h, ATAPI 14h/EBh; QEMU's empty slot FFh/FFh. */
+export const SIG_ATAPI_LCYL = 0x14;
+export const SIG_ATAPI_HCYL = 0xeb;
+export const SIG_EMPTY = 0xff;
+/** DEVICE RESET, the one command accepted while BSY or DRQ (by an ATAPI device; ATA/ATAPI-6 §8.7). */
+export const ATA_DEVICE_RESET = 0x08;
 /** Command block register indexes. */
 export const REG_DATA = 0;
 export const REG_ERROR_FEATURE = 1;
@@ -38,6 +48,7 @@ export const REG_LCYL = 4;
 export const REG_HCYL = 5;
 export const REG_SELECT = 6;
 export const REG_STATUS_CMD = 7;
+export const COMMAND_BLOCK_PORTS = 8;
 /** Register names as QEMU's ide_ioport_read/write traces print them. */
 export const READ_REG_NAMES = [
   "Data",
@@ -64,6 +75,19 @@ export const IO_BUFFER_SECTORS = 256;
 export const SECTOR_SIZE = 512;
 export const MAX_MULT_SECTORS = 16;
 
+/** A PIO transfer's direction: device to host (data-in) or host to device (data-out). */
+export type PioDirection = "data-in" | "data-out";
+
+/** An ATAPI data transfer the drive hands to the bus master (PACKET with the DMA feature). */
+export interface PacketDma {
+  /** Bytes the command sends to the host. */
+  readonly bytes: number;
+  /** Fills `into` completely with the data, then calls `done` (false: medium error). */
+  fill(into: Uint8Array, done: (ok: boolean) => void): void;
+  /** Ends the command once the data is in memory (ok) or could not be read; interrupts. */
+  finish(ok: boolean): void;
+}
+
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
@@ -79,7 +103,7 @@ export class IdeDrive {
   hobSector = 0;
   hobLcyl = 0;
   hobHcyl = 0;
-  select = 0xa0;
+  select = DEV_ALWAYS_ON;
   status = 0;
   error = 0;
   /** Sectors per DRQ block of READ/WRITE MULTIPLE (0 = not set). */
@@ -95,21 +119,23 @@ export class IdeDrive {
   /** PIO transfer window [dataPtr, dataEnd) of ioBuffer, and what runs when it is consumed. */
   dataPtr = 0;
   dataEnd = 0;
+  pioDirection: PioDirection = "data-in";
   endTransfer: ((drive: IdeDrive) => void) | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
   sectorNum = 0;
   remaining = 0;
   blockSectors = 0;
-  /** DMA command waiting for the bus master (null = none). */
+  /** ATA DMA command waiting for the bus master (null = none). */
   dmaDir: "read" | "write" | null = null;
+  /** ATAPI: the PACKET command asked for DMA; the transfer waiting for the bus master (null = none). */
+  packetDma = false;
+  packetTransfer: PacketDma | null = null;
   /** Trace request id of the command in progress. */
   cmdReq = 0;
-  /** ATAPI: sense key and additional sense code of the last error; the packet being received. */
+  /** ATAPI: sense key and additional sense code of the last error. */
   senseKey = 0;
   asc = 0;
-  /** ATAPI: CD was changed (UNIT ATTENTION on the next command). */
-  mediaChanged = false;
 
   constructor(
     readonly unit: number,
@@ -117,27 +143,48 @@ export class IdeDrive {
     readonly backend: BlockBackend | null,
   ) {}
 
-  /** The drive's power-on/soft-reset register state and ATA/ATAPI signature (ATA-7 §9.12). */
+  /**
+   * The power-on / system-reset register state (QEMU's ide_reset): error 0, DRDY|DSC, no transfer,
+   * and the signature of the slot's kind in the task file (ATA-7 §9.12).
+   */
   resetRegisters(): void {
     this.feature = 0;
     this.hobFeature = this.hobNsector = this.hobSector = this.hobLcyl = this.hobHcyl = 0;
-    this.nsector = 1;
-    this.sector = 1;
-    this.select = 0xa0 | (this.unit ? DEV_DRV : 0);
-    this.error = 0x01; // diagnostic: no error
-    if (this.kind === "cdrom") {
-      this.lcyl = 0x14;
-      this.hcyl = 0xeb;
-      this.status = 0;
-    } else {
-      this.lcyl = 0;
-      this.hcyl = 0;
-      this.status = this.kind === "disk" ? ST_DRDY | ST_DSC : 0;
-    }
+    this.select = DEV_ALWAYS_ON;
+    this.error = 0;
+    this.status = ST_DRDY | ST_DSC;
+    this.senseKey = 0;
+    this.asc = 0;
+    this.setSignature();
     this.dataPtr = this.dataEnd = 0;
     this.endTransfer = null;
     this.dmaDir = null;
+    this.packetTransfer = null;
     this.multSectors = MAX_MULT_SECTORS;
+  }
+
+  /**
+   * The outcome of a diagnostic (EXECUTE DEVICE DIAGNOSTIC, or the one a soft reset runs): the
+   * signature, error 01h, and DRDY|DSC for a disk but a clear status for a packet device
+   * (ATA/ATAPI-6 §9.10; QEMU's cmd_exec_dev_diagnostic).
+   */
+  diagnosticResult(): void {
+    this.setSignature();
+    this.error = DIAG_PASSED;
+    this.status = this.kind === "cdrom" ? 0 : ST_DRDY | ST_DSC;
+  }
+
+  /** Sector count and number 1, LBA mid/high naming the device kind, head bits cleared. */
+  setSignature(): void {
+    this.select &= ~DEV_HEAD;
+    this.nsector = 1;
+    this.sector = 1;
+    if (this.kind === "cdrom") {
+      this.lcyl = SIG_ATAPI_LCYL;
+      this.hcyl = SIG_ATAPI_HCYL;
+    } else {
+      this.lcyl = this.hcyl = this.kind === "disk" ? 0 : SIG_EMPTY;
+    }
   }
 }
 
@@ -193,6 +240,7 @@ export class IdeBus {
     private readonly commands: CommandSet,
   ) {
     this.drives = [new IdeDrive(0, "none", null), new IdeDrive(1, "none", null)];
+    for (const d of this.drives) d.resetRegisters();
     this.trace = {
       read: traceBus.point("ide_ioport_read"),
       write: traceBus.point("ide_ioport_write"),
@@ -206,24 +254,22 @@ export class IdeBus {
       sectorWrite: traceBus.point("ide_sector_write"),
       atapiCmd: traceBus.point("ide_atapi_cmd"),
     };
-    // One range for the command block: the data port takes 16/32-bit accesses, the others bytes
-    // (a wider access to a byte register is split here, as QEMU's portio list does).
-    io.register(base, 8, {
+    // The data port moves 16 or 32 bits of the PIO buffer, the other registers are bytes: the port
+    // bus widens a byte access to the data port (as QEMU's memory core does) and splits wider
+    // accesses to the byte registers.
+    const data = SIZE_16 | SIZE_32;
+    io.register(base, COMMAND_BLOCK_PORTS, {
       name: `ide${index}`,
       sizes: SIZES_ALL,
+      portSizes: [data, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8],
       read: (port, size) => {
-        if (port === base) return size === 1 ? 0xff : this.readData(size);
-        let v = 0;
-        for (let i = 0; i < size && port + i < base + 8; i++) v |= this.readReg(port + i - base) << (8 * i);
-        return v >>> 0;
+        const reg = port - base;
+        return reg === REG_DATA ? this.readData(size) : this.readReg(reg);
       },
       write: (port, size, v) => {
-        if (port === base) {
-          if (size !== 1) this.writeData(size, v);
-          return;
-        }
-        for (let i = 0; i < size && port + i < base + 8; i++)
-          this.writeReg(port + i - base, (v >>> (8 * i)) & 0xff);
+        const reg = port - base;
+        if (reg === REG_DATA) this.writeData(size, v);
+        else this.writeReg(reg, v);
       },
     });
     io.register(ctrlPort, 1, {
@@ -273,10 +319,14 @@ export class IdeBus {
     this.setIrq(false);
   }
 
-  /** Starts a PIO transfer of ioBuffer[0, bytes): DRQ set; `end` runs once the guest moved it all. */
-  transferStart(drive: IdeDrive, bytes: number, end: (d: IdeDrive) => void): void {
+  /**
+   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` runs once the guest
+   * moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
+   */
+  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: (d: IdeDrive) => void): void {
     drive.dataPtr = 0;
     drive.dataEnd = bytes;
+    drive.pioDirection = direction;
     drive.endTransfer = end;
     drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
   }
@@ -309,32 +359,41 @@ export class IdeBus {
     this.irq.setLevel(level);
   }
 
+  /** True when the selected slot reads as absent: no drive on the channel, or an empty slave slot. */
+  private selectedAbsent(): boolean {
+    return this.empty() || (this.unit === 1 && this.cur().kind === "none");
+  }
+
+  /**
+   * A command block register read (QEMU's ide_ioport_read): with no drive on the channel all read 0;
+   * an empty slave slot reads 0 in error and status and its (shared) task file otherwise.
+   */
   private readReg(reg: number): number {
     const d = this.cur();
-    const absent = this.empty() || (this.unit === 1 && d.kind === "none");
+    const none = this.empty();
     const hob = (this.devctl & DC_HOB) !== 0;
     let v: number;
     switch (reg) {
       case REG_ERROR_FEATURE:
-        v = absent ? 0 : hob ? d.hobFeature : d.error;
+        v = this.selectedAbsent() ? 0 : hob ? d.hobFeature : d.error;
         break;
       case REG_NSECTOR:
-        v = absent ? 0 : hob ? d.hobNsector : d.nsector;
+        v = none ? 0 : hob ? d.hobNsector : d.nsector;
         break;
       case REG_SECTOR:
-        v = absent ? 0 : hob ? d.hobSector : d.sector;
+        v = none ? 0 : hob ? d.hobSector : d.sector;
         break;
       case REG_LCYL:
-        v = absent ? 0 : hob ? d.hobLcyl : d.lcyl;
+        v = none ? 0 : hob ? d.hobLcyl : d.lcyl;
         break;
       case REG_HCYL:
-        v = absent ? 0 : hob ? d.hobHcyl : d.hcyl;
+        v = none ? 0 : hob ? d.hobHcyl : d.hcyl;
         break;
       case REG_SELECT:
-        v = this.empty() ? 0 : d.select;
+        v = none ? 0 : d.select;
         break;
       default:
-        v = absent ? 0 : d.status;
+        v = this.selectedAbsent() ? 0 : d.status;
         this.lowerIrq();
         break;
     }
@@ -358,6 +417,10 @@ export class IdeBus {
         bus: this.index,
         unit: this.unit,
       });
+    const busy = (this.cur().status & (ST_BSY | ST_DRQ)) !== 0;
+    // While BSY or DRQ the device ignores the command block except the command register (ATA/ATAPI-6
+    // §7.1 "shall not write"; QEMU drops them).
+    if (busy && reg !== REG_STATUS_CMD) return;
     // Writes to the command block go to both drives (they share the cable); the old value moves to HOB.
     switch (reg) {
       case REG_ERROR_FEATURE:
@@ -391,16 +454,20 @@ export class IdeBus {
         }
         break;
       case REG_SELECT:
-        for (const d of this.drives) d.select = v | 0xa0;
+        for (const d of this.drives) d.select = v | DEV_ALWAYS_ON;
         this.unit = (v & DEV_DRV) !== 0 ? 1 : 0;
         break;
       default: {
-        const d = this.cur();
-        // A command to an absent slave, or while the drive is busy, is ignored (ATA-7 §5.2.2).
-        if (this.unit === 1 && d.kind === "none") return;
-        if ((d.status & ST_BSY) !== 0 && v !== 0x08) return;
+        // Writing a command lowers INTRQ even when the command is then ignored: by an absent slave,
+        // or while BSY or DRQ unless it is an ATAPI device's DEVICE RESET (ATA-7 §5.2.2; QEMU's
+        // ide_exec_cmd).
+        this.devctl &= ~DC_HOB;
         this.lowerIrq();
+        const d = this.cur();
+        if (this.unit === 1 && d.kind === "none") return;
+        if (busy && (v !== ATA_DEVICE_RESET || d.kind !== "cdrom")) return;
         this.commands.exec(this, d, v);
+        return;
       }
     }
     // The HOB bit is cleared by any write to the command block (ATA-7 §6.20).
@@ -421,18 +488,19 @@ export class IdeBus {
     const was = this.devctl;
     this.devctl = v;
     if ((v & DC_SRST) !== 0 && (was & DC_SRST) === 0) {
-      // Entering reset: both drives busy.
+      // Entering reset: transfers stop, both drives busy.
       this.bm?.cancel();
       for (const d of this.drives) {
         this.transferStop(d);
-        d.status = ST_BSY | ST_DSC;
-        d.error = 0x01;
+        d.status |= ST_BSY;
       }
     } else if ((v & DC_SRST) === 0 && (was & DC_SRST) !== 0) {
-      // Leaving reset: signatures, drives ready (QEMU's ide_bus_reset after SRST).
+      // Leaving reset: each drive resets and runs its diagnostic, device 0 is selected (ATA/ATAPI-6
+      // §9.2; QEMU's ide_perform_srst).
       for (const d of this.drives) {
         if (this.trace.reset.on) this.trace.reset.emit({ bus: this.index, unit: d.unit });
         d.resetRegisters();
+        d.diagnosticResult();
       }
       this.unit = 0;
     }
@@ -440,8 +508,7 @@ export class IdeBus {
 
   private readData(size: 1 | 2 | 4): number {
     const d = this.cur();
-    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd)
-      return size === 4 ? 0xffffffff : 0xffff;
+    if (!this.pioReady(d, "data-in")) return 0;
     const b = d.ioBuffer;
     const p = d.dataPtr;
     let v = b[p]! | (b[p + 1]! << 8);
@@ -457,8 +524,11 @@ export class IdeBus {
       this.trace.dataW.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
     if (size === 4 && this.trace.dataL.on)
       this.trace.dataL.emit({ addr: this.base, val: v, bus: this.index, unit: this.unit });
-    if ((d.status & ST_DRQ) === 0 || d.endTransfer === null || d.dataPtr >= d.dataEnd) {
-      this.log.guestError(`ide${this.index}: data write without DRQ ignored`, `ide-nodrq-${this.index}`);
+    if (!this.pioReady(d, "data-out")) {
+      this.log.guestError(
+        `ide${this.index}: data write without a data-out DRQ ignored`,
+        `ide-nodrq-${this.index}`,
+      );
       return;
     }
     const b = d.ioBuffer;
@@ -471,6 +541,16 @@ export class IdeBus {
     }
     d.dataPtr = p + size;
     if (d.dataPtr >= d.dataEnd) this.endOfBuffer(d);
+  }
+
+  /** True when `d` has DRQ set for a PIO transfer in `direction` with bytes left. */
+  private pioReady(d: IdeDrive, direction: PioDirection): boolean {
+    return (
+      (d.status & ST_DRQ) !== 0 &&
+      d.endTransfer !== null &&
+      d.dataPtr < d.dataEnd &&
+      d.pioDirection === direction
+    );
   }
 
   /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */

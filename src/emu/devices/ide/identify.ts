@@ -75,5 +75,7 @@ export function identifyDisk(d: IdeDrive, busIndex = 0): Uint8Array {
   w[101] = Math.floor(total / 0x10000) & 0xffff;
   w[102] = Math.floor(total / 0x100000000) & 0xffff;
   w[103] = 0;
+  // Physical/logical sector size: word valid, 2^0 logical sectors per physical one (QEMU also sets bit 13).
+  w[106] = 0x6000;
   return new Uint8Array(w.buffer);
 }

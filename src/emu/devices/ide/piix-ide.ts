@@ -3,13 +3,13 @@
 // registers behind BAR4 (16 I/O ports: primary at +0, secondary at +8).
 import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
-import { type PortBus, SIZES_ALL } from "../../io/port-bus.ts";
+import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import type { TraceBus } from "../../trace/bus.ts";
 import type { DmaMemory, IrqLine } from "../irq.ts";
 import { PciFunction } from "../pci-bus.ts";
 import { ATA_COMMANDS } from "./ata-commands.ts";
-import { BM_STATUS_DRIVE0_DMA, BM_STATUS_DRIVE1_DMA, Bmdma } from "./bmdma.ts";
+import { BM_CHANNEL_PORTS, BM_PRD_ADDR, Bmdma } from "./bmdma.ts";
 import { IdeBus, type IdeDrive, SECTOR_SIZE } from "./ide-bus.ts";
 
 export const IDE_PRIMARY_BASE = 0x1f0;
@@ -18,8 +18,22 @@ export const IDE_SECONDARY_BASE = 0x170;
 export const IDE_SECONDARY_CTRL = 0x376;
 export const PIIX_IDE_BMDMA_BAR = 4;
 export const BMDMA_SIZE = 16;
-/** Programming interface: legacy mode on both channels, bus master capable. */
+/** Access widths of each channel's bus-master ports: byte registers, then the PRD table address dword. */
+const BMDMA_PORT_SIZES = Array.from({ length: BMDMA_SIZE }, (_, i) =>
+  i % BM_CHANNEL_PORTS < BM_PRD_ADDR ? SIZE_8 : SIZES_ALL,
+);
+/** Identity: Intel 82371SB function 1, class "mass storage, IDE"; programming interface: legacy mode on both channels, bus master capable. */
+export const PCI_VENDOR_INTEL = 0x8086;
+export const PIIX3_IDE_DEVICE_ID = 0x7010;
+export const PCI_CLASS_STORAGE_IDE = 0x0101;
 export const PIIX_IDE_PROG_IF = 0x80;
+/** Device-specific configuration from here on (IDE timing and friends) is read/write storage. */
+const PIIX_IDE_TIMING = 0x40;
+/** The CHS geometry QEMU gives a disk without a hint: 16 heads, 63 sectors, 2..16383 cylinders. */
+const DEFAULT_HEADS = 16;
+const DEFAULT_SECTORS_PER_TRACK = 63;
+const MIN_CYLINDERS = 2;
+const MAX_CYLINDERS = 16383;
 
 /** The IDE function with its two channels. */
 export class IdeController extends PciFunction {
@@ -35,8 +49,8 @@ export class IdeController extends PciFunction {
     log: GuestLog,
     aio: AioPump | null,
   ) {
-    super("piix3-ide", 0x8086, 0x7010, 0x0101, PIIX_IDE_PROG_IF);
-    this.wmask.fill(0xff, 0x40);
+    super("piix3-ide", PCI_VENDOR_INTEL, PIIX3_IDE_DEVICE_ID, PCI_CLASS_STORAGE_IDE, PIIX_IDE_PROG_IF);
+    this.wmask.fill(0xff, PIIX_IDE_TIMING);
     this.buses = [
       new IdeBus(0, io, IDE_PRIMARY_BASE, IDE_PRIMARY_CTRL, irqs[0], trace, log, aio, ATA_COMMANDS),
       new IdeBus(1, io, IDE_SECONDARY_BASE, IDE_SECONDARY_CTRL, irqs[1], trace, log, aio, ATA_COMMANDS),
@@ -45,10 +59,10 @@ export class IdeController extends PciFunction {
     this.addIoBar(PIIX_IDE_BMDMA_BAR, BMDMA_SIZE, {
       name: "piix-bmdma",
       sizes: SIZES_ALL,
-      read: (port, size) =>
-        this.bmdma[((port - this.bmdmaBase()) >> 3) & 1]!.read((port - this.bmdmaBase()) & 7, size),
+      portSizes: BMDMA_PORT_SIZES,
+      read: (port, size) => this.channelOf(port).read((port - this.bmdmaBase()) % BM_CHANNEL_PORTS, size),
       write: (port, size, v) =>
-        this.bmdma[((port - this.bmdmaBase()) >> 3) & 1]!.write((port - this.bmdmaBase()) & 7, size, v),
+        this.channelOf(port).write((port - this.bmdmaBase()) % BM_CHANNEL_PORTS, size, v),
     });
   }
 
@@ -58,25 +72,26 @@ export class IdeController extends PciFunction {
     const d = bus.attach(index & 1, media, backend);
     if (media === "disk" && backend !== null) {
       d.totalSectors = Math.floor(backend.size / SECTOR_SIZE);
-      let cyl = Math.floor(d.totalSectors / (16 * 63));
-      cyl = Math.max(2, Math.min(cyl, 16383));
-      d.cylinders = cyl;
-      d.heads = 16;
-      d.sectorsPerTrack = 63;
+      const cylinders = Math.floor(d.totalSectors / (DEFAULT_HEADS * DEFAULT_SECTORS_PER_TRACK));
+      d.cylinders = Math.max(MIN_CYLINDERS, Math.min(cylinders, MAX_CYLINDERS));
+      d.heads = DEFAULT_HEADS;
+      d.sectorsPerTrack = DEFAULT_SECTORS_PER_TRACK;
     }
     return d;
   }
 
+  /** System reset: both channels and engines (the engines' status all clear, as QEMU's bmdma_reset). */
   override reset(): void {
     super.reset();
     for (let i = 0; i < 2; i++) {
       this.buses[i]!.reset();
       this.bmdma[i]!.reset();
-      const drives = this.buses[i]!.drives;
-      this.bmdma[i]!.status =
-        (drives[0].kind !== "none" ? BM_STATUS_DRIVE0_DMA : 0) |
-        (drives[1].kind !== "none" ? BM_STATUS_DRIVE1_DMA : 0);
     }
+  }
+
+  /** The engine a bus-master port belongs to (primary at +0, secondary at +8). */
+  private channelOf(port: number): Bmdma {
+    return this.bmdma[Math.floor((port - this.bmdmaBase()) / BM_CHANNEL_PORTS)]!;
   }
 
   private bmdmaBase(): number {
