@@ -1,5 +1,6 @@
 // Name lookups: exact (a hash map with a chain through same-named symbols), prefix (a scan), and a
 // ranked fuzzy search for the UI's symbol picker. Built on first use, so loading stays cheap.
+import { MAX_PATTERN_LENGTH } from "../shared/glob.ts";
 import { FLAG_GLOBAL, FLAG_TEXT, type SymbolColumns } from "./columns.ts";
 
 // Fuzzy match tiers (higher is better); the position and gap penalties stay below a tier's width.
@@ -140,9 +141,12 @@ export class NameIndex {
     return hits.slice(0, limit);
   }
 
-  /** The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name). */
+  /**
+   * The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name);
+   * none for a query longer than MAX_PATTERN_LENGTH (the cost is bounded by name x query length).
+   */
   search(query: string, limit: number): ScoredSymbol[] {
-    if (query.length === 0 || limit <= 0) return [];
+    if (query.length === 0 || query.length > MAX_PATTERN_LENGTH || limit <= 0) return [];
     const { count } = this.columns;
     const names = this.columns.names();
     if (this.folded === null) this.folded = names.slice(0, count).map((n) => n.toLowerCase());

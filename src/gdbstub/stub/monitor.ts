@@ -1,6 +1,7 @@
 // Monitor commands (`monitor CMD` in gdb, qRcmd on the wire). Names follow QEMU's HMP where one
 // exists. Each returns its console text; the packet handler sends it as O packets and then OK.
 
+import { PatternError } from "../../shared/glob.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { xp } from "./monitor-xp.ts";
@@ -80,12 +81,19 @@ function trace(s: Session, args: string[]): string {
     return "tracing off";
   }
   if (onOff !== "on" || pattern === undefined) return "usage: trace on PATTERN | trace off";
+  let off: () => void;
+  try {
+    off = bus.subscribe(pattern, (event) => {
+      const fields = Object.entries(event.fields)
+        .map(([k, v]) => `${k}=${typeof v === "number" ? `0x${v.toString(16)}` : String(v)}`)
+        .join(" ");
+      s.console(`[${event.insn}] ${event.name} ${fields}\n`);
+    });
+  } catch (err) {
+    if (err instanceof PatternError) return `trace: ${err.message}`;
+    throw err;
+  }
   s.traceOff?.();
-  s.traceOff = bus.subscribe(pattern, (event) => {
-    const fields = Object.entries(event.fields)
-      .map(([k, v]) => `${k}=${typeof v === "number" ? `0x${v.toString(16)}` : String(v)}`)
-      .join(" ");
-    s.console(`[${event.insn}] ${event.name} ${fields}\n`);
-  });
+  s.traceOff = off;
   return `tracing '${pattern}' (events show while the guest runs)`;
 }
