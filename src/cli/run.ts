@@ -100,7 +100,10 @@ async function run(args: string[]): Promise<number> {
   // An output that cannot be written stops the machine; the run then ends with EXIT_OUTPUT_ERROR.
   let machine: Machine | null = null;
   const onWriteError = (err: OutputWriteError) => {
-    if (noteOutputError(err)) machine?.requestStop();
+    if (!noteOutputError(err)) return;
+    machine?.requestStop();
+    if (opts.gdb !== null)
+      printLine(`${err.message}; the machine is stopped for gdb (detach or Ctrl-C ends the run)`);
   };
   const built = await buildRunMachine(opts, {
     stdout: new FdWriter(1, false, "stdout", onWriteError),
@@ -209,15 +212,9 @@ async function runUnderGdb(
   });
   let timer: NodeJS.Timeout | undefined;
   const outputFailed = new Promise<"outputFailed">((resolve) => {
-    let told = false;
     timer = setInterval(() => {
       flush();
-      const failure = outputFailure();
-      if (failure === null) return;
-      if (!server.attached) resolve("outputFailed");
-      else if (!told)
-        log(`${failure.message}; the machine is stopped for gdb (detach or Ctrl-C ends the run)`);
-      told = true;
+      if (outputFailure() !== null && !server.attached) resolve("outputFailed");
     }, GDB_POLL_MS);
   });
   const end = await Promise.race([server.done, interrupted, outputFailed]);
