@@ -61,7 +61,7 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
   --append CMDLINE            its command line (-append)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
-instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage.`;
+instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage, ${EXIT_OUTPUT_ERROR} an output could not be written.`;
 
 /** What a finished run reports: the summary's reason and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {

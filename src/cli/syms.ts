@@ -25,7 +25,7 @@ QUERY (one kind):
                      repeatable; '-' reads addresses from stdin, one a line)
   --name NAME        print 'ADDR TYPE name' for every symbol named NAME, else for NAME* prefixes
   --search TEXT      print the best fuzzy matches, best first
-Exit status: 0 found, 1 something not found, 2 bad input.`;
+Exit status: 0 found, 1 something not found, 2 bad input, 6 stdout could not be written.`;
 
 const DEFAULT_LIMIT = 20;
 /** Most bytes of addresses read from stdin (`--addr -`): a million 64-bit addresses and then some. */
