@@ -11,6 +11,9 @@ export const EXIT_OUTPUT_ERROR = 6;
 
 /** Output buffered before a write(2). */
 const FLUSH_BYTES = 64 * 1024;
+/** How long a write to a full non-blocking pipe waits before trying again (ms), and what it waits on. */
+const EAGAIN_WAIT_MS = 2;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** A write that failed: `what` names the output (`debug console file out.log`, `stdout`). */
 export class OutputWriteError extends Error {
@@ -70,13 +73,20 @@ export class FdWriter implements ByteSink {
     }
   }
 
-  /** Writes `length` bytes of `bytes` unless an earlier write failed. */
+  /**
+   * Writes `length` bytes of `bytes` unless an earlier write failed. A descriptor in non-blocking
+   * mode (a pipe Node set up for process.stdout) that is full is waited for, as a blocking write
+   * would wait for the reader.
+   */
   private writeAll(bytes: Uint8Array, length: number): void {
     let done = 0;
-    try {
-      while (!this.failed && done < length) done += writeSync(this.fd, bytes, done, length - done);
-    } catch (err) {
-      this.fail(err);
+    while (!this.failed && done < length) {
+      try {
+        done += writeSync(this.fd, bytes, done, length - done);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EAGAIN") Atomics.wait(PAUSE, 0, 0, EAGAIN_WAIT_MS);
+        else this.fail(err);
+      }
     }
   }
 

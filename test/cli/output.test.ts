@@ -2,7 +2,7 @@
 // gives ENOSPC), a reader that went away (EPIPE). The run stops and ends with one line naming the
 // output and the error, exit status 6; under gdb the stopped machine is left to the debugger and the
 // run ends when it detaches. Before, ENOSPC crashed with a stack trace and EPIPE went unnoticed.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,6 +106,23 @@ describe("pcscope run: an output that cannot be written ends the run with status
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatch(/^pcscope: stdout: write failed: broken pipe \(EPIPE\): \d+ instructions/);
     expect(r.status).toBe(6);
+  });
+});
+
+describe("pcscope run: a slow reader is not a write error", () => {
+  it("waits for a full stdout pipe (non-blocking, as Node sets it up) instead of failing with EAGAIN", () => {
+    // A shell pipe to a reader that starts late: the pipe fills and the writer has to wait.
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `set -o pipefail; "${process.execPath}" "${BIN}" run --bios "${CHATTY}" --debugcon stdio --max-insns 2M | (sleep 1.5; wc -c)`,
+      ],
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+    );
+    expect(r.stderr).toMatch(/^pcscope: --max-insns 2000000 reached: 2000000 instructions/);
+    expect(r.stdout.trim()).toBe("999999"); // one 'x' per `out` after the three set-up instructions
+    expect(r.status).toBe(5);
   });
 });
 
