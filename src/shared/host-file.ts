@@ -25,11 +25,16 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-/** A byte count for people: `512 MiB`, `3.2 GiB`, `100 bytes` (binary units, one decimal when not whole). */
+/**
+ * A byte count for people: `512 MiB`, `3.2 GiB`, `100 bytes` (binary units, one decimal when not
+ * whole; the exact count when one decimal would hide the difference, as 16 MiB + 1).
+ */
 export function formatBytes(bytes: number): string {
   const unit = (size: number, name: string) => {
     const value = bytes / size;
-    return `${Number.isInteger(value) ? value : value.toFixed(1)} ${name}`;
+    if (Number.isInteger(value)) return `${value} ${name}`;
+    const rounded = value.toFixed(1);
+    return rounded.endsWith(".0") ? `${bytes} bytes` : `${rounded} ${name}`;
   };
   if (bytes >= GiB) return unit(GiB, "GiB");
   if (bytes >= MiB) return unit(MiB, "MiB");

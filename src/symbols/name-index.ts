@@ -142,11 +142,13 @@ export class NameIndex {
   }
 
   /**
-   * The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name);
-   * none for a query longer than MAX_PATTERN_LENGTH (the cost is bounded by name x query length).
+   * The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name).
+   * Only the query's first MAX_PATTERN_LENGTH characters count (a pasted long name still finds
+   * itself, by prefix), so one name costs at most name x MAX_PATTERN_LENGTH steps.
    */
-  search(query: string, limit: number): ScoredSymbol[] {
-    if (query.length === 0 || query.length > MAX_PATTERN_LENGTH || limit <= 0) return [];
+  search(fullQuery: string, limit: number): ScoredSymbol[] {
+    const query = fullQuery.slice(0, MAX_PATTERN_LENGTH);
+    if (query.length === 0 || limit <= 0) return [];
     const { count } = this.columns;
     const names = this.columns.names();
     if (this.folded === null) this.folded = names.slice(0, count).map((n) => n.toLowerCase());
