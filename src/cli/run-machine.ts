@@ -15,6 +15,7 @@ import type { Machine } from "../emu/machine/machine.ts";
 import type { TraceEvent } from "../emu/trace/bus.ts";
 import { toChromeTraceJson } from "../emu/trace/perfetto.ts";
 import { formatTraceLine } from "../emu/trace/text.ts";
+import { PatternError } from "../shared/glob.ts";
 import { HostFileError, readHostFile } from "../shared/host-file.ts";
 import { UserError } from "./errors.ts";
 import { FdWriter, type OutputWriteError } from "./output.ts";
@@ -236,6 +237,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   } catch (err) {
     closeAll();
     if (err instanceof ConfigError) throw new UserError(err.message);
+    if (err instanceof PatternError) throw new UserError(`--trace: ${err.message}`);
     throw err;
   }
 }

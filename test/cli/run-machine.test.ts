@@ -1,7 +1,8 @@
 // What `pcscope run` does with inputs that are not ordinary files (src/cli/run-machine.ts through the
 // binary): a device, a FIFO or an enormous file named as the BIOS, the kernel or a disk is measured
 // before it is read and refused with one line naming it and its kind or size, exit status 2. Before,
-// /dev/zero as --bios was read until memory ran out and a FIFO blocked the open forever.
+// /dev/zero as --bios was read until memory ran out and a FIFO blocked the open forever. --trace
+// globs are bounded in length too.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +40,16 @@ function run(args: string[]): Promise<{ status: number | null; stderr: string; s
     child.on("close", (status) => resolve({ status, stderr, stdout }));
   });
 }
+
+describe("pcscope run --trace: patterns are bounded", () => {
+  it("refuses a glob over 256 characters with one line (it used to build a regex of any size)", async () => {
+    const r = await run(["--bios", HELLO, "--trace", `portio_*,${"x".repeat(300)}`]);
+    expect(r.stderr).toBe(
+      "pcscope: --trace: pattern 'xxxxxxxxxxxxxxxxxxxx...' is 300 characters, longer than the 256-character limit\n",
+    );
+    expect(r.status).toBe(2);
+  });
+});
 
 describe("pcscope run: inputs are measured before they are read", () => {
   const cases: [string, string[], string][] = [
