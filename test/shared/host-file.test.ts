@@ -62,7 +62,9 @@ describe("readHostFile", () => {
       `${path}: 3.2 GiB, larger than the 512 MiB limit`,
     );
     truncateSync(path, 16 * MiB + 1);
-    expect(refusal(() => readHostFile(path, 16 * MiB)).reason).toBe("16777217 bytes, larger than the 16 MiB limit");
+    expect(refusal(() => readHostFile(path, 16 * MiB)).reason).toBe(
+      "16777217 bytes, larger than the 16 MiB limit",
+    );
   });
 });
 
