@@ -2,6 +2,7 @@
 // stderr and exit status 2; anything else is a bug and keeps its stack.
 import type { CliCommand } from "./cli/command.ts";
 import { UserError } from "./cli/errors.ts";
+import { EXIT_OUTPUT_ERROR, outputFailure, watchStdStreams } from "./cli/output.ts";
 
 /** Loaded lazily so `pcscope syms` does not pay for the emulator and the UI. */
 const COMMANDS: Record<string, () => Promise<CliCommand>> = {};
@@ -32,6 +33,7 @@ async function printHelp(): Promise<void> {
 /** Runs `pcscope ARGS...`; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  watchStdStreams();
   try {
     if (name === undefined) {
       const ui = process.stdout.isTTY && process.stdin.isTTY; // the debugger UI on a terminal, else headless
@@ -45,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[name];
     if (!load) throw new UserError(`unknown command '${name}' (try 'pcscope help')`);
-    return await (await load()).run(rest);
+    const status = await (await load()).run(rest);
+    return outputFailure() !== null ? EXIT_OUTPUT_ERROR : status;
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`pcscope: ${err.message}\n`);

@@ -4,19 +4,21 @@
 // (opened and locked first), debug consoles, the serial port, and trace/log output (text lines, or
 // Perfetto JSON for a trace file ending in .json). Every problem is one UserError with nothing left
 // open and no image touched.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BlockError } from "../emu/block/index.ts";
-import type { ByteSink } from "../emu/devices/debugcon.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
 import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";
 import { ensureDemoDisk } from "../emu/machine/demo-disk.ts";
-import { biosSizeProblem, memSizeProblem } from "../emu/machine/limits.ts";
+import { BIOS_MAX, biosSizeProblem, memSizeProblem } from "../emu/machine/limits.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import type { TraceEvent } from "../emu/trace/bus.ts";
 import { toChromeTraceJson } from "../emu/trace/perfetto.ts";
 import { formatTraceLine } from "../emu/trace/text.ts";
+import { PatternError } from "../shared/glob.ts";
+import { HostFileError, readHostFile } from "../shared/host-file.ts";
 import { UserError } from "./errors.ts";
+import { FdWriter, type OutputWriteError } from "./output.ts";
 import type { RunOptions } from "./run-options.ts";
 import { defaultPcBios, kernelBios, wantsPc } from "./run-pc.ts";
 import { type OpenedDrives, openPcDrives } from "./run-pc-drives.ts";
@@ -24,74 +26,27 @@ import { type OpenedDrives, openPcDrives } from "./run-pc-drives.ts";
 /** The bare machine's demo ROM (`--machine bare` without --bios). */
 export const DEMO_ROM = fileURLToPath(new URL("../../firmware/hello/hello.bin", import.meta.url));
 
-/** Output buffered before a write(2). */
-const FLUSH_BYTES = 64 * 1024;
-
-/** A buffered writer to a file descriptor; a reader that went away (EPIPE, `| head`) stops receiving. */
-export class FdWriter implements ByteSink {
-  private readonly buf = Buffer.alloc(FLUSH_BYTES);
-  private used = 0;
-  private broken = false;
-
-  constructor(
-    private readonly fd: number,
-    private readonly owned: boolean,
-  ) {}
-
-  write(byte: number): void {
-    this.buf[this.used++] = byte;
-    if (this.used === this.buf.length) this.flush();
-  }
-
-  writeText(text: string): void {
-    const bytes = Buffer.from(text, "utf8");
-    if (this.used + bytes.length > this.buf.length) this.flush();
-    if (bytes.length > this.buf.length) {
-      if (!this.broken) writeSync(this.fd, bytes);
-    } else {
-      bytes.copy(this.buf, this.used);
-      this.used += bytes.length;
-    }
-  }
-
-  flush(): void {
-    let done = 0;
-    try {
-      while (!this.broken && done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EPIPE") throw err;
-      this.broken = true;
-    }
-    this.used = 0;
-  }
-
-  close(): void {
-    this.flush();
-    if (this.owned) closeSync(this.fd);
-  }
-}
-
-/** Opens `path` for writing (truncated), as a UserError when it cannot be. */
-export function openForWrite(path: string, what: string): FdWriter {
+/** Opens `path` for writing (truncated), as a UserError when it cannot be; `what` names it in messages. */
+function openForWrite(path: string, what: string, onError: (err: OutputWriteError) => void): FdWriter {
+  let fd: number;
   try {
-    return new FdWriter(openSync(path, "w"), true);
+    fd = openSync(path, "w");
   } catch (err) {
     throw new UserError(
       `cannot write ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   }
+  return new FdWriter(fd, true, `${what} ${path}`, onError);
 }
 
-/** Reads a firmware image and checks its size against the memory size, as UserErrors. */
+/** Reads a firmware image (measured first: at most BIOS_MAX) and checks its size, as UserErrors. */
 function readFirmware(path: string, memBytes: number): Uint8Array {
   let bios: Uint8Array;
   try {
-    bios = readFileSync(path);
+    bios = readHostFile(path, BIOS_MAX);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(err));
-    throw new UserError(`cannot read BIOS image '${path}': ${why}`);
+    if (err instanceof HostFileError) throw new UserError(`cannot read BIOS image '${path}': ${err.reason}`);
+    throw err;
   }
   const problem = memSizeProblem(memBytes) ?? biosSizeProblem(bios.length);
   if (problem !== null) throw new UserError(`${path}: ${problem}`);
@@ -108,14 +63,13 @@ async function demoDisk(): Promise<string> {
   }
 }
 
-/** Reads a --kernel or --initrd file, or throws a UserError naming it. */
-function readBootFile(path: string, what: string): Uint8Array {
+/** Reads a --kernel or --initrd file of at most `limit` bytes, or throws a UserError naming it. */
+function readBootFile(path: string, what: string, limit: number): Uint8Array {
   try {
-    return readFileSync(path);
+    return readHostFile(path, limit);
   } catch (err) {
-    throw new UserError(
-      `cannot read ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    if (err instanceof HostFileError) throw new UserError(`cannot read ${what} '${path}': ${err.reason}`);
+    throw err;
   }
 }
 
@@ -124,12 +78,13 @@ function readBootFile(path: string, what: string): Uint8Array {
  * the boot protocol header, else a Multiboot kernel.
  */
 async function loadKernel(path: string, initrdPath: string | null, cmdline: string, memBytes: number) {
-  const file = readBootFile(path, "kernel");
   const { isLinuxKernel, loadLinux, LinuxBootError } = await import("../emu/machine/linux-boot.ts");
-  const { loadMultiboot, MultibootError } = await import("../emu/machine/multiboot.ts");
+  const { KERNEL_FILE_MAX, loadMultiboot, MultibootError } = await import("../emu/machine/multiboot.ts");
+  const file = readBootFile(path, "kernel", KERNEL_FILE_MAX);
   try {
     if (isLinuxKernel(file)) {
-      const initrd = initrdPath === null ? null : readBootFile(initrdPath, "initrd");
+      // An initrd larger than RAM cannot fit; loadLinux words the finer limit as QEMU does.
+      const initrd = initrdPath === null ? null : readBootFile(initrdPath, "initrd", memBytes);
       return { linux: loadLinux(file, path, initrd, cmdline, memBytes) };
     }
     if (initrdPath !== null) throw new UserError(`--initrd needs a Linux kernel; ${path} is not one`);
@@ -152,6 +107,8 @@ export interface RunMachineOutput {
    * `text-always` (the UI: the text is kept for its firmware log pane).
    */
   defaultDebugcon: "stdout-for-default-firmware" | "text-always";
+  /** Told (once per file) when a debug console, serial or trace file cannot be written; never throws. */
+  onWriteError: (err: OutputWriteError) => void;
 }
 
 /** The built machine and what it needs at the end. */
@@ -211,7 +168,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   const drives: OpenedDrives | null = pcMode ? await openPcDrives(opts.pc.drives) : null;
   const files: FdWriter[] = [];
   const open = (path: string, what: string) => {
-    const file = openForWrite(path, what);
+    const file = openForWrite(path, what, out.onWriteError);
     files.push(file);
     return file;
   };
@@ -225,7 +182,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
       port: spec.port ?? defaultPort,
       sink:
         spec.target.kind === "file"
-          ? open(spec.target.path, "debugcon file")
+          ? open(spec.target.path, "debug console file")
           : spec.target.kind === "stdio"
             ? out.stdout
             : null,
@@ -303,6 +260,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   } catch (err) {
     closeAll();
     if (err instanceof ConfigError) throw new UserError(err.message);
+    if (err instanceof PatternError) throw new UserError(`--trace: ${err.message}`);
     throw err;
   }
 }

@@ -5,7 +5,15 @@ import { describeStop, type StopEvent } from "../emu/debug-target.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
-import { buildRunMachine, FdWriter } from "./run-machine.ts";
+import {
+  EXIT_OUTPUT_ERROR,
+  FdWriter,
+  noteOutputError,
+  type OutputWriteError,
+  outputFailure,
+  printLine,
+} from "./output.ts";
+import { buildRunMachine } from "./run-machine.ts";
 import { parseRunArgs, type RunOptions } from "./run-options.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
@@ -55,7 +63,7 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
   --append CMDLINE            its command line (-append)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
-instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage.`;
+instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage, ${EXIT_OUTPUT_ERROR} an output could not be written.`;
 
 /** What a finished run reports: the summary's reason (describeStop's line) and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {
@@ -83,25 +91,36 @@ async function run(args: string[]): Promise<number> {
   const opts = parseRunArgs(args);
   if (opts.startPaused && opts.gdb === null)
     throw new UserError("-S needs a gdb server (-s or --gdb tcp:HOST:PORT)");
+  // An output that cannot be written stops the machine; the run then ends with EXIT_OUTPUT_ERROR.
+  let machine: Machine | null = null;
+  const onWriteError = (err: OutputWriteError) => {
+    if (!noteOutputError(err)) return;
+    machine?.requestStop();
+    if (opts.gdb !== null)
+      printLine(`${err.message}; the machine is stopped for gdb (detach or Ctrl-C ends the run)`);
+  };
   const built = await buildRunMachine(opts, {
-    stdout: new FdWriter(1, false),
-    log: new FdWriter(2, false),
+    stdout: new FdWriter(1, false, "stdout", onWriteError),
+    log: new FdWriter(2, false, "stderr", onWriteError),
     defaultDebugcon: "stdout-for-default-firmware",
+    onWriteError,
   });
+  machine = built.machine;
   for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
-  const { machine } = built;
+  let status: number;
   try {
-    if (opts.gdb === null) return await runHeadless(machine, opts, built.flush);
-    // While gdb drives the machine, buffered output is pushed out every so often.
-    const timer = setInterval(built.flush, 250);
-    try {
-      return await runUnderGdb(machine, opts, opts.gdb, built.flush);
-    } finally {
-      clearInterval(timer);
-    }
+    status =
+      opts.gdb === null
+        ? await runHeadless(machine, opts, built.flush)
+        : await runUnderGdb(machine, opts, opts.gdb, built.flush);
   } finally {
     built.close();
   }
+  // A failure while closing (the last buffered bytes, a JSON trace) still gets its line.
+  const failure = outputFailure();
+  if (failure === null || status === EXIT_OUTPUT_ERROR) return status;
+  printLine(failure.message);
+  return EXIT_OUTPUT_ERROR;
 }
 
 /** Prints the one-line summary. */
@@ -120,9 +139,9 @@ async function runHeadless(machine: Machine, opts: RunOptions, flush: () => void
   process.on("SIGINT", onSigint);
   const cpu = machine.cpus[0]!;
   const started = performance.now();
-  let event: StopEvent;
+  let event: StopEvent = { kind: "budget" };
   try {
-    for (;;) {
+    while (outputFailure() === null) {
       let slice = SLICE;
       if (opts.maxInsns !== null) slice = Math.min(slice, opts.maxInsns - cpu.instructions);
       if (slice <= 0) {
@@ -138,18 +157,26 @@ async function runHeadless(machine: Machine, opts: RunOptions, flush: () => void
   } finally {
     process.off("SIGINT", onSigint);
   }
-  const { reason, status } =
-    event.kind === "budget"
-      ? { reason: `--max-insns ${opts.maxInsns} reached`, status: EXIT_MAX_INSNS }
-      : outcome(event, machine);
   flush();
+  const failure = outputFailure();
+  const { reason, status } =
+    failure !== null
+      ? { reason: failure.message, status: EXIT_OUTPUT_ERROR }
+      : event.kind === "budget"
+        ? { reason: `--max-insns ${opts.maxInsns} reached`, status: EXIT_MAX_INSNS }
+        : outcome(event, machine);
   summarize(reason, machine, started);
   return status;
 }
 
+/** How often buffered output is pushed out, and an output failure looked for, while gdb drives (ms). */
+const GDB_POLL_MS = 250;
+
 /**
  * Serves the machine to gdb (QEMU's -gdb/-s, paused at reset with -S) until the guest exits through
- * isa-debug-exit, a debugger kills it, or Ctrl-C. The guest runs between debugger sessions.
+ * isa-debug-exit, a debugger kills it, or Ctrl-C. The guest runs between debugger sessions. After an
+ * output failure the machine is stopped and left to the attached debugger; the run ends when none
+ * is attached any more (or on Ctrl-C), with EXIT_OUTPUT_ERROR.
  */
 async function runUnderGdb(
   machine: Machine,
@@ -177,10 +204,23 @@ async function runUnderGdb(
     onSigint = () => resolve("interrupted");
     process.on("SIGINT", onSigint);
   });
-  const end = await Promise.race([server.done, interrupted]);
+  let timer: NodeJS.Timeout | undefined;
+  const outputFailed = new Promise<"outputFailed">((resolve) => {
+    timer = setInterval(() => {
+      flush();
+      if (outputFailure() !== null && !server.attached) resolve("outputFailed");
+    }, GDB_POLL_MS);
+  });
+  const end = await Promise.race([server.done, interrupted, outputFailed]);
+  clearInterval(timer);
   process.off("SIGINT", onSigint);
   await server.close();
   flush();
+  // A failure ends the run with its own status however the run ended (Ctrl-C, detach, exit).
+  if (end === "outputFailed" || outputFailure() !== null) {
+    summarize(outputFailure()!.message, machine, started);
+    return EXIT_OUTPUT_ERROR;
+  }
   if (end === "interrupted") {
     summarize("interrupted", machine, started);
     return EXIT_INTERRUPTED;

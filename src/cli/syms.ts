@@ -1,7 +1,9 @@
 // `pcscope syms FILE... --addr 0xADDR | --name NAME | --search TEXT`: symbol lookups for scripts.
 // Results go to stdout one per line; malformed listing lines are warnings on stderr; bad input is a
 // UserError (one line, exit 2); exit 1 when a query found nothing.
-import { readFileSync } from "node:fs";
+
+import { MAX_PATTERN_LENGTH } from "../shared/glob.ts";
+import { HostFileError, readStreamBounded } from "../shared/host-file.ts";
 import {
   formatHex,
   formatSymbolError,
@@ -23,9 +25,11 @@ QUERY (one kind):
                      repeatable; '-' reads addresses from stdin, one a line)
   --name NAME        print 'ADDR TYPE name' for every symbol named NAME, else for NAME* prefixes
   --search TEXT      print the best fuzzy matches, best first
-Exit status: 0 found, 1 something not found, 2 bad input.`;
+Exit status: 0 found, 1 something not found, 2 bad input, 6 stdout could not be written.`;
 
 const DEFAULT_LIMIT = 20;
+/** Most bytes of addresses read from stdin (`--addr -`): a million 64-bit addresses and then some. */
+const STDIN_MAX = 64 * 1024 * 1024;
 const MAX_WARNINGS = 20;
 const WIDTH_32 = 8;
 const WIDTH_64 = 16;
@@ -77,6 +81,10 @@ function parseArgs(args: string[]): SymsOptions {
   if (kinds === 0) throw new UserError("syms: no query: give --addr ADDR, --name NAME or --search TEXT");
   if (kinds > 1) throw new UserError("syms: give only one kind of query (--addr, --name or --search)");
   if (opts.name === "" || opts.search === "") throw new UserError("syms: empty name or search text");
+  if (opts.search !== null && opts.search.length > MAX_PATTERN_LENGTH)
+    throw new UserError(
+      `syms: search text is ${opts.search.length} characters, longer than the ${MAX_PATTERN_LENGTH}-character limit`,
+    );
   for (const spec of biasArgs) {
     const eq = spec.lastIndexOf("=");
     const file = spec.slice(0, Math.max(eq, 0));
@@ -109,13 +117,23 @@ function loadTable(opts: SymsOptions): SymbolTable {
   return table;
 }
 
+/** Standard input as text, at most STDIN_MAX bytes (an endless source is refused, not read forever). */
+function readStdin(): string {
+  try {
+    return readStreamBounded(0, "standard input", STDIN_MAX).toString("utf8");
+  } catch (err) {
+    if (err instanceof HostFileError) throw new UserError(`syms: --addr -: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The address queries, with `-` expanded to stdin's non-empty lines; bad ones are UserErrors. */
 function addressQueries(addrs: string[]): { text: string; value: bigint }[] {
   const out: { text: string; value: bigint }[] = [];
   for (const arg of addrs) {
     const texts =
       arg === "-"
-        ? readFileSync(0, "utf8")
+        ? readStdin()
             .split("\n")
             .map((l) => l.trim())
             .filter((l) => l.length > 0)

@@ -1,5 +1,6 @@
 // Name lookups: exact (a hash map with a chain through same-named symbols), prefix (a scan), and a
 // ranked fuzzy search for the UI's symbol picker. Built on first use, so loading stays cheap.
+import { MAX_PATTERN_LENGTH } from "../shared/glob.ts";
 import { FLAG_GLOBAL, FLAG_TEXT, type SymbolColumns } from "./columns.ts";
 
 // Fuzzy match tiers (higher is better); the position and gap penalties stay below a tier's width.
@@ -140,8 +141,13 @@ export class NameIndex {
     return hits.slice(0, limit);
   }
 
-  /** The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name). */
-  search(query: string, limit: number): ScoredSymbol[] {
+  /**
+   * The best `limit` fuzzy matches for `query`, best first (ties: code, global, shorter, by name).
+   * Only the query's first MAX_PATTERN_LENGTH characters count (a pasted long name still finds
+   * itself, by prefix), so one name costs at most name x MAX_PATTERN_LENGTH steps.
+   */
+  search(fullQuery: string, limit: number): ScoredSymbol[] {
+    const query = fullQuery.slice(0, MAX_PATTERN_LENGTH);
     if (query.length === 0 || limit <= 0) return [];
     const { count } = this.columns;
     const names = this.columns.names();

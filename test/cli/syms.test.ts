@@ -1,7 +1,7 @@
 // `pcscope syms` as scripts use it: spawned for real (node bin/pcscope.js), checking stdout lines,
 // stderr warnings and exit statuses (0 found, 1 not found, 2 bad input as one line).
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, openSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,9 +20,16 @@ let dir: string;
 let kernel: string;
 let module: string;
 let broken: string;
+let fifo: string;
+let huge: string;
 
 beforeAll(() => {
   dir = tempDir();
+  fifo = join(dir, "listing.fifo");
+  execFileSync("mkfifo", [fifo]);
+  huge = join(dir, "huge.nm");
+  writeFileSync(huge, "");
+  truncateSync(huge, Math.round(3.2 * 1024 * 1024 * 1024)); // sparse
   kernel = join(dir, "netbsd-INSTALL.symbols.gz");
   writeFileSync(
     kernel,
@@ -118,10 +125,48 @@ describe("pcscope syms", () => {
     ["a bad bias", ["KERNEL", "--bias", "KERNEL=zz", "--addr", "0x10"], /^pcscope: syms: bad --bias/],
     ["an unknown option", ["KERNEL", "--frobnicate"], /^pcscope: syms: unknown option '--frobnicate'$/],
     ["a missing option value", ["KERNEL", "--addr"], /^pcscope: syms: --addr needs a value$/],
+    // Measured before read: before, /dev/zero was read until memory ran out and a FIFO hung.
+    [
+      "/dev/zero as a listing",
+      ["/dev/zero", "--addr", "0x10"],
+      /^pcscope: syms: \/dev\/zero: not a regular file \(character device\)$/,
+    ],
+    [
+      "a FIFO as a listing",
+      ["FIFO", "--addr", "0x10"],
+      /^pcscope: syms: .*\.fifo: not a regular file \(FIFO\)$/,
+    ],
+    [
+      "a listing too large to hold",
+      ["HUGE", "--addr", "0x10"],
+      /^pcscope: syms: .*huge\.nm: 3\.2 GiB, larger than the 500 MiB limit$/,
+    ],
+    [
+      "a search text over the length limit",
+      ["KERNEL", "--search", "x".repeat(300)],
+      /^pcscope: syms: search text is 300 characters, longer than the 256-character limit$/,
+    ],
   ];
+  it("refuses an endless standard input for --addr - instead of reading it all", () => {
+    const zero = openSync("/dev/zero", "r");
+    try {
+      const r = spawnSync(process.execPath, [BIN, "syms", kernel, "--addr", "-"], {
+        encoding: "utf8",
+        stdio: [zero, "pipe", "pipe"],
+        timeout: 30_000,
+      });
+      expect(r.stderr).toBe("pcscope: syms: --addr -: standard input: more than the 64 MiB limit\n");
+      expect(r.status).toBe(2);
+    } finally {
+      closeSync(zero);
+    }
+  });
+
   for (const [what, args, message] of bad) {
     it(`exits 2 with one line on ${what}`, () => {
-      const r = syms(args.map((a) => a.replace("KERNEL", kernel)));
+      const r = syms(
+        args.map((a) => a.replace("KERNEL", kernel).replace("FIFO", fifo).replace("HUGE", huge)),
+      );
       expect(r.out).toEqual([]);
       expect(r.err).toHaveLength(1);
       expect(r.err[0]).toMatch(message);

@@ -216,6 +216,13 @@ describe("name lookups", () => {
     expect(t.search("zzz", 10)).toEqual([]);
     expect(t.search("", 10)).toEqual([]);
   });
+
+  it("searches with the first 256 characters of a longer query (a pasted long name finds itself)", () => {
+    const long = `_ZN${"NamespaceName".repeat(40)}E`;
+    const table = new SymbolTable();
+    table.addText(`0000000000001000 T ${long}\n0000000000002000 T other\n`, "cxx.nm");
+    expect(table.search(`${long} (pasted with more text)`, 10).map((s) => s.name)).toEqual([long]);
+  });
 });
 
 describe("parseAddress", () => {

@@ -3,22 +3,37 @@
 // the file return zeros. Every open takes QEMU's image locks for what it does (lock.ts).
 import {
   closeSync,
+  constants,
   fdatasync,
   fdatasyncSync,
   fstatSync,
   ftruncateSync,
-  openSync,
   read,
   readSync,
   write,
   writeSync,
 } from "node:fs";
+import { HostFileError, openHostFile } from "../../shared/host-file.ts";
 import type { AioContext } from "./aio-context.ts";
 import type { Co, HostOp } from "./coroutine.ts";
 import { BlockError, EINVAL, errnoOf } from "./errors.ts";
 import { lockImage, PERMS_GROWING_DISK, PERMS_GUEST_DISK, PERMS_READ_ONLY } from "./lock.ts";
 import { BlockNode, type BlockStatus } from "./node.ts";
 import type { ReqCtx } from "./request.ts";
+
+/**
+ * The BlockError for an image that cannot be opened: its errno, and a line naming the file and why
+ * (a FIFO, a device or a directory is refused: images are regular files; host block devices, QEMU's
+ * host_device driver, are not supported).
+ */
+function openError(filename: string, err: unknown): BlockError {
+  if (!(err instanceof HostFileError))
+    return new BlockError(errnoOf(err), `Could not open '${filename}': ${err}`);
+  return new BlockError(
+    err.code === undefined ? EINVAL : errnoOf(err),
+    `Could not open '${filename}': ${err.reason}`,
+  );
+}
 
 /** pread of `buf` at `pos`; short reads at end of file are zero-filled. */
 class PreadOp implements HostOp {
@@ -157,24 +172,20 @@ export class FileNode extends BlockNode {
     let reason: string | null = null;
     let fd: number;
     try {
-      fd = openSync(filename, readOnly ? "r" : "r+");
+      fd = openHostFile(filename, readOnly ? constants.O_RDONLY : constants.O_RDWR).fd;
     } catch (err) {
-      const code = (err as { code?: string }).code;
+      const code = (err as HostFileError).code;
       if (!readOnly && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
         try {
-          fd = openSync(filename, "r");
+          fd = openHostFile(filename).fd;
         } catch (err2) {
-          throw new BlockError(errnoOf(err2), `Could not open '${filename}': ${(err2 as Error).message}`);
+          throw openError(filename, err2);
         }
         readOnly = true;
         reason = "the file is not writable";
       } else {
-        throw new BlockError(errnoOf(err), `Could not open '${filename}': ${(err as Error).message}`);
+        throw openError(filename, err);
       }
-    }
-    if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
-      throw new BlockError(EINVAL, `Could not open '${filename}': not a regular file`);
     }
     if (opts.lock !== false) {
       const perms = readOnly ? PERMS_READ_ONLY : opts.resize ? PERMS_GROWING_DISK : PERMS_GUEST_DISK;

@@ -1,5 +1,6 @@
 // The block layer's public API: open an image (format probed from its magic), create one.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { HostFileError, openHostFile } from "../../shared/host-file.ts";
 import type { TraceBus } from "../trace/bus.ts";
 import { AioContext, type AioMode } from "./aio-context.ts";
 import { BlockBackend } from "./backend.ts";
@@ -37,13 +38,15 @@ export interface OpenOptions {
   name?: string;
 }
 
-/** "qcow2" when the file starts with the qcow2 magic, else "raw". */
+/** "qcow2" when the file starts with the qcow2 magic, else "raw". Only regular files are opened. */
 export function probeFormat(filename: string): ImageFormat {
   let fd: number;
   try {
-    fd = openSync(filename, "r");
+    fd = openHostFile(filename).fd;
   } catch (err) {
-    throw new BlockError(EINVAL, `Could not open '${filename}': ${(err as Error).message}`);
+    if (err instanceof HostFileError)
+      throw new BlockError(EINVAL, `Could not open '${filename}': ${err.reason}`);
+    throw err;
   }
   try {
     const b = Buffer.alloc(4);

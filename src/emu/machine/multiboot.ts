@@ -8,6 +8,7 @@
 // enters protected mode, EAX = 0x2BADB002, EBX = the MBI). Modules (-initrd) are not supported.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { HostFileError, readHostFile } from "../../shared/host-file.ts";
 import { FW_CFG_KERNEL_ADDR, type FwCfg, le32 } from "../devices/fw-cfg.ts";
 import { ramBelow4G } from "./pc-memory.ts";
 
@@ -152,15 +153,17 @@ export function loadMultiboot(
   return { loadAddr: kernel.loadAddr, entry: kernel.entry, buffer, mbi };
 }
 
-/** Reads the kernel file and lays it out (MultibootError for an unreadable file too). */
+/** Largest --kernel file read (a vmlinux with debug information fits; RAM is at most 2 GiB). */
+export const KERNEL_FILE_MAX = 512 * 1024 * 1024;
+
+/** Reads the kernel file (measured first: a regular file of at most KERNEL_FILE_MAX) and lays it out. */
 export function loadMultibootFile(path: string, cmdline: string, memBytes: number): MultibootImage {
   let file: Uint8Array;
   try {
-    file = readFileSync(path);
+    file = readHostFile(path, KERNEL_FILE_MAX);
   } catch (err) {
-    throw new MultibootError(
-      `cannot read kernel '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    if (err instanceof HostFileError) throw new MultibootError(`cannot read kernel '${path}': ${err.reason}`);
+    throw err;
   }
   return loadMultiboot(file, path, cmdline, memBytes);
 }

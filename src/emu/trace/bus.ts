@@ -2,6 +2,8 @@
 // them by pattern. A producer holds a TracePoint per event name and tests `point.on` before building
 // the event, so an event nobody listens to costs one property read.
 
+import { compileGlob } from "../../shared/glob.ts";
+
 /** A field value on a trace event. bigint is allowed for 64-bit offsets. */
 export type TraceValue = number | string | boolean | bigint;
 
@@ -32,24 +34,20 @@ export interface TraceIds {
 
 export type TraceListener = (event: TraceEvent) => void;
 
-/** Compiles a pattern like `ide_*,qcow2_*,!qcow2_cache_*` into a predicate on event names. */
+/**
+ * Compiles a pattern like `ide_*,qcow2_*,!qcow2_cache_*` into a predicate on event names (globs from
+ * src/shared/glob.ts, matched in linear time). Throws PatternError for a glob over its length limit.
+ */
 export function compileTracePattern(pattern: string): (name: string) => boolean {
-  const include: RegExp[] = [];
-  const exclude: RegExp[] = [];
+  const include: ((name: string) => boolean)[] = [];
+  const exclude: ((name: string) => boolean)[] = [];
   for (const raw of pattern.split(",")) {
     const part = raw.trim();
     if (part === "") continue;
     const negated = part.startsWith("!") || part.startsWith("-");
-    const glob = negated ? part.slice(1) : part;
-    const re = new RegExp(
-      `^${glob
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-    );
-    (negated ? exclude : include).push(re);
+    (negated ? exclude : include).push(compileGlob(negated ? part.slice(1) : part));
   }
-  return (name) => include.some((re) => re.test(name)) && !exclude.some((re) => re.test(name));
+  return (name) => include.some((match) => match(name)) && !exclude.some((match) => match(name));
 }
 
 /** A named event source. `on` is true while at least one subscriber wants this name. */

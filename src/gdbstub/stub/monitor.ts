@@ -3,6 +3,7 @@
 
 import { registerNumber } from "../../emu/debug-arch.ts";
 import type { DebugTarget } from "../../emu/debug-target.ts";
+import { PatternError } from "../../shared/glob.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { xp } from "./monitor-xp.ts";
@@ -103,12 +104,19 @@ function trace(s: Session, args: string[]): string {
     return "tracing off";
   }
   if (onOff !== "on" || pattern === undefined) return "usage: trace on PATTERN | trace off";
+  let off: () => void;
+  try {
+    off = bus.subscribe(pattern, (event) => {
+      const fields = Object.entries(event.fields)
+        .map(([k, v]) => `${k}=${typeof v === "number" ? `0x${v.toString(16)}` : String(v)}`)
+        .join(" ");
+      s.console(`[${event.insn}] ${event.name} ${fields}\n`);
+    });
+  } catch (err) {
+    if (err instanceof PatternError) return `trace: ${err.message}`;
+    throw err;
+  }
   s.traceOff?.();
-  s.traceOff = bus.subscribe(pattern, (event) => {
-    const fields = Object.entries(event.fields)
-      .map(([k, v]) => `${k}=${typeof v === "number" ? `0x${v.toString(16)}` : String(v)}`)
-      .join(" ");
-    s.console(`[${event.insn}] ${event.name} ${fields}\n`);
-  });
+  s.traceOff = off;
   return `tracing '${pattern}' (events show while the guest runs)`;
 }

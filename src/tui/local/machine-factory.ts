@@ -13,12 +13,21 @@ export type BuiltMachine = RunMachine;
 /**
  * Builds the machine (the same defaults as `pcscope run`: the PC with the embedded BIOS and the
  * demo disk when nothing is named); throws MachineSetupError for bad options, files or images
- * (nothing is left open then).
+ * (nothing is left open then). A file that later cannot be written is told to `onWriteError` as one
+ * line (the session goes on; that file's further output is dropped).
  */
-export async function buildMachine(opts: RunOptions): Promise<BuiltMachine> {
+export async function buildMachine(
+  opts: RunOptions,
+  onWriteError: (line: string) => void,
+): Promise<BuiltMachine> {
   checkTuiOptions(opts);
   try {
-    return await buildRunMachine(opts, { stdout: null, log: null, defaultDebugcon: "text-always" });
+    return await buildRunMachine(opts, {
+      stdout: null,
+      log: null,
+      defaultDebugcon: "text-always",
+      onWriteError: (err) => onWriteError(err.message),
+    });
   } catch (err) {
     if (err instanceof UserError) throw new MachineSetupError(err.message);
     throw err;

@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   let built: BuiltMachine;
   try {
-    built = await buildMachine(init.options);
+    // A file that cannot be written (a full disk) becomes a log line; the session goes on.
+    built = await buildMachine(init.options, (line) => post({ type: "log", text: line }));
   } catch (err) {
     if (!(err instanceof MachineSetupError)) throw err;
     post({ type: "error", message: err.message });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileTracePattern, TraceBus, type TraceEvent } from "../../../src/emu/trace/bus.ts";
+import { PatternError } from "../../../src/shared/glob.ts";
 
 describe("compileTracePattern", () => {
   it("matches globs, lists and exclusions", () => {
@@ -11,6 +12,23 @@ describe("compileTracePattern", () => {
     expect(compileTracePattern("portio_write")("portio_write")).toBe(true);
     expect(compileTracePattern("portio_write")("portio_write2")).toBe(false);
     expect(compileTracePattern("a.b")("axb")).toBe(false);
+  });
+
+  it("matches in linear time: a pattern that made the old regex backtrack for seconds", () => {
+    // `^.*.*.*...Z$` tried every split of the name: about 2 s per name for 10 `*?` pairs.
+    const match = compileTracePattern(`${"*?".repeat(10)}Z`);
+    const started = performance.now();
+    for (const name of ["qcow2_pre_write_overlap_check", "bdrv_co_pwritev_part", "portio_write"])
+      expect(match(name)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(compileTracePattern(`${"*?".repeat(10)}k`)("qcow2_pre_write_overlap_check")).toBe(true);
+  });
+
+  it("refuses a glob longer than the limit, as one line", () => {
+    expect(() => compileTracePattern(`ide_*,${"x".repeat(300)}`)).toThrow(PatternError);
+    expect(() => compileTracePattern(`!${"x".repeat(300)}`)).toThrow(
+      /is 300 characters, longer than the 256-character limit/,
+    );
   });
 });
 
