@@ -11,7 +11,7 @@ import type { ByteSink } from "../emu/devices/debugcon.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
 import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";
 import { ensureDemoDisk } from "../emu/machine/demo-disk.ts";
-import { biosSizeProblem, memSizeProblem } from "../emu/machine/limits.ts";
+import { biosSizeProblem } from "../emu/machine/limits.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import type { TraceEvent } from "../emu/trace/bus.ts";
 import { toChromeTraceJson } from "../emu/trace/perfetto.ts";
@@ -82,8 +82,8 @@ export function openForWrite(path: string, what: string): FdWriter {
   }
 }
 
-/** Reads a firmware image and checks its size against the memory size, as UserErrors. */
-function readFirmware(path: string, memBytes: number): Uint8Array {
+/** Reads a firmware image and checks its size, as UserErrors (--mem was checked when parsed). */
+function readFirmware(path: string): Uint8Array {
   let bios: Uint8Array;
   try {
     bios = readFileSync(path);
@@ -93,7 +93,7 @@ function readFirmware(path: string, memBytes: number): Uint8Array {
       code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? String(err));
     throw new UserError(`cannot read BIOS image '${path}': ${why}`);
   }
-  const problem = memSizeProblem(memBytes) ?? biosSizeProblem(bios.length);
+  const problem = biosSizeProblem(bios.length);
   if (problem !== null) throw new UserError(`${path}: ${problem}`);
   return bios;
 }
@@ -179,7 +179,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   }
   if (!pcMode && opts.bios === null) notes.push(`no --bios given: running the demo ROM ${DEMO_ROM}`);
   const firmware = firmwareFor(opts);
-  const bios = readFirmware(firmware, opts.memBytes);
+  const bios = readFirmware(firmware);
   const multiboot =
     opts.pc.kernel === null
       ? undefined

@@ -6,7 +6,7 @@ import type { Machine } from "../emu/machine/machine.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { buildRunMachine, FdWriter } from "./run-machine.ts";
-import { parseRunArgs, type RunOptions } from "./run-options.ts";
+import { gdbListenProblem, parseRunArgs, type RunOptions } from "./run-options.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
 export const EXIT_TRIPLE_FAULT = 3;
@@ -26,7 +26,7 @@ aliased below 1 MiB, debug consoles); --machine bare without --bios runs the dem
 firmware/hello/hello.bin.
 
   --bios FILE                 BIOS image, a multiple of 64 KiB (-bios)
-  --mem SIZE                  RAM size, default 32M; K/M/G suffixes, plain number = MiB (-m)
+  --mem SIZE                  RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m)
   --debugcon [PORT=]TARGET    isa-debugcon: TARGET is stdio, file:PATH or null; PORT default 0x402
                               (repeatable; -debugcon; -global isa-debugcon.iobase=N sets the default)
   --debug-exit PORT[,SIZE]    isa-debug-exit: writing V exits with status (V<<1)|1
@@ -36,8 +36,9 @@ firmware/hello/hello.bin.
   --log ITEMS                 log guest_errors and/or unimp (comma-separated; -d)
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
-  --gdb tcp:HOST:PORT         serve gdb there (-gdb); the process runs until isa-debug-exit,
-                              a gdb kill or Ctrl-C (--max-insns does not apply)
+  --gdb tcp:HOST:PORT         serve gdb there (-gdb; an IPv6 HOST in brackets: tcp:[::1]:1234); the
+                              process runs until isa-debug-exit, a gdb kill or Ctrl-C (--max-insns
+                              does not apply)
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
 
@@ -45,6 +46,7 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
 /usr/share/seabios/bios.bin) is chosen by any of:
   --machine pc|bare           machine type (-M)
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
+                              (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N                     CPUs (1..16)
   --boot ORDER                boot order letters a, c, d (default cad)
@@ -94,14 +96,20 @@ async function run(args: string[]): Promise<number> {
     log: new FdWriter(2, false),
     defaultDebugcon: "stdout-for-default-firmware",
   });
-  for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
+  // The notes come once nothing can fail any more, so a failed run prints exactly one line.
+  const printNotes = () => {
+    for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
+  };
   const { machine } = built;
   try {
-    if (opts.gdb === null) return await runHeadless(machine, opts, built.flush);
+    if (opts.gdb === null) {
+      printNotes();
+      return await runHeadless(machine, opts, built.flush);
+    }
     // While gdb drives the machine, buffered output is pushed out every so often.
     const timer = setInterval(built.flush, 250);
     try {
-      return await runUnderGdb(machine, opts, opts.gdb, built.flush);
+      return await runUnderGdb(machine, opts, opts.gdb, built.flush, printNotes);
     } finally {
       clearInterval(timer);
     }
@@ -156,12 +164,14 @@ async function runHeadless(machine: Machine, opts: RunOptions, flush: () => void
 /**
  * Serves the machine to gdb (QEMU's -gdb/-s, paused at reset with -S) until the guest exits through
  * isa-debug-exit, a debugger kills it, or Ctrl-C. The guest runs between debugger sessions.
+ * `printNotes` runs once the server listens.
  */
 async function runUnderGdb(
   machine: Machine,
   opts: RunOptions,
   gdb: { host: string; port: number },
   flush: () => void,
+  printNotes: () => void,
 ): Promise<number> {
   const { startGdbServer } = await import("../gdbstub/index.ts");
   const log = (line: string) => process.stderr.write(`pcscope: ${line}\n`);
@@ -174,9 +184,9 @@ async function runUnderGdb(
       log,
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UserError(`cannot listen for gdb on ${gdb.host}:${gdb.port}: ${code}`);
+    throw new UserError(gdbListenProblem(gdb, err));
   }
+  printNotes();
   const started = performance.now();
   let onSigint = () => {};
   const interrupted = new Promise<"interrupted">((resolve) => {

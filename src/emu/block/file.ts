@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import type { AioContext } from "./aio-context.ts";
 import type { Co, HostOp } from "./coroutine.ts";
-import { BlockError, EINVAL, errnoOf } from "./errors.ts";
+import { BlockError, EINVAL, errnoOf, strerrorOf } from "./errors.ts";
 import { ImageLock } from "./lock.ts";
 import { BlockNode, type BlockStatus } from "./node.ts";
 import type { ReqCtx } from "./request.ts";
@@ -119,7 +119,7 @@ class FdatasyncOp implements HostOp {
 
 /** Options of a file open. */
 export interface FileOpenOptions {
-  /** Open read-only (QEMU's readonly=on). A read-write open of an unwritable file falls back to it. */
+  /** Open read-only (QEMU's readonly=on). A read-write open of an unwritable file fails. */
   readOnly?: boolean;
   /** Take the image write lock on read-write opens (default true). */
   lock?: boolean;
@@ -129,8 +129,6 @@ export interface FileOpenOptions {
 export class FileNode extends BlockNode {
   readonly format = "file";
   size: number;
-  /** Why the file is read-only when the caller asked for read-write, or null. */
-  readonly readOnlyReason: string | null;
   private readonly lock: ImageLock | null;
   private closed = false;
 
@@ -139,36 +137,25 @@ export class FileNode extends BlockNode {
     filename: string,
     readonly fd: number,
     readOnly: boolean,
-    reason: string | null,
     lock: ImageLock | null,
   ) {
     super(ctx, filename, readOnly);
     this.growable = true;
     this.size = fstatSync(fd).size;
-    this.readOnlyReason = reason;
     this.lock = lock;
   }
 
-  /** Opens `filename`; throws BlockError with a one-line message when it cannot. */
+  /**
+   * Opens `filename`; throws BlockError with a one-line message when it cannot. A read-write open of
+   * a file the user cannot write fails ("Permission denied"), as in QEMU: never silently read-only.
+   */
   static open(ctx: AioContext, filename: string, opts: FileOpenOptions = {}): FileNode {
-    let readOnly = opts.readOnly ?? false;
-    let reason: string | null = null;
+    const readOnly = opts.readOnly ?? false;
     let fd: number;
     try {
       fd = openSync(filename, readOnly ? "r" : "r+");
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (!readOnly && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
-        try {
-          fd = openSync(filename, "r");
-        } catch (err2) {
-          throw new BlockError(errnoOf(err2), `Could not open '${filename}': ${(err2 as Error).message}`);
-        }
-        readOnly = true;
-        reason = "the file is not writable";
-      } else {
-        throw new BlockError(errnoOf(err), `Could not open '${filename}': ${(err as Error).message}`);
-      }
+      throw new BlockError(errnoOf(err), `Could not open '${filename}': ${strerrorOf(err)}`);
     }
     if (!fstatSync(fd).isFile()) {
       closeSync(fd);
@@ -183,7 +170,7 @@ export class FileNode extends BlockNode {
         throw err;
       }
     }
-    return new FileNode(ctx, filename, fd, readOnly, reason, lock);
+    return new FileNode(ctx, filename, fd, readOnly, lock);
   }
 
   /** Reads synchronously outside any request (image open, check); zero-fills past EOF. */
