@@ -22,11 +22,11 @@ Exit status (qemu-img's): 0 success, 1 failure (cannot open or create, a bad val
 3 leaks only, 63 a format without checks. Bad usage (unknown option, missing FILE) exits 2.`;
 
 /** qemu-img's status for a command that failed: an image it cannot open or create, a bad value. */
-export const EXIT_FAILED = 1;
+const EXIT_FAILED = 1;
 /** check's statuses (qemu-img's). */
-export const EXIT_CORRUPT = 2;
-export const EXIT_LEAKS = 3;
-export const EXIT_NO_CHECKS = 63;
+const EXIT_CORRUPT = 2;
+const EXIT_LEAKS = 3;
+const EXIT_NO_CHECKS = 63;
 
 /** Parses a qemu-img style size (`64M`, `1.5G`, `4096`). */
 export function parseSize(text: string): number {
@@ -241,7 +241,7 @@ function check(args: string[]): number {
   const file = words[0]!;
   const fmt = guarded(() => probeFormat(file));
   if (fmt !== "qcow2") {
-    process.stdout.write("This image format does not support checks\n");
+    process.stderr.write("pcscope: This image format does not support checks\n"); // on stderr, as qemu-img
     return EXIT_NO_CHECKS;
   }
   const r: CheckResult = guarded(() => checkQcow2(file));

@@ -106,6 +106,21 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("pcscope img", () => {
     expect((await runCliInProcess(["img", "info", missing])).stderr).toBe(
       `pcscope: Could not open '${missing}': No such file or directory\n`,
     );
+    // A format without checks: qemu-img's 63 and its one line on stderr.
+    const raw = t.path("plain.raw");
+    qemuImg("create", "-f", "raw", raw, "1M");
+    const theirs = peer("qemu-img", ["check", raw]);
+    const ours = await runCliInProcess(["img", "check", raw]);
+    expect([theirs.status, theirs.stdout, theirs.stderr]).toEqual([
+      63,
+      "",
+      "qemu-img: This image format does not support checks\n",
+    ]);
+    expect([ours.status, ours.stdout, ours.stderr]).toEqual([
+      63,
+      "",
+      "pcscope: This image format does not support checks\n",
+    ]);
     // Usage errors exit 2 as for every pcscope command (qemu-img says 1 for these too).
     for (const args of [["check"], ["info", f, f], ["info", "--bogus", f], ["frobnicate"], []]) {
       const r = await runCliInProcess(["img", ...args]);

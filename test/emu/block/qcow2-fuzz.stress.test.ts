@@ -166,7 +166,7 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => 
 
   it(
     "never crashes, hangs or writes around the overlap check",
-    () => {
+    async () => {
       const count = stressCount(10) * 30;
       const file = t.path("fuzz.qcow2");
       let refused = 0;
@@ -176,6 +176,8 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => 
       let checkedClean = 0;
       const messages = new Set<string>();
       for (let i = 0; i < count; i++) {
+        // Let the test runner's worker answer its RPC now and then during a long stress run.
+        if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
         const r = rng(0x9e3779b9 ^ (i * 2654435761));
         writeFileSync(file, mutate(bases[i % bases.length]!, r));
         const cleanBefore = i % CHECK_EVERY === 0 && opensReadOnly(file) && qemuCheckStatus(file) === 0;
@@ -247,6 +249,6 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => 
       expect(refused).toBeGreaterThan(0);
       expect(opened).toBeGreaterThan(0);
     },
-    stressCount(10) * 30 * 100 + 60_000,
+    stressCount(10) * 30 * 250 + 60_000, // 250 ms an image at most, on a loaded machine
   );
 });
