@@ -186,6 +186,7 @@ describe("pcscope command lines, fuzzed", () => {
     const statuses = new Map<number, number>();
     let spawned = 0;
     for (let i = 0; i < COUNT; i++) {
+      await new Promise((resolve) => setImmediate(resolve)); // the runner's worker answers its RPC
       const args = commandLine(i);
       const where = `case ${i}: pcscope ${args.map((a) => JSON.stringify(a)).join(" ")}`;
       const started = performance.now();

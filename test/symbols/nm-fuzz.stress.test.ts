@@ -15,6 +15,8 @@ const COUNT = stressCount(200);
 const TWO_64 = 1n << 64n;
 /** A listing of a few thousand lines parses in milliseconds; this bound only catches hangs. */
 const PARSE_MS_BOUND = 2000;
+/** Listings per fast-check run. */
+const CHUNK = 500;
 
 interface GenSymbol {
   name: string;
@@ -148,79 +150,84 @@ function naiveResolve(all: SymbolInfo[], q: bigint): SymbolInfo | null {
 }
 
 describe("nm listings, generated and mutated", () => {
-  it("load in bounded time, report real lines, and answer lookups consistently", () => {
+  it("load in bounded time, report real lines, and answer lookups consistently", async () => {
     let accepted = 0;
     let gzipRefused = 0;
     let lookups = 0;
-    fc.assert(
-      fc.property(
-        fc.constantFrom("bsd" as const, "posix" as const, "sysv" as const),
-        fc.array(symbolArb, { minLength: 1, maxLength: 60 }),
-        fc.option(fc.constantFrom("a.o", "dir/b.o")),
-        fc.array(mutationArb, { maxLength: 4 }),
-        fc.constantFrom("plain", "gzip", "gzip-cut"),
-        fc.array(fc.bigInt({ min: 0n, max: TWO_64 - 1n }), { maxLength: 20 }),
-        (form, syms, member, mutations, packing, probes) => {
-          const text = listing(form, syms, member);
-          const plain = mutate(new TextEncoder().encode(text), mutations);
-          let bytes = plain;
-          if (packing !== "plain") {
-            bytes = gzipSync(plain);
-            if (packing === "gzip-cut") bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+    const property = fc.property(
+      fc.constantFrom("bsd" as const, "posix" as const, "sysv" as const),
+      fc.array(symbolArb, { minLength: 1, maxLength: 60 }),
+      fc.option(fc.constantFrom("a.o", "dir/b.o")),
+      fc.array(mutationArb, { maxLength: 4 }),
+      fc.constantFrom("plain", "gzip", "gzip-cut"),
+      fc.array(fc.bigInt({ min: 0n, max: TWO_64 - 1n }), { maxLength: 20 }),
+      (form, syms, member, mutations, packing, probes) => {
+        const text = listing(form, syms, member);
+        const plain = mutate(new TextEncoder().encode(text), mutations);
+        let bytes = plain;
+        if (packing !== "plain") {
+          bytes = gzipSync(plain);
+          if (packing === "gzip-cut") bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+        }
+        const table = new SymbolTable();
+        const started = performance.now();
+        try {
+          const result = table.addBytes(bytes, "fuzz.nm");
+          const lineCount = new TextDecoder().decode(plain).split("\n").length;
+          for (const e of result.errors) {
+            expect(e.file).toBe("fuzz.nm");
+            expect(e.line).toBeGreaterThanOrEqual(1);
+            expect(e.line).toBeLessThanOrEqual(lineCount);
           }
-          const table = new SymbolTable();
-          const started = performance.now();
-          try {
-            const result = table.addBytes(bytes, "fuzz.nm");
-            const lineCount = new TextDecoder().decode(plain).split("\n").length;
-            for (const e of result.errors) {
-              expect(e.file).toBe("fuzz.nm");
-              expect(e.line).toBeGreaterThanOrEqual(1);
-              expect(e.line).toBeLessThanOrEqual(lineCount);
-            }
-          } catch (err) {
-            expect((err as Error).name).toBe("SymbolFileError");
-            expect((err as Error).message).toMatch(/^fuzz\.nm: corrupt gzip data/);
-            expect(packing).toBe("gzip-cut");
-            gzipRefused++;
-            return;
-          }
-          expect(performance.now() - started).toBeLessThan(PARSE_MS_BOUND);
-          accepted++;
-          const all: SymbolInfo[] = [];
-          for (let i = 0; i < table.count; i++) all.push(table.symbol(i));
-          if (mutations.length === 0) {
-            // Unmutated: exactly the defined symbols written, with their member.
-            expect(table.errors).toEqual([]);
-            const key = (s: { name: string; address: bigint; type: string }) =>
-              `${s.name}@${s.address}:${s.type}`;
-            // (lower-case w and v are weak undefined references in GNU nm: counted, not stored)
-            const defined = syms.filter((s) => s.type !== "w" && s.type !== "v");
-            expect(all.map(key).sort()).toEqual(defined.map(key).sort());
-            for (const s of all) expect(s.member).toBe(member);
-          }
-          // Lookups on what was accepted: every symbol's own address, its neighbours and its end,
-          // and random probes, against the naive resolver over the same symbols.
-          const queries = [...probes];
-          for (const s of all.slice(0, 20)) {
-            queries.push(s.address, (s.address + 1n) % TWO_64, (s.address + TWO_64 - 1n) % TWO_64);
-            if (s.size !== null) queries.push((endOf(s) - 1n) % TWO_64, endOf(s) % TWO_64);
-          }
-          for (const q of queries) {
-            const want = naiveResolve(all, q);
-            const got = table.resolve(q);
-            expect(got?.symbol.index ?? null, `resolve(0x${q.toString(16)})`).toBe(want?.index ?? null);
-            if (got !== null) expect(got.offset).toBe(q - got.symbol.address);
-            lookups++;
-          }
-          for (const s of all.slice(0, 20)) {
-            expect(table.lookupName(s.name).some((hit) => hit.index === s.index)).toBe(true);
-            table.search(s.name.slice(0, 3), 5);
-          }
-        },
-      ),
-      { numRuns: COUNT, seed: Number(process.env.PCSCOPE_FUZZ_SEED ?? 0x5eed) },
+        } catch (err) {
+          expect((err as Error).name).toBe("SymbolFileError");
+          expect((err as Error).message).toMatch(/^fuzz\.nm: corrupt gzip data/);
+          expect(packing).toBe("gzip-cut");
+          gzipRefused++;
+          return;
+        }
+        expect(performance.now() - started).toBeLessThan(PARSE_MS_BOUND);
+        accepted++;
+        const all: SymbolInfo[] = [];
+        for (let i = 0; i < table.count; i++) all.push(table.symbol(i));
+        if (mutations.length === 0) {
+          // Unmutated: exactly the defined symbols written, with their member.
+          expect(table.errors).toEqual([]);
+          const key = (s: { name: string; address: bigint; type: string }) =>
+            `${s.name}@${s.address}:${s.type}`;
+          // (lower-case w and v are weak undefined references in GNU nm: counted, not stored)
+          const defined = syms.filter((s) => s.type !== "w" && s.type !== "v");
+          expect(all.map(key).sort()).toEqual(defined.map(key).sort());
+          for (const s of all) expect(s.member).toBe(member);
+        }
+        // Lookups on what was accepted: every symbol's own address, its neighbours and its end,
+        // and random probes, against the naive resolver over the same symbols.
+        const queries = [...probes];
+        for (const s of all.slice(0, 20)) {
+          queries.push(s.address, (s.address + 1n) % TWO_64, (s.address + TWO_64 - 1n) % TWO_64);
+          if (s.size !== null) queries.push((endOf(s) - 1n) % TWO_64, endOf(s) % TWO_64);
+        }
+        for (const q of queries) {
+          const want = naiveResolve(all, q);
+          const got = table.resolve(q);
+          expect(got?.symbol.index ?? null, `resolve(0x${q.toString(16)})`).toBe(want?.index ?? null);
+          if (got !== null) expect(got.offset).toBe(q - got.symbol.address);
+          lookups++;
+        }
+        for (const s of all.slice(0, 20)) {
+          expect(table.lookupName(s.name).some((hit) => hit.index === s.index)).toBe(true);
+          table.search(s.name.slice(0, 3), 5);
+        }
+      },
     );
+    // In chunks (each its own seed), letting the test runner's worker answer its RPC in between.
+    const seed = Number(process.env.PCSCOPE_FUZZ_SEED ?? 0x5eed);
+    for (let done = 0, chunk = 0; done < COUNT; chunk++) {
+      const numRuns = Math.min(CHUNK, COUNT - done);
+      fc.assert(property, { numRuns, seed: seed + chunk });
+      done += numRuns;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     console.log(
       `nm fuzz: ${COUNT} listings, ${accepted} loaded, ${gzipRefused} cut gzip refused, ${lookups} lookups checked`,
     );
