@@ -1,7 +1,8 @@
 // `npm run stress COUNT`: runs the stress-capable tests (*.stress.test.ts) with COUNT passed as
 // PCSCOPE_STRESS_COUNT. Each test scales it its own way: the gdb stub fuzz sends COUNT packets, the
 // qcow2 crash test kills COUNT writers and fuzzes 30 x COUNT images (so `npm run stress 350` gives
-// >= 200 kills and >= 10,000 images). An optional FILTER (part of a *.stress.test.ts path) picks
+// >= 200 kills and >= 10,000 images), the command-line fuzz runs COUNT command lines, the nm fuzz
+// COUNT listings. An optional FILTER (part of a *.stress.test.ts path) picks
 // one, e.g. `npm run stress 100000 gdbstub/fuzz.stress` for the stub's 100,000-packet run alone.
 import { spawnSync } from "node:child_process";
 

@@ -1,6 +1,9 @@
 // `pcscope img create|info|check|map`: make and inspect guest disks without qemu-img, with qemu-img's
-// meanings, output shapes and exit codes (check: 0 clean, 2 corruptions, 3 leaks only). Bad input is
-// one line on stderr and exit 2, and leaves the image untouched.
+// meanings, output shapes and exit codes: 1 when the command fails (an image that cannot be opened or
+// created, a bad value such as a size or a format), check's 2 (corruptions), 3 (leaks only) and 63
+// (a format without checks). A usage error (unknown option or subcommand, wrong number of operands)
+// exits 2 like every pcscope command, where qemu-img says 1. Every error is one line on stderr and
+// leaves the image untouched.
 import { statSync } from "node:fs";
 import { AioContext } from "../emu/block/aio-context.ts";
 import { BlockError, createImage, openImage, openNode, probeFormat } from "../emu/block/index.ts";
@@ -14,15 +17,25 @@ const USAGE = `usage: pcscope img create [-f qcow2|raw] [-b BACKING [-F FMT]] [-
        pcscope img info [--output=human|json] FILE
        pcscope img check [--output=human|json] FILE
        pcscope img map [--output=human|json] FILE
-SIZE takes k, M, G, T suffixes (powers of 1024). check exits 0 when clean, 2 on corruptions, 3 on leaks only.`;
+SIZE takes k, M, G, T suffixes (powers of 1024).
+Exit status (qemu-img's): 0 success, 1 failure (cannot open or create, a bad value); check: 2 corruptions,
+3 leaks only, 63 a format without checks. Bad usage (unknown option, missing FILE) exits 2.`;
+
+/** qemu-img's status for a command that failed: an image it cannot open or create, a bad value. */
+const EXIT_FAILED = 1;
+/** check's statuses (qemu-img's). */
+const EXIT_CORRUPT = 2;
+const EXIT_LEAKS = 3;
+const EXIT_NO_CHECKS = 63;
 
 /** Parses a qemu-img style size (`64M`, `1.5G`, `4096`). */
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([bkKMGTPE]?)$/.exec(text);
-  if (!m) throw new UserError(`invalid size '${text}' (use e.g. 64M, 10G, 4096)`);
+  if (!m) throw new UserError(`invalid size '${text}' (use e.g. 64M, 10G, 4096)`, EXIT_FAILED);
   const shift = { "": 0, b: 0, k: 10, K: 10, M: 20, G: 30, T: 40, P: 50, E: 60 }[m[2]!]!;
   const value = Number(m[1]) * 2 ** shift;
-  if (!Number.isSafeInteger(value) || value > 2 ** 52) throw new UserError(`invalid image size '${text}'`);
+  if (!Number.isSafeInteger(value) || value > 2 ** 52)
+    throw new UserError(`invalid image size '${text}'`, EXIT_FAILED);
   return value;
 }
 
@@ -38,7 +51,7 @@ export function humanSize(bytes: number): string {
   return u === 0 ? `${bytes} B` : `${Number(v.toPrecision(3))} ${units[u]}`;
 }
 
-/** Splits `args` into options (with values) and positional words. */
+/** Splits `args` into options (with values) and positional words; usage errors exit 2. */
 function parseArgs(args: string[], withValue: string[]): { opts: Map<string, string>; words: string[] } {
   const opts = new Map<string, string>();
   const words: string[] = [];
@@ -60,16 +73,17 @@ function parseArgs(args: string[], withValue: string[]): { opts: Map<string, str
 /** The --output value (human or json). */
 function outputMode(opts: Map<string, string>): "human" | "json" {
   const o = opts.get("--output") ?? "human";
-  if (o !== "human" && o !== "json") throw new UserError(`--output must be human or json, got '${o}'`);
+  if (o !== "human" && o !== "json")
+    throw new UserError(`--output must be used with human or json as argument, got '${o}'`, EXIT_FAILED);
   return o;
 }
 
-/** Runs `fn`, turning block errors into one-line user errors. */
+/** Runs `fn`, turning block errors into one-line user errors with qemu-img's status 1. */
 function guarded<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof BlockError) throw new UserError(err.message);
+    if (err instanceof BlockError) throw new UserError(err.message, EXIT_FAILED);
     throw err;
   }
 }
@@ -91,15 +105,16 @@ function create(args: string[]): number {
   }
   const format = opts.get("-f") ?? opts.get("--format") ?? "qcow2";
   if (format !== "qcow2" && format !== "raw")
-    throw new UserError(`unknown format '${format}' (qcow2 or raw)`);
+    throw new UserError(`unknown format '${format}' (qcow2 or raw)`, EXIT_FAILED);
   const [file, sizeText, extra] = words;
   if (file === undefined || extra !== undefined) throw new UserError("img create needs FILE [SIZE]");
   const backing = opts.get("-b") ?? opts.get("--backing");
   const backingFormat = opts.get("-F") ?? opts.get("--backing-format");
   if (backingFormat !== undefined && backingFormat !== "qcow2" && backingFormat !== "raw") {
-    throw new UserError(`unknown backing format '${backingFormat}'`);
+    throw new UserError(`unknown backing format '${backingFormat}'`, EXIT_FAILED);
   }
-  if (sizeText === undefined && backing === undefined) throw new UserError("img create needs a SIZE");
+  if (sizeText === undefined && backing === undefined)
+    throw new UserError(`${file}: Image creation needs a size parameter`, EXIT_FAILED);
   let clusterSize: number | undefined;
   let compat: "1.1" | "0.10" | undefined;
   for (const kv of (opts.get("-o") ?? "").split(",").filter((s) => s !== "")) {
@@ -107,7 +122,7 @@ function create(args: string[]): number {
     if (k === "cluster_size" && v !== undefined) clusterSize = parseSize(v);
     else if (k === "compat" && (v === "1.1" || v === "0.10" || v === "v3" || v === "v2")) {
       compat = v === "v3" || v === "1.1" ? "1.1" : "0.10";
-    } else throw new UserError(`invalid -o option '${kv}' (cluster_size=N, compat=1.1|0.10)`);
+    } else throw new UserError(`invalid -o option '${kv}' (cluster_size=N, compat=1.1|0.10)`, EXIT_FAILED);
   }
   const size = sizeText !== undefined ? parseSize(sizeText) : undefined;
   const base = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
@@ -226,8 +241,8 @@ function check(args: string[]): number {
   const file = words[0]!;
   const fmt = guarded(() => probeFormat(file));
   if (fmt !== "qcow2") {
-    process.stdout.write("This image format does not support checks\n");
-    return 63;
+    process.stderr.write("pcscope: This image format does not support checks\n"); // on stderr, as qemu-img
+    return EXIT_NO_CHECKS;
   }
   const r: CheckResult = guarded(() => checkQcow2(file));
   if (mode === "json") {
@@ -272,7 +287,7 @@ function check(args: string[]): number {
     lines.push(`Image end offset: ${r.imageEndOffset}`);
     process.stdout.write(`${lines.join("\n")}\n`);
   }
-  return r.corruptions > 0 ? 2 : r.leaks > 0 ? 3 : 0;
+  return r.corruptions > 0 ? EXIT_CORRUPT : r.leaks > 0 ? EXIT_LEAKS : 0;
 }
 
 /** One row of `map` output. */

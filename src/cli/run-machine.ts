@@ -10,7 +10,7 @@ import { BlockError } from "../emu/block/index.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
 import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";
 import { ensureDemoDisk } from "../emu/machine/demo-disk.ts";
-import { BIOS_MAX, biosSizeProblem, memSizeProblem } from "../emu/machine/limits.ts";
+import { BIOS_MAX, biosSizeProblem } from "../emu/machine/limits.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import type { TraceEvent } from "../emu/trace/bus.ts";
 import { toChromeTraceJson } from "../emu/trace/perfetto.ts";
@@ -39,8 +39,8 @@ function openForWrite(path: string, what: string, onError: (err: OutputWriteErro
   return new FdWriter(fd, true, `${what} ${path}`, onError);
 }
 
-/** Reads a firmware image (measured first: at most BIOS_MAX) and checks its size, as UserErrors. */
-function readFirmware(path: string, memBytes: number): Uint8Array {
+/** Reads a firmware image (measured first: at most BIOS_MAX) and checks its size, as UserErrors (--mem was checked when parsed). */
+function readFirmware(path: string): Uint8Array {
   let bios: Uint8Array;
   try {
     bios = readHostFile(path, BIOS_MAX);
@@ -48,7 +48,7 @@ function readFirmware(path: string, memBytes: number): Uint8Array {
     if (err instanceof HostFileError) throw new UserError(`cannot read BIOS image '${path}': ${err.reason}`);
     throw err;
   }
-  const problem = memSizeProblem(memBytes) ?? biosSizeProblem(bios.length);
+  const problem = biosSizeProblem(bios.length);
   if (problem !== null) throw new UserError(`${path}: ${problem}`);
   return bios;
 }
@@ -159,7 +159,7 @@ export async function buildRunMachine(opts: RunOptions, out: RunMachineOutput): 
   }
   if (!pcMode && opts.bios === null) notes.push(`no --bios given: running the demo ROM ${DEMO_ROM}`);
   const firmware = firmwareFor(opts);
-  const bios = readFirmware(firmware, opts.memBytes);
+  const bios = readFirmware(firmware);
   const kernel =
     opts.pc.kernel === null
       ? {}

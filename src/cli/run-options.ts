@@ -1,6 +1,8 @@
 // Parsing `pcscope run` options. Long options take `--name VALUE` or `--name=VALUE`; QEMU's
 // single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
+import { isIPv6 } from "node:net";
+import { memSizeProblem } from "../emu/machine/limits.ts";
 import { UserError } from "./errors.ts";
 import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS, type PcRunOptions } from "./run-pc.ts";
 
@@ -84,6 +86,12 @@ export function parseMemSize(text: string): number {
   return bytes;
 }
 
+/** Refuses a RAM size pcscope cannot give the guest, naming the option and the value given. */
+function checkMemSize(text: string, bytes: number): void {
+  const problem = memSizeProblem(bytes);
+  if (problem !== null) throw new UserError(`invalid --mem '${text}': ${problem}`);
+}
+
 /** Parses a port number: 0x-prefixed hex or decimal, 0..0xffff. */
 export function parsePort(text: string, what: string): number {
   const t = text.trim();
@@ -126,13 +134,50 @@ export function parseDebugcon(text: string): DebugconSpec {
   );
 }
 
-/** Parses `tcp:HOST:PORT` or `tcp::PORT` (host defaults to 127.0.0.1), as QEMU's -gdb. */
+/**
+ * Parses `tcp:HOST:PORT`, `tcp:[IPV6]:PORT` or `tcp::PORT` (host defaults to 127.0.0.1), as QEMU's
+ * -gdb. The host is returned without brackets.
+ */
 export function parseGdbAddress(text: string): { host: string; port: number } {
-  const m = /^tcp:([^:]*):(\d+)$/.exec(text.trim());
-  if (m === null) throw new UserError(`invalid --gdb '${text}' (expected tcp:HOST:PORT or tcp::PORT)`);
+  const m = /^tcp:(\[[^\]]*\]|[^:[\]]*):(\d+)$/.exec(text.trim());
+  if (m === null)
+    throw new UserError(`invalid --gdb '${text}' (expected tcp:HOST:PORT, tcp:[IPV6]:PORT or tcp::PORT)`);
   const port = Number(m[2]);
   if (port < 1 || port > 65535) throw new UserError(`invalid --gdb port in '${text}'`);
-  return { host: m[1] === "" ? "127.0.0.1" : m[1]!, port };
+  let host = m[1]!;
+  if (host.startsWith("[")) {
+    host = host.slice(1, -1);
+    if (!isIPv6(host)) throw new UserError(`invalid --gdb '${text}': '${host}' is not an IPv6 address`);
+  }
+  return { host: host === "" ? "127.0.0.1" : host, port };
+}
+
+/** `tcp:HOST:PORT` as the user would write it (IPv6 literals in brackets). */
+export function formatGdbAddress(gdb: { host: string; port: number }): string {
+  return `tcp:${gdb.host.includes(":") ? `[${gdb.host}]` : gdb.host}:${gdb.port}`;
+}
+
+/**
+ * The one line for a gdb server that could not listen: the option, the host or port at fault and
+ * what to do (QEMU says "address resolution failed for HOST:PORT: Name or service not known").
+ */
+export function gdbListenProblem(gdb: { host: string; port: number }, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  const where = `--gdb ${formatGdbAddress(gdb)}`;
+  switch (code) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+      return `${where}: address resolution failed for '${gdb.host}' (${code}): give an address of this machine, e.g. tcp:127.0.0.1:${gdb.port}`;
+    case "EADDRINUSE":
+      return `${where}: port ${gdb.port} is already in use: choose another port, e.g. tcp::${gdb.port + 1}`;
+    case "EADDRNOTAVAIL":
+      return `${where}: '${gdb.host}' is not an address of this machine: use one it has, e.g. tcp:127.0.0.1:${gdb.port}`;
+    case "EACCES":
+      return `${where}: permission denied (ports below 1024 need privileges): choose a port above 1023`;
+    default:
+      return `${where}: cannot listen (${code})`;
+  }
 }
 
 /** Parses QEMU's `-device isa-debug-exit,iobase=N[,iosize=N]` (the only -device understood). */
@@ -214,6 +259,7 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "mem":
       opts.memBytes = parseMemSize(value);
+      checkMemSize(value, opts.memBytes);
       break;
     case "debugcon":
       opts.debugcons.push(parseDebugcon(value));

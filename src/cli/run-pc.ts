@@ -113,9 +113,20 @@ export function parseDrive(text: string): DriveSpec {
         throw new UserError(`unknown --drive property '${key}'`);
     }
   }
-  if (spec.file === "" && spec.media === "disk") throw new UserError(`--drive '${text}' needs file=PATH`);
+  if (spec.file === "" && spec.media === "disk") throw new UserError(emptyDiskProblem(`--drive '${text}'`));
+  // QEMU refuses a read-only IDE hard disk ("Block node is read-only"); a CD-ROM is always read-only.
+  if (spec.readOnly && spec.media === "disk") {
+    throw new UserError(
+      `--drive '${text}': Block node is read-only (an IDE hard disk cannot be read-only, as in QEMU; use media=cdrom for a read-only drive)`,
+    );
+  }
   if (spec.media === "cdrom") spec.readOnly = true;
   return spec;
+}
+
+/** The error for a hard disk without an image, worded after QEMU's "Device needs media, but drive is empty". */
+function emptyDiskProblem(option: string): string {
+  return `${option}: a hard disk needs media, but the drive is empty (name an image file; only a CD-ROM drive may be empty)`;
 }
 
 /** Applies one PC option. */
@@ -131,6 +142,7 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
       pc.drives.push(parseDrive(value));
       break;
     case "hda":
+      if (value === "") throw new UserError(emptyDiskProblem("--hda ''"));
       pc.drives.push({ file: value, format: null, index: 0, media: "disk", readOnly: false });
       break;
     case "cdrom":

@@ -14,7 +14,7 @@ import {
   printLine,
 } from "./output.ts";
 import { buildRunMachine } from "./run-machine.ts";
-import { parseRunArgs, type RunOptions } from "./run-options.ts";
+import { gdbListenProblem, parseRunArgs, type RunOptions } from "./run-options.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
 export const EXIT_TRIPLE_FAULT = 3;
@@ -34,7 +34,7 @@ aliased below 1 MiB, debug consoles); --machine bare without --bios runs the dem
 firmware/hello/hello.bin.
 
   --bios FILE                 BIOS image, a multiple of 64 KiB (-bios)
-  --mem SIZE                  RAM size, default 32M; K/M/G suffixes, plain number = MiB (-m)
+  --mem SIZE                  RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m)
   --debugcon [PORT=]TARGET    isa-debugcon: TARGET is stdio, file:PATH or null; PORT default 0x402
                               (repeatable; -debugcon; -global isa-debugcon.iobase=N sets the default)
   --debug-exit PORT[,SIZE]    isa-debug-exit: writing V exits with status (V<<1)|1
@@ -44,8 +44,9 @@ firmware/hello/hello.bin.
   --log ITEMS                 log guest_errors and/or unimp (comma-separated; -d)
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
-  --gdb tcp:HOST:PORT         serve gdb there (-gdb); the process runs until isa-debug-exit,
-                              a gdb kill or Ctrl-C (--max-insns does not apply)
+  --gdb tcp:HOST:PORT         serve gdb there (-gdb; an IPv6 HOST in brackets: tcp:[::1]:1234); the
+                              process runs until isa-debug-exit, a gdb kill or Ctrl-C (--max-insns
+                              does not apply)
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
 
@@ -53,6 +54,7 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
 /usr/share/seabios/bios.bin) is chosen by any of:
   --machine pc|bare           machine type (-M)
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
+                              (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N                     CPUs (1..16)
   --boot ORDER                boot order letters a, c, d (default cad)
@@ -106,13 +108,16 @@ async function run(args: string[]): Promise<number> {
     onWriteError,
   });
   machine = built.machine;
-  for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
+  // The notes come once nothing can fail any more, so a failed run prints exactly one line.
+  const printNotes = () => {
+    for (const note of built.notes) process.stderr.write(`pcscope: ${note}\n`);
+  };
   let status: number;
   try {
-    status =
-      opts.gdb === null
-        ? await runHeadless(machine, opts, built.flush)
-        : await runUnderGdb(machine, opts, opts.gdb, built.flush);
+    if (opts.gdb === null) {
+      printNotes();
+      status = await runHeadless(machine, opts, built.flush);
+    } else status = await runUnderGdb(machine, opts, opts.gdb, built.flush, printNotes);
   } finally {
     built.close();
   }
@@ -176,13 +181,15 @@ const GDB_POLL_MS = 250;
  * Serves the machine to gdb (QEMU's -gdb/-s, paused at reset with -S) until the guest exits through
  * isa-debug-exit, a debugger kills it, or Ctrl-C. The guest runs between debugger sessions. After an
  * output failure the machine is stopped and left to the attached debugger; the run ends when none
- * is attached any more (or on Ctrl-C), with EXIT_OUTPUT_ERROR.
+ * is attached any more (or on Ctrl-C), with EXIT_OUTPUT_ERROR. `printNotes` runs once the server
+ * listens.
  */
 async function runUnderGdb(
   machine: Machine,
   opts: RunOptions,
   gdb: { host: string; port: number },
   flush: () => void,
+  printNotes: () => void,
 ): Promise<number> {
   const { startGdbServer } = await import("../gdbstub/index.ts");
   const log = (line: string) => process.stderr.write(`pcscope: ${line}\n`);
@@ -195,9 +202,9 @@ async function runUnderGdb(
       log,
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UserError(`cannot listen for gdb on ${gdb.host}:${gdb.port}: ${code}`);
+    throw new UserError(gdbListenProblem(gdb, err));
   }
+  printNotes();
   const started = performance.now();
   let onSigint = () => {};
   const interrupted = new Promise<"interrupted">((resolve) => {

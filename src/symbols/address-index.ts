@@ -65,8 +65,11 @@ export class AddressIndex {
   readonly symbol: Uint32Array;
   /** Start of entry k as halves at [2k] (high) and [2k + 1] (low): one cache line holds both. */
   private readonly start: Uint32Array;
-  /** End (start + size, saturated) of a sized entry k, same layout; unused for unsized ones. */
-  private readonly end: Uint32Array;
+  /**
+   * Last byte (start + size - 1, saturated at 2^64 - 1) of a sized entry k, same layout; unused for
+   * unsized ones. Inclusive, so a symbol ending at 2^64 still covers the top address.
+   */
+  private readonly last: Uint32Array;
   private readonly sized: Uint8Array;
   /** First entry of the group (same address) entry k belongs to. */
   private readonly groupStart: Int32Array;
@@ -100,7 +103,7 @@ export class AddressIndex {
     }
     this.symbol = order;
     this.start = new Uint32Array(2 * n);
-    this.end = new Uint32Array(2 * n);
+    this.last = new Uint32Array(2 * n);
     this.sized = new Uint8Array(n);
     const { addrHi, addrLo, sizeHi, sizeLo, flags } = columns;
     for (let k = 0; k < n; k++) {
@@ -110,12 +113,12 @@ export class AddressIndex {
       this.start[2 * k] = hi;
       this.start[2 * k + 1] = lo;
       if (flags[s]! & F_SIZED) {
-        // end = start + size, saturating at 2^64 - 1
+        // last = start + size - 1 (size >= 1), saturating at 2^64 - 1
         this.sized[k] = 1;
-        const sum = lo + sizeLo[s]!;
-        const endHi = hi + sizeHi[s]! + (sum >= TWO_32 ? 1 : 0);
-        this.end[2 * k] = Math.min(endHi, MAX_32);
-        this.end[2 * k + 1] = endHi > MAX_32 ? MAX_32 : sum >>> 0;
+        const sum = lo + sizeLo[s]! + (TWO_32 - 1); // + size - 1 as (sizeHi - 1) : (sizeLo + 2^32 - 1)
+        const lastHi = hi + sizeHi[s]! - 1 + (sum >= TWO_32 ? 1 : 0) + (sum >= 2 * TWO_32 ? 1 : 0);
+        this.last[2 * k] = Math.min(lastHi, MAX_32);
+        this.last[2 * k + 1] = lastHi > MAX_32 ? MAX_32 : sum % TWO_32;
       }
     }
     this.groupStart = new Int32Array(n);
@@ -133,7 +136,7 @@ export class AddressIndex {
   /** Fills groupStart and, with a stack of open sized symbols, each group's enclosing parent. */
   private linkGroups(): void {
     const n = this.length;
-    const { start, end, sized, groupStart, parent } = this;
+    const { start, last: lastByte, sized, groupStart, parent } = this;
     const stack = new Int32Array(n);
     let sp = 0;
     let g = 0;
@@ -144,8 +147,8 @@ export class AddressIndex {
       while (last + 1 < n && start[2 * last + 2] === hi && start[2 * last + 3] === lo) last++;
       while (sp > 0) {
         const top = stack[sp - 1]!;
-        const eh = end[2 * top]!;
-        if (eh > hi || (eh === hi && end[2 * top + 1]! > lo)) break;
+        const lh = lastByte[2 * top]!;
+        if (lh > hi || (lh === hi && lastByte[2 * top + 1]! >= lo)) break;
         sp--;
       }
       if (sp > 0) {
@@ -189,15 +192,15 @@ export class AddressIndex {
     }
     let last = low - 1;
     let nearest = true;
-    const { end, sized, groupStart, parent } = this;
+    const { last: lastByte, sized, groupStart, parent } = this;
     while (last >= 0) {
       const g = groupStart[last]!;
       for (let k = g; k <= last; k++) {
         if (sized[k] === 0) {
           if (nearest) return k;
         } else {
-          const eh = end[2 * k]!;
-          if (hi < eh || (hi === eh && lo < end[2 * k + 1]!)) return k;
+          const lh = lastByte[2 * k]!;
+          if (hi < lh || (hi === lh && lo <= lastByte[2 * k + 1]!)) return k;
         }
       }
       last = parent[g]!;

@@ -1,10 +1,12 @@
-// `pcscope img create|info|check|map` against qemu-img: same meanings, same exit codes (check: 0
-// clean, 2 corrupt, 3 leaks only), one-line errors with exit 2 that leave the image untouched.
+// `pcscope img create|info|check|map` against qemu-img: same meanings, same exit codes (1 failed,
+// check: 0 clean, 2 corrupt, 3 leaks only; usage errors 2 as for all of pcscope), one-line errors
+// that leave the image untouched.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { qemuCheck, qemuImg, qemuIo, tempDir } from "../emu/block/qemu.ts";
+import { peer, qemuCheck, qemuImg, qemuIo, tempDir } from "../emu/block/qemu.ts";
+import { runCliInProcess } from "../helpers/cli.ts";
 import { needPeers } from "../helpers/peers.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/pcscope.js");
@@ -74,22 +76,55 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("pcscope img", () => {
     expect(c.stdout).toMatch(/\d+ errors were found on the image/);
   });
 
-  it("answers bad input with one line and exit 2, leaving the image untouched", () => {
+  it("fails with qemu-img's status 1 where qemu-img does, usage errors with 2, leaving the image untouched", async () => {
     const f = t.path("keep.qcow2");
     qemuImg("create", "-f", "qcow2", f, "16M");
     const before = readFileSync(f);
-    for (const args of [
-      ["create", f, "12Q"],
-      ["create", "-f", "vmdk", f, "1M"],
-      ["create", "-o", "cluster_size=3000", f, "1M"],
-      ["info", t.path("missing.qcow2")],
-      ["check"],
+    const missing = t.path("missing.qcow2");
+    // Each runs in both tools: the exit status must be qemu-img's (1) and the image untouched.
+    const failures: string[][] = [
+      ["info", missing],
+      ["check", missing],
+      ["map", missing],
+      ["info", t.dir],
+      ["info", "--output=xml", f],
       ["map", "--output=xml", f],
-      ["frobnicate"],
-    ]) {
-      const r = img(...args);
+      ["create", "-f", "vmdkx", t.path("new.vmdkx"), "1M"],
+      ["create", "-f", "qcow2", t.path("new1.qcow2"), "12Q"],
+      ["create", "-f", "qcow2", t.path("new2.qcow2")],
+      ["create", "-f", "qcow2", "-o", "cluster_size=3000", t.path("new3.qcow2"), "1M"],
+      ["create", "-f", "qcow2", "-b", "missing.qcow2", "-F", "qcow2", t.path("new4.qcow2")],
+    ];
+    for (const args of failures) {
+      const theirs = peer("qemu-img", args);
+      const ours = await runCliInProcess(["img", ...args]); // in-process: spawning each is slow
+      expect(theirs.status, `qemu-img ${args.join(" ")}`).toBe(1);
+      expect(ours.status, `pcscope img ${args.join(" ")}`).toBe(1);
+      expect(ours.stderr.trim().split("\n")).toHaveLength(1);
+      expect(ours.stderr).toMatch(/^pcscope: /);
+    }
+    expect((await runCliInProcess(["img", "info", missing])).stderr).toBe(
+      `pcscope: Could not open '${missing}': No such file or directory\n`,
+    );
+    // A format without checks: qemu-img's 63 and its one line on stderr.
+    const raw = t.path("plain.raw");
+    qemuImg("create", "-f", "raw", raw, "1M");
+    const theirs = peer("qemu-img", ["check", raw]);
+    const ours = await runCliInProcess(["img", "check", raw]);
+    expect([theirs.status, theirs.stdout, theirs.stderr]).toEqual([
+      63,
+      "",
+      "qemu-img: This image format does not support checks\n",
+    ]);
+    expect([ours.status, ours.stdout, ours.stderr]).toEqual([
+      63,
+      "",
+      "pcscope: This image format does not support checks\n",
+    ]);
+    // Usage errors exit 2 as for every pcscope command (qemu-img says 1 for these too).
+    for (const args of [["check"], ["info", f, f], ["info", "--bogus", f], ["frobnicate"], []]) {
+      const r = await runCliInProcess(["img", ...args]);
       expect(r.status, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(/^pcscope: /);
     }
     expect(readFileSync(f).equals(before)).toBe(true);

@@ -86,4 +86,35 @@ describe("pcscope run options", () => {
       expect(() => parseRunArgs(args)).toThrow(message);
     }
   });
+
+  it("refuses a RAM size it cannot run when parsing --mem, naming the option (not the firmware)", () => {
+    expect(() => parseRunArgs(["--mem", "0"])).toThrow(
+      /^invalid --mem '0': ram size too small \(got 0 bytes/,
+    );
+    expect(() => parseRunArgs(["-m", "5000"])).toThrow(/^invalid --mem '5000': ram size too large/);
+    expect(() => parseRunArgs(["-m", "1.0001M"])).toThrow(
+      /^invalid --mem '1.0001M': ram size must be a multiple/,
+    );
+    expect(parseRunArgs(["-m", "1M"]).memBytes).toBe(MiB);
+  });
+
+  it("accepts a bracketed IPv6 --gdb host and keeps 127.0.0.1 as the default", () => {
+    expect(parseRunArgs(["--gdb", "tcp:[::1]:1234"]).gdb).toEqual({ host: "::1", port: 1234 });
+    expect(parseRunArgs(["-gdb", "tcp::1234"]).gdb).toEqual({ host: "127.0.0.1", port: 1234 });
+    expect(() => parseRunArgs(["--gdb", "tcp:[nope]:1234"])).toThrow(/'nope' is not an IPv6 address/);
+    expect(() => parseRunArgs(["--gdb", "tcp:::1:1234"])).toThrow(/tcp:\[IPV6\]:PORT/);
+  });
+
+  it("refuses an IDE hard disk without an image or read-only, as QEMU does; a CD-ROM may be both", () => {
+    const empty = /a hard disk needs media, but the drive is empty/;
+    expect(() => parseRunArgs(["--hda", ""])).toThrow(/^--hda '': /);
+    expect(() => parseRunArgs(["--hda", ""])).toThrow(empty);
+    expect(() => parseRunArgs(["--drive", "file="])).toThrow(/^--drive 'file=': /);
+    expect(() => parseRunArgs(["--drive", "file="])).toThrow(empty);
+    expect(() => parseRunArgs(["--drive", "file=d.img,readonly=on"])).toThrow(
+      /^--drive 'file=d.img,readonly=on': Block node is read-only/,
+    );
+    expect(parseRunArgs(["--drive", "file=c.iso,media=cdrom,readonly=on"]).pc.drives[0]!.readOnly).toBe(true);
+    expect(parseRunArgs(["--cdrom", ""]).pc.drives[0]).toMatchObject({ file: "", media: "cdrom" });
+  });
 });

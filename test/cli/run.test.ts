@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exitRom, tripleFaultRom, unimplementedRom } from "../emu/machine/tiny-rom.ts";
 import { needPeers } from "../helpers/peers.ts";
+import { freePort } from "../helpers/qemu.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const HELLO = join(ROOT, "firmware/hello/hello.bin");
@@ -58,6 +60,17 @@ describe("pcscope run: bad input gives one line and status 2", () => {
     ],
     ["an unknown option", ["--frobnicate"], /unknown option '--frobnicate'/],
     ["an unparseable size", ["-m", "32Q"], /invalid memory size '32Q'/],
+    // The RAM size is the option's fault, not the firmware's (QEMU: "ram size too large").
+    [
+      "no RAM",
+      ["--mem", "0"],
+      /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 2032M\)$/,
+    ],
+    [
+      "a gdb host that does not resolve",
+      ["--bios", HELLO, "--gdb", "tcp:no-such-host.invalid:1234"],
+      /^pcscope: --gdb tcp:no-such-host.invalid:1234: address resolution failed for 'no-such-host.invalid' \(ENOTFOUND\): give an address of this machine, e.g. tcp:127.0.0.1:1234$/,
+    ],
     [
       "a port clash",
       ["--debugcon", "file:/dev/null", "--debug-exit", "0x402"],
@@ -225,6 +238,41 @@ describe.skipIf(!needPeers("gdb"))("pcscope run with a gdb server", () => {
       expect(gdb.stdout).toMatch(/exited with code 0125/); // 0x55 in octal, as gdb prints it
       expect(await exited).toBe(0x55);
       expect(stderr).toMatch(/pcscope: isa-debug-exit wrote 42 \(status 85\): 3 instructions/);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("pcscope run --gdb on IPv6", () => {
+  it("listens on a bracketed IPv6 literal and answers there", async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "bin/pcscope.js"), "run", "--bios", HELLO, "--gdb", `tcp:[::1]:${port}`, "-S"],
+      { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    try {
+      for (let i = 0; i < 200 && !stderr.includes("listening"); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toBe(`pcscope: gdb server listening on [::1]:${port} (guest paused)\n`);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: "::1", port }, () => socket.write("$?#3f"));
+        let got = "";
+        socket.on("data", (d) => {
+          got += d;
+          if (/\$[^#]*#[0-9a-f]{2}/.test(got)) {
+            socket.destroy();
+            resolve(got);
+          }
+        });
+        socket.on("error", reject);
+      });
+      expect(reply).toMatch(/^\+\$T05/);
     } finally {
       child.kill("SIGKILL");
     }

@@ -34,6 +34,20 @@ describe("address lookups", () => {
     expect(label(t, 0xfffn)).toBeNull();
   });
 
+  it("lets a sized symbol that ends at 2^64 cover the top address (found by the nm fuzz)", () => {
+    const t = table([
+      "0000000000000000 T low",
+      "fffffffffffffff0 0000000000000010 T top",
+      "ffffffffffffff00 0000000000000100 T outer",
+    ]);
+    expect(label(t, 0xfffffffffffffffen)).toBe("top+0xe");
+    expect(label(t, 0xffffffffffffffffn)).toBe("top+0xf");
+    const u = table(["0000000000000001 ffffffffffffffff T all", "0000000000000000 T zero"]);
+    expect(label(u, 0xffffffffffffffffn)).toBe("all+0xfffffffffffffffe");
+    const v = table(["ffffffffffffff00 0000000000000100 T outer", "fffffffffffffff0 t inner_label"]);
+    expect(label(v, 0xffffffffffffffffn)).toBe("inner_label+0xf");
+  });
+
   it("respects sizes: past a sized symbol's end is not attributed to it", () => {
     const t = table([
       "0000000000001000 0000000000000010 T sized",

@@ -12,6 +12,7 @@ export const EINVAL = 22;
 export const EFBIG = 27;
 export const ENOSPC = 28;
 export const EROFS = 30;
+export const ELOOP = 40;
 export const ENOTSUP = 95;
 
 /** A failed block request or open: `errno` is positive, `message` names the cause in one line. */
@@ -48,4 +49,26 @@ export function errnoOf(err: unknown): number {
     default:
       return EIO;
   }
+}
+
+/** strerror() texts for the codes a file open reports, as QEMU prints them. */
+const STRERROR: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  EROFS: "Read-only file system",
+  EISDIR: "Is a directory",
+  ENOTDIR: "Not a directory",
+  ELOOP: "Too many levels of symbolic links",
+  ENAMETOOLONG: "File name too long",
+  EMFILE: "Too many open files",
+  ENFILE: "Too many open files in system",
+  ETXTBSY: "Text file busy",
+  EIO: "Input/output error",
+};
+
+/** The strerror() text of a Node fs error (QEMU's wording), else the error's own message. */
+export function strerrorOf(err: unknown): string {
+  const code = (err as { code?: string } | null)?.code;
+  return (code !== undefined ? STRERROR[code] : undefined) ?? (err as Error).message;
 }

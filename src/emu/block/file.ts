@@ -16,7 +16,7 @@ import {
 import { HostFileError, openHostFile } from "../../shared/host-file.ts";
 import type { AioContext } from "./aio-context.ts";
 import type { Co, HostOp } from "./coroutine.ts";
-import { BlockError, EINVAL, errnoOf } from "./errors.ts";
+import { BlockError, EINVAL, errnoOf, strerrorOf } from "./errors.ts";
 import { lockImage, PERMS_GROWING_DISK, PERMS_GUEST_DISK, PERMS_READ_ONLY } from "./lock.ts";
 import { BlockNode, type BlockStatus } from "./node.ts";
 import type { ReqCtx } from "./request.ts";
@@ -26,12 +26,14 @@ import type { ReqCtx } from "./request.ts";
  * (a FIFO, a device or a directory is refused: images are regular files; host block devices, QEMU's
  * host_device driver, are not supported).
  */
-function openError(filename: string, err: unknown): BlockError {
+export function hostOpenError(filename: string, err: unknown): BlockError {
   if (!(err instanceof HostFileError))
-    return new BlockError(errnoOf(err), `Could not open '${filename}': ${err}`);
+    return new BlockError(errnoOf(err), `Could not open '${filename}': ${strerrorOf(err)}`);
+  // An errno in strerror's words, as QEMU prints it; a refused file kind or size as the check says.
+  const why = err.code === undefined ? err.reason : strerrorOf({ code: err.code, message: err.reason });
   return new BlockError(
     err.code === undefined ? EINVAL : errnoOf(err),
-    `Could not open '${filename}': ${err.reason}`,
+    `Could not open '${filename}': ${why}`,
   );
 }
 
@@ -134,7 +136,7 @@ class FdatasyncOp implements HostOp {
 
 /** Options of a file open. */
 export interface FileOpenOptions {
-  /** Open read-only (QEMU's readonly=on). A read-write open of an unwritable file falls back to it. */
+  /** Open read-only (QEMU's readonly=on). A read-write open of an unwritable file fails. */
   readOnly?: boolean;
   /** Take QEMU's image locks (default true); false is QEMU's locking=off, for inspection only. */
   lock?: boolean;
@@ -146,8 +148,6 @@ export interface FileOpenOptions {
 export class FileNode extends BlockNode {
   readonly format = "file";
   size: number;
-  /** Why the file is read-only when the caller asked for read-write, or null. */
-  readonly readOnlyReason: string | null;
   private closed = false;
 
   private constructor(
@@ -155,37 +155,25 @@ export class FileNode extends BlockNode {
     filename: string,
     readonly fd: number,
     readOnly: boolean,
-    reason: string | null,
   ) {
     super(ctx, filename, readOnly);
     this.growable = true;
     this.size = fstatSync(fd).size;
-    this.readOnlyReason = reason;
   }
 
   /**
    * Opens `filename` and takes its locks (read-only, guest disk or growing disk, as QEMU would);
-   * throws BlockError with a one-line message when it cannot, having closed what it opened.
+   * throws BlockError with a one-line message when it cannot, having closed what it opened. A
+   * read-write open of a file the user cannot write fails ("Permission denied"), as in QEMU: never
+   * silently read-only.
    */
   static open(ctx: AioContext, filename: string, opts: FileOpenOptions = {}): FileNode {
-    let readOnly = opts.readOnly ?? false;
-    let reason: string | null = null;
+    const readOnly = opts.readOnly ?? false;
     let fd: number;
     try {
       fd = openHostFile(filename, readOnly ? constants.O_RDONLY : constants.O_RDWR).fd;
     } catch (err) {
-      const code = (err as HostFileError).code;
-      if (!readOnly && (code === "EACCES" || code === "EROFS" || code === "EPERM")) {
-        try {
-          fd = openHostFile(filename).fd;
-        } catch (err2) {
-          throw openError(filename, err2);
-        }
-        readOnly = true;
-        reason = "the file is not writable";
-      } else {
-        throw openError(filename, err);
-      }
+      throw hostOpenError(filename, err);
     }
     if (opts.lock !== false) {
       const perms = readOnly ? PERMS_READ_ONLY : opts.resize ? PERMS_GROWING_DISK : PERMS_GUEST_DISK;
@@ -198,7 +186,7 @@ export class FileNode extends BlockNode {
         throw err;
       }
     }
-    return new FileNode(ctx, filename, fd, readOnly, reason);
+    return new FileNode(ctx, filename, fd, readOnly);
   }
 
   /** Reads synchronously outside any request (image open, check); zero-fills past EOF. */

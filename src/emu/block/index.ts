@@ -1,13 +1,13 @@
 // The block layer's public API: open an image (format probed from its magic), create one.
 import { closeSync, readSync } from "node:fs";
-import { HostFileError, openHostFile } from "../../shared/host-file.ts";
+import { openHostFile } from "../../shared/host-file.ts";
 import type { TraceBus } from "../trace/bus.ts";
 import { AioContext, type AioMode } from "./aio-context.ts";
 import { BlockBackend } from "./backend.ts";
-import { BlockError, EINVAL } from "./errors.ts";
-import { FileNode } from "./file.ts";
+import { BlockError, EINVAL, errnoOf, strerrorOf } from "./errors.ts";
+import { FileNode, hostOpenError } from "./file.ts";
 import type { BlockNode } from "./node.ts";
-import { Qcow2Node } from "./qcow2/driver.ts";
+import { type BackingChain, Qcow2Node } from "./qcow2/driver.ts";
 import { QCOW2_MAGIC } from "./qcow2/header.ts";
 import { RawNode } from "./raw.ts";
 
@@ -44,16 +44,14 @@ export function probeFormat(filename: string): ImageFormat {
   try {
     fd = openHostFile(filename).fd;
   } catch (err) {
-    if (err instanceof HostFileError)
-      throw new BlockError(EINVAL, `Could not open '${filename}': ${err.reason}`);
-    throw err;
+    throw hostOpenError(filename, err);
   }
   try {
     const b = Buffer.alloc(4);
     const n = readSync(fd, b, 0, 4, 0);
     return n === 4 && b.readUInt32BE(0) === QCOW2_MAGIC ? "qcow2" : "raw";
   } catch (err) {
-    throw new BlockError(EINVAL, `Could not open '${filename}': ${(err as Error).message}`);
+    throw new BlockError(errnoOf(err), `Could not open '${filename}': ${strerrorOf(err)}`);
   } finally {
     closeSync(fd);
   }
@@ -67,13 +65,13 @@ export function openNode(
   ctx: AioContext,
   filename: string,
   format: string | null,
-  opts: { readOnly?: boolean; lock?: boolean; depth?: number } = {},
+  opts: { readOnly?: boolean; lock?: boolean; chain?: BackingChain } = {},
 ): BlockNode {
   const fmt = format ?? probeFormat(filename);
   if (fmt === "qcow2") {
     return Qcow2Node.open(ctx, filename, {
       ...opts,
-      openBacking: (c, name, f, depth) => openNode(c, name, f, { readOnly: true, lock: opts.lock, depth }),
+      openBacking: (c, name, f, chain) => openNode(c, name, f, { readOnly: true, lock: opts.lock, chain }),
     });
   }
   if (fmt === "raw") return new RawNode(ctx, FileNode.open(ctx, filename, opts));

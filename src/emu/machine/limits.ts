@@ -24,11 +24,15 @@ export function biosSizeProblem(size: number): string | null {
   return null;
 }
 
-/** Returns why `bytes` of RAM cannot be configured, or null. */
+/**
+ * Returns why `bytes` of RAM cannot be configured, or null. Worded after QEMU's "ram size too large";
+ * QEMU takes -m 0 as its default size, which pcscope refuses rather than guess.
+ */
 export function memSizeProblem(bytes: number): string | null {
-  if (!Number.isInteger(bytes) || bytes < MEM_MIN || bytes > MEM_MAX) {
-    return `memory size must be between 1M and ${MEM_MAX / MiB}M (got ${bytes} bytes)`;
-  }
-  if (bytes % (4 * KiB) !== 0) return `memory size must be a multiple of 4 KiB (got ${bytes} bytes)`;
+  const range = `pcscope runs ${MEM_MIN / MiB}M to ${MEM_MAX / MiB}M`;
+  if (bytes < MEM_MIN) return `ram size too small (got ${bytes} bytes; ${range})`;
+  if (bytes > MEM_MAX) return `ram size too large (got ${bytes} bytes; ${range})`;
+  if (!Number.isInteger(bytes) || bytes % (4 * KiB) !== 0)
+    return `ram size must be a multiple of 4 KiB (got ${bytes} bytes)`;
   return null;
 }

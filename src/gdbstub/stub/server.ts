@@ -55,7 +55,7 @@ export async function startGdbServer(target: DebugTarget, opts: GdbServerOptions
   net.on("error", (err) => log(`gdb server error: ${err.message}`));
   const address = net.address();
   const port = typeof address === "object" && address !== null ? address.port : opts.port;
-  server.address = `${host}:${port}`;
+  server.address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   log(`gdb server listening on ${server.address}${opts.startPaused ? " (guest paused)" : ""}`);
   if (!opts.startPaused) server.executor.start();
   return {

@@ -2,8 +2,11 @@
 // offsets past EOF or into the header, misaligned offsets, refcount blocks pointing at themselves or
 // at L2 tables, L2 entries aimed at metadata, random byte flips). Every open must give a one-line
 // BlockError or an image that reads and writes without throwing anything but BlockErrors, and every
-// write the driver makes to the file must have passed the overlap check first.
+// write the driver makes to the file must have passed the overlap check first. Also truncated files,
+// mutated L2 entries and a backing file naming the image itself (a loop). Every CHECK_EVERY-th
+// image that qemu-img check finds clean must still be clean after pcscope's writes.
 // `npm test` runs stressCount(10) * 30 images; `npm run stress 350` runs >= 10,000.
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AioContext } from "../../../src/emu/block/aio-context.ts";
@@ -14,6 +17,8 @@ import { stressCount } from "../../helpers/stress.ts";
 import { qemuImg, qemuIo, tempDir } from "./qemu.ts";
 
 const t = tempDir("fuzz");
+/** One mutated image in this many is checked by qemu-img before and after pcscope writes it. */
+const CHECK_EVERY = 10;
 afterAll(() => t.cleanup());
 const bases: Uint8Array[] = [];
 
@@ -75,8 +80,9 @@ function mutate(base: Uint8Array, r: (n: number) => number): Uint8Array {
     return choices[r(choices.length)]!;
   };
   const n = 1 + r(4);
+  let out = img;
   for (let k = 0; k < n; k++) {
-    const m = r(6);
+    const m = r(9);
     if (m === 0) {
       const [off, w] = FIELDS[r(FIELDS.length)]!;
       const v = interesting();
@@ -96,11 +102,45 @@ function mutate(base: Uint8Array, r: (n: number) => number): Uint8Array {
       );
       const p = Math.min(img.length - 2, rb + r(64) * 2);
       dv.setUint16(p - (p % 2), r(4) === 0 ? 0xffff : r(3));
-    } else {
+    } else if (m === 4) {
       for (let b = 0; b < 1 + r(8); b++) img[r(Math.min(img.length, 6 * cs))] = r(256);
+    } else if (m === 5) {
+      // An entry of the first L2 table (wherever L1[0] points) aimed at metadata, past EOF, or flagged.
+      const l1 = Number(dv.getBigUint64(40) % BigInt(img.length)) & ~7;
+      const l2 = Number((dv.getBigUint64(l1) & 0x00fffffffffffe00n) % BigInt(img.length)) & ~7;
+      const e = l2 + r(Math.max(1, Math.min(cs, img.length - l2) / 8)) * 8;
+      if (e + 8 <= img.length) dv.setBigUint64(e, interesting() | (r(2) ? 1n << 63n : 0n) | (r(4) ? 0n : 1n));
+    } else if (m === 6) {
+      // A backing file naming the image itself: a loop of one.
+      const name = new TextEncoder().encode("fuzz.qcow2");
+      const at = 512 + r(64) * 8;
+      if (at + name.length <= Math.min(cs, img.length)) {
+        img.set(name, at);
+        dv.setBigUint64(8, BigInt(at));
+        dv.setUint32(16, name.length);
+      }
+    } else {
+      // Truncated anywhere (header, tables, data).
+      out = img.subarray(0, r(img.length + 1));
     }
   }
-  return img;
+  return out;
+}
+
+/** qemu-img check's status on a file (null when it died or took too long). */
+function qemuCheckStatus(file: string): number | null {
+  return spawnSync("qemu-img", ["check", file], { timeout: 5_000, stdio: "ignore" }).status;
+}
+
+/** True when pcscope opens the image read-only (which changes nothing): worth a qemu-img check. */
+function opensReadOnly(file: string): boolean {
+  try {
+    openImage(file, { readOnly: true, lock: false }).closeSync();
+    return true;
+  } catch (err) {
+    if (!(err instanceof BlockError)) throw err;
+    return false;
+  }
 }
 
 describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => {
@@ -126,17 +166,21 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => 
 
   it(
     "never crashes, hangs or writes around the overlap check",
-    () => {
+    async () => {
       const count = stressCount(10) * 30;
       const file = t.path("fuzz.qcow2");
       let refused = 0;
       let opened = 0;
       let ioErrors = 0;
       let probedRaw = 0;
+      let checkedClean = 0;
       const messages = new Set<string>();
       for (let i = 0; i < count; i++) {
+        // Let the test runner's worker answer its RPC now and then during a long stress run.
+        if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
         const r = rng(0x9e3779b9 ^ (i * 2654435761));
         writeFileSync(file, mutate(bases[i % bases.length]!, r));
+        const cleanBefore = i % CHECK_EVERY === 0 && opensReadOnly(file) && qemuCheckStatus(file) === 0;
         const bus = new TraceBus();
         const events: TraceEvent[] = [];
         bus.subscribe("qcow2_pre_write_overlap_check,file_pwrite", (e) => events.push(e));
@@ -193,13 +237,18 @@ describe.skipIf(!needPeers("qemu-img", "qemu-io"))("fuzzed qcow2 images", () => 
           expect(check!.fields.size).toBe(e.fields.bytes);
           expect(check!.fields.result).toBe("ok");
         }
+        // pcscope's writes keep an image qemu-img found clean clean.
+        if (cleanBefore) {
+          expect(qemuCheckStatus(file), `iteration ${i}: qemu-img check after pcscope's writes`).toBe(0);
+          checkedClean++;
+        }
       }
       console.log(
-        `fuzz: ${count} mutated images, ${refused} refused with a clear error, ${opened} opened (${probedRaw} as raw, ${ioErrors} I/O errors), ${messages.size} distinct messages`,
+        `fuzz: ${count} mutated images, ${refused} refused with a clear error, ${opened} opened (${probedRaw} as raw, ${ioErrors} I/O errors), ${messages.size} distinct messages, ${checkedClean} clean images still clean after writes`,
       );
       expect(refused).toBeGreaterThan(0);
       expect(opened).toBeGreaterThan(0);
     },
-    stressCount(10) * 30 * 100 + 60_000,
+    stressCount(10) * 30 * 250 + 60_000, // 250 ms an image at most, on a loaded machine
   );
 });

@@ -87,7 +87,7 @@ describe("Machine (bare board)", () => {
   it("refuses a BIOS image that is not a multiple of 64 KiB, and a bad memory size", () => {
     expect(() => machine(new Uint8Array(100_000))).toThrow(ConfigError);
     expect(() => machine(new Uint8Array(0))).toThrow(/empty/);
-    expect(() => machine(tinyRom([]), { memBytes: 12345 })).toThrow(/memory size/);
+    expect(() => machine(tinyRom([]), { memBytes: 12345 })).toThrow(/ram size too small/);
     expect(() =>
       createBareMachine({
         bios: tinyRom([]),

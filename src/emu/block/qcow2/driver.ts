@@ -2,9 +2,10 @@
 // the L1/L2 tables, cluster allocation with copy-on-write (backing file, compressed, shared and zero
 // clusters), write-zeroes, flush in dependency order, and the overlap check before every write.
 // Requests are serialized by a CoMutex, so async mode never races on metadata.
+import { fstatSync } from "node:fs";
 import type { AioContext } from "../aio-context.ts";
 import type { Co } from "../coroutine.ts";
-import { BlockError, EIO, errnoOf } from "../errors.ts";
+import { BlockError, EIO, ELOOP, errnoOf } from "../errors.ts";
 import { FileNode, type FileOpenOptions } from "../file.ts";
 import { BlockNode, type BlockStatus, CoMutex } from "../node.ts";
 import type { ReqCtx } from "../request.ts";
@@ -30,20 +31,36 @@ import { Refcounts } from "./refcount.ts";
 const L2_CACHE_TABLES = 32;
 const REFCOUNT_CACHE_BLOCKS = 8;
 
-/** Opens the backing file named in the header. */
+/** Opens the backing file named in the header (`chain`: the images above it, passed on). */
 export type BackingOpener = (
   ctx: AioContext,
   filename: string,
   format: string | null,
-  depth: number,
+  chain: BackingChain,
 ) => BlockNode;
+
+/**
+ * The qcow2 images above the one being opened, top first: their names (for the message) and host
+ * file identities (device:inode), so a loop is found whatever names its links use. Each open adds
+ * itself while its backing file opens and removes itself after.
+ */
+export interface BackingChain {
+  names: string[];
+  ids: Set<string>;
+}
+
+/**
+ * Backing files below an image at most. QEMU 7.2 sets no limit (qemu-io reads through 540); pcscope's
+ * requests recurse once per level on the JS stack, which holds about 850 levels, so it stops at 500.
+ */
+export const MAX_BACKING_DEPTH = 500;
 
 /** Options of a qcow2 open. */
 export interface Qcow2OpenOptions extends FileOpenOptions {
   /** Opens backing files (index.ts passes its format-probing opener). */
   openBacking?: BackingOpener;
-  /** How deep in a backing chain this image is (loops end at 16). */
-  depth?: number;
+  /** The images above this one when it is opened as a backing file. */
+  chain?: BackingChain;
 }
 
 export class Qcow2Node extends BlockNode {
@@ -106,8 +123,18 @@ export class Qcow2Node extends BlockNode {
 
   /** Opens a qcow2 image; throws a one-line BlockError when it cannot or must not. */
   static open(ctx: AioContext, filename: string, opts: Qcow2OpenOptions = {}): Qcow2Node {
-    const depth = opts.depth ?? 0;
     let file = FileNode.open(ctx, filename, { ...opts, resize: true }); // qcow2 grows its file
+    const above = opts.chain ?? { names: [], ids: new Set<string>() };
+    const { dev, ino } = fstatSync(file.fd);
+    const id = `${dev}:${ino}`;
+    if (above.ids.has(id)) {
+      file.close();
+      const loop = [...above.names, filename].join(" -> ");
+      throw new BlockError(
+        ELOOP,
+        `Could not open '${above.names[0]}': backing file '${filename}' creates an infinite loop (${loop})`,
+      );
+    }
     let meta: Qcow2Metadata;
     try {
       const m = openQcow2Metadata(file);
@@ -127,10 +154,21 @@ export class Qcow2Node extends BlockNode {
     const h = meta.header;
     if (h.backingFile !== null) {
       try {
-        if (depth >= 16)
-          throw new BlockError(EIO, `Could not open '${filename}': backing chain too deep (loop?)`);
         if (!opts.openBacking) throw new BlockError(EIO, `Could not open backing file '${h.backingFile}'`);
-        backing = opts.openBacking(ctx, resolveBacking(filename, h.backingFile), h.backingFormat, depth + 1);
+        if (above.names.length >= MAX_BACKING_DEPTH) {
+          throw new BlockError(
+            EIO,
+            `Could not open '${above.names[0]}': its backing chain is deeper than ${MAX_BACKING_DEPTH} images (pcscope's limit)`,
+          );
+        }
+        above.names.push(filename);
+        above.ids.add(id);
+        try {
+          backing = opts.openBacking(ctx, resolveBacking(filename, h.backingFile), h.backingFormat, above);
+        } finally {
+          above.names.pop();
+          above.ids.delete(id);
+        }
       } catch (err) {
         file.close();
         throw err;

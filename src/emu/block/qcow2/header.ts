@@ -26,6 +26,9 @@ export const HDR_AUTOCLEAR = 88;
 export const MAX_L1_BYTES = 32 * 1024 * 1024;
 export const MAX_REFTABLE_BYTES = 8 * 1024 * 1024;
 export const MAX_SNAPSHOTS = 65536;
+/** Fixed header sizes: version 2 has 72 bytes, version 3 adds fields up to 104. */
+export const V2_HEADER_BYTES = 72;
+export const V3_HEADER_BYTES = 104;
 /** Guest sizes above this cannot be addressed with JS numbers safely. */
 export const MAX_IMAGE_SIZE = 2 ** 52;
 
@@ -85,12 +88,11 @@ function aligned(value: number, align: number): boolean {
 }
 
 /**
- * Parses cluster 0 of a qcow2 file (`buf` holds at least its first min(cluster, file) bytes, zero
- * padded) and validates it against the file length. Throws a one-line BlockError on anything QEMU
+ * Parses cluster 0 of a qcow2 file (`buf` holds at least its first 512 bytes, zero padded past the
+ * end of the file) and validates it against the file length. Throws a one-line BlockError on anything QEMU
  * would refuse and on what pcscope does not support.
  */
 export function parseHeader(buf: Uint8Array, fileLength: number, filename: string): Qcow2Header {
-  if (buf.length < 72 || fileLength < 72) throw bad(filename, "file too small for a qcow2 header");
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const u64 = (o: number): number => {
     const v = dv.getBigUint64(o);
@@ -99,6 +101,14 @@ export function parseHeader(buf: Uint8Array, fileLength: number, filename: strin
   if (dv.getUint32(0) !== QCOW2_MAGIC) throw bad(filename, "not a qcow2 image (bad magic)");
   const version = dv.getUint32(4);
   if (version !== 2 && version !== 3) throw unsupported(filename, `unsupported qcow2 version ${version}`);
+  // QEMU reads the header zero-padded and reports "qcow2 header too short"; pcscope names the real size.
+  const needed = version === 2 ? V2_HEADER_BYTES : V3_HEADER_BYTES;
+  if (fileLength < needed) {
+    throw bad(
+      filename,
+      `qcow2 header too short (the file is ${fileLength} bytes; a version ${version} header needs ${needed})`,
+    );
+  }
   const clusterBits = dv.getUint32(20);
   if (clusterBits < 9 || clusterBits > 21) throw bad(filename, `unsupported cluster size 2^${clusterBits}`);
   const cs = 2 ** clusterBits;
@@ -127,13 +137,17 @@ export function parseHeader(buf: Uint8Array, fileLength: number, filename: strin
     extensions: [],
   };
   if (version === 3) {
-    if (buf.length < 104) throw bad(filename, "file too small for a version 3 header");
     h.incompatible = dv.getBigUint64(72);
     h.compatible = dv.getBigUint64(80);
     h.autoclear = dv.getBigUint64(88);
     h.refcountOrder = dv.getUint32(96);
     h.headerLength = dv.getUint32(100);
-    if (h.headerLength < 104) throw bad(filename, `qcow2 header too short (${h.headerLength} bytes)`);
+    if (h.headerLength < V3_HEADER_BYTES) {
+      throw bad(
+        filename,
+        `qcow2 header too short (its header_length field says ${h.headerLength}; version 3 needs at least 104)`,
+      );
+    }
     if (h.headerLength > cs) throw bad(filename, "qcow2 header exceeds cluster size");
     if (h.headerLength > 104) h.compressionType = buf[104]!;
   }

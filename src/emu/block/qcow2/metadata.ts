@@ -70,7 +70,6 @@ export function openQcow2Metadata(file: FileNode): Qcow2Metadata | string {
   if (!file.readOnly && h.incompatible & INCOMPAT_DIRTY) {
     return "the dirty bit is set (lazy refcounts): opened read-only; repair with 'qemu-img check -r all'";
   }
-  if (file.readOnlyReason !== null) warnings.push(`opened read-only: ${file.readOnlyReason}`);
   const overlap = new OverlapMap(cs);
   overlap.add(0, cs, OL_MAIN_HEADER);
   const l1 = readAt(file, h.l1TableOffset, h.l1Size * 8);
