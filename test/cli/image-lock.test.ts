@@ -30,12 +30,15 @@ function pcscope(args: string[], prefix: string[] = []) {
   };
 }
 
-/** Expects a refusal: exit 2 and exactly one stderr line `pcscope: ...` matching `re`. */
-function expectRefused(r: ReturnType<typeof pcscope>, re: RegExp): void {
+/** Exit status of a failed `img` command, as qemu-img's (a refused `run` or `tui` is 2). */
+const IMG_FAILED = 1;
+
+/** Expects a refusal: exit `status` and exactly one stderr line `pcscope: ...` matching `re`. */
+function expectRefused(r: ReturnType<typeof pcscope>, re: RegExp, status = 2): void {
   expect(r.lines, r.stderr).toHaveLength(1);
   expect(r.lines[0]).toMatch(/^pcscope: /);
   expect(r.lines[0]).toMatch(re);
-  expect(r.status).toBe(2);
+  expect(r.status).toBe(status);
 }
 
 /** The one-line lock conflict message for `file` (QEMU's two lines joined). */
@@ -118,8 +121,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "seabios", "tmux"))(
       const q = await startPausedQemu({ args: ["-drive", `file=${file},format=qcow2,if=ide`] });
       try {
         expectRefused(pcscope(["run", "--hda", file, "--max-insns", "1000"]), conflict(file));
-        expectRefused(pcscope(["img", "create", file, "1M"]), conflict(file));
-        expectRefused(pcscope(["img", "create", "-f", "raw", file, "1M"]), conflict(file));
+        expectRefused(pcscope(["img", "create", file, "1M"]), conflict(file), IMG_FAILED);
+        expectRefused(pcscope(["img", "create", "-f", "raw", file, "1M"]), conflict(file), IMG_FAILED);
         // A read-only open is refused too while QEMU writes, as QEMU refuses it.
         expectRefused(
           pcscope(["run", "--drive", `file=${file},media=cdrom,readonly=on`, "--max-insns", "1000"]),
@@ -171,7 +174,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "seabios"))(
         expect(info.status).not.toBe(0);
         expect(info.stderr).toContain('Failed to get shared "write" lock');
         expectRefused(pcscope(["run", "--hda", file, "--max-insns", "1000"]), conflict(file));
-        expectRefused(pcscope(["img", "create", file, "1M"]), conflict(file));
+        expectRefused(pcscope(["img", "create", file, "1M"]), conflict(file), IMG_FAILED);
       } finally {
         await holder.stop();
       }
@@ -213,7 +216,7 @@ describe("img create refuses what qemu-img refuses and leaves nothing behind", (
         expect(q.status).toBe(1);
         expect(existsSync(file)).toBe(false);
         const ours = pcscope(["img", "create", ...opts, file, size]);
-        expectRefused(ours, /too large/);
+        expectRefused(ours, /too large/, IMG_FAILED);
         expect(ours.lines[0]!.replace(/^pcscope: /, "")).toBe(q.stderr.trim().replace(/^qemu-img: /, ""));
         expect(existsSync(file)).toBe(false);
       }
@@ -222,7 +225,7 @@ describe("img create refuses what qemu-img refuses and leaves nothing behind", (
       expect(qemuCheck(file).status).toBe(0);
       // An existing file is left as it was when the size is refused.
       writeFileSync(file, "keep me");
-      expectRefused(pcscope(["img", "create", file, "4P"]), /too large for file format 'qcow2'/);
+      expectRefused(pcscope(["img", "create", file, "4P"]), /too large for file format 'qcow2'/, IMG_FAILED);
       expect(readFileSync(file, "utf8")).toBe("keep me");
     },
   );
@@ -232,6 +235,7 @@ describe("img create refuses what qemu-img refuses and leaves nothing behind", (
     expectRefused(
       pcscope(["img", "create", "-f", "raw", file, "4P"]),
       /big\.img: The image size is too large for file format 'raw'$/,
+      IMG_FAILED,
     );
     expect(existsSync(file)).toBe(false);
   });
@@ -250,7 +254,7 @@ describe("img create refuses what qemu-img refuses and leaves nothing behind", (
     expect(r.stderr.split("\n").filter(Boolean)).toEqual([
       expect.stringMatching(/^pcscope: .*partial\.qcow2/),
     ]);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(IMG_FAILED);
     expect(existsSync(file)).toBe(false);
   });
 });
@@ -276,7 +280,11 @@ describe.skipIf(!isRoot || !needPeers("setpriv"))("a second Unix user after root
     const dir = t.path("rootonly");
     mkdirSync(dir, { mode: 0o755 });
     const file = join(dir, "x.qcow2");
-    expectRefused(pcscope(["img", "create", file, "1M"], NOBODY), /Could not create .*x\.qcow2.*EACCES/);
+    expectRefused(
+      pcscope(["img", "create", file, "1M"], NOBODY),
+      /Could not create .*x\.qcow2.*EACCES/,
+      IMG_FAILED,
+    );
     expect(existsSync(file)).toBe(false);
   });
 });
@@ -298,7 +306,7 @@ describe("without the native lock addon", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^pcscope: .*cannot load the image-lock addon .*native\/build\/ofd_lock\.node/);
     expect(lines[0]).toMatch(/run 'npm run build:native' \(needs gcc\)$/);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(IMG_FAILED);
     expect(existsSync(file)).toBe(false);
   });
 });

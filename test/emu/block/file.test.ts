@@ -37,7 +37,7 @@ describe("opening an image that is not a regular file", () => {
     );
     expect(refusal(() => openImage(dir, { readOnly: true }))).toBe(`Could not open '${dir}': is a directory`);
     expect(refusal(() => openImage(join(dir, "missing.qcow2")))).toBe(
-      `Could not open '${join(dir, "missing.qcow2")}': no such file`,
+      `Could not open '${join(dir, "missing.qcow2")}': No such file or directory`,
     );
   });
 });
