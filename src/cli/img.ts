@@ -14,7 +14,10 @@ const USAGE = `usage: pcscope img create [-f qcow2|raw] [-b BACKING [-F FMT]] [-
        pcscope img info [--output=human|json] FILE
        pcscope img check [--output=human|json] FILE
        pcscope img map [--output=human|json] FILE
-SIZE takes k, M, G, T suffixes (powers of 1024). check exits 0 when clean, 2 on corruptions, 3 on leaks only.`;
+create: -f/--format (default qcow2), -b/--backing, -F/--backing-format; qcow2 defaults to version 3
+(compat=1.1) with 64 KiB clusters, as qemu-img 7.2. SIZE takes k, M, G, T suffixes (powers of 1024)
+and defaults to the backing file's size. check exits 0 when clean, 2 on corruptions, 3 on leaks only.
+-h or --help after any of them prints this text.`;
 
 /** Parses a qemu-img style size (`64M`, `1.5G`, `4096`). */
 export function parseSize(text: string): number {
@@ -352,7 +355,6 @@ function map(args: string[]): number {
 
 export const imgCommand: CliCommand = {
   name: "img",
-  summary: "create, inspect, check and map disk images (qcow2, raw) like qemu-img",
   usage: USAGE,
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;

@@ -6,7 +6,7 @@
 // open and no image touched.
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BlockError } from "../emu/block/index.ts";
+import { BlockError } from "../emu/block/errors.ts";
 import type { ByteSink } from "../emu/devices/debugcon.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
 import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";

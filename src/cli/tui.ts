@@ -17,14 +17,16 @@ export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
 const USAGE = `usage: pcscope tui [run options] [--symbols FILE[@BIAS]...]
 
 The terminal debugger on pcscope's machine, paused at the reset vector. The machine and firmware
-are chosen as by 'pcscope run' (see 'pcscope help run'; with no options: the PC, the embedded BIOS and the demo disk); the
-firmware's nm listing is loaded when one is found (symbols/NAME.nm, or IMAGE.nm beside the image).
+are chosen as by 'pcscope run' (see 'pcscope run --help'; with no options: the PC, the embedded
+BIOS and the demo disk); the firmware's nm listing is loaded when one is found (symbols/NAME.nm or
+symbols/pcscope-NAME.nm for the images under firmware/, else IMAGE.nm beside the image).
 
   --symbols FILE[@BIAS]  more nm listings (BSD, POSIX, SysV; gzip ok), with an optional load bias
   --gdb tcp:HOST:PORT    where a gdb can attach alongside (default tcp:127.0.0.1:1234, or a free
                          port when that one is busy); -s is the default
   --debugcon, --trace, --log   as for run; output goes to files only (--trace-file), the
                          firmware log pane shows the debug console
+  -h, --help             this text
 
 gdb alongside: gdb -ex 'target remote 127.0.0.1:1234' (the stub describes the CPU as i8086 while it
 is in real mode). One debugger runs the guest at a time; breakpoints of both apply; the UI follows
@@ -109,7 +111,6 @@ async function run(args: string[]): Promise<number> {
 
 export const tuiCommand: CliCommand = {
   name: "tui",
-  summary: "debug pcscope's machine in the terminal UI (paused at reset; gdb can attach alongside)",
   usage: USAGE,
   run,
 };
