@@ -74,14 +74,22 @@ function parseSymbolArg(text: string): { path: string; bias: bigint } {
   return { path: text, bias: 0n };
 }
 
-/** Runs the command. */
+/**
+ * Runs the command. The machine worker is started before the UI's modules (React, Ink, the
+ * disassembler) load, so the two start-ups overlap and the first frame comes sooner.
+ */
 async function run(args: string[]): Promise<number> {
   const opts = parseTuiArgs(args);
-  // The UI (React, Ink) loads only when it can be shown.
-  const ui = await import("../tui/index.ts");
-  const { isInteractive, NO_TTY_MESSAGE } = ui;
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-  if (!isInteractive(io)) throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
+  const { isInteractive } = await import("../tui/terminal.ts");
+  if (!isInteractive(io)) {
+    const { NO_TTY_MESSAGE } = await import("../tui/run-tui.tsx");
+    throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
+  }
+  const { LocalSession, LocalStartError } = await import("../tui/session/local-session.ts");
+  const starting = LocalSession.start({ options: opts.run, gdb: opts.gdb });
+  starting.catch(() => {}); // awaited below, after the UI has loaded
+  const ui = await import("../tui/index.ts");
   const { firmwareSymbols } = await import("../tui/local/firmware-symbols.ts");
   const { loadSymbols } = await import("./attach.ts");
   const listing = firmwareSymbols(firmwareFor(opts.run));
@@ -90,9 +98,9 @@ async function run(args: string[]): Promise<number> {
 
   let session: LocalSession;
   try {
-    session = await ui.LocalSession.start({ options: opts.run, gdb: opts.gdb });
+    session = await starting;
   } catch (err) {
-    if (err instanceof ui.LocalStartError) throw new UserError(err.message);
+    if (err instanceof LocalStartError) throw new UserError(err.message);
     throw err;
   }
   const dbg = new ui.Debugger(session, { symbols, cols: process.stdout.columns, rows: process.stdout.rows });
