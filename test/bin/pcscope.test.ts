@@ -39,7 +39,7 @@ function build(seconds: number): void {
   mkdirSync(join(tree, "dist"), { recursive: true });
   writeFileSync(
     join(tree, "dist", "cli.js"),
-    "export async function main(argv) { process.stdout.write(`main ${argv.join(' ')}\\n`); return 7; }\n",
+    "export async function main(argv) { process.stdout.write('main ' + argv.join(' ') + '\\n'); return 7; }\n",
   );
   writeFileSync(join(tree, "dist", ".tsbuildinfo"), "{}");
   age(join(tree, "dist", ".tsbuildinfo"), seconds);
