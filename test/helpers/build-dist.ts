@@ -9,7 +9,9 @@ const ROOT = join(import.meta.dirname, "..", "..");
 
 /** Builds dist/ with `npm run build` unless bin/pcscope.js finds it current. Throws when the build fails. */
 export function ensureBuilt(): void {
-  const probe = spawnSync(process.execPath, [join(ROOT, "bin", "pcscope.js"), "--version"], { encoding: "utf8" });
+  const probe = spawnSync(process.execPath, [join(ROOT, "bin", "pcscope.js"), "--version"], {
+    encoding: "utf8",
+  });
   if (probe.status === 0) return;
   const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0)
