@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    // The CLI tests spawn bin/pcscope.js, which runs dist/: build it first when src/ is newer.
+    globalSetup: ["test/helpers/build-dist.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

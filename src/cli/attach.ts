@@ -85,7 +85,6 @@ export function loadSymbols(files: AttachOptions["symbols"], warn: (line: string
 
 export const attachCommand: CliCommand = {
   name: "attach",
-  summary: "debug any gdb stub (QEMU -gdb, pcscope run --gdb) in the terminal UI",
   usage: [
     "usage: pcscope attach HOST:PORT [--symbols FILE[@BIAS]...]",
     "",
@@ -94,6 +93,7 @@ export const attachCommand: CliCommand = {
     "then: pcscope attach 127.0.0.1:1234 --symbols bios.nm",
     "",
     "  --symbols FILE[@BIAS]  nm listings (BSD, POSIX, SysV; gzip ok), each with an optional load bias",
+    "  -h, --help             this text",
     "",
     "Keys: s n i f c p b g / : Tab q, and ? for help. Needs a terminal (exit 2 without one).",
   ].join("\n"),

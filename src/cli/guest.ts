@@ -69,7 +69,6 @@ async function run(args: string[]): Promise<number> {
 
 export const guestCommand: CliCommand = {
   name: "guest",
-  summary: "build a Linux guest (kernel, initramfs) from Debian's packages",
   usage: USAGE,
   run,
 };

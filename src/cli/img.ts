@@ -17,7 +17,9 @@ const USAGE = `usage: pcscope img create [-f qcow2|raw] [-b BACKING [-F FMT]] [-
        pcscope img info [--output=human|json] FILE
        pcscope img check [--output=human|json] FILE
        pcscope img map [--output=human|json] FILE
-SIZE takes k, M, G, T suffixes (powers of 1024).
+create: -f/--format (default qcow2), -b/--backing, -F/--backing-format; qcow2 defaults to version 3
+(compat=1.1) with 64 KiB clusters, as qemu-img 7.2. SIZE takes k, M, G, T suffixes (powers of 1024)
+and defaults to the backing file's size. -h or --help after any of them prints this text.
 Exit status (qemu-img's): 0 success, 1 failure (cannot open or create, a bad value); check: 2 corruptions,
 3 leaks only, 63 a format without checks. Bad usage (unknown option, missing FILE) exits 2.`;
 
@@ -367,7 +369,6 @@ function map(args: string[]): number {
 
 export const imgCommand: CliCommand = {
   name: "img",
-  summary: "create, inspect, check and map disk images (qcow2, raw) like qemu-img",
   usage: USAGE,
   async run(args: string[]): Promise<number> {
     const [sub, ...rest] = args;

@@ -6,7 +6,7 @@
 // open and no image touched.
 import { openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BlockError } from "../emu/block/index.ts";
+import { BlockError } from "../emu/block/errors.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
 import { ConfigError, type DebugconOption } from "../emu/machine/config.ts";
 import { ensureDemoDisk } from "../emu/machine/demo-disk.ts";

@@ -26,21 +26,23 @@ export const EXIT_INTERRUPTED = 130;
 const SLICE = 4_000_000;
 const USAGE = `usage: pcscope run [options]
 
-Runs a machine headless until the guest halts with nothing left to wake it.
-With no arguments: the i440fx PC with pcscope's embedded BIOS (firmware/bios) booting the demo
-disk (~/.cache/pcscope/demo.qcow2, made on first use), the debug console on stdout.
+Runs a machine headless until the guest halts with nothing left to wake it, and prints a
+one-line summary on stderr.
+With no options: the i440fx PC with pcscope's embedded BIOS (firmware/bios/out/bios.bin) booting
+the demo disk (~/.cache/pcscope/demo.qcow2, made on first use), the debug console on stdout.
 With --bios FILE alone: the bare machine (RAM, the ROM at the top of 4 GiB and its last 128 KiB
-aliased below 1 MiB, debug consoles); --machine bare without --bios runs the demo ROM
+aliased below 1 MiB, debug ports); --machine bare without --bios runs the demo ROM
 firmware/hello/hello.bin.
 
-  --bios FILE                 BIOS image, a multiple of 64 KiB (-bios)
+  --bios FILE                 BIOS image, a multiple of 64 KiB up to 16 MiB (-bios)
   --mem SIZE                  RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m)
   --debugcon [PORT=]TARGET    isa-debugcon: TARGET is stdio, file:PATH or null; PORT default 0x402
                               (repeatable; -debugcon; -global isa-debugcon.iobase=N sets the default)
   --debug-exit PORT[,SIZE]    isa-debug-exit: writing V exits with status (V<<1)|1
                               (-device isa-debug-exit,iobase=PORT[,iosize=SIZE])
-  --trace PATTERN[,...]       trace events, e.g. portio_* (repeatable; -trace)
-  --trace-file PATH           write trace (and -d) lines there instead of stderr (-D)
+  --trace PATTERN[,...]       trace events, e.g. portio_*; !portio_read excludes (repeatable; -trace)
+  --trace-file PATH           write trace (and -d) lines there instead of stderr (-D); a PATH ending
+                              in .json gets Chrome Trace Event JSON (Perfetto opens it)
   --log ITEMS                 log guest_errors and/or unimp (comma-separated; -d)
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
@@ -49,15 +51,17 @@ firmware/hello/hello.bin.
                               does not apply)
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
+  -h, --help                  this text
 
-The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; Debian's SeaBIOS is
-/usr/share/seabios/bios.bin) is chosen by any of:
+The i440fx PC (QEMU's -M pc) is chosen by no options at all or by any of the options below. Its
+firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's SeaBIOS
+(/usr/share/seabios/bios.bin), which runs the Linux or Multiboot option ROM.
   --machine pc|bare           machine type (-M)
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
                               (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N                     CPUs (1..16)
-  --boot ORDER                boot order letters a, c, d (default cad)
+  --boot ORDER                boot order letters a, c, d, n (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)
                               through SeaBIOS and an option ROM, as QEMU's -kernel does
@@ -65,7 +69,8 @@ The i440fx PC (QEMU's -M pc; firmware: --bios, default pcscope's embedded BIOS; 
   --append CMDLINE            its command line (-append)
 
 Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
-instruction, ${EXIT_MAX_INSNS} --max-insns reached, 2 bad usage, ${EXIT_OUTPUT_ERROR} an output could not be written.`;
+instruction, ${EXIT_MAX_INSNS} --max-insns reached, ${EXIT_INTERRUPTED} Ctrl-C, 2 bad usage, ${EXIT_OUTPUT_ERROR} an output could not be
+written.`;
 
 /** What a finished run reports: the summary's reason (describeStop's line) and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {
@@ -242,7 +247,6 @@ async function runUnderGdb(
 
 export const runCommand: CliCommand = {
   name: "run",
-  summary: "run a BIOS image headless (no --bios: the demo ROM)",
   usage: USAGE,
   run,
 };

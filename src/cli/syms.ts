@@ -20,6 +20,7 @@ const USAGE = `usage: pcscope syms FILE... [--bias FILE=0xADDR]... QUERY
                      SysV (nm -f sysv); gzip-compressed files are read as well
   --bias FILE=ADDR   add ADDR to every address of FILE (where it was loaded)
   --limit N          at most N results for --search and prefix matches (default 20)
+  -h, --help         this text
 QUERY (one kind):
   --addr ADDR        print 'ADDR name+0xoff' for the symbol covering ADDR (hex, 0x optional;
                      repeatable; '-' reads addresses from stdin, one a line)
@@ -187,7 +188,6 @@ async function run(args: string[]): Promise<number> {
 
 export const symsCommand: CliCommand = {
   name: "syms",
-  summary: "resolve addresses and names with nm listings (--addr, --name, --search)",
   usage: USAGE,
   run,
 };

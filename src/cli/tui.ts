@@ -17,14 +17,16 @@ export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
 const USAGE = `usage: pcscope tui [run options] [--symbols FILE[@BIAS]...]
 
 The terminal debugger on pcscope's machine, paused at the reset vector. The machine and firmware
-are chosen as by 'pcscope run' (see 'pcscope help run'; with no options: the PC, the embedded BIOS and the demo disk); the
-firmware's nm listing is loaded when one is found (symbols/NAME.nm, or IMAGE.nm beside the image).
+are chosen as by 'pcscope run' (see 'pcscope run --help'; with no options: the PC, the embedded
+BIOS and the demo disk); the firmware's nm listing is loaded when one is found (symbols/NAME.nm or
+symbols/pcscope-NAME.nm for the images under firmware/, else IMAGE.nm beside the image).
 
   --symbols FILE[@BIAS]  more nm listings (BSD, POSIX, SysV; gzip ok), with an optional load bias
   --gdb tcp:HOST:PORT    where a gdb can attach alongside (default tcp:127.0.0.1:1234, or a free
                          port when that one is busy); -s is the default
   --debugcon, --trace, --log   as for run; output goes to files only (--trace-file), the
                          firmware log pane shows the debug console
+  -h, --help             this text
 
 gdb alongside: gdb -ex 'target remote 127.0.0.1:1234' (the stub describes the CPU as i8086 while it
 is in real mode). One debugger runs the guest at a time; breakpoints of both apply; the UI follows
@@ -72,14 +74,22 @@ function parseSymbolArg(text: string): { path: string; bias: bigint } {
   return { path: text, bias: 0n };
 }
 
-/** Runs the command. */
+/**
+ * Runs the command. The machine worker is started before the UI's modules (React, Ink, the
+ * disassembler) load, so the two start-ups overlap and the first frame comes sooner.
+ */
 async function run(args: string[]): Promise<number> {
   const opts = parseTuiArgs(args);
-  // The UI (React, Ink) loads only when it can be shown.
-  const ui = await import("../tui/index.ts");
-  const { isInteractive, NO_TTY_MESSAGE } = ui;
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-  if (!isInteractive(io)) throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
+  const { isInteractive } = await import("../tui/terminal.ts");
+  if (!isInteractive(io)) {
+    const { NO_TTY_MESSAGE } = await import("../tui/run-tui.tsx");
+    throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
+  }
+  const { LocalSession, LocalStartError } = await import("../tui/session/local-session.ts");
+  const starting = LocalSession.start({ options: opts.run, gdb: opts.gdb });
+  starting.catch(() => {}); // awaited below, after the UI has loaded
+  const ui = await import("../tui/index.ts");
   const { firmwareSymbols } = await import("../tui/local/firmware-symbols.ts");
   const { loadSymbols } = await import("./attach.ts");
   const listing = firmwareSymbols(firmwareFor(opts.run));
@@ -88,9 +98,9 @@ async function run(args: string[]): Promise<number> {
 
   let session: LocalSession;
   try {
-    session = await ui.LocalSession.start({ options: opts.run, gdb: opts.gdb });
+    session = await starting;
   } catch (err) {
-    if (err instanceof ui.LocalStartError) throw new UserError(err.message);
+    if (err instanceof LocalStartError) throw new UserError(err.message);
     throw err;
   }
   const dbg = new ui.Debugger(session, { symbols, cols: process.stdout.columns, rows: process.stdout.rows });
@@ -109,7 +119,6 @@ async function run(args: string[]): Promise<number> {
 
 export const tuiCommand: CliCommand = {
   name: "tui",
-  summary: "debug pcscope's machine in the terminal UI (paused at reset; gdb can attach alongside)",
   usage: USAGE,
   run,
 };

@@ -9,8 +9,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
 import { freePort } from "../helpers/qemu.ts";
 
-const SOCKET = `pcscope-tui-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+// A tmux server per test: a new-session right after kill-server on the same socket can reach the
+// exiting server ("server exited unexpectedly").
+let socket = "";
+let servers = 0;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const screen = () => tmux("capture-pane", "-p", "-t", "ui");
 const keys = (...k: string[]) => tmux("send-keys", "-t", "ui", ...k);
 
@@ -42,7 +45,8 @@ describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
     const env = { ...process.env, ...extraEnv };
     delete env.CI;
     const cmd = `node bin/pcscope.js tui ${args}; echo "EXIT=$?"; sleep 60`;
-    execFileSync("tmux", ["-L", SOCKET, "new-session", "-d", "-s", "ui", "-x", "160", "-y", "50", cmd], {
+    socket = `pcscope-tui-e2e-${process.pid}-${++servers}`;
+    execFileSync("tmux", ["-L", socket, "new-session", "-d", "-s", "ui", "-x", "160", "-y", "50", cmd], {
       env,
       cwd: process.cwd(),
     });

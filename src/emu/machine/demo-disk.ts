@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { errnoOf } from "../block/errors.ts";
-import { BlockError, createImage, openImage } from "../block/index.ts";
+// The block layer itself is loaded only when a demo disk is made or checked (`pcscope run --bios`
+// alone reads just the paths below and starts faster without it).
+import { BlockError, errnoOf } from "../block/errors.ts";
 
 /** Guest size of a new demo disk: 16 MiB (QEMU guesses CHS 32/16/63 for it). */
 export const DEMO_DISK_SIZE = 16 * 1024 * 1024;
@@ -66,6 +67,7 @@ export interface DemoDiskOptions {
  */
 export async function createDemoDisk(path: string): Promise<void> {
   const demo = readDemoSectors();
+  const { createImage, openImage } = await import("../block/index.ts");
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     createImage(tmp, { format: "qcow2", size: DEMO_DISK_SIZE });
@@ -103,6 +105,7 @@ export async function ensureDemoDisk(opts: DemoDiskOptions = {}): Promise<string
     return path;
   }
   const demo = readDemoSectors();
+  const { openImage } = await import("../block/index.ts");
   const blk = openImage(path, { name: "demo" });
   try {
     const current = new Uint8Array(demo.length);

@@ -1,5 +1,6 @@
-// Entry of the machine worker: a worker thread does not inherit the main thread's TypeScript
-// loader, so it registers tsx (as bin/pcscope.js does) before loading the worker's source.
+// Entry of the machine worker when the UI runs from source (tests, benchmarks): a worker thread
+// does not inherit the main thread's TypeScript loader, so it registers tsx before loading the
+// worker's source. Compiled (dist/), local-session.ts starts machine-worker.js directly.
 import { register } from "tsx/esm/api";
 
 register();

@@ -1,16 +1,15 @@
 // Disassembly for the code pane: iced-x86 decodes 16/32/64-bit code; this file adds what a debugger
 // shows around it (linear addresses, symbol labels, `<sym+off>` on branch targets, the current line,
 // breakpoint markers) and classifies instructions for step-over and finish.
-import {
-  Decoder,
-  DecoderOptions,
-  FlowControl,
-  Formatter,
-  FormatterSyntax,
-  type Instruction,
-  OpKind,
-} from "iced-x86";
+import { createRequire } from "node:module";
+import type { Formatter as IcedFormatter, Instruction } from "iced-x86";
 import { type SymbolResolver, symbolSuffix } from "./symbol-resolver.ts";
+
+// iced-x86 is a CommonJS module of 900 KB: `require` loads it directly, where an ESM `import` would
+// first have Node scan all of it for export names (about a third of a second of the UI's start-up).
+const { Decoder, DecoderOptions, FlowControl, Formatter, FormatterSyntax, OpKind } = createRequire(
+  import.meta.url,
+)("iced-x86") as typeof import("iced-x86");
 
 /** How step-over and finish treat an instruction. */
 export type InsnClass = "call" | "ret" | "int" | "rep" | "other";
@@ -47,10 +46,10 @@ export interface CodePlace {
 /** The longest x86 instruction. */
 const MAX_INSN_LENGTH = 15;
 
-let formatter: Formatter | null = null;
+let formatter: IcedFormatter | null = null;
 
 /** The shared NASM formatter with lower-case 0x hex (created once; wasm objects are not freed). */
-function nasm(): Formatter {
+function nasm(): IcedFormatter {
   if (formatter === null) {
     formatter = new Formatter(FormatterSyntax.Nasm);
     formatter.hexPrefix = "0x";
