@@ -242,6 +242,8 @@ export class CpuState {
   intc: InterruptController | null = null;
   /** Inhibits interrupts for one instruction after MOV SS/POP SS/STI. */
   interruptShadow = false;
+  /** Instruction count from which interrupts are allowed again (the shadow's end). */
+  shadowEnd = 0;
   /** Nesting of exception delivery (for #DF and triple fault classification). */
   exceptionDepth = 0;
   /** Vector of the exception currently being delivered (-1 = none). */

@@ -5,6 +5,7 @@
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { VirtualClock } from "../clock.ts";
 import { Cpu } from "../cpu/cpu.ts";
+import { DebugPoints } from "../cpu/debug-points.ts";
 import type { DebugTarget, I386RegName, IoWatchDir, StopEvent, WatchKind } from "../debug-target.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import { GuestLog } from "../io/guest-log.ts";
@@ -30,6 +31,8 @@ export class Machine implements DebugTarget {
   readonly io: PortBus;
   readonly clock: VirtualClock;
   readonly cpus: Cpu[] = [];
+  /** The debugger's breakpoints and watches, shared by every CPU. */
+  readonly debugPoints = new DebugPoints();
   readonly devices: MachineDevice[] = [];
   /** The debug consoles, in the order they were created. */
   readonly debugcons: DebugCon[] = [];
@@ -52,7 +55,7 @@ export class Machine implements DebugTarget {
     this.clock = new VirtualClock(options.instructionsPerSecond);
     this.memory = new AddressSpace(board.bufferBytes(options), this.log);
     this.io = new PortBus(this.trace, this.log);
-    const cpu = new Cpu(this.memory, this.io, 0);
+    const cpu = new Cpu(this.memory, this.io, 0, this.debugPoints);
     this.cpus.push(cpu);
     const insnClock = () => cpu.instructions;
     this.trace.insnClock = insnClock;
@@ -190,19 +193,19 @@ export class Machine implements DebugTarget {
   }
 
   addBreakpoint(linear: number): void {
-    for (const cpu of this.cpus) cpu.addBreakpoint(linear);
+    this.debugPoints.addBreakpoint(linear);
   }
 
   removeBreakpoint(linear: number): void {
-    for (const cpu of this.cpus) cpu.removeBreakpoint(linear);
+    this.debugPoints.removeBreakpoint(linear);
   }
 
   addWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    for (const cpu of this.cpus) cpu.addWatchpoint(kind, linear, length);
+    this.debugPoints.addWatchpoint(kind, linear, length);
   }
 
   removeWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    for (const cpu of this.cpus) cpu.removeWatchpoint(kind, linear, length);
+    this.debugPoints.removeWatchpoint(kind, linear, length);
   }
 
   addIoWatch(first: number, last: number, dir: IoWatchDir): void {
