@@ -115,6 +115,12 @@ export class Cpu extends CpuCore {
   private memGen = -1;
   private tlbA20 = UNSIGNED_FIELD;
 
+  /**
+   * Something must be looked at before the next instruction (a stop was requested): set and
+   * cleared by runControl, but kept here because the run loop tests it before every instruction
+   * (through runControl it measured 2-3% slower).
+   */
+  stopPending = false;
   /** Budgets, stepping, stop requests and delivery between instructions. */
   readonly runControl: RunControl;
 

@@ -113,7 +113,7 @@ import { FLAG_IF, FLAG_TF } from "./state.ts";
 
 /** Why runInstructions returned: the instruction count reached the end of the budget. */
 export const RUN_BUDGET = 0;
-/** A stop is pending (RunControl.stopPending): take it before anything else. */
+/** A stop is pending (Cpu.stopPending): take it before anything else. */
 export const RUN_STOP = 1;
 /** An interrupt can be delivered now. */
 export const RUN_INTERRUPT = 2;
@@ -128,17 +128,15 @@ export const RUN_TRAP = 4;
  * -1 for none). Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
  */
 export function runInstructions(c: Cpu, end: number, skipBp: number): number {
-  const control = c.runControl;
-  const debug = c.debug;
   for (;;) {
-    if (control.stopPending) return RUN_STOP;
+    if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
-    if (c.intrLine && (c.flags & FLAG_IF) !== 0 && control.canTakeInterrupt()) return RUN_INTERRUPT;
+    if (c.intrLine && (c.flags & FLAG_IF) !== 0 && c.runControl.canTakeInterrupt()) return RUN_INTERRUPT;
     const eip = c.eip;
     const lin = (c.csBase + eip) | 0;
     // Breakpoints: two reads of one array, whatever their number (see DebugPoints.bpMap).
     if (lin !== skipBp) {
-      const map = debug.bpMap;
+      const map = c.debug.bpMap;
       const bitmap = map[lin >>> 12];
       if (bitmap !== 0 && (map[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
         return RUN_BREAKPOINT;

@@ -19,8 +19,6 @@ const TRIPLE: StopEvent = Object.freeze({ kind: "tripleFault" });
 const DR6_BS = 1 << 14;
 
 export class RunControl {
-  /** Something must be looked at before the next instruction (a stop was requested). */
-  stopPending = false;
   private stopRequested = false;
   private pendingEvent: StopEvent | null = null;
   /** Instruction count at which the current run()/step() budget ends (REP passes stop there). */
@@ -41,13 +39,13 @@ export class RunControl {
   /** Asks run() to return `interrupted` before the next instruction (safe from callbacks). */
   requestStop(): void {
     this.stopRequested = true;
-    this.stopPending = true;
+    this.cpu.stopPending = true;
   }
 
   /** Makes run() return `event` once the current instruction completes (I/O watches, exits). */
   requestStopAfterInstruction(event: StopEvent): void {
     if (this.pendingEvent === null) this.pendingEvent = event;
-    this.stopPending = true;
+    this.cpu.stopPending = true;
   }
 
   /** Records HLT: the CPU stops until an interrupt (reported as `halted`). */
@@ -105,7 +103,7 @@ export class RunControl {
           c.updateModes();
           if (c.tripleFault) return TRIPLE;
           skipBp = -1;
-          if (single) return this.stopPending ? (this.takeStop() ?? STEP) : STEP;
+          if (single) return this.cpu.stopPending ? (this.takeStop() ?? STEP) : STEP;
         } else if (e instanceof Unimplemented) {
           c.eip = c.startEip;
           return e.event(c);
@@ -148,12 +146,12 @@ export class RunControl {
 
   /** Turns pending stop requests into the event to report (null if none remains). */
   private takeStop(): StopEvent | null {
-    this.stopPending = false;
+    this.cpu.stopPending = false;
     if (this.cpu.tripleFault) return TRIPLE;
     const ev = this.pendingEvent;
     if (ev !== null) {
       this.pendingEvent = null;
-      if (this.stopRequested) this.stopPending = true;
+      if (this.stopRequested) this.cpu.stopPending = true;
       return ev;
     }
     if (this.stopRequested) {

@@ -116,7 +116,7 @@ export function stringOp(c: Cpu, op: number): void {
     else c.r16[ECX << 1] = count;
     if (count === 0) break;
     if (cmp && (getZF(c) !== 0) !== (c.rep === 0xf3)) break;
-    if (iters >= max || control.stopPending || (c.intrLine && (c.flags & FLAG_IF) !== 0)) {
+    if (iters >= max || c.stopPending || (c.intrLine && (c.flags & FLAG_IF) !== 0)) {
       c.instructions += iters - 1;
       c.fp = c.fpStart;
       return;
