@@ -33,7 +33,6 @@ export const FS = 4;
 export const GS = 5;
 export const LDTR = 6;
 export const TR = 7;
-export const SEG_NAMES = ["es", "cs", "ss", "ds", "fs", "gs", "ldtr", "tr"] as const;
 
 // EFLAGS bits.
 export const FLAG_CF = 1 << 0;
