@@ -51,6 +51,20 @@ import {
   UNSIGNED_FIELD,
 } from "./state.ts";
 
+/**
+ * What the CPUs of one machine share: the debugger's breakpoints and watches, and the TLB of
+ * linear memory with paging off (the same identity mapping for every CPU, so firmware running on
+ * many CPUs fills one TLB instead of one each).
+ */
+export class CpuShared {
+  readonly debug = new DebugPoints();
+  readonly unpagedTlb = new Tlb();
+
+  constructor() {
+    this.debug.attach(this.unpagedTlb);
+  }
+}
+
 export class Cpu extends DecoderState {
   /** The host buffer holding guest RAM/ROM (mem.buffer). */
   buf: Uint8Array;
@@ -58,8 +72,12 @@ export class Cpu extends DecoderState {
   readonly r8: Uint8Array;
   readonly r16: Uint16Array;
 
-  /** The TLB, and its arrays for the current privilege (selectTlb). */
-  readonly tlb = new Tlb();
+  /**
+   * The TLB in use: shared.unpagedTlb with paging off, pagedTlb (this CPU's own) with paging on;
+   * tlbR/tlbW are its arrays for the current privilege (selectTlb).
+   */
+  tlb: Tlb;
+  private readonly pagedTlb = new Tlb();
   tlbR: Int32Array;
   tlbW: Int32Array;
   private memGen = -1;
@@ -73,6 +91,8 @@ export class Cpu extends DecoderState {
   stopPending = false;
   /** The interrupt controller, asked for the vector when INTR is taken (set by the machine). */
   intc: InterruptController | null = null;
+  /** The debugger's breakpoints and watches (shared.debug). */
+  readonly debug: DebugPoints;
   /** Budgets, stepping, stop requests and delivery between instructions. */
   readonly runControl: RunControl;
 
@@ -80,11 +100,13 @@ export class Cpu extends DecoderState {
     readonly mem: PhysicalMemory,
     readonly io: PortIo,
     readonly index = 0,
-    /** Breakpoints and watches: the machine's, shared by its CPUs, or this CPU's own. */
-    readonly debug = new DebugPoints(),
+    /** The tables shared with the machine's other CPUs (a CPU of its own by default). */
+    readonly shared = new CpuShared(),
   ) {
     super();
-    debug.attach(this.tlb);
+    this.debug = shared.debug;
+    this.tlb = shared.unpagedTlb;
+    this.debug.attach(this.pagedTlb);
     this.runControl = new RunControl(this);
     this.buf = mem.buffer;
     this.r8 = new Uint8Array(this.regs.buffer);
@@ -154,7 +176,11 @@ export class Cpu extends DecoderState {
   }
 
   updateModes(): void {
-    if (this.refreshModes()) this.tlb.flush();
+    if (this.refreshModes()) {
+      // Entries of the previous paged epoch are stale; the unpaged TLB is kept current.
+      this.tlb = this.paging ? this.pagedTlb : this.shared.unpagedTlb;
+      if (this.paging) this.tlb.flush();
+    }
     this.selectTlb();
     this.checkMemGeneration();
     // The default operand/address size may have changed: re-derive them before the next instruction.
@@ -253,7 +279,8 @@ export class Cpu extends DecoderState {
       this.memGen = this.mem.generation;
       this.tlbA20 = this.a20Mask;
       this.buf = this.mem.buffer;
-      this.tlb.flush();
+      this.pagedTlb.flush();
+      this.shared.unpagedTlb.flush();
     }
   }
 

@@ -43,7 +43,7 @@ export class DebugPoints {
 
   /** Registers a CPU's TLB so that new watches take effect on it. */
   attach(tlb: Tlb): void {
-    this.tlbs.push(tlb);
+    if (!this.tlbs.includes(tlb)) this.tlbs.push(tlb);
   }
 
   /** True when linear `lin` has a breakpoint (the run loop inlines the same test). */

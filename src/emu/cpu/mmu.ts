@@ -2,8 +2,10 @@
 // bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
 // of the offset o in mem.buffer of a 4 KiB linear page, or 0 (not cached, or a page that must take
 // the slow path: MMIO, ROM writes, watched bytes); readers take `~entry` and test it for >= 0.
-// Empty being 0, a new TLB is zeroed arrays (no 16 MiB fill per CPU). Supervisor and user accesses
-// have separate arrays so the fast path is one array read plus one buffer access.
+// Empty being 0, a TLB's arrays start as one shared zero array and are allocated at their first
+// fill. Supervisor and user accesses have separate arrays so the fast path is one array read plus
+// one buffer access. A CPU fills its own TLB with paging on, and with paging off one TLB shared by
+// the machine's CPUs (CpuShared in cpu.ts): 255 vCPUs running firmware fill one, not 255.
 
 import type { Cpu } from "./cpu.ts";
 import { CR0_WP, CR4_PSE, EXC_PF, PF_PRESENT, PF_USER, PF_WRITE } from "./state.ts";
@@ -21,6 +23,8 @@ const TLB_LIST_SIZE = 8192;
 const PAGES = 1 << 20;
 /** The arrays of a privilege with nothing cached yet: shared by every TLB, all zero, never written. */
 const NO_ENTRIES = new Int32Array(PAGES);
+/** The fill list of a TLB with nothing cached yet. */
+const NO_LIST = new Int32Array(0);
 
 /**
  * The TLB arrays of one CPU (4 MiB each). The supervisor pair is allocated at the first page
@@ -32,8 +36,8 @@ export class Tlb {
   writeSup = NO_ENTRIES;
   readUser = NO_ENTRIES;
   writeUser = NO_ENTRIES;
-  /** Linear page numbers filled since the last flush (for a cheap flush). */
-  readonly filled = new Int32Array(TLB_LIST_SIZE);
+  /** Linear page numbers filled since the last flush (for a cheap flush; allocated with the arrays). */
+  private filled = NO_LIST;
   count = 0;
   overflow = false;
   /** A 4 MiB page was cached: INVLPG drops the whole 4 MiB region. */
@@ -41,6 +45,7 @@ export class Tlb {
 
   /** The read array to cache a page of privilege `user` in (allocated on first use). */
   readArray(user: boolean): Int32Array {
+    if (this.filled === NO_LIST) this.filled = new Int32Array(TLB_LIST_SIZE);
     if (user) {
       if (this.readUser === NO_ENTRIES) this.readUser = new Int32Array(PAGES);
       return this.readUser;
@@ -51,6 +56,7 @@ export class Tlb {
 
   /** The write array to cache a page of privilege `user` in (allocated on first use). */
   writeArray(user: boolean): Int32Array {
+    if (this.filled === NO_LIST) this.filled = new Int32Array(TLB_LIST_SIZE);
     if (user) {
       if (this.writeUser === NO_ENTRIES) this.writeUser = new Int32Array(PAGES);
       return this.writeUser;

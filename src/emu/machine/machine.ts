@@ -4,8 +4,7 @@
 // halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { VirtualClock } from "../clock.ts";
-import { Cpu } from "../cpu/cpu.ts";
-import { DebugPoints } from "../cpu/debug-points.ts";
+import { Cpu, CpuShared } from "../cpu/cpu.ts";
 import type { DebugTarget, I386RegName, IoWatchDir, StopEvent, WatchKind } from "../debug-target.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import { GuestLog } from "../io/guest-log.ts";
@@ -31,8 +30,8 @@ export class Machine implements DebugTarget {
   readonly io: PortBus;
   readonly clock: VirtualClock;
   readonly cpus: Cpu[] = [];
-  /** The debugger's breakpoints and watches, shared by every CPU. */
-  readonly debugPoints = new DebugPoints();
+  /** What the CPUs share: the debugger's breakpoints and watches, the paging-off TLB. */
+  readonly cpuShared = new CpuShared();
   readonly devices: MachineDevice[] = [];
   /** The debug consoles, in the order they were created. */
   readonly debugcons: DebugCon[] = [];
@@ -55,7 +54,7 @@ export class Machine implements DebugTarget {
     this.clock = new VirtualClock(options.instructionsPerSecond);
     this.memory = new AddressSpace(board.bufferBytes(options), this.log);
     this.io = new PortBus(this.trace, this.log);
-    const cpu = new Cpu(this.memory, this.io, 0, this.debugPoints);
+    const cpu = new Cpu(this.memory, this.io, 0, this.cpuShared);
     this.cpus.push(cpu);
     const insnClock = () => cpu.instructions;
     this.trace.insnClock = insnClock;
@@ -193,19 +192,19 @@ export class Machine implements DebugTarget {
   }
 
   addBreakpoint(linear: number): void {
-    this.debugPoints.addBreakpoint(linear);
+    this.cpuShared.debug.addBreakpoint(linear);
   }
 
   removeBreakpoint(linear: number): void {
-    this.debugPoints.removeBreakpoint(linear);
+    this.cpuShared.debug.removeBreakpoint(linear);
   }
 
   addWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    this.debugPoints.addWatchpoint(kind, linear, length);
+    this.cpuShared.debug.addWatchpoint(kind, linear, length);
   }
 
   removeWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    this.debugPoints.removeWatchpoint(kind, linear, length);
+    this.cpuShared.debug.removeWatchpoint(kind, linear, length);
   }
 
   addIoWatch(first: number, last: number, dir: IoWatchDir): void {
