@@ -128,6 +128,8 @@ export const RUN_TRAP = 4;
  * -1 for none). Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
  */
 export function runInstructions(c: Cpu, end: number, skipBp: number): number {
+  // Breakpoints change only while the CPU is stopped (a debugger sets them between runs).
+  const bpMap = c.debug.bpMap;
   for (;;) {
     if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
@@ -136,9 +138,8 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     const lin = (c.csBase + eip) | 0;
     // Breakpoints: two reads of one array, whatever their number (see DebugPoints.bpMap).
     if (lin !== skipBp) {
-      const map = c.debug.bpMap;
-      const bitmap = map[lin >>> 12];
-      if (bitmap !== 0 && (map[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
+      const bitmap = bpMap[lin >>> 12];
+      if (bitmap !== 0 && (bpMap[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
         return RUN_BREAKPOINT;
     }
     skipBp = -1;
