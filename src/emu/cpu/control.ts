@@ -228,7 +228,7 @@ export function sti(c: Cpu): void {
 /** HLT: #GP(0) above CPL 0; otherwise the CPU waits for an interrupt. */
 export function halt(c: Cpu): void {
   if (c.cpl > 0) c.raise(EXC_GP, 0);
-  c.haltInstruction();
+  c.runControl.halt();
 }
 
 /** Raises #GP(0) when the TSS I/O bitmap denies the port (CPL > IOPL or v86). */

@@ -3,7 +3,7 @@
 // one-byte opcode that calls the handler (exec.ts for 0x00-0x7F, exec-hi.ts for 0x80-0xFF).
 // The switch sits in the same function as the loop so V8 turns it into a jump table with direct
 // calls and inlines the smallest handlers; a table of functions costs a generic call per
-// instruction instead. Anything rare (faults, interrupts, traps, stops) is left to Cpu.execute.
+// instruction instead. Anything rare (faults, interrupts, traps, stops) is left to RunControl.execute.
 
 import type { Cpu } from "./cpu.ts";
 import { beginInsnSlow, fetch8, MAX_INSN } from "./decode.ts";
@@ -128,17 +128,18 @@ export const RUN_TRAP = 4;
  * -1 for none). Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
  */
 export function runInstructions(c: Cpu, end: number, skipBp: number): number {
+  // Breakpoints change only while the CPU is stopped (a debugger sets them between runs).
+  const bpMap = c.debug.bpMap;
   for (;;) {
     if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
-    if (c.intrLine && (c.flags & FLAG_IF) !== 0 && c.canTakeInterrupt()) return RUN_INTERRUPT;
+    if (c.intrLine && (c.flags & FLAG_IF) !== 0 && c.runControl.canTakeInterrupt()) return RUN_INTERRUPT;
     const eip = c.eip;
     const lin = (c.csBase + eip) | 0;
-    // Breakpoints: two reads of one array, whatever their number (see Cpu.bpMap).
+    // Breakpoints: two reads of one array, whatever their number (see DebugPoints.bpMap).
     if (lin !== skipBp) {
-      const map = c.bpMap;
-      const bitmap = map[lin >>> 12];
-      if (bitmap !== 0 && (map[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
+      const bitmap = bpMap[lin >>> 12];
+      if (bitmap !== 0 && (bpMap[bitmap + ((lin & 0xfff) >>> 5)] & (1 << (lin & 31))) !== 0)
         return RUN_BREAKPOINT;
     }
     skipBp = -1;

@@ -12,6 +12,7 @@ import {
   getE,
   getReg,
   loadSeg,
+  maskOf,
   memEA,
   peekStack,
   popV,
@@ -53,10 +54,6 @@ function needCpl0(c: Cpu): void {
 /** #UD in real and v86 mode (protected-mode-only instructions). */
 function needProtected(c: Cpu): void {
   if (!c.pmode) c.raise(EXC_UD);
-}
-
-function maskOfSize(sz: number): number {
-  return sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff;
 }
 
 /** Executes the instruction after a 0F byte. */
@@ -197,7 +194,7 @@ export function exec0f(c: Cpu): void {
       if ((count & 0x1f) === 0) return;
       const src = getReg(c, (m >> 3) & 7, sz);
       probeE(c, m, sz);
-      setE(c, m, sz, shiftDouble(c, op < 0xa8, v, src, count, maskOfSize(sz)));
+      setE(c, m, sz, shiftDouble(c, op < 0xa8, v, src, count, maskOf(sz)));
       return;
     }
     case 0xaf: {
@@ -213,7 +210,7 @@ export function exec0f(c: Cpu): void {
       // CMPXCHG: flags as CMP accumulator, dest; the destination is always written.
       const m = fetch8(c);
       const sz = op === 0xb0 ? 1 : vsize(c);
-      const mask = maskOfSize(sz);
+      const mask = maskOf(sz);
       const d = getE(c, m, sz);
       const acc = getReg(c, EAX, sz);
       probeE(c, m, sz);
@@ -251,8 +248,8 @@ export function exec0f(c: Cpu): void {
       // computes them (from the source, as a logic result).
       const m = fetch8(c);
       const sz = vsize(c);
-      const v = getE(c, m, sz) & maskOfSize(sz);
-      logicFlags(c, v, maskOfSize(sz));
+      const v = getE(c, m, sz) & maskOf(sz);
+      logicFlags(c, v, maskOf(sz));
       if (v !== 0) setReg(c, (m >> 3) & 7, sz, op === 0xbc ? 31 - Math.clz32(v & -v) : 31 - Math.clz32(v));
       return;
     }
@@ -263,7 +260,7 @@ export function exec0f(c: Cpu): void {
       const reg = (m >> 3) & 7;
       const d = getE(c, m, sz);
       probeE(c, m, sz);
-      const sum = alu(c, ALU_ADD, d, getReg(c, reg, sz), maskOfSize(sz));
+      const sum = alu(c, ALU_ADD, d, getReg(c, reg, sz), maskOf(sz));
       setReg(c, reg, sz, d);
       setE(c, m, sz, sum);
       return;

@@ -80,7 +80,6 @@ export function op80(c: Cpu, op: number): void {
   }
   if ((op & 1) === 0) aluRmImm(c, op, m, 1);
   else aluRmImm(c, op, m, 2);
-  return;
 }
 
 /**
@@ -105,7 +104,6 @@ export function op84(c: Cpu, op: number): void {
   const sz = op === 0x84 ? 1 : vsize(c);
   const a = getE(c, m, sz);
   logicFlags(c, a & getReg(c, (m >> 3) & 7, sz), sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff);
-  return;
 }
 
 export function op86(c: Cpu, op: number): void {
@@ -115,13 +113,11 @@ export function op86(c: Cpu, op: number): void {
   const a = getE(c, m, sz);
   setE(c, m, sz, getReg(c, reg, sz));
   setReg(c, reg, sz, a);
-  return;
 }
 
 export function op88(c: Cpu, _op: number): void {
   const m = fetch8(c);
   putE(c, m, 1, c.r8[REG8[(m >> 3) & 7]]);
-  return;
 }
 
 export function op89(c: Cpu, _op: number): void {
@@ -129,13 +125,11 @@ export function op89(c: Cpu, _op: number): void {
   const m = fetch8(c);
   if (c.o32) putE(c, m, 4, regs[(m >> 3) & 7]);
   else putE(c, m, 2, c.r16[((m >> 3) & 7) << 1]);
-  return;
 }
 
 export function op8a(c: Cpu, _op: number): void {
   const m = fetch8(c);
   c.r8[REG8[(m >> 3) & 7]] = getE(c, m, 1);
-  return;
 }
 
 export function op8b(c: Cpu, _op: number): void {
@@ -143,7 +137,6 @@ export function op8b(c: Cpu, _op: number): void {
   const m = fetch8(c);
   if (c.o32) regs[(m >> 3) & 7] = getE(c, m, 4);
   else c.r16[((m >> 3) & 7) << 1] = getE(c, m, 2);
-  return;
 }
 
 export function op8c(c: Cpu, _op: number): void {
@@ -154,7 +147,6 @@ export function op8c(c: Cpu, _op: number): void {
   const sel = c.segSel[s] & 0xffff;
   if (m >= 0xc0) setReg(c, m & 7, vsize(c), sel);
   else putE(c, m, 2, sel);
-  return;
 }
 
 export function op8d(c: Cpu, _op: number): void {
@@ -162,7 +154,6 @@ export function op8d(c: Cpu, _op: number): void {
   const off = memEA(c, m);
   if (c.o32) c.regs[(m >> 3) & 7] = off;
   else c.r16[((m >> 3) & 7) << 1] = off;
-  return;
 }
 
 export function op8e(c: Cpu, _op: number): void {
@@ -170,7 +161,6 @@ export function op8e(c: Cpu, _op: number): void {
   const s = (m >> 3) & 7;
   if (s === CS || s > 5) c.raise(EXC_UD);
   loadSeg(c, s, getE(c, m, 2));
-  return;
 }
 
 export function op8f(c: Cpu, _op: number): void {
@@ -183,7 +173,6 @@ export function op8f(c: Cpu, _op: number): void {
     popV(c);
     putE(c, m, sz, v);
   });
-  return;
 }
 
 /** NOP (and PAUSE with F3). */
@@ -194,55 +183,46 @@ export function op91(c: Cpu, op: number): void {
   const t = getReg(c, op & 7, sz);
   setReg(c, op & 7, sz, getReg(c, EAX, sz));
   setReg(c, EAX, sz, t);
-  return;
 }
 
 export function op98(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) regs[EAX] = (regs[EAX] << 16) >> 16;
   else c.r16[0] = (regs[EAX] << 24) >> 24;
-  return;
 }
 
 export function op99(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) regs[EDX] = regs[EAX] >> 31;
   else c.r16[EDX << 1] = (regs[EAX] << 16) >> 31;
-  return;
 }
 
 export function op9a(c: Cpu, _op: number): void {
   const off = fetchImm(c);
   const sel = fetch16(c);
   callFar(c, sel, off);
-  return;
 }
 
 export function op9b(c: Cpu, _op: number): void {
   fwait(c);
-  return;
 }
 
 export function op9c(c: Cpu, _op: number): void {
   pushf(c);
-  return;
 }
 
 export function op9d(c: Cpu, _op: number): void {
   popf(c);
-  return;
 }
 
 export function op9e(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.flags = (f & ~SAHF_MASK) | (c.r8[1] & SAHF_MASK);
-  return;
 }
 
 export function op9f(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.r8[1] = (f & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) | 2;
-  return;
 }
 
 export function opa0(c: Cpu, op: number): void {
@@ -251,31 +231,26 @@ export function opa0(c: Cpu, op: number): void {
   const sz = op & 1 ? vsize(c) : 1;
   if (op < 0xa2) setReg(c, EAX, sz, readMem(c, seg, off, sz));
   else writeMem(c, seg, off, sz, getReg(c, EAX, sz));
-  return;
 }
 
 export function opa8(c: Cpu, _op: number): void {
   logicFlags(c, c.r8[0] & fetch8(c), 0xff);
-  return;
 }
 
 export function opa9(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) logicFlags(c, regs[EAX] & fetch32(c), 0xffffffff);
   else logicFlags(c, c.r16[0] & fetch16(c), 0xffff);
-  return;
 }
 
 export function opb0(c: Cpu, op: number): void {
   c.r8[REG8[op & 7]] = fetch8(c);
-  return;
 }
 
 export function opb8(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = fetch32(c);
   else c.r16[(op & 7) << 1] = fetch16(c);
-  return;
 }
 
 export function opc0(c: Cpu, op: number): void {
@@ -290,7 +265,6 @@ export function opc0(c: Cpu, op: number): void {
   if ((op & 1) === 0) shiftRm(c, op, m, 1);
   else if (c.o32) shiftRm(c, op, m, 4);
   else shiftRm(c, op, m, 2);
-  return;
 }
 
 /** Group 2 on the r/m operand of `size` bytes; a constant size per call site (see aluRmImm). */
@@ -310,22 +284,18 @@ function shiftRm(c: Cpu, op: number, m: number, size: number): void {
 
 export function opc2(c: Cpu, _op: number): void {
   retNear(c, fetch16(c));
-  return;
 }
 
 export function opc3(c: Cpu, _op: number): void {
   retNear(c, 0);
-  return;
 }
 
 export function opc4(c: Cpu, _op: number): void {
   loadFarPointer(c, ES);
-  return;
 }
 
 export function opc5(c: Cpu, _op: number): void {
   loadFarPointer(c, DS);
-  return;
 }
 
 export function opc6(c: Cpu, _op: number): void {
@@ -336,7 +306,6 @@ export function opc6(c: Cpu, _op: number): void {
     const off = modrmEA(c, m);
     writeMem(c, c.eaSeg, off, 1, fetch8(c));
   }
-  return;
 }
 
 export function opc7(c: Cpu, _op: number): void {
@@ -348,206 +317,168 @@ export function opc7(c: Cpu, _op: number): void {
     const off = modrmEA(c, m);
     writeMem(c, c.eaSeg, off, sz, fetchImm(c));
   }
-  return;
 }
 
 export function opc8(c: Cpu, _op: number): void {
   const size = fetch16(c);
   enter(c, size, fetch8(c));
-  return;
 }
 
 export function opc9(c: Cpu, _op: number): void {
   leave(c);
-  return;
 }
 
 export function opca(c: Cpu, _op: number): void {
   retFar(c, fetch16(c));
-  return;
 }
 
 export function opcb(c: Cpu, _op: number): void {
   retFar(c, 0);
-  return;
 }
 
 export function opcc(c: Cpu, _op: number): void {
   interruptInsn(c, 3, "int3");
-  return;
 }
 
 export function opcd(c: Cpu, _op: number): void {
   interruptInsn(c, fetch8(c), "software");
-  return;
 }
 
 export function opce(c: Cpu, _op: number): void {
   if (cond(c, 0)) interruptInsn(c, 4, "into");
-  return;
 }
 
 export function opcf(c: Cpu, _op: number): void {
   iret(c);
-  return;
 }
 
 export function opd4(c: Cpu, _op: number): void {
   aam(c, fetch8(c));
-  return;
 }
 
 export function opd5(c: Cpu, _op: number): void {
   aad(c, fetch8(c));
-  return;
 }
 
 export function opd6(c: Cpu, _op: number): void {
   c.r8[0] = getCF(c) !== 0 ? 0xff : 0;
-  return;
 }
 
 export function opd7(c: Cpu, _op: number): void {
   const regs = c.regs;
   const base = c.a32 ? (regs[EBX] + c.r8[0]) >>> 0 : (regs[EBX] + c.r8[0]) & 0xffff;
   c.r8[0] = rdM8(c, c.segOvr >= 0 ? c.segOvr : DS, base);
-  return;
 }
 
 export function opd8(c: Cpu, op: number): void {
   x87Escape(c, op);
-  return;
 }
 
 export function ope0(c: Cpu, op: number): void {
   loopInsn(c, op);
-  return;
 }
 
 export function ope4(c: Cpu, _op: number): void {
   inPort(c, fetch8(c), 1);
-  return;
 }
 
 export function ope5(c: Cpu, _op: number): void {
   inPort(c, fetch8(c), vsize(c));
-  return;
 }
 
 export function ope6(c: Cpu, _op: number): void {
   outPort(c, fetch8(c), 1);
-  return;
 }
 
 export function ope7(c: Cpu, _op: number): void {
   outPort(c, fetch8(c), vsize(c));
-  return;
 }
 
 export function ope8(c: Cpu, _op: number): void {
   const disp = fetchImm(c);
   commitEip(c);
   callNear(c, c.eip + disp);
-  return;
 }
 
 export function ope9(c: Cpu, _op: number): void {
   const disp = fetchImm(c);
   commitEip(c);
   jumpTo(c, c.eip + disp);
-  return;
 }
 
 export function opea(c: Cpu, _op: number): void {
   const off = fetchImm(c);
   const sel = fetch16(c);
   jumpFar(c, sel, off);
-  return;
 }
 
 export function opeb(c: Cpu, _op: number): void {
   const disp = fetch8s(c);
   commitEip(c);
   jumpTo(c, c.eip + disp);
-  return;
 }
 
 export function opec(c: Cpu, _op: number): void {
   inPort(c, c.r16[EDX << 1], 1);
-  return;
 }
 
 export function oped(c: Cpu, _op: number): void {
   inPort(c, c.r16[EDX << 1], vsize(c));
-  return;
 }
 
 export function opee(c: Cpu, _op: number): void {
   outPort(c, c.r16[EDX << 1], 1);
-  return;
 }
 
 export function opef(c: Cpu, _op: number): void {
   outPort(c, c.r16[EDX << 1], vsize(c));
-  return;
 }
 
 export function opf1(c: Cpu, _op: number): void {
   // ICEBP: a #DB trap without the INT n privilege checks.
   interruptInsn(c, EXC_DB, "exception");
-  return;
 }
 
 export function opf4(c: Cpu, _op: number): void {
   halt(c);
-  return;
 }
 
 export function opf5(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.flags = f ^ FLAG_CF;
-  return;
 }
 
 export function opf6(c: Cpu, op: number): void {
   group3(c, op === 0xf6 ? 1 : vsize(c));
-  return;
 }
 
 export function opf8(c: Cpu, op: number): void {
   const f = materialize(c);
   c.flags = op === 0xf8 ? f & ~FLAG_CF : f | FLAG_CF;
-  return;
 }
 
 export function opfa(c: Cpu, _op: number): void {
   cli(c);
-  return;
 }
 
 export function opfb(c: Cpu, _op: number): void {
   sti(c);
-  return;
 }
 
 export function opfc(c: Cpu, _op: number): void {
   c.flags &= ~FLAG_DF;
-  return;
 }
 
 export function opfd(c: Cpu, _op: number): void {
   c.flags |= FLAG_DF;
-  return;
 }
 
 export function opfe(c: Cpu, _op: number): void {
   group4(c);
-  return;
 }
 
 export function opff(c: Cpu, _op: number): void {
   group5(c);
-  return;
 }
 
 export function opDefault(c: Cpu, _op: number): void {

@@ -9,8 +9,7 @@ import { bound, popa, pusha } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { commitEip, fetch8, fetch8s, fetch16, fetch32, fetchImm, jumpTo, modrmEA, REG8 } from "./decode.ts";
 import { exec0f } from "./exec-0f.ts";
-import { cond } from "./flags.ts";
-import { setZFlag } from "./groups.ts";
+import { cond, setZF } from "./flags.ts";
 import { aluMem32, getE, loadSeg, peekStack, popV, probeE, pushV, setE, setReg, vsize } from "./operands.ts";
 import { EAX, EXC_UD } from "./state.ts";
 import { stringOp } from "./string-ops.ts";
@@ -38,7 +37,6 @@ export function op00(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) probeE(c, m, 1);
   const r = alu(c, aop, a, c.r8[REG8[(m >> 3) & 7]], 0xff);
   if (aop !== ALU_CMP) setE(c, m, 1, r);
-  return;
 }
 
 export function op01(c: Cpu, op: number): void {
@@ -66,7 +64,6 @@ export function op01(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) probeE(c, m, 2);
   const r = alu(c, aop, a, r16[((m >> 3) & 7) << 1], 0xffff);
   if (aop !== ALU_CMP) setE(c, m, 2, r);
-  return;
 }
 
 export function op02(c: Cpu, op: number): void {
@@ -76,7 +73,6 @@ export function op02(c: Cpu, op: number): void {
   const ri = REG8[(m >> 3) & 7];
   const r = alu(c, aop, c.r8[ri], b, 0xff);
   if (aop !== ALU_CMP) c.r8[ri] = r;
-  return;
 }
 
 export function op03(c: Cpu, op: number): void {
@@ -91,14 +87,12 @@ export function op03(c: Cpu, op: number): void {
   }
   const r = alu(c, aop, c.r16[reg << 1], getE(c, m, 2), 0xffff);
   if (aop !== ALU_CMP) c.r16[reg << 1] = r;
-  return;
 }
 
 export function op04(c: Cpu, op: number): void {
   const aop = op >> 3;
   const r = alu(c, aop, c.r8[0], fetch8(c), 0xff);
   if (aop !== ALU_CMP) c.r8[0] = r;
-  return;
 }
 
 export function op05(c: Cpu, op: number): void {
@@ -111,12 +105,10 @@ export function op05(c: Cpu, op: number): void {
     const r = alu(c, aop, c.r16[0], fetch16(c), 0xffff);
     if (aop !== ALU_CMP) c.r16[0] = r;
   }
-  return;
 }
 
 export function op06(c: Cpu, op: number): void {
   pushV(c, c.segSel[op >> 3] & 0xffff);
-  return;
 }
 
 export function op07(c: Cpu, op: number): void {
@@ -124,73 +116,60 @@ export function op07(c: Cpu, op: number): void {
   const sel = peekStack(c, 0);
   loadSeg(c, op >> 3, sel);
   popV(c);
-  return;
 }
 
 export function op0f(c: Cpu, _op: number): void {
   exec0f(c);
-  return;
 }
 
 export function op27(c: Cpu, _op: number): void {
   daa(c);
-  return;
 }
 
 export function op2f(c: Cpu, _op: number): void {
   das(c);
-  return;
 }
 
 export function op37(c: Cpu, _op: number): void {
   aaaAas(c, false);
-  return;
 }
 
 export function op3f(c: Cpu, _op: number): void {
   aaaAas(c, true);
-  return;
 }
 
 export function op40(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = inc(c, regs[op & 7], 0xffffffff);
   else c.r16[(op & 7) << 1] = inc(c, c.r16[(op & 7) << 1], 0xffff);
-  return;
 }
 
 export function op48(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = dec(c, regs[op & 7], 0xffffffff);
   else c.r16[(op & 7) << 1] = dec(c, c.r16[(op & 7) << 1], 0xffff);
-  return;
 }
 
 export function op50(c: Cpu, op: number): void {
   const regs = c.regs;
   pushV(c, c.o32 ? regs[op & 7] : c.r16[(op & 7) << 1]);
-  return;
 }
 
 export function op58(c: Cpu, op: number): void {
   if (c.o32) c.regs[op & 7] = pop32(c);
   else c.r16[(op & 7) << 1] = pop16(c);
-  return;
 }
 
 export function op60(c: Cpu, _op: number): void {
   pusha(c);
-  return;
 }
 
 export function op61(c: Cpu, _op: number): void {
   popa(c);
-  return;
 }
 
 export function op62(c: Cpu, _op: number): void {
   bound(c);
-  return;
 }
 
 export function op63(c: Cpu, _op: number): void {
@@ -202,16 +181,14 @@ export function op63(c: Cpu, _op: number): void {
   if ((dst & 3) < (src & 3)) {
     probeE(c, m, 2);
     setE(c, m, 2, (dst & ~3) | (src & 3));
-    setZFlag(c, true);
+    setZF(c, true);
   } else {
-    setZFlag(c, false);
+    setZF(c, false);
   }
-  return;
 }
 
 export function op68(c: Cpu, _op: number): void {
   pushV(c, fetchImm(c));
-  return;
 }
 
 export function op69(c: Cpu, op: number): void {
@@ -220,20 +197,16 @@ export function op69(c: Cpu, op: number): void {
   const a = getE(c, m, sz);
   const b = op === 0x6b ? fetch8s(c) : sz === 4 ? fetch32(c) : fetch16(c);
   setReg(c, (m >> 3) & 7, sz, imulTrunc(c, a, b, sz));
-  return;
 }
 
 export function op6a(c: Cpu, _op: number): void {
   pushV(c, fetch8s(c));
-  return;
 }
 
 export function op6c(c: Cpu, op: number): void {
   stringOp(c, op);
-  return;
 }
 
 export function op70(c: Cpu, op: number): void {
   jcc(c, op & 15, fetch8s(c));
-  return;
 }

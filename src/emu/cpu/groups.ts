@@ -5,15 +5,9 @@ import { dec, inc, logicFlags, mulDiv, neg } from "./alu.ts";
 import { callFar, callNear, jumpFar } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { commitEip, fetch8, fetch8s, fetch16, fetch32, jumpTo } from "./decode.ts";
-import { cond, materialize } from "./flags.ts";
+import { cond } from "./flags.ts";
 import { getE, memEA, probeE, pushV, readMem, setE, vsize } from "./operands.ts";
-import { ECX, EXC_UD, FLAG_ZF } from "./state.ts";
-
-/** Sets ZF alone (ARPL). */
-export function setZFlag(c: Cpu, z: boolean): void {
-  const f = materialize(c);
-  c.flags = z ? f | FLAG_ZF : f & ~FLAG_ZF;
-}
+import { ECX, EXC_UD } from "./state.ts";
 
 /** F6/F7: TEST, NOT, NEG, MUL, IMUL, DIV, IDIV on Eb/Ev. */
 export function group3(c: Cpu, sz: number): void {

@@ -2,8 +2,10 @@
 // bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
 // of the offset o in mem.buffer of a 4 KiB linear page, or 0 (not cached, or a page that must take
 // the slow path: MMIO, ROM writes, watched bytes); readers take `~entry` and test it for >= 0.
-// Empty being 0, a new TLB is zeroed arrays (no 16 MiB fill per CPU). Supervisor and user accesses
-// have separate arrays so the fast path is one array read plus one buffer access.
+// Empty being 0, a TLB's arrays start as one shared zero array and are allocated at their first
+// fill. Supervisor and user accesses have separate arrays so the fast path is one array read plus
+// one buffer access. A CPU fills its own TLB with paging on, and with paging off one TLB shared by
+// the machine's CPUs (CpuShared in cpu.ts): 255 vCPUs running firmware fill one, not 255.
 
 import type { Cpu } from "./cpu.ts";
 import { CR0_WP, CR4_PSE, EXC_PF, PF_PRESENT, PF_USER, PF_WRITE } from "./state.ts";
@@ -19,27 +21,57 @@ export const PDE_PS = 1 << 7;
 /** Entries remembered for a cheap flush; beyond this the whole TLB is cleared. */
 const TLB_LIST_SIZE = 8192;
 const PAGES = 1 << 20;
+/** The arrays of a privilege with nothing cached yet: shared by every TLB, all zero, never written. */
+const NO_ENTRIES = new Int32Array(PAGES);
+/** The fill list of a TLB with nothing cached yet. */
+const NO_LIST = new Int32Array(0);
 
-/** The TLB arrays of one CPU. */
+/**
+ * The TLB arrays of one CPU (4 MiB each). The supervisor pair is allocated at the first page
+ * cached, the user pair at the first user-mode page, so a CPU that never ran, or firmware that
+ * never enters ring 3, costs nothing for them.
+ */
 export class Tlb {
-  readonly readSup = new Int32Array(PAGES);
-  readonly writeSup = new Int32Array(PAGES);
-  readonly readUser = new Int32Array(PAGES);
-  readonly writeUser = new Int32Array(PAGES);
-  /** Linear page numbers filled since the last flush (for a cheap flush). */
-  readonly filled = new Int32Array(TLB_LIST_SIZE);
+  readSup = NO_ENTRIES;
+  writeSup = NO_ENTRIES;
+  readUser = NO_ENTRIES;
+  writeUser = NO_ENTRIES;
+  /** Linear page numbers filled since the last flush (for a cheap flush; allocated with the arrays). */
+  private filled = NO_LIST;
   count = 0;
   overflow = false;
   /** A 4 MiB page was cached: INVLPG drops the whole 4 MiB region. */
   largePages = false;
 
+  /** The read array to cache a page of privilege `user` in (allocated on first use). */
+  readArray(user: boolean): Int32Array {
+    if (this.filled === NO_LIST) this.filled = new Int32Array(TLB_LIST_SIZE);
+    if (user) {
+      if (this.readUser === NO_ENTRIES) this.readUser = new Int32Array(PAGES);
+      return this.readUser;
+    }
+    if (this.readSup === NO_ENTRIES) this.readSup = new Int32Array(PAGES);
+    return this.readSup;
+  }
+
+  /** The write array to cache a page of privilege `user` in (allocated on first use). */
+  writeArray(user: boolean): Int32Array {
+    if (this.filled === NO_LIST) this.filled = new Int32Array(TLB_LIST_SIZE);
+    if (user) {
+      if (this.writeUser === NO_ENTRIES) this.writeUser = new Int32Array(PAGES);
+      return this.writeUser;
+    }
+    if (this.writeSup === NO_ENTRIES) this.writeSup = new Int32Array(PAGES);
+    return this.writeSup;
+  }
+
   /** Drops every entry. */
   flush(): void {
     if (this.overflow) {
-      this.readSup.fill(0);
-      this.writeSup.fill(0);
-      this.readUser.fill(0);
-      this.writeUser.fill(0);
+      clear(this.readSup);
+      clear(this.writeSup);
+      clear(this.readUser);
+      clear(this.writeUser);
     } else {
       for (let i = 0; i < this.count; i++) this.drop(this.filled[i]);
     }
@@ -50,10 +82,10 @@ export class Tlb {
 
   /** Drops the entries of one linear page number. */
   drop(lpn: number): void {
-    this.readSup[lpn] = 0;
-    this.writeSup[lpn] = 0;
-    this.readUser[lpn] = 0;
-    this.writeUser[lpn] = 0;
+    if (this.readSup[lpn] !== 0) this.readSup[lpn] = 0;
+    if (this.writeSup[lpn] !== 0) this.writeSup[lpn] = 0;
+    if (this.readUser[lpn] !== 0) this.readUser[lpn] = 0;
+    if (this.writeUser[lpn] !== 0) this.writeUser[lpn] = 0;
   }
 
   /** Notes that `lpn` now has an entry. */
@@ -61,6 +93,11 @@ export class Tlb {
     if (this.count < TLB_LIST_SIZE) this.filled[this.count++] = lpn;
     else this.overflow = true;
   }
+}
+
+/** Zeroes a TLB array (the shared empty one is left untouched). */
+function clear(entries: Int32Array): void {
+  if (entries !== NO_ENTRIES) entries.fill(0);
 }
 
 /** Reads a physical dword for the page walk (A20 already applied). */
@@ -161,15 +198,17 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   const t = c.tlb;
   if (write) {
     const o = c.mem.writePage[ppn];
-    if (o >= 0 && c.watchW[lpn] === 0) {
-      (user ? t.writeUser : t.writeSup)[lpn] = ~o;
+    if (o >= 0 && c.debug.watchW[lpn] === 0) {
+      t.writeArray(user)[lpn] = ~o;
       t.note(lpn);
+      c.selectTlb();
     }
   } else {
     const o = c.mem.readPage[ppn];
-    if (o >= 0 && c.watchR[lpn] === 0) {
-      (user ? t.readUser : t.readSup)[lpn] = ~o;
+    if (o >= 0 && c.debug.watchR[lpn] === 0) {
+      t.readArray(user)[lpn] = ~o;
       t.note(lpn);
+      c.selectTlb();
     }
   }
   return phys;
@@ -213,7 +252,7 @@ export function readSlow(c: Cpu, lin: number, size: 1 | 2 | 4, user: boolean): n
     const lo = 0x1000 - off;
     const p1 = translate(c, lin, false, user);
     const p2 = translate(c, (lin + lo) | 0, false, user);
-    if (c.watchCount !== 0) c.checkWatch(lin, size, false);
+    if (c.debug.watchCount !== 0) c.checkWatch(lin, size, false);
     let v = 0;
     for (let i = 0; i < size; i++) {
       const byte = i < lo ? physRead(c, p1 + i, 1) : physRead(c, p2 + i - lo, 1);
@@ -222,7 +261,7 @@ export function readSlow(c: Cpu, lin: number, size: 1 | 2 | 4, user: boolean): n
     return v;
   }
   const phys = translate(c, lin, false, user);
-  if (c.watchCount !== 0) c.checkWatch(lin, size, false);
+  if (c.debug.watchCount !== 0) c.checkWatch(lin, size, false);
   return physRead(c, phys, size);
 }
 
@@ -234,7 +273,7 @@ export function writeSlow(c: Cpu, lin: number, size: 1 | 2 | 4, v: number, user:
     const lo = 0x1000 - off;
     const p1 = translate(c, lin, true, user);
     const p2 = translate(c, (lin + lo) | 0, true, user);
-    if (c.watchCount !== 0) c.checkWatch(lin, size, true);
+    if (c.debug.watchCount !== 0) c.checkWatch(lin, size, true);
     for (let i = 0; i < size; i++) {
       const byte = (v >>> (8 * i)) & 0xff;
       if (i < lo) physWrite(c, p1 + i, 1, byte);
@@ -243,7 +282,7 @@ export function writeSlow(c: Cpu, lin: number, size: 1 | 2 | 4, v: number, user:
     return;
   }
   const phys = translate(c, lin, true, user);
-  if (c.watchCount !== 0) c.checkWatch(lin, size, true);
+  if (c.debug.watchCount !== 0) c.checkWatch(lin, size, true);
   physWrite(c, phys, size, v);
 }
 

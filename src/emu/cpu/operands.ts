@@ -5,7 +5,6 @@
 import {
   bufRead32,
   bufWrite32,
-  checkWrite,
   pop16,
   pop32,
   probeWrite,
@@ -150,11 +149,6 @@ export function keepEspOnFault(c: Cpu, f: () => void): void {
     c.regs[ESP] = esp;
     throw e;
   }
-}
-
-/** Checks that `bytes` below (E)SP are writable before a multi-part push. */
-export function checkPushRange(c: Cpu, bytes: number): void {
-  checkWrite(c, SS, stackOffset(c, -bytes), bytes);
 }
 
 /**

@@ -33,7 +33,6 @@ export const FS = 4;
 export const GS = 5;
 export const LDTR = 6;
 export const TR = 7;
-export const SEG_NAMES = ["es", "cs", "ss", "ds", "fs", "gs", "ldtr", "tr"] as const;
 
 // EFLAGS bits.
 export const FLAG_CF = 1 << 0;
@@ -194,14 +193,25 @@ export interface CpuidConfig {
 }
 
 /**
- * The architectural state. Values are kept unsigned (>>> 0) in number fields; typed arrays are
- * Int32Array (read with >>> 0 where the unsigned value matters).
+ * The architectural state, plain data only (numbers, booleans, typed arrays, the CPUID record):
+ * what snapshotState() saves and restoreState() puts back. Values are kept unsigned (>>> 0) in
+ * number fields; typed arrays are Int32Array (read with >>> 0 where the unsigned value matters).
  */
 export class CpuState {
   /** General registers EAX..EDI (x86 encoding order). */
   readonly regs = new Int32Array(8);
   /** Instruction pointer (offset in CS), unsigned. */
   eip = 0;
+  /** EFLAGS; the arithmetic bits are valid only while lzOp === LZ_NONE (see flags.ts). */
+  flags = FLAG_RESERVED1;
+  /** The lazy flags: the last flag-setting operation (LZ_NONE = 0), its operands and result. */
+  lzOp = 0;
+  lzA = 0;
+  lzB = 0;
+  lzC = 0;
+  lzRes = 0;
+  lzMask = 0xff;
+  lzSign = 0x80;
   /** Segment selectors ES, CS, SS, DS, FS, GS, LDTR, TR. */
   readonly segSel = new Int32Array(8);
   /** Hidden descriptor cache: linear base. */
@@ -238,10 +248,10 @@ export class CpuState {
   a20Mask = 0xffffffff;
   /** The interrupt controller asserts INTR (level); the CPU samples it between instructions. */
   intrLine = false;
-  /** The interrupt controller, asked for the vector when INTR is taken (set by the machine). */
-  intc: InterruptController | null = null;
   /** Inhibits interrupts for one instruction after MOV SS/POP SS/STI. */
   interruptShadow = false;
+  /** Instruction count from which interrupts are allowed again (the shadow's end). */
+  shadowEnd = 0;
   /** Nesting of exception delivery (for #DF and triple fault classification). */
   exceptionDepth = 0;
   /** Vector of the exception currently being delivered (-1 = none). */
@@ -255,6 +265,37 @@ export class CpuState {
     featuresEcx: 0,
     maxLeaf: 1,
   };
+}
+
+/** A copy of a CPU's architectural state, as plain data (structuredClone-able, no functions). */
+export type CpuStateSnapshot = Record<string, number | boolean | Int32Array | CpuidConfig>;
+
+/** The names of the architectural state's fields (those of a fresh CpuState). */
+const STATE_FIELDS = Object.keys(new CpuState()) as (keyof CpuState)[];
+
+/** Copies the architectural state of `c` (arrays and the CPUID record are copied, not shared). */
+export function snapshotState(c: CpuState): CpuStateSnapshot {
+  const out: CpuStateSnapshot = {};
+  for (const k of STATE_FIELDS) {
+    const v = c[k];
+    out[k] = v instanceof Int32Array ? v.slice() : typeof v === "object" ? { ...v } : v;
+  }
+  return out;
+}
+
+/**
+ * Puts back a state saved by snapshotState(). Only the architectural state changes: the caller
+ * recomputes what is derived from it (Cpu.restoreState refreshes the mode cache and the TLB).
+ */
+export function restoreState(c: CpuState, s: CpuStateSnapshot): void {
+  const target = c as unknown as Record<string, unknown>;
+  for (const k of STATE_FIELDS) {
+    const v = s[k];
+    const cur = c[k];
+    if (cur instanceof Int32Array) cur.set(v as Int32Array);
+    else if (typeof cur === "object") Object.assign(cur, v);
+    else target[k] = v;
+  }
 }
 
 /** The services the interpreter provides to the system layer. Implemented by cpu.ts's Cpu. */

@@ -94,9 +94,10 @@ export function stringOp(c: Cpu, op: number): void {
   // Iterations in this pass: one under TF (the single-step #DB comes after every iteration, with
   // EIP still on the instruction: SDM Vol. 3B "Single-Step Exception Condition"), never beyond
   // the run budget.
+  const control = c.runControl;
   let max = CHUNK;
   if ((c.flags & FLAG_TF) !== 0) max = 1;
-  else if (c.insnEnd - c.instructions < max) max = Math.max(1, c.insnEnd - c.instructions);
+  else if (control.insnEnd - c.instructions < max) max = Math.max(1, control.insnEnd - c.instructions);
   const bulk = max > 1 && delta > 0 && (op === 0xa4 || op === 0xa5 || op === 0xaa || op === 0xab);
   let iters = 0;
   for (;;) {

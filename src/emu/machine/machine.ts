@@ -4,7 +4,7 @@
 // halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { VirtualClock } from "../clock.ts";
-import { Cpu } from "../cpu/cpu.ts";
+import { Cpu, CpuShared } from "../cpu/cpu.ts";
 import { I386 } from "../debug-arch.ts";
 import type {
   BreakpointOps,
@@ -42,6 +42,8 @@ export class Machine implements DebugTarget {
   readonly io: PortBus;
   readonly clock: VirtualClock;
   readonly cpus: Cpu[] = [];
+  /** What the CPUs share: the debugger's breakpoints and watches, the paging-off TLB. */
+  readonly cpuShared = new CpuShared();
   readonly devices: MachineDevice[] = [];
   /** The debug consoles, in the order they were created. */
   readonly debugcons: DebugCon[] = [];
@@ -64,7 +66,7 @@ export class Machine implements DebugTarget {
     this.clock = new VirtualClock(options.instructionsPerSecond);
     this.memory = new AddressSpace(board.bufferBytes(options), this.log);
     this.io = new PortBus(this.trace, this.log);
-    const cpu = new Cpu(this.memory, this.io, 0);
+    const cpu = new Cpu(this.memory, this.io, 0, this.cpuShared);
     this.cpus.push(cpu);
     const insnClock = () => cpu.instructions;
     this.trace.insnClock = insnClock;
@@ -216,20 +218,20 @@ export class Machine implements DebugTarget {
 
   /** Breakpoint at a linear address on every CPU (reference-counted). */
   addBreakpoint(linear: number): void {
-    for (const cpu of this.cpus) cpu.addBreakpoint(linear);
+    this.cpuShared.debug.addBreakpoint(linear);
   }
 
   removeBreakpoint(linear: number): void {
-    for (const cpu of this.cpus) cpu.removeBreakpoint(linear);
+    this.cpuShared.debug.removeBreakpoint(linear);
   }
 
   /** Data watchpoint on every CPU. */
   addWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    for (const cpu of this.cpus) cpu.addWatchpoint(kind, linear, length);
+    this.cpuShared.debug.addWatchpoint(kind, linear, length);
   }
 
   removeWatchpoint(kind: WatchKind, linear: number, length: number): void {
-    for (const cpu of this.cpus) cpu.removeWatchpoint(kind, linear, length);
+    this.cpuShared.debug.removeWatchpoint(kind, linear, length);
   }
 
   /** I/O port watch on the port bus. */

@@ -36,7 +36,7 @@ export class SmpRunner {
     count: number,
   ) {
     for (let i = 1; i < count; i++) {
-      const cpu = new Cpu(machine.memory, machine.io, i);
+      const cpu = new Cpu(machine.memory, machine.io, i, machine.cpuShared);
       machine.cpus.push(cpu);
     }
     this.state = machine.cpus.map(() => "waitInit" as ApState);

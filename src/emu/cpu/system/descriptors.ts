@@ -4,7 +4,6 @@
 // §5.8.3 (call gates), §6.11 (IDT descriptors), §7.2.2 (TSS descriptor).
 import {
   ATTR_CODE,
-  ATTR_DB,
   ATTR_DPL_SHIFT,
   ATTR_P,
   ATTR_RW,
@@ -98,11 +97,6 @@ export class Descriptor {
   }
 }
 
-/** True when CR0.PE is set (protected or v86 mode). */
-export function isProtected(cpu: CpuCore): boolean {
-  return (cpu.cr0 & CR0_PE) !== 0;
-}
-
 /** True in virtual-8086 mode (CR0.PE and EFLAGS.VM). */
 export function isV86(cpu: CpuCore): boolean {
   return (cpu.cr0 & CR0_PE) !== 0 && (cpu.getEflags() & FLAG_VM) !== 0;
@@ -186,9 +180,4 @@ export function setV86Segment(cpu: CpuCore, seg: number, sel: number): void {
   cpu.segBase[seg] = sel << 4;
   cpu.segLimit[seg] = 0xffff;
   cpu.segAttr[seg] = ATTR_V86_DATA;
-}
-
-/** True when the cached segment is 32-bit (D/B flag), e.g. SS for 32-bit stack pointer arithmetic. */
-export function isBig(cpu: CpuCore, seg: number): boolean {
-  return (cpu.segAttr[seg] & ATTR_DB) !== 0;
 }
