@@ -291,9 +291,9 @@ describe.skipIf(!isRoot || !needPeers("setpriv"))("a second Unix user after root
 
 describe("without the native lock addon", () => {
   it("opening or creating an image is one line saying how to build it, and leaves no file", () => {
-    // A copy of the program without native/build/ (the addon is never built there).
+    // A copy of the installed program (its compiled dist/) without native/build/.
     const tree = t.path("unbuilt");
-    for (const part of ["src", "bin", "package.json"])
+    for (const part of ["dist", "bin", "package.json"])
       cpSync(join(ROOT, part), join(tree, part), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"));
     const file = t.path("nolock.qcow2");
