@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds one of pcscope's option ROMs reproducibly: SRC.asm -> OUTDIR/SRC.bin with nasm (include
-# path firmware/, for fw-cfg.inc), then sets the last byte so that the ROM's bytes sum to 0 mod 256
+# path firmware/, for optionrom.inc), then sets the last byte so that the ROM's bytes sum to 0 mod 256
 # (SeaBIOS rejects a ROM with a bad checksum).
 # Usage: firmware/optionrom.sh SRC.asm OUTDIR
 set -eu

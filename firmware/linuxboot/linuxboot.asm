@@ -14,6 +14,8 @@
 bits 16
 org 0
 
+%include "optionrom.inc"
+
 ROM_BLOCKS          equ 2               ; size in 512-byte blocks (1 KiB)
 FW_CFG_KERNEL_ADDR  equ 0x07
 FW_CFG_KERNEL_SIZE  equ 0x08
@@ -36,37 +38,14 @@ SETUP_ENTRY_PARAS   equ 0x20            ; the setup code starts 0x200 bytes into
 E801_MEMSIZE        equ 0xe801
 
 ; Scratch space on the caller's stack.
-S_DMA               equ 0               ; 16-byte fw_cfg DMA descriptor (fw-cfg.inc)
+S_DMA               equ 0               ; 16-byte fw_cfg DMA descriptor (optionrom.inc)
 S_SETUP             equ 16              ; setup address
 S_INITRD            equ 20              ; initrd address
 S_INITRD_SIZE       equ 24              ; initrd size
 S_CMDLINE           equ 28              ; command line address
 S_SIZE              equ 32
 
-header:
-        dw 0xaa55
-        db ROM_BLOCKS
-init:   retf                            ; nothing to set up at POST
-        times 0x18 - ($ - $$) db 0
-        dw 0                            ; no PCI data structure
-        dw pnp
-pnp:    db "$PnP"                       ; PnP expansion header
-        db 1                            ; revision
-        db 2                            ; length in 16-byte units
-        dw 0                            ; no next header
-        db 0                            ; reserved
-        db 0                            ; checksum (not checked by SeaBIOS)
-        dd 0                            ; device id
-        dw manufacturer
-        dw product
-        db 0, 0, 0                      ; device type
-        db 0                            ; device indicators
-        dw 0                            ; boot connection vector
-        dw 0                            ; disconnect vector
-        dw bev                          ; bootstrap entry vector
-        dw 0                            ; reserved
-        dw 0                            ; static resource information vector
-        align 4, db 0
+        OPTION_ROM_HEADER
 
 bev:
         cli
@@ -185,7 +164,7 @@ e801_top:
         shl eax, 10
         ret
 
-%include "fw-cfg.inc"
+FW_CFG_ROUTINES
 
 manufacturer:   db "pcscope", 0
 product:        db "Linux loader", 0

@@ -16,6 +16,8 @@
 bits 16
 org 0
 
+%include "optionrom.inc"
+
 ROM_BLOCKS          equ 2               ; size in 512-byte blocks (1 KiB, as QEMU's)
 FW_CFG_KERNEL_ADDR  equ 0x07
 FW_CFG_KERNEL_SIZE  equ 0x08
@@ -45,30 +47,7 @@ S_ENTRY             equ 32              ; kernel entry point
 S_MBI               equ 36              ; Multiboot info address
 S_SIZE              equ 48
 
-header:
-        dw 0xaa55
-        db ROM_BLOCKS
-init:   retf                            ; nothing to set up at POST
-        times 0x18 - ($ - $$) db 0
-        dw 0                            ; no PCI data structure
-        dw pnp
-pnp:    db "$PnP"                       ; PnP expansion header
-        db 1                            ; revision
-        db 2                            ; length in 16-byte units
-        dw 0                            ; no next header
-        db 0                            ; reserved
-        db 0                            ; checksum (not checked by SeaBIOS)
-        dd 0                            ; device id
-        dw manufacturer
-        dw product
-        db 0, 0, 0                      ; device type
-        db 0                            ; device indicators
-        dw 0                            ; boot connection vector
-        dw 0                            ; disconnect vector
-        dw bev                          ; bootstrap entry vector
-        dw 0                            ; reserved
-        dw 0                            ; static resource information vector
-        align 4, db 0
+        OPTION_ROM_HEADER
 
 bev:
         cli
@@ -183,7 +162,7 @@ pmode:
         jmp ecx
 bits 16
 
-%include "fw-cfg.inc"
+FW_CFG_ROUTINES
 
         align 8, db 0
 gdt:    dq 0

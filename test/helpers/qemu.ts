@@ -16,7 +16,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Waits until something accepts connections on `port` (QEMU's stub is up). */
-async function waitForPort(port: number, ms: number): Promise<void> {
+export async function waitForPort(port: number, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

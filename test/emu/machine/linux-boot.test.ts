@@ -19,7 +19,7 @@ import { KVMVAPIC_ROM } from "../../../src/emu/machine/pc.ts";
 import { buildLinuxGuest, type LinuxGuest } from "../../../src/guest/linux-guest.ts";
 import { runGdb } from "../../gdbstub/gdb-run.ts";
 import { needPeers } from "../../helpers/peers.ts";
-import { freePort } from "../../helpers/qemu.ts";
+import { freePort, waitForPort } from "../../helpers/qemu.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const SEABIOS = "/usr/share/seabios/bios.bin";
@@ -107,24 +107,6 @@ interface SetupEntry {
 
 const CMDLINE = "console=ttyS0 panic=-1 cryptomgr.notests";
 
-/** Waits for something to listen on `port`. */
-async function listening(port: number, ms: number): Promise<void> {
-  const { connect } = await import("node:net");
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: "127.0.0.1", port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Stops the machine behind gdb stub `port` at the setup entry and reads what was loaded. */
 async function atSetupEntry(port: number, guest: LinuxGuest, dir: string, name: string): Promise<SetupEntry> {
   const kernelSize = readFileSync(guest.kernel).length;
@@ -176,7 +158,7 @@ async function startQemu(guest: LinuxGuest, extra: string[]): Promise<{ port: nu
     ],
     { stdio: "ignore" },
   );
-  await listening(port, 10_000);
+  await waitForPort(port, 10_000);
   return { port, proc };
 }
 
@@ -240,7 +222,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "gdb", "seabios", "apt-get", "dpk
       );
       let ours: SetupEntry;
       try {
-        await listening(port, 30_000);
+        await waitForPort(port, 30_000);
         ours = await atSetupEntry(port, guest, dir, "pcscope");
       } finally {
         pcscope.kill("SIGKILL");

@@ -28,31 +28,15 @@ import {
   type Exact,
   exactOf,
   type FormatRounded,
+  rng,
   roundExact,
   roundToFloat32,
   roundToFloat64,
+  show,
   type X80,
 } from "./floatx80-oracle.ts";
 
-/** xorshift32: a deterministic stream of unsigned 32-bit numbers. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
-
 const ROUNDINGS = [RC_NEAREST, RC_DOWN, RC_UP, RC_ZERO];
-
-/** Formats a floatx80 for messages. */
-function show(x: X80): string {
-  return `${(x.se >>> 0).toString(16).padStart(4, "0")}:${(x.hi >>> 0).toString(16).padStart(8, "0")}${(x.lo >>> 0).toString(16).padStart(8, "0")}`;
-}
 
 /** The exact value of a finite IEEE value with `fracBits` fraction bits and exponent bias `bias`. */
 function exactOfIeee(bits: bigint, fracBits: number, expBits: number): Exact {

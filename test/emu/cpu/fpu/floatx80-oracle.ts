@@ -218,3 +218,21 @@ export function roundSqrt(x: Exact, bits: number, rc: number): Rounded {
     overflow: false,
   };
 }
+
+/** xorshift32: a deterministic stream of unsigned 32-bit numbers. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}
+
+/** Formats a floatx80 as sign-exponent:significand hex, for messages. */
+export function show(x: X80): string {
+  return `${(x.se >>> 0).toString(16).padStart(4, "0")}:${(x.hi >>> 0).toString(16).padStart(8, "0")}${(x.lo >>> 0).toString(16).padStart(8, "0")}`;
+}

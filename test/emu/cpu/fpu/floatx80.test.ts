@@ -35,23 +35,12 @@ import {
   exactMul,
   exactOf,
   type Rounded,
+  rng,
   roundExact,
   roundSqrt,
+  show,
   type X80,
 } from "./floatx80-oracle.ts";
-
-/** xorshift32: a deterministic stream of unsigned 32-bit numbers. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 /** A random finite, validly encoded operand, biased toward edges that break rounding code. */
 function operand(next: () => number): X80 {
@@ -97,11 +86,6 @@ function flagsOf(r: Rounded): number {
   return (
     (r.inexact ? FLAG_INEXACT : 0) | (r.underflow ? FLAG_UNDERFLOW : 0) | (r.overflow ? FLAG_OVERFLOW : 0)
   );
-}
-
-/** Formats a value for failure messages. */
-function show(x: X80): string {
-  return `${(x.se >>> 0).toString(16).padStart(4, "0")}:${(x.hi >>> 0).toString(16).padStart(8, "0")}${(x.lo >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 /** The zero an exact cancellation gives: +0, or -0 when rounding down. */
