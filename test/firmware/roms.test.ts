@@ -42,6 +42,7 @@ describe("test ROMs", () => {
         "iflags",
         "faults",
         "x87",
+        "x87-pointers",
       ]),
     );
   });

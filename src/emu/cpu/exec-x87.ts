@@ -9,7 +9,7 @@ import { fetch8, modrmEA } from "./decode.ts";
 import { materialize } from "./flags.ts";
 import { Float80 } from "./fpu/floatx80.ts";
 import { EFLAGS_CF, EFLAGS_PF, EFLAGS_ZF, OP_COM, OP_COMP, type X87 } from "./fpu/x87.ts";
-import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, EXC_MF, EXC_NM, EXC_UD } from "./state.ts";
+import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, CS, EXC_MF, EXC_NM, EXC_UD } from "./state.ts";
 import { Unimplemented } from "./unimplemented.ts";
 
 /** Constants FLD1...FLDZ load (D9 E8-EE): [se, hi, lo, lo when rounding down or toward zero]. */
@@ -56,12 +56,38 @@ export function fwait(c: Cpu): void {
   if (c.x87.pending && (c.cr0 & CR0_NE) !== 0) c.raise(EXC_MF);
 }
 
-/** One x87 escape instruction, opcode `op` (D8-DF). #NM when CR0.EM or CR0.TS is set. */
+/**
+ * One x87 escape instruction, opcode `op` (D8-DF). #NM when CR0.EM or CR0.TS is set. Afterwards
+ * a non-control instruction leaves its CS:EIP in FCS:FIP, and one with a memory operand that
+ * operand's selector and offset in FDS:FDP, as QEMU 7.2 records them.
+ */
 export function x87Escape(c: Cpu, op: number): void {
   if ((c.cr0 & (CR0_EM | CR0_TS)) !== 0) c.raise(EXC_NM);
   const m = fetch8(c);
-  if (m >= 0xc0) registerForm(c, c.x87, op, m);
-  else memoryForm(c, c.x87, op, m);
+  const fpu = c.fpu;
+  if (m >= 0xc0) {
+    registerForm(c, c.x87, op, m);
+    if (isControlRegisterForm(op, m)) return;
+  } else {
+    const off = modrmEA(c, m);
+    const seg = c.eaSeg;
+    memoryForm(c, c.x87, op, m, off, seg);
+    if (isControlMemoryForm(op, (m >> 3) & 7)) return;
+    fpu.fds = c.segSel[seg]! & 0xffff;
+    fpu.fdp = off;
+  }
+  fpu.fcs = c.segSel[CS]! & 0xffff;
+  fpu.fip = c.startEip;
+}
+
+/** The memory forms that leave the pointer registers alone: FLDENV, FLDCW, FNSTENV, FNSTCW, FRSTOR, FNSAVE, FNSTSW. */
+function isControlMemoryForm(op: number, reg: number): boolean {
+  return (op === 0xd9 && reg >= 4) || (op === 0xdd && reg >= 4 && reg !== 5);
+}
+
+/** The register forms that leave them alone under QEMU 7.2: FNCLEX, FNINIT and FNOP (not FNSTSW AX). */
+function isControlRegisterForm(op: number, m: number): boolean {
+  return (op === 0xdb && (m === 0xe2 || m === 0xe3)) || (op === 0xd9 && m === 0xd0);
 }
 
 /** Reads a 64-bit memory operand into scratch words: [lo, hi]. */
@@ -70,10 +96,8 @@ function read64(c: Cpu, seg: number, off: number, into: Float80): void {
   into.hi = rdM32(c, seg, (off + 4) >>> 0);
 }
 
-/** The memory forms (mod != 3). */
-function memoryForm(c: Cpu, x: X87, op: number, m: number): void {
-  const off = modrmEA(c, m);
-  const seg = c.eaSeg;
+/** The memory forms (mod != 3), the operand at seg:off. */
+function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: number): void {
   const reg = (m >> 3) & 7;
   const next = (off + 4) >>> 0;
   switch (op) {
