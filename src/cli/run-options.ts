@@ -2,10 +2,19 @@
 // single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
 import { isIPv6 } from "node:net";
+import { ConfigError } from "../emu/machine/config.ts";
 import { memSizeProblem } from "../emu/machine/limits.ts";
 import type { DebugconSpec, RunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS } from "./run-pc.ts";
+
+/**
+ * The error to rethrow for `err` from the machine layer (resolving or building what the options
+ * ask for): its ConfigError as a UserError with the same message, anything else as it is.
+ */
+export function asUserError(err: unknown): unknown {
+  return err instanceof ConfigError ? new UserError(err.message) : err;
+}
 
 /** Option spellings: canonical long name -> whether it takes a value. */
 const OPTIONS: Record<string, boolean> = {

@@ -8,8 +8,8 @@ import type { LocalSession } from "../tui/index.ts";
 import type { WorkerInit } from "../tui/local/protocol.ts";
 import { checkTuiOptions } from "../tui/local/tui-options.ts";
 import type { CliCommand } from "./command.ts";
-import { asUserError, UserError } from "./errors.ts";
-import { parseRunArgs } from "./run-options.ts";
+import { UserError } from "./errors.ts";
+import { asUserError, parseRunArgs } from "./run-options.ts";
 
 /** The public gdb stub's address when none is given (QEMU's -s). */
 export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };

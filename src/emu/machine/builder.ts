@@ -103,7 +103,7 @@ export interface RunMachine {
 }
 
 /** Builds the machine `config` describes; throws ConfigError (with nothing left open). */
-export async function buildMachine(config: ResolvedRunConfig, out: RunMachineOutput): Promise<RunMachine> {
+export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachineOutput): Promise<RunMachine> {
   const { options: opts, firmware, notes } = config;
   const bios = readFirmware(firmware);
   const kernel =

@@ -2,7 +2,7 @@
 // commands use (src/emu/machine/builder.ts), adapted to a screen the UI owns: debug consoles and the
 // serial port keep their text for the firmware log pane instead of writing to stdout, and trace/log
 // lines go to --trace-file only. Runs in the machine worker.
-import { buildMachine as buildRunMachine, type RunMachine } from "../../emu/machine/builder.ts";
+import { buildRunMachine, type RunMachine } from "../../emu/machine/builder.ts";
 import { type RunOptions, resolveRunConfig } from "../../emu/machine/run-config.ts";
 import { checkTuiOptions } from "./tui-options.ts";
 

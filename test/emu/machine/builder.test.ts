@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRunArgs } from "../../../src/cli/run-options.ts";
-import { buildMachine } from "../../../src/emu/machine/builder.ts";
+import { buildRunMachine } from "../../../src/emu/machine/builder.ts";
 import { ConfigError } from "../../../src/emu/machine/config.ts";
 import {
   DEMO_ROM,
@@ -42,7 +42,7 @@ function frozenOptions(args: string[]): { opts: RunOptions; copy: RunOptions } {
 async function build(args: string[], mode: DefaultDebugcon) {
   const { opts, copy } = frozenOptions(args);
   const config = await resolveRunConfig(opts, mode);
-  const built = await buildMachine(config, { stdout: null, log: null, onWriteError: () => {} });
+  const built = await buildRunMachine(config, { stdout: null, log: null, onWriteError: () => {} });
   try {
     expect(opts).toEqual(copy);
     return { config, built, event: built.machine.run(10_000) };
@@ -116,7 +116,7 @@ describe("machine builder", () => {
     for (const [args, message] of cases) {
       const { opts, copy } = frozenOptions(args);
       const attempt = resolveRunConfig(opts, "text-always").then((config) =>
-        buildMachine(config, { stdout: null, log: null, onWriteError: () => {} }),
+        buildRunMachine(config, { stdout: null, log: null, onWriteError: () => {} }),
       );
       await expect(attempt, args.join(" ")).rejects.toThrow(ConfigError);
       await expect(attempt, args.join(" ")).rejects.toThrow(message);
