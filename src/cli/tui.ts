@@ -1,6 +1,6 @@
 // `pcscope tui [run options] [--symbols FILE[@BIAS]...]`: the terminal debugger on pcscope's own
 // machine, paused at the reset vector with the firmware's nm listing loaded. The machine is chosen
-// by `pcscope run`'s options (run-options.ts parses them; run.ts's default firmware applies) and
+// by `pcscope run`'s options (run-options.ts parses them; src/emu/machine/run-config.ts's defaults) and
 // runs in a worker thread; a `gdb` can attach alongside on the public stub (127.0.0.1:1234 unless
 // --gdb/-s say otherwise).
 import { firmwareFor, type RunOptions } from "../emu/machine/run-config.ts";
