@@ -1,8 +1,8 @@
 // `pcscope tui [run options] [--symbols FILE[@BIAS]...]`: the terminal debugger on pcscope's own
 // machine, paused at the reset vector with the firmware's nm listing loaded. The machine is chosen
-// by `pcscope run`'s options (run-options.ts parses them; src/emu/machine/run-config.ts's defaults) and
-// runs in a worker thread; a `gdb` can attach alongside on the public stub (127.0.0.1:1234 unless
-// --gdb/-s say otherwise).
+// by `pcscope run`'s options (run-options.ts parses them; src/emu/machine/run-config.ts completes
+// them with the defaults) and runs in a worker thread; a `gdb` can attach alongside on the public
+// stub (127.0.0.1:1234 unless --gdb/-s say otherwise).
 import { firmwareFor, type RunOptions } from "../emu/machine/run-config.ts";
 import type { LocalSession } from "../tui/index.ts";
 import type { WorkerInit } from "../tui/local/protocol.ts";
