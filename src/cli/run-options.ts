@@ -2,39 +2,18 @@
 // single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
 import { isIPv6 } from "node:net";
+import { ConfigError } from "../emu/machine/config.ts";
 import { memSizeProblem } from "../emu/machine/limits.ts";
+import type { DebugconSpec, RunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
-import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS, type PcRunOptions } from "./run-pc.ts";
+import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS } from "./run-pc.ts";
 
-/** Where a debug console's bytes go. */
-export type DebugconTarget = { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" };
-
-/** One --debugcon: port null means "the default port" (0x402, or -global isa-debugcon.iobase). */
-export interface DebugconSpec {
-  port: number | null;
-  target: DebugconTarget;
-}
-
-/** Everything `pcscope run` was asked to do. */
-export interface RunOptions {
-  bios: string | null;
-  memBytes: number;
-  debugcons: DebugconSpec[];
-  /** Port given by -global isa-debugcon.iobase=N (applies to debugcons without a port). */
-  debugconDefaultPort: number | null;
-  debugExit: { port: number; size: number } | null;
-  trace: string[];
-  traceFile: string | null;
-  /** -d items: guest_errors, unimp. */
-  log: string[];
-  maxInsns: number | null;
-  noReboot: boolean;
-  /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */
-  gdb: { host: string; port: number } | null;
-  /** Start paused until gdb continues (-S). */
-  startPaused: boolean;
-  /** The i440fx PC's options (drives, CPUs, boot order, serial). */
-  pc: PcRunOptions;
+/**
+ * The error to rethrow for `err` from the machine layer (resolving or building what the options
+ * ask for): its ConfigError as a UserError with the same message, anything else as it is.
+ */
+export function asUserError(err: unknown): unknown {
+  return err instanceof ConfigError ? new UserError(err.message) : err;
 }
 
 /** Option spellings: canonical long name -> whether it takes a value. */

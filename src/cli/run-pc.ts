@@ -2,36 +2,10 @@
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
 // --hda/--cdrom PATH, --smp N, --boot ORDER, --serial stdio|file:PATH|null, --kernel FILE (a
 // Multiboot kernel, -kernel) with --append CMDLINE (-append). Any of them selects the
-// i440fx PC; images are opened (and write-locked) before the machine is built, and every problem
-// is one UserError line with the image left untouched.
-import { existsSync } from "node:fs";
-import { embeddedBiosPath } from "../emu/machine/demo-disk.ts";
+// i440fx PC (src/emu/machine/run-config.ts holds the option types and the defaults; builder.ts
+// assembles the machine). Every parse problem is one UserError line.
+import type { DriveSpec, PcRunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
-
-/** One --drive. */
-export interface DriveSpec {
-  file: string;
-  format: "qcow2" | "raw" | null;
-  index: number | null;
-  media: "disk" | "cdrom";
-  readOnly: boolean;
-}
-
-/** PC options. */
-export interface PcRunOptions {
-  /** --machine; null = chosen from the other options. */
-  machine: "pc" | "bare" | null;
-  drives: DriveSpec[];
-  cpus: number | null;
-  boot: string | null;
-  serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
-  /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */
-  kernel: string | null;
-  /** --append: its command line. */
-  append: string | null;
-  /** --initrd: a Linux kernel's initial RAM disk (-initrd). */
-  initrd: string | null;
-}
 
 /** Option names (canonical -> takes a value) and QEMU spellings. */
 export const PC_OPTIONS: Record<string, boolean> = {
@@ -180,49 +154,4 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
       pc.initrd = value;
       break;
   }
-}
-
-/** True when the options ask for the PC rather than the bare machine. */
-export function wantsPc(pc: PcRunOptions): boolean {
-  if (pc.machine !== null) return pc.machine === "pc";
-  return (
-    pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null || pc.kernel !== null
-  );
-}
-
-/** Assigns QEMU's default indexes (first free slot) to drives without one; checks clashes. */
-export function assignIndexes(drives: DriveSpec[]): { spec: DriveSpec; index: number }[] {
-  const used = new Set<number>();
-  for (const d of drives) {
-    if (d.index === null) continue;
-    if (used.has(d.index)) throw new UserError(`two drives at index ${d.index}`);
-    used.add(d.index);
-  }
-  return drives.map((spec) => {
-    let index = spec.index;
-    if (index === null) {
-      index = [0, 1, 2, 3].find((i) => !used.has(i)) ?? -1;
-      if (index < 0) throw new UserError("at most 4 IDE drives");
-      used.add(index);
-    }
-    return { spec, index };
-  });
-}
-
-/** The PC's firmware when --bios is not given: pcscope's embedded BIOS (firmware/bios/out/bios.bin). */
-export function defaultPcBios(): string {
-  return embeddedBiosPath();
-}
-
-/** SeaBIOS as Debian installs it: it runs the --kernel option ROM, as under QEMU. */
-export const KERNEL_BIOS = "/usr/share/seabios/bios.bin";
-
-/**
- * The PC's firmware for --kernel without --bios: SeaBIOS (the embedded BIOS does not run fw_cfg
- * option ROMs, so it could not boot the kernel). A UserError when it is not installed.
- */
-export function kernelBios(): string {
-  if (!existsSync(KERNEL_BIOS))
-    throw new UserError(`--kernel needs SeaBIOS (${KERNEL_BIOS}: apt-get install seabios) or --bios FILE`);
-  return KERNEL_BIOS;
 }

@@ -2,19 +2,14 @@
 // one-line summary on stderr when the guest stops. With no arguments: the PC, the embedded BIOS and
 // the demo disk; with --bios alone: the bare machine; --machine bare alone: the hello demo ROM.
 import { describeStop, type StopEvent } from "../emu/debug-target.ts";
+import { buildRunMachine, type RunMachine } from "../emu/machine/builder.ts";
 import type { Machine } from "../emu/machine/machine.ts";
+import { type RunOptions, resolveRunConfig } from "../emu/machine/run-config.ts";
+import { FdWriter, type OutputWriteError } from "../shared/fd-writer.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
-import {
-  EXIT_OUTPUT_ERROR,
-  FdWriter,
-  noteOutputError,
-  type OutputWriteError,
-  outputFailure,
-  printLine,
-} from "./output.ts";
-import { buildRunMachine } from "./run-machine.ts";
-import { gdbListenProblem, parseRunArgs, type RunOptions } from "./run-options.ts";
+import { EXIT_OUTPUT_ERROR, noteOutputError, outputFailure, printLine } from "./output.ts";
+import { asUserError, gdbListenProblem, parseRunArgs } from "./run-options.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
 export const EXIT_TRIPLE_FAULT = 3;
@@ -106,12 +101,17 @@ async function run(args: string[]): Promise<number> {
     if (opts.gdb !== null)
       printLine(`${err.message}; the machine is stopped for gdb (detach or Ctrl-C ends the run)`);
   };
-  const built = await buildRunMachine(opts, {
-    stdout: new FdWriter(1, false, "stdout", onWriteError),
-    log: new FdWriter(2, false, "stderr", onWriteError),
-    defaultDebugcon: "stdout-for-default-firmware",
-    onWriteError,
-  });
+  let built: RunMachine;
+  try {
+    const config = await resolveRunConfig(opts, "stdout-for-default-firmware");
+    built = await buildRunMachine(config, {
+      stdout: new FdWriter(1, false, "stdout", onWriteError),
+      log: new FdWriter(2, false, "stderr", onWriteError),
+      onWriteError,
+    });
+  } catch (err) {
+    throw asUserError(err);
+  }
   machine = built.machine;
   // The notes come once nothing can fail any more, so a failed run prints exactly one line.
   const printNotes = () => {

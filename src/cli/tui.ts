@@ -1,15 +1,15 @@
 // `pcscope tui [run options] [--symbols FILE[@BIAS]...]`: the terminal debugger on pcscope's own
 // machine, paused at the reset vector with the firmware's nm listing loaded. The machine is chosen
-// by `pcscope run`'s options (run-options.ts parses them; run.ts's default firmware applies) and
-// runs in a worker thread; a `gdb` can attach alongside on the public stub (127.0.0.1:1234 unless
-// --gdb/-s say otherwise).
+// by `pcscope run`'s options (run-options.ts parses them; src/emu/machine/run-config.ts completes
+// them with the defaults) and runs in a worker thread; a `gdb` can attach alongside on the public
+// stub (127.0.0.1:1234 unless --gdb/-s say otherwise).
+import { firmwareFor, type RunOptions } from "../emu/machine/run-config.ts";
 import type { LocalSession } from "../tui/index.ts";
 import type { WorkerInit } from "../tui/local/protocol.ts";
-import { checkTuiOptions, MachineSetupError } from "../tui/local/tui-options.ts";
+import { checkTuiOptions } from "../tui/local/tui-options.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
-import { firmwareFor } from "./run-machine.ts";
-import { parseRunArgs, type RunOptions } from "./run-options.ts";
+import { asUserError, parseRunArgs } from "./run-options.ts";
 
 /** The public gdb stub's address when none is given (QEMU's -s). */
 export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
@@ -59,8 +59,7 @@ export function parseTuiArgs(args: readonly string[]): TuiOptions {
   try {
     checkTuiOptions(run);
   } catch (err) {
-    if (err instanceof MachineSetupError) throw new UserError(err.message);
-    throw err;
+    throw asUserError(err);
   }
   const gdb = run.gdb === null ? { ...DEFAULT_GDB, fallback: true } : { ...run.gdb, fallback: false };
   return { run, symbols, gdb };
@@ -92,7 +91,13 @@ async function run(args: string[]): Promise<number> {
   const ui = await import("../tui/index.ts");
   const { firmwareSymbols } = await import("../tui/local/firmware-symbols.ts");
   const { loadSymbols } = await import("./attach.ts");
-  const listing = firmwareSymbols(firmwareFor(opts.run));
+  let firmware: string;
+  try {
+    firmware = firmwareFor(opts.run);
+  } catch (err) {
+    throw asUserError(err);
+  }
+  const listing = firmwareSymbols(firmware);
   const files = listing === null ? opts.symbols : [{ path: listing, bias: 0n }, ...opts.symbols];
   const symbols = loadSymbols(files, (line) => process.stderr.write(`${line}\n`));
 

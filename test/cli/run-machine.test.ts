@@ -1,4 +1,4 @@
-// What `pcscope run` does with inputs that are not ordinary files (src/cli/run-machine.ts through the
+// What `pcscope run` does with inputs that are not ordinary files (src/emu/machine/builder.ts through the
 // binary): a device, a FIFO or an enormous file named as the BIOS, the kernel or a disk is measured
 // before it is read and refused with one line naming it and its kind or size, exit status 2. Before,
 // /dev/zero as --bios was read until memory ran out and a FIFO blocked the open forever. --trace

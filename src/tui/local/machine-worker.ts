@@ -4,12 +4,12 @@
 // 127.0.0.1:1234 by default) for a `gdb` alongside. The guest runs here, in the stubs' slice loops,
 // so the UI thread stays free for keys and frames. Trace events go to the UI in batches.
 import { parentPort, workerData } from "node:worker_threads";
+import { ConfigError } from "../../emu/machine/config.ts";
 import { type GdbServer, startGdbServer } from "../../gdbstub/index.ts";
 import { type BuiltMachine, buildMachine } from "./machine-factory.ts";
 import { UI_TRACE_PATTERN, type UiMessage, type WorkerInit, type WorkerMessage } from "./protocol.ts";
 import { RunGate } from "./run-gate.ts";
 import { TraceBatcher } from "./trace-batcher.ts";
-import { MachineSetupError } from "./tui-options.ts";
 
 /** How often trace batches are posted and the gate is polled (ms). */
 const BATCH_MS = 16;
@@ -33,7 +33,7 @@ async function startPublic(built: BuiltMachine, gate: RunGate, init: WorkerInit)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     if (!want.fallback || code !== "EADDRINUSE")
-      throw new MachineSetupError(`cannot listen for gdb on ${want.host}:${want.port}: ${code}`);
+      throw new Error(`cannot listen for gdb on ${want.host}:${want.port}: ${code}`);
     log(`${want.host}:${want.port} is busy; listening on a free port instead`);
     return await startGdbServer(gate.view("gdb"), { ...options, port: 0 });
   } finally {
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     // A file that cannot be written (a full disk) becomes a log line; the session goes on.
     built = await buildMachine(init.options, (line) => post({ type: "log", text: line }));
   } catch (err) {
-    if (!(err instanceof MachineSetupError)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     post({ type: "error", message: err.message });
     return;
   }

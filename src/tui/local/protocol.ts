@@ -2,7 +2,7 @@
 // drives the machine through RSP on a private loopback port; this channel only carries what RSP
 // cannot: the trace feed, what a gdb attached alongside does, and shutdown. Types only, plus the
 // trace pattern the UI's panes need; nothing here imports the emulator at runtime.
-import type { RunOptions } from "../../cli/run-options.ts";
+import type { RunOptions } from "../../emu/machine/run-config.ts";
 import type { TraceEvent } from "../../emu/trace/bus.ts";
 
 /** What the worker is started with (workerData). */
