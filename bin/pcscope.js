@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 const SRC = fileURLToPath(new URL("../src", import.meta.url));
 /** Written by every build (`npm run build` touches it even when nothing needed compiling). */
 const STAMP = fileURLToPath(new URL("../dist/.tsbuildinfo", import.meta.url));
+/** The terminal UI bundled with React and Ink (scripts/bundle-ui.mjs), written by the same build before tsc. */
+const UI_BUNDLE = fileURLToPath(new URL("../dist/tui/ui.bundle.js", import.meta.url));
 
 /** The newest modification time (ms) of any file under `dir`. */
 function newestMtime(dir) {
@@ -23,11 +25,11 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Why the build cannot be run, or null when it is there and not older than src/. */
+/** Why the build cannot be run, or null when it (the stamp and the UI bundle) is there and not older than src/. */
 function buildProblem() {
-  if (!existsSync(STAMP)) return "not built: run 'npm run build'";
-  if (existsSync(SRC) && newestMtime(SRC) > statSync(STAMP).mtimeMs)
-    return "dist/ is older than src/: run 'npm run build'";
+  if (!existsSync(STAMP) || !existsSync(UI_BUNDLE)) return "not built: run 'npm run build'";
+  const built = Math.min(statSync(STAMP).mtimeMs, statSync(UI_BUNDLE).mtimeMs);
+  if (existsSync(SRC) && newestMtime(SRC) > built) return "dist/ is older than src/: run 'npm run build'";
   return null;
 }
 

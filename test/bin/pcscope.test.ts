@@ -43,6 +43,9 @@ function build(seconds: number): void {
   );
   writeFileSync(join(tree, "dist", ".tsbuildinfo"), "{}");
   age(join(tree, "dist", ".tsbuildinfo"), seconds);
+  mkdirSync(join(tree, "dist", "tui"));
+  writeFileSync(join(tree, "dist", "tui", "ui.bundle.js"), "export {};\n");
+  age(join(tree, "dist", "tui", "ui.bundle.js"), seconds);
 }
 
 describe("bin/pcscope.js", () => {
@@ -58,6 +61,23 @@ describe("bin/pcscope.js", () => {
   it("with a source file newer than the build (in any subdirectory): refuses, status 2", () => {
     build(2_000_000);
     age(join(tree, "src", "cli", "run.ts"), 3_000_000);
+    expect(pcscope("--version")).toEqual({
+      out: "",
+      err: "pcscope: dist/ is older than src/: run 'npm run build'\n",
+      status: 2,
+    });
+  });
+
+  it("without the UI bundle (the rest built): one line naming npm run build, status 2", () => {
+    build(2_000_000);
+    rmSync(join(tree, "dist", "tui", "ui.bundle.js"));
+    expect(pcscope("run")).toEqual({ out: "", err: "pcscope: not built: run 'npm run build'\n", status: 2 });
+  });
+
+  it("with the UI bundle older than src/ (tsc run alone after an edit): refuses, status 2", () => {
+    build(2_000_000);
+    age(join(tree, "src", "cli", "run.ts"), 3_000_000);
+    age(join(tree, "dist", ".tsbuildinfo"), 4_000_000);
     expect(pcscope("--version")).toEqual({
       out: "",
       err: "pcscope: dist/ is older than src/: run 'npm run build'\n",
