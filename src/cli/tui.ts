@@ -14,7 +14,7 @@ import { parseRunArgs, type RunOptions } from "./run-options.ts";
 /** The public gdb stub's address when none is given (QEMU's -s). */
 export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
 
-/** The UI's modules: from source, ui-main.ts; compiled, its bundle with React and Ink (scripts/bundle-ui.mjs). */
+/** The UI's modules: from source, ui-main.ts; compiled, its bundle with React and Ink (scripts/bundle.mjs). */
 type UiModule = typeof import("../tui/ui-main.ts");
 const UI_MODULE = import.meta.url.endsWith(".js") ? "../tui/ui.bundle.js" : "../tui/ui-main.ts";
 
