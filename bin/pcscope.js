@@ -12,6 +12,10 @@ import { fileURLToPath } from "node:url";
 const SRC = fileURLToPath(new URL("../src", import.meta.url));
 /** Written by every build (`npm run build` touches it even when nothing needed compiling). */
 const STAMP = fileURLToPath(new URL("../dist/.tsbuildinfo", import.meta.url));
+/** What `pcscope tui` loads as single files (scripts/bundle.mjs), written by the same build before tsc. */
+const BUNDLES = ["ui.bundle.js", "machine-worker.bundle.js"].map((name) =>
+  fileURLToPath(new URL(`../dist/tui/${name}`, import.meta.url)),
+);
 
 /** The newest modification time (ms) of any file under `dir`. */
 function newestMtime(dir) {
@@ -23,11 +27,12 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Why the build cannot be run, or null when it is there and not older than src/. */
+/** Why the build cannot be run, or null when it (the stamp and the bundles) is there and not older than src/. */
 function buildProblem() {
-  if (!existsSync(STAMP)) return "not built: run 'npm run build'";
-  if (existsSync(SRC) && newestMtime(SRC) > statSync(STAMP).mtimeMs)
-    return "dist/ is older than src/: run 'npm run build'";
+  const outputs = [STAMP, ...BUNDLES];
+  if (!outputs.every((path) => existsSync(path))) return "not built: run 'npm run build'";
+  const built = Math.min(...outputs.map((path) => statSync(path).mtimeMs));
+  if (existsSync(SRC) && newestMtime(SRC) > built) return "dist/ is older than src/: run 'npm run build'";
   return null;
 }
 

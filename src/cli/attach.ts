@@ -1,19 +1,11 @@
 // `pcscope attach HOST:PORT [--symbols FILE[@BIAS]...]`: the debugger UI on any gdb stub (QEMU's
 // `-gdb tcp:127.0.0.1:1234 -S`, pcscope's own `run --gdb`). QEMU's stub takes one client at a time,
 // so beside the UI use its `:` commands (`monitor ...` reaches QEMU's monitor).
-import { SymbolTable } from "../symbols/index.ts";
-import {
-  Debugger,
-  NO_SYMBOLS,
-  NO_TTY_MESSAGE,
-  RspSession,
-  runTui,
-  type SymbolResolver,
-  tableResolver,
-} from "../tui/index.ts";
+import { Debugger, NO_TTY_MESSAGE, RspSession, runTui } from "../tui/index.ts";
 import { isInteractive } from "../tui/terminal.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
+import { loadSymbols } from "./symbol-files.ts";
 
 /** What `attach` was asked to do. */
 export interface AttachOptions {
@@ -61,26 +53,6 @@ export function parseAttachArgs(args: string[]): AttachOptions {
   }
   if (target === null) throw new UserError(`attach needs HOST:PORT\n${attachCommand.usage}`);
   return { ...target, symbols };
-}
-
-/** Loads the listings; malformed lines are reported on stderr and skipped. Throws UserError for unreadable files. */
-export function loadSymbols(files: AttachOptions["symbols"], warn: (line: string) => void): SymbolResolver {
-  if (files.length === 0) return NO_SYMBOLS;
-  const table = new SymbolTable();
-  for (const f of files) {
-    try {
-      const result = table.addFile(f.path, { bias: f.bias });
-      if (result.errors.length > 0) {
-        const first = result.errors[0]!;
-        warn(
-          `pcscope: ${f.path}: ${result.errors.length} malformed line(s) skipped (first: line ${first.line}: ${first.message})`,
-        );
-      }
-    } catch (err) {
-      throw new UserError((err as Error).message);
-    }
-  }
-  return tableResolver(table);
 }
 
 export const attachCommand: CliCommand = {

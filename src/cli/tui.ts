@@ -14,6 +14,10 @@ import { asUserError, parseRunArgs } from "./run-options.ts";
 /** The public gdb stub's address when none is given (QEMU's -s). */
 export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
 
+/** The UI's modules: from source, ui-main.ts; compiled, its bundle with React and Ink (scripts/bundle.mjs). */
+type UiModule = typeof import("../tui/ui-main.ts");
+const UI_MODULE = import.meta.url.endsWith(".js") ? "../tui/ui.bundle.js" : "../tui/ui-main.ts";
+
 const USAGE = `usage: pcscope tui [run options] [--symbols FILE[@BIAS]...]
 
 The terminal debugger on pcscope's machine, paused at the reset vector. The machine and firmware
@@ -82,15 +86,15 @@ async function run(args: string[]): Promise<number> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   const { isInteractive } = await import("../tui/terminal.ts");
   if (!isInteractive(io)) {
-    const { NO_TTY_MESSAGE } = await import("../tui/run-tui.tsx");
+    const { NO_TTY_MESSAGE }: UiModule = await import(UI_MODULE);
     throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
   }
   const { LocalSession, LocalStartError } = await import("../tui/session/local-session.ts");
   const starting = LocalSession.start({ options: opts.run, gdb: opts.gdb });
   starting.catch(() => {}); // awaited below, after the UI has loaded
-  const ui = await import("../tui/index.ts");
+  const ui: UiModule = await import(UI_MODULE);
   const { firmwareSymbols } = await import("../tui/local/firmware-symbols.ts");
-  const { loadSymbols } = await import("./attach.ts");
+  const { loadSymbols } = await import("./symbol-files.ts");
   let firmware: string;
   try {
     firmware = firmwareFor(opts.run);

@@ -10,6 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "pcscope.js");
 
+/** The single-file bundles `npm run build` writes to dist/tui/ (scripts/bundle.mjs). */
+const BUNDLES = ["ui.bundle.js", "machine-worker.bundle.js"];
+
 let tree: string;
 
 /** Runs the copied bin/pcscope.js with ARGS. */
@@ -43,6 +46,11 @@ function build(seconds: number): void {
   );
   writeFileSync(join(tree, "dist", ".tsbuildinfo"), "{}");
   age(join(tree, "dist", ".tsbuildinfo"), seconds);
+  mkdirSync(join(tree, "dist", "tui"));
+  for (const bundle of BUNDLES) {
+    writeFileSync(join(tree, "dist", "tui", bundle), "export {};\n");
+    age(join(tree, "dist", "tui", bundle), seconds);
+  }
 }
 
 describe("bin/pcscope.js", () => {
@@ -58,6 +66,24 @@ describe("bin/pcscope.js", () => {
   it("with a source file newer than the build (in any subdirectory): refuses, status 2", () => {
     build(2_000_000);
     age(join(tree, "src", "cli", "run.ts"), 3_000_000);
+    expect(pcscope("--version")).toEqual({
+      out: "",
+      err: "pcscope: dist/ is older than src/: run 'npm run build'\n",
+      status: 2,
+    });
+  });
+
+  it.each(BUNDLES)("without %s (the rest built): one line naming npm run build, status 2", (bundle) => {
+    build(2_000_000);
+    rmSync(join(tree, "dist", "tui", bundle));
+    expect(pcscope("run")).toEqual({ out: "", err: "pcscope: not built: run 'npm run build'\n", status: 2 });
+  });
+
+  it.each(BUNDLES)("with %s older than src/ (tsc run alone after an edit): refuses, status 2", (bundle) => {
+    build(2_000_000);
+    age(join(tree, "src", "cli", "run.ts"), 3_000_000);
+    age(join(tree, "dist", ".tsbuildinfo"), 4_000_000);
+    for (const other of BUNDLES.filter((b) => b !== bundle)) age(join(tree, "dist", "tui", other), 4_000_000);
     expect(pcscope("--version")).toEqual({
       out: "",
       err: "pcscope: dist/ is older than src/: run 'npm run build'\n",

@@ -20,12 +20,12 @@ import { RspSession } from "./rsp-session.ts";
 /** How long the worker may take to come up (run from source, it compiles the emulator's TypeScript first). */
 const START_TIMEOUT_MS = 30_000;
 /**
- * The machine worker's entry. Compiled (dist/, what `pcscope` runs) it is the worker's JavaScript;
- * run from source (tests, benchmarks) it is worker-entry.mjs, which registers tsx first, since a
- * worker thread does not inherit the main thread's TypeScript loader.
+ * The machine worker's entry. Compiled (dist/, what `pcscope` runs) it is the worker bundled into
+ * one file (scripts/bundle.mjs); run from source (tests, benchmarks) it is worker-entry.mjs, which
+ * registers tsx first, since a worker thread does not inherit the main thread's TypeScript loader.
  */
 const WORKER_ENTRY = import.meta.url.endsWith(".js")
-  ? new URL("../local/machine-worker.js", import.meta.url)
+  ? new URL("../machine-worker.bundle.js", import.meta.url)
   : new URL("../local/worker-entry.mjs", import.meta.url);
 /** How long close() waits for the worker to end by itself. */
 const CLOSE_GRACE_MS = 1000;
