@@ -1,5 +1,5 @@
 // What a machine is built from: the options a user gives (`pcscope run` flags map onto them) and the
-// Board that wires regions and devices, one per machine type (the bare board now, i440fx later).
+// Board that wires regions and devices, one per machine type (board-bare.ts, and pc.ts for the i440fx).
 import type { ByteSink } from "../devices/debugcon.ts";
 import type { TraceBus } from "../trace/bus.ts";
 import type { Machine } from "./machine.ts";

@@ -25,11 +25,6 @@ export function embeddedBiosPath(): string {
   return join(REPO_ROOT, "firmware", "bios", "out", "bios.bin");
 }
 
-/** The ELF of the embedded BIOS, with DWARF, for gdb. */
-export function embeddedBiosElfPath(): string {
-  return join(REPO_ROOT, "firmware", "bios", "out", "bios.elf");
-}
-
 /** The demo guest's raw sectors (LBA 0 onwards). */
 export function demoSectorsPath(): string {
   return join(REPO_ROOT, "firmware", "demo", "out", "demo.bin");
