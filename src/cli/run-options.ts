@@ -1,7 +1,9 @@
 // Parsing `pcscope run` options. Long options take `--name VALUE` or `--name=VALUE`; QEMU's
 // single-dash spellings (-bios, -m, -debugcon, -trace, -D, -d, -no-reboot, -device isa-debug-exit,
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
+
 import { isIPv6 } from "node:net";
+import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
 import { ConfigError } from "../emu/machine/config.ts";
 import { memSizeProblem } from "../emu/machine/limits.ts";
 import type { DebugconSpec, RunOptions } from "../emu/machine/run-config.ts";
@@ -27,6 +29,7 @@ const OPTIONS: Record<string, boolean> = {
   log: true,
   "max-insns": true,
   "no-reboot": false,
+  cpu: true,
   gdb: true,
   device: true,
   global: true,
@@ -44,6 +47,7 @@ const ALIASES: Record<string, string> = {
   "-D": "trace-file",
   "-d": "log",
   "-no-reboot": "no-reboot",
+  "-cpu": "cpu",
   "-gdb": "gdb",
   "-device": "device",
   "-global": "global",
@@ -201,6 +205,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     log: [],
     maxInsns: null,
     noReboot: false,
+    cpu: null,
     gdb: null,
     startPaused: false,
     pc: emptyPcOptions(),
@@ -277,6 +282,12 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "no-reboot":
       opts.noReboot = true;
+      break;
+    case "cpu":
+      if (!isCpuModel(value)) {
+        throw new UserError(`unable to find CPU model '${value}' (models: ${CPU_MODEL_NAMES.join(", ")})`);
+      }
+      opts.cpu = value;
       break;
     case "gdb":
       opts.gdb = parseGdbAddress(value);

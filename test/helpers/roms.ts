@@ -114,16 +114,16 @@ export function qemuArgs(rom: string, logPath: string, extra: string[] = []): st
 }
 
 /** Runs a ROM under qemu-system-i386 (TCG) and returns what it printed. */
-export function runRomQemu(rom: string, timeoutMs = 20_000): Promise<RomRun> {
+export function runRomQemu(rom: string, timeoutMs = 20_000, extra: string[] = []): Promise<RomRun> {
   return withTempDir(async (dir) => {
     const logPath = join(dir, "debugcon.log");
-    const r = await runProcess("qemu-system-i386", qemuArgs(rom, logPath), timeoutMs, dir);
+    const r = await runProcess("qemu-system-i386", qemuArgs(rom, logPath, extra), timeoutMs, dir);
     return { ...r, log: readLog(logPath) };
   });
 }
 
 /** Runs a ROM under `pcscope run` (the CLI, in a child process) and returns what it printed. */
-export function runRomPcscope(rom: string, timeoutMs = 30_000): Promise<RomRun> {
+export function runRomPcscope(rom: string, timeoutMs = 30_000, extra: string[] = []): Promise<RomRun> {
   return withTempDir(async (dir) => {
     const logPath = join(dir, "debugcon.log");
     const args = [
@@ -135,6 +135,7 @@ export function runRomPcscope(rom: string, timeoutMs = 30_000): Promise<RomRun> 
       `0x${DEBUGCON_PORT.toString(16)}=file:${logPath}`,
       "--debug-exit",
       `0x${DEBUG_EXIT_PORT.toString(16)}`,
+      ...extra,
     ];
     const r = await runProcess(process.execPath, args, timeoutMs, REPO_ROOT);
     return { ...r, log: readLog(logPath) };

@@ -3,6 +3,8 @@
 // that the interpreter (cpu.ts) implements and the system layer (system/*.ts) calls.
 // Register and segment numbering follows the x86 encoding so decoders index arrays directly.
 
+import { cpuidFor, DEFAULT_CPU_MODEL } from "./cpuid-models.ts";
+
 // General registers, as encoded in ModRM reg/rm fields.
 export const EAX = 0;
 export const ECX = 1;
@@ -185,11 +187,28 @@ export interface CpuidConfig {
   family: number;
   model: number;
   stepping: number;
-  /** CPUID.1:EDX feature bits (TSC, MSR, CX8 by default; APIC only when the machine has one). */
+  /** CPUID.1:EDX feature bits (the model's; the PC adds APIC to pcscope's own model). */
   featuresEdx: number;
+  /** CPUID.1:ECX feature bits. */
   featuresEcx: number;
   /** Highest basic leaf answered. */
   maxLeaf: number;
+  /** Highest extended leaf answered (0 for none: extended leaves answer as the highest basic one). */
+  maxExtLeaf: number;
+  /** Leaf 2 (cache descriptors), four registers, or empty. */
+  leaf2: number[];
+  /** Leaf 4 subleaves (deterministic cache parameters), four registers each, for one core. */
+  leaf4: number[][];
+  /** Leaf 0x80000001's four registers. */
+  ext1: number[];
+  /** The brand string of leaves 0x80000002-4. */
+  brand: string;
+  /** The hypervisor signature at leaf 0x40000000 ("" for none: those leaves read as zeros). */
+  hypervisor: string;
+  /** Logical CPUs in the package (the machine's CPU count). */
+  logicalCount: number;
+  /** Report the package's logical CPUs as QEMU does (CPUID.1 EBX and HTT, leaf 4's core counts). */
+  qemuTopology: boolean;
 }
 
 /**
@@ -256,15 +275,8 @@ export class CpuState {
   exceptionDepth = 0;
   /** Vector of the exception currently being delivered (-1 = none). */
   deliveringVector = -1;
-  readonly cpuid: CpuidConfig = {
-    vendor: "GenuineIntel",
-    family: 6,
-    model: 1,
-    stepping: 3,
-    featuresEdx: (1 << 4) | (1 << 5) | (1 << 8), // TSC, MSR, CX8
-    featuresEcx: 0,
-    maxLeaf: 1,
-  };
+  /** CPUID answers (cpuid-models.ts): pcscope's own model unless the machine picks another. */
+  cpuid: CpuidConfig = cpuidFor(DEFAULT_CPU_MODEL, 1);
 }
 
 /** A copy of a CPU's architectural state, as plain data (structuredClone-able, no functions). */

@@ -141,6 +141,7 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
       debugcons,
       debugExit: opts.debugExit ?? undefined,
       noReboot: opts.noReboot,
+      cpuModel: opts.cpu ?? undefined,
     };
     let machine: Machine;
     if (drives !== null) {

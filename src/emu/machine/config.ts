@@ -34,6 +34,8 @@ export interface MachineOptions {
   instructionsPerSecond?: number;
   /** A trace bus to emit into (default: a new one). */
   trace?: TraceBus;
+  /** The CPU model (a `--cpu` name: CPUID as QEMU's model of that name); default pcscope's own. */
+  cpuModel?: string;
 }
 
 /** Something that builds a machine type's regions and devices. */

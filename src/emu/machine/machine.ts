@@ -5,6 +5,7 @@
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { VirtualClock } from "../clock.ts";
 import { Cpu, CpuShared } from "../cpu/cpu.ts";
+import { cpuidFor } from "../cpu/cpuid-models.ts";
 import { I386 } from "../debug-arch.ts";
 import type {
   BreakpointOps,
@@ -79,6 +80,9 @@ export class Machine implements DebugTarget {
       cpu.requestStopAfterInstruction({ kind: "ioWatch", port, dir, size, value });
     };
     board.init(this, options);
+    if (options.cpuModel !== undefined) {
+      for (const c of this.cpus) c.cpuid = cpuidFor(options.cpuModel, this.cpus.length);
+    }
   }
 
   /** Adds a device to reset and flush with the machine (debug consoles are also listed apart). */

@@ -4,8 +4,10 @@
 // MC146818 RTC/CMOS, i8042, port 0x92, reset control 0xcf9, POST port 0x80, fw_cfg, local APICs
 // and the I/O APIC, optional COM1, the debug consoles and isa-debug-exit. PAM and SMRAM state
 // survive a system reset as in QEMU; everything else returns to its power-on state.
+
 import { existsSync, readFileSync } from "node:fs";
 import type { AioContext, BlockBackend } from "../block/index.ts";
+import { CPUID_APIC } from "../cpu/cpuid-models.ts";
 import { DebugExit } from "../devices/debug-exit.ts";
 import type { ByteSink } from "../devices/debugcon.ts";
 import { DebugCon } from "../devices/debugcon.ts";
@@ -50,8 +52,6 @@ import { guessGeometry, initCmos } from "./pc-cmos.ts";
 import { buildPcMemory, type PcMemory, pcBufferBytes } from "./pc-memory.ts";
 import { SmpRunner } from "./smp.ts";
 
-/** CPUID.1:EDX APIC bit. */
-export const CPUID_APIC = 1 << 9;
 /** QEMU's e820 types. */
 export const E820_RAM = 1;
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
@@ -157,6 +157,7 @@ export const pcBoard: Board = {
 
     // CPUs: the boot CPU exists; application processors wait for INIT/SIPI.
     const smp = new SmpRunner(machine, cpus);
+    // pcscope's own model reports the APIC the PC has (a --cpu model brings its own bits).
     for (const cpu of machine.cpus) cpu.cpuid.featuresEdx |= CPUID_APIC;
 
     const bsp = machine.cpus[0]!;

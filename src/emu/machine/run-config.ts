@@ -57,6 +57,8 @@ export interface RunOptions {
   log: string[];
   maxInsns: number | null;
   noReboot: boolean;
+  /** --cpu: a CPU model name (cpuid-models.ts), or null for pcscope's own. */
+  cpu: string | null;
   /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */
   gdb: { host: string; port: number } | null;
   /** Start paused until gdb continues (-S). */

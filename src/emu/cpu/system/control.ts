@@ -1,6 +1,7 @@
 // Control and debug registers, LMSW, CPUID, RDMSR/WRMSR, RDTSC and the TSS I/O permission bitmap.
 // References: Intel SDM Vol. 3A §2.5 (control registers), Vol. 3B §18.2 (debug registers), Vol. 2
 // CPUID/RDMSR/WRMSR/RDTSC/LMSW/MOV CR/MOV DR pseudocode, Vol. 1 §19.5.2 (I/O permission bit map).
+import { CPUID_HTT } from "../cpuid-models.ts";
 import {
   type CpuCore,
   CR0_AM,
@@ -48,15 +49,12 @@ const DR7_FIXED1 = 0x400;
 export const MSR_TSC = 0x10;
 export const MSR_APIC_BASE = 0x1b;
 
-/** Leaves of the extended CPUID range we answer. */
+/** The extended CPUID range starts here. */
 const CPUID_EXT_BASE = 0x80000000;
-const CPUID_EXT_MAX = 0x80000004;
 const CPUID_HV_BASE = 0x40000000;
 const CPUID_HV_END = 0x4fffffff;
 /** CPUID.1:EBX CLFLUSH line size in 8-byte units (64-byte lines). */
 const CLFLUSH_LINE_UNITS = 8;
-/** The processor brand string (CPUID 0x80000002-4), NUL-padded to 48 bytes. */
-const BRAND = "pcscope virtual CPU";
 
 /** MOV to/from CR and DR need CPL 0 in protected mode (v86 counts as CPL 3): #GP(0) otherwise. */
 function requireCpl0(cpu: CpuCore): void {
@@ -181,46 +179,97 @@ function setCpuidRegs(cpu: CpuCore, a: number, b: number, c: number, d: number):
   cpu.regs[EDX] = d;
 }
 
-/** Answers a basic leaf 0..maxLeaf; leaves without data read as zeros. */
-function basicLeaf(cpu: CpuCore, leaf: number): void {
+/** Writes the four registers of `regs` (zeros when it is shorter). */
+function setCpuidRow(cpu: CpuCore, regs: readonly number[]): void {
+  setCpuidRegs(cpu, regs[0] ?? 0, regs[1] ?? 0, regs[2] ?? 0, regs[3] ?? 0);
+}
+
+/**
+ * Answers basic leaf `leaf` (at most maxLeaf) with subleaf `sub`: 0 the maximum and vendor, 1 the
+ * signature, APIC ID, CLFLUSH size and features (with QEMU's topology: the package's logical CPUs
+ * in EBX and HTT when there are several), 2 the cache descriptors, 4 the cache parameters (QEMU
+ * adds the package's cores-1 in EAX bits 31-26, and the CPUs sharing the L3 in bits 25-14).
+ */
+function basicLeaf(cpu: CpuCore, leaf: number, sub: number): void {
   const id = cpu.cpuid;
-  if (leaf === 0) {
-    setCpuidRegs(cpu, id.maxLeaf, packChars(id.vendor, 0), packChars(id.vendor, 8), packChars(id.vendor, 4));
-  } else if (leaf === 1) {
-    const ebx = ((cpu.index & 0xff) << 24) | (CLFLUSH_LINE_UNITS << 8);
-    setCpuidRegs(cpu, signature(cpu), ebx, id.featuresEcx, id.featuresEdx);
-  } else {
-    setCpuidRegs(cpu, 0, 0, 0, 0);
+  const multi = id.qemuTopology && id.logicalCount > 1;
+  switch (leaf) {
+    case 0:
+      setCpuidRegs(
+        cpu,
+        id.maxLeaf,
+        packChars(id.vendor, 0),
+        packChars(id.vendor, 8),
+        packChars(id.vendor, 4),
+      );
+      return;
+    case 1: {
+      const count = multi ? (id.logicalCount & 0xff) << 16 : 0;
+      const ebx = ((cpu.index & 0xff) << 24) | count | (CLFLUSH_LINE_UNITS << 8);
+      setCpuidRegs(cpu, signature(cpu), ebx, id.featuresEcx, id.featuresEdx | (multi ? CPUID_HTT : 0));
+      return;
+    }
+    case 2:
+      setCpuidRow(cpu, id.leaf2);
+      return;
+    case 4: {
+      const row = id.leaf4[sub] ?? [];
+      let eax = row[0] ?? 0;
+      if (multi && eax !== 0) {
+        eax |= ((id.logicalCount - 1) & 0x3f) << 26;
+        if (sub === 3) eax |= ((id.logicalCount - 1) & 0xfff) << 14;
+      }
+      setCpuidRegs(cpu, eax, row[1] ?? 0, row[2] ?? 0, row[3] ?? 0);
+      return;
+    }
+    default:
+      setCpuidRegs(cpu, 0, 0, 0, 0);
   }
 }
 
 /**
- * CPUID with the leaf in EAX. Basic leaves 0 and 1 from cpu.cpuid (APIC ID = cpu.index); leaves above
- * the maximum answer as the highest basic leaf (Intel behaviour, SDM CPUID "If a value entered for
- * CPUID.EAX is higher than the maximum input value..."); 0x40000000-0x4fffffff read as zeros (no
- * hypervisor); 0x80000000 reports 0x80000004, 0x80000001 no features, 0x80000002-4 the brand string.
+ * CPUID with the leaf in EAX and the subleaf in ECX, as the CPU's model (cpuid-models.ts) answers
+ * it. A leaf above the basic or extended maximum answers as the highest basic leaf (Intel
+ * behaviour, SDM CPUID "If a value entered for CPUID.EAX is higher than the maximum input
+ * value..."; QEMU does the same); 0x40000000 gives the hypervisor signature (QEMU's models:
+ * "TCGTCGTCGTCG") and the rest of 0x40000000-0x4fffffff zeros; 0x80000000 the extended maximum and
+ * vendor, 0x80000001 the model's row, 0x80000002-4 the brand string.
  */
 export function cpuidInstruction(cpu: CpuCore): void {
   const leaf = cpu.regs[EAX] >>> 0;
+  const sub = cpu.regs[ECX] >>> 0;
+  const id = cpu.cpuid;
   if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_END) {
-    setCpuidRegs(cpu, 0, 0, 0, 0);
-  } else if (leaf >= CPUID_EXT_BASE && leaf <= CPUID_EXT_MAX) {
-    if (leaf === CPUID_EXT_BASE) setCpuidRegs(cpu, CPUID_EXT_MAX, 0, 0, 0);
-    else if (leaf === CPUID_EXT_BASE + 1) setCpuidRegs(cpu, 0, 0, 0, 0);
-    else {
+    const sig = id.hypervisor;
+    if (leaf === CPUID_HV_BASE && sig !== "") {
+      setCpuidRegs(cpu, CPUID_HV_BASE + 1, packChars(sig, 0), packChars(sig, 4), packChars(sig, 8));
+    } else setCpuidRegs(cpu, 0, 0, 0, 0);
+    return;
+  }
+  if (leaf >= CPUID_EXT_BASE && leaf <= id.maxExtLeaf) {
+    if (leaf === CPUID_EXT_BASE) {
+      setCpuidRegs(
+        cpu,
+        id.maxExtLeaf,
+        packChars(id.vendor, 0),
+        packChars(id.vendor, 8),
+        packChars(id.vendor, 4),
+      );
+    } else if (leaf === CPUID_EXT_BASE + 1) setCpuidRow(cpu, id.ext1);
+    else if (leaf <= CPUID_EXT_BASE + 4) {
       const at = (leaf - CPUID_EXT_BASE - 2) * 16;
       setCpuidRegs(
         cpu,
-        packChars(BRAND, at),
-        packChars(BRAND, at + 4),
-        packChars(BRAND, at + 8),
-        packChars(BRAND, at + 12),
+        packChars(id.brand, at),
+        packChars(id.brand, at + 4),
+        packChars(id.brand, at + 8),
+        packChars(id.brand, at + 12),
       );
-    }
-  } else {
-    const max = cpu.cpuid.maxLeaf >>> 0;
-    basicLeaf(cpu, Math.min(leaf, max));
+    } else setCpuidRegs(cpu, 0, 0, 0, 0);
+    return;
   }
+  const max = id.maxLeaf >>> 0;
+  basicLeaf(cpu, leaf <= max ? leaf : max, sub);
 }
 
 /** Splits a 64-bit count held in a double into EDX:EAX (exact below 2^53, wrapping modulo 2^64). */

@@ -108,7 +108,7 @@ describe("CPUID", () => {
     cpuidInstruction(cpu);
     expect(cpu.regs[EAX]).toBe(0x613); // family 6, model 1, stepping 3
     expect(cpu.regs[EBX]).toBe(0x0800);
-    expect(cpu.regs[EDX]).toBe((1 << 4) | (1 << 5) | (1 << 8));
+    expect(cpu.regs[EDX]).toBe(1 | (1 << 4) | (1 << 5) | (1 << 8)); // FPU, TSC, MSR, CX8
     expect(cpu.regs[ECX]).toBe(0);
     cpu.regs[EAX] = 7;
     cpuidInstruction(cpu);
