@@ -7,7 +7,7 @@ import { probeWrite, rdM16, rdM32, wrM16, wrM32 } from "./access.ts";
 import type { Cpu } from "./cpu.ts";
 import { fetch8, modrmEA } from "./decode.ts";
 import { materialize } from "./flags.ts";
-import { Float80 } from "./fpu/floatx80.ts";
+import { Float80 } from "./fpu/floatx80-parts.ts";
 import { EFLAGS_CF, EFLAGS_PF, EFLAGS_ZF, OP_COM, OP_COMP, type X87 } from "./fpu/x87.ts";
 import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, CS, EXC_MF, EXC_NM, EXC_UD } from "./state.ts";
 import { Unimplemented } from "./unimplemented.ts";

@@ -1,6 +1,6 @@
 // The x87 FPU's register stack and instructions as QEMU 7.2's TCG executes them
 // (target/i386/tcg/fpu_helper.c), on the CPU's register file (fpu-registers.ts) and with the
-// arithmetic of floatx80.ts. The decoder and the memory accesses stay with the CPU: an instruction
+// arithmetic of floatx80*.ts. The decoder and the memory accesses stay with the CPU: an instruction
 // reads its memory operand, calls one method here, and stores what the method leaves in `result`.
 //
 // QEMU's model, followed where it differs from the SDM so that differential runs compare byte for
@@ -12,33 +12,28 @@
 //   - unmasked exceptions only set ES and B; the CPU raises #MF (or FERR#) at the next FWAIT.
 
 import { type FpuRegisters, FSW_TOP_MASK, FSW_TOP_SHIFT, X87_REG_BYTES } from "../fpu-registers.ts";
+import { add80, compare80, div80, mul80, roundToInt80, sqrt80 } from "./floatx80.ts";
 import {
-  add80,
-  CMP_EQUAL,
-  CMP_GREATER,
-  CMP_LESS,
-  compare80,
-  div80,
-  EXP_MAX,
-  Float80,
-  FloatContext,
   fromFloat32,
   fromFloat64,
   fromInt64,
-  INTEGER_BIT,
-  modRem80,
-  mul80,
-  PC_EXTENDED,
-  RC_ZERO,
-  remainderQuotient,
-  roundToInt80,
-  scale80,
-  sqrt80,
   toFloat32,
   toFloat64,
   toInteger,
   Word64,
-} from "./floatx80.ts";
+} from "./floatx80-convert.ts";
+import {
+  CMP_EQUAL,
+  CMP_GREATER,
+  CMP_LESS,
+  EXP_MAX,
+  Float80,
+  FloatContext,
+  INTEGER_BIT,
+  PC_EXTENDED,
+  RC_ZERO,
+} from "./floatx80-parts.ts";
+import { modRem80, remainderQuotient, scale80 } from "./floatx80-remainder.ts";
 
 /** FSW bits (SDM vol. 1, 8.1.3). */
 export const FSW_IE = 0x0001;
@@ -521,7 +516,7 @@ export class X87 {
    * FPREM (truncating) and FPREM1: ST(0) = the partial remainder of ST(0) / ST(1). C2 set when the
    * reduction is incomplete (exponents 64 or more apart: reduced by a multiple of 2^(32..63));
    * else the quotient's low bits in C0 (q2), C3 (q1), C1 (q0), which QEMU 7.2 reports for FPREM
-   * only (see floatx80.ts remainderQuotient).
+   * only (see floatx80-remainder.ts remainderQuotient).
    */
   partialRemainder(truncating: boolean): void {
     const p0 = this.phys(0);

@@ -1,29 +1,29 @@
 // floatx80 conversions (FILD, FLD m32/m64, FST m32/m64, FIST/FISTTP) against the exact reference.
 import { describe, expect, it } from "vitest";
 import {
+  fromFloat32,
+  fromFloat64,
+  fromInt64,
+  toFloat32,
+  toFloat64,
+  toInteger,
+  Word64,
+} from "../../../../src/emu/cpu/fpu/floatx80-convert.ts";
+import {
   FLAG_INEXACT,
   FLAG_INVALID,
   FLAG_OVERFLOW,
   FLAG_UNDERFLOW,
   Float80,
   FloatContext,
-  fromFloat32,
-  fromFloat64,
-  fromInt64,
-  modRem80,
   PC_EXTENDED,
   PC_SINGLE,
   RC_DOWN,
   RC_NEAREST,
   RC_UP,
   RC_ZERO,
-  remainderQuotient,
-  scale80,
-  toFloat32,
-  toFloat64,
-  toInteger,
-  Word64,
-} from "../../../../src/emu/cpu/fpu/floatx80.ts";
+} from "../../../../src/emu/cpu/fpu/floatx80-parts.ts";
+import { modRem80, remainderQuotient, scale80 } from "../../../../src/emu/cpu/fpu/floatx80-remainder.ts";
 import {
   type Exact,
   exactOf,

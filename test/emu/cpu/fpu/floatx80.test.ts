@@ -4,12 +4,17 @@
 import { describe, expect, it } from "vitest";
 import {
   add80,
+  compare80,
+  div80,
+  mul80,
+  roundToInt80,
+  sqrt80,
+} from "../../../../src/emu/cpu/fpu/floatx80.ts";
+import {
   CMP_EQUAL,
   CMP_GREATER,
   CMP_LESS,
   CMP_UNORDERED,
-  compare80,
-  div80,
   FLAG_DIVIDE_BY_ZERO,
   FLAG_INEXACT,
   FLAG_INVALID,
@@ -17,7 +22,6 @@ import {
   FLAG_UNDERFLOW,
   Float80,
   FloatContext,
-  mul80,
   PC_DOUBLE,
   PC_EXTENDED,
   PC_SINGLE,
@@ -25,9 +29,7 @@ import {
   RC_NEAREST,
   RC_UP,
   RC_ZERO,
-  roundToInt80,
-  sqrt80,
-} from "../../../../src/emu/cpu/fpu/floatx80.ts";
+} from "../../../../src/emu/cpu/fpu/floatx80-parts.ts";
 import {
   type Exact,
   exactAdd,

@@ -2,7 +2,7 @@
 // its methods the way the CPU's decoder will drive them. The byte-for-byte check against QEMU is
 // the differential x87 ROM once the decoder calls these.
 import { describe, expect, it } from "vitest";
-import { Float80 } from "../../../../src/emu/cpu/fpu/floatx80.ts";
+import { Float80 } from "../../../../src/emu/cpu/fpu/floatx80-parts.ts";
 import {
   EFLAGS_CF,
   EFLAGS_PF,
