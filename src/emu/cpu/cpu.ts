@@ -52,6 +52,7 @@ import {
   TR,
   UNSIGNED_FIELD,
 } from "./state.ts";
+import { resetMsrStore } from "./system/msr-store.ts";
 
 /**
  * What the CPUs of one machine share: the debugger's breakpoints and watches, and the TLB of
@@ -154,6 +155,7 @@ export class Cpu extends DecoderState {
     this.gdtrLimit = 0xffff;
     this.idtrBase = 0;
     this.idtrLimit = 0x3ff;
+    resetMsrStore(this.msrStore, this.cpuid);
     this.flags = FLAG_RESERVED1;
     this.lzOp = LZ_NONE;
     this.halted = false;

@@ -4,6 +4,7 @@
 // Register and segment numbering follows the x86 encoding so decoders index arrays directly.
 
 import { cpuidFor, DEFAULT_CPU_MODEL } from "./cpuid-models.ts";
+import { MSR_STORE_SLOTS } from "./system/msr-store.ts";
 
 // General registers, as encoded in ModRM reg/rm fields.
 export const EAX = 0;
@@ -253,6 +254,8 @@ export class CpuState {
   idtrLimit = 0x3ff;
   /** IA32_APIC_BASE MSR value. */
   apicBase = 0xfee00900;
+  /** The MSRs that are plain storage (system/msr-store.ts): lo/hi pairs, one per MSR slot. */
+  readonly msrStore = new Int32Array(MSR_STORE_SLOTS * 2);
   /** TSC offset: RDTSC returns virtual-clock ticks + this (set by WRMSR 0x10). */
   tscOffset = 0;
   /** Instructions retired on this CPU. */

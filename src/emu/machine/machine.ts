@@ -81,7 +81,11 @@ export class Machine implements DebugTarget {
     };
     board.init(this, options);
     if (options.cpuModel !== undefined) {
-      for (const c of this.cpus) c.cpuid = cpuidFor(options.cpuModel, this.cpus.length);
+      // Reset again so the power-on state the model shapes (EDX's signature, the MSRs) is the model's.
+      for (const c of this.cpus) {
+        c.cpuid = cpuidFor(options.cpuModel, this.cpus.length);
+        c.reset();
+      }
     }
   }
 

@@ -32,6 +32,7 @@ import {
   FLAG_VM,
   TR,
 } from "../state.ts";
+import { readStoredMsr, writeStoredMsr } from "./msr-store.ts";
 
 /** CR0 bits that exist on an i486-class CPU; writes to other bits are ignored (SDM §2.5). */
 const CR0_VALID =
@@ -290,7 +291,13 @@ export function rdtsc(cpu: CpuCore): void {
   setEdxEax(cpu, cpu.virtualTicks() + cpu.tscOffset);
 }
 
-/** RDMSR (CPL 0) of the MSR in ECX into EDX:EAX: TSC and APIC_BASE; any other MSR is #GP(0). */
+/** Scratch for readStoredMsr (lo, hi). */
+const msrValue = new Int32Array(2);
+
+/**
+ * RDMSR (CPL 0) of the MSR in ECX into EDX:EAX: TSC, APIC_BASE and the stored MSRs the CPU model
+ * has (msr-store.ts); any other MSR is #GP(0).
+ */
 export function readMsr(cpu: CpuCore): void {
   requireCpl0(cpu);
   switch (cpu.regs[ECX] >>> 0) {
@@ -302,14 +309,19 @@ export function readMsr(cpu: CpuCore): void {
       cpu.regs[EDX] = 0;
       return;
     default:
-      cpu.raise(EXC_GP, 0);
+      if (!readStoredMsr(cpu.msrStore, cpu.cpuid, cpu.regs[ECX] >>> 0, msrValue)) cpu.raise(EXC_GP, 0);
+      cpu.regs[EAX] = msrValue[0];
+      cpu.regs[EDX] = msrValue[1];
   }
 }
 
 /** IA32_APIC_BASE bits software may change: BSP (8) is read-only, EN (11), base (12-31). */
 const APIC_BASE_WRITABLE = 0xfffff800;
 
-/** WRMSR (CPL 0) of EDX:EAX to the MSR in ECX: TSC sets tscOffset; APIC_BASE; others #GP(0). */
+/**
+ * WRMSR (CPL 0) of EDX:EAX to the MSR in ECX: TSC sets tscOffset; APIC_BASE; the stored MSRs the
+ * CPU model has (msr-store.ts); others, and read-only ones, #GP(0).
+ */
 export function writeMsr(cpu: CpuCore): void {
   requireCpl0(cpu);
   switch (cpu.regs[ECX] >>> 0) {
@@ -321,7 +333,9 @@ export function writeMsr(cpu: CpuCore): void {
       cpu.apicBase = ((cpu.apicBase & ~APIC_BASE_WRITABLE) | (cpu.regs[EAX] & APIC_BASE_WRITABLE)) >>> 0;
       return;
     default:
-      cpu.raise(EXC_GP, 0);
+      if (!writeStoredMsr(cpu.msrStore, cpu.cpuid, cpu.regs[ECX] >>> 0, cpu.regs[EAX], cpu.regs[EDX])) {
+        cpu.raise(EXC_GP, 0);
+      }
   }
 }
 
