@@ -24,6 +24,7 @@
 
 main:
         ; Power-on values.
+        READ 0x8b                       ; BIOS_SIGN_ID (microcode revision)
         READ 0xfe                       ; MTRRcap
         READ 0x200                      ; PHYSBASE0
         READ 0x20f                      ; PHYSMASK7
@@ -65,5 +66,6 @@ main:
         WRITE 0x405, 0x80000000, 0x00000011      ; MC1_STATUS
         WRITE 0x406, 0x00000001, 0x00000002      ; MC1_ADDR
         WRITE 0x427, 0x00000003, 0x00000004      ; MC9_MISC
+        WRITE 0x8b, 0x00000000, 0x00000000       ; as Linux does before CPUID: ignored
         EXIT
         ROM_END

@@ -4,6 +4,7 @@
 // SeaBIOS programs the MTRRs whenever CPUID.MTRR is set and Linux reads all four families, so a P6
 // model without them triple-faults in the firmware.
 //
+// The microcode revision (IA32_BIOS_SIGN_ID) reads as QEMU's constant on every model.
 // Values live in CpuState.msrStore as lo/hi 32-bit pairs, one slot per MSR, so snapshots copy them.
 // Where QEMU's TCG answers an absent MSR with 0 and ignores writes ("XXX: exception?"), pcscope
 // raises #GP(0) as the SDM says a real CPU does; the tests check both sides.
@@ -17,6 +18,7 @@ export const CPUID_MTRR = 1 << 12;
 export const CPUID_MCA = 1 << 14;
 export const CPUID_PAT = 1 << 16;
 
+export const MSR_UCODE_REV = 0x8b;
 export const MSR_MTRRCAP = 0xfe;
 export const MSR_SYSENTER_CS = 0x174;
 export const MSR_SYSENTER_ESP = 0x175;
@@ -33,6 +35,8 @@ export const MSR_PAT = 0x277;
 export const MSR_MTRR_DEF_TYPE = 0x2ff;
 export const MSR_MC0_CTL = 0x400;
 
+/** IA32_BIOS_SIGN_ID (microcode revision, high half) as QEMU reports it for an Intel CPU: 1. */
+const UCODE_REV_HI = 1;
 /** MTRRcap as QEMU answers it: 8 variable ranges (VCNT), fixed ranges (FIX, bit 8), WC (bit 10). */
 export const MTRRCAP_VALUE = 0x508;
 const MTRR_VARIABLE_COUNT = 8;
@@ -113,6 +117,11 @@ export function resetMsrStore(store: Int32Array, id: CpuidConfig): void {
  * MSR is not one of this module's on this CPU model (the caller raises #GP).
  */
 export function readStoredMsr(store: Int32Array, id: CpuidConfig, index: number, out: Int32Array): boolean {
+  if (index === MSR_UCODE_REV) {
+    out[0] = 0;
+    out[1] = UCODE_REV_HI;
+    return true;
+  }
   if (index === MSR_MTRRCAP && id.featuresEdx & CPUID_MTRR) {
     out[0] = MTRRCAP_VALUE;
     out[1] = 0;
@@ -131,9 +140,9 @@ export function readStoredMsr(store: Int32Array, id: CpuidConfig, index: number,
 }
 
 /**
- * Writes hi:lo to MSR `index`. Returns false when the MSR is absent or read-only (MTRRcap,
- * MCG_CAP; the caller raises #GP). MCG_CTL and a bank's CTL keep only 0 or all ones: other values
- * are ignored, as QEMU ignores them.
+ * Writes hi:lo to MSR `index` (one to the microcode revision is accepted and ignored). Returns
+ * false when the MSR is absent or read-only (MTRRcap, MCG_CAP; the caller raises #GP). MCG_CTL
+ * and a bank's CTL keep only 0 or all ones: other values are ignored, as QEMU ignores them.
  */
 export function writeStoredMsr(
   store: Int32Array,
@@ -142,6 +151,7 @@ export function writeStoredMsr(
   lo: number,
   hi: number,
 ): boolean {
+  if (index === MSR_UCODE_REV) return true; // Linux writes 0 before CPUID to latch it; QEMU ignores that
   const slot = slotOf(index, id);
   if (slot < 0) return false;
   const isControl = slot === SLOT_MCG_CTL || (slot >= SLOT_MC_BANKS && (slot - SLOT_MC_BANKS) % 4 === 0);
