@@ -7,6 +7,7 @@ import { loadFarPointer } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
 import { fetch8, fetch16, fetch32, modrmEA } from "./decode.ts";
 import { jcc } from "./exec.ts";
+import { group15 } from "./exec-fxsave.ts";
 import { cond, setCF, setZF } from "./flags.ts";
 import {
   getE,
@@ -173,6 +174,9 @@ export function exec0f(c: Cpu): void {
     }
     case 0xa2:
       cpuidInstruction(c);
+      return;
+    case 0xae:
+      group15(c);
       return;
     case 0xa3:
     case 0xab:

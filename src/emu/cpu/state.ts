@@ -81,6 +81,10 @@ export const CR4_DE = 1 << 3;
 export const CR4_PSE = 1 << 4;
 export const CR4_PAE = 1 << 5;
 export const CR4_PGE = 1 << 7;
+/** FXSAVE/FXRSTOR include MXCSR and XMM; SSE instructions are allowed. */
+export const CR4_OSFXSR = 1 << 9;
+/** Unmasked SIMD floating-point exceptions raise #XM. */
+export const CR4_OSXMMEXCPT = 1 << 10;
 
 // Segment attribute word (segAttr): descriptor byte 5 in bits 0-7, the flags nibble in bits 12-15.
 export const ATTR_ACCESSED = 1 << 0;
