@@ -2,7 +2,7 @@
 // comparing what they print on the debug console. The ROMs print to port 0xE9 (QEMU's
 // isa-debugcon default) and exit through isa-debug-exit at 0xF4.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -209,4 +209,36 @@ export function assembleRom(source: string, timeoutMs = 30_000): Promise<Buffer>
     if (r.status !== 0) throw new Error(`nasm failed on ${source}: ${r.stderr}`);
     return readFileSync(out);
   });
+}
+
+/** Assembles firmware/tests/`relPath` into a fresh temporary file; returns the file's path. */
+export async function assembleTestRomFile(relPath: string): Promise<string> {
+  const rom = join(mkdtempSync(join(tmpdir(), "pcscope-rom-")), basename(relPath).replace(/\.asm$/, ".bin"));
+  writeFileSync(rom, await assembleRom(join(TEST_ROM_DIR, relPath)));
+  return rom;
+}
+
+/** Both runs of a ROM under one CPU model, and the first difference between their logs (or null). */
+export interface ModelRomComparison {
+  qemu: RomRun;
+  ours: RomRun;
+  diff: string | null;
+}
+
+/**
+ * Runs `rom` under qemu-system-i386 -cpu `model` and pcscope --cpu `model` (extra arguments each,
+ * e.g. the vCPU count) through `limit`, at the same time, and diffs their debug-console logs.
+ */
+export async function compareRomUnderModel(
+  rom: string,
+  model: string,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  qemuExtra: string[] = [],
+  oursExtra: string[] = [],
+): Promise<ModelRomComparison> {
+  const [qemu, ours] = await Promise.all([
+    limit(() => runRomQemu(rom, 20_000, ["-cpu", model, ...qemuExtra])),
+    limit(() => runRomPcscope(rom, 30_000, ["--cpu", model, ...oursExtra])),
+  ]);
+  return { qemu, ours, diff: diffLogs(qemu.log, ours.log) };
 }

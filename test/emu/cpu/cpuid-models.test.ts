@@ -1,28 +1,17 @@
 // CPUID as QEMU 7.2 answers it for each CPU model: a ROM dumps every leaf (firmware/tests/cpuid)
 // under qemu-system-i386 -cpu NAME and under pcscope --cpu NAME, and the logs must be identical,
 // with one vCPU and with two (QEMU's topology in CPUID.1 EBX, HTT and leaf 4).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CPU_MODEL_NAMES } from "../../../src/emu/cpu/cpuid-models.ts";
 import { needPeers } from "../../helpers/peers.ts";
-import {
-  assembleRom,
-  diffLogs,
-  makeLimiter,
-  runRomPcscope,
-  runRomQemu,
-  TEST_ROM_DIR,
-} from "../../helpers/roms.ts";
+import { assembleTestRomFile, compareRomUnderModel, makeLimiter, runRomPcscope } from "../../helpers/roms.ts";
 
 const limit = makeLimiter(2);
 
 describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("CPUID per --cpu model, against QEMU 7.2", () => {
   let rom: string;
   beforeAll(async () => {
-    rom = join(mkdtempSync(join(tmpdir(), "pcscope-cpuid-")), "cpuid.bin");
-    writeFileSync(rom, await assembleRom(join(TEST_ROM_DIR, "cpuid", "cpuid.asm")));
+    rom = await assembleTestRomFile("cpuid/cpuid.asm");
   });
 
   const cases = [
@@ -33,14 +22,9 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("CPUID per --cpu model, 
   for (const [model, cpus] of cases) {
     it.concurrent(`${model}, ${cpus} vCPU${cpus > 1 ? "s" : ""}`, async () => {
       const smp = cpus > 1 ? ["-smp", String(cpus)] : [];
-      const [qemu, ours] = await Promise.all([
-        limit(() => runRomQemu(rom, 20_000, ["-cpu", model, ...smp])),
-        limit(() =>
-          runRomPcscope(rom, 30_000, ["--cpu", model, ...(cpus > 1 ? ["--smp", String(cpus)] : [])]),
-        ),
-      ]);
+      const ourSmp = cpus > 1 ? ["--smp", String(cpus)] : [];
+      const { qemu, ours, diff } = await compareRomUnderModel(rom, model, limit, smp, ourSmp);
       expect(qemu.log.endsWith("done\n"), qemu.stderr).toBe(true);
-      const diff = diffLogs(qemu.log, ours.log);
       expect(diff, `${diff}\n${ours.stderr}`).toBeNull();
     });
   }

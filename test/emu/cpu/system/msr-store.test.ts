@@ -4,22 +4,12 @@
 // reads first: QEMU reads them as 0, pcscope raises #GP). Where pcscope differs on
 // purpose (an absent or read-only MSR is #GP(0) per the SDM's RDMSR/WRMSR pseudocode; QEMU's TCG
 // reads 0 and ignores the write), the unit tests below say so.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
 import { EAX, ECX, EDX, EXC_GP } from "../../../../src/emu/cpu/state.ts";
 import { readMsr, writeMsr } from "../../../../src/emu/cpu/system/index.ts";
 import { needPeers } from "../../../helpers/peers.ts";
-import {
-  assembleRom,
-  diffLogs,
-  makeLimiter,
-  runRomPcscope,
-  runRomQemu,
-  TEST_ROM_DIR,
-} from "../../../helpers/roms.ts";
+import { assembleTestRomFile, compareRomUnderModel, makeLimiter } from "../../../helpers/roms.ts";
 import { enterProtected, faultOf, makeCpu } from "./harness.ts";
 
 const limit = makeLimiter(2);
@@ -29,18 +19,13 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))(
   () => {
     let rom: string;
     beforeAll(async () => {
-      rom = join(mkdtempSync(join(tmpdir(), "pcscope-msr-")), "msr.bin");
-      writeFileSync(rom, await assembleRom(join(TEST_ROM_DIR, "msr", "msr.asm")));
+      rom = await assembleTestRomFile("msr/msr.asm");
     });
 
     for (const model of ["pentium2", "pentium3"]) {
       it.concurrent(model, async () => {
-        const [qemu, ours] = await Promise.all([
-          limit(() => runRomQemu(rom, 20_000, ["-cpu", model])),
-          limit(() => runRomPcscope(rom, 30_000, ["--cpu", model])),
-        ]);
+        const { qemu, ours, diff } = await compareRomUnderModel(rom, model, limit);
         expect(qemu.log.endsWith("done\n"), qemu.stderr).toBe(true);
-        const diff = diffLogs(qemu.log, ours.log);
         expect(diff, `${diff}\n${ours.stderr}`).toBeNull();
       });
     }
