@@ -31,9 +31,9 @@ import { I8042 } from "../devices/i8042.ts";
 import { I8254 } from "../devices/i8254.ts";
 import { I8259Pair } from "../devices/i8259.ts";
 import { IdeController } from "../devices/ide/piix-ide.ts";
-import { IOAPIC_BASE, IOAPIC_MMIO_SIZE, IoApic } from "../devices/ioapic.ts";
-import type { DmaMemory } from "../devices/irq.ts";
-import { APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devices/lapic.ts";
+import { IOAPIC_BASE, IOAPIC_MMIO_SIZE, IOAPIC_RESET_ID, IoApic } from "../devices/ioapic.ts";
+import type { DmaMemory, IrqLine } from "../devices/irq.ts";
+import { AP_APIC_BASE, APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devices/lapic.ts";
 import { Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
@@ -160,9 +160,40 @@ export const pcBoard: Board = {
     // pcscope's own model reports the APIC the PC has (a --cpu model brings its own bits).
     for (const cpu of machine.cpus) cpu.cpuid.featuresEdx |= CPUID_APIC;
 
-    const bsp = machine.cpus[0]!;
-    const pic = new I8259Pair(io, { setLevel: (l) => (bsp.intrLine = l) }, trace, log);
-    bsp.intc = pic;
+    // Interrupts: the 8259 pair's INTR and the I/O APIC both reach the CPUs through their local
+    // APICs; each ISA IRQ drives the 8259 and the I/O APIC pin (QEMU's GSI wiring).
+    const apics: LocalApics = new LocalApics(
+      machine.cpus.map((_, i) => i),
+      {
+        current: () => smp.currentCpu(),
+        setIntr: (i, level) => {
+          machine.cpus[i]!.intrLine = level;
+        },
+        apicBase: (i) => machine.cpus[i]!.apicBase,
+        ipi: (ipi: Ipi) => smp.ipi(ipi),
+        picAcknowledge: () => pic.acknowledge(),
+        eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
+        now,
+      },
+      trace,
+      log,
+    );
+    const pic = new I8259Pair(io, { setLevel: (l) => apics.setPicLevel(l) }, trace, log);
+    const ioapic: IoApic = new IoApic(log, IOAPIC_RESET_ID, {
+      deliverIrq: (dest, logical, mode, vector, level) =>
+        apics.deliverIrq(dest, logical, mode, vector, level),
+      picAcknowledge: () => pic.acknowledge(),
+    });
+    machine.cpus.forEach((cpu, i) => {
+      cpu.intc = apics.apic(i);
+      if (i > 0) cpu.apicBase = AP_APIC_BASE;
+    });
+    const isaIrq = (n: number): IrqLine => ({
+      setLevel: (level) => {
+        pic.setIrq(n, level);
+        ioapic.setIrq(n, level);
+      },
+    });
     const pci = new PciBus(io, log);
     const resetControl = new ResetControl((why) => machine.requestReset(why));
     machine.addDevice(new PciHost(io, pci, trace, log, resetControl));
@@ -171,30 +202,22 @@ export const pcBoard: Board = {
     const isa = new Piix3Isa(io, pic);
     pci.plug(devfn(1, 0), isa);
     const aio = options.aio !== undefined ? new AioPump(options.aio) : null;
-    const ide = new IdeController(io, dma, [pic.line(14), pic.line(15)], trace, log, aio);
+    const ide = new IdeController(io, dma, [isaIrq(14), isaIrq(15)], trace, log, aio);
     pci.plug(devfn(1, 1), ide);
     const pm = new Piix4Pm({ now, powerOff: () => machine.requestExit(0) }, log);
     pci.plug(devfn(1, 3), pm);
 
-    const pit = new I8254(io, pic.line(0), now, log);
-    const rtc = new Mc146818(io, pic.line(8), now, log);
-    const kbd = new I8042(io, pic.line(1), pic.line(12), host, log);
+    const pit = new I8254(io, isaIrq(0), now, log);
+    const rtc = new Mc146818(io, isaIrq(8), now, log);
+    const kbd = new I8042(io, isaIrq(1), isaIrq(12), host, log);
     const port92 = new Port92(io, host);
     const post = new PostPort(io, trace);
     const fwcfg = new FwCfg(io, dma, trace, log);
-    const apics = new LocalApics(
-      cpus,
-      () => smp.currentCpu(),
-      (ipi: Ipi) => smp.ipi(ipi),
-      trace,
-      log,
-    );
     space.addMmio("apic", APIC_DEFAULT_BASE, APIC_MMIO_SIZE, apics.mmio(), { priority: 1 });
-    const ioapic = new IoApic(log, cpus);
     space.addMmio("ioapic", IOAPIC_BASE, IOAPIC_MMIO_SIZE, ioapic.mmio());
     let serial: Uart16550 | null = null;
     if (options.serial !== undefined) {
-      serial = new Uart16550(io, COM1_PORT, pic.line(COM1_IRQ), options.serial, trace, log);
+      serial = new Uart16550(io, COM1_PORT, isaIrq(COM1_IRQ), options.serial, trace, log);
     }
 
     for (const d of options.drives ?? []) ide.attach(d.index, d.media, d.backend);
@@ -211,6 +234,7 @@ export const pcBoard: Board = {
 
     machine.clock.add(pit);
     machine.clock.add(rtc);
+    machine.clock.add(apics);
     if (aio !== null) machine.clock.add(aio);
     for (const d of [pic, pit, rtc, kbd, port92, fwcfg, apics, ioapic, resetControl]) machine.addDevice(d);
     machine.addDevice({ name: "pci", reset: () => pci.reset() });

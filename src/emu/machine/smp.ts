@@ -1,8 +1,8 @@
 // Application processors: they wait after reset until an INIT/STARTUP IPI pair from a local APIC
 // starts them in real mode at vector << 12 (Intel MP Specification 1.4 §B.4, SDM Vol. 3A §8.4.4).
 // While any AP runs, the machine's run() interleaves short slices of the boot CPU (through the normal
-// Machine.run, so devices and time advance) with slices of each running AP, round robin. APs take no
-// external interrupts (the 8259 feeds the boot CPU only).
+// Machine.run, so devices and time advance) with slices of each running AP, round robin. Each CPU takes
+// interrupts through its own local APIC.
 import { Cpu } from "../cpu/cpu.ts";
 import { CS } from "../cpu/state.ts";
 import type { StopEvent } from "../debug-target.ts";
