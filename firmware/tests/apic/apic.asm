@@ -8,87 +8,7 @@
 ; QEMU 7.2 and pcscope; the logs must be identical. Assembled by the test (not committed).
 %include "lib.inc"
 
-APIC    equ 0xfee00000
-IOAPIC  equ 0xfec00000
-A_ID    equ 0x20
-A_VER   equ 0x30
-A_TPR   equ 0x80
-A_PPR   equ 0xa0
-A_EOI   equ 0xb0
-A_LDR   equ 0xd0
-A_DFR   equ 0xe0
-A_SVR   equ 0xf0
-A_ISR   equ 0x100
-A_TMR   equ 0x180
-A_IRR   equ 0x200
-A_ICRLO equ 0x300
-A_ICRHI equ 0x310
-A_LVTT  equ 0x320
-A_LINT0 equ 0x350
-A_LINT1 equ 0x360
-A_TICR  equ 0x380
-A_TCCR  equ 0x390
-A_TDCR  equ 0x3e0
-
-LOGN    equ SCRATCH             ; number of vectors logged
-HOOK    equ SCRATCH + 4         ; routine the handler calls (0 = none), vector in AL
-NOEOI   equ SCRATCH + 8         ; 1: the handler sends no EOI
-STOPAT  equ SCRATCH + 12        ; periodic test: mask the timer at this many interrupts
-SAVE1   equ SCRATCH + 16
-SAVE2   equ SCRATCH + 20
-VLOG    equ DATA                ; vectors in arrival order
-
-; APIC_W reg, value / APIC_R reg (into EAX)
-%macro APIC_W 2
-        mov dword [APIC + %1], %2
-%endmacro
-%macro APIC_R 1
-        mov eax, [APIC + %1]
-%endmacro
-
-; IOAPIC_W index, value / IOAPIC_R index (into EAX)
-%macro IOAPIC_W 2
-        mov dword [IOAPIC], %1
-        mov dword [IOAPIC + 0x10], %2
-%endmacro
-%macro IOAPIC_R 1
-        mov dword [IOAPIC], %1
-        mov eax, [IOAPIC + 0x10]
-%endmacro
-
-; WAIT n : sleeps (sti; hlt) until n vectors have been logged since the log was cleared.
-%macro WAIT 1
-%%w:    cli
-        cmp dword [LOGN], %1
-        jae %%done
-        sti
-        hlt
-        jmp %%w
-%%done:
-%endmacro
-
-; SHOWLOG "name"[, keep] : prints the vector log (eax, ebx = the first 8 vectors, ecx = count) with
-; EDX, ESI and EDI as the caller set them (keep = 1) or zero, then clears the log.
-%macro SHOWLOG 1-2 0
-  %if %2 == 0
-        xor edx, edx
-        xor esi, esi
-        xor edi, edi
-  %endif
-        mov eax, [VLOG]
-        mov ebx, [VLOG + 4]
-        mov ecx, [LOGN]
-        xor ebp, ebp
-        DUMP %1
-        call clearlog
-%endmacro
-
-%macro HANDLER 1
-isr_ %+ %1:
-        push eax
-        mov al, %1
-        jmp isr_common
-%endmacro
+%include "irq.inc"
 
 main:
         ; Mask both 8259s before anything can interrupt (they come out of reset unmasked).
@@ -376,26 +296,7 @@ HANDLER 0x42
 HANDLER 0x50
 HANDLER 0x61
 HANDLER 0x9f
-isr_common:
-        push ebx
-        mov ebx, [LOGN]
-        cmp ebx, 8
-        jae .full
-        mov [VLOG + ebx], al
-.full:  inc dword [LOGN]
-        mov ebx, [HOOK]
-        test ebx, ebx
-        jz .nohook
-        call ebx
-.nohook:
-        cmp al, 0x9f                    ; no EOI for the spurious vector
-        je .out
-        test dword [NOEOI], 1
-        jnz .out
-        mov dword [APIC + A_EOI], 0
-.out:   pop ebx
-        pop eax
-        iretd
+IRQ_ROUTINES
 
 ; Masks the periodic timer once [STOPAT] interrupts arrived.
 stop_periodic:
@@ -469,11 +370,6 @@ pit_oneshot:
         out 0x40, al
         ret
 
-clearlog:
-        mov dword [LOGN], 0
-        mov dword [VLOG], 0
-        mov dword [VLOG + 4], 0
-        ret
         bits 16
 
 ROM_END

@@ -26,6 +26,7 @@ import {
   le32,
   le64,
 } from "../devices/fw-cfg.ts";
+import { HPET_BASE, HPET_MMIO_SIZE, Hpet } from "../devices/hpet.ts";
 import { I440fxFunction, PciHost } from "../devices/i440fx.ts";
 import { I8042 } from "../devices/i8042.ts";
 import { I8254 } from "../devices/i8254.ts";
@@ -207,8 +208,11 @@ export const pcBoard: Board = {
     const pm = new Piix4Pm({ now, powerOff: () => machine.requestExit(0) }, log);
     pci.plug(devfn(1, 3), pm);
 
-    const pit = new I8254(io, isaIrq(0), now, log);
-    const rtc = new Mc146818(io, isaIrq(8), now, log);
+    // The PIT's and the RTC's outputs pass through the HPET (legacy replacement takes them over).
+    const hpet = new Hpet(isaIrq, now);
+    space.addMmio("hpet", HPET_BASE, HPET_MMIO_SIZE, hpet.mmio());
+    const pit = new I8254(io, hpet.pitInput(), now, log);
+    const rtc = new Mc146818(io, hpet.rtcInput(), now, log);
     const kbd = new I8042(io, isaIrq(1), isaIrq(12), host, log);
     const port92 = new Port92(io, host);
     const post = new PostPort(io, trace);
@@ -235,8 +239,10 @@ export const pcBoard: Board = {
     machine.clock.add(pit);
     machine.clock.add(rtc);
     machine.clock.add(apics);
+    machine.clock.add(hpet);
     if (aio !== null) machine.clock.add(aio);
-    for (const d of [pic, pit, rtc, kbd, port92, fwcfg, apics, ioapic, resetControl]) machine.addDevice(d);
+    for (const d of [pic, pit, hpet, rtc, kbd, port92, fwcfg, apics, ioapic, resetControl])
+      machine.addDevice(d);
     machine.addDevice({ name: "pci", reset: () => pci.reset() });
     if (serial !== null) machine.addDevice(serial);
     addDebugDevices(machine, options);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AioContext, openImage } from "../../../src/emu/block/index.ts";
+import { APIC_LVT_LINT0, DM_EXTINT } from "../../../src/emu/devices/lapic.ts";
 import { createPcMachine, type PcMachine } from "../../../src/emu/machine/pc.ts";
 
 const CONFADD = 0xcf8;
@@ -76,6 +77,10 @@ describe("i440fx/PIIX3 chipset", () => {
     }
     const cpu = m.cpus[0]!;
     m.pc.pic.setIrq(14, true);
+    // As under QEMU 7.2, LINT0 comes out of reset masked: the 8259 reaches the CPU once firmware
+    // puts LINT0 in ExtINT mode.
+    expect(cpu.intrLine).toBe(false);
+    m.pc.apics.apic(0).write(APIC_LVT_LINT0, DM_EXTINT << 8, 0);
     expect(cpu.intrLine).toBe(true);
     expect(m.pc.pic.acknowledge()).toBe(0x76);
     m.pc.pic.setIrq(0, true);
