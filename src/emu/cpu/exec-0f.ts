@@ -5,7 +5,7 @@ import { probeWrite, wrM32 } from "./access.ts";
 import { ALU_ADD, ALU_CMP, alu, imulTrunc, logicFlags, shiftDouble } from "./alu.ts";
 import { loadFarPointer } from "./control.ts";
 import type { Cpu } from "./cpu.ts";
-import { fetch8, fetch16, fetch32, modrmEA } from "./decode.ts";
+import { commitEip, fetch8, fetch16, fetch32, modrmEA } from "./decode.ts";
 import { jcc } from "./exec.ts";
 import { group15 } from "./exec-fxsave.ts";
 import { cond, setCF, setZF } from "./flags.ts";
@@ -38,6 +38,8 @@ import {
   readControlRegister,
   readDebugRegister,
   readMsr,
+  sysenter,
+  sysexit,
   verifySegment,
   writeControlRegister,
   writeDebugRegister,
@@ -160,6 +162,14 @@ export function exec0f(c: Cpu): void {
     case 0x32:
       needCpl0(c);
       readMsr(c);
+      return;
+    case 0x34:
+      commitEip(c);
+      sysenter(c);
+      return;
+    case 0x35:
+      commitEip(c);
+      sysexit(c);
       return;
     case 0xa0:
     case 0xa8:

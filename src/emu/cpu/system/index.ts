@@ -16,4 +16,5 @@ export {
 export { deliverFault, interrupt } from "./interrupts.ts";
 export { interruptReturn } from "./iret.ts";
 export { lar, loadLdtr, loadSegment, loadTr, lsl, verifySegment } from "./segments.ts";
+export { sysenter, sysexit } from "./sysenter.ts";
 export { farCall, farJump, farReturn } from "./transfers.ts";
