@@ -3,6 +3,9 @@
 // status/enable/control and the 24-bit ACPI PM timer at +8, counting at 3.579545 MHz from virtual
 // time (ACPI 6.4 §4.8.3.3). As under KVM (and QEMU with SMM off), DEVACTB's APMC_EN (0x5b bit 1) is
 // preset so firmware skips SMM initialisation. PM1_CNT SLP_EN with SLP_TYP 0 powers the machine off.
+// The APM control port 0xb2 takes the FADT's ACPI_ENABLE/ACPI_DISABLE commands (setting or clearing
+// PM1_CNT.SCI_EN, as QEMU's piix4_apm_ctrl_changed does; no SMI follows, there is no SMM here), and
+// 0xb3 is the APM status scratch byte.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortHandler, type PortRange, SIZES_ALL } from "../io/port-bus.ts";
 import { PCI_INTERRUPT_PIN, PciFunction } from "./pci-bus.ts";
@@ -24,6 +27,11 @@ export const PM1_CNT_SLP_TYP_SHIFT = 10;
 /** PM1_STS bits (write 1 to clear). */
 export const PM1_STS_TMR = 0x0001;
 export const PM_TIMER_FREQ = 3579545;
+/** APM control and status ports, and the commands QEMU's FADT names for ACPI mode. */
+export const APM_CNT_PORT = 0xb2;
+export const APM_STS_PORT = 0xb3;
+export const ACPI_ENABLE = 0xf1;
+export const ACPI_DISABLE = 0xf0;
 /** The timer is 24 bits wide (FADT TMR_VAL_EXT = 0). */
 export const PM_TIMER_MASK = 0xffffff;
 
@@ -40,6 +48,8 @@ export class Piix4Pm extends PciFunction {
   private pm1Sts = 0;
   private pm1En = 0;
   private pm1Cnt = 0;
+  private apmCnt = 0;
+  private apmSts = 0;
   private readonly pmIo: PortHandler;
 
   constructor(
@@ -62,6 +72,24 @@ export class Piix4Pm extends PciFunction {
     super.reset();
     this.resetRegisters();
     this.updatePmIo();
+  }
+
+  /** The APM control/status ports (0xb2-0xb3), registered by the machine. */
+  apmPorts(): PortHandler {
+    return {
+      name: "apm",
+      sizes: SIZES_ALL,
+      read: (port) => (port === APM_CNT_PORT ? this.apmCnt : this.apmSts),
+      write: (port, _size, v) => {
+        if (port === APM_STS_PORT) {
+          this.apmSts = v & 0xff;
+          return;
+        }
+        this.apmCnt = v & 0xff;
+        if (this.apmCnt === ACPI_ENABLE) this.pm1Cnt |= PM1_CNT_SCI_EN;
+        else if (this.apmCnt === ACPI_DISABLE) this.pm1Cnt &= ~PM1_CNT_SCI_EN;
+      },
+    };
   }
 
   /** The ACPI PM timer value now. */
@@ -148,5 +176,7 @@ export class Piix4Pm extends PciFunction {
     this.pm1Sts = 0;
     this.pm1En = 0;
     this.pm1Cnt = 0;
+    this.apmCnt = 0;
+    this.apmSts = 0;
   }
 }

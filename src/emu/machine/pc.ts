@@ -38,7 +38,7 @@ import { AP_APIC_BASE, APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics }
 import { Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
-import { Piix4Pm } from "../devices/piix4-pm.ts";
+import { APM_CNT_PORT, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
@@ -207,6 +207,7 @@ export const pcBoard: Board = {
     pci.plug(devfn(1, 1), ide);
     const pm = new Piix4Pm({ now, powerOff: () => machine.requestExit(0) }, log);
     pci.plug(devfn(1, 3), pm);
+    io.register(APM_CNT_PORT, 2, pm.apmPorts());
 
     // The PIT's and the RTC's outputs pass through the HPET (legacy replacement takes them over).
     const hpet = new Hpet(isaIrq, now);

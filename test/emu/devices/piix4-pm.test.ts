@@ -1,0 +1,22 @@
+// The PIIX4 PM function's switch into ACPI mode through the APM control port, against QEMU 7.2
+// (firmware/tests/pm): PM1_CNT.SCI_EN set by ACPI_ENABLE and cleared by ACPI_DISABLE, the APM ports
+// read back. Linux writes ACPI_ENABLE at boot and says "Hardware did not enter ACPI mode" otherwise.
+import { beforeAll, describe, expect, it } from "vitest";
+import { needPeers } from "../../helpers/peers.ts";
+import { assembleTestRomFile, diffLogs, runRomPcscope, runRomQemu } from "../../helpers/roms.ts";
+
+describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("PIIX4 PM ACPI mode, against QEMU 7.2", () => {
+  let rom: string;
+  beforeAll(async () => {
+    rom = await assembleTestRomFile("pm/pm.asm");
+  });
+
+  it("gives the same log", async () => {
+    const [qemu, ours] = await Promise.all([
+      runRomQemu(rom),
+      runRomPcscope(rom, 30_000, ["--machine", "pc"]),
+    ]);
+    expect(qemu.log.endsWith("done\n"), qemu.log + qemu.stderr).toBe(true);
+    expect(diffLogs(qemu.log, ours.log), `${ours.log}\n${ours.stderr}`).toBeNull();
+  });
+});
