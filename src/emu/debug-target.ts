@@ -24,8 +24,8 @@ export type StopEvent =
   | { kind: "interrupted" }
   /** The instruction budget given to run() was used up. */
   | { kind: "budget" }
-  /** A device asked to exit the emulator (isa-debug-exit) with this status. */
-  | { kind: "exit"; status: number }
+  /** A device asked to exit the emulator with this status: isa-debug-exit, or an ACPI power-off. */
+  | { kind: "exit"; status: number; poweroff?: boolean }
   /** The guest used something the real CPU has but pcscope does not implement yet. */
   | { kind: "unimplemented"; what: string; bytes: number[]; cs: number; eip: number; linear: number };
 
@@ -195,6 +195,7 @@ export function describeStop(event: StopEvent): string {
     case "interrupted":
       return "interrupted";
     case "exit":
+      if (event.poweroff === true) return "the guest powered off";
       return `isa-debug-exit wrote ${event.status >>> 1} (status ${event.status})`;
     case "unimplemented": {
       const bytes = event.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -1,7 +1,7 @@
 ; The PIIX4 PM function's ACPI mode switch as Linux's ACPI core drives it: PM I/O mapped at 0x600
 ; (PMBA, PMREGMISC), PM1_CNT read before and after the FADT's ACPI_ENABLE (0xf1) and ACPI_DISABLE
 ; (0xf0) are written to the APM control port 0xb2, the APM ports read back, the status scratch byte
-; 0xb3 written and read. test/emu/devices/piix4-pm.test.ts runs it under QEMU 7.2 and pcscope; the
+; 0xb3 written and read; then S5 through PM1_CNT. test/emu/devices/piix4-pm.test.ts runs it under QEMU 7.2 and pcscope; the
 ; logs must be identical. Assembled by the test (not committed).
 %include "lib.inc"
 
@@ -45,6 +45,12 @@ main:
         in al, 0xb3
         movzx eax, al
         DUMPA "apm status"
-        EXIT
+        ; S5: SLP_TYP 0 (the _S5 package QEMU's DSDT gives) with SLP_EN powers the machine off.
+        PRINT "done"
+        mov dx, PMBASE + 4
+        mov ax, 0x2000
+        out dx, ax
+        cli
+        hlt
 
 ROM_END

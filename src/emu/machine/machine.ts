@@ -102,6 +102,12 @@ export class Machine implements DebugTarget {
     for (const cpu of this.cpus) cpu.requestStopAfterInstruction({ kind: "exit", status });
   }
 
+  /** The guest powered the machine off (ACPI S5): the run ends with status 0. */
+  requestPowerOff(): void {
+    this.exitStatus = 0;
+    for (const cpu of this.cpus) cpu.requestStopAfterInstruction({ kind: "exit", status: 0, poweroff: true });
+  }
+
   /** A device asks for a system reset (keyboard controller, port 0xcf9), after the instruction. */
   requestReset(why: string): void {
     for (const cpu of this.cpus) cpu.requestStopAfterInstruction({ kind: "reset", why });

@@ -205,7 +205,7 @@ export const pcBoard: Board = {
     const aio = options.aio !== undefined ? new AioPump(options.aio) : null;
     const ide = new IdeController(io, dma, [isaIrq(14), isaIrq(15)], trace, log, aio);
     pci.plug(devfn(1, 1), ide);
-    const pm = new Piix4Pm({ now, powerOff: () => machine.requestExit(0) }, log);
+    const pm = new Piix4Pm({ now, powerOff: () => machine.requestPowerOff() }, log);
     pci.plug(devfn(1, 3), pm);
     io.register(APM_CNT_PORT, 2, pm.apmPorts());
 
