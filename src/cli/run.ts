@@ -57,7 +57,8 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
                               (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
-  --smp N                     CPUs (1..16)
+  --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T]
+                              CPUs (1..255) and their topology, derived and checked as QEMU 7.2
   --boot ORDER                boot order letters a, c, d, n (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)

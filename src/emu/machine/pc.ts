@@ -44,6 +44,14 @@ import { ResetControl } from "../devices/reset-control.ts";
 import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
 import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
+import {
+  apicIdLimit,
+  apicIdOf,
+  type CpuTopology,
+  logicalPerPackage,
+  resolveTopology,
+  type SmpConfig,
+} from "./cpu-topology.ts";
 import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
 import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
@@ -56,7 +64,6 @@ import { SmpRunner } from "./smp.ts";
 export const E820_RAM = 1;
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
-export const MAX_CPUS = 16;
 
 /** One IDE drive, already opened by the caller (the CLI owns opening and closing images). */
 export interface PcDrive {
@@ -69,8 +76,8 @@ export interface PcDrive {
 
 /** PC options on top of the common machine options. */
 export interface PcOptions extends MachineOptions {
-  /** Number of CPUs (-smp), default 1. */
-  cpus?: number;
+  /** -smp: a CPU count, or the topology QEMU's -smp takes (default 1 CPU). */
+  cpus?: number | SmpConfig;
   /** QEMU's -boot order string, default "cad". */
   bootOrder?: string;
   drives?: PcDrive[];
@@ -107,12 +114,21 @@ export interface PcDevices {
   ioapic: IoApic;
   serial: Uart16550 | null;
   smp: SmpRunner;
+  /** The CPU topology (-smp) the APIC IDs come from. */
+  topology: CpuTopology;
   aio: AioPump | null;
 }
 
 /** A Machine with its PC devices. */
 export class PcMachine extends Machine {
   declare pc: PcDevices;
+
+  /** Builds the PC; a --cpu model's CPUID (set by Machine) then reports the package's CPUs. */
+  constructor(options: PcOptions) {
+    super(options, pcBoard);
+    const perPackage = logicalPerPackage(this.pc.topology);
+    for (const cpu of this.cpus) cpu.cpuid.logicalCount = perPackage;
+  }
 
   override run(budget: number) {
     if (this.pc.smp.active()) return this.pc.smp.run(budget, (b) => super.run(b));
@@ -138,10 +154,10 @@ export const pcBoard: Board = {
     const memBytes = options.memBytes ?? DEFAULT_MEM;
     const problem = memSizeProblem(memBytes) ?? biosSizeProblem(options.bios.length);
     if (problem !== null) throw new ConfigError(problem);
-    const cpus = options.cpus ?? 1;
-    if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS) {
-      throw new ConfigError(`--smp ${cpus}: between 1 and ${MAX_CPUS} CPUs are supported`);
-    }
+    const smpOption = options.cpus ?? 1;
+    const topology = resolveTopology(typeof smpOption === "number" ? { cpus: smpOption } : smpOption);
+    const cpus = topology.cpus;
+    const apicIds = Array.from({ length: cpus }, (_, i) => apicIdOf(topology, i));
     if (!(machine instanceof PcMachine)) throw new Error("the pc board needs a PcMachine");
     const io = machine.io;
     const log = machine.log;
@@ -156,7 +172,7 @@ export const pcBoard: Board = {
     };
 
     // CPUs: the boot CPU exists; application processors wait for INIT/SIPI.
-    const smp = new SmpRunner(machine, cpus);
+    const smp = new SmpRunner(machine, apicIds);
     // pcscope's own model reports the APIC the PC has (a --cpu model brings its own bits).
     for (const cpu of machine.cpus) cpu.cpuid.featuresEdx |= CPUID_APIC;
 
@@ -183,7 +199,7 @@ export const pcBoard: Board = {
     const post = new PostPort(io, trace);
     const fwcfg = new FwCfg(io, dma, trace, log);
     const apics = new LocalApics(
-      cpus,
+      apicIds,
       () => smp.currentCpu(),
       (ipi: Ipi) => smp.ipi(ipi),
       trace,
@@ -205,7 +221,7 @@ export const pcBoard: Board = {
         : null;
     });
     initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
-    fillFwCfg(fwcfg, memBytes, cpus, options);
+    fillFwCfg(fwcfg, memBytes, topology, options);
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
     if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
@@ -235,22 +251,25 @@ export const pcBoard: Board = {
       ioapic,
       serial,
       smp,
+      topology,
       aio,
     };
   },
 };
 
 /** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI/SMBIOS tables, see the report). */
-function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions): void {
+function fillFwCfg(fw: FwCfg, memBytes: number, topology: CpuTopology, options: PcOptions): void {
+  const cpus = topology.cpus;
+  const idLimit = apicIdLimit(topology);
   fw.addBytes(FW_CFG_UUID, "uuid", new Uint8Array(16));
   fw.addBytes(FW_CFG_NOGRAPHIC, "nographic", le16(0));
   fw.addBytes(FW_CFG_BOOT_MENU, "boot_menu", le16(0));
   fw.addBytes(FW_CFG_NB_CPUS, "nb_cpus", le16(cpus));
-  fw.addBytes(FW_CFG_MAX_CPUS, "max_cpus", le16(cpus));
+  fw.addBytes(FW_CFG_MAX_CPUS, "max_cpus", le16(idLimit));
   fw.addBytes(FW_CFG_RAM_SIZE, "ram_size", le64(memBytes));
   fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
   fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
-  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + cpus)));
+  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + idLimit)));
   fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
   const e820 = new Uint8Array(20);
   const view = new DataView(e820.buffer);
@@ -294,5 +313,5 @@ export function hostVapicRom(): { name: string; data: Uint8Array } | null {
 
 /** Builds the PC (throws ConfigError for bad options). */
 export function createPcMachine(options: PcOptions): PcMachine {
-  return new PcMachine(options, pcBoard);
+  return new PcMachine(options);
 }

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BlockError } from "../block/errors.ts";
 import { ConfigError } from "./config.ts";
+import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
 
 /** One --drive. */
@@ -23,7 +24,8 @@ export interface PcRunOptions {
   /** --machine; null = chosen from the other options. */
   machine: "pc" | "bare" | null;
   drives: DriveSpec[];
-  cpus: number | null;
+  /** --smp as given (cpus, maxcpus, sockets, dies, cores, threads); null = one CPU. */
+  cpus: SmpConfig | null;
   boot: string | null;
   serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
   /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */

@@ -217,7 +217,7 @@ function basicLeaf(cpu: CpuCore, leaf: number, sub: number): void {
       return;
     case 1: {
       const count = multi ? (id.logicalCount & 0xff) << 16 : 0;
-      const ebx = ((cpu.index & 0xff) << 24) | count | (CLFLUSH_LINE_UNITS << 8);
+      const ebx = ((cpu.apicId & 0xff) << 24) | count | (CLFLUSH_LINE_UNITS << 8);
       setCpuidRegs(cpu, signature(cpu), ebx, id.featuresEcx, id.featuresEdx | (multi ? CPUID_HTT : 0));
       return;
     }
