@@ -41,6 +41,8 @@ export function emptyPcOptions(): PcRunOptions {
   return {
     machine: null,
     drives: [],
+    memSlots: 0,
+    maxMemBytes: null,
     cpus: null,
     boot: null,
     serial: null,

@@ -41,10 +41,13 @@ export interface Chs {
 /** Writes `value` to CMOS byte `index` (the RTC's set()). */
 export type CmosWrite = (index: number, value: number) => void;
 
-/** Fills the CMOS as QEMU does for `ramBytes`, `cpus`, `bootOrder` (e.g. "cad") and IDE disks 0..3. */
+/**
+ * Fills the CMOS as QEMU's pc_cmos_init does for RAM split as `ram` says (below and above 4 GiB),
+ * `cpus` boot CPUs, `bootOrder` (e.g. "cad") and IDE disks 0..3.
+ */
 export function initCmos(
   write: CmosWrite,
-  ramBytes: number,
+  ram: { below4g: number; above4g: number },
   cpus: number,
   bootOrder: string,
   disks: (Chs | null)[],
@@ -56,19 +59,22 @@ export function initCmos(
   };
   set(CMOS_FLOPPY_TYPES, 0);
   set(CMOS_EQUIPMENT, EQUIP_FPU | EQUIP_PS2_MOUSE);
-  set(CMOS_BASE_MEM_LO, 640 & 0xff);
-  set(CMOS_BASE_MEM_LO + 1, 640 >> 8);
-  const ext = Math.min(Math.max(0, (ramBytes - 0x100000) / 1024), 65535);
+  const base = Math.min(Math.floor(ram.below4g / 1024), 640);
+  set(CMOS_BASE_MEM_LO, base);
+  set(CMOS_BASE_MEM_LO + 1, base >> 8);
+  const ext = Math.min(Math.max(0, Math.floor((ram.below4g - 0x100000) / 1024)), 65535);
   set(CMOS_EXT_MEM_LO, ext);
   set(CMOS_EXT_MEM_LO + 1, ext >> 8);
   set(CMOS_EXT_MEM2_LO, ext);
   set(CMOS_EXT_MEM2_LO + 1, ext >> 8);
-  const above16 = ramBytes > 0x1000000 ? Math.min((ramBytes - 0x1000000) / 65536, 65535) : 0;
+  const above16 =
+    ram.below4g > 0x1000000 ? Math.min(Math.floor((ram.below4g - 0x1000000) / 65536), 65535) : 0;
   set(CMOS_MEM_ABOVE_16M_LO, above16);
   set(CMOS_MEM_ABOVE_16M_LO + 1, above16 >> 8);
-  set(CMOS_MEM_ABOVE_4G, 0);
-  set(CMOS_MEM_ABOVE_4G + 1, 0);
-  set(CMOS_MEM_ABOVE_4G + 2, 0);
+  const above4g = Math.floor(ram.above4g / 65536);
+  set(CMOS_MEM_ABOVE_4G, above4g);
+  set(CMOS_MEM_ABOVE_4G + 1, above4g >> 8);
+  set(CMOS_MEM_ABOVE_4G + 2, above4g >> 16);
   set(CMOS_SMP_COUNT, cpus - 1);
   const codes = [...bootOrder].map((c) => BOOT_CODE[c] ?? 0);
   while (codes.length < 3) codes.push(0);

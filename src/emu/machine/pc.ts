@@ -8,12 +8,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { AioContext, BlockBackend } from "../block/index.ts";
 import { CPUID_APIC } from "../cpu/cpuid-models.ts";
+import type { CpuidConfig } from "../cpu/state.ts";
+import { cpuidSignature } from "../cpu/system/control.ts";
 import { DebugExit } from "../devices/debug-exit.ts";
 import type { ByteSink } from "../devices/debugcon.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import {
   FW_CFG_ACPI_TABLES,
   FW_CFG_BOOT_MENU,
+  FW_CFG_E820_TABLE,
   FW_CFG_IRQ0_OVERRIDE,
   FW_CFG_MAX_CPUS,
   FW_CFG_NB_CPUS,
@@ -42,6 +45,7 @@ import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
 import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
+import { buildSmbios, type SmbiosFiles } from "../smbios/tables.ts";
 import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
 import {
@@ -52,16 +56,23 @@ import {
   resolveTopology,
   type SmpConfig,
 } from "./cpu-topology.ts";
-import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
+import { biosSizeProblem, DEFAULT_MEM, memConfigProblem, memSizeProblem } from "./limits.ts";
 import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
-import { buildPcMemory, type PcMemory, pcBufferBytes } from "./pc-memory.ts";
+import {
+  buildPcMemory,
+  e820File,
+  e820RamAreas,
+  type PcMemory,
+  type PcMemoryLayout,
+  pcBufferBytes,
+  pcMemoryLayout,
+  reservedMemoryEndFile,
+} from "./pc-memory.ts";
 import { SmpRunner } from "./smp.ts";
 
-/** QEMU's e820 types. */
-export const E820_RAM = 1;
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
 
@@ -76,6 +87,10 @@ export interface PcDrive {
 
 /** PC options on top of the common machine options. */
 export interface PcOptions extends MachineOptions {
+  /** -m slots=N: DIMM hot-plug slots (default 0). */
+  memSlots?: number;
+  /** -m maxmem=SIZE: RAM plus hot-pluggable DIMMs (default memBytes: no device memory). */
+  maxMemBytes?: number;
   /** -smp: a CPU count, or the topology QEMU's -smp takes (default 1 CPU). */
   cpus?: number | SmpConfig;
   /** QEMU's -boot order string, default "cad". */
@@ -116,6 +131,8 @@ export interface PcDevices {
   smp: SmpRunner;
   /** The CPU topology (-smp) the APIC IDs come from. */
   topology: CpuTopology;
+  /** RAM below and above 4 GiB and the device-memory region (-m). */
+  layout: PcMemoryLayout;
   aio: AioPump | null;
 }
 
@@ -123,11 +140,15 @@ export interface PcDevices {
 export class PcMachine extends Machine {
   declare pc: PcDevices;
 
-  /** Builds the PC; a --cpu model's CPUID (set by Machine) then reports the package's CPUs. */
+  /**
+   * Builds the PC. What depends on the CPU model (set by Machine after the board) comes last: the
+   * package's CPU count in CPUID, and the SMBIOS tables, which quote the boot CPU's CPUID.
+   */
   constructor(options: PcOptions) {
     super(options, pcBoard);
     const perPackage = logicalPerPackage(this.pc.topology);
     for (const cpu of this.cpus) cpu.cpuid.logicalCount = perPackage;
+    installSmbios(this.pc.fwcfg, this, options.memBytes ?? DEFAULT_MEM);
   }
 
   override run(budget: number) {
@@ -152,8 +173,14 @@ export const pcBoard: Board = {
   init(machine: Machine, opts: MachineOptions): void {
     const options = opts as PcOptions;
     const memBytes = options.memBytes ?? DEFAULT_MEM;
-    const problem = memSizeProblem(memBytes) ?? biosSizeProblem(options.bios.length);
+    const mem = {
+      ramBytes: memBytes,
+      slots: options.memSlots ?? 0,
+      maxBytes: options.maxMemBytes ?? memBytes,
+    };
+    const problem = memSizeProblem(memBytes) ?? memConfigProblem(mem) ?? biosSizeProblem(options.bios.length);
     if (problem !== null) throw new ConfigError(problem);
+    const layout = pcMemoryLayout(mem);
     const smpOption = options.cpus ?? 1;
     const topology = resolveTopology(typeof smpOption === "number" ? { cpus: smpOption } : smpOption);
     const cpus = topology.cpus;
@@ -220,8 +247,8 @@ export const pcBoard: Board = {
         ? guessGeometry(d.backend.size / 512)
         : null;
     });
-    initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
-    fillFwCfg(fwcfg, memBytes, topology, options);
+    initCmos((i, v) => rtc.set(i, v), layout, cpus, options.bootOrder ?? "cad", geometries);
+    fillFwCfg(fwcfg, memBytes, layout, topology, options);
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
     if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
@@ -252,13 +279,23 @@ export const pcBoard: Board = {
       serial,
       smp,
       topology,
+      layout,
       aio,
     };
   },
 };
 
-/** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI/SMBIOS tables, see the report). */
-function fillFwCfg(fw: FwCfg, memBytes: number, topology: CpuTopology, options: PcOptions): void {
+/**
+ * The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI, see the report, and SMBIOS, which
+ * installSmbios adds once the CPU model is known).
+ */
+function fillFwCfg(
+  fw: FwCfg,
+  memBytes: number,
+  layout: PcMemoryLayout,
+  topology: CpuTopology,
+  options: PcOptions,
+): void {
   const cpus = topology.cpus;
   const idLimit = apicIdLimit(topology);
   fw.addBytes(FW_CFG_UUID, "uuid", new Uint8Array(16));
@@ -269,20 +306,78 @@ function fillFwCfg(fw: FwCfg, memBytes: number, topology: CpuTopology, options: 
   fw.addBytes(FW_CFG_RAM_SIZE, "ram_size", le64(memBytes));
   fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
   fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
-  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + idLimit)));
+  fw.addBytes(FW_CFG_E820_TABLE, "e820_table", le32(0));
+  fw.addBytes(FW_CFG_NUMA, "numa", numaItem(layout, idLimit, memBytes));
   fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
-  const e820 = new Uint8Array(20);
-  const view = new DataView(e820.buffer);
-  view.setBigUint64(0, 0n, true);
-  view.setBigUint64(8, BigInt(memBytes), true);
-  view.setUint32(16, E820_RAM, true);
-  fw.addFile("etc/e820", e820);
+  fw.addFile("etc/e820", e820File(layout));
+  const reservedEnd = reservedMemoryEndFile(layout);
+  if (reservedEnd !== null) fw.addFile("etc/reserved-memory-end", reservedEnd);
+  fw.addFile("etc/system-states", PIIX4_SYSTEM_STATES);
   let bootorder = options.bootorderFile ?? "";
   if (options.multiboot !== undefined) bootorder = MULTIBOOT_BOOTORDER;
   if (options.linux !== undefined) bootorder = LINUXBOOT_BOOTORDER;
   fw.addFile("bootorder", new TextEncoder().encode(bootorder));
   fw.addFile("bios-geometry", new Uint8Array(0));
   for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);
+}
+
+/**
+ * etc/system-states, from the PIIX4 PM as QEMU 7.2 configures it (S3 and S4 enabled, S4's SLP_TYP
+ * 2): one byte per state S0-S5, bit 7 = the state is available, low bits = its SLP_TYP value.
+ */
+const PIIX4_SYSTEM_STATES = Uint8Array.of(0x80, 0x00, 0x00, 0x81, 0x82, 0x80);
+
+/**
+ * FW_CFG_NUMA: the node count, each possible APIC ID's node, each node's RAM (64-bit words). With
+ * memory hot-plug QEMU makes one implicit node holding all RAM; otherwise there are no nodes.
+ */
+function numaItem(layout: PcMemoryLayout, idLimit: number, memBytes: number): Uint8Array {
+  const nodes = layout.deviceMemory === null ? 0 : 1;
+  const item = new Uint8Array(8 * (1 + idLimit + nodes));
+  const view = new DataView(item.buffer);
+  view.setBigUint64(0, BigInt(nodes), true);
+  if (nodes === 1) view.setBigUint64(8 * (1 + idLimit), BigInt(memBytes), true);
+  return item;
+}
+
+/**
+ * Adds etc/smbios/smbios-tables and etc/smbios/smbios-anchor for the built machine, quoting its
+ * boot CPU's CPUID.
+ */
+function installSmbios(fw: FwCfg, machine: PcMachine, memBytes: number): void {
+  const { topology, layout } = machine.pc;
+  const smbios = pcSmbios(topology, layout, memBytes, machine.cpus[0]!.cpuid);
+  fw.addFile("etc/smbios/smbios-tables", smbios.tables);
+  fw.addFile("etc/smbios/smbios-anchor", smbios.anchor);
+}
+
+/**
+ * The SMBIOS files QEMU 7.2 builds for pc-i440fx-7.2 with this topology, memory and CPU model
+ * (no -smbios options: QEMU's default strings, no UUID).
+ */
+export function pcSmbios(
+  topology: CpuTopology,
+  layout: PcMemoryLayout,
+  memBytes: number,
+  cpuid: Readonly<CpuidConfig>,
+): SmbiosFiles {
+  return buildSmbios({
+    system: {
+      manufacturer: "QEMU",
+      product: "Standard PC (i440FX + PIIX, 1996)",
+      version: "pc-i440fx-7.2",
+      uuid: new Uint8Array(16),
+    },
+    processors: {
+      sockets: topology.sockets,
+      coresPerSocket: topology.dies * topology.cores,
+      threadsPerSocket: logicalPerPackage(topology),
+      signature: cpuidSignature(cpuid),
+      featuresEdx: cpuid.featuresEdx,
+    },
+    ramBytes: memBytes,
+    ramAreas: e820RamAreas(layout),
+  });
 }
 
 /** The debug consoles and isa-debug-exit, as on the bare board. */

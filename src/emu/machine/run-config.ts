@@ -24,6 +24,10 @@ export interface PcRunOptions {
   /** --machine; null = chosen from the other options. */
   machine: "pc" | "bare" | null;
   drives: DriveSpec[];
+  /** --mem slots=N: DIMM hot-plug slots (0 = none). */
+  memSlots: number;
+  /** --mem maxmem=SIZE: RAM plus hot-pluggable DIMMs; null = the RAM size (no device memory). */
+  maxMemBytes: number | null;
   /** --smp as given (cpus, maxcpus, sockets, dies, cores, threads); null = one CPU. */
   cpus: SmpConfig | null;
   boot: string | null;
