@@ -1,6 +1,7 @@
 // The CMOS contents QEMU's pc_cmos_init writes for the firmware: equipment byte, base/extended
-// memory sizes, the SMP CPU count, the boot order, and the hard disk types and geometries, with the
-// standard checksum over 0x10-0x2d (IBM PC/AT BIOS CMOS map).
+// memory sizes, the SMP CPU count, the boot order, and the hard disk types and geometries (IBM
+// PC/AT BIOS CMOS map). Like QEMU it leaves the PC/AT checksum at 0x2e-0x2f zero: no firmware of
+// the PC checks it.
 
 /** CMOS offsets. */
 export const CMOS_FLOPPY_TYPES = 0x10;
@@ -12,7 +13,6 @@ export const CMOS_HD0_TYPE = 0x19;
 export const CMOS_HD1_TYPE = 0x1a;
 export const CMOS_HD0_INFO = 0x1b;
 export const CMOS_HD1_INFO = 0x24;
-export const CMOS_CHECKSUM_HI = 0x2e;
 export const CMOS_EXT_MEM2_LO = 0x30;
 export const CMOS_CENTURY = 0x32;
 export const CMOS_MEM_ABOVE_16M_LO = 0x34;
@@ -52,11 +52,7 @@ export function initCmos(
   bootOrder: string,
   disks: (Chs | null)[],
 ): void {
-  const bytes = new Uint8Array(128);
-  const set = (i: number, v: number) => {
-    bytes[i] = v & 0xff;
-    write(i, v & 0xff);
-  };
+  const set = (i: number, v: number) => write(i, v & 0xff);
   set(CMOS_FLOPPY_TYPES, 0);
   set(CMOS_EQUIPMENT, EQUIP_FPU | EQUIP_PS2_MOUSE);
   const base = Math.min(Math.floor(ram.below4g / 1024), 640);
@@ -104,10 +100,6 @@ export function initCmos(
     if (g !== null && g !== undefined) translation |= g.translation << (2 * i);
   }
   set(CMOS_DISK_TRANSLATION, translation);
-  let sum = 0;
-  for (let i = 0x10; i <= 0x2d; i++) sum += bytes[i]!;
-  set(CMOS_CHECKSUM_HI, sum >> 8);
-  set(CMOS_CHECKSUM_HI + 1, sum);
 }
 
 /** QEMU's geometry guess for a disk of `sectors` 512-byte sectors (hd_geometry_guess, no MBR hint). */
