@@ -58,6 +58,8 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
                               (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N                     CPUs (1..16)
+  --numa node[,nodeid=N][,cpus=A-B][,mem=SIZE]   a NUMA node (repeatable; -numa node,...,memdev=);
+                              node memory must add up to --mem; ACPI's SRAT describes the nodes
   --boot ORDER                boot order letters a, c, d, n (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)

@@ -152,6 +152,7 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
       machine = createPcMachine({
         ...common,
         cpus: opts.pc.cpus ?? 1,
+        numa: opts.pc.numa,
         bootOrder: opts.pc.boot ?? "cad",
         drives: drives.drives,
         aio: drives.aio,

@@ -6,6 +6,8 @@
 // survive a system reset as in QEMU; everything else returns to its power-on state.
 
 import { existsSync, readFileSync } from "node:fs";
+import { installAcpi, pcAcpiConfig } from "../acpi/install.ts";
+import { type NumaNodeSpec, resolveNuma } from "../acpi/numa.ts";
 import type { AioContext, BlockBackend } from "../block/index.ts";
 import { CPUID_APIC } from "../cpu/cpuid-models.ts";
 import { DebugExit } from "../devices/debug-exit.ts";
@@ -18,7 +20,6 @@ import {
   FW_CFG_MAX_CPUS,
   FW_CFG_NB_CPUS,
   FW_CFG_NOGRAPHIC,
-  FW_CFG_NUMA,
   FW_CFG_RAM_SIZE,
   FW_CFG_UUID,
   FwCfg,
@@ -37,7 +38,7 @@ import { APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devi
 import { Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
-import { Piix4Pm } from "../devices/piix4-pm.ts";
+import { PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
@@ -57,6 +58,8 @@ export const E820_RAM = 1;
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
 export const MAX_CPUS = 16;
+/** The PM I/O base bits of PMBA (QEMU's pm_io_space_update). */
+const PMBA_MASK = 0xffc0;
 
 /** One IDE drive, already opened by the caller (the CLI owns opening and closing images). */
 export interface PcDrive {
@@ -86,6 +89,8 @@ export interface PcOptions extends MachineOptions {
   multiboot?: MultibootImage;
   /** A Linux kernel (bzImage, initrd, command line) booted the same way (-kernel -initrd -append). */
   linux?: LinuxBootImage;
+  /** NUMA nodes (-numa node,...). */
+  numa?: NumaNodeSpec[];
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -206,6 +211,10 @@ export const pcBoard: Board = {
     });
     initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
     fillFwCfg(fwcfg, memBytes, cpus, options);
+    const numa = resolveNuma(options.numa ?? [], cpus, memBytes);
+    if (typeof numa === "string") throw new ConfigError(numa);
+    const acpiConfig = pcAcpiConfig({ memBytes, cpus, numa, com1: serial !== null });
+    machine.addDevice(installAcpi(fwcfg, acpiConfig, () => ({ pmBase: pm.configRead(PIIX4_PMBA, 4) & PMBA_MASK })));
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
     if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
@@ -240,7 +249,7 @@ export const pcBoard: Board = {
   },
 };
 
-/** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI/SMBIOS tables, see the report). */
+/** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (ACPI: src/emu/acpi/install.ts; not yet SMBIOS). */
 function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions): void {
   fw.addBytes(FW_CFG_UUID, "uuid", new Uint8Array(16));
   fw.addBytes(FW_CFG_NOGRAPHIC, "nographic", le16(0));
@@ -250,7 +259,6 @@ function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions
   fw.addBytes(FW_CFG_RAM_SIZE, "ram_size", le64(memBytes));
   fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
   fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
-  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + cpus)));
   fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
   const e820 = new Uint8Array(20);
   const view = new DataView(e820.buffer);
