@@ -4,6 +4,7 @@
 
 import { isIPv6 } from "node:net";
 import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
+import type { NumaNodeSpec } from "../emu/acpi/numa.ts";
 import { ConfigError } from "../emu/machine/config.ts";
 import { memConfigProblem, memSizeProblem } from "../emu/machine/limits.ts";
 
@@ -68,6 +69,38 @@ export function parseMemSize(text: string): number {
   const unit = m[2] === undefined ? MiB : SUFFIX[m[2].toUpperCase()]!;
   const bytes = Math.round(Number(m[1]) * unit);
   return bytes;
+}
+
+/**
+ * Parses `--numa node[,nodeid=N][,cpus=A[-B]]...[,mem=SIZE]` (QEMU's -numa node; QEMU 7.2 spells the
+ * memory as a memdev backend of that size). Whether the nodes fit the machine is checked when it is
+ * built (src/emu/acpi/numa.ts).
+ */
+export function parseNumaOption(text: string): NumaNodeSpec {
+  const bad = (why: string) => new UserError(`invalid --numa '${text}': ${why}`);
+  const [type, ...props] = text.split(",");
+  if (type !== "node") throw bad("only 'node' is supported (node,nodeid=N,cpus=A-B,mem=SIZE)");
+  const spec: NumaNodeSpec = { nodeId: null, cpus: [], memBytes: null };
+  for (const prop of props) {
+    const eq = prop.indexOf("=");
+    const key = eq < 0 ? prop : prop.slice(0, eq);
+    const value = eq < 0 ? "" : prop.slice(eq + 1);
+    if (key === "nodeid") {
+      if (!/^\d+$/.test(value)) throw bad(`nodeid expects a node number, got '${value}'`);
+      spec.nodeId = Number(value);
+    } else if (key === "cpus") {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(value);
+      if (m === null) throw bad(`cpus expects A or A-B, got '${value}'`);
+      const first = Number(m[1]);
+      const last = m[2] === undefined ? first : Number(m[2]);
+      if (last < first) throw bad(`cpus range '${value}' ends before it starts`);
+      if (last >= 1024) throw bad(`CPU index ${last} is too large`);
+      for (let c = first; c <= last; c++) spec.cpus.push(c);
+    } else if (key === "mem") {
+      spec.memBytes = parseMemSize(value);
+    } else throw bad(`unknown property '${key}' (nodeid, cpus, mem)`);
+  }
+  return spec;
 }
 
 /** Refuses a RAM size pcscope cannot give the guest, naming the option and the value given. */
@@ -327,6 +360,9 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "S":
       opts.startPaused = true;
+      break;
+    case "numa":
+      opts.pc.numa.push(parseNumaOption(value));
       break;
     default:
       applyPcOption(opts.pc, name, value);

@@ -1,7 +1,8 @@
 // The PC options of `pcscope run` (QEMU spellings accepted): --machine pc|bare (-M), --drive
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
-// --hda/--cdrom PATH, --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T] (-smp), --boot ORDER, --serial stdio|file:PATH|null, --kernel FILE (a
-// Multiboot kernel, -kernel) with --append CMDLINE (-append). Any of them selects the
+// --hda/--cdrom PATH, --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T] (-smp), --boot ORDER,
+// --serial stdio|file:PATH|null, --kernel FILE (a Multiboot kernel, -kernel) with --append CMDLINE
+// (-append), --numa node,... (-numa; parsed in run-options.ts). Any of them selects the
 // i440fx PC (src/emu/machine/run-config.ts holds the option types and the defaults; builder.ts
 // assembles the machine). Every parse problem is one UserError line.
 import { ConfigError } from "../emu/machine/config.ts";
@@ -21,6 +22,7 @@ export const PC_OPTIONS: Record<string, boolean> = {
   kernel: true,
   append: true,
   initrd: true,
+  numa: true,
 };
 export const PC_ALIASES: Record<string, string> = {
   "-M": "machine",
@@ -34,6 +36,7 @@ export const PC_ALIASES: Record<string, string> = {
   "-kernel": "kernel",
   "-append": "append",
   "-initrd": "initrd",
+  "-numa": "numa",
 };
 
 /** Fresh PC options. */
@@ -49,6 +52,7 @@ export function emptyPcOptions(): PcRunOptions {
     kernel: null,
     append: null,
     initrd: null,
+    numa: [],
   };
 }
 

@@ -59,6 +59,8 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
   --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T]
                               CPUs (1..255) and their topology, derived and checked as QEMU 7.2
+  --numa node[,nodeid=N][,cpus=A-B][,mem=SIZE]   a NUMA node (repeatable; -numa node,...,memdev=);
+                              node memory must add up to --mem; ACPI's SRAT describes the nodes
   --boot ORDER                boot order letters a, c, d, n (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)

@@ -110,17 +110,42 @@ export async function dumpFwCfgPcscope(machine: string[], timeoutMs = 60_000): P
 
 /**
  * Runs both sides with the same machine options through `limit` (see roms.ts makeLimiter), or at
- * once when none is given.
+ * once when none is given. pcscope's `--numa node,...,mem=SIZE` is given to QEMU as its memdev form
+ * (qemuMachineArgs).
  */
 export async function compareFwCfg(
   machine: string[],
   limit: <T>(task: () => Promise<T>) => Promise<T> = (t) => t(),
 ): Promise<FwCfgComparison> {
   const [qemu, ours] = await Promise.all([
-    limit(() => dumpFwCfgQemu(machine)),
+    limit(() => dumpFwCfgQemu(qemuMachineArgs(machine))),
     limit(() => dumpFwCfgPcscope(machine)),
   ]);
   return { qemu, ours };
+}
+
+/**
+ * QEMU 7.2's spelling of pcscope machine options: `--numa node,...,mem=SIZE` becomes
+ * `-object memory-backend-ram,id=numaN,size=SIZE -numa node,...,memdev=numaN` (QEMU 7.2 refuses
+ * mem= for current machine types); other arguments pass unchanged.
+ */
+export function qemuMachineArgs(args: string[]): string[] {
+  const out: string[] = [];
+  let backends = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a === "--numa" || a === "-numa") && i + 1 < args.length) {
+      const props = args[++i]!.split(",");
+      const mem = props.find((p) => p.startsWith("mem="));
+      if (mem === undefined) out.push("-numa", props.join(","));
+      else {
+        const id = `numa${backends++}`;
+        out.push("-object", `memory-backend-ram,id=${id},size=${mem.slice(4)}`);
+        out.push("-numa", props.map((p) => (p === mem ? `memdev=${id}` : p)).join(","));
+      }
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** The named file of a dump, or undefined. */

@@ -48,6 +48,8 @@ const FILE_NAME_MAX = 56;
 interface Item {
   name: string;
   data: Uint8Array;
+  /** Called when the guest selects the item, before it reads (QEMU's select_cb). */
+  onSelect?: () => void;
 }
 
 /** Little-endian encoders for item values. */
@@ -110,24 +112,28 @@ export class FwCfg {
     this.items.set(key, { name, data });
   }
 
-  /** Adds a named file (listed in the directory, sorted by name as QEMU does). */
-  addFile(name: string, data: Uint8Array): void {
+  /**
+   * Adds a named file (listed in the directory, sorted by name as QEMU does), or replaces its
+   * contents. `onSelect` runs whenever the guest selects it, before it reads (it may replace the
+   * contents, as QEMU's ACPI build does on the first read).
+   */
+  addFile(name: string, data: Uint8Array, onSelect?: () => void): void {
     if (new TextEncoder().encode(name).length >= FILE_NAME_MAX)
       throw new Error(`fw_cfg file name too long: ${name}`);
     const existing = this.files.find((f) => f.name === name);
     if (existing !== undefined) {
-      this.items.set(existing.key, { name, data });
+      this.items.set(existing.key, { name, data, onSelect });
       this.rebuildDirectory(); // the directory entry carries the size
       return;
     }
     this.files.push({ name, key: 0 });
     this.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Keys follow directory order; re-key every file.
-    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? data : this.items.get(f.key)!.data]));
+    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]));
     for (let k = FW_CFG_FILE_FIRST; k < FW_CFG_FILE_FIRST + this.files.length; k++) this.items.delete(k);
     this.files.forEach((f, i) => {
       f.key = FW_CFG_FILE_FIRST + i;
-      this.items.set(f.key, { name: f.name, data: old.get(f.name)! });
+      this.items.set(f.key, old.get(f.name)!);
     });
     this.rebuildDirectory();
   }
@@ -159,9 +165,9 @@ export class FwCfg {
   private select(key: number): void {
     this.current = key & 0xffff;
     this.offset = 0;
-    if (this.selectPoint.on) {
-      this.selectPoint.emit({ key: this.current, name: this.items.get(this.current)?.name ?? "unknown" });
-    }
+    const item = this.items.get(this.current);
+    if (this.selectPoint.on) this.selectPoint.emit({ key: this.current, name: item?.name ?? "unknown" });
+    item?.onSelect?.();
   }
 
   private readByte(): number {

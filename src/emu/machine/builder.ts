@@ -154,6 +154,7 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
         cpus: opts.pc.cpus ?? 1,
         memSlots: opts.pc.memSlots,
         maxMemBytes: opts.pc.maxMemBytes ?? undefined,
+        numa: opts.pc.numa,
         bootOrder: opts.pc.boot ?? "cad",
         drives: drives.drives,
         aio: drives.aio,

@@ -6,6 +6,9 @@
 // survive a system reset as in QEMU; everything else returns to its power-on state.
 
 import { existsSync, readFileSync } from "node:fs";
+import type { AcpiConfig } from "../acpi/config.ts";
+import { installAcpi, pcAcpiConfig } from "../acpi/install.ts";
+import { type NumaNodeSpec, resolveNuma } from "../acpi/numa.ts";
 import type { AioContext, BlockBackend } from "../block/index.ts";
 import { CPUID_APIC } from "../cpu/cpuid-models.ts";
 import type { CpuidConfig } from "../cpu/state.ts";
@@ -21,7 +24,6 @@ import {
   FW_CFG_MAX_CPUS,
   FW_CFG_NB_CPUS,
   FW_CFG_NOGRAPHIC,
-  FW_CFG_NUMA,
   FW_CFG_RAM_SIZE,
   FW_CFG_UUID,
   FwCfg,
@@ -40,7 +42,7 @@ import { APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devi
 import { Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
-import { Piix4Pm } from "../devices/piix4-pm.ts";
+import { PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
@@ -75,6 +77,8 @@ import { SmpRunner } from "./smp.ts";
 
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
+/** The PM I/O base bits of PMBA (QEMU's pm_io_space_update). */
+const PMBA_MASK = 0xffc0;
 
 /** One IDE drive, already opened by the caller (the CLI owns opening and closing images). */
 export interface PcDrive {
@@ -108,6 +112,8 @@ export interface PcOptions extends MachineOptions {
   multiboot?: MultibootImage;
   /** A Linux kernel (bzImage, initrd, command line) booted the same way (-kernel -initrd -append). */
   linux?: LinuxBootImage;
+  /** NUMA nodes (-numa node,...). */
+  numa?: NumaNodeSpec[];
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -249,6 +255,10 @@ export const pcBoard: Board = {
     });
     initCmos((i, v) => rtc.set(i, v), layout, cpus, options.bootOrder ?? "cad", geometries);
     fillFwCfg(fwcfg, memBytes, layout, topology, options);
+    const acpiConfig = acpiInputs(options, memBytes, layout, topology, serial !== null);
+    machine.addDevice(
+      installAcpi(fwcfg, acpiConfig, () => ({ pmBase: pm.configRead(PIIX4_PMBA, 4) & PMBA_MASK })),
+    );
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
     if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
@@ -286,8 +296,8 @@ export const pcBoard: Board = {
 };
 
 /**
- * The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI, see the report, and SMBIOS, which
- * installSmbios adds once the CPU model is known).
+ * The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (ACPI, FW_CFG_NUMA, FW_CFG_HPET and
+ * etc/system-states: src/emu/acpi/install.ts; SMBIOS: installSmbios, once the CPU model is known).
  */
 function fillFwCfg(
   fw: FwCfg,
@@ -307,12 +317,10 @@ function fillFwCfg(
   fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
   fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
   fw.addBytes(FW_CFG_E820_TABLE, "e820_table", le32(0));
-  fw.addBytes(FW_CFG_NUMA, "numa", numaItem(layout, idLimit, memBytes));
   fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
   fw.addFile("etc/e820", e820File(layout));
   const reservedEnd = reservedMemoryEndFile(layout);
   if (reservedEnd !== null) fw.addFile("etc/reserved-memory-end", reservedEnd);
-  fw.addFile("etc/system-states", PIIX4_SYSTEM_STATES);
   let bootorder = options.bootorderFile ?? "";
   if (options.multiboot !== undefined) bootorder = MULTIBOOT_BOOTORDER;
   if (options.linux !== undefined) bootorder = LINUXBOOT_BOOTORDER;
@@ -322,22 +330,30 @@ function fillFwCfg(
 }
 
 /**
- * etc/system-states, from the PIIX4 PM as QEMU 7.2 configures it (S3 and S4 enabled, S4's SLP_TYP
- * 2): one byte per state S0-S5, bit 7 = the state is available, low bits = its SLP_TYP value.
+ * The ACPI build's inputs from the PC's topology (APIC IDs of every possible CPU), memory layout
+ * (the hot-plug region) and NUMA nodes. With memory hot-plug and no nodes QEMU makes one implicit
+ * node holding all RAM (auto_enable_numa_with_memhp). Throws ConfigError for bad nodes.
  */
-const PIIX4_SYSTEM_STATES = Uint8Array.of(0x80, 0x00, 0x00, 0x81, 0x82, 0x80);
-
-/**
- * FW_CFG_NUMA: the node count, each possible APIC ID's node, each node's RAM (64-bit words). With
- * memory hot-plug QEMU makes one implicit node holding all RAM; otherwise there are no nodes.
- */
-function numaItem(layout: PcMemoryLayout, idLimit: number, memBytes: number): Uint8Array {
-  const nodes = layout.deviceMemory === null ? 0 : 1;
-  const item = new Uint8Array(8 * (1 + idLimit + nodes));
-  const view = new DataView(item.buffer);
-  view.setBigUint64(0, BigInt(nodes), true);
-  if (nodes === 1) view.setBigUint64(8 * (1 + idLimit), BigInt(memBytes), true);
-  return item;
+function acpiInputs(
+  options: PcOptions,
+  memBytes: number,
+  layout: PcMemoryLayout,
+  topology: CpuTopology,
+  com1: boolean,
+): AcpiConfig {
+  const perSocket = logicalPerPackage(topology);
+  const sockets = Array.from({ length: topology.maxCpus }, (_, i) => Math.floor(i / perSocket));
+  let numa = resolveNuma(options.numa ?? [], topology.maxCpus, memBytes, sockets);
+  if (typeof numa === "string") throw new ConfigError(numa);
+  if (numa === null && layout.deviceMemory !== null)
+    numa = { nodeMem: [memBytes], cpuNode: sockets.map(() => 0) };
+  const config = pcAcpiConfig({ memBytes, cpus: topology.cpus, maxCpus: topology.maxCpus, numa, com1 });
+  config.cpus.forEach((cpu, i) => {
+    cpu.apicId = apicIdOf(topology, i);
+  });
+  const dm = layout.deviceMemory;
+  config.hotplugMemory = dm === null ? null : { base: dm.base, size: dm.size, slots: options.memSlots ?? 0 };
+  return config;
 }
 
 /**

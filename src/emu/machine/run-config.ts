@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { BlockError } from "../block/errors.ts";
+import type { NumaNodeSpec } from "../acpi/numa.ts";
 import { ConfigError } from "./config.ts";
 import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
@@ -38,6 +39,8 @@ export interface PcRunOptions {
   append: string | null;
   /** --initrd: a Linux kernel's initial RAM disk (-initrd). */
   initrd: string | null;
+  /** --numa node,...: NUMA nodes (-numa). */
+  numa: NumaNodeSpec[];
 }
 
 /** Where a debug console's bytes go. */
@@ -104,7 +107,7 @@ export const KERNEL_BIOS = "/usr/share/seabios/bios.bin";
 export function wantsPc(pc: Readonly<PcRunOptions>): boolean {
   if (pc.machine !== null) return pc.machine === "pc";
   return (
-    pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null || pc.kernel !== null
+    pc.drives.length > 0 || pc.cpus !== null || pc.numa.length > 0 || pc.boot !== null || pc.serial !== null || pc.kernel !== null
   );
 }
 
