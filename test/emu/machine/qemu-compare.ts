@@ -24,20 +24,23 @@ import { DEBUG_EXIT_PORT, DEBUGCON_PORT } from "../../helpers/roms.ts";
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
-/** The files compared (ACPI's etc/acpi/*, etc/table-loader and etc/tpm/log are another test's). */
+/** The files compared: what QEMU gives this machine but etc/tpm/log (ACPI's are here for the APIC IDs and hot-plug region). */
 const FILES = [
   "bios-geometry",
   "bootorder",
+  "etc/acpi/rsdp",
+  "etc/acpi/tables",
   "etc/boot-fail-wait",
   "etc/e820",
   "etc/reserved-memory-end",
   "etc/smbios/smbios-anchor",
   "etc/smbios/smbios-tables",
   "etc/system-states",
+  "etc/table-loader",
   "genroms/kvmvapic.bin",
 ];
-/** Legacy keys: RAM size, boot CPUs, NUMA, max CPUs, IRQ0 override, e820 reservations. */
-const LEGACY = [0x03, 0x05, 0x0d, 0x0f, 0x8002, 0x8003];
+/** Legacy keys: RAM size, boot CPUs, NUMA, max CPUs, IRQ0 override, e820 reservations, HPET. */
+const LEGACY = [0x03, 0x05, 0x0d, 0x0f, 0x8002, 0x8003, 0x8004];
 
 /** pcscope's dump for the PC with `options`, run in this process. */
 async function dumpPcscope(options: Partial<PcOptions>): Promise<FwCfgDump> {
