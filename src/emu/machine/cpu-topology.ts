@@ -124,9 +124,18 @@ export function apicIdLimit(t: CpuTopology): number {
   return apicIdOf(t, t.maxCpus - 1) + 1;
 }
 
-/** Logical CPUs in one package (CPUID.1:EBX[23:16]: QEMU's nr_cores * nr_threads). */
+/** Logical CPUs in one package (socket). */
 export function logicalPerPackage(t: CpuTopology): number {
   return t.dies * t.cores * t.threads;
+}
+
+/**
+ * The logical CPU count CPUID.1:EBX[23:16] reports: QEMU 7.2's nr_cores * nr_threads, where
+ * nr_cores is the cores of one die (with dies=2 it reports half the package, which SeaBIOS's MP
+ * table then follows).
+ */
+export function cpuidLogicalCount(t: CpuTopology): number {
+  return t.cores * t.threads;
 }
 
 /**

@@ -54,6 +54,7 @@ import {
   apicIdLimit,
   apicIdOf,
   type CpuTopology,
+  cpuidLogicalCount,
   logicalPerPackage,
   resolveTopology,
   type SmpConfig,
@@ -152,8 +153,8 @@ export class PcMachine extends Machine {
    */
   constructor(options: PcOptions) {
     super(options, pcBoard);
-    const perPackage = logicalPerPackage(this.pc.topology);
-    for (const cpu of this.cpus) cpu.cpuid.logicalCount = perPackage;
+    const logical = cpuidLogicalCount(this.pc.topology);
+    for (const cpu of this.cpus) cpu.cpuid.logicalCount = logical;
     installSmbios(this.pc.fwcfg, this, options.memBytes ?? DEFAULT_MEM);
   }
 

@@ -1,4 +1,5 @@
-// SMBIOS type 4, Processor Information, one per socket as QEMU 7.2 builds them: "CPU n" sockets,
+// SMBIOS type 4, Processor Information, one per socket as QEMU 7.2 builds them: sockets named
+// "CPU" and the socket number in hex, two columns wide ("%s%2x": "CPU 0", "CPU 9", "CPU4d"),
 // central processors of family "Other", the boot CPU's CPUID signature and feature flags as the
 // processor ID, QEMU's default 2000 MHz speeds, every socket populated and enabled, and the package's
 // core and thread counts (capped at 255). Handles 0x400 + socket.
@@ -33,7 +34,7 @@ export interface SmbiosProcessors {
 /** Type 4 (SMBIOS 2.6+ layout, 42 bytes) for socket `socket`. */
 export function processorInformation(p: SmbiosProcessors, socket: number): Uint8Array {
   return new SmbiosStructure(4, 0x2a, 0x400 + socket)
-    .str(4, `CPU ${socket}`)
+    .str(4, `CPU${socket.toString(16).padStart(2, " ")}`)
     .u8(5, PROCESSOR_CENTRAL)
     .u8(6, FAMILY_OTHER)
     .str(7, p.manufacturer)

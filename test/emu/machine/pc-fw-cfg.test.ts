@@ -7,6 +7,7 @@ import { type Case, checkLarge, checkMachine, GiB, MiB, mem } from "./qemu-compa
 
 const MACHINES: Case[] = [
   { m: "32", smp: "1", options: mem(32 * MiB) },
+  { m: "64", smp: "sockets=20", options: mem(64 * MiB) },
   { m: "1G", smp: "2", options: mem(GiB) },
   { m: "128", smp: "3,maxcpus=8,sockets=2,cores=2,threads=2", options: mem(128 * MiB) },
   { m: "256", smp: "255", options: mem(256 * MiB) },

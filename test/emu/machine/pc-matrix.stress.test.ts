@@ -20,7 +20,7 @@ const SMP = [
   "sockets=78",
   "16,threads=2",
   "8,dies=2,threads=2",
-  "sockets=85,cores=3,maxcpus=255,cpus=3",
+  "3,maxcpus=64,sockets=4,cores=16",
 ];
 const MEMORY: [string, Partial<Case["options"]>][] = [
   ["32", mem(32 * MiB)],
@@ -34,7 +34,7 @@ const LARGE: [string, number, number, number][] = [
   ["3G", 3 * GiB, 0, 3 * GiB],
   ["3583", 3583 * MiB, 0, 3583 * MiB],
   ["16G", 16 * GiB, 0, 16 * GiB],
-  ["33G", 33 * GiB, 0, 33 * GiB],
+  ["24G", 24 * GiB, 0, 24 * GiB],
   ["3G,slots=256,maxmem=1T", 3 * GiB, 256, 1024 * GiB],
 ];
 const SEABIOS_SMP = [
@@ -44,7 +44,7 @@ const SEABIOS_SMP = [
   "2",
   "16",
   "sockets=16",
-  "255,sockets=5,cores=51",
+  "sockets=255",
   "12,threads=2,cores=3",
   "4,dies=2",
 ];

@@ -17,7 +17,7 @@ describe.skipIf(!needPeers("seabios", "qemu-system-i386", "qemu-img", "nasm"))(
       dir = tempDir();
       disk = qcow2With(dir, "mbr", nasm(dir, MBR_ASM));
     });
-    for (const spec of ["255", "3,maxcpus=8,sockets=2,cores=2,threads=2"]) {
+    for (const spec of ["255", "3,maxcpus=8,sockets=2,cores=2,threads=2", "4,dies=2"]) {
       it(`-smp ${spec}: the same lines as under QEMU, and the boot sector runs`, () => {
         checkSmp(disk, dir, spec);
       }, 120_000);
