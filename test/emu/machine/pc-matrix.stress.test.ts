@@ -1,13 +1,13 @@
 // The PC's sizes against QEMU 7.2 over the whole matrix (issue 14): fw_cfg items and SMBIOS for
 // memory from 32 MiB to 20 GiB with and without a hot-plug region, times 1 to 255 vCPUs and
-// topology variants; and SeaBIOS's CPU count and MP table, booting to the MBR, at 1, 2, 16, 78 and
-// 255 vCPUs, one package per CPU (where SeaBIOS's MP table grows, seed 000) and threads/dies.
+// topology variants; and SeaBIOS's whole debug log, booting to the MBR, at 1, 2, 16, 78 and 255
+// vCPUs, one package per CPU (where SeaBIOS's MP table grows, seed 000), threads, dies, hot-plug.
 // `npm test` runs the first case of each list; `npm run stress N pc-matrix` the first N.
 import { beforeAll, describe, it } from "vitest";
 import { MBR_ASM, nasm, qcow2With, tempDir } from "../../firmware/seabios-helpers.ts";
 import { needPeers } from "../../helpers/peers.ts";
 import { stressCount } from "../../helpers/stress.ts";
-import { type Case, checkLarge, checkMachine, checkSmp, GiB, MiB, mem } from "./qemu-compare.ts";
+import { type Case, checkLarge, checkMachine, checkSeabios, GiB, MiB, mem } from "./qemu-compare.ts";
 
 const COUNT = stressCount(1);
 
@@ -37,16 +37,16 @@ const LARGE: [string, number, number, number][] = [
   ["24G", 24 * GiB, 0, 24 * GiB],
   ["3G,slots=256,maxmem=1T", 3 * GiB, 256, 1024 * GiB],
 ];
-const SEABIOS_SMP = [
-  "78",
-  "sockets=78",
-  "1",
-  "2",
-  "16",
-  "sockets=16",
-  "sockets=255",
-  "12,threads=2,cores=3",
-  "4,dies=2",
+const SEABIOS: Case[] = [
+  { m: "32", smp: "78", options: mem(32 * MiB) },
+  { m: "128", smp: "sockets=78", options: mem(128 * MiB) },
+  { m: "1G", smp: "1", options: mem(GiB) },
+  { m: "2000", smp: "2", options: mem(2000 * MiB) },
+  { m: "32", smp: "16", options: mem(32 * MiB) },
+  { m: "64,slots=4,maxmem=2G", smp: "sockets=16", options: mem(64 * MiB, 4, 2 * GiB) },
+  { m: "256", smp: "sockets=255", options: mem(256 * MiB) },
+  { m: "512", smp: "12,threads=2,cores=3", options: mem(512 * MiB) },
+  { m: "32", smp: "4,dies=2", options: mem(32 * MiB) },
 ];
 
 describe.skipIf(!needPeers("qemu-system-i386", "nasm", "seabios", "qemu-img"))(
@@ -64,8 +64,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm", "seabios", "qemu-img"))(
       dir = tempDir();
       disk = qcow2With(dir, "mbr", nasm(dir, MBR_ASM));
     });
-    for (const spec of SEABIOS_SMP.slice(0, COUNT)) {
-      it(`SeaBIOS -smp ${spec}`, () => checkSmp(disk, dir, spec), 300_000);
+    for (const c of SEABIOS.slice(0, COUNT)) {
+      it(`SeaBIOS -m ${c.m} -smp ${c.smp}`, () => checkSeabios(disk, dir, c), 300_000);
     }
   },
 );
