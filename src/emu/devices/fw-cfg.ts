@@ -129,13 +129,26 @@ export class FwCfg {
     this.files.push({ name, key: 0 });
     this.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Keys follow directory order; re-key every file.
-    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]));
+    const old = new Map(
+      this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]),
+    );
     for (let k = FW_CFG_FILE_FIRST; k < FW_CFG_FILE_FIRST + this.files.length; k++) this.items.delete(k);
     this.files.forEach((f, i) => {
       f.key = FW_CFG_FILE_FIRST + i;
       this.items.set(f.key, old.get(f.name)!);
     });
     this.rebuildDirectory();
+  }
+
+  /** Every item (for `info fw_cfg`): legacy keys in key order, then the files in directory order. */
+  listing(): { key: number; name: string; size: number; file: boolean }[] {
+    const fileKeys = new Set(this.files.map((f) => f.key));
+    const legacy = [...this.items.keys()].filter((k) => !fileKeys.has(k)).sort((a, b) => a - b);
+    const entry = (key: number, file: boolean) => {
+      const item = this.items.get(key)!;
+      return { key, name: item.name, size: item.data.length, file };
+    };
+    return [...legacy.map((k) => entry(k, false)), ...this.files.map((f) => entry(f.key, true))];
   }
 
   /** The bytes of a file, or null. */

@@ -62,6 +62,7 @@ import {
 import { biosSizeProblem, DEFAULT_MEM, memConfigProblem, memSizeProblem } from "./limits.ts";
 import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
+import { infoMptable } from "./mptable-info.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
 import {
@@ -166,6 +167,13 @@ export class PcMachine extends Machine {
   override reset(): void {
     this.pc.smp.reset();
     super.reset();
+  }
+
+  /** Adds the PC's topics: "fw_cfg" (the items and their sizes), "mptable" (decoded from guest memory). */
+  override monitorInfo(topic: string): string | null {
+    if (topic === "fw_cfg") return infoFwCfg(this.pc.fwcfg);
+    if (topic === "mptable") return infoMptable((addr, length) => this.readPhysical(addr, length));
+    return super.monitorInfo(topic);
   }
 }
 
@@ -398,6 +406,17 @@ export function pcSmbios(
     ramBytes: memBytes,
     ramAreas: e820RamAreas(layout),
   });
+}
+
+/** The text of `info fw_cfg`: each item's select key, size and name (files after the legacy keys). */
+function infoFwCfg(fw: FwCfg): string {
+  const lines = fw
+    .listing()
+    .map(
+      (i) =>
+        `${i.key.toString(16).padStart(4, "0")} ${String(i.size).padStart(8)} ${i.file ? "" : "(legacy) "}${i.name}`,
+    );
+  return `key      size name\n${lines.join("\n")}\n`;
 }
 
 /** The debug consoles and isa-debug-exit, as on the bare board. */
