@@ -34,7 +34,8 @@ const LARGE: [string, number, number, number][] = [
   ["3G", 3 * GiB, 0, 3 * GiB],
   ["3583", 3583 * MiB, 0, 3583 * MiB],
   ["16G", 16 * GiB, 0, 16 * GiB],
-  ["24G", 24 * GiB, 0, 24 * GiB],
+  ["33G", 33 * GiB, 0, 33 * GiB],
+  ["3T", 3072 * GiB, 0, 3072 * GiB],
   ["3G,slots=256,maxmem=1T", 3 * GiB, 256, 1024 * GiB],
 ];
 const SEABIOS: Case[] = [
