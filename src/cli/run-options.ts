@@ -6,7 +6,8 @@ import { isIPv6 } from "node:net";
 import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
 import type { NumaNodeSpec } from "../emu/acpi/numa.ts";
 import { ConfigError } from "../emu/machine/config.ts";
-import { memSizeProblem } from "../emu/machine/limits.ts";
+import { memConfigProblem, memSizeProblem } from "../emu/machine/limits.ts";
+
 import type { DebugconSpec, RunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS } from "./run-pc.ts";
@@ -106,6 +107,36 @@ export function parseNumaOption(text: string): NumaNodeSpec {
 function checkMemSize(text: string, bytes: number): void {
   const problem = memSizeProblem(bytes);
   if (problem !== null) throw new UserError(`invalid --mem '${text}': ${problem}`);
+}
+
+/**
+ * Parses --mem (QEMU's -m): `SIZE` or `size=SIZE`, with `slots=N` and `maxmem=SIZE` for the
+ * device-memory (DIMM hot-plug) region, checked with QEMU's messages.
+ */
+function parseMemOption(opts: RunOptions, text: string): void {
+  let size = opts.memBytes;
+  let slots: number | null = null;
+  let maxmem: number | null = null;
+  text.split(",").forEach((part, i) => {
+    const eq = part.indexOf("=");
+    const key = eq < 0 && i === 0 ? "size" : part.slice(0, eq < 0 ? part.length : eq);
+    const value = eq < 0 ? part : part.slice(eq + 1);
+    if (key === "size") size = parseMemSize(value);
+    else if (key === "maxmem") maxmem = parseMemSize(value);
+    else if (key === "slots") {
+      if (!/^\d+$/.test(value))
+        throw new UserError(`invalid --mem '${text}': Parameter 'slots' expects a number`);
+      slots = Number(value);
+    } else throw new UserError(`invalid --mem '${text}': Invalid parameter '${key}'`);
+  });
+  if (slots !== null && maxmem === null)
+    throw new UserError(`invalid --mem '${text}': slots specified but no max-size`);
+  checkMemSize(text, size);
+  const problem = memConfigProblem({ ramBytes: size, slots: slots ?? 0, maxBytes: maxmem ?? size });
+  if (problem !== null) throw new UserError(`invalid --mem '${text}': ${problem}`);
+  opts.memBytes = size;
+  opts.pc.memSlots = slots ?? 0;
+  opts.pc.maxMemBytes = maxmem;
 }
 
 /** Parses a port number: 0x-prefixed hex or decimal, 0..0xffff. */
@@ -275,8 +306,7 @@ function apply(opts: RunOptions, name: string, value: string): void {
       opts.bios = value;
       break;
     case "mem":
-      opts.memBytes = parseMemSize(value);
-      checkMemSize(value, opts.memBytes);
+      parseMemOption(opts, value);
       break;
     case "debugcon":
       opts.debugcons.push(parseDebugcon(value));

@@ -57,7 +57,8 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
                               (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
-  --smp N                     CPUs (1..16)
+  --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T]
+                              CPUs (1..255) and their topology, derived and checked as QEMU 7.2
   --numa node[,nodeid=N][,cpus=A-B][,mem=SIZE]   a NUMA node (repeatable; -numa node,...,memdev=);
                               node memory must add up to --mem; ACPI's SRAT describes the nodes
   --boot ORDER                boot order letters a, c, d, n (default cad)

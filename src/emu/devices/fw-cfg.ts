@@ -29,6 +29,8 @@ export const FW_CFG_FILE_FIRST = 0x20;
 export const FW_CFG_ACPI_TABLES = 0x8000;
 export const FW_CFG_SMBIOS_ENTRIES = 0x8001;
 export const FW_CFG_IRQ0_OVERRIDE = 0x8002;
+/** The legacy e820 reservation table (a 32-bit count of entries; QEMU 7.2 gives none). */
+export const FW_CFG_E820_TABLE = 0x8003;
 export const FW_CFG_INVALID = 0xffff;
 /** ID bits: traditional interface, DMA interface. */
 export const FW_CFG_VERSION = 0x01;

@@ -49,7 +49,7 @@ export const ICR_DEST_ALL_BUT_SELF = 3;
 /** An inter-processor interrupt the machine must carry out. */
 export interface Ipi {
   kind: "init" | "startup";
-  /** Destination CPU indexes. */
+  /** Destination CPU indexes (positions in the machine's CPU list, not APIC IDs). */
   targets: number[];
   /** STARTUP: the vector (the AP starts at vector << 12). */
   vector: number;
@@ -59,7 +59,10 @@ export interface Ipi {
 class LocalApic {
   readonly regs = new Map<number, number>();
 
-  constructor(readonly id: number) {
+  constructor(
+    readonly index: number,
+    readonly id: number,
+  ) {
     this.reset();
   }
 
@@ -88,15 +91,18 @@ export class LocalApics {
   private readonly readPoint: TracePoint;
   private readonly writePoint: TracePoint;
 
-  /** `current()` is the index of the CPU executing; `ipi` carries out INIT/STARTUP. */
+  /**
+   * One APIC per entry of `apicIds` (CPU index -> APIC ID); `current()` is the index of the CPU
+   * executing; `ipi` carries out INIT/STARTUP.
+   */
   constructor(
-    count: number,
+    apicIds: readonly number[],
     private readonly current: () => number,
     private readonly ipi: (ipi: Ipi) => void,
     trace: TraceBus,
     private readonly log: GuestLog,
   ) {
-    this.apics = Array.from({ length: count }, (_, i) => new LocalApic(i));
+    this.apics = apicIds.map((id, i) => new LocalApic(i, id));
     this.readPoint = trace.point("apic_mem_readl");
     this.writePoint = trace.point("apic_mem_writel");
   }
@@ -180,12 +186,12 @@ export class LocalApics {
     const delivery = low & ICR_DELIVERY_MASK;
     const shorthand = (low >>> ICR_DEST_SHORTHAND_SHIFT) & 3;
     const dest = (from.regs.get(APIC_ICR_HIGH) ?? 0) >>> 24;
-    const all = this.apics.map((x) => x.id);
-    let targets: number[];
-    if (shorthand === ICR_DEST_SELF) targets = [from.id];
-    else if (shorthand === ICR_DEST_ALL) targets = all;
-    else if (shorthand === ICR_DEST_ALL_BUT_SELF) targets = all.filter((id) => id !== from.id);
-    else targets = all.filter((id) => id === dest || dest === 0xff);
+    let chosen: LocalApic[];
+    if (shorthand === ICR_DEST_SELF) chosen = [from];
+    else if (shorthand === ICR_DEST_ALL) chosen = this.apics;
+    else if (shorthand === ICR_DEST_ALL_BUT_SELF) chosen = this.apics.filter((a) => a !== from);
+    else chosen = this.apics.filter((a) => a.id === dest || dest === 0xff);
+    const targets = chosen.map((a) => a.index);
     if (delivery === ICR_DELIVERY_INIT) {
       // INIT level de-assert (level=0, trigger=level) is a no-op on modern processors.
       if ((low & ICR_LEVEL_ASSERT) === 0 && (low & 0x8000) !== 0) return;

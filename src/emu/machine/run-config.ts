@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { BlockError } from "../block/errors.ts";
 import type { NumaNodeSpec } from "../acpi/numa.ts";
 import { ConfigError } from "./config.ts";
+import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
 
 /** One --drive. */
@@ -24,7 +25,12 @@ export interface PcRunOptions {
   /** --machine; null = chosen from the other options. */
   machine: "pc" | "bare" | null;
   drives: DriveSpec[];
-  cpus: number | null;
+  /** --mem slots=N: DIMM hot-plug slots (0 = none). */
+  memSlots: number;
+  /** --mem maxmem=SIZE: RAM plus hot-pluggable DIMMs; null = the RAM size (no device memory). */
+  maxMemBytes: number | null;
+  /** --smp as given (cpus, maxcpus, sockets, dies, cores, threads); null = one CPU. */
+  cpus: SmpConfig | null;
   boot: string | null;
   serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
   /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */
