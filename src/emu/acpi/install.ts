@@ -16,8 +16,6 @@ const SYSTEM_STATES = [0x80, 0x00, 0x00, 0x81, 0x82, 0x80];
 /** i440fx puts RAM above 4 GiB from 3 GiB on when there is 3.5 GiB or more (gigabyte_align). */
 const LOWMEM_LIMIT = 0xe0000000;
 const LOWMEM_ALIGNED = 0xc0000000;
-const GIB = 2 ** 30;
-const FOUR_GIB = 2 ** 32;
 
 /** What the PC tells the ACPI build. */
 export interface PcAcpiInputs {
@@ -26,45 +24,23 @@ export interface PcAcpiInputs {
   cpus: number;
   /** Possible CPUs (maxcpus), default `cpus`. */
   maxCpus?: number;
-  /** APIC IDs of the possible CPUs, default 0, 1, 2... */
-  apicIds?: number[];
   numa: NumaLayout | null;
   com1: boolean;
-  /** DIMM slots and the maximum RAM (`-m SIZE,slots=N,maxmem=SIZE`); none by default. */
-  hotplug?: { slots: number; maxMemBytes: number };
 }
 
-/**
- * The AcpiConfig of a PC: RAM split as pc_init1 splits it; the hotplug region where pc_memory_init
- * puts it (from the 1 GiB boundary above RAM above 4 GiB, maxmem - RAM plus 1 GiB per slot).
- */
+/** The AcpiConfig of a PC: RAM split as pc_init1 splits it, CPU i with APIC ID i. */
 export function pcAcpiConfig(inputs: PcAcpiInputs): AcpiConfig {
   const below = inputs.memBytes >= LOWMEM_LIMIT ? LOWMEM_ALIGNED : inputs.memBytes;
-  const above = inputs.memBytes - below;
   const cpus: AcpiCpu[] = [];
   for (let i = 0; i < (inputs.maxCpus ?? inputs.cpus); i++) {
-    cpus.push({
-      apicId: inputs.apicIds?.[i] ?? i,
-      present: i < inputs.cpus,
-      node: inputs.numa?.cpuNode[i] ?? 0,
-    });
+    cpus.push({ apicId: i, present: i < inputs.cpus, node: inputs.numa?.cpuNode[i] ?? 0 });
   }
-  const hp = inputs.hotplug;
-  // With DIMM slots QEMU makes one NUMA node of all RAM when none is given (auto_enable_numa_with_memhp).
-  const nodes = inputs.numa?.nodeMem ?? (hp !== undefined && hp.slots > 0 ? [inputs.memBytes] : []);
   return {
     ramBelow4g: below,
-    ramAbove4g: above,
+    ramAbove4g: inputs.memBytes - below,
     cpus,
-    numaNodes: nodes,
-    hotplugMemory:
-      hp === undefined || hp.maxMemBytes <= inputs.memBytes
-        ? null
-        : {
-            base: Math.ceil((FOUR_GIB + above) / GIB) * GIB,
-            size: hp.maxMemBytes - inputs.memBytes + GIB * hp.slots,
-            slots: hp.slots,
-          },
+    numaNodes: inputs.numa?.nodeMem ?? [],
+    hotplugMemory: null,
     com1: inputs.com1,
   };
 }
@@ -73,11 +49,7 @@ export function pcAcpiConfig(inputs: PcAcpiInputs): AcpiConfig {
  * Adds the files and items to `fw`. `runtime` reads the machine state the tables depend on; the
  * returned device's reset() makes the next selection rebuild them.
  */
-export function installAcpi(
-  fw: FwCfg,
-  config: AcpiConfig,
-  runtime: () => AcpiRuntime,
-): { name: string; reset(): void } {
+export function installAcpi(fw: FwCfg, config: AcpiConfig, runtime: () => AcpiRuntime): { name: string; reset(): void } {
   let built = false;
   const rebuild = () => {
     if (built) return;
