@@ -129,7 +129,9 @@ export class FwCfg {
     this.files.push({ name, key: 0 });
     this.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Keys follow directory order; re-key every file.
-    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]));
+    const old = new Map(
+      this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]),
+    );
     for (let k = FW_CFG_FILE_FIRST; k < FW_CFG_FILE_FIRST + this.files.length; k++) this.items.delete(k);
     this.files.forEach((f, i) => {
       f.key = FW_CFG_FILE_FIRST + i;
