@@ -3,8 +3,8 @@
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
 
 import { isIPv6 } from "node:net";
-import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
 import type { NumaNodeSpec } from "../emu/acpi/numa.ts";
+import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
 import { ConfigError } from "../emu/machine/config.ts";
 import { memConfigProblem, memSizeProblem } from "../emu/machine/limits.ts";
 

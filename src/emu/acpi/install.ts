@@ -1,7 +1,8 @@
 // Puts the ACPI build on a PC's fw_cfg as QEMU 7.2 does: etc/acpi/tables, etc/acpi/rsdp and
 // etc/table-loader, rebuilt from the machine's state when the firmware first selects one of them
 // after a reset (QEMU's acpi_build_update, so the FADT holds the PM base SeaBIOS programmed), plus
-// the items that describe the same hardware: FW_CFG_NUMA, FW_CFG_HPET and etc/system-states.
+// the items that describe the same hardware: FW_CFG_NUMA, FW_CFG_HPET, etc/system-states, and the
+// (empty) TPM log QEMU always lists beside them.
 import { FW_CFG_NUMA, type FwCfg } from "../devices/fw-cfg.ts";
 import { ACPI_RSDP_FILE, ACPI_TABLES_FILE, type AcpiRuntime, buildAcpi, TABLE_LOADER_FILE } from "./build.ts";
 import type { AcpiConfig, AcpiCpu } from "./config.ts";
@@ -11,6 +12,8 @@ import { type NumaLayout, numaFwCfg } from "./numa.ts";
 /** QEMU's FW_CFG_HPET legacy key. */
 export const FW_CFG_HPET = 0x8004;
 export const SYSTEM_STATES_FILE = "etc/system-states";
+/** The TPM event log QEMU's acpi_setup always adds (empty without a TPM). */
+export const TPM_LOG_FILE = "etc/tpm/log";
 /** S0-S5 for the PIIX4 PM: bit 7 = supported, low bits = SLP_TYP; S1 and S2 unsupported. */
 const SYSTEM_STATES = [0x80, 0x00, 0x00, 0x81, 0x82, 0x80];
 /** i440fx puts RAM above 4 GiB from 3 GiB on when there is 3.5 GiB or more (gigabyte_align). */
@@ -49,7 +52,11 @@ export function pcAcpiConfig(inputs: PcAcpiInputs): AcpiConfig {
  * Adds the files and items to `fw`. `runtime` reads the machine state the tables depend on; the
  * returned device's reset() makes the next selection rebuild them.
  */
-export function installAcpi(fw: FwCfg, config: AcpiConfig, runtime: () => AcpiRuntime): { name: string; reset(): void } {
+export function installAcpi(
+  fw: FwCfg,
+  config: AcpiConfig,
+  runtime: () => AcpiRuntime,
+): { name: string; reset(): void } {
   let built = false;
   const rebuild = () => {
     if (built) return;
@@ -64,6 +71,7 @@ export function installAcpi(fw: FwCfg, config: AcpiConfig, runtime: () => AcpiRu
   fw.addBytes(FW_CFG_NUMA, "numa", numaFwCfg(config));
   fw.addBytes(FW_CFG_HPET, "hpet", hpetFwCfg());
   fw.addFile(SYSTEM_STATES_FILE, Uint8Array.from(SYSTEM_STATES));
+  fw.addFile(TPM_LOG_FILE, new Uint8Array(0));
   return {
     name: "acpi-build",
     reset: () => {

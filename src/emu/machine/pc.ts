@@ -335,9 +335,6 @@ function fillFwCfg(
   if (options.linux !== undefined) bootorder = LINUXBOOT_BOOTORDER;
   fw.addFile("bootorder", new TextEncoder().encode(bootorder));
   fw.addFile("bios-geometry", new Uint8Array(0));
-  // QEMU's acpi_setup always adds the TPM event log, empty without a TPM; SeaBIOS keeps a directory
-  // entry for it, so leaving it out moves its later allocations.
-  fw.addFile("etc/tpm/log", new Uint8Array(0));
   for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);
 }
 

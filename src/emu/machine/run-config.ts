@@ -5,8 +5,8 @@
 // ConfigErrors worded for the user.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { BlockError } from "../block/errors.ts";
 import type { NumaNodeSpec } from "../acpi/numa.ts";
+import { BlockError } from "../block/errors.ts";
 import { ConfigError } from "./config.ts";
 import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
@@ -107,7 +107,12 @@ export const KERNEL_BIOS = "/usr/share/seabios/bios.bin";
 export function wantsPc(pc: Readonly<PcRunOptions>): boolean {
   if (pc.machine !== null) return pc.machine === "pc";
   return (
-    pc.drives.length > 0 || pc.cpus !== null || pc.numa.length > 0 || pc.boot !== null || pc.serial !== null || pc.kernel !== null
+    pc.drives.length > 0 ||
+    pc.cpus !== null ||
+    pc.numa.length > 0 ||
+    pc.boot !== null ||
+    pc.serial !== null ||
+    pc.kernel !== null
   );
 }
 

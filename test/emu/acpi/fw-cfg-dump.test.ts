@@ -1,8 +1,15 @@
 // The fw_cfg dump ROM (firmware/tests/fwcfg/dump.asm) under QEMU 7.2 and pcscope: both runs parse,
-// QEMU's directory lists the files its pc machine gives SeaBIOS, and the items pcscope has had
-// since before ACPI (the legacy keys, etc/e820, etc/boot-fail-wait, bootorder) are identical.
+// QEMU's directory lists the files its pc machine gives SeaBIOS, pcscope's lists the same files with
+// the same keys and sizes, and the items pcscope has had since before ACPI (the legacy keys,
+// etc/e820, etc/boot-fail-wait, bootorder) are identical.
 import { describe, expect, it } from "vitest";
-import { compareFwCfg, diffFileBytes, fwCfgFile, parseFwCfgDump } from "../../helpers/fw-cfg.ts";
+import {
+  compareFwCfg,
+  diffFileBytes,
+  fwCfgFile,
+  fwCfgListing,
+  parseFwCfgDump,
+} from "../../helpers/fw-cfg.ts";
 import { needPeers } from "../../helpers/peers.ts";
 
 const HAVE = needPeers("qemu-system-i386", "nasm");
@@ -45,6 +52,7 @@ describe.skipIf(!HAVE)("fw_cfg dump ROM, QEMU 7.2 and pcscope", () => {
       ]),
     );
     for (const f of qemu.files) expect(f.data.length).toBe(f.size);
+    expect(fwCfgListing(ours)).toEqual(fwCfgListing(qemu));
     for (const name of ["etc/e820", "etc/boot-fail-wait", "bootorder", "bios-geometry"]) {
       expect(diffFileBytes(fwCfgFile(qemu, name)?.data, fwCfgFile(ours, name)?.data), name).toBeNull();
     }
