@@ -28,9 +28,11 @@ describe.skipIf(!needPeers("seabios", "qemu-system-i386", "qemu-img", "nasm"))(
       disk = qcow2With(dir, "mbr", nasm(dir, MBR_ASM));
     });
     for (const c of MACHINES) {
-      it(`-m ${c.m} -smp ${c.smp}: QEMU's debug log, and the boot sector runs`, () => {
-        checkSeabios(disk, dir, c);
-      }, 120_000);
+      it(
+        `-m ${c.m} -smp ${c.smp}: QEMU's debug log, and the boot sector runs`,
+        () => checkSeabios(disk, dir, c),
+        240_000,
+      );
     }
   },
 );
