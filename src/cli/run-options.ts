@@ -3,9 +3,11 @@
 // -global isa-debugcon.iobase) are accepted as aliases so a QEMU command line mostly carries over.
 
 import { isIPv6 } from "node:net";
+import type { NumaNodeSpec } from "../emu/acpi/numa.ts";
 import { CPU_MODEL_NAMES, isCpuModel } from "../emu/cpu/cpuid-models.ts";
 import { ConfigError } from "../emu/machine/config.ts";
-import { memSizeProblem } from "../emu/machine/limits.ts";
+import { memConfigProblem, memSizeProblem } from "../emu/machine/limits.ts";
+
 import type { DebugconSpec, RunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 import { applyPcOption, emptyPcOptions, PC_ALIASES, PC_OPTIONS } from "./run-pc.ts";
@@ -69,10 +71,72 @@ export function parseMemSize(text: string): number {
   return bytes;
 }
 
+/**
+ * Parses `--numa node[,nodeid=N][,cpus=A[-B]]...[,mem=SIZE]` (QEMU's -numa node; QEMU 7.2 spells the
+ * memory as a memdev backend of that size). Whether the nodes fit the machine is checked when it is
+ * built (src/emu/acpi/numa.ts).
+ */
+export function parseNumaOption(text: string): NumaNodeSpec {
+  const bad = (why: string) => new UserError(`invalid --numa '${text}': ${why}`);
+  const [type, ...props] = text.split(",");
+  if (type !== "node") throw bad("only 'node' is supported (node,nodeid=N,cpus=A-B,mem=SIZE)");
+  const spec: NumaNodeSpec = { nodeId: null, cpus: [], memBytes: null };
+  for (const prop of props) {
+    const eq = prop.indexOf("=");
+    const key = eq < 0 ? prop : prop.slice(0, eq);
+    const value = eq < 0 ? "" : prop.slice(eq + 1);
+    if (key === "nodeid") {
+      if (!/^\d+$/.test(value)) throw bad(`nodeid expects a node number, got '${value}'`);
+      spec.nodeId = Number(value);
+    } else if (key === "cpus") {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(value);
+      if (m === null) throw bad(`cpus expects A or A-B, got '${value}'`);
+      const first = Number(m[1]);
+      const last = m[2] === undefined ? first : Number(m[2]);
+      if (last < first) throw bad(`cpus range '${value}' ends before it starts`);
+      if (last >= 1024) throw bad(`CPU index ${last} is too large`);
+      for (let c = first; c <= last; c++) spec.cpus.push(c);
+    } else if (key === "mem") {
+      spec.memBytes = parseMemSize(value);
+    } else throw bad(`unknown property '${key}' (nodeid, cpus, mem)`);
+  }
+  return spec;
+}
+
 /** Refuses a RAM size pcscope cannot give the guest, naming the option and the value given. */
 function checkMemSize(text: string, bytes: number): void {
   const problem = memSizeProblem(bytes);
   if (problem !== null) throw new UserError(`invalid --mem '${text}': ${problem}`);
+}
+
+/**
+ * Parses --mem (QEMU's -m): `SIZE` or `size=SIZE`, with `slots=N` and `maxmem=SIZE` for the
+ * device-memory (DIMM hot-plug) region, checked with QEMU's messages.
+ */
+function parseMemOption(opts: RunOptions, text: string): void {
+  let size = opts.memBytes;
+  let slots: number | null = null;
+  let maxmem: number | null = null;
+  text.split(",").forEach((part, i) => {
+    const eq = part.indexOf("=");
+    const key = eq < 0 && i === 0 ? "size" : part.slice(0, eq < 0 ? part.length : eq);
+    const value = eq < 0 ? part : part.slice(eq + 1);
+    if (key === "size") size = parseMemSize(value);
+    else if (key === "maxmem") maxmem = parseMemSize(value);
+    else if (key === "slots") {
+      if (!/^\d+$/.test(value))
+        throw new UserError(`invalid --mem '${text}': Parameter 'slots' expects a number`);
+      slots = Number(value);
+    } else throw new UserError(`invalid --mem '${text}': Invalid parameter '${key}'`);
+  });
+  if (slots !== null && maxmem === null)
+    throw new UserError(`invalid --mem '${text}': slots specified but no max-size`);
+  checkMemSize(text, size);
+  const problem = memConfigProblem({ ramBytes: size, slots: slots ?? 0, maxBytes: maxmem ?? size });
+  if (problem !== null) throw new UserError(`invalid --mem '${text}': ${problem}`);
+  opts.memBytes = size;
+  opts.pc.memSlots = slots ?? 0;
+  opts.pc.maxMemBytes = maxmem;
 }
 
 /** Parses a port number: 0x-prefixed hex or decimal, 0..0xffff. */
@@ -242,8 +306,7 @@ function apply(opts: RunOptions, name: string, value: string): void {
       opts.bios = value;
       break;
     case "mem":
-      opts.memBytes = parseMemSize(value);
-      checkMemSize(value, opts.memBytes);
+      parseMemOption(opts, value);
       break;
     case "debugcon":
       opts.debugcons.push(parseDebugcon(value));
@@ -297,6 +360,9 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "S":
       opts.startPaused = true;
+      break;
+    case "numa":
+      opts.pc.numa.push(parseNumaOption(value));
       break;
     default:
       applyPcOption(opts.pc, name, value);

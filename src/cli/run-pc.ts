@@ -1,9 +1,12 @@
 // The PC options of `pcscope run` (QEMU spellings accepted): --machine pc|bare (-M), --drive
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
-// --hda/--cdrom PATH, --smp N, --boot ORDER, --serial stdio|file:PATH|null, --kernel FILE (a
-// Multiboot kernel, -kernel) with --append CMDLINE (-append). Any of them selects the
+// --hda/--cdrom PATH, --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T] (-smp), --boot ORDER,
+// --serial stdio|file:PATH|null, --kernel FILE (a Multiboot kernel, -kernel) with --append CMDLINE
+// (-append), --numa node,... (-numa; parsed in run-options.ts). Any of them selects the
 // i440fx PC (src/emu/machine/run-config.ts holds the option types and the defaults; builder.ts
 // assembles the machine). Every parse problem is one UserError line.
+import { ConfigError } from "../emu/machine/config.ts";
+import { parseSmp, resolveTopology } from "../emu/machine/cpu-topology.ts";
 import type { DriveSpec, PcRunOptions } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 
@@ -19,6 +22,7 @@ export const PC_OPTIONS: Record<string, boolean> = {
   kernel: true,
   append: true,
   initrd: true,
+  numa: true,
 };
 export const PC_ALIASES: Record<string, string> = {
   "-M": "machine",
@@ -32,6 +36,7 @@ export const PC_ALIASES: Record<string, string> = {
   "-kernel": "kernel",
   "-append": "append",
   "-initrd": "initrd",
+  "-numa": "numa",
 };
 
 /** Fresh PC options. */
@@ -39,12 +44,15 @@ export function emptyPcOptions(): PcRunOptions {
   return {
     machine: null,
     drives: [],
+    memSlots: 0,
+    maxMemBytes: null,
     cpus: null,
     boot: null,
     serial: null,
     kernel: null,
     append: null,
     initrd: null,
+    numa: [],
   };
 }
 
@@ -122,12 +130,16 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
     case "cdrom":
       pc.drives.push({ file: value, format: null, index: 2, media: "cdrom", readOnly: true });
       break;
-    case "smp": {
-      const n = Number(value.split(",")[0]);
-      if (!Number.isInteger(n) || n < 1 || n > 16) throw new UserError(`invalid --smp '${value}' (1..16)`);
-      pc.cpus = n;
+    case "smp":
+      try {
+        const config = parseSmp(value);
+        resolveTopology(config);
+        pc.cpus = config;
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(`invalid --smp '${value}': ${err.message}`);
+        throw err;
+      }
       break;
-    }
     case "boot": {
       const order = value.startsWith("order=") ? value.slice(6) : value;
       if (!/^[acdn]{1,3}$/.test(order))

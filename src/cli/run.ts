@@ -30,7 +30,9 @@ aliased below 1 MiB, debug ports); --machine bare without --bios runs the demo R
 firmware/hello/hello.bin.
 
   --bios FILE                 BIOS image, a multiple of 64 KiB up to 16 MiB (-bios)
-  --mem SIZE                  RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m)
+  --mem SIZE[,slots=N,maxmem=SIZE]
+                              RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m);
+                              slots/maxmem: QEMU's device-memory (hot-plug) region
   --debugcon [PORT=]TARGET    isa-debugcon: TARGET is stdio, file:PATH or null; PORT default 0x402
                               (repeatable; -debugcon; -global isa-debugcon.iobase=N sets the default)
   --debug-exit PORT[,SIZE]    isa-debug-exit: writing V exits with status (V<<1)|1
@@ -57,7 +59,10 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --drive file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on]
                               (a CD-ROM is read-only; a hard disk cannot be, as in QEMU)
   --hda PATH, --cdrom PATH    IDE primary master / secondary master
-  --smp N                     CPUs (1..16)
+  --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T]
+                              CPUs (1..255) and their topology, derived and checked as QEMU 7.2
+  --numa node[,nodeid=N][,cpus=A-B][,mem=SIZE]   a NUMA node (repeatable; -numa node,...,memdev=);
+                              node memory must add up to --mem; ACPI's SRAT describes the nodes
   --boot ORDER                boot order letters a, c, d, n (default cad)
   --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)

@@ -105,7 +105,14 @@ describe("pcscope command lines, fuzzed", () => {
           "--drive",
           `file=${file()}${pick(["", ",format=raw", ",format=qcow2", ",format=vmdk"])}${pick(["", ",media=cdrom", ",media=disk", ",readonly=on", ",index=1", ",index=7", ",if=scsi", ",bogus"])}`,
         ],
-        () => ["--smp", pick(["1", "2", "0", "17", "x"])],
+        () => [
+          "--smp",
+          pick(["1", "2", "0", "17", "x", "255", "256", "4,sockets=2", "7,cores=2", "3,maxcpus=2"]),
+        ],
+        () => [
+          "--mem",
+          pick(["64M", "64M,slots=2,maxmem=1G", "64M,maxmem=32M", "64M,slots=2", "64M,bogus=1"]),
+        ],
         () => ["--boot", pick(["c", "d", "cad", "z", "order=dc"])],
         () => ["--serial", pick(["null", `file:${out()}`, "tcp:1", "none"])],
         () => ["--kernel", file()],

@@ -98,6 +98,55 @@ describe("pcscope run options", () => {
     expect(parseRunArgs(["-m", "1M"]).memBytes).toBe(MiB);
   });
 
+  it("parses --smp's topology and --mem's hot-plug region as QEMU's -smp and -m", () => {
+    expect(parseRunArgs(["-smp", "8,sockets=2,threads=2"]).pc.cpus).toEqual({
+      cpus: 8,
+      sockets: 2,
+      threads: 2,
+    });
+    expect(parseRunArgs(["--smp", "255"]).pc.cpus).toEqual({ cpus: 255 });
+    const m = parseRunArgs(["-m", "1G,slots=4,maxmem=8G"]);
+    expect([m.memBytes, m.pc.memSlots, m.pc.maxMemBytes]).toEqual([1024 * MiB, 4, 8192 * MiB]);
+    expect(parseRunArgs(["-m", "size=64M"]).memBytes).toBe(64 * MiB);
+  });
+
+  it("refuses a bad --smp or --mem in one line, in QEMU's words", () => {
+    const bad: [string[], string][] = [
+      [
+        ["--smp", "0"],
+        "invalid --smp '0': Invalid CPU topology: CPU topology parameters must be greater than zero",
+      ],
+      [
+        ["--smp", "256"],
+        "invalid --smp '256': Invalid SMP CPUs 256. The max CPUs supported by machine 'pc-i440fx-7.2' is 255",
+      ],
+      [
+        ["--smp", "7,sockets=2,cores=3"],
+        "invalid --smp '7,sockets=2,cores=3': Invalid CPU topology: product of the hierarchy must match maxcpus: sockets (2) * dies (1) * cores (3) * threads (1) != maxcpus (7)",
+      ],
+      [["--smp", "4,bogus=1"], "invalid --smp '4,bogus=1': Parameter 'smp.bogus' is unexpected"],
+      [["--smp", "x"], "invalid --smp 'x': Parameter 'smp.cpus' expects integer"],
+      [["-m", "1G,slots=2"], "invalid --mem '1G,slots=2': slots specified but no max-size"],
+      [
+        ["-m", "1G,maxmem=512M"],
+        "invalid --mem '1G,maxmem=512M': invalid value of maxmem: maximum memory size (0x20000000) must be at least the initial memory size (0x40000000)",
+      ],
+      [
+        ["-m", "1G,slots=2,maxmem=1G"],
+        "invalid --mem '1G,slots=2,maxmem=1G': invalid value of maxmem: memory slots were specified but maximum memory size (0x40000000) is equal to the initial memory size (0x40000000)",
+      ],
+      [
+        ["-m", "1G,slots=257,maxmem=2G"],
+        "invalid --mem '1G,slots=257,maxmem=2G': unsupported amount of memory slots: 257",
+      ],
+      [["-m", "1G,foo=1"], "invalid --mem '1G,foo=1': Invalid parameter 'foo'"],
+    ];
+    for (const [args, message] of bad) {
+      expect(() => parseRunArgs(args)).toThrow(UserError);
+      expect(() => parseRunArgs(args)).toThrow(message);
+    }
+  });
+
   it("accepts a bracketed IPv6 --gdb host and keeps 127.0.0.1 as the default", () => {
     expect(parseRunArgs(["--gdb", "tcp:[::1]:1234"]).gdb).toEqual({ host: "::1", port: 1234 });
     expect(parseRunArgs(["-gdb", "tcp::1234"]).gdb).toEqual({ host: "127.0.0.1", port: 1234 });

@@ -67,6 +67,16 @@ describe("pcscope run: bad input gives one line and status 2", () => {
       /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 2032M\)$/,
     ],
     [
+      "too many CPUs",
+      ["--smp", "256"],
+      /^pcscope: invalid --smp '256': Invalid SMP CPUs 256. The max CPUs supported by machine 'pc-i440fx-7.2' is 255$/,
+    ],
+    [
+      "maxmem below the RAM size",
+      ["-m", "1G,maxmem=512M"],
+      /^pcscope: invalid --mem '1G,maxmem=512M': invalid value of maxmem: maximum memory size \(0x20000000\) must be at least the initial memory size \(0x40000000\)$/,
+    ],
+    [
       "a gdb host that does not resolve",
       ["--bios", HELLO, "--gdb", "tcp:no-such-host.invalid:1234"],
       /^pcscope: --gdb tcp:no-such-host.invalid:1234: address resolution failed for 'no-such-host.invalid' \(ENOTFOUND\): give an address of this machine, e.g. tcp:127.0.0.1:1234$/,

@@ -102,6 +102,8 @@ export class Cpu extends DecoderState {
   readonly debug: DebugPoints;
   /** Budgets, stepping, stop requests and delivery between instructions. */
   readonly runControl: RunControl;
+  /** The initial APIC ID CPUID reports (the machine's topology sets it; the index by default). */
+  apicId: number;
 
   constructor(
     readonly mem: PhysicalMemory,
@@ -112,6 +114,7 @@ export class Cpu extends DecoderState {
   ) {
     super();
     this.debug = shared.debug;
+    this.apicId = index;
     this.tlb = shared.unpagedTlb;
     this.debug.attach(this.pagedTlb);
     this.runControl = new RunControl(this);

@@ -319,8 +319,10 @@ export function restoreState(c: CpuState, s: CpuStateSnapshot): void {
 
 /** The services the interpreter provides to the system layer. Implemented by cpu.ts's Cpu. */
 export abstract class CpuCore extends CpuState {
-  /** This CPU's index in the machine: its initial APIC ID (CPUID.1:EBX[31:24]). */
+  /** This CPU's index in the machine. */
   abstract readonly index: number;
+  /** Its initial APIC ID (CPUID.1:EBX[31:24]): the index unless the machine's topology says otherwise. */
+  abstract apicId: number;
   /** Reads EFLAGS with the lazily computed arithmetic flags folded in. */
   abstract getEflags(): number;
   /** Sets every EFLAGS bit from `value` (no privilege masking: callers mask). Updates modes on VM change. */

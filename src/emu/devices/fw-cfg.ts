@@ -29,6 +29,8 @@ export const FW_CFG_FILE_FIRST = 0x20;
 export const FW_CFG_ACPI_TABLES = 0x8000;
 export const FW_CFG_SMBIOS_ENTRIES = 0x8001;
 export const FW_CFG_IRQ0_OVERRIDE = 0x8002;
+/** The legacy e820 reservation table (a 32-bit count of entries; QEMU 7.2 gives none). */
+export const FW_CFG_E820_TABLE = 0x8003;
 export const FW_CFG_INVALID = 0xffff;
 /** ID bits: traditional interface, DMA interface. */
 export const FW_CFG_VERSION = 0x01;
@@ -46,6 +48,8 @@ const FILE_NAME_MAX = 56;
 interface Item {
   name: string;
   data: Uint8Array;
+  /** Called when the guest selects the item, before it reads (QEMU's select_cb). */
+  onSelect?: () => void;
 }
 
 /** Little-endian encoders for item values. */
@@ -108,26 +112,43 @@ export class FwCfg {
     this.items.set(key, { name, data });
   }
 
-  /** Adds a named file (listed in the directory, sorted by name as QEMU does). */
-  addFile(name: string, data: Uint8Array): void {
+  /**
+   * Adds a named file (listed in the directory, sorted by name as QEMU does), or replaces its
+   * contents. `onSelect` runs whenever the guest selects it, before it reads (it may replace the
+   * contents, as QEMU's ACPI build does on the first read).
+   */
+  addFile(name: string, data: Uint8Array, onSelect?: () => void): void {
     if (new TextEncoder().encode(name).length >= FILE_NAME_MAX)
       throw new Error(`fw_cfg file name too long: ${name}`);
     const existing = this.files.find((f) => f.name === name);
     if (existing !== undefined) {
-      this.items.set(existing.key, { name, data });
+      this.items.set(existing.key, { name, data, onSelect });
       this.rebuildDirectory(); // the directory entry carries the size
       return;
     }
     this.files.push({ name, key: 0 });
     this.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Keys follow directory order; re-key every file.
-    const old = new Map(this.files.map((f) => [f.name, f.key === 0 ? data : this.items.get(f.key)!.data]));
+    const old = new Map(
+      this.files.map((f) => [f.name, f.key === 0 ? { name, data, onSelect } : this.items.get(f.key)!]),
+    );
     for (let k = FW_CFG_FILE_FIRST; k < FW_CFG_FILE_FIRST + this.files.length; k++) this.items.delete(k);
     this.files.forEach((f, i) => {
       f.key = FW_CFG_FILE_FIRST + i;
-      this.items.set(f.key, { name: f.name, data: old.get(f.name)! });
+      this.items.set(f.key, old.get(f.name)!);
     });
     this.rebuildDirectory();
+  }
+
+  /** Every item (for `info fw_cfg`): legacy keys in key order, then the files in directory order. */
+  listing(): { key: number; name: string; size: number; file: boolean }[] {
+    const fileKeys = new Set(this.files.map((f) => f.key));
+    const legacy = [...this.items.keys()].filter((k) => !fileKeys.has(k)).sort((a, b) => a - b);
+    const entry = (key: number, file: boolean) => {
+      const item = this.items.get(key)!;
+      return { key, name: item.name, size: item.data.length, file };
+    };
+    return [...legacy.map((k) => entry(k, false)), ...this.files.map((f) => entry(f.key, true))];
   }
 
   /** The bytes of a file, or null. */
@@ -157,9 +178,9 @@ export class FwCfg {
   private select(key: number): void {
     this.current = key & 0xffff;
     this.offset = 0;
-    if (this.selectPoint.on) {
-      this.selectPoint.emit({ key: this.current, name: this.items.get(this.current)?.name ?? "unknown" });
-    }
+    const item = this.items.get(this.current);
+    if (this.selectPoint.on) this.selectPoint.emit({ key: this.current, name: item?.name ?? "unknown" });
+    item?.onSelect?.();
   }
 
   private readByte(): number {

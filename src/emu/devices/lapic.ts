@@ -92,7 +92,7 @@ const DEST_BROADCAST = 0xff;
 /** An INIT or STARTUP IPI the machine carries out (the application processors' bring-up). */
 export interface Ipi {
   kind: "init" | "startup";
-  /** Destination CPU indexes. */
+  /** Destination CPU indexes (positions in the machine's CPU list, not APIC IDs). */
   targets: number[];
   /** STARTUP: the vector (the AP starts at vector << 12). */
   vector: number;

@@ -152,6 +152,9 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
       machine = createPcMachine({
         ...common,
         cpus: opts.pc.cpus ?? 1,
+        memSlots: opts.pc.memSlots,
+        maxMemBytes: opts.pc.maxMemBytes ?? undefined,
+        numa: opts.pc.numa,
         bootOrder: opts.pc.boot ?? "cad",
         drives: drives.drives,
         aio: drives.aio,

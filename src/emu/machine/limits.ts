@@ -36,3 +36,32 @@ export function memSizeProblem(bytes: number): string | null {
     return `ram size must be a multiple of 4 KiB (got ${bytes} bytes)`;
   return null;
 }
+
+/** QEMU's ACPI_MAX_RAM_SLOTS: the most DIMM slots -m slots= may ask for. */
+export const MAX_RAM_SLOTS = 256;
+
+/** -m SIZE[,slots=N,maxmem=SIZE]. */
+export interface MemConfig {
+  ramBytes: number;
+  /** Hot-plug DIMM slots (0: none). */
+  slots: number;
+  /** The most RAM with hot-plugged DIMMs (= ramBytes: no device memory). */
+  maxBytes: number;
+}
+
+/**
+ * Why `mem` cannot be, in QEMU's words (its -m checks and pc_memory_init's), or null. The RAM size
+ * itself is memSizeProblem's.
+ */
+export function memConfigProblem(mem: MemConfig): string | null {
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  if (mem.slots > 0 && mem.maxBytes === mem.ramBytes)
+    return `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(mem.maxBytes)}) is equal to the initial memory size (${hex(mem.ramBytes)})`;
+  if (mem.maxBytes < mem.ramBytes)
+    return `invalid value of maxmem: maximum memory size (${hex(mem.maxBytes)}) must be at least the initial memory size (${hex(mem.ramBytes)})`;
+  if (mem.maxBytes > mem.ramBytes) {
+    if (mem.slots > MAX_RAM_SLOTS) return `unsupported amount of memory slots: ${mem.slots}`;
+    if (mem.maxBytes % 4096 !== 0) return "maximum memory size must by aligned to multiple of 4096 bytes";
+  }
+  return null;
+}

@@ -3,6 +3,7 @@
 // next device deadline; HLT with interrupts enabled skips idle virtual time to that deadline, and a
 // halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
+import { infoAcpi } from "../acpi/info.ts";
 import { VirtualClock } from "../clock.ts";
 import { Cpu, CpuShared } from "../cpu/cpu.ts";
 import { cpuidFor } from "../cpu/cpuid-models.ts";
@@ -274,6 +275,7 @@ export class Machine implements DebugTarget {
     if (topic === "mtree") return this.memory.mtree();
     if (topic === "mtree -f") return this.memory.mtree(true);
     if (topic === "log") return this.debugcons.map((con) => con.text()).join("");
+    if (topic === "acpi") return infoAcpi((addr, length) => this.readPhysical(addr, length));
     return null;
   }
 

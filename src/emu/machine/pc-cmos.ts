@@ -1,6 +1,7 @@
 // The CMOS contents QEMU's pc_cmos_init writes for the firmware: equipment byte, base/extended
-// memory sizes, the SMP CPU count, the boot order, and the hard disk types and geometries, with the
-// standard checksum over 0x10-0x2d (IBM PC/AT BIOS CMOS map).
+// memory sizes, the SMP CPU count, the boot order, and the hard disk types and geometries (IBM
+// PC/AT BIOS CMOS map). Like QEMU it leaves the PC/AT checksum at 0x2e-0x2f zero: no firmware of
+// the PC checks it.
 
 /** CMOS offsets. */
 export const CMOS_FLOPPY_TYPES = 0x10;
@@ -12,7 +13,6 @@ export const CMOS_HD0_TYPE = 0x19;
 export const CMOS_HD1_TYPE = 0x1a;
 export const CMOS_HD0_INFO = 0x1b;
 export const CMOS_HD1_INFO = 0x24;
-export const CMOS_CHECKSUM_HI = 0x2e;
 export const CMOS_EXT_MEM2_LO = 0x30;
 export const CMOS_CENTURY = 0x32;
 export const CMOS_MEM_ABOVE_16M_LO = 0x34;
@@ -41,34 +41,36 @@ export interface Chs {
 /** Writes `value` to CMOS byte `index` (the RTC's set()). */
 export type CmosWrite = (index: number, value: number) => void;
 
-/** Fills the CMOS as QEMU does for `ramBytes`, `cpus`, `bootOrder` (e.g. "cad") and IDE disks 0..3. */
+/**
+ * Fills the CMOS as QEMU's pc_cmos_init does for RAM split as `ram` says (below and above 4 GiB),
+ * `cpus` boot CPUs, `bootOrder` (e.g. "cad") and IDE disks 0..3.
+ */
 export function initCmos(
   write: CmosWrite,
-  ramBytes: number,
+  ram: { below4g: number; above4g: number },
   cpus: number,
   bootOrder: string,
   disks: (Chs | null)[],
 ): void {
-  const bytes = new Uint8Array(128);
-  const set = (i: number, v: number) => {
-    bytes[i] = v & 0xff;
-    write(i, v & 0xff);
-  };
+  const set = (i: number, v: number) => write(i, v & 0xff);
   set(CMOS_FLOPPY_TYPES, 0);
   set(CMOS_EQUIPMENT, EQUIP_FPU | EQUIP_PS2_MOUSE);
-  set(CMOS_BASE_MEM_LO, 640 & 0xff);
-  set(CMOS_BASE_MEM_LO + 1, 640 >> 8);
-  const ext = Math.min(Math.max(0, (ramBytes - 0x100000) / 1024), 65535);
+  const base = Math.min(Math.floor(ram.below4g / 1024), 640);
+  set(CMOS_BASE_MEM_LO, base);
+  set(CMOS_BASE_MEM_LO + 1, base >> 8);
+  const ext = Math.min(Math.max(0, Math.floor((ram.below4g - 0x100000) / 1024)), 65535);
   set(CMOS_EXT_MEM_LO, ext);
   set(CMOS_EXT_MEM_LO + 1, ext >> 8);
   set(CMOS_EXT_MEM2_LO, ext);
   set(CMOS_EXT_MEM2_LO + 1, ext >> 8);
-  const above16 = ramBytes > 0x1000000 ? Math.min((ramBytes - 0x1000000) / 65536, 65535) : 0;
+  const above16 =
+    ram.below4g > 0x1000000 ? Math.min(Math.floor((ram.below4g - 0x1000000) / 65536), 65535) : 0;
   set(CMOS_MEM_ABOVE_16M_LO, above16);
   set(CMOS_MEM_ABOVE_16M_LO + 1, above16 >> 8);
-  set(CMOS_MEM_ABOVE_4G, 0);
-  set(CMOS_MEM_ABOVE_4G + 1, 0);
-  set(CMOS_MEM_ABOVE_4G + 2, 0);
+  const above4g = Math.floor(ram.above4g / 65536);
+  set(CMOS_MEM_ABOVE_4G, above4g);
+  set(CMOS_MEM_ABOVE_4G + 1, above4g >> 8);
+  set(CMOS_MEM_ABOVE_4G + 2, above4g >> 16);
   set(CMOS_SMP_COUNT, cpus - 1);
   const codes = [...bootOrder].map((c) => BOOT_CODE[c] ?? 0);
   while (codes.length < 3) codes.push(0);
@@ -98,10 +100,6 @@ export function initCmos(
     if (g !== null && g !== undefined) translation |= g.translation << (2 * i);
   }
   set(CMOS_DISK_TRANSLATION, translation);
-  let sum = 0;
-  for (let i = 0x10; i <= 0x2d; i++) sum += bytes[i]!;
-  set(CMOS_CHECKSUM_HI, sum >> 8);
-  set(CMOS_CHECKSUM_HI + 1, sum);
 }
 
 /** QEMU's geometry guess for a disk of `sectors` 512-byte sectors (hd_geometry_guess, no MBR hint). */

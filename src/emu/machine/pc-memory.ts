@@ -1,5 +1,7 @@
-// The i440fx PC's memory map, as QEMU's pc_memory_init and i440fx_init build it: pc.ram (all of it
-// below 4 GiB here) through the ram-below-4g alias; pc.bios read-only at the top of 4 GiB (the
+// The i440fx PC's memory map, as QEMU's pc_memory_init and i440fx_init build it: the layout of RAM
+// below and above 4 GiB and of the device-memory (hotplug) region (pcMemoryLayout, also what the
+// e820 table, the CMOS and SMBIOS describe); pc.ram (all of it below 4 GiB in pcscope, which runs
+// at most MEM_MAX) through the ram-below-4g alias; pc.bios read-only at the top of 4 GiB (the
 // pristine copy); on the PCI side below 1 MiB the isa-bios alias (the BIOS's last 128 KiB ending at
 // 1 MiB) over the read-only pc.rom option-ROM area at 0xc0000; and the PAM windows choosing, per
 // window, between that PCI side and pc.ram.
@@ -7,17 +9,86 @@
 import { Pam, type PciSide } from "../devices/pam.ts";
 import type { AddressSpace } from "../memory/address-space.ts";
 import type { MemoryRegion } from "../memory/region.ts";
-import { ISA_BIOS_MAX } from "./limits.ts";
+import { ISA_BIOS_MAX, type MemConfig } from "./limits.ts";
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const FOUR_GIB = 4 * GiB;
 export const PC_ROM_BASE = 0xc0000;
 export const PC_ROM_SIZE = 0x20000;
-/** RAM QEMU's i440fx maps below 4 GiB at most (the rest would go above 4 GiB). */
+/** RAM QEMU's i440fx maps below 4 GiB at most (max-ram-below-4g's default, 3.5 GiB)... */
 export const PC_LOWMEM_MAX = 0xe0000000;
+/** ...and where it splits RAM that does not fit, gigabyte-aligned (pc_init1, gigabyte_align). */
+export const PC_LOWMEM_SPLIT = 0xc0000000;
+/** QEMU's e820 types. */
+export const E820_RAM = 1;
+
+/** Where QEMU 7.2's pc machine puts RAM and the device-memory region. */
+export interface PcMemoryLayout {
+  below4g: number;
+  above4g: number;
+  /** The device-memory (DIMM hotplug) region, or null when maxmem = RAM. */
+  deviceMemory: { base: number; size: number } | null;
+}
 
 /** The RAM below 4 GiB for `memBytes` of RAM (QEMU's below_4g_mem_size). */
 export function ramBelow4G(memBytes: number): number {
-  return Math.min(memBytes, PC_LOWMEM_MAX);
+  return pcMemoryLayout({ ramBytes: memBytes, slots: 0, maxBytes: memBytes }).below4g;
+}
+
+/** Rounds `n` up to a multiple of `to`. */
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+/**
+ * Splits RAM below and above 4 GiB and places the device memory as QEMU 7.2's pc_init1 and
+ * pc_memory_init do for pc-i440fx-7.2: RAM that reaches 3.5 GiB is split at 3 GiB; the device
+ * memory starts at the first gigabyte boundary after RAM above 4 GiB (at 4 GiB without any) and
+ * spans maxmem - RAM plus 1 GiB per slot (enforce_aligned_dimm).
+ */
+export function pcMemoryLayout(mem: MemConfig): PcMemoryLayout {
+  const lowmem = mem.ramBytes >= PC_LOWMEM_MAX ? PC_LOWMEM_SPLIT : PC_LOWMEM_MAX;
+  const below4g = Math.min(mem.ramBytes, lowmem);
+  const above4g = mem.ramBytes - below4g;
+  let deviceMemory: PcMemoryLayout["deviceMemory"] = null;
+  if (mem.maxBytes > mem.ramBytes) {
+    const base = roundUp(FOUR_GIB + above4g, GiB);
+    deviceMemory = { base, size: mem.maxBytes - mem.ramBytes + GiB * mem.slots };
+  }
+  return { below4g, above4g, deviceMemory };
+}
+
+/** The RAM ranges of the e820 table: below 4 GiB, then above it when there is such RAM. */
+export function e820RamAreas(layout: PcMemoryLayout): { start: number; length: number }[] {
+  const areas = [{ start: 0, length: layout.below4g }];
+  if (layout.above4g > 0) areas.push({ start: FOUR_GIB, length: layout.above4g });
+  return areas;
+}
+
+/** fw_cfg etc/e820: 20-byte entries (address, length: 64-bit; type: 32-bit), little-endian. */
+export function e820File(layout: PcMemoryLayout): Uint8Array {
+  const areas = e820RamAreas(layout);
+  const out = new Uint8Array(20 * areas.length);
+  const view = new DataView(out.buffer);
+  areas.forEach((a, i) => {
+    view.setBigUint64(20 * i, BigInt(a.start), true);
+    view.setBigUint64(20 * i + 8, BigInt(a.length), true);
+    view.setUint32(20 * i + 16, E820_RAM, true);
+  });
+  return out;
+}
+
+/**
+ * fw_cfg etc/reserved-memory-end (a 64-bit little-endian address: the end of the device memory
+ * rounded up to 1 GiB), or null when there is no device memory, as QEMU leaves the file out.
+ */
+export function reservedMemoryEndFile(layout: PcMemoryLayout): Uint8Array | null {
+  const dm = layout.deviceMemory;
+  if (dm === null) return null;
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(roundUp(dm.base + dm.size, GiB)), true);
+  return out;
 }
 
 /** The regions of the PC's memory map. */

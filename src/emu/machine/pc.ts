@@ -6,19 +6,24 @@
 // survive a system reset as in QEMU; everything else returns to its power-on state.
 
 import { existsSync, readFileSync } from "node:fs";
+import type { AcpiConfig } from "../acpi/config.ts";
+import { installAcpi, pcAcpiConfig } from "../acpi/install.ts";
+import { type NumaNodeSpec, resolveNuma } from "../acpi/numa.ts";
 import type { AioContext, BlockBackend } from "../block/index.ts";
 import { CPUID_APIC } from "../cpu/cpuid-models.ts";
+import type { CpuidConfig } from "../cpu/state.ts";
+import { cpuidSignature } from "../cpu/system/control.ts";
 import { DebugExit } from "../devices/debug-exit.ts";
 import type { ByteSink } from "../devices/debugcon.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import {
   FW_CFG_ACPI_TABLES,
   FW_CFG_BOOT_MENU,
+  FW_CFG_E820_TABLE,
   FW_CFG_IRQ0_OVERRIDE,
   FW_CFG_MAX_CPUS,
   FW_CFG_NB_CPUS,
   FW_CFG_NOGRAPHIC,
-  FW_CFG_NUMA,
   FW_CFG_RAM_SIZE,
   FW_CFG_UUID,
   FwCfg,
@@ -38,26 +43,45 @@ import { AP_APIC_BASE, APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics }
 import { Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
-import { APM_CNT_PORT, Piix4Pm } from "../devices/piix4-pm.ts";
+import { APM_CNT_PORT, PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
 import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
+import { buildSmbios, type SmbiosFiles } from "../smbios/tables.ts";
 import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
-import { biosSizeProblem, DEFAULT_MEM, memSizeProblem } from "./limits.ts";
+import {
+  apicIdLimit,
+  apicIdOf,
+  type CpuTopology,
+  cpuidLogicalCount,
+  logicalPerPackage,
+  resolveTopology,
+  type SmpConfig,
+} from "./cpu-topology.ts";
+import { biosSizeProblem, DEFAULT_MEM, memConfigProblem, memSizeProblem } from "./limits.ts";
 import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
+import { infoMptable } from "./mptable-info.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
-import { buildPcMemory, type PcMemory, pcBufferBytes } from "./pc-memory.ts";
+import {
+  buildPcMemory,
+  e820File,
+  e820RamAreas,
+  type PcMemory,
+  type PcMemoryLayout,
+  pcBufferBytes,
+  pcMemoryLayout,
+  reservedMemoryEndFile,
+} from "./pc-memory.ts";
 import { SmpRunner } from "./smp.ts";
 
-/** QEMU's e820 types. */
-export const E820_RAM = 1;
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
-export const MAX_CPUS = 16;
+/** The PM I/O base bits of PMBA (QEMU's pm_io_space_update). */
+const PMBA_MASK = 0xffc0;
 
 /** One IDE drive, already opened by the caller (the CLI owns opening and closing images). */
 export interface PcDrive {
@@ -70,8 +94,12 @@ export interface PcDrive {
 
 /** PC options on top of the common machine options. */
 export interface PcOptions extends MachineOptions {
-  /** Number of CPUs (-smp), default 1. */
-  cpus?: number;
+  /** -m slots=N: DIMM hot-plug slots (default 0). */
+  memSlots?: number;
+  /** -m maxmem=SIZE: RAM plus hot-pluggable DIMMs (default memBytes: no device memory). */
+  maxMemBytes?: number;
+  /** -smp: a CPU count, or the topology QEMU's -smp takes (default 1 CPU). */
+  cpus?: number | SmpConfig;
   /** QEMU's -boot order string, default "cad". */
   bootOrder?: string;
   drives?: PcDrive[];
@@ -87,6 +115,8 @@ export interface PcOptions extends MachineOptions {
   multiboot?: MultibootImage;
   /** A Linux kernel (bzImage, initrd, command line) booted the same way (-kernel -initrd -append). */
   linux?: LinuxBootImage;
+  /** NUMA nodes (-numa node,...). */
+  numa?: NumaNodeSpec[];
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -108,12 +138,27 @@ export interface PcDevices {
   ioapic: IoApic;
   serial: Uart16550 | null;
   smp: SmpRunner;
+  /** The CPU topology (-smp) the APIC IDs come from. */
+  topology: CpuTopology;
+  /** RAM below and above 4 GiB and the device-memory region (-m). */
+  layout: PcMemoryLayout;
   aio: AioPump | null;
 }
 
 /** A Machine with its PC devices. */
 export class PcMachine extends Machine {
   declare pc: PcDevices;
+
+  /**
+   * Builds the PC. What depends on the CPU model (set by Machine after the board) comes last: the
+   * package's CPU count in CPUID, and the SMBIOS tables, which quote the boot CPU's CPUID.
+   */
+  constructor(options: PcOptions) {
+    super(options, pcBoard);
+    const logical = cpuidLogicalCount(this.pc.topology);
+    for (const cpu of this.cpus) cpu.cpuid.logicalCount = logical;
+    installSmbios(this.pc.fwcfg, this, options.memBytes ?? DEFAULT_MEM);
+  }
 
   override run(budget: number) {
     if (this.pc.smp.active()) return this.pc.smp.run(budget, (b) => super.run(b));
@@ -123,6 +168,13 @@ export class PcMachine extends Machine {
   override reset(): void {
     this.pc.smp.reset();
     super.reset();
+  }
+
+  /** Adds the PC's topics: "fw_cfg" (the items and their sizes), "mptable" (decoded from guest memory). */
+  override monitorInfo(topic: string): string | null {
+    if (topic === "fw_cfg") return infoFwCfg(this.pc.fwcfg);
+    if (topic === "mptable") return infoMptable((addr, length) => this.readPhysical(addr, length));
+    return super.monitorInfo(topic);
   }
 }
 
@@ -137,12 +189,18 @@ export const pcBoard: Board = {
   init(machine: Machine, opts: MachineOptions): void {
     const options = opts as PcOptions;
     const memBytes = options.memBytes ?? DEFAULT_MEM;
-    const problem = memSizeProblem(memBytes) ?? biosSizeProblem(options.bios.length);
+    const mem = {
+      ramBytes: memBytes,
+      slots: options.memSlots ?? 0,
+      maxBytes: options.maxMemBytes ?? memBytes,
+    };
+    const problem = memSizeProblem(memBytes) ?? memConfigProblem(mem) ?? biosSizeProblem(options.bios.length);
     if (problem !== null) throw new ConfigError(problem);
-    const cpus = options.cpus ?? 1;
-    if (!Number.isInteger(cpus) || cpus < 1 || cpus > MAX_CPUS) {
-      throw new ConfigError(`--smp ${cpus}: between 1 and ${MAX_CPUS} CPUs are supported`);
-    }
+    const layout = pcMemoryLayout(mem);
+    const smpOption = options.cpus ?? 1;
+    const topology = resolveTopology(typeof smpOption === "number" ? { cpus: smpOption } : smpOption);
+    const cpus = topology.cpus;
+    const apicIds = Array.from({ length: cpus }, (_, i) => apicIdOf(topology, i));
     if (!(machine instanceof PcMachine)) throw new Error("the pc board needs a PcMachine");
     const io = machine.io;
     const log = machine.log;
@@ -157,14 +215,14 @@ export const pcBoard: Board = {
     };
 
     // CPUs: the boot CPU exists; application processors wait for INIT/SIPI.
-    const smp = new SmpRunner(machine, cpus);
+    const smp = new SmpRunner(machine, apicIds);
     // pcscope's own model reports the APIC the PC has (a --cpu model brings its own bits).
     for (const cpu of machine.cpus) cpu.cpuid.featuresEdx |= CPUID_APIC;
 
     // Interrupts: the 8259 pair's INTR and the I/O APIC both reach the CPUs through their local
     // APICs; each ISA IRQ drives the 8259 and the I/O APIC pin (QEMU's GSI wiring).
     const apics: LocalApics = new LocalApics(
-      machine.cpus.map((_, i) => i),
+      apicIds,
       {
         current: () => smp.currentCpu(),
         setIntr: (i, level) => {
@@ -232,8 +290,12 @@ export const pcBoard: Board = {
         ? guessGeometry(d.backend.size / 512)
         : null;
     });
-    initCmos((i, v) => rtc.set(i, v), memBytes, cpus, options.bootOrder ?? "cad", geometries);
-    fillFwCfg(fwcfg, memBytes, cpus, options);
+    initCmos((i, v) => rtc.set(i, v), layout, cpus, options.bootOrder ?? "cad", geometries);
+    fillFwCfg(fwcfg, memBytes, layout, topology, options);
+    const acpiConfig = acpiInputs(options, memBytes, layout, topology, serial !== null);
+    machine.addDevice(
+      installAcpi(fwcfg, acpiConfig, () => ({ pmBase: pm.configRead(PIIX4_PMBA, 4) & PMBA_MASK })),
+    );
     if (options.multiboot !== undefined) installMultiboot(fwcfg, options.multiboot);
     if (options.linux !== undefined) installLinuxBoot(fwcfg, options.linux);
 
@@ -266,35 +328,123 @@ export const pcBoard: Board = {
       ioapic,
       serial,
       smp,
+      topology,
+      layout,
       aio,
     };
   },
 };
 
-/** The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (minus ACPI/SMBIOS tables, see the report). */
-function fillFwCfg(fw: FwCfg, memBytes: number, cpus: number, options: PcOptions): void {
+/**
+ * The fw_cfg items QEMU 7.2 offers SeaBIOS on `-M pc` (ACPI, FW_CFG_NUMA, FW_CFG_HPET and
+ * etc/system-states: src/emu/acpi/install.ts; SMBIOS: installSmbios, once the CPU model is known).
+ */
+function fillFwCfg(
+  fw: FwCfg,
+  memBytes: number,
+  layout: PcMemoryLayout,
+  topology: CpuTopology,
+  options: PcOptions,
+): void {
+  const cpus = topology.cpus;
+  const idLimit = apicIdLimit(topology);
   fw.addBytes(FW_CFG_UUID, "uuid", new Uint8Array(16));
   fw.addBytes(FW_CFG_NOGRAPHIC, "nographic", le16(0));
   fw.addBytes(FW_CFG_BOOT_MENU, "boot_menu", le16(0));
   fw.addBytes(FW_CFG_NB_CPUS, "nb_cpus", le16(cpus));
-  fw.addBytes(FW_CFG_MAX_CPUS, "max_cpus", le16(cpus));
+  fw.addBytes(FW_CFG_MAX_CPUS, "max_cpus", le16(idLimit));
   fw.addBytes(FW_CFG_RAM_SIZE, "ram_size", le64(memBytes));
   fw.addBytes(FW_CFG_ACPI_TABLES, "acpi_tables", new Uint8Array(0));
   fw.addBytes(FW_CFG_IRQ0_OVERRIDE, "irq0_override", le32(1));
-  fw.addBytes(FW_CFG_NUMA, "numa", new Uint8Array(8 * (1 + cpus)));
+  fw.addBytes(FW_CFG_E820_TABLE, "e820_table", le32(0));
   fw.addFile("etc/boot-fail-wait", le32(0xffffffff));
-  const e820 = new Uint8Array(20);
-  const view = new DataView(e820.buffer);
-  view.setBigUint64(0, 0n, true);
-  view.setBigUint64(8, BigInt(memBytes), true);
-  view.setUint32(16, E820_RAM, true);
-  fw.addFile("etc/e820", e820);
+  fw.addFile("etc/e820", e820File(layout));
+  const reservedEnd = reservedMemoryEndFile(layout);
+  if (reservedEnd !== null) fw.addFile("etc/reserved-memory-end", reservedEnd);
   let bootorder = options.bootorderFile ?? "";
   if (options.multiboot !== undefined) bootorder = MULTIBOOT_BOOTORDER;
   if (options.linux !== undefined) bootorder = LINUXBOOT_BOOTORDER;
   fw.addFile("bootorder", new TextEncoder().encode(bootorder));
   fw.addFile("bios-geometry", new Uint8Array(0));
   for (const rom of options.optionRoms ?? []) fw.addFile(`genroms/${rom.name}`, rom.data);
+}
+
+/**
+ * The ACPI build's inputs from the PC's topology (APIC IDs of every possible CPU), memory layout
+ * (the hot-plug region) and NUMA nodes. With memory hot-plug and no nodes QEMU makes one implicit
+ * node holding all RAM (auto_enable_numa_with_memhp). Throws ConfigError for bad nodes.
+ */
+function acpiInputs(
+  options: PcOptions,
+  memBytes: number,
+  layout: PcMemoryLayout,
+  topology: CpuTopology,
+  com1: boolean,
+): AcpiConfig {
+  const perSocket = logicalPerPackage(topology);
+  const sockets = Array.from({ length: topology.maxCpus }, (_, i) => Math.floor(i / perSocket));
+  let numa = resolveNuma(options.numa ?? [], topology.maxCpus, memBytes, sockets);
+  if (typeof numa === "string") throw new ConfigError(numa);
+  if (numa === null && layout.deviceMemory !== null)
+    numa = { nodeMem: [memBytes], cpuNode: sockets.map(() => 0) };
+  const config = pcAcpiConfig({ memBytes, cpus: topology.cpus, maxCpus: topology.maxCpus, numa, com1 });
+  config.cpus.forEach((cpu, i) => {
+    cpu.apicId = apicIdOf(topology, i);
+  });
+  const dm = layout.deviceMemory;
+  config.hotplugMemory = dm === null ? null : { base: dm.base, size: dm.size, slots: options.memSlots ?? 0 };
+  return config;
+}
+
+/**
+ * Adds etc/smbios/smbios-tables and etc/smbios/smbios-anchor for the built machine, quoting its
+ * boot CPU's CPUID.
+ */
+function installSmbios(fw: FwCfg, machine: PcMachine, memBytes: number): void {
+  const { topology, layout } = machine.pc;
+  const smbios = pcSmbios(topology, layout, memBytes, machine.cpus[0]!.cpuid);
+  fw.addFile("etc/smbios/smbios-tables", smbios.tables);
+  fw.addFile("etc/smbios/smbios-anchor", smbios.anchor);
+}
+
+/**
+ * The SMBIOS files QEMU 7.2 builds for pc-i440fx-7.2 with this topology, memory and CPU model
+ * (no -smbios options: QEMU's default strings, no UUID).
+ */
+export function pcSmbios(
+  topology: CpuTopology,
+  layout: PcMemoryLayout,
+  memBytes: number,
+  cpuid: Readonly<CpuidConfig>,
+): SmbiosFiles {
+  return buildSmbios({
+    system: {
+      manufacturer: "QEMU",
+      product: "Standard PC (i440FX + PIIX, 1996)",
+      version: "pc-i440fx-7.2",
+      uuid: new Uint8Array(16),
+    },
+    processors: {
+      sockets: topology.sockets,
+      coresPerSocket: topology.dies * topology.cores,
+      threadsPerSocket: logicalPerPackage(topology),
+      signature: cpuidSignature(cpuid),
+      featuresEdx: cpuid.featuresEdx,
+    },
+    ramBytes: memBytes,
+    ramAreas: e820RamAreas(layout),
+  });
+}
+
+/** The text of `info fw_cfg`: each item's select key, size and name (files after the legacy keys). */
+function infoFwCfg(fw: FwCfg): string {
+  const lines = fw
+    .listing()
+    .map(
+      (i) =>
+        `${i.key.toString(16).padStart(4, "0")} ${String(i.size).padStart(8)} ${i.file ? "" : "(legacy) "}${i.name}`,
+    );
+  return `key      size name\n${lines.join("\n")}\n`;
 }
 
 /** The debug consoles and isa-debug-exit, as on the bare board. */
@@ -325,5 +475,5 @@ export function hostVapicRom(): { name: string; data: Uint8Array } | null {
 
 /** Builds the PC (throws ConfigError for bad options). */
 export function createPcMachine(options: PcOptions): PcMachine {
-  return new PcMachine(options, pcBoard);
+  return new PcMachine(options);
 }

@@ -5,8 +5,10 @@
 // ConfigErrors worded for the user.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { NumaNodeSpec } from "../acpi/numa.ts";
 import { BlockError } from "../block/errors.ts";
 import { ConfigError } from "./config.ts";
+import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
 
 /** One --drive. */
@@ -23,7 +25,12 @@ export interface PcRunOptions {
   /** --machine; null = chosen from the other options. */
   machine: "pc" | "bare" | null;
   drives: DriveSpec[];
-  cpus: number | null;
+  /** --mem slots=N: DIMM hot-plug slots (0 = none). */
+  memSlots: number;
+  /** --mem maxmem=SIZE: RAM plus hot-pluggable DIMMs; null = the RAM size (no device memory). */
+  maxMemBytes: number | null;
+  /** --smp as given (cpus, maxcpus, sockets, dies, cores, threads); null = one CPU. */
+  cpus: SmpConfig | null;
   boot: string | null;
   serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
   /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */
@@ -32,6 +39,8 @@ export interface PcRunOptions {
   append: string | null;
   /** --initrd: a Linux kernel's initial RAM disk (-initrd). */
   initrd: string | null;
+  /** --numa node,...: NUMA nodes (-numa). */
+  numa: NumaNodeSpec[];
 }
 
 /** Where a debug console's bytes go. */
@@ -98,7 +107,12 @@ export const KERNEL_BIOS = "/usr/share/seabios/bios.bin";
 export function wantsPc(pc: Readonly<PcRunOptions>): boolean {
   if (pc.machine !== null) return pc.machine === "pc";
   return (
-    pc.drives.length > 0 || pc.cpus !== null || pc.boot !== null || pc.serial !== null || pc.kernel !== null
+    pc.drives.length > 0 ||
+    pc.cpus !== null ||
+    pc.numa.length > 0 ||
+    pc.boot !== null ||
+    pc.serial !== null ||
+    pc.kernel !== null
   );
 }
 

@@ -1,8 +1,10 @@
 // Application processors: they wait after reset until an INIT/STARTUP IPI pair from a local APIC
 // starts them in real mode at vector << 12 (Intel MP Specification 1.4 §B.4, SDM Vol. 3A §8.4.4).
 // While any AP runs, the machine's run() interleaves short slices of the boot CPU (through the normal
-// Machine.run, so devices and time advance) with slices of each running AP, round robin. Each CPU takes
-// interrupts through its own local APIC.
+// Machine.run, so devices and time advance) with slices of each running AP, round robin. Each CPU
+// takes interrupts through its own local APIC. APs that wait for INIT or SIPI, or are parked with
+// `cli; hlt`, cost nothing: a count of running APs is kept, and the machine's run() consults it once
+// per call.
 import { Cpu } from "../cpu/cpu.ts";
 import { CS } from "../cpu/state.ts";
 import type { StopEvent } from "../debug-target.ts";
@@ -27,18 +29,26 @@ type ApState = "waitInit" | "waitSipi" | "running";
 /** The scheduler of the application processors. */
 export class SmpRunner {
   private readonly state: ApState[];
+  /** How many entries of `state` are "running". */
+  private running = 0;
   private executing = 0;
   private round = 0;
 
-  /** Creates the APs (machine.cpus[1..count-1]). */
+  /**
+   * Creates the APs (machine.cpus[1..]) so there is one CPU per entry of `apicIds` (the boot CPU's
+   * first), each answering CPUID with its APIC ID.
+   */
   constructor(
     private readonly machine: Machine,
-    count: number,
+    apicIds: readonly number[],
   ) {
-    for (let i = 1; i < count; i++) {
+    for (let i = 1; i < apicIds.length; i++) {
       const cpu = new Cpu(machine.memory, machine.io, i, machine.cpuShared);
       machine.cpus.push(cpu);
     }
+    machine.cpus.forEach((cpu, i) => {
+      cpu.apicId = apicIds[i]!;
+    });
     this.state = machine.cpus.map(() => "waitInit" as ApState);
   }
 
@@ -49,25 +59,31 @@ export class SmpRunner {
 
   /** True while at least one AP runs. */
   active(): boolean {
-    for (let i = 1; i < this.state.length; i++) if (this.state[i] === "running") return true;
-    return false;
+    return this.running > 0;
   }
 
-  /** Carries out an INIT or STARTUP IPI. */
+  /** Moves AP `index` to `next`, keeping the running count. */
+  private setState(index: number, next: ApState): void {
+    if (this.state[index] === "running") this.running--;
+    if (next === "running") this.running++;
+    this.state[index] = next;
+  }
+
+  /** Carries out an INIT or STARTUP IPI (targets are CPU indexes). */
   ipi(ipi: Ipi): void {
     for (const t of ipi.targets) {
       if (t === 0 || t >= this.state.length) continue;
       const cpu = this.machine.cpus[t]!;
       if (ipi.kind === "init") {
         cpu.reset();
-        this.state[t] = "waitSipi";
+        this.setState(t, "waitSipi");
       } else if (this.state[t] === "waitSipi") {
         cpu.reset();
         cpu.segSel[CS] = ipi.vector << 8;
         cpu.segBase[CS] = ipi.vector << 12;
         cpu.eip = 0;
         cpu.updateModes();
-        this.state[t] = "running";
+        this.setState(t, "running");
       }
     }
   }
@@ -75,6 +91,7 @@ export class SmpRunner {
   /** All APs back to waiting for INIT (system reset). */
   reset(): void {
     for (let i = 1; i < this.state.length; i++) this.state[i] = "waitInit";
+    this.running = 0;
     this.executing = 0;
     this.round = 0;
   }
@@ -98,7 +115,7 @@ export class SmpRunner {
         const apEv = cpu.run(AP_SLICE);
         this.executing = 0;
         // An AP halted with interrupts off (SeaBIOS parks them with cli; hlt) is done until INIT.
-        if (apEv.kind === "halted" && !cpu.isWaitingForInterrupt()) this.state[i] = "waitInit";
+        if (apEv.kind === "halted" && !cpu.isWaitingForInterrupt()) this.setState(i, "waitInit");
         else if (apEv.kind !== "budget" && apEv.kind !== "halted") {
           this.machine.stopCpu = i;
           return apEv;

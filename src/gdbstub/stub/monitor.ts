@@ -16,6 +16,15 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
   ["info registers                 registers with segment caches, CR0-4, GDTR/IDTR/LDTR/TR", isI386],
   ["info cpus                      vCPUs (gdb threads), their mode and linear PC"],
   ["info mtree                     the memory map (RAM, ROM, aliases, MMIO)", (t) => t.monitor],
+  [
+    "info acpi                      ACPI tables in guest memory; MADT and SRAT entries decoded",
+    (t) => t.monitor,
+  ],
+  ["info fw_cfg                    fw_cfg items: select key, size, name", (t) => t.monitor],
+  [
+    "info mptable                   the MP table in guest memory: CPUs, buses, IOAPICs, interrupts",
+    (t) => t.monitor,
+  ],
   ["xp/FMT ADDR                    physical memory, FMT = [count][x|d|u|o|c][b|h|w|g]"],
   ["iowatch add PORT[-PORT] [r|w|rw]   stop on I/O port access (default rw)", (t) => t.ioWatches],
   ["iowatch del PORT[-PORT]|all    remove I/O watches", (t) => t.ioWatches],
@@ -88,8 +97,14 @@ function info(s: Session, what: string | undefined): string {
       return infoCpus(s.target, s.gCpu, s.host.executor.isRunning);
     case "mtree":
       return s.target.monitor?.info("mtree") ?? "this machine has no memory map to show";
+    case "acpi":
+      return s.target.monitor?.info("acpi") ?? "this machine cannot show ACPI tables";
+    case "fw_cfg":
+      return s.target.monitor?.info("fw_cfg") ?? "this machine has no fw_cfg device";
+    case "mptable":
+      return s.target.monitor?.info("mptable") ?? "this machine cannot show an MP table";
     default:
-      return "usage: info registers | info cpus | info mtree";
+      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable";
   }
 }
 

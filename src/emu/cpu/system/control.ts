@@ -4,6 +4,7 @@
 import { CPUID_HTT } from "../cpuid-models.ts";
 import {
   type CpuCore,
+  type CpuidConfig,
   CR0_AM,
   CR0_CD,
   CR0_EM,
@@ -176,7 +177,12 @@ function packChars(s: string, at: number): number {
 
 /** The EAX signature of CPUID leaf 1: stepping, model, family with the extended fields (SDM CPUID). */
 function signature(cpu: CpuCore): number {
-  const { family, model, stepping } = cpu.cpuid;
+  return cpuidSignature(cpu.cpuid);
+}
+
+/** CPUID.1:EAX for a model: stepping, model, family with their extended fields (SMBIOS reuses it). */
+export function cpuidSignature(id: Readonly<CpuidConfig>): number {
+  const { family, model, stepping } = id;
   const fam = Math.min(family, 15);
   const extFamily = family > 15 ? family - 15 : 0;
   const extModel = family === 6 || family >= 15 ? (model >> 4) & 0xf : 0;
@@ -217,7 +223,7 @@ function basicLeaf(cpu: CpuCore, leaf: number, sub: number): void {
       return;
     case 1: {
       const count = multi ? (id.logicalCount & 0xff) << 16 : 0;
-      const ebx = ((cpu.index & 0xff) << 24) | count | (CLFLUSH_LINE_UNITS << 8);
+      const ebx = ((cpu.apicId & 0xff) << 24) | count | (CLFLUSH_LINE_UNITS << 8);
       setCpuidRegs(cpu, signature(cpu), ebx, id.featuresEcx, id.featuresEdx | (multi ? CPUID_HTT : 0));
       return;
     }

@@ -1,0 +1,125 @@
+// Debian's SeaBIOS booting to a boot sector in pcscope and in QEMU 7.2 (both with QEMU's default
+// CPU model, qemu32) over RAM sizes, vCPU counts and NUMA layouts, with QEMU's ACPI tables, loader
+// script and the other fw_cfg files on both sides: the debug logs must be identical line for line
+// (SeaBIOS takes the tables, moves pm_base to 0x600, and every allocation lands where it does under
+// QEMU). The one exception is the order of the APs' "handle_smp: apic_id=N" lines, which the APs
+// print concurrently (it varies between QEMU runs too): the same lines must appear, in any order.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { AioContext, openImage } from "../../../src/emu/block/index.ts";
+import { createPcMachine, hostVapicRom } from "../../../src/emu/machine/pc.ts";
+import { MBR_ASM, nasm, qcow2With, qemuLog, SEABIOS, tempDir } from "../../firmware/seabios-helpers.ts";
+import { qemuMachineArgs } from "../../helpers/fw-cfg.ts";
+import { needPeers } from "../../helpers/peers.ts";
+
+const HAVE = needPeers("seabios", "qemu-system-i386", "qemu-img", "nasm");
+const MiB = 1024 * 1024;
+/** Lines whose position depends on AP timing. */
+const AP_LINE = /^handle_smp: apic_id=/;
+
+/** One machine: RAM, vCPUs, and two NUMA nodes halving both (or none). */
+interface Case {
+  memMiB: number;
+  cpus: number;
+  numa: boolean;
+  /** DIMM slots with maxmem 1 GiB (QEMU's -m SIZE,slots=2,maxmem=1G). */
+  hotplug?: boolean;
+}
+const CASES: Case[] = [];
+for (const memMiB of [32, 128, 1024]) for (const cpus of [1, 2, 8]) CASES.push({ memMiB, cpus, numa: false });
+CASES.push({ memMiB: 128, cpus: 2, numa: true }, { memMiB: 1024, cpus: 8, numa: true });
+CASES.push(
+  { memMiB: 128, cpus: 2, numa: false, hotplug: true },
+  { memMiB: 128, cpus: 2, numa: true, hotplug: true },
+);
+
+/** The two NUMA nodes of a case, as pcscope's --numa options. */
+function numaArgs(c: Case): string[] {
+  if (!c.numa) return [];
+  const half = c.cpus / 2;
+  return [
+    "--numa",
+    `node,nodeid=0,cpus=0-${half - 1},mem=${c.memMiB / 2}M`,
+    "--numa",
+    `node,nodeid=1,cpus=${half}-${c.cpus - 1},mem=${c.memMiB / 2}M`,
+  ];
+}
+
+/** Boots SeaBIOS on pcscope's PC; returns the debug log. */
+function pcscopeLog(disk: string, c: Case): string {
+  const aio = new AioContext("sync");
+  const vapic = hostVapicRom();
+  const half = c.cpus / 2;
+  const m = createPcMachine({
+    bios: readFileSync(SEABIOS),
+    memBytes: c.memMiB * MiB,
+    debugcons: [{ port: 0x402, sink: null }],
+    debugExit: { port: 0xf4, size: 1 },
+    drives: [
+      { index: 0, media: "disk", backend: openImage(disk, { ctx: aio, readOnly: true, lock: false }) },
+    ],
+    aio,
+    cpus: c.cpus,
+    cpuModel: "qemu32",
+    ...(c.hotplug ? { memSlots: 2, maxMemBytes: 1024 * MiB } : {}),
+    optionRoms: vapic === null ? [] : [vapic],
+    numa: c.numa
+      ? [
+          { nodeId: 0, cpus: [...Array(half).keys()], memBytes: (c.memMiB / 2) * MiB },
+          { nodeId: 1, cpus: [...Array(half).keys()].map((i) => half + i), memBytes: (c.memMiB / 2) * MiB },
+        ]
+      : [],
+  });
+  for (let i = 0; i < 40; i++) {
+    const ev = m.run(5_000_000);
+    if (ev.kind !== "budget" && ev.kind !== "reset") break;
+  }
+  return m.debugcons[0]!.text();
+}
+
+/** The lines of a log matching `re`, sorted. */
+function sortedMatching(lines: string[], re: RegExp): string[] {
+  return lines.filter((l) => re.test(l)).sort();
+}
+
+describe.skipIf(!HAVE)("SeaBIOS with QEMU's ACPI tables, pcscope vs QEMU 7.2", () => {
+  let dir: string;
+  let disk: string;
+
+  beforeAll(() => {
+    dir = tempDir();
+    disk = qcow2With(dir, "mbr", nasm(dir, MBR_ASM));
+  }, 60_000);
+
+  it.each(
+    CASES.map(
+      (c) =>
+        [
+          `-m ${c.memMiB}M${c.hotplug ? ",slots=2,maxmem=1G" : ""} -smp ${c.cpus}${c.numa ? " (2 NUMA nodes)" : ""}`,
+          c,
+        ] as const,
+    ),
+  )(
+    "%s",
+    (_name, c) => {
+      const theirs = qemuLog(
+        dir,
+        disk,
+        qemuMachineArgs([
+          "-m",
+          `${c.memMiB}M${c.hotplug ? ",slots=2,maxmem=1G" : ""}`,
+          "-smp",
+          String(c.cpus),
+          ...numaArgs(c),
+        ]),
+      ).split("\n");
+      const ours = pcscopeLog(disk, c).split("\n");
+      expect(ours).toContain("MBR: hello from the boot sector");
+      expect(ours).toContain("Moving pm_base to 0x600");
+      const inOrder = (lines: string[]) => lines.filter((l) => !AP_LINE.test(l));
+      expect(inOrder(ours)).toEqual(inOrder(theirs));
+      expect(sortedMatching(ours, AP_LINE)).toEqual(sortedMatching(theirs, AP_LINE));
+    },
+    120_000,
+  );
+});
