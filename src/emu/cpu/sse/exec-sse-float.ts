@@ -4,10 +4,13 @@
 // (0F D0). The mandatory prefix picks the form (exec-simd.ts's prefixColumn): none = packed
 // single, 66 = packed double, F3 = scalar single, F2 = scalar double.
 //
-// QEMU 7.2 never raises #XM: exception flags are ORed into MXCSR whatever its mask bits, and the
-// result is written. Scalar forms keep the destination's other lanes; packed 16-byte memory
-// operands must be aligned (#GP), scalar ones need not. The forms with an MMX operand (CVTPI2PS,
-// CVTPI2PD, CVT(T)PS2PI, CVT(T)PD2PI) put the x87 unit in MMX mode, a memory operand included.
+// As QEMU 7.2 does (firmware/tests/sse-float checks each against it):
+// - no #XM: exception flags are ORed into MXCSR whatever its mask bits, and the result is written;
+// - scalar forms keep the destination's other lanes;
+// - 16-byte memory operands must be aligned (#GP) for 0F 51-53, 58-5F and C2 only: not for the
+//   conversions (0F 5A, 5B, E6, 2C, 2D) nor SSE3 (0F 7C, 7D, D0);
+// - the forms with an MMX operand (CVTPI2PS, CVTPI2PD, CVT(T)PS2PI, CVT(T)PD2PI) skip every check
+//   (CR4.OSFXSR, CR0.TS, CR0.EM) and put the x87 unit in MMX mode, a memory operand included.
 
 import type { Cpu } from "../cpu.ts";
 import { fetch8 } from "../decode.ts";
@@ -19,9 +22,9 @@ import { P_66, P_F2, P_F3, P_NONE } from "./exec-simd.ts";
 import {
   A,
   B,
-  beginMmx,
   checkSse,
   decodeRm,
+  enterMmx,
   type Lanes,
   loadMm,
   loadRmAt,
@@ -127,22 +130,23 @@ function operandBytes(p: number): number {
 
 /**
  * Fetches ModRM (and the CMPcc immediate after the displacement), runs the SSE checks and loads the
- * destination register into A and the source into B.
+ * destination register into A and the source into B; a 16-byte memory operand must be aligned
+ * when `aligned` (QEMU 7.2 checks it for 0F 51-53, 58-5F and C2, not for the SSE3 forms).
+ * Returns ModRM in bits 8-15 and the immediate in bits 0-7.
  */
-function loadOperands(c: Cpu, p: number, withImm: boolean): number {
+function loadOperands(c: Cpu, p: number, withImm: boolean, aligned: boolean): number {
   const m = fetch8(c);
   const off = decodeRm(c, m);
   const imm = withImm ? fetch8(c) : 0;
   checkSse(c);
   loadXmm(c, (m >> 3) & 7, A);
-  const bytes = operandBytes(p);
-  loadRmAt(c, m, off, B, XMM_BYTES, bytes, bytes === XMM_BYTES);
+  loadRmAt(c, m, off, B, XMM_BYTES, operandBytes(p), aligned);
   return (m << 8) | imm;
 }
 
 /** 0F 51-53, 58-5F and C2: A = A op B lane by lane (SQRT, RSQRT, RCP: op B), result to the register. */
 function arith(c: Cpu, op: number, p: number): void {
-  const mi = loadOperands(c, p, op === 0xc2);
+  const mi = loadOperands(c, p, op === 0xc2, true);
   const st = c.fpu;
   const a = A.u32;
   const b = B.u32;
@@ -226,7 +230,7 @@ function double(op: number, a: Uint32Array, b: Uint32Array, i: number, imm: numb
  * selects the double forms. The horizontal forms pair adjacent lanes of A, then of B.
  */
 function sse3(c: Cpu, op: number, pd: boolean): void {
-  const mi = loadOperands(c, P_66, false);
+  const mi = loadOperands(c, P_66, false, false);
   const st = c.fpu;
   const a = A.u32;
   const b = B.u32;
@@ -309,8 +313,7 @@ function convertFromInt(c: Cpu, p: number): void {
     return;
   }
   const off = decodeRm(c, m);
-  checkSse(c);
-  beginMmx(c);
+  enterMmx(c);
   loadMmOperand(c, m, off, B);
   loadXmm(c, reg, A);
   const b = B.u32;
@@ -343,11 +346,11 @@ function loadMmOperand(c: Cpu, m: number, off: number, v: Lanes): void {
 function convertToInt(c: Cpu, p: number, truncate: boolean): void {
   const m = fetch8(c);
   const off = decodeRm(c, m);
-  checkSse(c);
   const st = c.fpu;
   const reg = (m >> 3) & 7;
   const b = B.u32;
   if (p === P_F3 || p === P_F2) {
+    checkSse(c);
     loadRmAt(c, m, off, B, XMM_BYTES, p === P_F3 ? F32_BYTES : F64_BYTES, false);
     let r: number;
     if (p === P_F3) r = truncate ? f32ToI32Trunc(b[0]!, st) : f32ToI32(b[0]!, st);
@@ -355,8 +358,8 @@ function convertToInt(c: Cpu, p: number, truncate: boolean): void {
     c.regs[reg] = r;
     return;
   }
-  beginMmx(c);
-  loadRmAt(c, m, off, B, XMM_BYTES, p === P_NONE ? F64_BYTES : XMM_BYTES, p === P_66);
+  enterMmx(c);
+  loadRmAt(c, m, off, B, XMM_BYTES, p === P_NONE ? F64_BYTES : XMM_BYTES, false);
   const a = A.u32;
   if (p === P_NONE) {
     a[0] = truncate ? f32ToI32Trunc(b[0]!, st) : f32ToI32(b[0]!, st);
@@ -381,7 +384,7 @@ function convertFloat(c: Cpu, p: number): void {
   const reg = (m >> 3) & 7;
   loadXmm(c, reg, A);
   const memBytes = p === P_66 ? XMM_BYTES : p === P_F3 ? F32_BYTES : F64_BYTES;
-  loadRmAt(c, m, off, B, XMM_BYTES, memBytes, p === P_66);
+  loadRmAt(c, m, off, B, XMM_BYTES, memBytes, false);
   const a = A.u32;
   const b = B.u32;
   if (p === P_NONE) {
@@ -423,7 +426,7 @@ function packedConvert(c: Cpu, kind: number): void {
   checkSse(c);
   const st = c.fpu;
   const memBytes = kind === CVT_DQ2PD ? F64_BYTES : XMM_BYTES;
-  loadRmAt(c, m, off, B, XMM_BYTES, memBytes, memBytes === XMM_BYTES);
+  loadRmAt(c, m, off, B, XMM_BYTES, memBytes, false);
   const a = A.u32;
   const b = B.u32;
   switch (kind) {
