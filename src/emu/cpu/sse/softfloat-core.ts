@@ -1,5 +1,5 @@
 // The machinery under the SSE scalar float operations (softfloat.ts, softfloat-f64.ts,
-// softfloat-convert.ts): the MXCSR bits they read and set, the f64 result slot, the scratch views
+// softfloat-convert.ts, softfloat-significand.ts): the MXCSR bits they read and set, the f64 result slot, the scratch views
 // of the fast paths, and the packing of float32/float64 values to and from the unpacked Parts form
 // shared with the x87 (../fpu/floatx80-parts.ts).
 //
