@@ -93,12 +93,13 @@ export function loadMm(c: Cpu, r: number, v: Lanes): void {
 
 /**
  * Stores lanes 0-7 of `v` in MMX register r. Only the significand is written: QEMU 7.2 leaves the
- * sign and exponent as they were (the SDM sets them to all ones).
+ * sign and exponent as they were (the SDM sets them to all ones). `bytes` = 10 writes lanes 8-9
+ * over the sign and exponent too.
  */
-export function storeMm(c: Cpu, r: number, v: Lanes): void {
+export function storeMm(c: Cpu, r: number, v: Lanes, bytes = MM_BYTES): void {
   const d = c.fpu.data;
   const at = r * X87_REG_BYTES;
-  for (let i = 0; i < MM_BYTES; i++) d[at + i] = v.u8[i]!;
+  for (let i = 0; i < bytes; i++) d[at + i] = v.u8[i]!;
 }
 
 /** Loads XMM register r into `v`. */
@@ -161,7 +162,15 @@ export function decodeRm(c: Cpu, m: number): number {
  * `regBytes` selects, or `memBytes` from memory (16-byte operands need alignment when `aligned`).
  * Memory leaves the lanes past `memBytes` as they were.
  */
-export function loadRmAt(c: Cpu, m: number, off: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function loadRmAt(
+  c: Cpu,
+  m: number,
+  off: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   if (m >= 0xc0) {
     loadVec(c, m & 7, v, regBytes);
     return;
@@ -172,7 +181,14 @@ export function loadRmAt(c: Cpu, m: number, off: number, v: Lanes, regBytes: num
 }
 
 /** decodeRm then loadRmAt, for instructions without an immediate. */
-export function loadRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function loadRm(
+  c: Cpu,
+  m: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   loadRmAt(c, m, decodeRm(c, m), v, regBytes, memBytes, aligned);
 }
 
@@ -180,7 +196,14 @@ export function loadRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: 
  * Stores `v` in the r/m operand of ModRM `m`: the whole register rm of the kind `regBytes`
  * selects, or `memBytes` to memory (aligned when `aligned` and 16 bytes).
  */
-export function storeRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function storeRm(
+  c: Cpu,
+  m: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   if (m >= 0xc0) {
     storeVec(c, m & 7, v, regBytes);
     return;
