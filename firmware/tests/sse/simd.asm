@@ -179,7 +179,7 @@ main:
 
         ; faults
         mov word [CUR], 0
-        call load_state
+        call load_state16
         FAULT "f3 0f 60", {db 0xf3, 0x0f, 0x60, 0xca}
         FAULT "f2 0f 6f", {db 0xf2, 0x0f, 0x6f, 0xca}
         FAULT "0f 6c (no mmx form)", {db 0x0f, 0x6c, 0xca}
@@ -278,6 +278,22 @@ main:
         FAULT "no osfxsr ts paddb xmm", {paddb xmm1, xmm2}
         FAULT "no osfxsr ts movaps", {movaps xmm1, xmm2}
         clts
+
+        ; 32-bit protected mode: 32-bit addressing, 66 as the SSE2 prefix of 32-bit code
+        SSE_ON
+        PM_ENTER32 pm32
+        bits 32
+pm32:   PM32_INIT
+        BOTH paddw
+        TEST "pm32 pshufw", {pshufw mm1, mm2, 0x1b}, {pshufw mm3, [MEM], 0x4e}
+        TEST "pm32 pshufd", {pshufd xmm1, xmm2, 0x1b}, {pshufd xmm3, [MEM], 0x4e}
+        TEST "pm32 addressing", {mov ebx, MEM - 0x100}, {mov ecx, 0x40}, {paddd xmm1, [ebx + ecx * 4]}, {movdqu xmm2, [ebx + 0x103]}, {movq mm3, [ebx + ecx * 4 + 4]}, {movd [ebx + 0x130], mm3}
+        TEST "pm32 movd/pextrw/pmovmskb", {movd eax, xmm1}, {pextrw ecx, mm2, 1}, {pmovmskb edx, xmm3}, {movd xmm4, esi}, {pinsrw xmm5, edi, 3}
+        TEST "pm32 maskmovdqu", {mov edi, MEM + 7}, {maskmovdqu xmm1, xmm2}
+        TEST "pm32 66 67 prefixes", {db 0x66, 0x67, 0x0f, 0xfc, 0x0e, MEM & 0xff, MEM >> 8}
+        FAULT "pm32 movdqa misaligned", {movdqa xmm1, [MEM + 8]}
+        FAULT "pm32 0f 12 /r ud", {db 0x66, 0x0f, 0x13, 0xca}
         EXIT
+        bits 16
 
         ROM_END
