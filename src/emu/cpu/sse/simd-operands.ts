@@ -9,7 +9,7 @@
 import { probeWrite, rdM32, wrM32 } from "../access.ts";
 import type { Cpu } from "../cpu.ts";
 import { modrmEA } from "../decode.ts";
-import { X87_REG_BYTES, XMM_REG_BYTES } from "../fpu-registers.ts";
+import { type FpuRegisters, X87_REG_BYTES, XMM_REG_BYTES } from "../fpu-registers.ts";
 import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "../state.ts";
 
 /** Bytes of an MMX register and of an XMM register. */
@@ -84,11 +84,29 @@ export function checkSse(c: Cpu): void {
   if (c.cr0 & CR0_EM) c.raise(EXC_UD);
 }
 
+/** The register file the views below were made for, and its data (x87/MMX) and XMM bytes as words. */
+let viewed: FpuRegisters | null = null;
+let data16 = new Uint16Array(0);
+let xmm32 = new Int32Array(0);
+
+/** Points data16/xmm32 at `c`'s register file (a pointer test after the first call). */
+function view(c: Cpu): void {
+  const f = c.fpu;
+  if (f === viewed) return;
+  viewed = f;
+  data16 = new Uint16Array(f.data.buffer, f.data.byteOffset, f.data.length >> 1);
+  xmm32 = new Int32Array(f.xmm.buffer, f.xmm.byteOffset, f.xmm.length >> 2);
+}
+
 /** Loads MMX register r (physical x87 register r's significand) into lanes 0-7 of `v`. */
 export function loadMm(c: Cpu, r: number, v: Lanes): void {
-  const d = c.fpu.data;
-  const at = r * X87_REG_BYTES;
-  for (let i = 0; i < MM_BYTES; i++) v.u8[i] = d[at + i]!;
+  view(c);
+  const at = (r * X87_REG_BYTES) >> 1;
+  const w = v.u16;
+  w[0] = data16[at]!;
+  w[1] = data16[at + 1]!;
+  w[2] = data16[at + 2]!;
+  w[3] = data16[at + 3]!;
 }
 
 /**
@@ -97,23 +115,29 @@ export function loadMm(c: Cpu, r: number, v: Lanes): void {
  * over the sign and exponent too.
  */
 export function storeMm(c: Cpu, r: number, v: Lanes, bytes = MM_BYTES): void {
-  const d = c.fpu.data;
-  const at = r * X87_REG_BYTES;
-  for (let i = 0; i < bytes; i++) d[at + i] = v.u8[i]!;
+  view(c);
+  const at = (r * X87_REG_BYTES) >> 1;
+  const w = v.u16;
+  for (let i = 0; i < bytes >> 1; i++) data16[at + i] = w[i]!;
 }
 
 /** Loads XMM register r into `v`. */
 export function loadXmm(c: Cpu, r: number, v: Lanes): void {
-  const x = c.fpu.xmm;
-  const at = r * XMM_BYTES;
-  for (let i = 0; i < XMM_BYTES; i++) v.u8[i] = x[at + i]!;
+  view(c);
+  const at = r << 2;
+  const d = v.i32;
+  d[0] = xmm32[at]!;
+  d[1] = xmm32[at + 1]!;
+  d[2] = xmm32[at + 2]!;
+  d[3] = xmm32[at + 3]!;
 }
 
-/** Stores the first `bytes` bytes of `v` in XMM register r (the rest of the register is kept). */
+/** Stores the first `bytes` (4, 8 or 16) bytes of `v` in XMM register r (the rest is kept). */
 export function storeXmm(c: Cpu, r: number, v: Lanes, bytes = XMM_BYTES): void {
-  const x = c.fpu.xmm;
-  const at = r * XMM_BYTES;
-  for (let i = 0; i < bytes; i++) x[at + i] = v.u8[i]!;
+  view(c);
+  const at = r << 2;
+  const d = v.i32;
+  for (let i = 0; i < bytes >> 2; i++) xmm32[at + i] = d[i]!;
 }
 
 /** Loads register r of the kind `bytes` selects (8: MMX, 16: XMM). */
