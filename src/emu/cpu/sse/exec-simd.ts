@@ -13,6 +13,7 @@ import { fetch8 } from "../decode.ts";
 import { X87_REG_BYTES } from "../fpu-registers.ts";
 import { getE, putE, setReg } from "../operands.ts";
 import { DS, EDI, EXC_UD } from "../state.ts";
+import { execSseFloat, isSseFloat } from "./exec-sse-float.ts";
 import { isPackedInt, packedInt, shiftBytes, shiftLanes } from "./packed-int.ts";
 import {
   A,
@@ -62,6 +63,10 @@ function needMem(c: Cpu, m: number): void {
 /** Executes SIMD opcode 0F `op` (the byte after 0F); #UD for opcodes and forms that do not exist. */
 export function execSimd(c: Cpu, op: number): void {
   const p = prefixColumn(c);
+  if (isSseFloat(op)) {
+    execSseFloat(c, op, p);
+    return;
+  }
   if (isPackedInt(op)) {
     packedIntInsn(c, op, p);
     return;
