@@ -221,6 +221,30 @@ main:
         MISALIGNED movdqa [MEM + 4], xmm1
         MISALIGNED movapd xmm1, [MEM + 4]
         MISALIGNED pshufhw xmm1, [MEM + 4], 1
+        MISALIGNED addps xmm1, [MEM + 4]
+        MISALIGNED addsubpd xmm1, [MEM + 4]
+        MISALIGNED haddps xmm1, [MEM + 4]
+        MISALIGNED cmpps xmm1, [MEM + 4], 1
+        MISALIGNED cvtdq2ps xmm1, [MEM + 4]
+        MISALIGNED cvttpd2dq xmm1, [MEM + 4]
+        MISALIGNED sqrtps xmm1, [MEM + 4]
+        MISALIGNED subps xmm1, [MEM + 4]
+        MISALIGNED mulpd xmm1, [MEM + 4]
+        MISALIGNED divps xmm1, [MEM + 4]
+        MISALIGNED minpd xmm1, [MEM + 4]
+        MISALIGNED maxps xmm1, [MEM + 4]
+        MISALIGNED rsqrtps xmm1, [MEM + 4]
+        MISALIGNED rcpps xmm1, [MEM + 4]
+        MISALIGNED cvtps2dq xmm1, [MEM + 4]
+        MISALIGNED cvttps2dq xmm1, [MEM + 4]
+        MISALIGNED cvtpd2ps xmm1, [MEM + 4]
+        MISALIGNED cvtpd2dq xmm1, [MEM + 4]
+        MISALIGNED sqrtpd xmm1, [MEM + 4]
+        MISALIGNED cmppd xmm1, [MEM + 4], 1
+        MISALIGNED hsubpd xmm1, [MEM + 4]
+        MISALIGNED addsubps xmm1, [MEM + 4]
+        MISALIGNED cvtpd2pi mm1, [MEM + 4]
+        MISALIGNED cvttpd2pi mm1, [MEM + 4]
         FAULT "paddb mm unaligned ok", {paddb mm1, [MEM + 1]}, {ud2}
         FAULT "ldmxcsr daz", {mov dword [MEM], 0x1fc0}, {ldmxcsr [MEM]}, {stmxcsr [MEM + 4]}, {mov eax, [MEM + 4]}, {DUMP "daz"}, {ud2}
         FAULT "clflush", {clflush [MEM]}
