@@ -93,6 +93,14 @@ main:
         BOTH paddw
         BOTH paddd
 
+        ; arithmetic edge values
+        TEST "pmaddwd 8000*8000 twice", {mov eax, 0x80008000}, {movd mm1, eax}, {movd mm2, eax}, {pmaddwd mm1, mm2}, {movd xmm1, eax}, {pshufd xmm1, xmm1, 0}, {movdqa xmm2, xmm1}, {pmaddwd xmm1, xmm2}
+        TEST "pmuludq all ones", {pcmpeqd xmm1, xmm1}, {pcmpeqd xmm2, xmm2}, {pmuludq xmm1, xmm2}, {pcmpeqd mm1, mm1}, {pmuludq mm1, mm1}
+        TEST "paddq/psubq carries", {pcmpeqd xmm1, xmm1}, {mov eax, 1}, {movd xmm2, eax}, {paddq xmm1, xmm2}, {pxor xmm3, xmm3}, {psubq xmm3, xmm2}, {pcmpeqd mm1, mm1}, {movd mm2, eax}, {paddq mm1, mm2}, {pxor mm3, mm3}, {psubq mm3, mm2}
+        TEST "pmulhuw/pmulhw/pavg extremes", {pcmpeqd xmm1, xmm1}, {pcmpeqd xmm2, xmm2}, {pmulhuw xmm1, xmm2}, {pcmpeqd xmm3, xmm3}, {pavgb xmm3, xmm2}, {pcmpeqd xmm4, xmm4}, {pavgw xmm4, xmm2}, {mov eax, 0x80008000}, {movd xmm5, eax}, {movd xmm6, eax}, {pmulhw xmm5, xmm6}
+        TEST "psadbw 00/ff", {pxor xmm1, xmm1}, {pcmpeqd xmm2, xmm2}, {psadbw xmm1, xmm2}, {pxor mm1, mm1}, {pcmpeqd mm2, mm2}, {psadbw mm2, mm1}
+        TEST "pack saturation", {mov eax, 0x80007fff}, {movd xmm1, eax}, {mov eax, 0x0100ff7f}, {movd xmm2, eax}, {pshufd xmm2, xmm2, 0}, {movdqa xmm3, xmm1}, {packsswb xmm1, xmm2}, {packuswb xmm3, xmm2}, {movdqa xmm4, xmm2}, {packssdw xmm4, xmm2}
+
         ; shifts by small counts in a register and by immediates
 %macro SHIFTS 1
         TEST "shifts by register", {mov eax, 3}, {movd %{1}2, eax}, {psrlw %{1}1, %{1}2}, {psraw %{1}3, %{1}2}, {psllq %{1}4, %{1}2}
