@@ -9,17 +9,20 @@
 import { probeWrite, rdM32, wrM32 } from "../access.ts";
 import type { Cpu } from "../cpu.ts";
 import { modrmEA } from "../decode.ts";
-import { type FpuRegisters, X87_REG_BYTES, XMM_REG_BYTES } from "../fpu-registers.ts";
+import {
+  type FpuRegisters,
+  FSW_TOP_MASK,
+  FTW_ALL_EMPTY,
+  X87_REG_BYTES,
+  XMM_REG_BYTES,
+} from "../fpu-registers.ts";
 import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "../state.ts";
 
 /** Bytes of an MMX register and of an XMM register. */
 export const MM_BYTES = 8;
 export const XMM_BYTES = XMM_REG_BYTES;
-/** FTW with every register tagged valid (what an MMX instruction leaves) and all empty (EMMS). */
+/** FTW with every register tagged valid: what an MMX instruction leaves. */
 const FTW_ALL_VALID = 0;
-const FTW_ALL_EMPTY = 0xffff;
-/** FSW.TOP's bits (11-13). */
-const FSW_TOP = 7 << 11;
 
 /** One 128-bit value seen as lanes of every width (little-endian, as the registers are stored). */
 export class Lanes {
@@ -63,7 +66,7 @@ export function beginMmx(c: Cpu): void {
 
 /** MMX mode: FSW.TOP = 0 and every register tagged valid. */
 export function enterMmx(c: Cpu): void {
-  c.fpu.fsw &= ~FSW_TOP;
+  c.fpu.fsw &= ~FSW_TOP_MASK;
   c.fpu.ftw = FTW_ALL_VALID;
 }
 
@@ -75,8 +78,9 @@ export function emptyMmx(c: Cpu): void {
 /**
  * The checks before an SSE instruction (any XMM operand or a 66/F2/F3 form): #UD without
  * CR4.OSFXSR, then #NM with CR0.TS, then #UD with CR0.EM (QEMU 7.2's order; the SDM puts EM
- * first). There is no CPUID check: QEMU 7.2's TCG runs SSE2 and SSE3 forms on a model without them,
- * and a model without SSE cannot set CR4.OSFXSR (system/control.ts).
+ * first). There is no CPUID check here: QEMU 7.2's TCG runs SSE2 forms on a model without SSE2
+ * (the SSE3 forms check CPUID, exec-simd.ts needSse3), and a model without SSE cannot set
+ * CR4.OSFXSR (system/control.ts).
  */
 export function checkSse(c: Cpu): void {
   if ((c.cr4 & CR4_OSFXSR) === 0) c.raise(EXC_UD);
