@@ -76,17 +76,17 @@ export function group15(c: Cpu): void {
 }
 
 /**
- * LFENCE (/5) and MFENCE (/6) need CPUID.SSE2, SFENCE (/7) CPUID.SSE, as QEMU gates them; they
- * order nothing in a single-threaded interpreter.
+ * LFENCE (/5) and SFENCE (/7) need CPUID.SSE, MFENCE (/6) CPUID.SSE2, as QEMU 7.2 gates them (the
+ * SDM has LFENCE with SSE2); they order nothing in a single-threaded interpreter.
  */
 function fence(c: Cpu, reg: number): void {
-  const need = reg === 7 ? CPUID_SSE : CPUID_SSE2;
+  const need = reg === 6 ? CPUID_SSE2 : CPUID_SSE;
   if (reg < 5 || (c.cpuid.featuresEdx & need) === 0) c.raise(EXC_UD);
 }
 
 /**
  * LDMXCSR m32 / STMXCSR m32: #UD with CR0.EM or without CR4.OSFXSR, then #NM with CR0.TS (QEMU's
- * order). LDMXCSR raises #GP(0) when a bit outside MXCSR_MASK is set.
+ * order). QEMU 7.2 loads reserved bits without the #GP(0) the SDM requires.
  */
 function mxcsrAccess(c: Cpu, m: number, load: boolean): void {
   if (c.cr0 & CR0_EM || (c.cr4 & CR4_OSFXSR) === 0) c.raise(EXC_UD);
@@ -94,9 +94,7 @@ function mxcsrAccess(c: Cpu, m: number, load: boolean): void {
   const off = memEA(c, m);
   const seg = c.eaSeg;
   if (load) {
-    const v = rdM32(c, seg, off) >>> 0;
-    if ((v & ~MXCSR_MASK) !== 0) c.raise(EXC_GP, 0);
-    c.fpu.mxcsr = v;
+    c.fpu.mxcsr = rdM32(c, seg, off) >>> 0;
   } else {
     wrM32(c, seg, off, c.fpu.mxcsr);
   }

@@ -10,6 +10,7 @@
 import { wrM8 } from "../access.ts";
 import type { Cpu } from "../cpu.ts";
 import { fetch8 } from "../decode.ts";
+import { X87_REG_BYTES } from "../fpu-registers.ts";
 import { getE, putE, setReg } from "../operands.ts";
 import { DS, EDI, EXC_UD } from "../state.ts";
 import { execSseFloat, isSseFloat } from "./exec-sse-float.ts";
@@ -18,7 +19,6 @@ import {
   A,
   B,
   beginMmx,
-  checkMmx,
   checkSse,
   decodeRm,
   emptyMmx,
@@ -84,10 +84,12 @@ export function execSimd(c: Cpu, op: number): void {
       return;
     case 0x14:
     case 0x15: {
+      // UNPCKLPS/UNPCKHPS/UNPCKLPD/UNPCKHPD. Like ANDPS... and SHUFPS below, QEMU 7.2 does not
+      // check the m128 operand's alignment (the SDM raises #GP).
       if (p > P_66) c.raise(EXC_UD);
       const m = sseModrm(c);
       loadXmm(c, (m >> 3) & 7, A);
-      loadRm(c, m, B, XMM_BYTES, XMM_BYTES, true);
+      loadRm(c, m, B, XMM_BYTES, XMM_BYTES, false);
       const high = op === 0x15;
       if (p === P_NONE) interleave(4, high);
       else interleave(8, high);
@@ -133,7 +135,7 @@ export function execSimd(c: Cpu, op: number): void {
       if (p > P_66) c.raise(EXC_UD);
       const m = sseModrm(c);
       loadXmm(c, (m >> 3) & 7, A);
-      loadRm(c, m, B, XMM_BYTES, XMM_BYTES, true);
+      loadRm(c, m, B, XMM_BYTES, XMM_BYTES, false);
       packedInt(op === 0x54 ? 0xdb : op === 0x55 ? 0xdf : op === 0x56 ? 0xeb : 0xef, XMM_BYTES);
       storeXmm(c, (m >> 3) & 7, A);
       return;
@@ -155,8 +157,8 @@ export function execSimd(c: Cpu, op: number): void {
       shiftImm(c, op, p);
       return;
     case 0x77:
+      // EMMS: QEMU 7.2 runs it whatever CR0.TS and CR0.EM say (the SDM raises #NM and #UD).
       if (p !== P_NONE) c.raise(EXC_UD);
-      checkMmx(c);
       emptyMmx(c);
       return;
     case 0xc3: {
@@ -178,7 +180,7 @@ export function execSimd(c: Cpu, op: number): void {
       const off = decodeRm(c, m);
       const imm = fetch8(c);
       loadXmm(c, (m >> 3) & 7, A);
-      loadRmAt(c, m, off, B, XMM_BYTES, XMM_BYTES, true);
+      loadRmAt(c, m, off, B, XMM_BYTES, XMM_BYTES, false);
       if (p === P_NONE) {
         T.u32[0] = A.u32[imm & 3]!;
         T.u32[1] = A.u32[(imm >> 2) & 3]!;
@@ -212,10 +214,10 @@ export function execSimd(c: Cpu, op: number): void {
       return;
     }
     case 0xe7: {
-      // MOVNTQ m64, mm / MOVNTDQ m128, xmm (memory only).
+      // MOVNTQ m64, mm / MOVNTDQ m128, xmm. QEMU 7.2 also runs the register form, as a move
+      // from the reg register to the rm register (the SDM has it #UD).
       if (p > P_66) c.raise(EXC_UD);
       const m = fetch8(c);
-      needMem(c, m);
       const bytes = vecBegin(c, p);
       if (bytes === XMM_BYTES) loadXmm(c, (m >> 3) & 7, A);
       else loadMm(c, (m >> 3) & 7, A);
@@ -227,6 +229,7 @@ export function execSimd(c: Cpu, op: number): void {
       if (p !== P_F2) c.raise(EXC_UD);
       const m = fetch8(c);
       needMem(c, m);
+      needSse3(c);
       checkSse(c);
       loadRm(c, m, A, XMM_BYTES, XMM_BYTES, false);
       storeXmm(c, (m >> 3) & 7, A);
@@ -240,8 +243,14 @@ export function execSimd(c: Cpu, op: number): void {
   }
 }
 
-/** CPUID.1:EDX.SSE2. */
+/** CPUID.1:EDX.SSE2 and CPUID.1:ECX.SSE3. */
 const CPUID_SSE2 = 1 << 26;
+const CPUID_SSE3 = 1 << 0;
+
+/** #UD on a model without SSE3 (QEMU 7.2 checks it for the SSE3 forms, unlike SSE2's). */
+export function needSse3(c: Cpu): void {
+  if ((c.cpuid.featuresEcx & CPUID_SSE3) === 0) c.raise(EXC_UD);
+}
 
 /** Fetches the ModRM byte of an XMM instruction and runs the SSE checks. */
 function sseModrm(c: Cpu): number {
@@ -251,16 +260,16 @@ function sseModrm(c: Cpu): number {
 }
 
 /**
- * The checks and mode change of a no-prefix (MMX) or 66 (XMM) integer form; returns the vector
- * size (8 or 16). Callers have rejected F2/F3.
+ * The checks and mode change of a no-prefix (MMX) form or a prefixed (XMM) form; returns the
+ * vector size (8 or 16).
  */
 function vecBegin(c: Cpu, p: number): number {
-  if (p === P_66) {
-    checkSse(c);
-    return XMM_BYTES;
+  if (p === P_NONE) {
+    beginMmx(c);
+    return MM_BYTES;
   }
-  beginMmx(c);
-  return MM_BYTES;
+  checkSse(c);
+  return XMM_BYTES;
 }
 
 /** A packed-integer opcode (packed-int.ts): MMX without a prefix, XMM with 66 (0F 6C/6D: 66 only). */
@@ -308,7 +317,7 @@ function movUnaligned(c: Cpu, op: number, p: number): void {
 }
 
 /**
- * 0F 12/13/16/17: the half moves MOVLPS/MOVHPS/MOVLPD/MOVHPD (memory), MOVHLPS/MOVLHPS
+ * 0F 12/13/16/17 (memory operands unaligned, as in QEMU 7.2): the half moves MOVLPS/MOVHPS/MOVLPD/MOVHPD (memory), MOVHLPS/MOVLHPS
  * (register), and the SSE3 duplicating loads MOVSLDUP/MOVSHDUP (F3 12/16) and MOVDDUP (F2 12).
  */
 function movHalf(c: Cpu, op: number, p: number): void {
@@ -316,11 +325,12 @@ function movHalf(c: Cpu, op: number, p: number): void {
   const high = op >= 0x16;
   if ((store && p > P_66) || (op === 0x16 && p === P_F2)) c.raise(EXC_UD);
   const m = fetch8(c);
-  if ((store || p === P_66) && m >= 0xc0) c.raise(EXC_UD);
+  if (store && m >= 0xc0) c.raise(EXC_UD);
+  if (p >= P_F3) needSse3(c);
   checkSse(c);
   const reg = (m >> 3) & 7;
   if (p === P_F3) {
-    loadRm(c, m, B, XMM_BYTES, XMM_BYTES, true);
+    loadRm(c, m, B, XMM_BYTES, XMM_BYTES, false);
     const k = high ? 1 : 0;
     A.u32[0] = B.u32[k]!;
     A.u32[1] = B.u32[k]!;
@@ -347,8 +357,19 @@ function movHalf(c: Cpu, op: number, p: number): void {
     }
     return;
   }
-  // Loads: MOVLPS/MOVLPD/MOVHPS/MOVHPD from memory; MOVHLPS/MOVLHPS from a register.
+  // Loads: MOVLPS/MOVLPD/MOVHPS/MOVHPD from memory; MOVHLPS/MOVLHPS from a register. QEMU 7.2
+  // runs the register forms of MOVLPD and MOVHPD (#UD in the SDM) as its decoder reads them:
+  // 66 0F 12 rewrites the rm register with itself, 66 0F 16 copies the rm register's high half.
   const at = high ? 2 : 0;
+  if (m >= 0xc0 && p === P_66) {
+    if (high) {
+      loadXmm(c, m & 7, B);
+      A.u32[2] = B.u32[2]!;
+      A.u32[3] = B.u32[3]!;
+      storeXmm(c, reg, A);
+    }
+    return;
+  }
   if (m >= 0xc0) {
     loadXmm(c, m & 7, B);
     const from = high ? 0 : 2;
@@ -394,7 +415,7 @@ function movq(c: Cpu, op: number, p: number): void {
   if (p === P_F2) c.raise(EXC_UD);
   const m = fetch8(c);
   const reg = (m >> 3) & 7;
-  const bytes = p === P_F3 ? (checkSse(c), XMM_BYTES) : vecBegin(c, p);
+  const bytes = vecBegin(c, p);
   const aligned = p === P_66;
   if (op === 0x6f) {
     loadRm(c, m, A, bytes, bytes, aligned);
@@ -410,7 +431,7 @@ function movq(c: Cpu, op: number, p: number): void {
 /** 0F 70: PSHUFW (MMX), 66 PSHUFD, F3 PSHUFHW, F2 PSHUFLW, with an immediate order. */
 function pshuf(c: Cpu, p: number): void {
   const m = fetch8(c);
-  const bytes = p === P_NONE ? (beginMmx(c), MM_BYTES) : (checkSse(c), XMM_BYTES);
+  const bytes = vecBegin(c, p);
   const off = decodeRm(c, m);
   const imm = fetch8(c);
   loadRmAt(c, m, off, B, bytes, bytes, true);
@@ -486,7 +507,8 @@ function movqD6(c: Cpu, p: number): void {
   if (p === P_NONE) c.raise(EXC_UD);
   const m = fetch8(c);
   if (p !== P_66) needReg(c, m);
-  checkSse(c);
+  // QEMU 7.2 runs MOVQ2DQ and MOVDQ2Q without any check: not CR4.OSFXSR, CR0.TS or CR0.EM.
+  if (p === P_66) checkSse(c);
   const reg = (m >> 3) & 7;
   if (p === P_66) {
     loadXmm(c, reg, A);
@@ -504,8 +526,10 @@ function movqD6(c: Cpu, p: number): void {
     A.clearFrom(8);
     storeXmm(c, reg, A);
   } else {
+    // QEMU 7.2 copies 16 bytes into the x87 register's slot: the sign and exponent become zero.
     loadXmm(c, m & 7, A);
-    storeMm(c, reg, A);
+    A.clearFrom(8);
+    storeMm(c, reg, A, X87_REG_BYTES);
   }
 }
 

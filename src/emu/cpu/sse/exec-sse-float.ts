@@ -18,7 +18,7 @@ import { materialize } from "../flags.ts";
 import type { FpuRegisters } from "../fpu-registers.ts";
 import { getE } from "../operands.ts";
 import { EXC_UD, FLAGS_ARITH } from "../state.ts";
-import { P_66, P_F2, P_F3, P_NONE } from "./exec-simd.ts";
+import { needSse3, P_66, P_F2, P_F3, P_NONE } from "./exec-simd.ts";
 import {
   A,
   B,
@@ -113,6 +113,7 @@ export function execSseFloat(c: Cpu, op: number, p: number): void {
     case 0x7d:
     case 0xd0:
       if (p !== P_66 && p !== P_F2) c.raise(EXC_UD);
+      needSse3(c);
       sse3(c, op, p === P_66);
       return;
     default:

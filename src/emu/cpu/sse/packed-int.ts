@@ -128,7 +128,8 @@ function addQ(n: number, sub: boolean): void {
     const lo = sub ? alo - blo : alo + blo;
     const carry = sub ? (lo < 0 ? -1 : 0) : lo > 0xffffffff ? 1 : 0;
     A.u32[2 * q] = lo >>> 0;
-    A.u32[2 * q + 1] = (sub ? A.u32[2 * q + 1]! - B.u32[2 * q + 1]! : A.u32[2 * q + 1]! + B.u32[2 * q + 1]!) + carry;
+    A.u32[2 * q + 1] =
+      (sub ? A.u32[2 * q + 1]! - B.u32[2 * q + 1]! : A.u32[2 * q + 1]! + B.u32[2 * q + 1]!) + carry;
   }
 }
 

@@ -9,17 +9,20 @@
 import { probeWrite, rdM32, wrM32 } from "../access.ts";
 import type { Cpu } from "../cpu.ts";
 import { modrmEA } from "../decode.ts";
-import { X87_REG_BYTES, XMM_REG_BYTES } from "../fpu-registers.ts";
+import {
+  type FpuRegisters,
+  FSW_TOP_MASK,
+  FTW_ALL_EMPTY,
+  X87_REG_BYTES,
+  XMM_REG_BYTES,
+} from "../fpu-registers.ts";
 import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "../state.ts";
 
 /** Bytes of an MMX register and of an XMM register. */
 export const MM_BYTES = 8;
 export const XMM_BYTES = XMM_REG_BYTES;
-/** FTW with every register tagged valid (what an MMX instruction leaves) and all empty (EMMS). */
+/** FTW with every register tagged valid: what an MMX instruction leaves. */
 const FTW_ALL_VALID = 0;
-const FTW_ALL_EMPTY = 0xffff;
-/** FSW.TOP's bits (11-13). */
-const FSW_TOP = 7 << 11;
 
 /** One 128-bit value seen as lanes of every width (little-endian, as the registers are stored). */
 export class Lanes {
@@ -63,7 +66,7 @@ export function beginMmx(c: Cpu): void {
 
 /** MMX mode: FSW.TOP = 0 and every register tagged valid. */
 export function enterMmx(c: Cpu): void {
-  c.fpu.fsw &= ~FSW_TOP;
+  c.fpu.fsw &= ~FSW_TOP_MASK;
   c.fpu.ftw = FTW_ALL_VALID;
 }
 
@@ -75,8 +78,9 @@ export function emptyMmx(c: Cpu): void {
 /**
  * The checks before an SSE instruction (any XMM operand or a 66/F2/F3 form): #UD without
  * CR4.OSFXSR, then #NM with CR0.TS, then #UD with CR0.EM (QEMU 7.2's order; the SDM puts EM
- * first). There is no CPUID check: QEMU 7.2's TCG runs SSE2 and SSE3 forms on a model without them,
- * and a model without SSE cannot set CR4.OSFXSR (system/control.ts).
+ * first). There is no CPUID check here: QEMU 7.2's TCG runs SSE2 forms on a model without SSE2
+ * (the SSE3 forms check CPUID, exec-simd.ts needSse3), and a model without SSE cannot set
+ * CR4.OSFXSR (system/control.ts).
  */
 export function checkSse(c: Cpu): void {
   if ((c.cr4 & CR4_OSFXSR) === 0) c.raise(EXC_UD);
@@ -84,35 +88,60 @@ export function checkSse(c: Cpu): void {
   if (c.cr0 & CR0_EM) c.raise(EXC_UD);
 }
 
+/** The register file the views below were made for, and its data (x87/MMX) and XMM bytes as words. */
+let viewed: FpuRegisters | null = null;
+let data16 = new Uint16Array(0);
+let xmm32 = new Int32Array(0);
+
+/** Points data16/xmm32 at `c`'s register file (a pointer test after the first call). */
+function view(c: Cpu): void {
+  const f = c.fpu;
+  if (f === viewed) return;
+  viewed = f;
+  data16 = new Uint16Array(f.data.buffer, f.data.byteOffset, f.data.length >> 1);
+  xmm32 = new Int32Array(f.xmm.buffer, f.xmm.byteOffset, f.xmm.length >> 2);
+}
+
 /** Loads MMX register r (physical x87 register r's significand) into lanes 0-7 of `v`. */
 export function loadMm(c: Cpu, r: number, v: Lanes): void {
-  const d = c.fpu.data;
-  const at = r * X87_REG_BYTES;
-  for (let i = 0; i < MM_BYTES; i++) v.u8[i] = d[at + i]!;
+  view(c);
+  const at = (r * X87_REG_BYTES) >> 1;
+  const w = v.u16;
+  w[0] = data16[at]!;
+  w[1] = data16[at + 1]!;
+  w[2] = data16[at + 2]!;
+  w[3] = data16[at + 3]!;
 }
 
 /**
  * Stores lanes 0-7 of `v` in MMX register r. Only the significand is written: QEMU 7.2 leaves the
- * sign and exponent as they were (the SDM sets them to all ones).
+ * sign and exponent as they were (the SDM sets them to all ones). `bytes` = 10 writes lanes 8-9
+ * over the sign and exponent too.
  */
-export function storeMm(c: Cpu, r: number, v: Lanes): void {
-  const d = c.fpu.data;
-  const at = r * X87_REG_BYTES;
-  for (let i = 0; i < MM_BYTES; i++) d[at + i] = v.u8[i]!;
+export function storeMm(c: Cpu, r: number, v: Lanes, bytes = MM_BYTES): void {
+  view(c);
+  const at = (r * X87_REG_BYTES) >> 1;
+  const w = v.u16;
+  for (let i = 0; i < bytes >> 1; i++) data16[at + i] = w[i]!;
 }
 
 /** Loads XMM register r into `v`. */
 export function loadXmm(c: Cpu, r: number, v: Lanes): void {
-  const x = c.fpu.xmm;
-  const at = r * XMM_BYTES;
-  for (let i = 0; i < XMM_BYTES; i++) v.u8[i] = x[at + i]!;
+  view(c);
+  const at = r << 2;
+  const d = v.i32;
+  d[0] = xmm32[at]!;
+  d[1] = xmm32[at + 1]!;
+  d[2] = xmm32[at + 2]!;
+  d[3] = xmm32[at + 3]!;
 }
 
-/** Stores the first `bytes` bytes of `v` in XMM register r (the rest of the register is kept). */
+/** Stores the first `bytes` (4, 8 or 16) bytes of `v` in XMM register r (the rest is kept). */
 export function storeXmm(c: Cpu, r: number, v: Lanes, bytes = XMM_BYTES): void {
-  const x = c.fpu.xmm;
-  const at = r * XMM_BYTES;
-  for (let i = 0; i < bytes; i++) x[at + i] = v.u8[i]!;
+  view(c);
+  const at = r << 2;
+  const d = v.i32;
+  for (let i = 0; i < bytes >> 2; i++) xmm32[at + i] = d[i]!;
 }
 
 /** Loads register r of the kind `bytes` selects (8: MMX, 16: XMM). */
@@ -161,7 +190,15 @@ export function decodeRm(c: Cpu, m: number): number {
  * `regBytes` selects, or `memBytes` from memory (16-byte operands need alignment when `aligned`).
  * Memory leaves the lanes past `memBytes` as they were.
  */
-export function loadRmAt(c: Cpu, m: number, off: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function loadRmAt(
+  c: Cpu,
+  m: number,
+  off: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   if (m >= 0xc0) {
     loadVec(c, m & 7, v, regBytes);
     return;
@@ -172,7 +209,14 @@ export function loadRmAt(c: Cpu, m: number, off: number, v: Lanes, regBytes: num
 }
 
 /** decodeRm then loadRmAt, for instructions without an immediate. */
-export function loadRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function loadRm(
+  c: Cpu,
+  m: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   loadRmAt(c, m, decodeRm(c, m), v, regBytes, memBytes, aligned);
 }
 
@@ -180,7 +224,14 @@ export function loadRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: 
  * Stores `v` in the r/m operand of ModRM `m`: the whole register rm of the kind `regBytes`
  * selects, or `memBytes` to memory (aligned when `aligned` and 16 bytes).
  */
-export function storeRm(c: Cpu, m: number, v: Lanes, regBytes: number, memBytes: number, aligned: boolean): void {
+export function storeRm(
+  c: Cpu,
+  m: number,
+  v: Lanes,
+  regBytes: number,
+  memBytes: number,
+  aligned: boolean,
+): void {
   if (m >= 0xc0) {
     storeVec(c, m & 7, v, regBytes);
     return;
