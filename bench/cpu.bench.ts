@@ -6,12 +6,12 @@
 // by running two machines, one with them and one without, in alternate slices of the same guest
 // (this host's speed drifts by far more than 5% between whole runs, slices see the same drift):
 // the median over three such runs. The issue's bars: >= 30 MIPS, < 5% slowdown.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBareMachine } from "../src/emu/machine/board-bare.ts";
+import { DEBUG_EXIT_PORT, timeQemu, trivialRom } from "./lib/qemu.ts";
 import { median, report } from "./lib/report.ts";
 
 const ROM = join(dirname(fileURLToPath(import.meta.url)), "roms", "cpu-bench.bin");
@@ -21,7 +21,6 @@ const RUNS = 5;
 /** Breakpoint-cost runs, and the instructions each machine runs before the other's turn. */
 const BP_RUNS = 3;
 const SLICE = 1_000_000;
-const DEBUG_EXIT_PORT = 0xf4;
 const MIPS_BAR = 30;
 const SLOWDOWN_BAR_PERCENT = 5;
 
@@ -86,34 +85,6 @@ function breakpointCost(rom: Uint8Array, breakpoints: number[]): number {
     }
   }
   return 1 - seconds[0]! / seconds[1]!;
-}
-
-/** Wall seconds of one QEMU run of `rom` until isa-debug-exit ends it. */
-function timeQemu(rom: string): Promise<number> {
-  const args = ["-nodefaults", "-display", "none", "-M", "pc", "-m", "32", "-accel", "tcg", "-bios", rom];
-  args.push("-device", `isa-debug-exit,iobase=0x${DEBUG_EXIT_PORT.toString(16)},iosize=1`);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn("qemu-system-i386", args, { stdio: "ignore" });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      // isa-debug-exit with 0 exits with status 1
-      if (code !== 1) reject(new Error(`qemu exited with ${code}`));
-      else resolve((performance.now() - t0) / 1000);
-    });
-  });
-}
-
-/** A 64 KiB ROM whose reset vector exits at once (mov al, 0 / out 0xF4, al). */
-function trivialRom(): Uint8Array {
-  const rom = new Uint8Array(0x10000);
-  rom.set([0xb0, 0x00, 0xe6, DEBUG_EXIT_PORT, 0xf4], 0xfff0);
-  return rom;
 }
 
 export default async function cpuBench(): Promise<void> {

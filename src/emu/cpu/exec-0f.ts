@@ -26,6 +26,7 @@ import {
   vsize,
   writeMem,
 } from "./operands.ts";
+import { execSimd } from "./sse/exec-simd.ts";
 import { CR0_TS, CR4_TSD, EAX, EBX, ECX, EDX, EXC_GP, EXC_UD, FS, GS, LDTR, SS, TR } from "./state.ts";
 import {
   cpuidInstruction,
@@ -303,7 +304,8 @@ export function exec0f(c: Cpu): void {
       return;
     }
     default:
-      c.raise(EXC_UD);
+      // MMX/SSE opcodes, and #UD for what is neither.
+      execSimd(c, op);
   }
 }
 

@@ -1,5 +1,5 @@
-// FXSAVE and FXRSTOR (0F AE /0 and /1): the x87 state, MXCSR and XMM0-7 in the 512-byte image
-// (SDM Vol. 2A FXSAVE, Table 3-53), as QEMU 7.2's TCG stores it (fpu_helper.c do_fxsave):
+// Group 15 (0F AE): LDMXCSR/STMXCSR, the fences and CLFLUSH, and FXSAVE and FXRSTOR (/0 and /1):
+// the x87 state, MXCSR and XMM0-7 in the 512-byte image (SDM Vol. 2A FXSAVE, Table 3-53), as QEMU 7.2's TCG stores it (fpu_helper.c do_fxsave):
 // - FCW, FSW with TOP, and the abridged tag byte with a zero byte after it; FOP (bytes 6-7) and the
 //   reserved bytes are left as they were; the instruction and data pointers are written as zeros.
 // - ST(0)-ST(7) as 10 bytes in 16-byte slots (the slots' last 6 bytes left as they were).
@@ -16,8 +16,11 @@ import { XMM_REG_BYTES } from "./fpu-registers.ts";
 import { memEA } from "./operands.ts";
 import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "./state.ts";
 
-/** CPUID.1:EDX.FXSR: FXSAVE/FXRSTOR exist. */
+/** CPUID.1:EDX bits: CLFLUSH, FXSAVE/FXRSTOR, SSE, SSE2. */
+const CPUID_CLFSH = 1 << 19;
 const CPUID_FXSR = 1 << 24;
+const CPUID_SSE = 1 << 25;
+const CPUID_SSE2 = 1 << 26;
 /** The image's size and required alignment. */
 const IMAGE_BYTES = 512;
 const IMAGE_ALIGN = 16;
@@ -42,17 +45,59 @@ const loaded = new Int32Array(24);
 /** FXRSTOR's image of XMM0-7. */
 const loadedXmm = new Uint8Array(8 * XMM_REG_BYTES);
 
-/** 0F AE (group 15): /0 FXSAVE and /1 FXRSTOR with a memory operand; every other form is #UD. */
+/**
+ * 0F AE (group 15): /0 FXSAVE, /1 FXRSTOR, /2 LDMXCSR, /3 STMXCSR, /7 CLFLUSH with a memory
+ * operand; LFENCE, MFENCE and SFENCE (/5, /6, /7 with a register operand). Every other form is #UD.
+ */
 export function group15(c: Cpu): void {
   const m = fetch8(c);
   const reg = (m >> 3) & 7;
-  if (m >= 0xc0 || reg > 1 || (c.cpuid.featuresEdx & CPUID_FXSR) === 0) c.raise(EXC_UD);
+  if (m >= 0xc0) {
+    fence(c, reg);
+    return;
+  }
+  if (reg === 2 || reg === 3) {
+    mxcsrAccess(c, m, reg === 2);
+    return;
+  }
+  if (reg === 7) {
+    // CLFLUSH (CLFLUSHOPT with 66): decoded, no access; #UD without the CPUID bit.
+    if (c.o32 !== c.code32 || (c.cpuid.featuresEdx & CPUID_CLFSH) === 0) c.raise(EXC_UD);
+    memEA(c, m);
+    return;
+  }
+  if (reg > 1 || (c.cpuid.featuresEdx & CPUID_FXSR) === 0) c.raise(EXC_UD);
   if (c.cr0 & (CR0_EM | CR0_TS)) c.raise(EXC_NM);
   const off = memEA(c, m);
   const seg = c.eaSeg;
   if (((c.segBase[seg] + off) & (IMAGE_ALIGN - 1)) !== 0) c.raise(EXC_GP, 0);
   if (reg === 0) fxsave(c, seg, off);
   else fxrstor(c, seg, off);
+}
+
+/**
+ * LFENCE (/5) and SFENCE (/7) need CPUID.SSE, MFENCE (/6) CPUID.SSE2, as QEMU 7.2 gates them (the
+ * SDM has LFENCE with SSE2); they order nothing in a single-threaded interpreter.
+ */
+function fence(c: Cpu, reg: number): void {
+  const need = reg === 6 ? CPUID_SSE2 : CPUID_SSE;
+  if (reg < 5 || (c.cpuid.featuresEdx & need) === 0) c.raise(EXC_UD);
+}
+
+/**
+ * LDMXCSR m32 / STMXCSR m32: #UD with CR0.EM or without CR4.OSFXSR, then #NM with CR0.TS (QEMU's
+ * order). QEMU 7.2 loads reserved bits without the #GP(0) the SDM requires.
+ */
+function mxcsrAccess(c: Cpu, m: number, load: boolean): void {
+  if (c.cr0 & CR0_EM || (c.cr4 & CR4_OSFXSR) === 0) c.raise(EXC_UD);
+  if (c.cr0 & CR0_TS) c.raise(EXC_NM);
+  const off = memEA(c, m);
+  const seg = c.eaSeg;
+  if (load) {
+    c.fpu.mxcsr = rdM32(c, seg, off) >>> 0;
+  } else {
+    wrM32(c, seg, off, c.fpu.mxcsr);
+  }
 }
 
 /** The offset `delta` bytes past `off` (wrapping at 64 KiB with a 16-bit address size). */
