@@ -105,7 +105,7 @@ export class X87 {
   }
 
   /** The arithmetic context with rounding and precision control as FCW says now. */
-  private get ctx(): FloatContext {
+  get ctx(): FloatContext {
     const fcw = this.regs.fcw;
     if (fcw !== this.controlSeen) {
       this.controlSeen = fcw;
@@ -160,7 +160,7 @@ export class X87 {
   }
 
   /** Folds the context's raised flags into FSW (QEMU's merge_exception_flags) and clears them. */
-  private mergeFlags(): void {
+  mergeFlags(): void {
     const raised = this.context.flags;
     this.context.flags = 0;
     if (raised === 0) return;
@@ -191,7 +191,7 @@ export class X87 {
   }
 
   /** Pushes the value (se, hi, lo). */
-  private pushValue(se: number, hi: number, lo: number): void {
+  pushValue(se: number, hi: number, lo: number): void {
     this.push();
     this.write(this.phys(0), se, hi, lo);
   }
@@ -321,6 +321,11 @@ export class X87 {
   copyToTop(i: number): void {
     const s = this.phys(i);
     this.write(this.phys(0), this.se(s), this.hi(s), this.lo(s));
+  }
+
+  /** ST(i) = (se, hi, lo), re-tagged unless empty (the instructions of x87-misc.ts and transcendental.ts). */
+  writeST(i: number, se: number, hi: number, lo: number): void {
+    this.write(this.phys(i), se, hi, lo);
   }
 
   /** FST ST(i) / FSTP ST(i): copies ST(0) to ST(i). */
