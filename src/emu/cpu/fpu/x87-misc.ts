@@ -7,9 +7,8 @@
 // and the result back at its precision; the flags those conversions raise are never merged into
 // FSW (QEMU does not bracket them with save/merge), so FSIN and friends leave the exception flags
 // alone and only write C2 (set, with ST(0) unchanged, when |x| > 2^63 after conversion).
-// V8's Math.sin, Math.cos and Math.tan are fdlibm's, glibc's are its own: they agree on the
-// values the differential ROM uses, and test/emu/cpu/fpu/x87-misc.test.ts bounds the difference on
-// random arguments (at most 1 ulp of binary64).
+// The binary64 sin, cos and tan are correctly rounded (libm.ts); glibc's, which QEMU calls, are too
+// except in about 0.1% of arguments, where they are 1 ulp of binary64 off (test/emu/cpu/fpu/libm.test.ts).
 
 import { div80 } from "./floatx80.ts";
 import { fromFloat64, fromInt64, toFloat64, toInteger, Word64 } from "./floatx80-convert.ts";
@@ -26,6 +25,7 @@ import {
   RC_ZERO,
 } from "./floatx80-parts.ts";
 import { scale80 } from "./floatx80-remainder.ts";
+import { cosRounded, sinRounded, tanRounded } from "./libm.ts";
 import { FSW_C2, type X87 } from "./x87.ts";
 
 /** 2^63: FSIN, FCOS, FSINCOS and FPTAN leave arguments beyond it alone and set C2 (QEMU's MAXTAN). */
@@ -272,7 +272,7 @@ function outOfTrigRange(x: X87, v: number): boolean {
 export function sineOrCosine(x: X87, cosine: boolean): void {
   const v = topAsDouble(x);
   if (outOfTrigRange(x, v)) return;
-  fromDouble(x, v, cosine ? Math.cos(v) : Math.sin(v), a);
+  fromDouble(x, v, cosine ? cosRounded(v) : sinRounded(v), a);
   x.writeST(0, a.se, a.hi, a.lo);
 }
 
@@ -280,8 +280,8 @@ export function sineOrCosine(x: X87, cosine: boolean): void {
 export function sineCosine(x: X87): void {
   const v = topAsDouble(x);
   if (outOfTrigRange(x, v)) return;
-  fromDouble(x, v, Math.sin(v), a);
-  fromDouble(x, v, Math.cos(v), b);
+  fromDouble(x, v, sinRounded(v), a);
+  fromDouble(x, v, cosRounded(v), b);
   x.writeST(0, a.se, a.hi, a.lo);
   x.pushValue(b.se, b.hi, b.lo);
 }
@@ -290,7 +290,7 @@ export function sineCosine(x: X87): void {
 export function partialTangent(x: X87): void {
   const v = topAsDouble(x);
   if (outOfTrigRange(x, v)) return;
-  fromDouble(x, v, Math.tan(v), a);
+  fromDouble(x, v, tanRounded(v), a);
   x.writeST(0, a.se, a.hi, a.lo);
   x.pushValue(EXP_BIAS, INTEGER_BIT, 0);
 }
