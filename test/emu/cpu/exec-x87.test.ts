@@ -3,7 +3,7 @@
 // unnormals, pseudo-NaNs and pseudo-infinities, the largest and smallest normals, infinities, quiet
 // and signalling NaNs) under the rounding and precision controls, print the FNSAVE image's words,
 // ST(0)-ST(2), the memory operand and EFLAGS after each case, and take unmasked exceptions with
-// CR0.NE (#MF at FWAIT). Under -cpu pentium2 and pcscope --cpu pentium2 the logs must be identical
+// CR0.NE (#MF at FWAIT); random.asm adds pseudo-random operand pairs. Under -cpu pentium2 and pcscope --cpu pentium2 the logs must be identical
 // byte for byte, transcendentals included (FSIN and friends match glibc on every operand of the
 // table; libm.test.ts bounds them elsewhere).
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { needPeers } from "../../helpers/peers.ts";
 import { assembleTestRomFile, compareRomUnderModel, makeLimiter } from "../../helpers/roms.ts";
 
 const limit = makeLimiter(2);
-const ROMS = ["add", "mul", "compare", "transcendental", "unary"];
+const ROMS = ["add", "mul", "compare", "transcendental", "unary", "random"];
 
 describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("x87 against QEMU 7.2 (pentium2)", () => {
   const roms = new Map<string, string>();

@@ -36,6 +36,8 @@ import {
   type FloatContext,
   INTEGER_BIT,
   type Parts,
+  PC_DOUBLE,
+  PC_SINGLE,
   pa,
   packNaN,
   packResult,
@@ -355,8 +357,19 @@ function xBit(m0: number, m1: number, i: number): number {
 }
 
 /**
+ * Exponents from which QEMU 7.2's floatx80_round_to_int takes a value as integral already, by the
+ * precision control: the fraction size of the format the precision names (23, 52, 63 bits).
+ */
+function integralExponent(precision: number): number {
+  if (precision === PC_SINGLE) return 23;
+  return precision === PC_DOUBLE ? 52 : 63;
+}
+
+/**
  * out = a rounded to an integer in the context's rounding mode (FRNDINT); inexact when that
- * changed it. The integer is then rounded to the context's precision, as QEMU packs it.
+ * changed it. The integer is then rounded to the context's precision, as QEMU packs it; under a
+ * reduced precision a value with an exponent of 23 (single) or 52 (double) or more counts as
+ * integral and is only rounded to that precision, as QEMU does.
  */
 export function roundToInt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext, out: Float80): void {
   if (!unpack(pa, aSe, aHi, aLo)) {
@@ -369,7 +382,7 @@ export function roundToInt80(aSe: number, aHi: number, aLo: number, ctx: FloatCo
     packResult(a, ctx, out);
     return;
   }
-  if (a.exp >= 63) {
+  if (a.exp >= integralExponent(ctx.precision)) {
     roundPack(a, ctx, out);
     return;
   }
