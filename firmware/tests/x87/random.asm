@@ -9,7 +9,7 @@
 %include "lib.inc"
 %include "common.inc"
 
-PAIRS   equ 400
+PAIRS   equ 250
 OPA     equ DATA + 0x100        ; operand a (10 bytes)
 OPB     equ DATA + 0x110        ; operand b (10 bytes)
 SEED    equ DATA + 0x120

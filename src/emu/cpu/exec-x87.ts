@@ -1,14 +1,16 @@
 // The x87 escape opcodes D8-DF and FWAIT: decodes ModRM, reads memory operands (faulting before any
-// FPU state changes), calls the x87 unit (fpu/x87.ts) and writes results (probing the destination
-// first, so a faulting store changes nothing but the flags QEMU also sets before its store).
+// FPU state changes), calls the x87 unit (fpu/x87.ts) and writes results. A store computes its value
+// first, as QEMU's helpers do, so a faulting store leaves the exception flags it raised (FST of an
+// SNaN: IE) and nothing else: the pop comes after the write.
 // Opcode map: SDM vol. 2, appendix A.5 (escape opcodes).
 
 import { probeWrite, rdM16, rdM32, wrM8, wrM16, wrM32 } from "./access.ts";
 import type { Cpu } from "./cpu.ts";
 import { fetch8, modrmEA } from "./decode.ts";
 import { materialize } from "./flags.ts";
+import { partialArctangent } from "./fpu/arctangent.ts";
 import { Float80 } from "./fpu/floatx80-parts.ts";
-import { partialArctangent, twoToXMinusOne, yLog2X, yLog2XPlusOne } from "./fpu/transcendental.ts";
+import { twoToXMinusOne, yLog2X, yLog2XPlusOne } from "./fpu/transcendental.ts";
 import { EFLAGS_CF, EFLAGS_PF, EFLAGS_ZF, OP_COM, OP_COMP, type X87 } from "./fpu/x87.ts";
 import {
   extract,
@@ -125,7 +127,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           return;
         case 2:
         case 3:
-          probeWrite(c, seg, off, 4);
           x.storeFloat32();
           wrM32(c, seg, off, x.result.lo);
           if (reg === 3) x.pop();
@@ -156,7 +157,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 4);
           x.storeInteger(32, reg === 1);
           wrM32(c, seg, off, x.result.lo);
           if (reg !== 2) x.pop();
@@ -168,7 +168,8 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           return;
         }
         case 7:
-          probeWrite(c, seg, off, 10);
+          // The significand as one 8-byte store, then the exponent (QEMU's do_fstt).
+          probeWrite(c, seg, off, 8);
           x.read(0, scratch);
           wrM32(c, seg, off, scratch.lo);
           wrM32(c, seg, next, scratch.hi);
@@ -188,9 +189,9 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 8);
           if (reg === 1) x.storeInteger(64, true);
           else x.storeFloat64();
+          probeWrite(c, seg, off, 8);
           wrM32(c, seg, off, x.result.lo);
           wrM32(c, seg, next, x.result.hi);
           if (reg !== 2) x.pop();
@@ -218,7 +219,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 2);
           x.storeInteger(16, reg === 1);
           wrM16(c, seg, off, x.result.lo & 0xffff);
           if (reg !== 2) x.pop();
@@ -228,8 +228,8 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           x.loadInteger(scratch.hi, scratch.lo);
           return;
         case 7:
-          probeWrite(c, seg, off, 8);
           x.storeInteger(64, false);
+          probeWrite(c, seg, off, 8);
           wrM32(c, seg, off, x.result.lo);
           wrM32(c, seg, next, x.result.hi);
           x.pop();
@@ -237,11 +237,16 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 4:
           loadBcd(x, rdM32(c, seg, off), rdM32(c, seg, next), rdM16(c, seg, (off + 8) >>> 0));
           return;
-        default: // 6: FBSTP
-          probeWrite(c, seg, off, 10);
-          storeBcd(x, bcd);
-          for (let k = 0; k < 10; k++) wrM8(c, seg, (off + k) >>> 0, bcd[k]!);
+        default: {
+          // 6: FBSTP. Byte by byte as QEMU stores it: the sign byte first, then the digits (the
+          // indefinite in address order); the flags only once every byte is written.
+          const flags = storeBcd(x, bcd);
+          if (bcd[9] !== 0xff) wrM8(c, seg, (off + 9) >>> 0, bcd[9]!);
+          for (let k = 0; k < 9; k++) wrM8(c, seg, (off + k) >>> 0, bcd[k]!);
+          if (bcd[9] === 0xff) wrM8(c, seg, (off + 9) >>> 0, bcd[9]!);
+          x.raise(flags);
           x.pop();
+        }
       }
   }
 }

@@ -1,256 +1,68 @@
-// F2XM1, FYL2X, FYL2XP1 and FPATAN as QEMU 7.2's TCG computes them (target/i386/tcg/fpu_helper.c):
+// F2XM1, FYL2X and FYL2XP1 as QEMU 7.2's TCG computes them (target/i386/tcg/fpu_helper.c):
 // argument reduction by a table, a polynomial evaluated in floatx80 at round-to-nearest and full
-// precision, and the leading terms carried in 128-bit fixed point, rounded once at the end in the
-// control word's rounding mode (always at 64-bit precision). The results are bit-identical to
-// TCG's only if every intermediate step is: the 128-bit steps here mirror softfloat's
-// (truncating multiplies that keep the top 128 bits, right shifts that jam the lost bits into bit
-// 0, the estimateDiv128To64 quotient estimate), written with BigInt. These instructions are rare,
-// so the allocation BigInt implies stays out of every hot path.
+// precision, and the leading terms carried in 128-bit fixed point (ext128.ts), rounded once at the
+// end in the control word's rounding mode (always at 64-bit precision). The results are
+// bit-identical to TCG's only if every intermediate step is, so each mirrors QEMU's, quirks
+// included. FPATAN is in arctangent.ts.
 
-import { add80, compare80, div80, mul80 } from "./floatx80.ts";
+import {
+  add,
+  addLeading,
+  DEFAULT_NAN,
+  divide128,
+  type Ext,
+  expOf,
+  ext,
+  f0,
+  f1,
+  finishBinary,
+  fo,
+  fromFloat,
+  isInf,
+  isInvalid,
+  isNaN80,
+  isSNaN,
+  isZero,
+  jam,
+  M128,
+  mul,
+  nanResult,
+  negate,
+  normalizeSubnormal,
+  ONE,
+  polynomial,
+  readExt,
+  roundPack128,
+  signOf,
+  silence,
+  TOP64,
+  toFloat,
+  withNearestExtended,
+  writeExt,
+} from "./ext128.ts";
+import { compare80 } from "./floatx80.ts";
 import { fromInt64, toInteger, Word64 } from "./floatx80-convert.ts";
 import {
-  CLS_INF,
-  CLS_NORMAL,
-  DEFAULT_NAN_HI,
-  DEFAULT_NAN_SE,
-  EXP_BIAS,
   EXP_MAX,
   FLAG_DIVIDE_BY_ZERO,
   FLAG_INEXACT,
   FLAG_INVALID,
-  Float80,
-  INTEGER_BIT,
   PC_EXTENDED,
-  pa,
-  QUIET_BIT,
   RC_NEAREST,
-  roundParts,
 } from "./floatx80-parts.ts";
 import { scale80 } from "./floatx80-remainder.ts";
 import {
   F2XM1_COEFF0_LOW,
   F2XM1_COEFFS,
   F2XM1_TABLE,
-  FPATAN_COEFFS,
-  FPATAN_TABLE,
   FYL2X_COEFF0_LOW,
   FYL2X_COEFFS,
   LN2_SIG128,
   LOG2E_SIG128,
-  PI,
-  PI_2,
-  PI_3_4,
-  PI_4,
-  type X80Constant,
 } from "./transcendental-tables.ts";
 import type { X87 } from "./x87.ts";
-import { invalidEncoding, isAnyNaN, isInfinity80, isSignalingNaN } from "./x87-misc.ts";
 
-const M32 = 0xffffffffn;
-const M64 = (1n << 64n) - 1n;
-const M128 = (1n << 128n) - 1n;
-const TOP64 = 1n << 63n;
-
-/** A floatx80 value as the algorithms take it apart: sign and biased exponent, 64-bit significand. */
-interface Ext {
-  se: number;
-  sig: bigint;
-}
-
-const f0 = new Float80();
-const f1 = new Float80();
-const fo = new Float80();
 const word = new Word64();
-
-/** ST(i) as an Ext. */
-function readExt(x: X87, i: number): Ext {
-  x.read(i, f0);
-  return { se: f0.se & 0xffff, sig: (BigInt(f0.hi >>> 0) << 32n) | BigInt(f0.lo >>> 0) };
-}
-
-/** A table constant as an Ext. */
-function ext(c: X80Constant): Ext {
-  return { se: c[0], sig: c[1] };
-}
-
-function expOf(v: Ext): number {
-  return v.se & EXP_MAX;
-}
-
-function signOf(v: Ext): number {
-  return (v.se >> 15) & 1;
-}
-
-function toFloat(v: Ext, out: Float80): void {
-  out.se = v.se;
-  out.hi = Number(v.sig >> 32n);
-  out.lo = Number(v.sig & M32);
-}
-
-function fromFloat(f: Float80): Ext {
-  return { se: f.se & 0xffff, sig: (BigInt(f.hi >>> 0) << 32n) | BigInt(f.lo >>> 0) };
-}
-
-/** a * b in the context as it is (floatx80_mul). */
-function mul(x: X87, a: Ext, b: Ext): Ext {
-  toFloat(a, f0);
-  toFloat(b, f1);
-  mul80(f0.se, f0.hi, f0.lo, f1.se, f1.hi, f1.lo, x.ctx, fo);
-  return fromFloat(fo);
-}
-
-/** a + b, or a - b when `subtract` (floatx80_add / floatx80_sub). */
-function add(x: X87, a: Ext, b: Ext, subtract = 0): Ext {
-  toFloat(a, f0);
-  toFloat(b, f1);
-  add80(f0.se, f0.hi, f0.lo, f1.se, f1.hi, f1.lo, subtract, x.ctx, fo);
-  return fromFloat(fo);
-}
-
-/** Writes ST(i). */
-function writeExt(x: X87, i: number, v: Ext): void {
-  x.writeST(i, v.se, Number(v.sig >> 32n), Number(v.sig & M32));
-}
-
-/** Normalizes a denormal's significand (softfloat's normalizeFloatx80Subnormal): [exp, sig]. */
-function normalizeSubnormal(sig: bigint): [number, bigint] {
-  const shift = 64 - sig.toString(2).length;
-  return [1 - shift, (sig << BigInt(shift)) & M64];
-}
-
-/** softfloat's shift128RightJamming: v >> n with any bit shifted out ORed into bit 0. */
-function jam(v: bigint, n: number): bigint {
-  if (n <= 0) return v;
-  if (n >= 128) return v !== 0n ? 1n : 0n;
-  const lost = v & ((1n << BigInt(n)) - 1n);
-  return (v >> BigInt(n)) | (lost !== 0n ? 1n : 0n);
-}
-
-/** softfloat's estimateDiv128To64: an estimate (q to q + 2) of a0:a1 / b, b >= 2^63. */
-function estimateDiv(a0: bigint, a1: bigint, b: bigint): bigint {
-  if (b <= a0) return M64;
-  const b0 = b >> 32n;
-  let z = b0 << 32n <= a0 ? 0xffffffff00000000n : (a0 / b0) << 32n;
-  let rem = ((a0 << 64n) | a1) - b * z;
-  while (rem < 0n) {
-    z -= 1n << 32n;
-    rem += b << 32n;
-  }
-  const r0 = (rem >> 32n) & M64;
-  z |= b0 << 32n <= r0 ? M32 : r0 / b0;
-  return z;
-}
-
-/**
- * a0:a1 / d0:d1 for the reductions (FPATAN, FYL2X): the first 64 quotient bits corrected to
- * exact, the next 64 only estimated, as QEMU computes them. `a` must be below d.
- */
-function divide128(a: bigint, d: bigint): bigint {
-  const d0 = d >> 64n;
-  let q0 = estimateDiv(a >> 64n, a & M64, d0);
-  let rem = (a << 64n) - d * q0;
-  while (rem < 0n) {
-    q0 -= 1n;
-    rem += d;
-  }
-  rem &= (1n << 192n) - 1n;
-  const q1 = estimateDiv((rem >> 64n) & M64, rem & M64, d0);
-  return (q0 << 64n) | q1;
-}
-
-/**
- * softfloat's normalizeRoundAndPackFloatx80 at 64-bit precision in the context's rounding mode:
- * the value sig / 2^127 * 2^(exp - 16383), sig a non-zero 128-bit integer.
- */
-function roundPack128(x: X87, sign: number, exp: number, sig: bigint): Ext {
-  let s = sig & M128;
-  if (s >> 64n === 0n) {
-    s <<= 64n;
-    exp -= 64;
-  }
-  const shift = 128 - s.toString(2).length;
-  s <<= BigInt(shift);
-  exp -= shift;
-  const p = pa;
-  p.cls = CLS_NORMAL;
-  p.sign = sign;
-  p.exp = exp - EXP_BIAS;
-  p.w0 = Number(s >> 96n);
-  p.w1 = Number((s >> 64n) & M32);
-  p.w2 = Number((s >> 32n) & M32) | ((s & M32) !== 0n ? 1 : 0);
-  const ctx = x.ctx;
-  const precision = ctx.precision;
-  ctx.precision = PC_EXTENDED;
-  roundParts(p, 2, EXP_BIAS, EXP_MAX, ctx);
-  ctx.precision = precision;
-  if (p.cls === CLS_INF) return { se: (sign << 15) | EXP_MAX, sig: TOP64 };
-  return { se: (sign << 15) | p.exp, sig: (BigInt(p.w0 >>> 0) << 32n) | BigInt(p.w1 >>> 0) };
-}
-
-const DEFAULT_NAN: Ext = { se: DEFAULT_NAN_SE, sig: BigInt(DEFAULT_NAN_HI) << 32n };
-const ONE: Ext = { se: EXP_BIAS, sig: TOP64 };
-
-function isZero(v: Ext): boolean {
-  return expOf(v) === 0 && v.sig === 0n;
-}
-
-function isInf(v: Ext): boolean {
-  return isInfinity80(v.se, Number(v.sig >> 32n), Number(v.sig & M32));
-}
-
-function isNaN80(v: Ext): boolean {
-  return isAnyNaN(v.se, Number(v.sig >> 32n), Number(v.sig & M32));
-}
-
-function isSNaN(v: Ext): boolean {
-  return isSignalingNaN(v.se, Number(v.sig >> 32n), Number(v.sig & M32));
-}
-
-function isInvalid(v: Ext): boolean {
-  return invalidEncoding(v.se, Number(v.sig >> 32n));
-}
-
-function silence(v: Ext): Ext {
-  return { se: v.se, sig: v.sig | (BigInt(INTEGER_BIT | QUIET_BIT) << 32n) };
-}
-
-function negate(v: Ext): Ext {
-  return { se: v.se ^ 0x8000, sig: v.sig };
-}
-
-/** Runs `body` at round-to-nearest and 64-bit precision, restoring the control word's modes. */
-function withNearestExtended<T>(x: X87, body: () => T): T {
-  const ctx = x.ctx;
-  const rounding = ctx.rounding;
-  const precision = ctx.precision;
-  ctx.rounding = RC_NEAREST;
-  ctx.precision = PC_EXTENDED;
-  try {
-    return body();
-  } finally {
-    ctx.rounding = rounding;
-    ctx.precision = precision;
-  }
-}
-
-/** Evaluates the polynomial tail: ((c[n] * t + c[n-1]) * t + ... + c[1]) * t + low. */
-function polynomial(x: X87, coeffs: readonly X80Constant[], t: Ext, low: X80Constant | null): Ext {
-  let accum = mul(x, ext(coeffs[coeffs.length - 1]!), t);
-  for (let k = coeffs.length - 2; k >= 1; k--) {
-    accum = add(x, ext(coeffs[k]!), accum);
-    accum = mul(x, accum, t);
-  }
-  if (low !== null) accum = add(x, ext(low), accum);
-  return accum;
-}
-
-/** c0 + accum in 128-bit fixed point at c0's exponent (accum much smaller): the significand. */
-function addLeading(c0: X80Constant, accum: Ext): bigint {
-  const a = jam(accum.sig << 64n, c0[0] - expOf(accum));
-  const b = c0[1] << 64n;
-  return (((c0[0] >> 15) & 1) === signOf(accum) ? b + a : b - a) & M128;
-}
 
 /** F2XM1: ST(0) = 2^ST(0) - 1 for -1 <= ST(0) <= 1; invalid outside. */
 export function twoToXMinusOne(x: X87): void {
@@ -364,36 +176,6 @@ function log2OnePlus(x: X87, arg: Ext): [number, bigint] {
   const accum = polynomial(x, FYL2X_COEFFS, t2, FYL2X_COEFF0_LOW);
   const a = addLeading(FYL2X_COEFFS[0]!, accum);
   return [FYL2X_COEFFS[0]![0] + texp - 0x3ffe, (a * t) >> 128n];
-}
-
-/**
- * The NaN and invalid-encoding cases FYL2X, FYL2XP1 and FPATAN share: returns ST(1)'s result, or
- * undefined when the operands are numbers; `null` means ST(1) stays as it is.
- */
-function nanResult(x: X87, a: Ext, b: Ext): Ext | null | undefined {
-  const ctx = x.ctx;
-  if (isSNaN(a)) {
-    ctx.flags |= FLAG_INVALID;
-    return silence(a);
-  }
-  if (isSNaN(b)) {
-    ctx.flags |= FLAG_INVALID;
-    return silence(b);
-  }
-  if (isInvalid(a) || isInvalid(b)) {
-    ctx.flags |= FLAG_INVALID;
-    return DEFAULT_NAN;
-  }
-  if (isNaN80(a)) return a;
-  if (isNaN80(b)) return null;
-  return undefined;
-}
-
-/** Writes ST(1) (unless null), pops, merges the flags. */
-function finishBinary(x: X87, r: Ext | null): void {
-  if (r !== null) writeExt(x, 1, r);
-  x.pop();
-  x.mergeFlags();
 }
 
 /** Compares a with b (signalling), returning CMP_* of floatx80.ts. */
@@ -543,196 +325,4 @@ export function yLog2XPlusOne(x: X87): void {
     }
   }
   finishBinary(x, r);
-}
-
-/** FPATAN: ST(1) = the angle of (ST(0), ST(1)), i.e. atan(ST(1) / ST(0)) in the right quadrant, popped. */
-export function partialArctangent(x: X87): void {
-  const a = readExt(x, 0);
-  const b = readExt(x, 1);
-  const pre = nanResult(x, a, b);
-  if (pre !== undefined) {
-    finishBinary(x, pre);
-    return;
-  }
-  const asign = signOf(a);
-  const aexp = expOf(a);
-  const bexp = expOf(b);
-  let r: Ext | null = null;
-  if (isZero(b) && !asign) {
-    r = null;
-  } else if (((isInf(a) && !isInf(b)) || aexp - bexp >= 80) && !asign) {
-    r = atanByDivision(x, a, b);
-  } else {
-    let rexp: number;
-    let rsig: bigint;
-    if (isZero(b)) [rexp, rsig] = PI;
-    else if (isInf(b)) {
-      if (isInf(a)) [rexp, rsig] = asign ? PI_3_4 : PI_4;
-      else [rexp, rsig] = PI_2;
-    } else if (isZero(a) || bexp - aexp >= 80) [rexp, rsig] = PI_2;
-    else if (isInf(a) || aexp - bexp >= 80) [rexp, rsig] = PI;
-    else [rexp, rsig] = withNearestExtended(x, () => atanGeneral(x, a, b));
-    r = roundPack128(x, signOf(b), rexp, rsig | 1n);
-  }
-  finishBinary(x, r);
-}
-
-/** FPATAN when ST(1) / ST(0) alone is the answer (ST(0) positive and far larger). */
-function atanByDivision(x: X87, a: Ext, b: Ext): Ext {
-  const ctx = x.ctx;
-  const precision = ctx.precision;
-  ctx.precision = PC_EXTENDED;
-  const flags = ctx.flags;
-  ctx.flags = 0;
-  toFloat(b, f0);
-  toFloat(a, f1);
-  divide80(f0, f1, ctx);
-  ctx.precision = precision;
-  const inexact = (ctx.flags & FLAG_INEXACT) !== 0;
-  ctx.flags |= flags;
-  let q = fromFloat(fo);
-  if (!isZero(q) && !inexact) {
-    let [e, sig] = [expOf(q), q.sig];
-    if (e === 0) [e, sig] = normalizeSubnormal(sig);
-    q = roundPack128(x, signOf(q), e, (((sig - 1n) & M64) << 64n) | M64);
-  }
-  return q;
-}
-
-/** fo = a / b in `ctx`. */
-function divide80(a: Float80, b: Float80, ctx: X87["ctx"]): void {
-  div80(a.se, a.hi, a.lo, b.se, b.hi, b.lo, ctx, fo);
-}
-
-/** FPATAN for finite non-zero operands with exponents less than 80 apart: [exponent, significand]. */
-function atanGeneral(x: X87, arg0: Ext, arg1: Ext): [number, bigint] {
-  let [e0, s0] = [expOf(arg0), arg0.sig];
-  let [e1, s1] = [expOf(arg1), arg1.sig];
-  if (e0 === 0) [e0, s0] = normalizeSubnormal(s0);
-  if (e1 === 0) [e1, s1] = normalizeSubnormal(s1);
-  const sign0 = signOf(arg0);
-  let numExp: number;
-  let numSig: bigint;
-  let denExp: number;
-  let denSig: bigint;
-  let adjExp: number;
-  let adjSig: bigint;
-  let adjSub: boolean;
-  if (e0 > e1 || (e0 === e1 && s0 >= s1)) {
-    [numExp, numSig, denExp, denSig] = [e1, s1, e0, s0];
-    if (sign0) [adjExp, adjSig, adjSub] = [PI[0], PI[1], true];
-    else [adjExp, adjSig, adjSub] = [0, 0n, false];
-  } else {
-    [numExp, numSig, denExp, denSig] = [e0, s0, e1, s1];
-    [adjExp, adjSig, adjSub] = [PI_2[0], PI_2[1], !sign0];
-  }
-  // x = num / den, 0 < x <= 1.
-  let xexp = numExp - denExp + 0x3ffe;
-  let rem = numSig << 64n;
-  if (denSig <= numSig) {
-    rem >>= 1n;
-    xexp++;
-  }
-  let xsig0 = estimateDiv(rem >> 64n, rem & M64, denSig);
-  let r = rem - denSig * xsig0;
-  while (r < 0n) {
-    xsig0--;
-    r += denSig;
-  }
-  const xsig1 = estimateDiv(r & M64, 0n, denSig);
-  const xsig = (xsig0 << 64n) | xsig1;
-  // x = t + y with t = n/8 the nearest multiple of 1/8.
-  const x8 = roundPack128(x, 0, xexp + 3, xsig);
-  toFloat(x8, f0);
-  toInteger(f0.se, f0.hi, f0.lo, 32, RC_NEAREST, x.ctx, word);
-  const n = word.lo | 0;
-  let ysign = 0;
-  let yexp: number;
-  let ysig: bigint;
-  let texp = 0;
-  let tsig = 0n;
-  if (n === 0) {
-    [yexp, ysig] = [xexp, xsig];
-  } else {
-    const shift = Math.clz32(n) + 32;
-    texp = 0x403b - shift;
-    tsig = BigInt(n) << BigInt(shift);
-    if (texp === xexp) {
-      let y = xsig - (tsig << 64n);
-      if (y < 0n) {
-        ysign = 1;
-        y = -y;
-      }
-      if (y === 0n) [yexp, ysig] = [0, 0n];
-      else {
-        const sh = 128 - y.toString(2).length;
-        [yexp, ysig] = [xexp - sh, y << BigInt(sh)];
-      }
-    } else {
-      const u = jam(xsig, texp - xexp);
-      const y = (tsig << 64n) - u;
-      ysign = 1;
-      const sh = 128 - y.toString(2).length;
-      [yexp, ysig] = [texp - sh, y << BigInt(sh)];
-    }
-  }
-  // z = y / (1 + t x), so atan(x) = atan(t) + atan(z).
-  const zsign = ysign;
-  let zexp: number;
-  let zsig: bigint;
-  if (texp === 0 || yexp === 0) [zexp, zsig] = [yexp, ysig];
-  else {
-    const dexp = texp + xexp - 0x3ffe;
-    let d = (xsig * tsig) >> 64n;
-    d = jam(d, 0x3fff - dexp) | (1n << 127n);
-    zexp = yexp - 1;
-    let num = ysig;
-    if (d >> 64n <= ysig >> 64n) {
-      num >>= 1n;
-      zexp++;
-    }
-    zsig = divide128(num, d);
-  }
-  let azexp: number;
-  let azsig: bigint;
-  if (zexp === 0) [azexp, azsig] = [0, 0n];
-  else {
-    const z2 = roundPack128(x, 0, zexp + zexp - 0x3ffe, (zsig * zsig) >> 128n);
-    const accum = polynomial(x, FPATAN_COEFFS, z2, null);
-    const aexp = FPATAN_COEFFS[0]![0];
-    const asig = ((FPATAN_COEFFS[0]![1] << 64n) - jam(accum.sig << 64n, aexp - expOf(accum))) & M128;
-    azexp = aexp + zexp - 0x3ffe;
-    azsig = (asig * zsig) >> 128n;
-  }
-  let axexp: number;
-  let axsig: bigint;
-  if (texp === 0) [axexp, axsig] = [azexp, azsig];
-  else {
-    const [high, low] = FPATAN_TABLE[n]!;
-    axexp = high[0] & EXP_MAX;
-    const lowSig = jam(low[1] << 64n, axexp - (low[0] & EXP_MAX));
-    axsig = ((low[0] >> 15) & 1 ? (high[1] << 64n) - lowSig : (high[1] << 64n) + lowSig) & M128;
-    if (azexp >= axexp) {
-      axsig = jam(axsig, azexp - axexp + 1);
-      axexp = azexp + 1;
-      azsig = jam(azsig, 1);
-    } else {
-      axsig = jam(axsig, 1);
-      azsig = jam(azsig, axexp - azexp + 1);
-      axexp++;
-    }
-    axsig = (zsign ? axsig - azsig : axsig + azsig) & M128;
-  }
-  if (adjExp === 0) return [axexp, axsig];
-  let rexp: number;
-  if (adjExp >= axexp) {
-    axsig = jam(axsig, adjExp - axexp + 1);
-    rexp = adjExp + 1;
-    adjSig = jam(adjSig, 1);
-  } else {
-    axsig = jam(axsig, 1);
-    adjSig = jam(adjSig, axexp - adjExp + 1);
-    rexp = axexp + 1;
-  }
-  return [rexp, (adjSub ? adjSig - axsig : adjSig + axsig) & M128];
 }

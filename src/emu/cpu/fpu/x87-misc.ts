@@ -186,9 +186,10 @@ const BCD_LIMIT = 1_000_000_000_000_000_000n;
  * FBST(P): ST(0) rounded to an integer in the control word's mode, as 10 bytes of packed BCD into
  * `out` (sign in byte 9's bit 7, from ST(0)'s sign even when it rounds to 0). Out of range (at
  * least 10^18 in magnitude, NaNs and infinities included) gives the BCD indefinite with invalid
- * alone. The caller pops.
+ * alone. Returns the exception flags for the caller to raise once the bytes are stored (a faulting
+ * store leaves none, as under QEMU); the caller pops.
  */
-export function storeBcd(x: X87, out: Uint8Array): void {
+export function storeBcd(x: X87, out: Uint8Array): number {
   load(x, 0, a);
   const ctx = x.ctx;
   toInteger(a.se, a.hi, a.lo, 64, ctx.rounding, ctx, word);
@@ -208,7 +209,9 @@ export function storeBcd(x: X87, out: Uint8Array): void {
       out[i] = ((Math.floor(pair / 10) << 4) | (pair % 10)) & 0xff;
     }
   }
-  x.mergeFlags();
+  const flags = ctx.flags;
+  ctx.flags = 0;
+  return flags;
 }
 
 /**

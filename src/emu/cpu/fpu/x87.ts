@@ -159,11 +159,14 @@ export class X87 {
     return ((this.regs.ftw >> (2 * p)) & 3) === TAG_EMPTY;
   }
 
-  /** Folds the context's raised flags into FSW (QEMU's merge_exception_flags) and clears them. */
+  /**
+   * Folds the context's raised flags into FSW and clears them (QEMU's merge_exception_flags). Like
+   * QEMU it re-evaluates ES and B even when nothing was raised: a flag FLDCW has since unmasked
+   * turns into a pending exception at the next instruction that merges flags (FCOM, FLD m32...).
+   */
   mergeFlags(): void {
     const raised = this.context.flags;
     this.context.flags = 0;
-    if (raised === 0) return;
     this.raise(raised);
   }
 
