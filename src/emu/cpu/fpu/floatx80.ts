@@ -212,11 +212,77 @@ export function mul80(
   packSpecial(a.cls === CLS_INF || b.cls === CLS_INF ? CLS_INF : CLS_ZERO, sign, out);
 }
 
-/** Shifts `bit` (0 or 1) into the 96-bit quotient a.w0:a.w1:a.w2 from the right. */
-function shiftInBit(a: Parts, bit: number): void {
-  a.w0 = ((a.w0 << 1) | (a.w1 >>> 31)) >>> 0;
-  a.w1 = ((a.w1 << 1) | (a.w2 >>> 31)) >>> 0;
-  a.w2 = ((a.w2 << 1) | bit) >>> 0;
+// Scratch for divideSignificands: 16-bit limbs, least significant first.
+const dividend = new Int32Array(11);
+const divisor = new Int32Array(4);
+const quotient = new Int32Array(7);
+
+/**
+ * Sets a's working significand to the 96-bit quotient of the normalized 64-bit significands a / b
+ * (integer bit at w0's bit 31), its last bit jammed with any remainder: Q = A * 2^96 / B by
+ * Knuth's long division in base 2^16 (every intermediate exact in a double), halved (the halved
+ * bit jammed) when A >= B. The caller has adjusted the exponent for A < B.
+ */
+function divideSignificands(a: Parts, b: Parts): void {
+  const halve = a.w0 > b.w0 || (a.w0 === b.w0 && a.w1 >= b.w1);
+  dividend.fill(0);
+  dividend[6] = a.w1 & 0xffff;
+  dividend[7] = a.w1 >>> 16;
+  dividend[8] = a.w0 & 0xffff;
+  dividend[9] = a.w0 >>> 16;
+  divisor[0] = b.w1 & 0xffff;
+  divisor[1] = b.w1 >>> 16;
+  divisor[2] = b.w0 & 0xffff;
+  divisor[3] = b.w0 >>> 16;
+  const v3 = divisor[3]!;
+  const v2 = divisor[2]!;
+  for (let j = 6; j >= 0; j--) {
+    const num = dividend[j + 4]! * 0x10000 + dividend[j + 3]!;
+    let qhat = Math.floor(num / v3);
+    let rhat = num - qhat * v3;
+    while (qhat >= 0x10000 || qhat * v2 > rhat * 0x10000 + dividend[j + 2]!) {
+      qhat--;
+      rhat += v3;
+      if (rhat >= 0x10000) break;
+    }
+    // dividend[j..j+4] -= qhat * divisor
+    let carry = 0;
+    let borrow = 0;
+    for (let i = 0; i < 4; i++) {
+      const product = qhat * divisor[i]! + carry;
+      carry = Math.floor(product / 0x10000);
+      let t = dividend[i + j]! - (product % 0x10000) - borrow;
+      borrow = t < 0 ? 1 : 0;
+      if (t < 0) t += 0x10000;
+      dividend[i + j] = t;
+    }
+    const top = dividend[j + 4]! - carry - borrow;
+    if (top < 0) {
+      // qhat was one too large: add the divisor back.
+      qhat--;
+      let c = 0;
+      for (let i = 0; i < 4; i++) {
+        const sum = dividend[i + j]! + divisor[i]! + c;
+        dividend[i + j] = sum & 0xffff;
+        c = sum >>> 16;
+      }
+      dividend[j + 4] = (top + 0x10000 + c) & 0xffff;
+    } else dividend[j + 4] = top;
+    quotient[j] = qhat;
+  }
+  const sticky = (dividend[0]! | dividend[1]! | dividend[2]! | dividend[3]!) !== 0 ? 1 : 0;
+  const q0 = ((quotient[5]! << 16) | quotient[4]!) >>> 0;
+  const q1 = ((quotient[3]! << 16) | quotient[2]!) >>> 0;
+  const q2 = ((quotient[1]! << 16) | quotient[0]!) >>> 0;
+  if (halve) {
+    a.w0 = ((quotient[6]! << 31) | (q0 >>> 1)) >>> 0;
+    a.w1 = ((q0 << 31) | (q1 >>> 1)) >>> 0;
+    a.w2 = ((q1 << 31) | (q2 >>> 1) | (q2 & 1) | sticky) >>> 0;
+  } else {
+    a.w0 = q0;
+    a.w1 = q1;
+    a.w2 = (q2 | sticky) >>> 0;
+  }
 }
 
 /** out = a / b, rounded by `ctx` (FDIV and its forms); x / 0 raises divide-by-zero. */
@@ -238,29 +304,9 @@ export function div80(
   const b = pb;
   const sign = a.sign ^ b.sign;
   if (a.cls === CLS_NORMAL && b.cls === CLS_NORMAL) {
-    // Long division of the 64-bit significands, one quotient bit at a time: 96 bits, then a sticky
-    // bit for a non-zero remainder. The dividend is pre-shifted when smaller so the first bit is 1.
-    rem[0] = 0;
-    rem[1] = a.w0;
-    rem[2] = a.w1;
-    rem[3] = 0;
-    div[0] = 0;
-    div[1] = b.w0;
-    div[2] = b.w1;
-    div[3] = 0;
     a.exp -= b.exp;
-    if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) {
-      remShiftLeft1();
-      a.exp--;
-    }
-    a.w0 = 0;
-    a.w1 = 0;
-    a.w2 = 0;
-    for (let i = 0; i < 96; i++) {
-      shiftInBit(a, remSubtractIfGreater());
-      remShiftLeft1();
-    }
-    if ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0) a.w2 = (a.w2 | 1) >>> 0;
+    if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) a.exp--;
+    divideSignificands(a, b);
     a.sign = sign;
     roundPack(a, ctx, out);
     return;
