@@ -28,7 +28,6 @@ import {
   CMP_UNORDERED,
   compareMagnitudes,
   defaultNaN,
-  div,
   FLAG_DIVIDE_BY_ZERO,
   FLAG_INEXACT,
   FLAG_INVALID,
@@ -47,9 +46,6 @@ import {
   RC_DOWN,
   RC_NEAREST,
   RC_UP,
-  rem,
-  remShiftLeft1,
-  remSubtractIfGreater,
   roundPack,
   subtractMagnitudes,
   unpack,
@@ -331,6 +327,88 @@ export function div80(
   packSpecial(CLS_INF, sign, out);
 }
 
+// Scratch for squareRootSignificand: 16-bit limbs, least significant first.
+const radicand = new Int32Array(12);
+const rootRem = new Int32Array(10);
+const root = new Int32Array(10);
+const trial = new Int32Array(10);
+
+/** trial = (2 * root * 2^16 + d) * d: what taking root digit d subtracts from the remainder. */
+function rootTrial(d: number): void {
+  let carry = d * d;
+  trial[0] = carry % 0x10000;
+  carry = Math.floor(carry / 0x10000);
+  let twice = 0;
+  for (let i = 0; i < 9; i++) {
+    let limb = root[i]! * 2 + twice;
+    twice = limb >>> 16;
+    limb &= 0xffff;
+    const product = limb * d + carry;
+    trial[i + 1] = product % 0x10000;
+    carry = Math.floor(product / 0x10000);
+  }
+}
+
+/** Compares trial with the remainder: above 0 when trial is larger. */
+function trialAboveRemainder(): boolean {
+  for (let i = 9; i >= 0; i--) if (trial[i] !== rootRem[i]) return trial[i]! > rootRem[i]!;
+  return false;
+}
+
+/**
+ * Sets p's working significand to the 96-bit square root of X = m * 2^(127 + odd), m p's 64-bit
+ * significand (integer bit at w0's bit 31), the last bit jammed with a non-zero remainder: digit by
+ * digit in base 2^16, each digit estimated in doubles and corrected against the exact remainder.
+ */
+function squareRootSignificand(p: Parts, odd: number): void {
+  radicand.fill(0);
+  rootRem.fill(0);
+  root.fill(0);
+  // X's top 64 bits (limbs 8-11), and for an even exponent m's last bit at bit 127 (limb 7).
+  const hi = odd === 1 ? p.w0 : p.w0 >>> 1;
+  const lo = odd === 1 ? p.w1 : ((p.w0 << 31) | (p.w1 >>> 1)) >>> 0;
+  radicand[11] = hi >>> 16;
+  radicand[10] = hi & 0xffff;
+  radicand[9] = lo >>> 16;
+  radicand[8] = lo & 0xffff;
+  radicand[7] = odd === 1 ? 0 : (p.w1 & 1) << 15;
+  for (let k = 0; k < 6; k++) {
+    // remainder = remainder * 2^32 + the next two limbs of X
+    for (let i = 9; i >= 2; i--) rootRem[i] = rootRem[i - 2]!;
+    rootRem[1] = radicand[11 - 2 * k]!;
+    rootRem[0] = radicand[10 - 2 * k]!;
+    let remainder = 0;
+    for (let i = 9; i >= 0; i--) remainder = remainder * 0x10000 + rootRem[i]!;
+    let rootValue = 0;
+    for (let i = 9; i >= 0; i--) rootValue = rootValue * 0x10000 + root[i]!;
+    let d = k === 0 ? Math.floor(Math.sqrt(remainder)) : Math.floor(remainder / (rootValue * 2 * 0x10000));
+    if (d > 0xffff) d = 0xffff;
+    rootTrial(d);
+    while (trialAboveRemainder()) rootTrial(--d);
+    while (d < 0xffff) {
+      rootTrial(d + 1);
+      if (trialAboveRemainder()) break;
+      d++;
+    }
+    rootTrial(d);
+    // remainder -= trial; root = root * 2^16 + d
+    let borrow = 0;
+    for (let i = 0; i < 10; i++) {
+      let t = rootRem[i]! - trial[i]! - borrow;
+      borrow = t < 0 ? 1 : 0;
+      if (t < 0) t += 0x10000;
+      rootRem[i] = t;
+    }
+    for (let i = 9; i >= 1; i--) root[i] = root[i - 1]!;
+    root[0] = d;
+  }
+  let rest = 0;
+  for (let i = 0; i < 10; i++) rest |= rootRem[i]!;
+  p.w0 = ((root[5]! << 16) | root[4]!) >>> 0;
+  p.w1 = ((root[3]! << 16) | root[2]!) >>> 0;
+  p.w2 = ((root[1]! << 16) | root[0]! | (rest !== 0 ? 1 : 0)) >>> 0;
+}
+
 /** out = the square root of a, rounded by `ctx` (FSQRT); a negative non-zero a is invalid. */
 export function sqrt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext, out: Float80): void {
   if (!unpack(pa, aSe, aHi, aLo)) {
@@ -355,51 +433,10 @@ export function sqrt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext,
     packSpecial(CLS_INF, 0, out);
     return;
   }
-  // Digit-by-digit root of X = m * 2^(127 + odd), m the 64-bit significand: the 96-bit root has
-  // its integer bit at bit 95. Two bits of X enter the remainder per step; X's bits after m's 64
-  // (or 65, shifted) are zeros.
   const odd = a.exp & 1;
-  const m0 = a.w0;
-  const m1 = a.w1;
   a.exp = (a.exp - odd) / 2;
-  rem[0] = 0;
-  rem[1] = 0;
-  rem[2] = 0;
-  rem[3] = 0;
-  let r0 = 0;
-  let r1 = 0;
-  let r2 = 0;
-  // X's top bit pairs: m shifted so its 64 (odd: 65, with a leading 0) bits pair up from the top.
-  // Even exponent: X = m << 127, 191 bits: pairs start with one leading zero. Odd: X = m << 128.
-  const leadingZero = odd === 0 ? 1 : 0;
-  for (let step = 0; step < 96; step++) {
-    // The two bits of X entering now: positions (2*step, 2*step+1) of X's top, read from m.
-    const bitA = xBit(m0, m1, 2 * step - leadingZero);
-    const bitB = xBit(m0, m1, 2 * step + 1 - leadingZero);
-    // rem = rem * 4 + bits
-    remShiftLeft1();
-    remShiftLeft1();
-    rem[3] = (rem[3]! | (bitA << 1) | bitB) >>> 0;
-    // trial = root * 4 + 1 (root has up to 96 bits; trial up to 98)
-    div[0] = r0 >>> 30;
-    div[1] = ((r0 << 2) | (r1 >>> 30)) >>> 0;
-    div[2] = ((r1 << 2) | (r2 >>> 30)) >>> 0;
-    div[3] = ((r2 << 2) | 1) >>> 0;
-    const bit = remSubtractIfGreater();
-    r0 = ((r0 << 1) | (r1 >>> 31)) >>> 0;
-    r1 = ((r1 << 1) | (r2 >>> 31)) >>> 0;
-    r2 = ((r2 << 1) | bit) >>> 0;
-  }
-  a.w0 = r0;
-  a.w1 = r1;
-  a.w2 = (r2 | ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0 ? 1 : 0)) >>> 0;
+  squareRootSignificand(a, odd);
   roundPack(a, ctx, out);
-}
-
-/** Bit `i` (0 = most significant) of the 64-bit m0:m1; 0 outside it. */
-function xBit(m0: number, m1: number, i: number): number {
-  if (i < 0 || i >= 64) return 0;
-  return i < 32 ? (m0 >>> (31 - i)) & 1 : (m1 >>> (63 - i)) & 1;
 }
 
 /**
