@@ -246,8 +246,9 @@ function divideSignificands(a: Parts, b: Parts): void {
     let borrow = 0;
     for (let i = 0; i < 4; i++) {
       const product = qhat * divisor[i]! + carry;
-      carry = Math.floor(product / 0x10000);
-      let t = dividend[i + j]! - (product % 0x10000) - borrow;
+      const low = product & 0xffff; // exact: ToInt32 keeps the low bits of an integer below 2^53
+      carry = (product - low) / 0x10000;
+      let t = dividend[i + j]! - low - borrow;
       borrow = t < 0 ? 1 : 0;
       if (t < 0) t += 0x10000;
       dividend[i + j] = t;
@@ -336,16 +337,17 @@ const trial = new Int32Array(10);
 /** trial = (2 * root * 2^16 + d) * d: what taking root digit d subtracts from the remainder. */
 function rootTrial(d: number): void {
   let carry = d * d;
-  trial[0] = carry % 0x10000;
-  carry = Math.floor(carry / 0x10000);
+  trial[0] = carry & 0xffff;
+  carry = (carry - trial[0]!) / 0x10000;
   let twice = 0;
   for (let i = 0; i < 9; i++) {
     let limb = root[i]! * 2 + twice;
     twice = limb >>> 16;
     limb &= 0xffff;
     const product = limb * d + carry;
-    trial[i + 1] = product % 0x10000;
-    carry = Math.floor(product / 0x10000);
+    const low = product & 0xffff; // exact: ToInt32 keeps the low bits of an integer below 2^53
+    trial[i + 1] = low;
+    carry = (product - low) / 0x10000;
   }
 }
 
