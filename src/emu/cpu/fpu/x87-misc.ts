@@ -1,14 +1,14 @@
 // The rarer x87 instructions as QEMU 7.2's TCG executes them (target/i386/tcg/fpu_helper.c):
 // FXTRACT, FSCALE, FBLD, FBSTP, and FSIN, FCOS, FSINCOS, FPTAN, which QEMU computes in the host's
-// binary64 with libm (here JavaScript's Math, see below). Each works on the x87 unit's stack (x87.ts)
-// and leaves exception flags in FSW the way QEMU merges them.
+// binary64 with libm (here libm.ts, see below). Each works on the x87 unit's stack (x87.ts) and
+// leaves exception flags in FSW the way QEMU merges them.
 //
 // QEMU's libm-based instructions convert ST(0) to binary64 in the control word's rounding mode,
 // and the result back at its precision; the flags those conversions raise are never merged into
 // FSW (QEMU does not bracket them with save/merge), so FSIN and friends leave the exception flags
 // alone and only write C2 (set, with ST(0) unchanged, when |x| > 2^63 after conversion).
 // The binary64 sin, cos and tan are correctly rounded (libm.ts); glibc's, which QEMU calls, are too
-// except in about 0.1% of arguments, where they are 1 ulp of binary64 off (test/emu/cpu/fpu/libm.test.ts).
+// except on about 0.1% of arguments, where they are 1 ulp of binary64 off (libm.test.ts).
 
 import { div80 } from "./floatx80.ts";
 import { fromFloat64, fromInt64, toFloat64, toInteger, Word64 } from "./floatx80-convert.ts";
