@@ -1,16 +1,27 @@
 // The x87 escape opcodes D8-DF and FWAIT: decodes ModRM, reads memory operands (faulting before any
-// FPU state changes), calls the x87 unit (fpu/x87.ts) and writes results (probing the destination
-// first, so a faulting store changes nothing but the flags QEMU also sets before its store).
+// FPU state changes), calls the x87 unit (fpu/x87.ts) and writes results. A store computes its value
+// first, as QEMU's helpers do, so a faulting store leaves the exception flags it raised (FST of an
+// SNaN: IE) and nothing else: the pop comes after the write.
 // Opcode map: SDM vol. 2, appendix A.5 (escape opcodes).
 
-import { probeWrite, rdM16, rdM32, wrM16, wrM32 } from "./access.ts";
+import { probeWrite, rdM16, rdM32, wrM8, wrM16, wrM32 } from "./access.ts";
 import type { Cpu } from "./cpu.ts";
 import { fetch8, modrmEA } from "./decode.ts";
 import { materialize } from "./flags.ts";
+import { partialArctangent } from "./fpu/arctangent.ts";
 import { Float80 } from "./fpu/floatx80-parts.ts";
+import { twoToXMinusOne, yLog2X, yLog2XPlusOne } from "./fpu/transcendental.ts";
 import { EFLAGS_CF, EFLAGS_PF, EFLAGS_ZF, OP_COM, OP_COMP, type X87 } from "./fpu/x87.ts";
+import {
+  extract,
+  loadBcd,
+  partialTangent,
+  scale,
+  sineCosine,
+  sineOrCosine,
+  storeBcd,
+} from "./fpu/x87-misc.ts";
 import { CR0_EM, CR0_MP, CR0_NE, CR0_TS, CS, EXC_MF, EXC_NM, EXC_UD } from "./state.ts";
-import { Unimplemented } from "./unimplemented.ts";
 
 /** Constants FLD1...FLDZ load (D9 E8-EE): [se, hi, lo, lo when rounding down or toward zero]. */
 const ONE: readonly number[] = [0x3fff, 0x80000000, 0, 0];
@@ -28,20 +39,6 @@ const RC_DOWN = 1;
 const RC_UP = 2;
 const RC_CHOP = 3;
 
-/** Names of the D9 E0-FF register forms pcscope does not implement yet (transcendentals, FXTRACT...). */
-const UNIMPLEMENTED_D9 = new Map<number, string>([
-  [0xf0, "F2XM1"],
-  [0xf1, "FYL2X"],
-  [0xf2, "FPTAN"],
-  [0xf3, "FPATAN"],
-  [0xf4, "FXTRACT"],
-  [0xf9, "FYL2XP1"],
-  [0xfb, "FSINCOS"],
-  [0xfd, "FSCALE"],
-  [0xfe, "FSIN"],
-  [0xff, "FCOS"],
-]);
-
 /** EFLAGS bits FCMOVcc tests. */
 const FL_CF = 0x001;
 const FL_PF = 0x004;
@@ -49,6 +46,8 @@ const FL_ZF = 0x040;
 
 /** Scratch for register copies. */
 const scratch = new Float80();
+/** The 10 bytes FBSTP stores. */
+const bcd = new Uint8Array(10);
 
 /** FWAIT: #NM when CR0.MP and CR0.TS are set; #MF for a pending unmasked exception when CR0.NE. */
 export function fwait(c: Cpu): void {
@@ -128,7 +127,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           return;
         case 2:
         case 3:
-          probeWrite(c, seg, off, 4);
           x.storeFloat32();
           wrM32(c, seg, off, x.result.lo);
           if (reg === 3) x.pop();
@@ -159,7 +157,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 4);
           x.storeInteger(32, reg === 1);
           wrM32(c, seg, off, x.result.lo);
           if (reg !== 2) x.pop();
@@ -171,7 +168,8 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           return;
         }
         case 7:
-          probeWrite(c, seg, off, 10);
+          // The significand as one 8-byte store, then the exponent (QEMU's do_fstt).
+          probeWrite(c, seg, off, 8);
           x.read(0, scratch);
           wrM32(c, seg, off, scratch.lo);
           wrM32(c, seg, next, scratch.hi);
@@ -191,9 +189,9 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 8);
           if (reg === 1) x.storeInteger(64, true);
           else x.storeFloat64();
+          probeWrite(c, seg, off, 8);
           wrM32(c, seg, off, x.result.lo);
           wrM32(c, seg, next, x.result.hi);
           if (reg !== 2) x.pop();
@@ -221,7 +219,6 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
         case 1:
         case 2:
         case 3:
-          probeWrite(c, seg, off, 2);
           x.storeInteger(16, reg === 1);
           wrM16(c, seg, off, x.result.lo & 0xffff);
           if (reg !== 2) x.pop();
@@ -231,14 +228,25 @@ function memoryForm(c: Cpu, x: X87, op: number, m: number, off: number, seg: num
           x.loadInteger(scratch.hi, scratch.lo);
           return;
         case 7:
-          probeWrite(c, seg, off, 8);
           x.storeInteger(64, false);
+          probeWrite(c, seg, off, 8);
           wrM32(c, seg, off, x.result.lo);
           wrM32(c, seg, next, x.result.hi);
           x.pop();
           return;
-        default:
-          throw new Unimplemented(reg === 4 ? "x87 FBLD" : "x87 FBSTP");
+        case 4:
+          loadBcd(x, rdM32(c, seg, off), rdM32(c, seg, next), rdM16(c, seg, (off + 8) >>> 0));
+          return;
+        default: {
+          // 6: FBSTP. Byte by byte as QEMU stores it: the sign byte first, then the digits (the
+          // indefinite in address order); the flags only once every byte is written.
+          const flags = storeBcd(x, bcd);
+          if (bcd[9] !== 0xff) wrM8(c, seg, (off + 9) >>> 0, bcd[9]!);
+          for (let k = 0; k < 9; k++) wrM8(c, seg, (off + k) >>> 0, bcd[k]!);
+          if (bcd[9] === 0xff) wrM8(c, seg, (off + 9) >>> 0, bcd[9]!);
+          x.raise(flags);
+          x.pop();
+        }
       }
   }
 }
@@ -396,9 +404,37 @@ function d9Register(c: Cpu, x: X87, m: number, reg: number, i: number): void {
     case 0xfc:
       x.roundToInteger();
       return;
+    case 0xf0:
+      twoToXMinusOne(x);
+      return;
+    case 0xf1:
+      yLog2X(x);
+      return;
+    case 0xf2:
+      partialTangent(x);
+      return;
+    case 0xf3:
+      partialArctangent(x);
+      return;
+    case 0xf4:
+      extract(x);
+      return;
+    case 0xf9:
+      yLog2XPlusOne(x);
+      return;
+    case 0xfb:
+      sineCosine(x);
+      return;
+    case 0xfd:
+      scale(x);
+      return;
+    case 0xfe:
+      sineOrCosine(x, false);
+      return;
+    case 0xff:
+      sineOrCosine(x, true);
+      return;
   }
-  const name = UNIMPLEMENTED_D9.get(m);
-  if (name !== undefined) throw new Unimplemented(`x87 ${name}`);
   c.raise(EXC_UD);
 }
 

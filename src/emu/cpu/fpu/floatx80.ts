@@ -28,7 +28,6 @@ import {
   CMP_UNORDERED,
   compareMagnitudes,
   defaultNaN,
-  div,
   FLAG_DIVIDE_BY_ZERO,
   FLAG_INEXACT,
   FLAG_INVALID,
@@ -36,6 +35,8 @@ import {
   type FloatContext,
   INTEGER_BIT,
   type Parts,
+  PC_DOUBLE,
+  PC_SINGLE,
   pa,
   packNaN,
   packResult,
@@ -45,9 +46,6 @@ import {
   RC_DOWN,
   RC_NEAREST,
   RC_UP,
-  rem,
-  remShiftLeft1,
-  remSubtractIfGreater,
   roundPack,
   subtractMagnitudes,
   unpack,
@@ -210,11 +208,78 @@ export function mul80(
   packSpecial(a.cls === CLS_INF || b.cls === CLS_INF ? CLS_INF : CLS_ZERO, sign, out);
 }
 
-/** Shifts `bit` (0 or 1) into the 96-bit quotient a.w0:a.w1:a.w2 from the right. */
-function shiftInBit(a: Parts, bit: number): void {
-  a.w0 = ((a.w0 << 1) | (a.w1 >>> 31)) >>> 0;
-  a.w1 = ((a.w1 << 1) | (a.w2 >>> 31)) >>> 0;
-  a.w2 = ((a.w2 << 1) | bit) >>> 0;
+// Scratch for divideSignificands: 16-bit limbs, least significant first.
+const dividend = new Int32Array(11);
+const divisor = new Int32Array(4);
+const quotient = new Int32Array(7);
+
+/**
+ * Sets a's working significand to the 96-bit quotient of the normalized 64-bit significands a / b
+ * (integer bit at w0's bit 31), its last bit jammed with any remainder: Q = A * 2^96 / B by
+ * Knuth's long division in base 2^16 (every intermediate exact in a double), halved (the halved
+ * bit jammed) when A >= B. The caller has adjusted the exponent for A < B.
+ */
+function divideSignificands(a: Parts, b: Parts): void {
+  const halve = a.w0 > b.w0 || (a.w0 === b.w0 && a.w1 >= b.w1);
+  dividend.fill(0);
+  dividend[6] = a.w1 & 0xffff;
+  dividend[7] = a.w1 >>> 16;
+  dividend[8] = a.w0 & 0xffff;
+  dividend[9] = a.w0 >>> 16;
+  divisor[0] = b.w1 & 0xffff;
+  divisor[1] = b.w1 >>> 16;
+  divisor[2] = b.w0 & 0xffff;
+  divisor[3] = b.w0 >>> 16;
+  const v3 = divisor[3]!;
+  const v2 = divisor[2]!;
+  for (let j = 6; j >= 0; j--) {
+    const num = dividend[j + 4]! * 0x10000 + dividend[j + 3]!;
+    let qhat = Math.floor(num / v3);
+    let rhat = num - qhat * v3;
+    while (qhat >= 0x10000 || qhat * v2 > rhat * 0x10000 + dividend[j + 2]!) {
+      qhat--;
+      rhat += v3;
+      if (rhat >= 0x10000) break;
+    }
+    // dividend[j..j+4] -= qhat * divisor
+    let carry = 0;
+    let borrow = 0;
+    for (let i = 0; i < 4; i++) {
+      const product = qhat * divisor[i]! + carry;
+      const low = product & 0xffff; // exact: ToInt32 keeps the low bits of an integer below 2^53
+      carry = (product - low) / 0x10000;
+      let t = dividend[i + j]! - low - borrow;
+      borrow = t < 0 ? 1 : 0;
+      if (t < 0) t += 0x10000;
+      dividend[i + j] = t;
+    }
+    const top = dividend[j + 4]! - carry - borrow;
+    if (top < 0) {
+      // qhat was one too large: add the divisor back.
+      qhat--;
+      let c = 0;
+      for (let i = 0; i < 4; i++) {
+        const sum = dividend[i + j]! + divisor[i]! + c;
+        dividend[i + j] = sum & 0xffff;
+        c = sum >>> 16;
+      }
+      dividend[j + 4] = (top + 0x10000 + c) & 0xffff;
+    } else dividend[j + 4] = top;
+    quotient[j] = qhat;
+  }
+  const sticky = (dividend[0]! | dividend[1]! | dividend[2]! | dividend[3]!) !== 0 ? 1 : 0;
+  const q0 = ((quotient[5]! << 16) | quotient[4]!) >>> 0;
+  const q1 = ((quotient[3]! << 16) | quotient[2]!) >>> 0;
+  const q2 = ((quotient[1]! << 16) | quotient[0]!) >>> 0;
+  if (halve) {
+    a.w0 = ((quotient[6]! << 31) | (q0 >>> 1)) >>> 0;
+    a.w1 = ((q0 << 31) | (q1 >>> 1)) >>> 0;
+    a.w2 = ((q1 << 31) | (q2 >>> 1) | (q2 & 1) | sticky) >>> 0;
+  } else {
+    a.w0 = q0;
+    a.w1 = q1;
+    a.w2 = (q2 | sticky) >>> 0;
+  }
 }
 
 /** out = a / b, rounded by `ctx` (FDIV and its forms); x / 0 raises divide-by-zero. */
@@ -236,29 +301,9 @@ export function div80(
   const b = pb;
   const sign = a.sign ^ b.sign;
   if (a.cls === CLS_NORMAL && b.cls === CLS_NORMAL) {
-    // Long division of the 64-bit significands, one quotient bit at a time: 96 bits, then a sticky
-    // bit for a non-zero remainder. The dividend is pre-shifted when smaller so the first bit is 1.
-    rem[0] = 0;
-    rem[1] = a.w0;
-    rem[2] = a.w1;
-    rem[3] = 0;
-    div[0] = 0;
-    div[1] = b.w0;
-    div[2] = b.w1;
-    div[3] = 0;
     a.exp -= b.exp;
-    if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) {
-      remShiftLeft1();
-      a.exp--;
-    }
-    a.w0 = 0;
-    a.w1 = 0;
-    a.w2 = 0;
-    for (let i = 0; i < 96; i++) {
-      shiftInBit(a, remSubtractIfGreater());
-      remShiftLeft1();
-    }
-    if ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0) a.w2 = (a.w2 | 1) >>> 0;
+    if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) a.exp--;
+    divideSignificands(a, b);
     a.sign = sign;
     roundPack(a, ctx, out);
     return;
@@ -281,6 +326,89 @@ export function div80(
   }
   ctx.flags |= FLAG_DIVIDE_BY_ZERO;
   packSpecial(CLS_INF, sign, out);
+}
+
+// Scratch for squareRootSignificand: 16-bit limbs, least significant first.
+const radicand = new Int32Array(12);
+const rootRem = new Int32Array(10);
+const root = new Int32Array(10);
+const trial = new Int32Array(10);
+
+/** trial = (2 * root * 2^16 + d) * d: what taking root digit d subtracts from the remainder. */
+function rootTrial(d: number): void {
+  let carry = d * d;
+  trial[0] = carry & 0xffff;
+  carry = (carry - trial[0]!) / 0x10000;
+  let twice = 0;
+  for (let i = 0; i < 9; i++) {
+    let limb = root[i]! * 2 + twice;
+    twice = limb >>> 16;
+    limb &= 0xffff;
+    const product = limb * d + carry;
+    const low = product & 0xffff; // exact: ToInt32 keeps the low bits of an integer below 2^53
+    trial[i + 1] = low;
+    carry = (product - low) / 0x10000;
+  }
+}
+
+/** Compares trial with the remainder: above 0 when trial is larger. */
+function trialAboveRemainder(): boolean {
+  for (let i = 9; i >= 0; i--) if (trial[i] !== rootRem[i]) return trial[i]! > rootRem[i]!;
+  return false;
+}
+
+/**
+ * Sets p's working significand to the 96-bit square root of X = m * 2^(127 + odd), m p's 64-bit
+ * significand (integer bit at w0's bit 31), the last bit jammed with a non-zero remainder: digit by
+ * digit in base 2^16, each digit estimated in doubles and corrected against the exact remainder.
+ */
+function squareRootSignificand(p: Parts, odd: number): void {
+  radicand.fill(0);
+  rootRem.fill(0);
+  root.fill(0);
+  // X's top 64 bits (limbs 8-11), and for an even exponent m's last bit at bit 127 (limb 7).
+  const hi = odd === 1 ? p.w0 : p.w0 >>> 1;
+  const lo = odd === 1 ? p.w1 : ((p.w0 << 31) | (p.w1 >>> 1)) >>> 0;
+  radicand[11] = hi >>> 16;
+  radicand[10] = hi & 0xffff;
+  radicand[9] = lo >>> 16;
+  radicand[8] = lo & 0xffff;
+  radicand[7] = odd === 1 ? 0 : (p.w1 & 1) << 15;
+  for (let k = 0; k < 6; k++) {
+    // remainder = remainder * 2^32 + the next two limbs of X
+    for (let i = 9; i >= 2; i--) rootRem[i] = rootRem[i - 2]!;
+    rootRem[1] = radicand[11 - 2 * k]!;
+    rootRem[0] = radicand[10 - 2 * k]!;
+    let remainder = 0;
+    for (let i = 9; i >= 0; i--) remainder = remainder * 0x10000 + rootRem[i]!;
+    let rootValue = 0;
+    for (let i = 9; i >= 0; i--) rootValue = rootValue * 0x10000 + root[i]!;
+    let d = k === 0 ? Math.floor(Math.sqrt(remainder)) : Math.floor(remainder / (rootValue * 2 * 0x10000));
+    if (d > 0xffff) d = 0xffff;
+    rootTrial(d);
+    while (trialAboveRemainder()) rootTrial(--d);
+    while (d < 0xffff) {
+      rootTrial(d + 1);
+      if (trialAboveRemainder()) break;
+      d++;
+    }
+    rootTrial(d);
+    // remainder -= trial; root = root * 2^16 + d
+    let borrow = 0;
+    for (let i = 0; i < 10; i++) {
+      let t = rootRem[i]! - trial[i]! - borrow;
+      borrow = t < 0 ? 1 : 0;
+      if (t < 0) t += 0x10000;
+      rootRem[i] = t;
+    }
+    for (let i = 9; i >= 1; i--) root[i] = root[i - 1]!;
+    root[0] = d;
+  }
+  let rest = 0;
+  for (let i = 0; i < 10; i++) rest |= rootRem[i]!;
+  p.w0 = ((root[5]! << 16) | root[4]!) >>> 0;
+  p.w1 = ((root[3]! << 16) | root[2]!) >>> 0;
+  p.w2 = ((root[1]! << 16) | root[0]! | (rest !== 0 ? 1 : 0)) >>> 0;
 }
 
 /** out = the square root of a, rounded by `ctx` (FSQRT); a negative non-zero a is invalid. */
@@ -307,56 +435,26 @@ export function sqrt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext,
     packSpecial(CLS_INF, 0, out);
     return;
   }
-  // Digit-by-digit root of X = m * 2^(127 + odd), m the 64-bit significand: the 96-bit root has
-  // its integer bit at bit 95. Two bits of X enter the remainder per step; X's bits after m's 64
-  // (or 65, shifted) are zeros.
   const odd = a.exp & 1;
-  const m0 = a.w0;
-  const m1 = a.w1;
   a.exp = (a.exp - odd) / 2;
-  rem[0] = 0;
-  rem[1] = 0;
-  rem[2] = 0;
-  rem[3] = 0;
-  let r0 = 0;
-  let r1 = 0;
-  let r2 = 0;
-  // X's top bit pairs: m shifted so its 64 (odd: 65, with a leading 0) bits pair up from the top.
-  // Even exponent: X = m << 127, 191 bits: pairs start with one leading zero. Odd: X = m << 128.
-  const leadingZero = odd === 0 ? 1 : 0;
-  for (let step = 0; step < 96; step++) {
-    // The two bits of X entering now: positions (2*step, 2*step+1) of X's top, read from m.
-    const bitA = xBit(m0, m1, 2 * step - leadingZero);
-    const bitB = xBit(m0, m1, 2 * step + 1 - leadingZero);
-    // rem = rem * 4 + bits
-    remShiftLeft1();
-    remShiftLeft1();
-    rem[3] = (rem[3]! | (bitA << 1) | bitB) >>> 0;
-    // trial = root * 4 + 1 (root has up to 96 bits; trial up to 98)
-    div[0] = r0 >>> 30;
-    div[1] = ((r0 << 2) | (r1 >>> 30)) >>> 0;
-    div[2] = ((r1 << 2) | (r2 >>> 30)) >>> 0;
-    div[3] = ((r2 << 2) | 1) >>> 0;
-    const bit = remSubtractIfGreater();
-    r0 = ((r0 << 1) | (r1 >>> 31)) >>> 0;
-    r1 = ((r1 << 1) | (r2 >>> 31)) >>> 0;
-    r2 = ((r2 << 1) | bit) >>> 0;
-  }
-  a.w0 = r0;
-  a.w1 = r1;
-  a.w2 = (r2 | ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0 ? 1 : 0)) >>> 0;
+  squareRootSignificand(a, odd);
   roundPack(a, ctx, out);
 }
 
-/** Bit `i` (0 = most significant) of the 64-bit m0:m1; 0 outside it. */
-function xBit(m0: number, m1: number, i: number): number {
-  if (i < 0 || i >= 64) return 0;
-  return i < 32 ? (m0 >>> (31 - i)) & 1 : (m1 >>> (63 - i)) & 1;
+/**
+ * Exponents from which QEMU 7.2's floatx80_round_to_int takes a value as integral already, by the
+ * precision control: the fraction size of the format the precision names (23, 52, 63 bits).
+ */
+function integralExponent(precision: number): number {
+  if (precision === PC_SINGLE) return 23;
+  return precision === PC_DOUBLE ? 52 : 63;
 }
 
 /**
  * out = a rounded to an integer in the context's rounding mode (FRNDINT); inexact when that
- * changed it. The integer is then rounded to the context's precision, as QEMU packs it.
+ * changed it. The integer is then rounded to the context's precision, as QEMU packs it; under a
+ * reduced precision a value with an exponent of 23 (single) or 52 (double) or more counts as
+ * integral and is only rounded to that precision, as QEMU does.
  */
 export function roundToInt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext, out: Float80): void {
   if (!unpack(pa, aSe, aHi, aLo)) {
@@ -369,7 +467,7 @@ export function roundToInt80(aSe: number, aHi: number, aLo: number, ctx: FloatCo
     packResult(a, ctx, out);
     return;
   }
-  if (a.exp >= 63) {
+  if (a.exp >= integralExponent(ctx.precision)) {
     roundPack(a, ctx, out);
     return;
   }

@@ -105,7 +105,7 @@ export class X87 {
   }
 
   /** The arithmetic context with rounding and precision control as FCW says now. */
-  private get ctx(): FloatContext {
+  get ctx(): FloatContext {
     const fcw = this.regs.fcw;
     if (fcw !== this.controlSeen) {
       this.controlSeen = fcw;
@@ -159,11 +159,14 @@ export class X87 {
     return ((this.regs.ftw >> (2 * p)) & 3) === TAG_EMPTY;
   }
 
-  /** Folds the context's raised flags into FSW (QEMU's merge_exception_flags) and clears them. */
-  private mergeFlags(): void {
+  /**
+   * Folds the context's raised flags into FSW and clears them (QEMU's merge_exception_flags). Like
+   * QEMU it re-evaluates ES and B even when nothing was raised: a flag FLDCW has since unmasked
+   * turns into a pending exception at the next instruction that merges flags (FCOM, FLD m32...).
+   */
+  mergeFlags(): void {
     const raised = this.context.flags;
     this.context.flags = 0;
-    if (raised === 0) return;
     this.raise(raised);
   }
 
@@ -191,7 +194,7 @@ export class X87 {
   }
 
   /** Pushes the value (se, hi, lo). */
-  private pushValue(se: number, hi: number, lo: number): void {
+  pushValue(se: number, hi: number, lo: number): void {
     this.push();
     this.write(this.phys(0), se, hi, lo);
   }
@@ -321,6 +324,11 @@ export class X87 {
   copyToTop(i: number): void {
     const s = this.phys(i);
     this.write(this.phys(0), this.se(s), this.hi(s), this.lo(s));
+  }
+
+  /** ST(i) = (se, hi, lo), re-tagged unless empty (the instructions of x87-misc.ts and transcendental.ts). */
+  writeST(i: number, se: number, hi: number, lo: number): void {
+    this.write(this.phys(i), se, hi, lo);
   }
 
   /** FST ST(i) / FSTP ST(i): copies ST(0) to ST(i). */
