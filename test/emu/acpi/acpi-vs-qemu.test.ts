@@ -66,6 +66,17 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
       ["-m", "256M", "-smp", "255"],
       ["-m", "1G,slots=4,maxmem=8G", "-smp", "4,dies=2"],
       ["-m", "128M", "-smp", "4,sockets=2,cores=2", "--numa", "node,mem=64M", "--numa", "node,mem=64M"],
+      // Some CPUs named: the others go to node 0, not to their socket's node.
+      [
+        "-m",
+        "128M",
+        "-smp",
+        "4,sockets=2,cores=2",
+        "--numa",
+        "node,cpus=1,mem=64M",
+        "--numa",
+        "node,mem=64M",
+      ],
     ].map((a) => [a.join(" "), a] as const),
   )(
     "%s",
