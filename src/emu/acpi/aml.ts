@@ -70,14 +70,11 @@ export const SYSTEM_MEMORY = 0x00;
 export const SYSTEM_IO = 0x01;
 export const PCI_CONFIG = 0x02;
 /** Field flags: access type (bits 0-3), lock rule (bit 4), update rule (bits 5-6). */
-export const ANY_ACC = 0x00;
 export const BYTE_ACC = 0x01;
-export const WORD_ACC = 0x02;
 export const DWORD_ACC = 0x03;
 export const NO_LOCK = 0x00;
 export const LOCK = 0x10;
 export const PRESERVE = 0x00;
-export const WRITE_AS_ONES = 0x20;
 export const WRITE_AS_ZEROS = 0x40;
 
 /**

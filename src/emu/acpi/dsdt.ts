@@ -77,6 +77,7 @@ import {
   wordIo,
 } from "./aml.ts";
 import { type AcpiConfig, PCI_HOLE_END, PCI_HOLE64_SIZE, pciHole64Start } from "./config.ts";
+import { madtLocalApic } from "./madt.ts";
 import { memoryHotplugAml } from "./memory-hotplug.ts";
 
 /** I/O bases of QEMU's paravirtual interfaces on the PIIX4 PM function. */
@@ -492,11 +493,6 @@ function cpuHotplugAml(config: AcpiConfig): Aml {
 /** The name of the processor object with UID `i` ("C000"...). */
 export function cpuName(i: number): string {
   return `C${i.toString(16).toUpperCase().padStart(3, "0")}`;
-}
-
-/** A MADT Processor Local APIC entry (ACPI 6.4 §5.2.12.2), as _MAT returns it and the MADT holds it. */
-export function madtLocalApic(uid: number, apicId: number, enabled: boolean): number[] {
-  return [0, 8, uid, apicId, enabled ? 1 : 0, 0, 0, 0];
 }
 
 /** The host bridge's _CRS: bus numbers, config ports, I/O, VGA window, the 32- and 64-bit PCI holes. */

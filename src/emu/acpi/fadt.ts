@@ -5,7 +5,6 @@ import { le } from "./aml.ts";
 import { GPE0_IO_BASE, GPE0_IO_LEN } from "./dsdt.ts";
 import { acpiTable } from "./table.ts";
 
-export const FADT_SIZE = 116;
 /** Offsets of the FACS and DSDT pointers (FIRMWARE_CTRL, DSDT). */
 export const FADT_FACS_OFFSET = 36;
 export const FADT_DSDT_OFFSET = 40;

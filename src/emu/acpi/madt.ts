@@ -4,7 +4,6 @@
 // APIC NMI on LINT1 for all processors.
 import { le } from "./aml.ts";
 import type { AcpiConfig } from "./config.ts";
-import { madtLocalApic } from "./dsdt.ts";
 import { acpiTable } from "./table.ts";
 
 export const MADT_TYPE_LOCAL_APIC = 0;
@@ -20,6 +19,11 @@ const INTI_LEVEL_HIGH = 0x0d;
 const PCI_IRQS = [5, 9, 10, 11];
 const ALL_PROCESSORS = 0xff;
 const LINT1 = 1;
+
+/** A Processor Local APIC entry (ACPI 6.4 §5.2.12.2), as the MADT holds it and _MAT returns it. */
+export function madtLocalApic(uid: number, apicId: number, enabled: boolean): number[] {
+  return [MADT_TYPE_LOCAL_APIC, 8, uid, apicId, enabled ? 1 : 0, 0, 0, 0];
+}
 
 /** One interrupt source override entry. */
 function override(source: number, gsi: number, flags: number): number[] {

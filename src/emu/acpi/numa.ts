@@ -1,8 +1,8 @@
 // NUMA nodes as QEMU 7.2's `-numa node,nodeid=N,cpus=A-B,memdev=...` (pcscope spells the memory
 // `mem=SIZE`) lays them out (hw/core/numa.c): node ids 0..n-1 without gaps, every node's memory
-// given and summing to the RAM size, each CPU in at most one node; CPUs left out go to node
-// (socket % nodes) as x86_get_default_cpu_node_id puts them. Also the legacy fw_cfg item
-// FW_CFG_NUMA that SeaBIOS reads.
+// given and summing to the RAM size, each CPU in at most one node. When no node names CPUs, each
+// goes to node (socket % nodes) as x86_get_default_cpu_node_id puts it; when some do, the CPUs left
+// out go to node 0 (machine_numa_finish_cpu_init). Also the legacy fw_cfg item FW_CFG_NUMA.
 import { le64 } from "./aml.ts";
 import type { AcpiConfig } from "./config.ts";
 import { apicIdLimit } from "./config.ts";
@@ -66,9 +66,11 @@ export function resolveNuma(
   if (total !== ramBytes) {
     return `total memory for NUMA nodes (0x${total.toString(16)}) should equal RAM size (0x${ramBytes.toString(16)})`;
   }
+  // No CPU named anywhere: the board's default mapping; otherwise the CPUs left out go to node 0.
+  const anyNamed = cpuNode.some((n) => n !== null);
   return {
     nodeMem: sizes.map((s) => s ?? 0),
-    cpuNode: cpuNode.map((n, i) => n ?? (cpuSocket[i] ?? 0) % nodes),
+    cpuNode: cpuNode.map((n, i) => n ?? (anyNamed ? 0 : (cpuSocket[i] ?? 0) % nodes)),
   };
 }
 

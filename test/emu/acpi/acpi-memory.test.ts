@@ -2,12 +2,13 @@
 // by a boot sector (firmware/tests/fwcfg/acpi-mbr.asm) under QEMU 7.2 and pcscope: every table at
 // the same address with the same bytes, checksums included, the FADT holding the PM base SeaBIOS
 // programmed (0x600: the tables are rebuilt on the firmware's first read, as QEMU does). Both run
-// QEMU's default CPU model (qemu32), whose CPUID the SMBIOS tables quote.
+// QEMU's default CPU model (qemu32), whose CPUID the SMBIOS tables quote; one machine has NUMA
+// nodes and DIMM slots (SRAT, memory hotplug AML).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AioContext, openImage } from "../../../src/emu/block/index.ts";
-import { createPcMachine, hostVapicRom } from "../../../src/emu/machine/pc.ts";
+import { createPcMachine, hostVapicRom, type PcOptions } from "../../../src/emu/machine/pc.ts";
 import { nasm, qcow2With, qemuLog, SEABIOS, tempDir } from "../../firmware/seabios-helpers.ts";
 import { qemuMachineArgs } from "../../helpers/fw-cfg.ts";
 import { needPeers } from "../../helpers/peers.ts";
@@ -55,7 +56,7 @@ function parseTables(log: string): MemTable[] {
 }
 
 /** Boots `disk` under SeaBIOS on pcscope's PC; returns the debug log. */
-function pcscopeLog(disk: string, memMiB: number, cpus: number): string {
+function pcscopeLog(disk: string, memMiB: number, cpus: number, extra: Partial<PcOptions>): string {
   const aio = new AioContext("sync");
   const vapic = hostVapicRom();
   const m = createPcMachine({
@@ -70,6 +71,7 @@ function pcscopeLog(disk: string, memMiB: number, cpus: number): string {
     cpus,
     cpuModel: "qemu32",
     optionRoms: vapic === null ? [] : [vapic],
+    ...extra,
   });
   for (let i = 0; i < 40; i++) {
     const ev = m.run(5_000_000);
@@ -91,27 +93,35 @@ describe.skipIf(!HAVE)("ACPI tables in guest memory after SeaBIOS, pcscope vs QE
     );
   }, 60_000);
 
+  /** Two NUMA nodes of 64 MiB with one CPU each, and two DIMM slots up to 1 GiB. */
+  const numaHotplug: Partial<PcOptions> = {
+    numa: [
+      { nodeId: 0, cpus: [0], memBytes: 64 * MiB },
+      { nodeId: 1, cpus: [1], memBytes: 64 * MiB },
+    ],
+    memSlots: 2,
+    maxMemBytes: 1024 * MiB,
+  };
+  const PLAIN = ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "WAET"];
   it.each([
-    [32, 1],
-    [128, 2],
-    [1024, 8],
-  ])(
-    "-m %iM -smp %i",
-    (memMiB, cpus) => {
-      const theirs = parseTables(
-        qemuLog(dir, disk, qemuMachineArgs(["-m", `${memMiB}M`, "-smp", String(cpus)])),
-      );
-      const ours = parseTables(pcscopeLog(disk, memMiB, cpus));
-      expect(ours.map((t) => t.signature)).toEqual([
-        "RSD ",
-        "RSDT",
-        "FACP",
-        "FACS",
-        "DSDT",
-        "APIC",
-        "HPET",
-        "WAET",
-      ]);
+    ["-m 32M -smp 1", 32, 1, [], {}, PLAIN],
+    ["-m 128M -smp 2", 128, 2, [], {}, PLAIN],
+    ["-m 1024M -smp 8", 1024, 8, [], {}, PLAIN],
+    [
+      "-m 128M,slots=2,maxmem=1G -smp 2, 2 NUMA nodes",
+      128,
+      2,
+      ["-m", "128M,slots=2,maxmem=1G", "--numa", "node,cpus=0,mem=64M", "--numa", "node,cpus=1,mem=64M"],
+      numaHotplug,
+      ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET"],
+    ],
+  ] as [string, number, number, string[], Partial<PcOptions>, string[]][])(
+    "%s",
+    (_name, memMiB, cpus, qemuExtra, extra, signatures) => {
+      const qemuArgs = qemuMachineArgs(["-m", `${memMiB}M`, "-smp", String(cpus), ...qemuExtra]);
+      const theirs = parseTables(qemuLog(dir, disk, qemuArgs));
+      const ours = parseTables(pcscopeLog(disk, memMiB, cpus, extra));
+      expect(ours.map((t) => t.signature)).toEqual(signatures);
       expect(ours.map((t) => t.signature)).toEqual(theirs.map((t) => t.signature));
       ours.forEach((t, i) => {
         const q = theirs[i]!;

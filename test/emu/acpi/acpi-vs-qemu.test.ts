@@ -66,6 +66,17 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
       ["-m", "256M", "-smp", "255"],
       ["-m", "1G,slots=4,maxmem=8G", "-smp", "4,dies=2"],
       ["-m", "128M", "-smp", "4,sockets=2,cores=2", "--numa", "node,mem=64M", "--numa", "node,mem=64M"],
+      // Some CPUs named: the others go to node 0, not to their socket's node.
+      [
+        "-m",
+        "128M",
+        "-smp",
+        "4,sockets=2,cores=2",
+        "--numa",
+        "node,cpus=1,mem=64M",
+        "--numa",
+        "node,mem=64M",
+      ],
     ].map((a) => [a.join(" "), a] as const),
   )(
     "%s",
@@ -124,6 +135,36 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
         expect(diffFileBytes(fwCfgFile(qemu, "etc/table-loader")?.data, files.loader)).toBeNull();
         expect(diffFileBytes(qemu.legacy.get(0x0d), numaFwCfg(config)), "FW_CFG_NUMA").toBeNull();
       }
+    },
+    60_000,
+  );
+
+  /** RAM above 4 GiB (beyond pcscope's --mem today): the builder, with nodes across the PCI hole. */
+  it.each([
+    [3584, 2, [1024, 2560]],
+    [4096, 2, [3072, 1024]],
+    [5120, 4, []],
+  ] as [number, number, number[]][])(
+    "builder: -m %iM -smp %i, nodes %j",
+    async (memMiB, cpus, nodes) => {
+      const args = [
+        "-m",
+        `${memMiB}M`,
+        "-smp",
+        String(cpus),
+        ...nodes.flatMap((m, i) => ["--numa", `node,cpus=${i},mem=${m}M`]),
+      ];
+      const qemu = await limit(() => dumpFwCfgQemu(qemuMachineArgs(args)));
+      const numa = resolveNuma(
+        nodes.map((m, i) => ({ nodeId: null, cpus: [i], memBytes: m * MiB })),
+        cpus,
+        memMiB * MiB,
+      );
+      if (typeof numa === "string") throw new Error(numa);
+      const config = pcAcpiConfig({ memBytes: memMiB * MiB, cpus, numa, com1: false });
+      const files = buildAcpi(config, { pmBase: 0 });
+      expect(diffFileBytes(fwCfgFile(qemu, "etc/acpi/tables")?.data, files.tables)).toBeNull();
+      expect(diffFileBytes(qemu.legacy.get(0x0d), numaFwCfg(config)), "FW_CFG_NUMA").toBeNull();
     },
     60_000,
   );
