@@ -8,6 +8,9 @@
 %include "lib.inc"
 %include "simd-lib.inc"
 
+PD      equ 0x10000             ; page directory and page table (32-bit part)
+PT      equ 0x11000
+
 ; MMXOP insn : TEST of `insn mm1, mm2` and `insn mm1, [MEM]`.
 %macro MMXOP 1
   %defstr NAME_S %1
@@ -325,6 +328,32 @@ pm32:   PM32_INIT
         TEST "pm32 66 67 prefixes", {db 0x66, 0x67, 0x0f, 0xfc, 0x0e, MEM & 0xff, MEM >> 8}
         FAULT "pm32 movdqa misaligned", {movdqa xmm1, [MEM + 8]}
         FAULT "pm32 0f 12 /r ud", {db 0x66, 0x0f, 0x13, 0xca}
+
+        ; paging: 16- and 8-byte accesses that cross into a read-only (0x6000) or a not-present
+        ; (0x7000) page; what a faulting store leaves in the page before
+        mov edi, PT
+        mov eax, 3                      ; present, writable
+        mov ecx, 1024
+.pt:    stosd
+        add eax, 0x1000
+        loop .pt
+        mov dword [PT + 6 * 4], 0x6000 | 1
+        mov dword [PT + 7 * 4], 0x7000
+        mov dword [PD], PT | 3
+        mov eax, PD
+        mov cr3, eax
+        mov eax, cr0
+        or eax, 0x80010000              ; PG, WP
+        mov cr0, eax
+        TEST "pf movdqu store across into read-only", {movdqu [0x5ff8], xmm1}
+        TEST "pf: the page before", {movq mm7, [0x5ff0]}, {movq mm6, [0x5ff8]}
+        TEST "pf movq store across into read-only", {movq [0x5ffc], mm1}
+        TEST "pf: the page before", {movq mm7, [0x5ff8]}
+        TEST "pf maskmovq across", {mov edi, 0x5ffc}, {pcmpeqb mm2, mm2}, {maskmovq mm1, mm2}
+        TEST "pf: the page before", {movq mm7, [0x5ff8]}
+        TEST "pf movdqu load across into not-present", {movdqu xmm1, [0x6ff8]}
+        TEST "pf paddb mm load across", {paddb mm1, [0x6ffc]}
+        TEST "pf movd store into read-only", {movd [0x6000], mm1}
         EXIT
         bits 16
 

@@ -21,6 +21,8 @@ import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "../state.ts"
 /** Bytes of an MMX register and of an XMM register. */
 export const MM_BYTES = 8;
 export const XMM_BYTES = XMM_REG_BYTES;
+/** Bytes in a page (stores are checked page by page). */
+const PAGE_BYTES = 0x1000;
 /** FTW with every register tagged valid: what an MMX instruction leaves. */
 const FTW_ALL_VALID = 0;
 
@@ -171,10 +173,34 @@ export function readVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: numbe
   for (let k = 0; k < bytes; k += 4) v.i32[k >> 2] = rdM32(c, seg, offsetBy(c, off, k));
 }
 
-/** Writes `v`'s first `bytes` (4, 8 or 16) at seg:off, checked whole before the first byte. */
+/**
+ * Writes `v`'s first `bytes` (4, 8 or 16) at seg:off as QEMU 7.2 stores them: in 8-byte parts,
+ * each checked whole before it is written (both pages when it crosses a page boundary, the fault
+ * naming the first byte of the second page), so a 16-byte store that faults in its second half
+ * has written its first.
+ */
 export function writeVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: number): void {
-  probeWrite(c, seg, off, bytes);
-  for (let k = 0; k < bytes; k += 4) wrM32(c, seg, offsetBy(c, off, k), v.i32[k >> 2]!);
+  if (bytes === 4) {
+    wrM32(c, seg, off, v.i32[0]!);
+    return;
+  }
+  for (let k = 0; k < bytes; k += 8) {
+    const at = offsetBy(c, off, k);
+    probe8(c, seg, at);
+    wrM32(c, seg, at, v.i32[k >> 2]!);
+    wrM32(c, seg, offsetBy(c, at, 4), v.i32[(k >> 2) + 1]!);
+  }
+}
+
+/** Checks that the 8 bytes at seg:off can be written, page by page, without writing. */
+function probe8(c: Cpu, seg: number, off: number): void {
+  const inFirstPage = PAGE_BYTES - ((c.segBase[seg]! + off) & (PAGE_BYTES - 1));
+  if (inFirstPage >= 8) {
+    probeWrite(c, seg, off, 8);
+    return;
+  }
+  probeWrite(c, seg, off, inFirstPage);
+  probeWrite(c, seg, offsetBy(c, off, inFirstPage), 8 - inFirstPage);
 }
 
 /**
