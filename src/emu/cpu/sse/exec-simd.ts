@@ -553,6 +553,6 @@ function maskMove(c: Cpu, p: number): void {
   const seg = c.segOvr >= 0 ? c.segOvr : DS;
   const base = c.a32 ? c.regs[EDI]! >>> 0 : c.regs[EDI]! & 0xffff;
   for (let i = 0; i < bytes; i++) {
-    if (B.u8[i]! & 0x80) wrM8(c, seg, offsetBy(c, base, i), A.u8[i]!);
+    if (B.u8[i]! & 0x80) wrM8(c, seg, offsetBy(base, i), A.u8[i]!);
   }
 }

@@ -158,9 +158,13 @@ export function storeVec(c: Cpu, r: number, v: Lanes, bytes: number): void {
   else storeMm(c, r, v);
 }
 
-/** The offset `delta` bytes past `off` (wrapping at 64 KiB with a 16-bit address size). */
-export function offsetBy(c: Cpu, off: number, delta: number): number {
-  return c.a32 ? (off + delta) >>> 0 : (off + delta) & 0xffff;
+/**
+ * The offset `delta` bytes past `off`, not wrapped at 64 KiB: a 16-byte operand that runs past
+ * the end of a 16-bit segment exceeds its limit (#GP or #SS, as on the CPU; QEMU checks no limits
+ * and reads on linearly).
+ */
+export function offsetBy(off: number, delta: number): number {
+  return off + delta;
 }
 
 /** #GP(0) unless the linear address of seg:off is 16-byte aligned. */
@@ -170,7 +174,7 @@ export function checkAligned16(c: Cpu, seg: number, off: number): void {
 
 /** Reads `bytes` (4, 8 or 16) at seg:off into `v`'s first lanes (the other lanes are kept). */
 export function readVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: number): void {
-  for (let k = 0; k < bytes; k += 4) v.i32[k >> 2] = rdM32(c, seg, offsetBy(c, off, k));
+  for (let k = 0; k < bytes; k += 4) v.i32[k >> 2] = rdM32(c, seg, offsetBy(off, k));
 }
 
 /**
@@ -185,10 +189,10 @@ export function writeVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: numb
     return;
   }
   for (let k = 0; k < bytes; k += 8) {
-    const at = offsetBy(c, off, k);
+    const at = offsetBy(off, k);
     probe8(c, seg, at);
     wrM32(c, seg, at, v.i32[k >> 2]!);
-    wrM32(c, seg, offsetBy(c, at, 4), v.i32[(k >> 2) + 1]!);
+    wrM32(c, seg, offsetBy(at, 4), v.i32[(k >> 2) + 1]!);
   }
 }
 
@@ -200,7 +204,7 @@ function probe8(c: Cpu, seg: number, off: number): void {
     return;
   }
   probeWrite(c, seg, off, inFirstPage);
-  probeWrite(c, seg, offsetBy(c, off, inFirstPage), 8 - inFirstPage);
+  probeWrite(c, seg, offsetBy(off, inFirstPage), 8 - inFirstPage);
 }
 
 /**
