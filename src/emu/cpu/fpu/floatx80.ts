@@ -145,44 +145,6 @@ function mul32(x: number, y: number): void {
   mulHi = xh * yh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);
 }
 
-/**
- * Multiplies the normalized significands and adds the exponents of normal `a` and `b` into `a`
- * (normalized, 96 bits with a sticky bit; the sign is left to the caller).
- */
-export function multiplySignificands(a: Parts, b: Parts): void {
-  // The 128-bit product r0:r1:r2:r3 of a.w0:a.w1 and b.w0:b.w1.
-  mul32(a.w1, b.w1);
-  const r3 = mulLo;
-  let r2 = mulHi;
-  mul32(a.w0, b.w1);
-  let t = r2 + mulLo;
-  r2 = t >>> 0;
-  let r1 = mulHi + (t > 0xffffffff ? 1 : 0);
-  mul32(a.w1, b.w0);
-  t = r2 + mulLo;
-  r2 = t >>> 0;
-  t = r1 + mulHi + (t > 0xffffffff ? 1 : 0);
-  r1 = t >>> 0;
-  let r0 = t > 0xffffffff ? 1 : 0;
-  mul32(a.w0, b.w0);
-  t = r1 + mulLo;
-  r1 = t >>> 0;
-  r0 = r0 + mulHi + (t > 0xffffffff ? 1 : 0);
-  a.exp = a.exp + b.exp + 1;
-  let low = r3;
-  if (r0 < INTEGER_BIT) {
-    // Product in [1, 2): shift its next bit up from below.
-    r0 = ((r0 << 1) | (r1 >>> 31)) >>> 0;
-    r1 = ((r1 << 1) | (r2 >>> 31)) >>> 0;
-    r2 = ((r2 << 1) | (low >>> 31)) >>> 0;
-    low = (low << 1) >>> 0;
-    a.exp--;
-  }
-  a.w0 = r0 >>> 0;
-  a.w1 = r1;
-  a.w2 = (r2 | (low !== 0 ? 1 : 0)) >>> 0;
-}
-
 /** out = a * b, rounded by `ctx` (FMUL and its forms). */
 export function mul80(
   aSe: number,
@@ -202,8 +164,38 @@ export function mul80(
   const b = pb;
   const sign = a.sign ^ b.sign;
   if (a.cls === CLS_NORMAL && b.cls === CLS_NORMAL) {
+    // The 128-bit product r0:r1:r2:r3 of a.w0:a.w1 and b.w0:b.w1.
+    mul32(a.w1, b.w1);
+    const r3 = mulLo;
+    let r2 = mulHi;
+    mul32(a.w0, b.w1);
+    let t = r2 + mulLo;
+    r2 = t >>> 0;
+    let r1 = mulHi + (t > 0xffffffff ? 1 : 0);
+    mul32(a.w1, b.w0);
+    t = r2 + mulLo;
+    r2 = t >>> 0;
+    t = r1 + mulHi + (t > 0xffffffff ? 1 : 0);
+    r1 = t >>> 0;
+    let r0 = t > 0xffffffff ? 1 : 0;
+    mul32(a.w0, b.w0);
+    t = r1 + mulLo;
+    r1 = t >>> 0;
+    r0 = r0 + mulHi + (t > 0xffffffff ? 1 : 0);
     a.sign = sign;
-    multiplySignificands(a, b);
+    a.exp = a.exp + b.exp + 1;
+    let low = r3;
+    if (r0 < INTEGER_BIT) {
+      // Product in [1, 2): shift its next bit up from below.
+      r0 = ((r0 << 1) | (r1 >>> 31)) >>> 0;
+      r1 = ((r1 << 1) | (r2 >>> 31)) >>> 0;
+      r2 = ((r2 << 1) | (low >>> 31)) >>> 0;
+      low = (low << 1) >>> 0;
+      a.exp--;
+    }
+    a.w0 = r0 >>> 0;
+    a.w1 = r1;
+    a.w2 = (r2 | (low !== 0 ? 1 : 0)) >>> 0;
     roundPack(a, ctx, out);
     return;
   }
@@ -225,36 +217,6 @@ function shiftInBit(a: Parts, bit: number): void {
   a.w2 = ((a.w2 << 1) | bit) >>> 0;
 }
 
-/**
- * Divides the normalized significand of normal `a` by `b`'s and subtracts the exponents, into `a`
- * (normalized, 96 bits with a sticky bit for a non-zero remainder; the sign is left to the caller).
- */
-export function divideSignificands(a: Parts, b: Parts): void {
-  // Long division of the 64-bit significands, one quotient bit at a time: 96 bits, then a sticky
-  // bit for a non-zero remainder. The dividend is pre-shifted when smaller so the first bit is 1.
-  rem[0] = 0;
-  rem[1] = a.w0;
-  rem[2] = a.w1;
-  rem[3] = 0;
-  div[0] = 0;
-  div[1] = b.w0;
-  div[2] = b.w1;
-  div[3] = 0;
-  a.exp -= b.exp;
-  if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) {
-    remShiftLeft1();
-    a.exp--;
-  }
-  a.w0 = 0;
-  a.w1 = 0;
-  a.w2 = 0;
-  for (let i = 0; i < 96; i++) {
-    shiftInBit(a, remSubtractIfGreater());
-    remShiftLeft1();
-  }
-  if ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0) a.w2 = (a.w2 | 1) >>> 0;
-}
-
 /** out = a / b, rounded by `ctx` (FDIV and its forms); x / 0 raises divide-by-zero. */
 export function div80(
   aSe: number,
@@ -274,7 +236,29 @@ export function div80(
   const b = pb;
   const sign = a.sign ^ b.sign;
   if (a.cls === CLS_NORMAL && b.cls === CLS_NORMAL) {
-    divideSignificands(a, b);
+    // Long division of the 64-bit significands, one quotient bit at a time: 96 bits, then a sticky
+    // bit for a non-zero remainder. The dividend is pre-shifted when smaller so the first bit is 1.
+    rem[0] = 0;
+    rem[1] = a.w0;
+    rem[2] = a.w1;
+    rem[3] = 0;
+    div[0] = 0;
+    div[1] = b.w0;
+    div[2] = b.w1;
+    div[3] = 0;
+    a.exp -= b.exp;
+    if (a.w0 < b.w0 || (a.w0 === b.w0 && a.w1 < b.w1)) {
+      remShiftLeft1();
+      a.exp--;
+    }
+    a.w0 = 0;
+    a.w1 = 0;
+    a.w2 = 0;
+    for (let i = 0; i < 96; i++) {
+      shiftInBit(a, remSubtractIfGreater());
+      remShiftLeft1();
+    }
+    if ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0) a.w2 = (a.w2 | 1) >>> 0;
     a.sign = sign;
     roundPack(a, ctx, out);
     return;
@@ -323,15 +307,6 @@ export function sqrt80(aSe: number, aHi: number, aLo: number, ctx: FloatContext,
     packSpecial(CLS_INF, 0, out);
     return;
   }
-  sqrtSignificand(a);
-  roundPack(a, ctx, out);
-}
-
-/**
- * Replaces the positive normal `a` by its square root (normalized, 96 bits with a sticky bit for a
- * non-zero remainder).
- */
-export function sqrtSignificand(a: Parts): void {
   // Digit-by-digit root of X = m * 2^(127 + odd), m the 64-bit significand: the 96-bit root has
   // its integer bit at bit 95. Two bits of X enter the remainder per step; X's bits after m's 64
   // (or 65, shifted) are zeros.
@@ -370,6 +345,7 @@ export function sqrtSignificand(a: Parts): void {
   a.w0 = r0;
   a.w1 = r1;
   a.w2 = (r2 | ((rem[0]! | rem[1]! | rem[2]! | rem[3]!) !== 0 ? 1 : 0)) >>> 0;
+  roundPack(a, ctx, out);
 }
 
 /** Bit `i` (0 = most significant) of the 64-bit m0:m1; 0 outside it. */

@@ -8,6 +8,8 @@
 import { CLS_NORMAL, pa } from "../fpu/floatx80-parts.ts";
 import {
   F32_EXP_MASK,
+  F32_MAX,
+  F32_MIN_NORMAL,
   F32_QUIET,
   F32_SIGN,
   F64_EXP_MASK_HI,
@@ -40,8 +42,6 @@ const ROUND_ZERO = 3;
 const TWO_POW_52 = 4503599627370496;
 /** Magnitude bounds of int32-exact float32 values (|i| <= 2^24). */
 const F32_EXACT_INT = 0x1000000;
-const F32_FAST_RESULT_MIN = 1.1754943508222875e-38;
-const F32_FAST_RESULT_MAX = 3.4028234663852886e38;
 
 /** The int32 `i` as float32 bits, rounded by MXCSR.RC (inexact above 2^24). */
 export function i32ToF32(i: number, st: MxcsrHolder): number {
@@ -93,7 +93,7 @@ export function f64ToF32(lo: number, hi: number, st: MxcsrHolder): number {
     const v = f64Value(lo, hi);
     const r = Math.fround(v);
     const mag = Math.abs(r);
-    if (mag > F32_FAST_RESULT_MIN && mag <= F32_FAST_RESULT_MAX) {
+    if (mag > F32_MIN_NORMAL && mag <= F32_MAX) {
       if (r !== v) st.mxcsr = m | MXCSR_PE;
       return f32Bits(r);
     }

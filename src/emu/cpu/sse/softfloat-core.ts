@@ -1,7 +1,8 @@
 // The machinery under the SSE scalar float operations (softfloat.ts, softfloat-f64.ts,
-// softfloat-convert.ts): the MXCSR bits they read and set, the f64 result slot, the scratch views
-// of the fast paths, and the packing of float32/float64 values to and from the unpacked Parts form
-// shared with the x87 (../fpu/floatx80-parts.ts).
+// softfloat-convert.ts, softfloat-significand.ts): the MXCSR bits they read and set, the f64
+// result slot, moving bits in and out of JS doubles for the fast paths, NaN propagation, and the
+// packing of float32/float64 values to and from the unpacked Parts form shared with the x87
+// (../fpu/floatx80-parts.ts).
 //
 // Representation (see softfloat.ts for the whole API):
 // - a float32 is its raw bits as an unsigned 32-bit number, in and out;
@@ -50,9 +51,9 @@ export const f64Out = new F64Result();
 
 // Scratch views over one 8-byte buffer, to move bits in and out of JS doubles.
 const scratch = new ArrayBuffer(8);
-export const sF64 = new Float64Array(scratch);
-export const sF32 = new Float32Array(scratch);
-export const sU32 = new Uint32Array(scratch);
+const sF64 = new Float64Array(scratch);
+const sF32 = new Float32Array(scratch);
+const sU32 = new Uint32Array(scratch);
 
 /** The f32 whose bits are `a`, as a double (exact; not for NaNs, whose payload a host may change). */
 export function f32Value(a: number): number {
@@ -98,20 +99,10 @@ export function isNaN32(a: number): boolean {
   return (a & 0x7fffffff) >>> 0 > F32_EXP_MASK;
 }
 
-/** True when `a` is a signalling float32 NaN. */
-export function isSNaN32(a: number): boolean {
-  return isNaN32(a) && (a & F32_QUIET) === 0;
-}
-
 /** True when hi:lo is a float64 NaN. */
 export function isNaN64(lo: number, hi: number): boolean {
   const h = hi & 0x7fffffff;
   return h > F64_EXP_MASK_HI || (h === F64_EXP_MASK_HI && lo !== 0);
-}
-
-/** True when hi:lo is a signalling float64 NaN. */
-export function isSNaN64(lo: number, hi: number): boolean {
-  return isNaN64(lo, hi) && (hi & F64_QUIET_HI) === 0;
 }
 
 /**

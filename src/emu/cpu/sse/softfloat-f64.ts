@@ -4,7 +4,6 @@
 // The fast paths use JS doubles directly (round to nearest, normal operands and result) and detect
 // inexactness exactly with error-free transformations (Knuth's TwoSum, Dekker's TwoProduct).
 
-import { divideSignificands, multiplySignificands, sqrtSignificand } from "../fpu/floatx80.ts";
 import {
   addMagnitudes,
   CLS_INF,
@@ -44,12 +43,16 @@ import {
   setF64Out,
   unpack64,
 } from "./softfloat-core.ts";
+import {
+  divideSignificands,
+  multiplySignificands,
+  productError,
+  sqrtSignificand,
+} from "./softfloat-significand.ts";
 
 /** Biased exponents bounding the fast paths of mul, div and sqrt: |x| in [2^-480, 2^481). */
 const EXP_FAST_LOW = 1023 - 480;
 const EXP_FAST_SPAN = 961;
-/** Veltkamp's splitter for 53-bit doubles: 2^27 + 1. */
-const SPLITTER = 134217729;
 /** |x| below this has no overflow in TwoSum's intermediates: 2^1023. */
 const TWO_SUM_LIMIT = 8.98846567431158e307;
 
@@ -61,17 +64,6 @@ function addFast(hi: number): boolean {
 /** True when the float64 with high half `hi` is within the mul/div/sqrt fast range. */
 function productFast(hi: number): boolean {
   return (((hi >>> 20) & 0x7ff) - EXP_FAST_LOW) >>> 0 < EXP_FAST_SPAN;
-}
-
-/** The rounding error of x * y (exact, for x and y in the fast range): Dekker's TwoProduct. */
-function productError(x: number, y: number, p: number): number {
-  let t = SPLITTER * x;
-  const xh = t - (t - x);
-  const xl = x - xh;
-  t = SPLITTER * y;
-  const yh = t - (t - y);
-  const yl = y - yh;
-  return xh * yh - p + xh * yl + xl * yh + xl * yl;
 }
 
 /** a + b (ADDSD/ADDPD, and HADDPD/ADDSUBPD lanes), left in f64Out. */

@@ -22,15 +22,14 @@
 //   source operand" rule; invalid operations give the default NaN 0xFFC00000.
 // Common cases (round to nearest, normal operands and result) are computed with JS doubles, whose
 // correctly rounded results double-round innocuously to float32; everything else takes the exact
-// integer path shared with the x87 (../fpu/floatx80-parts.ts).
+// path: operands unpacked to the Parts form shared with the x87 (../fpu/floatx80-parts.ts), the
+// significands combined in softfloat-significand.ts, and the result rounded by softfloat-core.ts.
 
-import { multiplySignificands } from "../fpu/floatx80.ts";
 import {
   addMagnitudes,
   CLS_INF,
   CLS_NORMAL,
   CLS_ZERO,
-  type Parts,
   pa,
   pb,
   RC_DOWN,
@@ -56,6 +55,7 @@ import {
   pickNaN32,
   unpack32,
 } from "./softfloat-core.ts";
+import { divideSignificands, multiplySignificands, sqrtSignificand } from "./softfloat-significand.ts";
 
 /** Relations returned by compare32/compare64, as softfloat numbers them. */
 export const REL_LESS = -1;
@@ -198,7 +198,7 @@ export function div32(a: number, b: number, st: MxcsrHolder): number {
   unpack32(pb, b, daz);
   const sign = pa.sign ^ pb.sign;
   if (pa.cls === CLS_NORMAL && pb.cls === CLS_NORMAL) {
-    divideSignificands24(pa, pb);
+    divideSignificands(pa, pb);
     pa.sign = sign;
     return pack32(pa, st);
   }
@@ -238,51 +238,8 @@ export function sqrt32(a: number, st: MxcsrHolder): number {
     return F32_DEFAULT_NAN;
   }
   if (pa.cls === CLS_INF) return F32_EXP_MASK;
-  sqrtSignificand24(pa);
+  sqrtSignificand(pa);
   return pack32(pa, st);
-}
-
-/** 2^28: the scale that gives a quotient or root of float32 significands 26 bits or more. */
-const SCALE_28 = 268435456;
-
-/**
- * Divides the 24-bit significand of normal `a` by `b`'s into `a`, exactly enough to round: at least
- * 26 quotient bits, then a sticky bit for a non-zero remainder. The integer arithmetic fits doubles
- * exactly (the dividend is below 2^52 and the floor of the double quotient is the true one, its
- * rounding error staying below the quotient's distance to the next integer).
- */
-function divideSignificands24(a: Parts, b: Parts): void {
-  const dividend = (a.w0 >>> 8) * SCALE_28;
-  const divisor = b.w0 >>> 8;
-  const q = Math.floor(dividend / divisor);
-  const shift = Math.clz32(q);
-  a.exp = a.exp - b.exp + 3 - shift;
-  a.w0 = (q << shift) >>> 0;
-  a.w1 = dividend - q * divisor !== 0 ? 1 : 0;
-  a.w2 = 0;
-}
-
-/**
- * Replaces the positive normal `a` by its square root computed from its 24-bit significand: at
- * least 26 root bits, then a sticky bit for a non-zero remainder (all exact in doubles: the radicand
- * stays below 2^53).
- */
-function sqrtSignificand24(a: Parts): void {
-  let m = a.w0 >>> 8;
-  let e = a.exp - 23;
-  if ((e & 1) !== 0) {
-    m *= 2;
-    e -= 1;
-  }
-  const radicand = m * SCALE_28;
-  let r = Math.floor(Math.sqrt(radicand));
-  if (r * r > radicand) r--;
-  else if ((r + 1) * (r + 1) <= radicand) r++;
-  const shift = Math.clz32(r);
-  a.exp = 17 - shift + e / 2;
-  a.w0 = (r << shift) >>> 0;
-  a.w1 = radicand - r * r !== 0 ? 1 : 0;
-  a.w2 = 0;
 }
 
 /**

@@ -529,6 +529,10 @@ export function randomCases(seed: number, count: number): HwCase[] {
   return cases;
 }
 
+/** The ops whose result is a NaN operand when there is one, and the MIN/MAX ops. */
+const PROPAGATING = new Set([...BINARY32, ...BINARY64]);
+const MIN_MAX = new Set(["minss", "maxss", "minsd", "maxsd"]);
+
 /** True when `bits` (of the op's width) is a NaN. */
 function isNaNBits(bits: bigint, wide: boolean): boolean {
   if (wide) return (bits & 0x7fffffffffffffffn) > 0x7ff0000000000000n;
@@ -562,7 +566,7 @@ export function qemuReference(c: HwCase, hw: HwResult, belowMinNormal: boolean):
   const status = hw.status & ~DE;
   if (belowMinNormal) return { result: hw.result & signOf(c.op), status: status | UE | PE };
   const wide = c.op.endsWith("sd");
-  if ([...BINARY32, ...BINARY64].includes(c.op) && isNaNBits(c.a, wide) && isNaNBits(c.b, wide)) {
+  if (PROPAGATING.has(c.op) && isNaNBits(c.a, wide) && isNaNBits(c.b, wide)) {
     const quiet = wide ? 0x0008000000000000n : 0x00400000n;
     const fracMask = wide ? 0x000fffffffffffffn : 0x007fffffn;
     const signBit = wide ? 63n : 31n;
@@ -577,7 +581,7 @@ export function qemuReference(c: HwCase, hw: HwResult, belowMinNormal: boolean):
     }
     return { result: (takeB ? c.b : c.a) | quiet, status };
   }
-  if (/^m(in|ax)s[sd]$/.test(c.op) && (c.mxcsr & DAZ) !== 0)
+  if (MIN_MAX.has(c.op) && (c.mxcsr & DAZ) !== 0)
     return { result: hw.result === flushDenormal(c.b, wide) ? c.b : c.a, status };
   return { result: hw.result, status };
 }
