@@ -157,8 +157,8 @@ export function execSimd(c: Cpu, op: number): void {
       shiftImm(c, op, p);
       return;
     case 0x77:
-      // EMMS: QEMU 7.2 runs it whatever CR0.TS and CR0.EM say (the SDM raises #NM and #UD).
-      if (p !== P_NONE) c.raise(EXC_UD);
+      // EMMS: QEMU 7.2 runs it whatever CR0.TS and CR0.EM say (the SDM raises #NM and #UD) and
+      // whatever prefix it has.
       emptyMmx(c);
       return;
     case 0xc3: {
