@@ -72,6 +72,13 @@ export function execSimd(c: Cpu, op: number): void {
     return;
   }
   switch (op) {
+    case 0x0d: {
+      // PREFETCH/PREFETCHW (AMD's 0F 0D): QEMU 7.2 runs the memory forms as hints on every model.
+      const m = fetch8(c);
+      needMem(c, m);
+      decodeRm(c, m);
+      return;
+    }
     case 0x10:
     case 0x11:
       movUnaligned(c, op, p);
