@@ -1,6 +1,7 @@
 ; MMX on every --cpu model, whatever CPUID.MMX says (QEMU 7.2 runs MMX without checking it), and
 ; SSE there: #UD since CR4.OSFXSR cannot be set without CPUID.SSE. The x87 view of the MMX
-; registers (FNSAVE: TOP, tags, the registers' bytes) after MMX instructions and after EMMS.
+; registers (FNSAVE: TOP, tags, the registers' bytes) after MMX instructions and after EMMS; the
+; prefetch hints (0F 0D, 0F 18).
 ; test/emu/cpu/sse/simd.test.ts runs it under QEMU 7.2 and pcscope with the same --cpu (486,
 ; pentium, pentium2); the logs must be identical. Assembled by the test (not committed).
 %include "lib.inc"
@@ -44,7 +45,12 @@ main:
 .sse:   EXPECT_FAULT .sse2
         pshufw mm0, mm1, 0x1b
         DUMP "pshufw"
-.sse2:  EXIT
+.sse2:  EXPECT_FAULT .prefetch
+        prefetchw [SAVED]               ; 0F 0D /1: a hint on every model under QEMU 7.2
+        prefetchnta [SAVED]
+        ud2
+.prefetch:
+        EXIT
 
 ; hexbytes: prints CX bytes at DS:SI as hex, 16 to a line.
 hexbytes:

@@ -8,6 +8,9 @@
 %include "lib.inc"
 %include "simd-lib.inc"
 
+PD      equ 0x10000             ; page directory and page table (32-bit part)
+PT      equ 0x11000
+
 ; MMXOP insn : TEST of `insn mm1, mm2` and `insn mm1, [MEM]`.
 %macro MMXOP 1
   %defstr NAME_S %1
@@ -174,6 +177,12 @@ main:
         TEST "f3 f2 0f 10 = movsd", {db 0xf3, 0xf2, 0x0f, 0x10, 0xca}
         TEST "66 66 0f 60", {db 0x66, 0x66, 0x0f, 0x60, 0xca}
 
+        ; the store encodings' register forms (rm is the destination)
+        TEST "f3 0f 11 / f2 0f 11 reg", {db 0xf3, 0x0f, 0x11, 0xca}, {db 0xf2, 0x0f, 0x11, 0xdc}
+        TEST "0f 11 / 66 0f 11 / 0f 29 / 66 0f 29 reg", {db 0x0f, 0x11, 0xca}, {db 0x66, 0x0f, 0x11, 0xdc}, {db 0x0f, 0x29, 0xee}, {db 0x66, 0x0f, 0x29, 0xf8}
+        TEST "0f 7f / 66 0f 7f / f3 0f 7f reg", {db 0x0f, 0x7f, 0xca}, {db 0x66, 0x0f, 0x7f, 0xdc}, {db 0xf3, 0x0f, 0x7f, 0xee}
+        TEST "0f 7e / 66 0f 7e reg", {db 0x0f, 0x7e, 0xca}, {db 0x66, 0x0f, 0x7e, 0xdc}
+
         ; register forms of memory-only encodings, as QEMU runs them
         TEST "66 0f 12 reg", {db 0x66, 0x0f, 0x12, 0xca}
         TEST "66 0f 16 reg", {db 0x66, 0x0f, 0x16, 0xca}
@@ -258,6 +267,72 @@ main:
         FAULT "clflush", {clflush [MEM]}
         FAULT "0f ae /4", {db 0x0f, 0xae, 0x26, MEM & 0xff, MEM >> 8}
         FAULT "0f ae /5 reg lfence 66", {db 0x66, 0x0f, 0xae, 0xe8}, {ud2}
+        FAULT "f3 0f 6e", {db 0xf3, 0x0f, 0x6e, 0xca}, {ud2}
+        FAULT "f2 0f 7e", {db 0xf2, 0x0f, 0x7e, 0xca}, {ud2}
+        FAULT "f2 0f 71 /2", {db 0xf2, 0x0f, 0x71, 0xd2, 1}, {ud2}
+        FAULT "f3 0f 73 /3", {db 0xf3, 0x0f, 0x73, 0xda, 1}, {ud2}
+        FAULT "f3 0f d7", {db 0xf3, 0x0f, 0xd7, 0xca}, {ud2}
+        FAULT "f2 0f c5", {db 0xf2, 0x0f, 0xc5, 0xca, 1}, {ud2}
+        FAULT "f3 0f c4", {db 0xf3, 0x0f, 0xc4, 0xca, 1}, {ud2}
+        FAULT "f2 0f e7 mem", {db 0xf2, 0x0f, 0xe7, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f3 0f f7", {db 0xf3, 0x0f, 0xf7, 0xca}, {ud2}
+        FAULT "66 0f 77", {db 0x66, 0x0f, 0x77}, {ud2}
+        FAULT "f3 0f 77", {db 0xf3, 0x0f, 0x77}, {ud2}
+        FAULT "f2 0f 14", {db 0xf2, 0x0f, 0x14, 0xca}, {ud2}
+        FAULT "f3 0f 28", {db 0xf3, 0x0f, 0x28, 0xca}, {ud2}
+        FAULT "f2 0f 29 mem", {db 0xf2, 0x0f, 0x29, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f2 0f 50", {db 0xf2, 0x0f, 0x50, 0xca}, {ud2}
+        FAULT "f3 0f 57", {db 0xf3, 0x0f, 0x57, 0xca}, {ud2}
+        FAULT "f3 0f c6", {db 0xf3, 0x0f, 0xc6, 0xca, 1}, {ud2}
+        FAULT "f3 0f 13 mem", {db 0xf3, 0x0f, 0x13, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f2 0f 16", {db 0xf2, 0x0f, 0x16, 0xca}, {ud2}
+        FAULT "f3 0f 17 mem", {db 0xf3, 0x0f, 0x17, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f3 0f 2b mem", {db 0xf3, 0x0f, 0x2b, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "66 0f c3 mem", {db 0x66, 0x0f, 0xc3, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f3 0f c3 mem", {db 0xf3, 0x0f, 0xc3, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "66 0f f0 mem", {db 0x66, 0x0f, 0xf0, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f d6", {db 0x0f, 0xd6, 0xca}, {ud2}
+        FAULT "f2 0f 6f", {db 0xf2, 0x0f, 0x7f, 0xca}, {ud2}
+        FAULT "f3 0f 6c", {db 0xf3, 0x0f, 0x6c, 0xca}, {ud2}
+        FAULT "66 0f 70 mmx-only imm", {db 0x66, 0x0f, 0x70, 0xca, 0x1b}, {ud2}
+        FAULT "66 0f ae /7 sfence", {db 0x66, 0x0f, 0xae, 0xf8}, {ud2}
+        FAULT "f3 0f ae /6 reg", {db 0xf3, 0x0f, 0xae, 0xf0}, {ud2}
+        FAULT "f3 0f ae /2 mem ldmxcsr", {db 0xf3, 0x0f, 0xae, 0x16, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f ae /2 reg", {db 0x0f, 0xae, 0xd0}, {ud2}
+        FAULT "66 f3 0f fc", {db 0x66, 0xf3, 0x0f, 0xfc, 0xca}, {ud2}
+        FAULT "f2 66 0f 6f", {db 0xf2, 0x66, 0x0f, 0x6f, 0xca}, {ud2}
+        FAULT "lock 66 0f e7 mem", {db 0xf0, 0x66, 0x0f, 0xe7, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "lock 0f ae /3 mem", {db 0xf0, 0x0f, 0xae, 0x1e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "66 0f ae /3 mem", {db 0x66, 0x0f, 0xae, 0x1e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f2 0f ae /2 mem", {db 0xf2, 0x0f, 0xae, 0x16, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f3 0f ae /5 reg", {db 0xf3, 0x0f, 0xae, 0xe8}, {ud2}
+        FAULT "f2 0f ae /6 reg", {db 0xf2, 0x0f, 0xae, 0xf0}, {ud2}
+        FAULT "66 0f ae /6 reg", {db 0x66, 0x0f, 0xae, 0xf0}, {ud2}
+        FAULT "f3 0f ae /7 reg", {db 0xf3, 0x0f, 0xae, 0xf8}, {ud2}
+        FAULT "0f ae /5 mem", {db 0x0f, 0xae, 0x2e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f ae /6 mem", {db 0x0f, 0xae, 0x36, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "66 0f ae /6 mem", {db 0x66, 0x0f, 0xae, 0x36, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "f3 0f 18 /0", {db 0xf3, 0x0f, 0x18, 0x06, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f 0d /1", {db 0x0f, 0x0d, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f 24", {db 0x0f, 0x24, 0xc0}, {ud2}
+        FAULT "0f 7a", {db 0x0f, 0x7a, 0xc0}, {ud2}
+        FAULT "0f 78", {db 0x0f, 0x78, 0xc0}, {ud2}
+        FAULT "66 0f 78 /0", {db 0x66, 0x0f, 0x78, 0xc0, 1, 2}, {ud2}
+        FAULT "0f 38 00 pshufb", {db 0x0f, 0x38, 0x00, 0xca}, {ud2}
+        FAULT "0f 3a 0f palignr", {db 0x0f, 0x3a, 0x0f, 0xca, 1}, {ud2}
+        FAULT "f3 0f b8 popcnt", {db 0xf3, 0x0f, 0xb8, 0xca}, {ud2}
+        FAULT "f3 0f bc tzcnt", {db 0xf3, 0x0f, 0xbc, 0xca}, {ud2}
+        FAULT "0f 0d /0 mem", {db 0x0f, 0x0d, 0x06, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f 0d /7 mem", {db 0x0f, 0x0d, 0x3e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "0f 0d reg", {db 0x0f, 0x0d, 0xc8}, {ud2}
+        FAULT "lock 0f ae /2 mem", {db 0xf0, 0x0f, 0xae, 0x16, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "lock 0f ae /0 fxsave", {db 0xf0, 0x0f, 0xae, 0x06, SAVEAREA & 0xff, SAVEAREA >> 8}, {ud2}
+        FAULT "lock 0f ae /1 fxrstor", {db 0xf0, 0x0f, 0xae, 0x0e, SAVEAREA & 0xff, SAVEAREA >> 8}, {ud2}
+        FAULT "lock 0f ae /7 clflush", {db 0xf0, 0x0f, 0xae, 0x3e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "lock 0f ae /5 reg", {db 0xf0, 0x0f, 0xae, 0xe8}, {ud2}
+        FAULT "lock 0f 18 /0", {db 0xf0, 0x0f, 0x18, 0x06, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "lock 0f 7f mem", {db 0xf0, 0x0f, 0x7f, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
+        FAULT "lock 0f c3 movnti", {db 0xf0, 0x0f, 0xc3, 0x0e, MEM & 0xff, MEM >> 8}, {ud2}
         FAULT "ud0 0f ff", {db 0x0f, 0xff, 0xca}
         FAULT "lock paddb", {db 0xf0, 0x0f, 0xfc, 0x0e, MEM & 0xff, MEM >> 8}
 
@@ -325,6 +400,32 @@ pm32:   PM32_INIT
         TEST "pm32 66 67 prefixes", {db 0x66, 0x67, 0x0f, 0xfc, 0x0e, MEM & 0xff, MEM >> 8}
         FAULT "pm32 movdqa misaligned", {movdqa xmm1, [MEM + 8]}
         FAULT "pm32 0f 12 /r ud", {db 0x66, 0x0f, 0x13, 0xca}
+
+        ; paging: 16- and 8-byte accesses that cross into a read-only (0x6000) or a not-present
+        ; (0x7000) page; what a faulting store leaves in the page before
+        mov edi, PT
+        mov eax, 3                      ; present, writable
+        mov ecx, 1024
+.pt:    stosd
+        add eax, 0x1000
+        loop .pt
+        mov dword [PT + 6 * 4], 0x6000 | 1
+        mov dword [PT + 7 * 4], 0x7000
+        mov dword [PD], PT | 3
+        mov eax, PD
+        mov cr3, eax
+        mov eax, cr0
+        or eax, 0x80010000              ; PG, WP
+        mov cr0, eax
+        TEST "pf movdqu store across into read-only", {movdqu [0x5ff8], xmm1}
+        TEST "pf: the page before", {movq mm7, [0x5ff0]}, {movq mm6, [0x5ff8]}
+        TEST "pf movq store across into read-only", {movq [0x5ffc], mm1}
+        TEST "pf: the page before", {movq mm7, [0x5ff8]}
+        TEST "pf maskmovq across", {mov edi, 0x5ffc}, {pcmpeqb mm2, mm2}, {maskmovq mm1, mm2}
+        TEST "pf: the page before", {movq mm7, [0x5ff8]}
+        TEST "pf movdqu load across into not-present", {movdqu xmm1, [0x6ff8]}
+        TEST "pf paddb mm load across", {paddb mm1, [0x6ffc]}
+        TEST "pf movd store into read-only", {movd [0x6000], mm1}
         EXIT
         bits 16
 

@@ -1,5 +1,6 @@
 // The two-byte (0F xx) opcode map of the i386/i486 (plus the P6 hint NOPs and, when CPUID
 // advertises it, CMOVcc). System instructions decode here; their semantics come from system/.
+// The MMX/SSE opcodes, and whatever else is left, go to sse/exec-simd.ts.
 
 import { probeWrite, wrM32 } from "./access.ts";
 import { ALU_ADD, ALU_CMP, alu, imulTrunc, logicFlags, shiftDouble } from "./alu.ts";

@@ -82,6 +82,8 @@ export function group15(c: Cpu): void {
 function fence(c: Cpu, reg: number): void {
   const need = reg === 6 ? CPUID_SSE2 : CPUID_SSE;
   if (reg < 5 || (c.cpuid.featuresEdx & need) === 0) c.raise(EXC_UD);
+  // 66 0F AE /7 with a register operand is not SFENCE (QEMU: #UD); 66 LFENCE/MFENCE run.
+  if (reg === 7 && c.o32 !== c.code32) c.raise(EXC_UD);
 }
 
 /**

@@ -77,7 +77,11 @@ function checkLock(c: Cpu, op: number): void {
         op2 === 0xc0 ||
         op2 === 0xc1 ||
         (op2 === 0xba && reg >= 5) ||
-        (op2 === 0xc7 && reg === 1));
+        (op2 === 0xc7 && reg === 1) ||
+        // QEMU 7.2 ignores LOCK on LDMXCSR, STMXCSR, the 0F 18 hints and MOVNTI (the SDM: #UD).
+        (op2 === 0xae && (reg === 2 || reg === 3)) ||
+        op2 === 0x18 ||
+        op2 === 0xc3);
   } else {
     const m = peek8(c) >= 0 ? peek8(c) : fetch8(c);
     const reg = (m >> 3) & 7;

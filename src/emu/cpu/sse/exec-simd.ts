@@ -72,6 +72,13 @@ export function execSimd(c: Cpu, op: number): void {
     return;
   }
   switch (op) {
+    case 0x0d: {
+      // PREFETCH/PREFETCHW (AMD's 0F 0D): QEMU 7.2 runs the memory forms as hints on every model.
+      const m = fetch8(c);
+      needMem(c, m);
+      decodeRm(c, m);
+      return;
+    }
     case 0x10:
     case 0x11:
       movUnaligned(c, op, p);
@@ -157,8 +164,8 @@ export function execSimd(c: Cpu, op: number): void {
       shiftImm(c, op, p);
       return;
     case 0x77:
-      // EMMS: QEMU 7.2 runs it whatever CR0.TS and CR0.EM say (the SDM raises #NM and #UD).
-      if (p !== P_NONE) c.raise(EXC_UD);
+      // EMMS: QEMU 7.2 runs it whatever CR0.TS and CR0.EM say (the SDM raises #NM and #UD) and
+      // whatever prefix it has.
       emptyMmx(c);
       return;
     case 0xc3: {
@@ -553,6 +560,6 @@ function maskMove(c: Cpu, p: number): void {
   const seg = c.segOvr >= 0 ? c.segOvr : DS;
   const base = c.a32 ? c.regs[EDI]! >>> 0 : c.regs[EDI]! & 0xffff;
   for (let i = 0; i < bytes; i++) {
-    if (B.u8[i]! & 0x80) wrM8(c, seg, offsetBy(c, base, i), A.u8[i]!);
+    if (B.u8[i]! & 0x80) wrM8(c, seg, offsetBy(base, i), A.u8[i]!);
   }
 }

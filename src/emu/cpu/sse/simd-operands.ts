@@ -21,6 +21,8 @@ import { CR0_EM, CR0_TS, CR4_OSFXSR, EXC_GP, EXC_NM, EXC_UD } from "../state.ts"
 /** Bytes of an MMX register and of an XMM register. */
 export const MM_BYTES = 8;
 export const XMM_BYTES = XMM_REG_BYTES;
+/** Bytes in a page (stores are checked page by page). */
+const PAGE_BYTES = 0x1000;
 /** FTW with every register tagged valid: what an MMX instruction leaves. */
 const FTW_ALL_VALID = 0;
 
@@ -156,9 +158,13 @@ export function storeVec(c: Cpu, r: number, v: Lanes, bytes: number): void {
   else storeMm(c, r, v);
 }
 
-/** The offset `delta` bytes past `off` (wrapping at 64 KiB with a 16-bit address size). */
-export function offsetBy(c: Cpu, off: number, delta: number): number {
-  return c.a32 ? (off + delta) >>> 0 : (off + delta) & 0xffff;
+/**
+ * The offset `delta` bytes past `off`, not wrapped at 64 KiB: a 16-byte operand that runs past
+ * the end of a 16-bit segment exceeds its limit (#GP or #SS, as on the CPU; QEMU checks no limits
+ * and reads on linearly).
+ */
+export function offsetBy(off: number, delta: number): number {
+  return off + delta;
 }
 
 /** #GP(0) unless the linear address of seg:off is 16-byte aligned. */
@@ -168,13 +174,37 @@ export function checkAligned16(c: Cpu, seg: number, off: number): void {
 
 /** Reads `bytes` (4, 8 or 16) at seg:off into `v`'s first lanes (the other lanes are kept). */
 export function readVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: number): void {
-  for (let k = 0; k < bytes; k += 4) v.i32[k >> 2] = rdM32(c, seg, offsetBy(c, off, k));
+  for (let k = 0; k < bytes; k += 4) v.i32[k >> 2] = rdM32(c, seg, offsetBy(off, k));
 }
 
-/** Writes `v`'s first `bytes` (4, 8 or 16) at seg:off, checked whole before the first byte. */
+/**
+ * Writes `v`'s first `bytes` (4, 8 or 16) at seg:off as QEMU 7.2 stores them: in 8-byte parts,
+ * each checked whole before it is written (both pages when it crosses a page boundary, the fault
+ * naming the first byte of the second page), so a 16-byte store that faults in its second half
+ * has written its first.
+ */
 export function writeVec(c: Cpu, seg: number, off: number, v: Lanes, bytes: number): void {
-  probeWrite(c, seg, off, bytes);
-  for (let k = 0; k < bytes; k += 4) wrM32(c, seg, offsetBy(c, off, k), v.i32[k >> 2]!);
+  if (bytes === 4) {
+    wrM32(c, seg, off, v.i32[0]!);
+    return;
+  }
+  for (let k = 0; k < bytes; k += 8) {
+    const at = offsetBy(off, k);
+    probe8(c, seg, at);
+    wrM32(c, seg, at, v.i32[k >> 2]!);
+    wrM32(c, seg, offsetBy(at, 4), v.i32[(k >> 2) + 1]!);
+  }
+}
+
+/** Checks that the 8 bytes at seg:off can be written, page by page, without writing. */
+function probe8(c: Cpu, seg: number, off: number): void {
+  const inFirstPage = PAGE_BYTES - ((c.segBase[seg]! + off) & (PAGE_BYTES - 1));
+  if (inFirstPage >= 8) {
+    probeWrite(c, seg, off, 8);
+    return;
+  }
+  probeWrite(c, seg, off, inFirstPage);
+  probeWrite(c, seg, offsetBy(off, inFirstPage), 8 - inFirstPage);
 }
 
 /**
