@@ -1,18 +1,26 @@
 ; x87 arithmetic on pseudo-random operands: a xorshift generator builds pairs of extended reals
 ; (exponents clustered near 1.0, near the denormal range, near the overflow range and anywhere;
 ; random significands, the integer bit mostly set) and each pair goes through FADD, FSUB, FMUL,
-; FDIV, FSQRT, FPREM1, FRNDINT, FST m32/m64 and FIST m32 under eight control words (rounding modes
-; at 64-, 53- and 24-bit precision). One line per pair and control word:
+; FDIV, FSQRT, FPREM1, FRNDINT, FST m32/m64 and FIST m32 (or with TRANSCENDENTAL: FPATAN, FYL2X,
+; FYL2XP1, F2XM1, FSCALE, FXTRACT, FBSTP, FPREM) under eight control words (rounding modes at 64-,
+; 53- and 24-bit precision). One line per pair and control word:
 ;   N CW: sw st0(fadd) sw st0(fsub) ... (status word and result of each operation)
 ; test/emu/cpu/exec-x87.test.ts runs it under QEMU 7.2 and pcscope; the logs must be identical.
 ; Assembled by the test (not committed).
 %include "lib.inc"
-%include "common.inc"
+%include "x87/common.inc"
 
-PAIRS   equ 250
+; PAIRS, SEED and TRANSCENDENTAL (the second set of operations) may be defined by an including
+; file (test/emu/cpu/exec-x87.stress.test.ts).
+%ifndef PAIRS
+  %define PAIRS 250
+%endif
+%ifndef SEED
+  %define SEED 0x12345678
+%endif
 OPA     equ DATA + 0x100        ; operand a (10 bytes)
 OPB     equ DATA + 0x110        ; operand b (10 bytes)
-SEED    equ DATA + 0x120
+SEEDVAR equ DATA + 0x120
 
 ; OP {insn...} : ST(0) = a, ST(1) = b under [CW]; runs the instruction and prints " sw st0"
 ; (and the 8-byte store when the instruction wrote one).
@@ -28,7 +36,7 @@ SEED    equ DATA + 0x120
 %endmacro
 
 main:
-        mov dword [SEED], 0x12345678
+        mov dword [SEEDVAR], SEED
         xor bx, bx
 .pair:  mov si, OPA
         call random_value
@@ -45,6 +53,16 @@ main:
         call hex16
         mov al, ':'
         out DBG_PORT, al
+%ifdef TRANSCENDENTAL
+        OP {fpatan}
+        OP {fyl2x}
+        OP {fyl2xp1}
+        OP {f2xm1}
+        OP {fscale}
+        OP {fxtract}
+        OP {fbstp [STORE]}
+        OP {fprem}
+%else
         OP {fadd st0, st1}
         OP {fsub st0, st1}
         OP {fmul st0, st1}
@@ -55,6 +73,7 @@ main:
         OP {fst dword [STORE]}
         OP {fst qword [STORE]}
         OP {fist dword [STORE]}
+%endif
         mov al, 10
         out DBG_PORT, al
         add di, 2
@@ -82,9 +101,9 @@ show:
         call hexfield
         ret
 
-; xorshift32: EAX = the next value of [SEED].
+; xorshift32: EAX = the next value of [SEEDVAR].
 xorshift32:
-        mov eax, [SEED]
+        mov eax, [SEEDVAR]
         mov edx, eax
         shl edx, 13
         xor eax, edx
@@ -94,7 +113,7 @@ xorshift32:
         mov edx, eax
         shl edx, 5
         xor eax, edx
-        mov [SEED], eax
+        mov [SEEDVAR], eax
         ret
 
 ; random_value: a random extended real at DS:SI.
@@ -126,7 +145,7 @@ random_value:
 .nearhuge:
         and dx, 0x7f
         add dx, 0x7fff - 0x7f           ; up to 0x7fff: infinities and NaNs too
-.sign:  test byte [SEED + 3], 0x80
+.sign:  test byte [SEEDVAR + 3], 0x80
         jz .pos
         or dx, 0x8000
 .pos:   mov [si + 8], dx

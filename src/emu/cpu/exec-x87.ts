@@ -39,6 +39,9 @@ const RC_DOWN = 1;
 const RC_UP = 2;
 const RC_CHOP = 3;
 
+/** CPUID.1:EDX.CMOV: FCMOVcc and FCOMI/FUCOMI(P) exist (QEMU 7.2 raises #UD without it). */
+const CPUID_CMOV = 1 << 15;
+
 /** EFLAGS bits FCMOVcc tests. */
 const FL_CF = 0x001;
 const FL_PF = 0x004;
@@ -283,6 +286,7 @@ function registerForm(c: Cpu, x: X87, op: number, m: number): void {
       return;
     case 0xda:
       if (reg < 4) {
+        requireCmov(c);
         if (fcmovTaken(c, reg, false)) copyToTop(x, i);
       } else if (m === 0xe9) {
         x.compareRegister(1, true); // FUCOMPP
@@ -292,13 +296,16 @@ function registerForm(c: Cpu, x: X87, op: number, m: number): void {
       return;
     case 0xdb:
       if (reg < 4) {
+        requireCmov(c);
         if (fcmovTaken(c, reg, true)) copyToTop(x, i);
       } else if (m === 0xe2) x.clearExceptions();
       else if (m === 0xe3) x.init();
       else if (m === 0xe0 || m === 0xe1 || m === 0xe4) {
         // FENI, FDISI, FSETPM: no-ops on a 387 and later
-      } else if (reg === 5 || reg === 6) setEflagsFromCompare(c, x.compareToEflags(i, reg === 5));
-      else c.raise(EXC_UD);
+      } else if (reg === 5 || reg === 6) {
+        requireCmov(c);
+        setEflagsFromCompare(c, x.compareToEflags(i, reg === 5));
+      } else c.raise(EXC_UD);
       return;
     case 0xdd:
       switch (reg) {
@@ -336,6 +343,7 @@ function registerForm(c: Cpu, x: X87, op: number, m: number): void {
         x.storeRegister(i); // FSTP8/FSTP9 aliases
         x.pop();
       } else if (reg === 5 || reg === 6) {
+        requireCmov(c);
         setEflagsFromCompare(c, x.compareToEflags(i, reg === 5));
         x.pop();
       } else c.raise(EXC_UD);
@@ -436,6 +444,11 @@ function d9Register(c: Cpu, x: X87, m: number, reg: number, i: number): void {
       return;
   }
   c.raise(EXC_UD);
+}
+
+/** #UD unless the CPU model has CMOV (FCMOVcc, FCOMI and FUCOMI came with the P6). */
+function requireCmov(c: Cpu): void {
+  if ((c.cpuid.featuresEdx & CPUID_CMOV) === 0) c.raise(EXC_UD);
 }
 
 /** FCMOVcc's condition (DA: B, E, BE, U; DB with `negate`: NB, NE, NBE, NU). */
