@@ -36,6 +36,7 @@ import {
   loadLdtr,
   loadTr,
   lsl,
+  rdpmc,
   rdtsc,
   readControlRegister,
   readDebugRegister,
@@ -164,6 +165,9 @@ export function exec0f(c: Cpu): void {
     case 0x32:
       needCpl0(c);
       readMsr(c);
+      return;
+    case 0x33:
+      rdpmc(c);
       return;
     case 0x34:
       commitEip(c);

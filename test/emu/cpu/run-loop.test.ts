@@ -5,6 +5,7 @@
 
 import { describe, expect, test } from "vitest";
 import { halt } from "../../../src/emu/cpu/control.ts";
+import { cpuidFor } from "../../../src/emu/cpu/cpuid-models.ts";
 import { CpuFault, CR0_EM, CR0_MP, CR0_TS } from "../../../src/emu/cpu/state.ts";
 import { faultReturnAddress, flat32, HANDLER_BASE, realMode } from "./helpers.ts";
 
@@ -249,18 +250,25 @@ describe("stop requests", () => {
 });
 
 describe("unimplemented and x87", () => {
-  test("an x87 instruction pcscope lacks stops as unimplemented with EIP on it", () => {
-    const { cpu } = realMode([NOP, 0xd9, 0xfe]); // nop; fsin
+  test("an instruction pcscope lacks (RDPMC: no performance counters) stops as unimplemented with EIP on it", () => {
+    const { cpu } = realMode([NOP, 0x0f, 0x33]); // nop; rdpmc
+    cpu.cpuid = cpuidFor("pentium2", 1);
     const ev = cpu.run(10);
     expect(ev).toEqual({
       kind: "unimplemented",
-      what: "x87 FSIN",
-      bytes: [0xd9, 0xfe],
+      what: "RDPMC (performance-monitoring counters)",
+      bytes: [0x0f, 0x33],
       cs: 0,
       eip: 0x1001,
       linear: 0x1001,
     });
     expect(cpu.eip).toBe(0x1001);
+  });
+
+  test("RDPMC is #UD before the P6 family (pcscope's default model is a 486)", () => {
+    const { cpu } = realMode([0x0f, 0x33]);
+    cpu.step();
+    expect(cpu.eip).toBe(HANDLER_BASE + 6);
   });
 
   test("x87 escapes raise #NM when CR0.EM or CR0.TS is set; WAIT only with MP and TS", () => {

@@ -49,5 +49,5 @@ export function tripleFaultRom(): Uint8Array {
 
 /** FSIN, an x87 instruction pcscope does not implement yet: the run stops on it as unimplemented. */
 export function unimplementedRom(): Uint8Array {
-  return tinyRom([0xd9, 0xfe, 0xfa, 0xf4]); // fsin (not implemented yet); cli; hlt
+  return tinyRom([0x0f, 0x33, 0xfa, 0xf4]); // rdpmc (no performance counters: a stop on a P6 model); cli; hlt
 }

@@ -35,6 +35,7 @@ import {
   FLAG_VM,
   TR,
 } from "../state.ts";
+import { Unimplemented } from "../unimplemented.ts";
 import { readStoredMsr, writeStoredMsr } from "./msr-store.ts";
 
 /** CR0 bits that exist on an i486-class CPU; writes to other bits are ignored (SDM §2.5). */
@@ -306,6 +307,17 @@ function getEdxEax(cpu: CpuCore): number {
 export function rdtsc(cpu: CpuCore): void {
   if (cpu.cr4 & CR4_TSD && cpu.cpl > 0 && cpu.cr0 & CR0_PE) cpu.raise(EXC_GP, 0);
   setEdxEax(cpu, cpu.virtualTicks() + cpu.tscOffset);
+}
+
+/**
+ * RDPMC: #UD before the P6 family (the Pentium without MMX lacks it), #GP(0) when CR4.PCE is clear
+ * and CPL > 0, else a stop: pcscope has no performance-monitoring counters. (QEMU 7.2's TCG raises
+ * #UD here, which no real P6 does; pcscope stops and names the instruction instead.)
+ */
+export function rdpmc(cpu: CpuCore): void {
+  if (cpu.cpuid.family < 6) cpu.raise(EXC_UD);
+  if ((cpu.cr4 & CR4_PCE) === 0 && cpu.cpl > 0) cpu.raise(EXC_GP, 0);
+  throw new Unimplemented("RDPMC (performance-monitoring counters)");
 }
 
 /** Scratch for readStoredMsr (lo, hi). */

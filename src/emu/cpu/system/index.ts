@@ -5,6 +5,7 @@ export {
   checkIoPermission,
   cpuidInstruction,
   lmsw,
+  rdpmc,
   rdtsc,
   readControlRegister,
   readDebugRegister,
