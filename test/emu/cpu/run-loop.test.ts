@@ -265,8 +265,9 @@ describe("unimplemented and x87", () => {
     expect(cpu.eip).toBe(0x1001);
   });
 
-  test("RDPMC is #UD before the P6 family (pcscope's default model is a 486)", () => {
+  test("RDPMC is #UD before the P6 family", () => {
     const { cpu } = realMode([0x0f, 0x33]);
+    cpu.cpuid = cpuidFor("486", 1);
     cpu.step();
     expect(cpu.eip).toBe(HANDLER_BASE + 6);
   });
