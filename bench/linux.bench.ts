@@ -240,8 +240,8 @@ export default async function linuxBench(): Promise<void> {
     higherIsBetter: false,
     note:
       (v86Boots.length > 0
-        ? `v86 median of ${v86Boots.length}, its counter ${(median(v86Insns) / 1e6).toFixed(0)}M ` +
-          `instructions (counted its own way); v86 has its own CPU model, no --cpu ${CPU}`
+        ? `v86 median of ${v86Boots.length}, ${(median(v86Insns) / 1e6).toFixed(0)}M instructions ` +
+          `by v86's own counter, its own CPU model (no --cpu ${CPU}), halts without ACPI`
         : "") +
       (v86Error === null ? "" : `${v86Boots.length > 0 ? "; " : ""}${v86Error}`) +
       "; bar < 1x",
