@@ -16,8 +16,8 @@ Needs apt with the i386 architecture (as root, once: dpkg --add-architecture i38
   --run COMMANDS   the script as one argument (default: uname -a; cat /proc/cpuinfo)
   --module NAME    load NAME too (repeatable; dependencies are added)
   --cache DIR      where packages and images are kept (default ~/.cache/pcscope/linux)
-Prints the kernel and initrd paths and a QEMU command line that boots the guest. The kernel's
-symbols: the guest's /proc/kallsyms (nm format) once it runs.`;
+Prints the kernel and initrd paths and the pcscope and QEMU command lines that boot the guest.
+The kernel's symbols: the guest's /proc/kallsyms (nm format) once it runs.`;
 
 const DEFAULT_SCRIPT = "uname -a\ncat /proc/cpuinfo\n";
 
@@ -54,10 +54,14 @@ async function run(args: string[]): Promise<number> {
       cacheDir,
       progress: (line) => process.stderr.write(`pcscope: ${line}\n`),
     });
+    // cryptomgr.notests skips the kernel's crypto self-tests, a third of its start-up in pcscope.
+    const append = "'console=ttyS0 panic=-1 cryptomgr.notests'";
     process.stdout.write(
       `kernel   ${guest.kernel}\ninitrd   ${guest.initrd}\n` +
+        `pcscope run --mem 256M --cpu pentium2 --kernel ${guest.kernel} --initrd ${guest.initrd} ` +
+        `--append ${append} --serial stdio --no-reboot\n` +
         `qemu-system-i386 -nodefaults -display none -M pc -m 256 -cpu pentium2 -kernel ${guest.kernel} ` +
-        `-initrd ${guest.initrd} -append 'console=ttyS0 panic=-1' -serial stdio -no-reboot\n`,
+        `-initrd ${guest.initrd} -append ${append} -serial stdio -no-reboot\n`,
     );
     return 0;
   } catch (err) {
