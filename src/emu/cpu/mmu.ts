@@ -1,5 +1,6 @@
-// Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), accessed/dirty
-// bits, #PF with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
+// Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), the PAE walk
+// (CR4.PAE: 64-bit entries, a 4-entry PDPT, 2 MiB pages; see walkPae), accessed/dirty bits, #PF
+// with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
 // of the offset o in mem.buffer of a 4 KiB linear page, or 0 (not cached, or a page that must take
 // the slow path: MMIO, ROM writes, watched bytes); readers take `~entry` and test it for >= 0.
 // Empty being 0, a TLB's arrays start as one shared zero array and are allocated at their first
@@ -8,7 +9,8 @@
 // the machine's CPUs (CpuShared in cpu.ts): 255 vCPUs running firmware fill one, not 255.
 
 import type { Cpu } from "./cpu.ts";
-import { CR0_WP, CR4_PSE, EXC_PF, PF_PRESENT, PF_USER, PF_WRITE } from "./state.ts";
+import { CR0_WP, CR4_PAE, CR4_PSE, EXC_PF, PF_PRESENT, PF_RSVD, PF_USER, PF_WRITE } from "./state.ts";
+import { Unimplemented } from "./unimplemented.ts";
 
 /** Page-table entry bits. */
 export const PTE_P = 1 << 0;
@@ -17,6 +19,21 @@ export const PTE_US = 1 << 2;
 export const PTE_A = 1 << 5;
 export const PTE_D = 1 << 6;
 export const PDE_PS = 1 << 7;
+
+/**
+ * PAE entries' reserved bits in their high dword (SDM Table 4-8, and QEMU 7.2's TCG, for a 36-bit
+ * physical address space without NX): bits 36-62 and bit 63 (XD, reserved while EFER.NXE cannot be
+ * set). Bits 52-62 are free for software only in IA-32e paging.
+ */
+const PAE_RSVD_HI = 0xfffffff0;
+/**
+ * The error code of a reserved-bit #PF: RSVD without P, as QEMU 7.2's TCG reports it (measured by
+ * firmware/tests/pae). The SDM sets P too ("bit 3 ... can be set only if bit 0 is also set");
+ * pcscope follows QEMU so that runs replay byte for byte.
+ */
+const PF_RSVD_QEMU = PF_RSVD;
+/** A PAE 2 MiB page's reserved address bits 13-20 (bit 12 is its PAT bit). */
+const PAE_LARGE_RSVD_LO = 0x001fe000;
 
 /** Entries remembered for a cheap flush; beyond this the whole TLB is cleared. */
 const TLB_LIST_SIZE = 8192;
@@ -138,6 +155,7 @@ function pageFault(c: Cpu, lin: number, err: number): never {
  * Otherwise raises #PF on a missing or forbidden page and sets accessed/dirty bits.
  */
 export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: boolean): number {
+  if ((c.cr4 & CR4_PAE) !== 0) return walkPae(c, lin, write, user, probe);
   const a20 = c.a20Mask;
   const pdeAddr = ((c.cr3 & 0xfffff000) + ((lin >>> 22) << 2)) & a20;
   let pde = physRead32(c, pdeAddr);
@@ -178,6 +196,68 @@ export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: 
     if (nv !== pte) physWrite32(c, pteAddr, nv);
   }
   return ((pte & 0xfffff000) | (lin & 0xfff)) & a20;
+}
+
+/**
+ * The PAE walk (SDM Vol. 3A §4.4) as QEMU 7.2's TCG does it: the PDPT entry (CR3 bits 5-31, linear
+ * bits 30-31) is read at every walk rather than cached at the CR3 load, and only its present bit
+ * and reserved high bits are checked (QEMU treats bits 1, 2 and 5-8 as ignored, not reserved);
+ * then the page directory (bits 21-29; PS: a 2 MiB page) and the page table (bits 12-20), 8-byte
+ * entries. A reserved bit gives #PF with the RSVD and P bits. pcscope's physical address space
+ * ends at 4 GiB: an entry pointing above it stops the run (unimplemented) rather than wrapping.
+ */
+function walkPae(c: Cpu, lin: number, write: boolean, user: boolean, probe: boolean): number {
+  const a20 = c.a20Mask;
+  const errBase = (write ? PF_WRITE : 0) | (user ? PF_USER : 0);
+  const pdpteAddr = ((c.cr3 & 0xffffffe0) + ((lin >>> 30) << 3)) & a20;
+  const pdpte = physRead32(c, pdpteAddr);
+  if ((pdpte & PTE_P) === 0) return probe ? -1 : pageFault(c, lin, errBase);
+  const pdpteHi = physRead32(c, pdpteAddr + 4);
+  if ((pdpteHi & PAE_RSVD_HI) !== 0) {
+    return probe ? -1 : pageFault(c, lin, errBase | PF_RSVD_QEMU);
+  }
+  if ((pdpteHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
+  const pdeAddr = ((pdpte & 0xfffff000) + (((lin >>> 21) & 0x1ff) << 3)) & a20;
+  let pde = physRead32(c, pdeAddr);
+  if ((pde & PTE_P) === 0) return probe ? -1 : pageFault(c, lin, errBase);
+  const pdeHi = physRead32(c, pdeAddr + 4);
+  const large = (pde & PDE_PS) !== 0;
+  if ((pdeHi & PAE_RSVD_HI) !== 0 || (large && (pde & PAE_LARGE_RSVD_LO) !== 0)) {
+    return probe ? -1 : pageFault(c, lin, errBase | PF_RSVD_QEMU);
+  }
+  const wp = (c.cr0 & CR0_WP) !== 0;
+  if (large) {
+    if (!allowed(pde, write, user, wp)) return probe ? -1 : pageFault(c, lin, errBase | PF_PRESENT);
+    if ((pdeHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
+    if (!probe) {
+      const nv = pde | PTE_A | (write ? PTE_D : 0);
+      if (nv !== pde) physWrite32(c, pdeAddr, nv);
+      c.tlb.largePages = true;
+    }
+    return ((pde & 0xffe00000) | (lin & 0x1fffff)) & a20;
+  }
+  // As in the two-level walk, the directory entry is marked accessed before the table is read.
+  if (!probe && (pde & PTE_A) === 0) {
+    pde |= PTE_A;
+    physWrite32(c, pdeAddr, pde);
+  }
+  const pteAddr = ((pde & 0xfffff000) + (((lin >>> 12) & 0x1ff) << 3)) & a20;
+  const pte = physRead32(c, pteAddr);
+  if ((pte & PTE_P) === 0) return probe ? -1 : pageFault(c, lin, errBase);
+  const pteHi = physRead32(c, pteAddr + 4);
+  if ((pteHi & PAE_RSVD_HI) !== 0) return probe ? -1 : pageFault(c, lin, errBase | PF_RSVD_QEMU);
+  if (!allowed(pde & pte, write, user, wp)) return probe ? -1 : pageFault(c, lin, errBase | PF_PRESENT);
+  if ((pteHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
+  if (!probe) {
+    const nv = pte | PTE_A | (write ? PTE_D : 0);
+    if (nv !== pte) physWrite32(c, pteAddr, nv);
+  }
+  return ((pte & 0xfffff000) | (lin & 0xfff)) & a20;
+}
+
+/** A PAE mapping of `lin` points above 4 GiB, beyond pcscope's physical address space. */
+function above4G(lin: number): never {
+  throw new Unimplemented(`a PAE mapping of 0x${(lin >>> 0).toString(16)} to physical memory above 4 GiB`);
 }
 
 /** Whether the combined U/S and R/W bits permit the access (CR0.WP protects supervisor writes). */

@@ -19,6 +19,7 @@ import {
   CR4_DE,
   CR4_OSFXSR,
   CR4_OSXMMEXCPT,
+  CR4_PAE,
   CR4_PGE,
   CR4_PSE,
   CR4_PVI,
@@ -41,14 +42,16 @@ import { readStoredMsr, writeStoredMsr } from "./msr-store.ts";
 /** CR0 bits that exist on an i486-class CPU; writes to other bits are ignored (SDM §2.5). */
 const CR0_VALID =
   CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG;
+/** CPUID.1:EDX.PAE. */
+const CPUID_PAE = 1 << 6;
 /** CPUID.1:EDX.SSE. */
 const CPUID_SSE = 1 << 25;
 /** CR4.MCE and CR4.PCE: accepted and ignored. */
 const CR4_MCE = 1 << 6;
 const CR4_PCE = 1 << 8;
 /**
- * CR4 bits this CPU accepts; any other set bit is a reserved-bit #GP(0) (no PAE yet). OSFXSR and
- * OSXMMEXCPT are accepted on every model, as QEMU's cr4_reserved_bits does.
+ * CR4 bits every model accepts; any other set bit is a reserved-bit #GP(0). OSFXSR and OSXMMEXCPT
+ * are accepted on every model, as QEMU's cr4_reserved_bits does; PAE only where CPUID has it.
  */
 const CR4_VALID =
   CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -98,7 +101,8 @@ export function writeControlRegister(cpu: CpuCore, n: number, value: number): vo
       cpu.flushTlb();
       break;
     case 4: {
-      if (value & ~CR4_VALID) cpu.raise(EXC_GP, 0);
+      const valid = CR4_VALID | ((cpu.cpuid.featuresEdx & CPUID_PAE) !== 0 ? CR4_PAE : 0);
+      if (value & ~valid) cpu.raise(EXC_GP, 0);
       // QEMU drops OSFXSR on a model without SSE (cpu_x86_update_cr4), so FXSAVE there never
       // touches MXCSR or XMM; we follow it for byte-identical images.
       if ((cpu.cpuid.featuresEdx & CPUID_SSE) === 0) value &= ~CR4_OSFXSR;
