@@ -242,3 +242,12 @@ export async function compareRomUnderModel(
   ]);
   return { qemu, ours, diff: diffLogs(qemu.log, ours.log) };
 }
+
+/**
+ * Runs `rom` under QEMU 7.2 (-M pc, its default CPU) and `pcscope run --machine pc` at the same
+ * time and diffs their debug-console logs: the device ROMs (APIC, HPET, PM) use it.
+ */
+export async function compareRomOnPc(rom: string): Promise<ModelRomComparison> {
+  const [qemu, ours] = await Promise.all([runRomQemu(rom), runRomPcscope(rom, 30_000, ["--machine", "pc"])]);
+  return { qemu, ours, diff: diffLogs(qemu.log, ours.log) };
+}

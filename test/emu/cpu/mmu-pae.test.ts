@@ -3,12 +3,11 @@
 // Where CPUID has no PAE, a CR4.PAE write is #GP(0) in pcscope, as the SDM says (QEMU 7.2's TCG
 // accepts it under -cpu pentium: pcscope differs on purpose).
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuidFor } from "../../../src/emu/cpu/cpuid-models.ts";
 import { CR4_PAE, EXC_GP } from "../../../src/emu/cpu/state.ts";
 import { writeControlRegister } from "../../../src/emu/cpu/system/index.ts";
 import { needPeers } from "../../helpers/peers.ts";
 import { assembleTestRomFile, compareRomUnderModel, makeLimiter } from "../../helpers/roms.ts";
-import { enterProtected, faultOf, makeCpu } from "./system/harness.ts";
+import { faultOf, protectedCpuOf } from "./system/harness.ts";
 
 const limit = makeLimiter(2);
 
@@ -28,18 +27,12 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("PAE paging, against QEM
 describe("CR4.PAE on a model without PAE (pcscope follows the SDM: #GP(0))", () => {
   for (const model of ["486", "pentium", "pcscope"]) {
     it(model, () => {
-      const { cpu } = makeCpu();
-      cpu.cpuid = cpuidFor(model, 1);
-      cpu.reset();
-      enterProtected(cpu);
+      const cpu = protectedCpuOf(model);
       expect(faultOf(() => writeControlRegister(cpu, 4, CR4_PAE))).toEqual([EXC_GP, 0]);
     });
   }
   it("pentium2 accepts it", () => {
-    const { cpu } = makeCpu();
-    cpu.cpuid = cpuidFor("pentium2", 1);
-    cpu.reset();
-    enterProtected(cpu);
+    const cpu = protectedCpuOf("pentium2");
     writeControlRegister(cpu, 4, CR4_PAE);
     expect(cpu.cr4 & CR4_PAE).toBe(CR4_PAE);
   });

@@ -3,6 +3,7 @@
 // Descriptor formats: Intel SDM Vol. 3A Figure 3-8 (segment), Figure 5-8 (call gate), Figure 6-2 (IDT
 // gates), Figure 7-2/7-3 (32-bit TSS and its descriptor).
 import { Cpu } from "../../../../src/emu/cpu/cpu.ts";
+import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
 import { CpuFault, CS, type PhysicalMemory, type PortIo, SS } from "../../../../src/emu/cpu/state.ts";
 import { farJump, loadSegment, loadTr, writeControlRegister } from "../../../../src/emu/cpu/system/index.ts";
 
@@ -253,3 +254,12 @@ export const TO_RING3 = [
   0x68, 0x00, 0x00, 0x02, 0x00, // push dword 0x20000
   0xcf, // iretd
 ];
+
+/** A CPU of CPUID model `name` (cpuid-models.ts), reset, in protected mode at CPL 0. */
+export function protectedCpuOf(name: string): Cpu {
+  const { cpu } = makeCpu();
+  cpu.cpuid = cpuidFor(name, 1);
+  cpu.reset();
+  enterProtected(cpu);
+  return cpu;
+}

@@ -5,12 +5,11 @@
 // purpose (an absent or read-only MSR is #GP(0) per the SDM's RDMSR/WRMSR pseudocode; QEMU's TCG
 // reads 0 and ignores the write), the unit tests below say so.
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
 import { EAX, ECX, EDX, EXC_GP } from "../../../../src/emu/cpu/state.ts";
 import { readMsr, writeMsr } from "../../../../src/emu/cpu/system/index.ts";
 import { needPeers } from "../../../helpers/peers.ts";
 import { assembleTestRomFile, compareRomUnderModel, makeLimiter } from "../../../helpers/roms.ts";
-import { enterProtected, faultOf, makeCpu } from "./harness.ts";
+import { faultOf, protectedCpuOf } from "./harness.ts";
 
 const limit = makeLimiter(2);
 
@@ -32,18 +31,9 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))(
   },
 );
 
-/** A CPU of model `name`, reset, in protected mode at CPL 0. */
-function cpuOf(name: string) {
-  const { cpu } = makeCpu();
-  cpu.cpuid = cpuidFor(name, 1);
-  cpu.reset();
-  enterProtected(cpu);
-  return cpu;
-}
-
 describe("MSRs a model lacks, and read-only ones (pcscope follows the SDM: #GP(0))", () => {
   it("pcscope's default model has no MTRRs, PAT, SYSENTER or machine-check MSRs", () => {
-    const cpu = cpuOf("pcscope");
+    const cpu = protectedCpuOf("pcscope");
     for (const msr of [0xfe, 0x200, 0x2ff, 0x277, 0x174, 0x179, 0x17b, 0x400]) {
       cpu.regs[ECX] = msr;
       expect(
@@ -58,7 +48,7 @@ describe("MSRs a model lacks, and read-only ones (pcscope follows the SDM: #GP(0
   });
 
   it("pentium2: MTRRcap and MCG_CAP are read-only; variable MTRRs stop at PHYSMASK7, banks at MC9", () => {
-    const cpu = cpuOf("pentium2");
+    const cpu = protectedCpuOf("pentium2");
     for (const msr of [0xfe, 0x179, 0x210, 0x428]) {
       cpu.regs[ECX] = msr;
       expect(
@@ -72,7 +62,7 @@ describe("MSRs a model lacks, and read-only ones (pcscope follows the SDM: #GP(0
   });
 
   it("a reset brings back PAT's power-on value and clears the MTRRs", () => {
-    const cpu = cpuOf("pentium3");
+    const cpu = protectedCpuOf("pentium3");
     cpu.regs[ECX] = 0x277;
     cpu.regs[EDX] = 0;
     cpu.regs[EAX] = 0;

@@ -2,12 +2,11 @@
 // ring 3, the #GP cases), and the #UD pcscope raises where the CPU model lacks SEP (SDM: "#UD if
 // CPUID.01H:EDX.SEP[bit 11] = 0"; QEMU's TCG executes them whatever -cpu says).
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
 import { EXC_UD } from "../../../../src/emu/cpu/state.ts";
 import { sysenter, sysexit } from "../../../../src/emu/cpu/system/index.ts";
 import { needPeers } from "../../../helpers/peers.ts";
 import { assembleTestRomFile, compareRomUnderModel, makeLimiter } from "../../../helpers/roms.ts";
-import { enterProtected, faultOf, makeCpu } from "./harness.ts";
+import { faultOf, protectedCpuOf } from "./harness.ts";
 
 const limit = makeLimiter(2);
 
@@ -27,10 +26,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("SYSENTER and SYSEXIT, a
 describe("SYSENTER and SYSEXIT on a model without SEP (pcscope follows the SDM: #UD)", () => {
   for (const model of ["486", "pentium", "pcscope"]) {
     it(model, () => {
-      const { cpu } = makeCpu();
-      cpu.cpuid = cpuidFor(model, 1);
-      cpu.reset();
-      enterProtected(cpu);
+      const cpu = protectedCpuOf(model);
       expect(faultOf(() => sysenter(cpu))?.[0]).toBe(EXC_UD);
       expect(faultOf(() => sysexit(cpu))?.[0]).toBe(EXC_UD);
     });
