@@ -9,6 +9,11 @@ import { formatSymbolHit, type SymbolResolver } from "./symbol-resolver.ts";
 
 /** Frames walked at most (the innermost included). */
 export const MAX_FRAMES = 32;
+/**
+ * An address further than this past the nearest symbol is shown bare: listings give no sizes, and
+ * the nearest symbol of an address outside them (the reset vector under a kernel's) is meaningless.
+ */
+export const SYMBOL_REACH = 0x10000n;
 /** Prologue bytes read at a function's start to tell whether its frame is set up yet. */
 const PROLOGUE_BYTES = 16;
 /**
@@ -90,7 +95,8 @@ export async function walkFrames(
   const push = (offsetOrPc: bigint, isReturn: boolean) => {
     const pc = isReturn ? codeAddress(start, offsetOrPc) : offsetOrPc;
     const hit = symbols.lookupAddress(pc);
-    frames.push({ level: frames.length, pc, symbol: hit === null ? "" : formatSymbolHit(hit) });
+    const near = hit !== null && hit.offset < SYMBOL_REACH;
+    frames.push({ level: frames.length, pc, symbol: near ? formatSymbolHit(hit) : "" });
   };
   push(start.pc, false);
   if (frames.length >= maxFrames) return { frames, end: "depth limit", endBp: start.bp };

@@ -5,6 +5,7 @@ import {
   formatFrame,
   MAX_FRAMES,
   type ReadMemory,
+  SYMBOL_REACH,
   type WalkStart,
   walkFrames,
   walkStart,
@@ -166,9 +167,13 @@ describe("walkFrames", () => {
     expect(m.reads[0]).toBe(ss + 0xff00n); // linear: SS base + BP
   });
 
-  it("shows frames without a symbol as the bare address", async () => {
-    const bt = await walkFrames(flat32(0x1234n, 0n), new Memory().read, symbols);
-    expect(formatFrame(bt.frames[0]!, 32)).toBe("#0 0x00001234");
+  it("shows frames without a symbol, or far past the nearest one, as the bare address", async () => {
+    const below = await walkFrames(flat32(0x1234n, 0n), new Memory().read, symbols);
+    expect(formatFrame(below.frames[0]!, 32)).toBe("#0 0x00001234");
+    const far = await walkFrames(flat32(0xfffffff0n, 0n), new Memory().read, symbols);
+    expect(formatFrame(far.frames[0]!, 32)).toBe("#0 0xfffffff0");
+    const near = await walkFrames(flat32(0xc1000200n + SYMBOL_REACH - 1n, 0n), new Memory().read, symbols);
+    expect(near.frames[0]!.symbol).toBe("kernel_power_off+0xffff");
   });
 });
 
