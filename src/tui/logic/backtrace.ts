@@ -4,7 +4,7 @@
 // address is still at [SP] or [SP+word] (frames.ts tells which from the prologue bytes), so that
 // frame comes from the stack pointer and the chain goes on from BP. Pure: the caller reads memory.
 import type { CpuContext } from "./cpu-mode.ts";
-import { readWord, returnSlot } from "./frames.ts";
+import { type ReturnSlot, readWord, returnSlot } from "./frames.ts";
 import { formatSymbolHit, type SymbolResolver } from "./symbol-resolver.ts";
 
 /** Frames walked at most (the innermost included). */
@@ -129,9 +129,13 @@ async function returnBeforeFrame(
 ): Promise<bigint | null> {
   const hit = symbols.lookupAddress(start.pc);
   if (hit === null || hit.offset >= BigInt(PROLOGUE_BYTES)) return null;
-  const bytes = await read(start.pc - hit.offset, PROLOGUE_BYTES);
-  if (bytes === null) return null;
-  const slot = prologueSlot(bytes, Number(hit.offset));
+  // At the first byte nothing is pushed yet, whatever the bytes: they need no round trip.
+  let slot: ReturnSlot = "sp";
+  if (hit.offset > 0n) {
+    const bytes = await read(start.pc - hit.offset, PROLOGUE_BYTES);
+    if (bytes === null) return null;
+    slot = prologueSlot(bytes, Number(hit.offset));
+  }
   if (slot === null || slot === "bp+word") return null;
   const word = start.bitness / 8;
   const at = start.sp + (slot === "sp" ? 0n : BigInt(word));
@@ -141,7 +145,7 @@ async function returnBeforeFrame(
 }
 
 /** frames.ts's returnSlot, after a leading ftrace call/NOP (whose whole length is "sp"). */
-function prologueSlot(bytes: Uint8Array, offset: number): ReturnType<typeof returnSlot> {
+function prologueSlot(bytes: Uint8Array, offset: number): ReturnSlot {
   const fentry = bytes[0] === CALL_REL32 || NOPL_5.every((b, i) => bytes[i] === b);
   if (!fentry) return returnSlot(bytes, offset);
   if (offset < FENTRY_LENGTH) return offset === 0 ? "sp" : null;

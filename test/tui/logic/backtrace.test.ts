@@ -124,6 +124,7 @@ describe("walkFrames", () => {
     m.word(0xc8001020n, 0n, 4); // ebp: __do_sys_reboot's frame
     m.word(0xc8001024n, 0xc1000010n, 4);
     const atEntry = await walkFrames(flat32(0xc1000200n, 0xc8001020n), m.read, symbols);
+    expect(m.reads).not.toContain(0xc1000200n); // at the first byte the code is not read
     expect(atEntry.frames.map((f) => f.symbol)).toEqual([
       "kernel_power_off",
       "__do_sys_reboot+0x41",
