@@ -134,7 +134,7 @@ async function returnBeforeFrame(
   if (hit.offset > 0n) {
     const bytes = await read(start.pc - hit.offset, PROLOGUE_BYTES);
     if (bytes === null) return null;
-    slot = prologueSlot(bytes, Number(hit.offset));
+    slot = prologueSlot(bytes, Number(hit.offset), start.bitness);
   }
   if (slot === null || slot === "bp+word") return null;
   const word = start.bitness / 8;
@@ -144,9 +144,9 @@ async function returnBeforeFrame(
   return readWord(data, 0, word);
 }
 
-/** frames.ts's returnSlot, after a leading ftrace call/NOP (whose whole length is "sp"). */
-function prologueSlot(bytes: Uint8Array, offset: number): ReturnSlot {
-  const fentry = bytes[0] === CALL_REL32 || NOPL_5.every((b, i) => bytes[i] === b);
+/** frames.ts's returnSlot, after a leading 32/64-bit ftrace call or NOP (all of it still "sp"). */
+function prologueSlot(bytes: Uint8Array, offset: number, bitness: 16 | 32 | 64): ReturnSlot {
+  const fentry = bitness !== 16 && (bytes[0] === CALL_REL32 || NOPL_5.every((b, i) => bytes[i] === b));
   if (!fentry) return returnSlot(bytes, offset);
   if (offset < FENTRY_LENGTH) return offset === 0 ? "sp" : null;
   return returnSlot(bytes.subarray(FENTRY_LENGTH), offset - FENTRY_LENGTH);
