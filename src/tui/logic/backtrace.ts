@@ -18,11 +18,15 @@ export const SYMBOL_REACH = 0x10000n;
 const PROLOGUE_BYTES = 16;
 /**
  * A 5-byte call or NOP before the prologue: `call __fentry__` in a kernel built for ftrace, which
- * patches it to `nopl 0x0(%eax,%eax,1)` (0f 1f 44 00 00) at boot.
+ * patches it at boot to a 5-byte NOP: `ds lea 0x0(%esi),%esi` on i386 (Debian's 686 kernel),
+ * `nopl 0x0(%eax,%eax,1)` on x86-64.
  */
 const FENTRY_LENGTH = 5;
 const CALL_REL32 = 0xe8;
-const NOPL_5 = [0x0f, 0x1f, 0x44, 0x00, 0x00];
+const NOPS_5: readonly (readonly number[])[] = [
+  [0x3e, 0x8d, 0x74, 0x26, 0x00],
+  [0x0f, 0x1f, 0x44, 0x00, 0x00],
+];
 
 /** Reads memory at a linear address; null when unreadable. */
 export type ReadMemory = (addr: bigint, length: number) => Promise<Uint8Array | null>;
@@ -146,7 +150,8 @@ async function returnBeforeFrame(
 
 /** frames.ts's returnSlot, after a leading 32/64-bit ftrace call or NOP (all of it still "sp"). */
 function prologueSlot(bytes: Uint8Array, offset: number, bitness: 16 | 32 | 64): ReturnSlot {
-  const fentry = bitness !== 16 && (bytes[0] === CALL_REL32 || NOPL_5.every((b, i) => bytes[i] === b));
+  const fentry =
+    bitness !== 16 && (bytes[0] === CALL_REL32 || NOPS_5.some((nop) => nop.every((b, i) => bytes[i] === b)));
   if (!fentry) return returnSlot(bytes, offset);
   if (offset < FENTRY_LENGTH) return offset === 0 ? "sp" : null;
   return returnSlot(bytes.subarray(FENTRY_LENGTH), offset - FENTRY_LENGTH);

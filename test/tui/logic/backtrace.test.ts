@@ -49,10 +49,17 @@ const flat32 = (pc: bigint, bp: bigint, sp = 0xc8000f00n): WalkStart => ({
   ssBase: 0n,
   csBase: 0n,
 });
-/** push ebp; mov ebp, esp after ftrace's 5-byte NOP, as the Debian kernel's functions begin. */
-const FENTRY_PROLOGUE = [
-  0x0f, 0x1f, 0x44, 0x00, 0x00, 0x55, 0x89, 0xe5, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
-];
+/** push ebp; mov ebp, esp, then NOPs. */
+const PROLOGUE = [0x55, 0x89, 0xe5, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90];
+/**
+ * Functions of a kernel built for ftrace begin with `call __fentry__`, patched at boot into a 5-byte
+ * NOP: `ds lea 0x0(%esi),%esi` in Debian's 686 kernel, `nopl 0x0(%eax,%eax,1)` on x86-64.
+ */
+const FENTRY_PADS = [
+  ["i386 ds lea", [0x3e, 0x8d, 0x74, 0x26, 0x00]],
+  ["nopl", [0x0f, 0x1f, 0x44, 0x00, 0x00]],
+  ["call __fentry__", [0xe8, 0x00, 0x00, 0x00, 0x00]],
+] as const;
 
 describe("walkFrames", () => {
   it("follows [ebp] = caller's ebp, [ebp+4] = return address to a null frame pointer", async () => {
@@ -117,28 +124,31 @@ describe("walkFrames", () => {
     expect(m.reads.length).toBeLessThanOrEqual(MAX_FRAMES + 1);
   });
 
-  it("at a function's first byte takes the caller from [esp], then goes on from ebp", async () => {
-    const m = new Memory();
-    m.code(0xc1000200n, FENTRY_PROLOGUE);
-    m.word(0xc8000f00n, 0xc1000141n, 4); // [esp]: the call's return address
-    m.word(0xc8001020n, 0n, 4); // ebp: __do_sys_reboot's frame
-    m.word(0xc8001024n, 0xc1000010n, 4);
-    const atEntry = await walkFrames(flat32(0xc1000200n, 0xc8001020n), m.read, symbols);
-    expect(m.reads).not.toContain(0xc1000200n); // at the first byte the code is not read
-    expect(atEntry.frames.map((f) => f.symbol)).toEqual([
-      "kernel_power_off",
-      "__do_sys_reboot+0x41",
-      "entry_INT80_32+0x10",
-    ]);
-    // After `push ebp` the return address is one word up; after `mov ebp, esp` the chain has it.
-    m.word(0xc8000efcn, 0xc8001020n, 4);
-    m.word(0xc8000f00n, 0xc1000141n, 4);
-    const pushed = await walkFrames(flat32(0xc1000206n, 0xc8001020n, 0xc8000efcn), m.read, symbols);
-    const callers = atEntry.frames.slice(1).map((f) => f.symbol);
-    expect(pushed.frames.map((f) => f.symbol)).toEqual(["kernel_power_off+0x6", ...callers]);
-    const linked = await walkFrames(flat32(0xc1000208n, 0xc8000efcn, 0xc8000efcn), m.read, symbols);
-    expect(linked.frames.map((f) => f.symbol)).toEqual(["kernel_power_off+0x8", ...callers]);
-  });
+  it.each(FENTRY_PADS)(
+    "at a function's first byte (after a %s pad) takes the caller from [esp], then goes on from ebp",
+    async (_name, pad) => {
+      const m = new Memory();
+      m.code(0xc1000200n, [...pad, ...PROLOGUE]);
+      m.word(0xc8000f00n, 0xc1000141n, 4); // [esp]: the call's return address
+      m.word(0xc8001020n, 0n, 4); // ebp: __do_sys_reboot's frame
+      m.word(0xc8001024n, 0xc1000010n, 4);
+      const atEntry = await walkFrames(flat32(0xc1000200n, 0xc8001020n), m.read, symbols);
+      expect(m.reads).not.toContain(0xc1000200n); // at the first byte the code is not read
+      expect(atEntry.frames.map((f) => f.symbol)).toEqual([
+        "kernel_power_off",
+        "__do_sys_reboot+0x41",
+        "entry_INT80_32+0x10",
+      ]);
+      // After `push ebp` the return address is one word up; after `mov ebp, esp` the chain has it.
+      m.word(0xc8000efcn, 0xc8001020n, 4);
+      m.word(0xc8000f00n, 0xc1000141n, 4);
+      const pushed = await walkFrames(flat32(0xc1000206n, 0xc8001020n, 0xc8000efcn), m.read, symbols);
+      const callers = atEntry.frames.slice(1).map((f) => f.symbol);
+      expect(pushed.frames.map((f) => f.symbol)).toEqual(["kernel_power_off+0x6", ...callers]);
+      const linked = await walkFrames(flat32(0xc1000208n, 0xc8000efcn, 0xc8000efcn), m.read, symbols);
+      expect(linked.frames.map((f) => f.symbol)).toEqual(["kernel_power_off+0x8", ...callers]);
+    },
+  );
 
   it("walks 16-bit BP frames within SS and resolves near return offsets within CS", async () => {
     const m = new Memory();
