@@ -1,5 +1,5 @@
 // The debugger screen, laying out the panes (src/tui/panes): status line, code + memory on the left,
-// registers + stack + breakpoints on the right, I/O log + block requests + firmware log below,
+// registers + stack + backtrace + breakpoints on the right, I/O log + block requests + firmware log below,
 // console and prompt at the bottom.
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useRef } from "react";
@@ -8,6 +8,7 @@ import { useSnapshot } from "../hooks/use-snapshot.ts";
 import { useTerminalSize } from "../hooks/use-terminal-size.ts";
 import { handleKey } from "../input.ts";
 import { MIN_COLS, MIN_ROWS } from "../logic/layout.ts";
+import { BacktracePane } from "../panes/backtrace/BacktracePane.tsx";
 import { BlockPane } from "../panes/block/BlockPane.tsx";
 import { BreakpointsPane } from "../panes/breakpoints/BreakpointsPane.tsx";
 import { CodePane } from "../panes/code/CodePane.tsx";
@@ -95,6 +96,12 @@ export function App({ dbg, trackSize = true }: AppProps) {
                 width={L.rightWidth}
                 height={L.stackHeight}
                 focused={focus === "stack"}
+              />
+              <BacktracePane
+                view={panes.backtrace}
+                width={L.rightWidth}
+                height={L.backtraceHeight}
+                focused={focus === "backtrace"}
               />
               <BreakpointsPane
                 breakpoints={panes.breakpoints.list}

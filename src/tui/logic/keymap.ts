@@ -67,7 +67,7 @@ export const KEY_HELP: ReadonlyArray<readonly [string, string]> = [
   [":", "command line (break, delete, x/16xb, info registers, watch, iowatch, monitor ...)"],
   ["Tab / Shift-Tab", "cycle focus between panes"],
   ["j k, arrows, PgUp PgDn", "move the cursor in the focused pane"],
-  ["Enter", "select (expand a block request, jump to a breakpoint)"],
+  ["Enter", "select (expand a block request, show a breakpoint's or a frame's code)"],
   ["?", "this help; any key closes it"],
   ["q", "quit (the target is left as it is)"],
 ];

@@ -2,7 +2,17 @@
 // much to fetch (code lines, memory rows, stack slots, log lines). Pure arithmetic, tested alone.
 
 /** Panes the focus cycles through, in Tab order. */
-export const PANES = ["code", "registers", "stack", "breakpoints", "memory", "io", "block", "log"] as const;
+export const PANES = [
+  "code",
+  "registers",
+  "stack",
+  "backtrace",
+  "breakpoints",
+  "memory",
+  "io",
+  "block",
+  "log",
+] as const;
 export type Pane = (typeof PANES)[number];
 
 /** Sizes in terminal cells. Heights include the pane's border (2 rows) and title. */
@@ -16,6 +26,7 @@ export interface Layout {
   readonly memoryHeight: number;
   readonly registersHeight: number;
   readonly stackHeight: number;
+  readonly backtraceHeight: number;
   readonly breakpointsHeight: number;
   /** Height of the bottom row (I/O, block, firmware log side by side). */
   readonly bottomHeight: number;
@@ -23,6 +34,7 @@ export interface Layout {
   readonly codeLines: number;
   readonly memoryRows: number;
   readonly stackSlots: number;
+  readonly backtraceLines: number;
   readonly breakpointLines: number;
   readonly bottomLines: number;
   /** Too small to draw the panes: show a one-line notice instead. */
@@ -60,10 +72,11 @@ export function computeLayout(cols: number, rows: number): Layout {
   const leftWidth = c - rightWidth;
   const memoryHeight = Math.max(BORDER + 2, Math.floor(top * 0.3));
   const codeHeight = top - memoryHeight;
-  const registersHeight = Math.min(top - 2 * (BORDER + 1), BORDER + 12);
+  const registersHeight = Math.min(top - 3 * (BORDER + 1), BORDER + 12);
   const restRight = top - registersHeight;
-  const stackHeight = Math.max(BORDER + 1, Math.ceil(restRight / 2));
-  const breakpointsHeight = restRight - stackHeight;
+  const breakpointsHeight = Math.max(BORDER + 1, Math.floor(restRight / 4));
+  const stackHeight = Math.ceil((restRight - breakpointsHeight) / 2);
+  const backtraceHeight = restRight - breakpointsHeight - stackHeight;
   return {
     cols: c,
     rows: r,
@@ -73,12 +86,14 @@ export function computeLayout(cols: number, rows: number): Layout {
     memoryHeight,
     registersHeight,
     stackHeight,
+    backtraceHeight,
     breakpointsHeight,
     bottomHeight,
     codeLines: codeHeight - BORDER,
     memoryRows: memoryHeight - BORDER,
     stackSlots: stackHeight - BORDER,
-    breakpointLines: Math.max(0, breakpointsHeight - BORDER),
+    backtraceLines: backtraceHeight - BORDER,
+    breakpointLines: breakpointsHeight - BORDER,
     bottomLines: bottomHeight - BORDER,
     tooSmall,
   };

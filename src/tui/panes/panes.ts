@@ -1,5 +1,6 @@
 // The Debugger's panes, one module each, by layout id; their views make up the snapshot's `panes`.
 import type { Pane } from "../logic/layout.ts";
+import { BacktracePaneState } from "./backtrace/backtrace-pane.ts";
 import { BlockPaneState } from "./block/block-pane.ts";
 import { BreakpointsPaneState } from "./breakpoints/breakpoints-pane.ts";
 import { CodePaneState } from "./code/code-pane.ts";
@@ -15,6 +16,7 @@ export interface Panes {
   readonly code: CodePaneState;
   readonly registers: RegistersPaneState;
   readonly stack: StackPaneState;
+  readonly backtrace: BacktracePaneState;
   readonly breakpoints: BreakpointsPaneState;
   readonly memory: MemoryPaneState;
   readonly io: IoPaneState;
@@ -31,6 +33,7 @@ export function createPanes(traced: boolean): Panes {
     code: new CodePaneState(),
     registers: new RegistersPaneState(),
     stack: new StackPaneState(),
+    backtrace: new BacktracePaneState(),
     breakpoints: new BreakpointsPaneState(),
     memory: new MemoryPaneState(),
     io: new IoPaneState(traced),
@@ -55,6 +58,7 @@ export function paneViews(panes: Panes, host: PaneHost): PaneViews {
     code: panes.code.view(),
     registers: panes.registers.view(host),
     stack: panes.stack.view(),
+    backtrace: panes.backtrace.view(),
     breakpoints: panes.breakpoints.view(host),
     memory: panes.memory.view(),
     io: panes.io.view(host),

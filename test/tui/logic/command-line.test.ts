@@ -114,8 +114,18 @@ describe("computeLayout", () => {
       expect(L.tooSmall).toBe(false);
       expect(L.leftWidth + L.rightWidth).toBe(cols);
       expect(L.codeHeight + L.memoryHeight + L.bottomHeight + 4).toBe(rows);
-      expect(L.registersHeight + L.stackHeight + L.breakpointsHeight).toBe(L.codeHeight + L.memoryHeight);
-      for (const n of [L.codeLines, L.memoryRows, L.stackSlots, L.bottomLines]) expect(n).toBeGreaterThan(0);
+      expect(L.registersHeight + L.stackHeight + L.backtraceHeight + L.breakpointsHeight).toBe(
+        L.codeHeight + L.memoryHeight,
+      );
+      for (const n of [
+        L.codeLines,
+        L.memoryRows,
+        L.stackSlots,
+        L.backtraceLines,
+        L.breakpointLines,
+        L.bottomLines,
+      ])
+        expect(n).toBeGreaterThan(0);
     }
     expect(computeLayout(160, 50).codeLines).toBeGreaterThan(computeLayout(80, 24).codeLines);
     expect(computeLayout(40, 10).tooSmall).toBe(true);

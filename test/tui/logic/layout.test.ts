@@ -8,7 +8,15 @@ describe("screenLayout", () => {
     expect(L.rows).toBe(MIN_ROWS - SPARE_ROWS);
     expect(L.leftWidth + L.rightWidth).toBe(MIN_COLS);
     expect(L.codeHeight + L.memoryHeight + L.bottomHeight + 4).toBe(L.rows);
-    for (const n of [L.codeLines, L.memoryRows, L.stackSlots, L.bottomLines]) expect(n).toBeGreaterThan(0);
+    for (const n of [
+      L.codeLines,
+      L.memoryRows,
+      L.stackSlots,
+      L.backtraceLines,
+      L.breakpointLines,
+      L.bottomLines,
+    ])
+      expect(n).toBeGreaterThan(0);
   });
 
   it("refuses a terminal one column or one row smaller", () => {
