@@ -15,6 +15,12 @@ import { asUserError, gdbListenProblem, parseRunArgs } from "./run-options.ts";
 export const EXIT_TRIPLE_FAULT = 3;
 export const EXIT_UNIMPLEMENTED = 4;
 export const EXIT_MAX_INSNS = 5;
+/**
+ * The guest asked for a reset under --no-reboot (a keyboard-controller or 0xcf9 reset: Linux's
+ * reboot, and its panic=-1 reboot after a panic). QEMU's -no-reboot exits 0 there; pcscope's
+ * status tells a reset from a halt or a power-off.
+ */
+export const EXIT_GUEST_RESET = 7;
 export const EXIT_INTERRUPTED = 130;
 
 /** Instructions per run() slice: between slices the event loop runs (Ctrl-C, the gdb socket). */
@@ -70,9 +76,9 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --initrd FILE               the Linux kernel's initial RAM disk (-initrd)
   --append CMDLINE            its command line (-append)
 
-Exit status: 0 halted (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
-instruction, ${EXIT_MAX_INSNS} --max-insns reached, ${EXIT_INTERRUPTED} Ctrl-C, 2 bad usage, ${EXIT_OUTPUT_ERROR} an output could not be
-written.`;
+Exit status: 0 halted or powered off (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
+instruction, ${EXIT_MAX_INSNS} --max-insns reached, ${EXIT_GUEST_RESET} the guest reset under --no-reboot, ${EXIT_INTERRUPTED} Ctrl-C, 2 bad usage,
+${EXIT_OUTPUT_ERROR} an output could not be written.`;
 
 /** What a finished run reports: the summary's reason (describeStop's line) and the exit status. */
 function outcome(event: StopEvent, machine: Machine): { reason: string; status: number } {
@@ -81,7 +87,7 @@ function outcome(event: StopEvent, machine: Machine): { reason: string; status: 
     case "halted":
       return { reason, status: 0 };
     case "reset":
-      return { reason: `${reason} under --no-reboot`, status: 0 };
+      return { reason: `${reason} under --no-reboot`, status: EXIT_GUEST_RESET };
     case "exit":
       return { reason, status: event.status & 0xff };
     case "tripleFault":

@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { exitRom, tripleFaultRom, unimplementedRom } from "../emu/machine/tiny-rom.ts";
+import { exitRom, resetRom, tripleFaultRom, unimplementedRom } from "../emu/machine/tiny-rom.ts";
 import { needPeers } from "../helpers/peers.ts";
 import { freePort } from "../helpers/qemu.ts";
 
@@ -198,6 +198,12 @@ describe("pcscope run", () => {
     expect(r.stderrLines[0]).toMatch(
       /^pcscope: unimplemented: RDPMC .* at f000:00000000 \(linear 0xf0000; bytes 0f 33\)/,
     );
+  });
+
+  it("exits 7 when the guest resets under --no-reboot (Linux's reboot after a panic=-1 panic)", () => {
+    const r = pcscope("run", "--machine", "pc", "--bios", tempFile("reset.bin", resetRom()), "--no-reboot");
+    expect(r.status).toBe(7);
+    expect(r.stderrLines.at(-1)).toMatch(/^pcscope: reset requested \(i8042 reset pulse\) under --no-reboot/);
   });
 
   it("exits non-zero on a triple fault under --no-reboot", () => {

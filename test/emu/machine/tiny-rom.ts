@@ -19,6 +19,11 @@ export function exitRom(value: number): Uint8Array {
   return tinyRom([0xb0, value, 0xe6, 0xf4, 0xfa, 0xf4]);
 }
 
+/** mov al, 0xfe; out 0x64, al (the keyboard controller's reset pulse); cli; hlt. */
+export function resetRom(): Uint8Array {
+  return tinyRom([0xb0, 0xfe, 0xe6, 0x64, 0xfa, 0xf4]);
+}
+
 /** lidt [cs:limit0]; int3 — an IDT limit of 0 makes INT3 fault into #GP, #DF, then a triple fault. */
 export function tripleFaultRom(): Uint8Array {
   return tinyRom([
