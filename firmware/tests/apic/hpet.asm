@@ -132,16 +132,16 @@ start32:
         ; Linux's sequence: 32-bit periodic with SETVAL, the first expiry, then the period.
         HPET_W T0 + T_CFG, TC_EN | TC_PER | TC_SETVAL | TC_32
         HPET_R H_CNT
-        add eax, 20000
+        add eax, 200000                     ; 2 ms periods: QEMU's handler masks it in time under load
         mov [FIRST], eax
         mov [HPET + T0 + T_CMP], eax
-        HPET_W T0 + T_CMP, 20000
+        HPET_W T0 + T_CMP, 200000
         WAIT 3
         mov dword [HOOK], 0
         HPET_R T0 + T_CMP
         sub eax, [FIRST]
         xor edx, edx
-        mov ecx, 20000
+        mov ecx, 200000
         div ecx
         HPET_R T0 + T_CFG
         mov esi, eax
