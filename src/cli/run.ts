@@ -50,7 +50,7 @@ firmware/hello/hello.bin.
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
   --cpu MODEL                 CPUID as QEMU's model: 486, pentium, pentium2, pentium3, qemu32 (-cpu;
-                              default pcscope's own: FPU, TSC, MSR, CX8, and APIC on the PC)
+                              default qemu32, as QEMU), or pcscope (a minimal P6: FPU, TSC, MSR, CX8)
   --gdb tcp:HOST:PORT         serve gdb there (-gdb; an IPv6 HOST in brackets: tcp:[::1]:1234); the
                               process runs until isa-debug-exit, a gdb kill or Ctrl-C (--max-insns
                               does not apply)

@@ -21,7 +21,10 @@ const TCG_SIGNATURE = "TCGTCGTCGTCG";
 /** What a model adds to pcscope's defaults. */
 type ModelFields = Omit<CpuidConfig, "vendor" | "logicalCount">;
 
-/** The models by name; "pcscope" is the default until the P6 features QEMU's qemu32 offers exist. */
+/**
+ * The models by name. "pcscope" is a minimal P6 (FPU, TSC, MSR, CX8: no CMOV, MMX or SSE) for
+ * firmware that should see as little as possible; qemu32 is the default, as in QEMU.
+ */
 const MODELS: Record<string, ModelFields> = {
   pcscope: {
     family: 6,
@@ -122,11 +125,13 @@ const MODELS: Record<string, ModelFields> = {
   },
 };
 
-/** The `--cpu` names, as QEMU spells them. */
-export const CPU_MODEL_NAMES: readonly string[] = ["486", "pentium", "pentium2", "pentium3", "qemu32"];
+/** The models QEMU 7.2 has under the same names. */
+export const QEMU_MODEL_NAMES: readonly string[] = ["486", "pentium", "pentium2", "pentium3", "qemu32"];
+/** The `--cpu` names: QEMU's, and pcscope's minimal P6. */
+export const CPU_MODEL_NAMES: readonly string[] = [...QEMU_MODEL_NAMES, "pcscope"];
 
 /** The model a CPU gets without --cpu. */
-export const DEFAULT_CPU_MODEL = "pcscope";
+export const DEFAULT_CPU_MODEL = "qemu32";
 
 /** True when `name` is a model `--cpu` accepts. */
 export function isCpuModel(name: string): boolean {

@@ -22,8 +22,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("FXSAVE/FXRSTOR, against
     });
   }
 
-  it("is #UD on pcscope's default model, which has no FXSR", async () => {
-    const ours = await runRomPcscope(rom, 30_000, []);
+  it("is #UD on the pcscope model, which has no FXSR", async () => {
+    const ours = await runRomPcscope(rom, 30_000, ["--cpu", "pcscope"]);
     expect(ours.log).toMatch(/^fault 00000006 /m);
   });
 });

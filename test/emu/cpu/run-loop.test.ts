@@ -28,7 +28,7 @@ describe("budget and step", () => {
     expect(cpu.eip).toBe(0xfff0);
     expect(cpu.getEflags()).toBe(2);
     expect(cpu.cr0 >>> 0).toBe(0x60000010);
-    expect(cpu.regs[2]).toBe(0x613); // family 6, model 1, stepping 3
+    expect(cpu.regs[2]).toBe(0x663); // qemu32, the default model: family 6, model 6, stepping 3
     expect(cpu.idtrLimit).toBe(0x3ff);
   });
 });

@@ -2,6 +2,7 @@
 // Intel SDM Vol. 2 CPUID (leaf 0 vendor registers, leaf 1 signature layout, "Brand String"), RDMSR/
 // WRMSR, RDTSC, MOV CR/DR, LMSW pseudocode; Vol. 3A §2.5; Vol. 1 §19.5.2 (I/O permission bit map).
 import { describe, expect, it } from "vitest";
+import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
 import {
   CR0_ET,
   CR0_PE,
@@ -85,9 +86,16 @@ describe("I/O permission bitmap", () => {
   });
 });
 
-describe("CPUID", () => {
+/** The minimal "pcscope" model (--cpu pcscope): leaf 1 only, FPU/TSC/MSR/CX8, its own brand string. */
+function pcscopeModelCpu() {
+  const made = makeCpu();
+  made.cpu.cpuid = cpuidFor("pcscope", 1);
+  return made;
+}
+
+describe("CPUID (the pcscope model)", () => {
   it("leaf 0: max leaf and the vendor in EBX, EDX, ECX", () => {
-    const { cpu, mem } = makeCpu();
+    const { cpu, mem } = pcscopeModelCpu();
     // biome-ignore format: one instruction per line
     mem.put(CODE, [
       0x31, 0xc0, // xor eax, eax
@@ -103,7 +111,7 @@ describe("CPUID", () => {
   });
 
   it("leaf 1: signature, APIC ID and CLFLUSH size in EBX, feature bits; higher leaves answer as leaf 1", () => {
-    const { cpu } = makeCpu();
+    const { cpu } = pcscopeModelCpu();
     cpu.regs[EAX] = 1;
     cpuidInstruction(cpu);
     expect(cpu.regs[EAX]).toBe(0x613); // family 6, model 1, stepping 3
@@ -121,7 +129,7 @@ describe("CPUID", () => {
   });
 
   it("hypervisor leaves read as zero; extended leaves give 0x80000004 and the brand string", () => {
-    const { cpu } = makeCpu();
+    const { cpu } = pcscopeModelCpu();
     cpu.regs[EAX] = 0x40000000;
     cpuidInstruction(cpu);
     expect([cpu.regs[EAX], cpu.regs[EBX], cpu.regs[ECX], cpu.regs[EDX]]).toEqual([0, 0, 0, 0]);
@@ -160,8 +168,8 @@ describe("MSRs and the TSC", () => {
     expect(cpu.regs[EAX]).toBe(2);
   });
 
-  it("RDMSR reads TSC and APIC_BASE; unknown MSRs and CPL > 0 are #GP(0)", () => {
-    const { cpu } = makeCpu();
+  it("RDMSR reads TSC and APIC_BASE; MSRs the model lacks and CPL > 0 are #GP(0)", () => {
+    const { cpu } = pcscopeModelCpu(); // no SEP: 0x174 is absent
     enterProtected(cpu);
     cpu.regs[ECX] = 0x1b;
     readMsr(cpu);
@@ -198,8 +206,8 @@ describe("control and debug registers", () => {
     expect(faultOf(() => readControlRegister(cpu, 1))).toEqual([EXC_UD, -1]);
   });
 
-  it("CR4: PSE accepted, PAE (unsupported) is a reserved bit: #GP(0)", () => {
-    const { cpu } = makeCpu();
+  it("CR4: PSE accepted, PAE on a model without it is a reserved bit: #GP(0)", () => {
+    const { cpu } = pcscopeModelCpu();
     writeControlRegister(cpu, 4, CR4_PSE);
     expect(readControlRegister(cpu, 4)).toBe(CR4_PSE);
     expect(faultOf(() => writeControlRegister(cpu, 4, CR4_PAE))).toEqual([EXC_GP, 0]);
