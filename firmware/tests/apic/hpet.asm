@@ -187,11 +187,15 @@ start32:
         HPET_W H_CFG, HC_EN
         IOAPIC_W 0x14, 0x30
 
-        ; Timer 2, 32-bit one-shot, routed to IRQ2 (pin 2).
-        HPET_W T2 + T_CFG, TC_EN | TC_32 | (2 << 9)
+        ; Timer 2, 32-bit one-shot, routed to IRQ2 (pin 2). The comparator is written before the
+        ; timer is enabled: enabled with its reset comparator, which lies more than 2^31 ticks
+        ; "behind" the counter in QEMU's signed arithmetic, QEMU fires it at once, and whether its
+        ; timer thread or the comparator write comes first is a race (a second interrupt, at times).
+        HPET_W T2 + T_CFG, TC_32 | (2 << 9)
         HPET_R H_CNT
         add eax, 4000
         mov [HPET + T2 + T_CMP], eax
+        HPET_W T2 + T_CFG, TC_EN | TC_32 | (2 << 9)
         WAIT 1
         HPET_R T2 + T_CFG
         mov edx, eax
