@@ -284,6 +284,14 @@ export class Cpu extends DecoderState {
     return this.instructions + this.skippedTicks;
   }
 
+  /**
+   * Where the CPU stands in its history: one per instruction retired, per idle tick skipped and per
+   * interrupt, fault or trap delivered. Deterministic runs reach each position in one state only.
+   */
+  historyPosition(): number {
+    return this.instructions + this.skippedTicks + this.deliveries;
+  }
+
   /** Flushes the TLB when the memory map or the A20 gate changed since it was filled. */
   checkMemGeneration(): void {
     if (this.mem.generation !== this.memGen || this.a20Mask !== this.tlbA20) {
@@ -320,6 +328,11 @@ export class Cpu extends DecoderState {
   /** Executes one instruction, or delivers one pending interrupt. */
   step(): StopEvent {
     return this.runControl.execute(1, true);
+  }
+
+  /** The CPU now stands where a debugger sees it stopped: a run from here passes over its breakpoint. */
+  markStopped(): void {
+    this.runControl.markStopped();
   }
 
   /** Called when a slow-path access touches a watched page: records a hit if a watch matches. */

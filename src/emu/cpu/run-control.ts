@@ -66,6 +66,11 @@ export class RunControl {
     return event;
   }
 
+  /** The next run or step passes over a breakpoint at the current address once (a debugger stop). */
+  markStopped(): void {
+    this.resumeSkip = (this.cpu.csBase + this.cpu.eip) | 0;
+  }
+
   private executeUntilStop(budget: number, single: boolean): StopEvent {
     const c = this.cpu;
     c.checkMemGeneration();
@@ -99,6 +104,7 @@ export class RunControl {
         if (e instanceof CpuFault) {
           c.eip = c.startEip;
           c.halted = false;
+          c.deliveries++;
           deliverFault(c, e);
           c.updateModes();
           if (c.tripleFault) return TRIPLE;
@@ -130,6 +136,7 @@ export class RunControl {
     const c = this.cpu;
     c.startEip = c.eip;
     c.halted = false;
+    c.deliveries++;
     const vector = c.intc!.acknowledge();
     interrupt(c, vector, "hardware", -1);
     c.updateModes();
@@ -140,6 +147,7 @@ export class RunControl {
     const c = this.cpu;
     c.dr[6] |= DR6_BS;
     c.startEip = c.eip;
+    c.deliveries++;
     interrupt(c, EXC_DB, "exception", -1);
     c.updateModes();
   }

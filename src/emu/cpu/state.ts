@@ -266,6 +266,11 @@ export class CpuState {
   instructions = 0;
   /** Virtual-clock ticks skipped while halted waiting for an interrupt (added by the machine). */
   skippedTicks = 0;
+  /**
+   * Events between instructions: hardware interrupts, faults and single-step traps delivered.
+   * With instructions and skippedTicks it counts every step of the CPU's history (Cpu.historyPosition).
+   */
+  deliveries = 0;
   /** HLT executed; cleared by an interrupt or reset. */
   halted = false;
   /** Set when a triple fault occurred; the run loop reports it and the machine resets. */

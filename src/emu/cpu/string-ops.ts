@@ -112,17 +112,20 @@ export function stringOp(c: Cpu, op: number): void {
     }
     count -= n;
     iters += n;
+    // Each iteration is counted as it completes, so a fault in a later one leaves the count a
+    // stepped run would have; the run loop counts the last one (hence the -1 on leaving).
+    c.instructions += n;
     if (c.a32) c.regs[ECX] = count;
     else c.r16[ECX << 1] = count;
     if (count === 0) break;
     if (cmp && (getZF(c) !== 0) !== (c.rep === 0xf3)) break;
     if (iters >= max || c.stopPending || (c.intrLine && (c.flags & FLAG_IF) !== 0)) {
-      c.instructions += iters - 1;
+      c.instructions--;
       c.fp = c.fpStart;
       return;
     }
   }
-  c.instructions += iters - 1;
+  c.instructions--;
 }
 
 /** Highest offset usable by an ascending run: the segment's bound or the address-size wrap. */
