@@ -26,6 +26,8 @@ export type StopEvent =
   | { kind: "budget" }
   /** A device asked to exit the emulator with this status: isa-debug-exit, or an ACPI power-off. */
   | { kind: "exit"; status: number; poweroff?: boolean }
+  /** Reverse execution reached the oldest moment history holds (gdb's `replaylog:begin`). */
+  | { kind: "historyStart" }
   /** The guest used something the real CPU has but pcscope does not implement yet. */
   | { kind: "unimplemented"; what: string; bytes: number[]; cs: number; eip: number; linear: number };
 
@@ -118,6 +120,8 @@ export interface DebugTarget {
   readonly ioWatches?: IoWatchOps;
   /** Machine knowledge for monitor commands (`info mtree`, `log`). */
   readonly monitor?: MonitorOps;
+  /** Going back in the run's history (gdb's `bs`/`bc`, the UI's reverse keys). */
+  readonly reverse?: ReverseOps;
 }
 
 /** vCPUs as gdb threads. */
@@ -153,6 +157,43 @@ export interface WatchpointOps {
 export interface IoWatchOps {
   add(first: number, last: number, dir: IoWatchDir): void;
   remove(first: number, last: number, dir: IoWatchDir): void;
+}
+
+/**
+ * Reverse execution over the recorded history. Both calls leave the machine in the state it had at
+ * that earlier moment, so registers, memory and devices read as they did then and running forward
+ * replays the same run. A debugger's write to registers or memory starts a new future: the history
+ * after the current moment is dropped.
+ */
+export interface ReverseOps {
+  /**
+   * Goes back one step of `cpu` (an instruction, or the delivery of an interrupt, fault or trap):
+   * `step`, or `historyStart` when nothing earlier is recorded.
+   */
+  stepBack(cpu: number): StopEvent;
+  /**
+   * Goes back to the latest earlier moment a breakpoint, watchpoint or I/O watch stopped (or would
+   * have stopped) the run: that event, with the machine just before the watched access for watches;
+   * `historyStart` when none is recorded.
+   */
+  continueBack(): StopEvent;
+  /** Where the run stands in its history: what a timeline shows and `info history` prints. */
+  timeline(): HistoryTimeline;
+}
+
+/** The recorded history in steps of the boot CPU (HistoryTimeline.now counts from power-on). */
+export interface HistoryTimeline {
+  /** The oldest moment reverse execution reaches. */
+  start: number;
+  /** Where the machine stands now. */
+  now: number;
+  /** The furthest moment the run has reached (going forward from `now` replays up to it). */
+  end: number;
+  /** Snapshots kept and the memory they use. */
+  snapshots: number;
+  bytes: number;
+  /** The memory budget (`--history SIZE`). */
+  budget: number;
 }
 
 /** Text for monitor commands that need machine knowledge beyond DebugTarget. */
@@ -196,6 +237,8 @@ export function describeStop(event: StopEvent): string {
       return "triple fault (shutdown)";
     case "interrupted":
       return "interrupted";
+    case "historyStart":
+      return "no more reverse-execution history";
     case "exit":
       if (event.poweroff === true) return "the guest powered off";
       return `isa-debug-exit wrote ${event.status >>> 1} (status ${event.status})`;

@@ -26,6 +26,8 @@ function supported(s: Session, _p: Buffer, text: string): string {
     t.swBreakpoints && "swbreak+",
     t.hwBreakpoints && "hwbreak+",
     "vContSupported+",
+    t.reverse && "ReverseStep+",
+    t.reverse && "ReverseContinue+",
     s.multiprocess && "multiprocess+",
   ];
   return ours.filter((f) => typeof f === "string").join(";");

@@ -4,6 +4,7 @@
 import { registerNumber } from "../../emu/debug-arch.ts";
 import type { DebugTarget } from "../../emu/debug-target.ts";
 import { PatternError } from "../../shared/glob.ts";
+import { infoHistory } from "./monitor-history.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { xp } from "./monitor-xp.ts";
@@ -24,6 +25,10 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
   [
     "info mptable                   the MP table in guest memory: CPUs, buses, IOAPICs, interrupts",
     (t) => t.monitor,
+  ],
+  [
+    "info history                   how far back reverse execution reaches, snapshots and memory",
+    (t) => t.reverse,
   ],
   ["xp/FMT ADDR                    physical memory, FMT = [count][x|d|u|o|c][b|h|w|g]"],
   ["iowatch add PORT[-PORT] [r|w|rw]   stop on I/O port access (default rw)", (t) => t.ioWatches],
@@ -103,8 +108,10 @@ function info(s: Session, what: string | undefined): string {
       return s.target.monitor?.info("fw_cfg") ?? "this machine has no fw_cfg device";
     case "mptable":
       return s.target.monitor?.info("mptable") ?? "this machine cannot show an MP table";
+    case "history":
+      return infoHistory(s.target.reverse?.timeline());
     default:
-      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable";
+      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history";
   }
 }
 

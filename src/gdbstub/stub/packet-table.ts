@@ -5,6 +5,7 @@ import { BASE_HANDLERS } from "./handlers-base.ts";
 import { BREAKPOINT_HANDLERS } from "./handlers-breakpoints.ts";
 import { QUERY_HANDLERS } from "./handlers-query.ts";
 import { RESUME_HANDLERS } from "./handlers-resume.ts";
+import { REVERSE_HANDLERS } from "./handlers-reverse.ts";
 import { THREAD_HANDLERS } from "./handlers-threads.ts";
 import type { Session } from "./session.ts";
 
@@ -13,8 +14,8 @@ export type Handler = (session: Session, payload: Buffer, text: string) => strin
 
 /**
  * What a group of packets provides. "step" rows are served only when the target has singleStep;
- * "breakpoints" rows check the target's capability per breakpoint type. "resume" and "step" rows are
- * refused while the guest runs.
+ * "breakpoints" rows check the target's capability per breakpoint type; "reverse" rows are served only
+ * when the target has reverse. "resume", "step" and "reverse" rows are refused while the guest runs.
  */
 export type Capability =
   | "base"
@@ -23,6 +24,7 @@ export type Capability =
   | "breakpoints"
   | "resume"
   | "step"
+  | "reverse"
   | "threads"
   | "query"
   | "monitor";
@@ -37,7 +39,14 @@ export interface HandlerEntry {
 export type HandlerGroup = ReadonlyArray<readonly [string, Capability, Handler]>;
 
 const TABLE = new Map<string, HandlerEntry>();
-for (const group of [BASE_HANDLERS, BREAKPOINT_HANDLERS, QUERY_HANDLERS, RESUME_HANDLERS, THREAD_HANDLERS]) {
+for (const group of [
+  BASE_HANDLERS,
+  BREAKPOINT_HANDLERS,
+  QUERY_HANDLERS,
+  RESUME_HANDLERS,
+  REVERSE_HANDLERS,
+  THREAD_HANDLERS,
+]) {
   for (const [name, capability, handler] of group) TABLE.set(name, { capability, handler });
 }
 

@@ -139,7 +139,9 @@ export class Session {
 
   /** Whether the target provides what packets of `capability` need. */
   supports(capability: Capability): boolean {
-    return capability !== "step" || this.target.singleStep !== undefined;
+    if (capability === "step") return this.target.singleStep !== undefined;
+    if (capability === "reverse") return this.target.reverse !== undefined;
+    return true;
   }
 
   /** The description documents, computed once per session from the CPU mode at that moment. */
@@ -225,7 +227,9 @@ export class Session {
       this.conn.send("");
       return;
     }
-    if (this.host.executor.isRunning && (entry.capability === "resume" || entry.capability === "step")) {
+    const resumes =
+      entry.capability === "resume" || entry.capability === "step" || entry.capability === "reverse";
+    if (this.host.executor.isRunning && resumes) {
       this.conn.send(new ProtocolError("already running", ERRNO.EPERM).reply());
       return;
     }

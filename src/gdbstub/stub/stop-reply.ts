@@ -59,6 +59,9 @@ export function formatStop(event: StopEvent, cpu: number, ctx: StopContext): For
         `${event.port.toString(16)},${event.dir === "in" ? "r" : "w"},${event.size},${(event.value >>> 0).toString(16)}`,
       ]);
       break;
+    case "historyStart":
+      fields.push(["replaylog", "begin"]);
+      break;
     case "tripleFault":
       signal = SIGNAL.SEGV;
       break;

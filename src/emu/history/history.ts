@@ -1,0 +1,304 @@
+// The run's history, for reverse execution: snapshots of the whole machine taken as it runs forward
+// (spaced so that taking them costs a small share of the run time, and bounded by a memory budget),
+// and deterministic re-execution from a snapshot to any earlier moment. A moment is a history
+// position of the boot CPU (Cpu.historyPosition): runs are deterministic, so each position is one
+// machine state, whether it was reached by running, stepping or replaying.
+//
+// Going back one step replays from the nearest earlier snapshot, first to find the step boundary
+// before the present moment, then to land on it; going back to the previous breakpoint or watch hit
+// replays snapshot interval after interval, newest first, noting the stops a forward run would have
+// made, and lands on the last one. Replays far from any snapshot leave a snapshot where they land,
+// so stepping back again and again replays little.
+import type { HistoryTimeline, StopEvent } from "../debug-target.ts";
+
+/** A saved machine state: where in the history it was taken and the memory it holds. */
+export interface HistoryState {
+  readonly position: number;
+  readonly bytes: number;
+}
+
+/** What history needs from the machine (its forward run and step, without recording). */
+export interface HistoryHost<S extends HistoryState> {
+  /** The boot CPU's history position. */
+  position(): number;
+  saveState(): S;
+  loadState(state: S): void;
+  /** The state is no longer needed (its pages may be freed). */
+  releaseState(state: S): void;
+  /** Runs forward about `budget` ticks or until a stop event, as DebugTarget.run. */
+  runForward(budget: number): StopEvent;
+  /** One step of the boot CPU, as SingleStepOps.step. */
+  stepForward(): StopEvent;
+  /** The boot CPU is halted and no interrupt can be delivered to it now. */
+  waiting(): boolean;
+  /** The debugger sees the machine stopped here: a run from here passes over its breakpoint. */
+  markStopped(): void;
+  /** Host-visible output (serial, debug console, traces) is suppressed while true. */
+  setReplaying(replaying: boolean): void;
+}
+
+/** Default memory budget of the history (`--history`). */
+export const DEFAULT_HISTORY_BYTES = 512 * 1024 * 1024;
+/** Fewest steps between two snapshots taken while running forward. */
+const MIN_INTERVAL = 100_000;
+/** Taking snapshots may cost at most this share of the run's wall time. */
+const SNAPSHOT_SHARE = 0.1;
+/** A replay longer than this leaves a snapshot where it lands. */
+const CACHE_DISTANCE = 200_000;
+/** Steps stepped one by one at the end of a replay, where step boundaries are looked for. */
+const STEP_WINDOW = 64;
+/**
+ * Most deliveries (interrupt, fault during it, double fault, single-step trap) between two
+ * instructions: a run of `budget` ticks advances the position by at most budget * (1 + this) + this.
+ */
+const MAX_DELIVERIES = 4;
+
+const STEP: StopEvent = Object.freeze({ kind: "step" });
+const HISTORY_START: StopEvent = Object.freeze({ kind: "historyStart" });
+
+/** A stop a forward run made (or would make) at a history position. */
+interface Hit {
+  position: number;
+  event: StopEvent;
+}
+
+/** The history of one machine. */
+export class History<S extends HistoryState> {
+  /** Snapshots by increasing position. */
+  private readonly snapshots: S[] = [];
+  private bytes = 0;
+  /** The furthest position reached. */
+  private end = 0;
+  /** Wall time taking the newest snapshot cost, and when the run passed it (performance.now()). */
+  private lastCostMs = 0;
+  private lastTakenAt = 0;
+
+  /** Needs: a budget in bytes (the first snapshot is kept whatever its size). */
+  constructor(
+    private readonly host: HistoryHost<S>,
+    readonly budget: number = DEFAULT_HISTORY_BYTES,
+  ) {}
+
+  /**
+   * Called before each forward run or step: takes a snapshot when the run has gone far enough past
+   * the newest one (and always the first time), then drops the oldest ones beyond the budget.
+   */
+  checkpoint(): void {
+    const now = this.host.position();
+    if (now > this.end) this.end = now;
+    const newest = this.snapshots[this.snapshots.length - 1];
+    if (newest !== undefined) {
+      if (now - newest.position < MIN_INTERVAL) return;
+      if (performance.now() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
+    }
+    this.take();
+    this.trim();
+  }
+
+  /** After a forward run or step: the furthest position reached. */
+  advanced(): void {
+    const now = this.host.position();
+    if (now > this.end) this.end = now;
+  }
+
+  /**
+   * The present was changed by a debugger (a register or memory write) or replaced (loadvm): the
+   * recorded future no longer follows from it and is dropped.
+   */
+  truncate(): void {
+    const now = this.host.position();
+    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > now) {
+      this.release(this.snapshots.pop()!);
+    }
+    this.end = now;
+  }
+
+  /** Forgets everything (a machine reset by the debugger, loadvm): history starts again here. */
+  clear(): void {
+    for (const s of this.snapshots.splice(0)) this.host.releaseState(s);
+    this.bytes = 0;
+    this.end = this.host.position();
+  }
+
+  /** ReverseOps.timeline. */
+  timeline(): HistoryTimeline {
+    const now = this.host.position();
+    return {
+      start: this.snapshots[0]?.position ?? now,
+      now,
+      end: Math.max(this.end, now),
+      snapshots: this.snapshots.length,
+      bytes: this.bytes,
+      budget: this.budget,
+    };
+  }
+
+  /** ReverseOps.stepBack for the boot CPU. */
+  stepBack(): StopEvent {
+    const now = this.host.position();
+    const from = this.latestBefore(now);
+    if (from === undefined) return HISTORY_START;
+    this.host.setReplaying(true);
+    try {
+      // First pass: the step boundaries of the last window before `now`; the last is the target.
+      this.host.loadState(from);
+      const near = Math.max(from.position, now - STEP_WINDOW);
+      this.runTo(near, null);
+      const boundaries = this.stepTo(now, null);
+      // Second pass: the same calls (so the same positions), ending on that boundary.
+      this.host.loadState(from);
+      this.runTo(near, null);
+      if (boundaries.length > 0) this.stepTo(boundaries[boundaries.length - 1]!, null);
+      this.cacheAt(from);
+      return STEP;
+    } finally {
+      this.host.setReplaying(false);
+      this.host.markStopped();
+    }
+  }
+
+  /** ReverseOps.continueBack. */
+  continueBack(): StopEvent {
+    let before = this.host.position();
+    this.host.setReplaying(true);
+    try {
+      for (;;) {
+        const from = this.latestBefore(before);
+        if (from === undefined) break;
+        this.host.loadState(from);
+        const hits: Hit[] = [];
+        this.runTo(before, hits);
+        this.stepTo(before, hits);
+        const last = hits.filter((h) => h.position < before).pop();
+        if (last !== undefined) {
+          this.host.loadState(from);
+          this.runTo(last.position, null);
+          this.stepTo(last.position, null);
+          this.cacheAt(from);
+          return last.event;
+        }
+        before = from.position;
+      }
+      const oldest = this.snapshots[0];
+      if (oldest !== undefined) this.host.loadState(oldest);
+      return HISTORY_START;
+    } finally {
+      this.host.setReplaying(false);
+      this.host.markStopped();
+    }
+  }
+
+  // ---- internals ----
+
+  private take(): void {
+    const started = performance.now();
+    const state = this.host.saveState();
+    this.insert(state);
+    this.lastTakenAt = performance.now();
+    this.lastCostMs = this.lastTakenAt - started;
+  }
+
+  /** Inserts a snapshot in position order (replacing one at the same position). */
+  private insert(state: S): void {
+    let i = this.snapshots.length;
+    while (i > 0 && this.snapshots[i - 1]!.position > state.position) i--;
+    if (i > 0 && this.snapshots[i - 1]!.position === state.position) {
+      this.host.releaseState(state);
+      return;
+    }
+    this.snapshots.splice(i, 0, state);
+    this.bytes += state.bytes;
+  }
+
+  /** Drops the oldest snapshots while over budget, keeping at least the newest two. */
+  private trim(): void {
+    while (this.bytes > this.budget && this.snapshots.length > 2) this.release(this.snapshots.shift()!);
+  }
+
+  private release(state: S): void {
+    this.bytes -= state.bytes;
+    this.host.releaseState(state);
+  }
+
+  /** The newest snapshot strictly before `position`. */
+  private latestBefore(position: number): S | undefined {
+    for (let i = this.snapshots.length - 1; i >= 0; i--) {
+      if (this.snapshots[i]!.position < position) return this.snapshots[i];
+    }
+    return undefined;
+  }
+
+  /** After a replay from `from`: a snapshot here if the replay was long (the next one is short). */
+  private cacheAt(from: S): void {
+    if (this.host.position() - from.position < CACHE_DISTANCE) return;
+    this.insert(this.host.saveState());
+    this.trim();
+  }
+
+  /**
+   * Runs forward with bounded runs that cannot pass `target`, stopping within MAX_DELIVERIES + 1
+   * steps of it (or at it). Stops a forward run would make are noted in `hits` (watches at the
+   * position before the access, as reverse execution reports them). Halts with nothing to wake the
+   * CPU end the replay early: the history ends there too.
+   */
+  private runTo(target: number, hits: Hit[] | null): void {
+    for (;;) {
+      const before = this.host.position();
+      const remaining = target - before;
+      const budget = Math.floor((remaining - MAX_DELIVERIES) / (1 + MAX_DELIVERIES));
+      if (budget < 1) return;
+      const event = this.host.runForward(budget);
+      const after = this.host.position();
+      if (hits !== null) noteHit(event, after, hits);
+      if (after === before && !isDebuggerStop(event) && event.kind !== "budget") return;
+      if (isFinal(event)) return;
+    }
+  }
+
+  /**
+   * Steps forward one step at a time (an idle tick at a time while halted) until the position
+   * reaches `target`, returning the positions each step started from. Stops a forward run would
+   * make are noted in `hits` when given. The same calls from the same state pass the same positions,
+   * so a second call with one of the returned positions as target ends exactly on it.
+   */
+  private stepTo(target: number, hits: Hit[] | null): number[] {
+    const boundaries: number[] = [];
+    for (;;) {
+      const before = this.host.position();
+      if (before >= target) return boundaries;
+      const event = this.host.waiting() ? this.host.runForward(1) : this.host.stepForward();
+      const after = this.host.position();
+      if (hits !== null) noteHit(event, after, hits);
+      if (after === before) {
+        // A breakpoint or watch reported before anything ran: pass over it as a resuming debugger does.
+        if (!isDebuggerStop(event)) return boundaries;
+        this.host.markStopped();
+        continue;
+      }
+      boundaries.push(before);
+      if (isFinal(event)) return boundaries;
+    }
+  }
+}
+
+/** A stop the forward run reports that reverse-continue stops at. */
+function noteHit(event: StopEvent, after: number, hits: Hit[]): void {
+  if (event.kind === "breakpoint") hits.push({ position: after, event });
+  else if (event.kind === "watch" || event.kind === "ioWatch") hits.push({ position: after - 1, event });
+}
+
+/** The debugger's own stops: running on continues the same run. */
+function isDebuggerStop(event: StopEvent): boolean {
+  return event.kind === "breakpoint" || event.kind === "watch" || event.kind === "ioWatch";
+}
+
+/** Events that end the run: nothing after them can be replayed. */
+function isFinal(event: StopEvent): boolean {
+  return (
+    event.kind === "exit" ||
+    event.kind === "tripleFault" ||
+    event.kind === "unimplemented" ||
+    event.kind === "reset" ||
+    event.kind === "halted"
+  );
+}
