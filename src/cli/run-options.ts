@@ -31,6 +31,7 @@ const OPTIONS: Record<string, boolean> = {
   log: true,
   "max-insns": true,
   "no-reboot": false,
+  history: true,
   cpu: true,
   gdb: true,
   device: true,
@@ -269,6 +270,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     log: [],
     maxInsns: null,
     noReboot: false,
+    historyBytes: null,
     cpu: null,
     gdb: null,
     startPaused: false,
@@ -345,6 +347,11 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "no-reboot":
       opts.noReboot = true;
+      break;
+    case "history":
+      opts.historyBytes = value === "off" ? 0 : parseMemSize(value);
+      if (opts.historyBytes !== 0 && opts.historyBytes < MiB)
+        throw new UserError(`--history ${value} is too small to hold a snapshot (at least 1M, or off)`);
       break;
     case "cpu":
       if (!isCpuModel(value)) {

@@ -128,6 +128,12 @@ export async function execute(dbg: Debugger, command: Command): Promise<boolean>
         case "continue":
           await dbg.cont();
           return false;
+        case "reverse-stepi":
+          await dbg.reverseStepInstruction();
+          return false;
+        case "reverse-continue":
+          await dbg.reverseContinue();
+          return false;
       }
       return false;
     case "goto":

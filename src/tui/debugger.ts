@@ -16,6 +16,7 @@ import {
   type SymbolEntry,
   type SymbolResolver,
 } from "./logic/symbol-resolver.ts";
+import { parseTimeline, type Timeline, timelineText } from "./logic/timeline.ts";
 import type { MemorySnapshot } from "./panes/memory/hexdump.ts";
 import type { PaneHost } from "./panes/pane-module.ts";
 import { createPanes, type Panes, paneById, paneList, paneViews } from "./panes/panes.ts";
@@ -54,6 +55,8 @@ export class Debugger {
   private layout: Layout;
   private state: RunState = "stopped";
   private stopText = "";
+  /** The target's recorded history at the last stop (null when it records none). */
+  private timeline: Timeline | null = null;
   private message = "";
   private focus: Pane = "code";
   private regs: RegisterSet | null = null;
@@ -182,6 +185,7 @@ export class Debugger {
       gdbAddress: this.session.gdbAddress,
       state: this.state,
       stopText: this.stopText,
+      timeline: this.timeline === null ? null : timelineText(this.timeline),
       message: this.message,
       layout: this.layout,
       focus: this.focus,
@@ -309,6 +313,9 @@ export class Debugger {
     this.regs = regs;
     this.extras = await this.session.readExtras();
     this.ctx = cpuContext(regs, this.extras);
+    this.timeline = this.session.canReverse()
+      ? parseTimeline(await this.session.monitor("info history"))
+      : null;
     this.stopReads = [];
     await this.refreshPanes(true);
     this.publish();
@@ -432,6 +439,26 @@ export class Debugger {
   /** Continue (`c`): runs until a breakpoint, a watchpoint or pause. */
   cont(): Promise<void> {
     return this.operate("continue", async () => this.conclude(await this.run.runFree(this.stopped())));
+  }
+
+  /** Reverse stepi (`I`): back one instruction, on a target that records history. */
+  reverseStepInstruction(): Promise<void> {
+    return this.goBack("reverse-stepi", "step");
+  }
+
+  /** Reverse continue (`C`): back to the previous breakpoint or watchpoint hit. */
+  reverseContinue(): Promise<void> {
+    return this.goBack("reverse-continue", "continue");
+  }
+
+  private goBack(label: string, how: "step" | "continue"): Promise<void> {
+    if (!this.session.canReverse()) {
+      this.say(
+        `${label}: this target cannot go back (pcscope records history under a debugger; QEMU's stub does not)`,
+      );
+      return this.idle;
+    }
+    return this.operate(label, async () => this.conclude(await this.run.reverse(this.stopped(), how)));
   }
 
   /**

@@ -47,6 +47,10 @@ export function handleKey(dbg: Debugger, input: string, key: KeyPress, quit: () 
       return dbg.finish();
     case "continue":
       return dbg.cont();
+    case "reverseStepi":
+      return dbg.reverseStepInstruction();
+    case "reverseContinue":
+      return dbg.reverseContinue();
     case "pause":
       return dbg.pause();
     case "toggleBreak":

@@ -81,6 +81,18 @@ export class RunControl {
   }
 
   /**
+   * Goes back one instruction (`reverse`: "step") or to the previous breakpoint or watchpoint hit
+   * ("continue"). Remembered frames are forgotten: the call depth back there is unknown.
+   */
+  async reverse(ctx: CpuContext, how: "step" | "continue"): Promise<RunResult> {
+    const { session } = this.host;
+    this.forgetFrames();
+    const stop = how === "step" ? await session.reverseStepInstruction() : await session.reverseContinue();
+    if (stop.kind === "exited") return exited(stop, ctx);
+    return this.result(stop, await this.readContext(), how === "step" && stop.kind === "step");
+  }
+
+  /**
    * Steps over `line` (at the PC): runs to the instruction after it with a temporary breakpoint,
    * arriving only with the stack pointer back at (or above) where it is now, so a recursive call
    * reaching that address deeper down keeps running.

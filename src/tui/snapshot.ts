@@ -22,6 +22,8 @@ export interface Snapshot {
   readonly gdbAddress: string | null;
   readonly state: RunState;
   readonly stopText: string;
+  /** Where the view stands in the target's recorded history (timelineText), or null without one. */
+  readonly timeline: string | null;
   readonly message: string;
   readonly layout: Layout;
   readonly focus: Pane;

@@ -66,6 +66,8 @@ export interface RunOptions {
   log: string[];
   maxInsns: number | null;
   noReboot: boolean;
+  /** --history: the reverse-execution history's memory budget; 0 = off; null = the default. */
+  historyBytes: number | null;
   /** --cpu: a CPU model name (cpuid-models.ts), or null for pcscope's own. */
   cpu: string | null;
   /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */

@@ -88,6 +88,11 @@ export class RspClient {
     return client;
   }
 
+  /** Whether the stub executes in reverse (it offered ReverseStep+ and ReverseContinue+). */
+  get canReverse(): boolean {
+    return this.features.get("ReverseStep") === "+" && this.features.get("ReverseContinue") === "+";
+  }
+
   /** Whether the stub said multiprocess+ (thread ids are then pPID.TID). */
   get multiprocess(): boolean {
     return this.features.get("multiprocess") === "+";
@@ -176,6 +181,16 @@ export class RspClient {
   /** Continues until the target stops (breakpoint, watchpoint, interrupt()). */
   async cont(): Promise<ParsedStop> {
     return this.resume("vCont;c", "c");
+  }
+
+  /** Goes back one instruction (`bs`); the stop reply says `replaylog:begin` at the start of history. */
+  async reverseStep(): Promise<ParsedStop> {
+    return this.resume("bs", "bs");
+  }
+
+  /** Goes back to the previous breakpoint or watchpoint hit (`bc`). */
+  async reverseCont(): Promise<ParsedStop> {
+    return this.resume("bc", "bc");
   }
 
   /** Sends the out-of-band interrupt; the pending cont() resolves with the stop. */

@@ -1,4 +1,4 @@
-// The top line: target, run state, why it stopped, CPU mode, the last message.
+// The top line: target, run state, why it stopped, CPU mode, the history timeline, the last message.
 import { Text } from "ink";
 import type { Snapshot } from "../debugger.ts";
 
@@ -20,6 +20,7 @@ export function StatusBar({ snap }: { snap: Snapshot }) {
         {snap.state}
       </Text>
       {snap.stopText ? ` (${snap.stopText})` : ""} | {mode}
+      {snap.timeline ? ` | ${snap.timeline}` : ""}
       {gdb} | ? help{snap.message ? " | " : ""}
       <Text color="yellow">{snap.message}</Text>
     </Text>

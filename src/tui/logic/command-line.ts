@@ -2,7 +2,15 @@
 // pure and never throws; a bad line gives one error message.
 import { type PortFilter, parsePortFilter } from "./io-log.ts";
 
-export type RunAction = "stepi" | "nexti" | "step" | "next" | "continue" | "finish";
+export type RunAction =
+  | "stepi"
+  | "nexti"
+  | "step"
+  | "next"
+  | "continue"
+  | "finish"
+  | "reverse-stepi"
+  | "reverse-continue";
 export type ExamineFormat = "x" | "d" | "u" | "c" | "i" | "s" | "a";
 
 export type Command =
@@ -39,6 +47,7 @@ export const COMMAND_HELP: readonly string[] = [
   "block TEXT                   select the first block request whose line has TEXT (block WRITE DMA)",
   "monitor TEXT                 sent to the stub (qRcmd)",
   "stepi nexti step next continue finish quit",
+  "reverse-stepi (rsi) | reverse-continue (rc)   go back (pcscope with a history)",
 ];
 
 /** First word -> canonical name, gdb's abbreviations included. */
@@ -77,6 +86,10 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ["continue", "continue"],
   ["fin", "finish"],
   ["finish", "finish"],
+  ["rsi", "reverse-stepi"],
+  ["reverse-stepi", "reverse-stepi"],
+  ["rc", "reverse-continue"],
+  ["reverse-continue", "reverse-continue"],
   ["g", "goto"],
   ["goto", "goto"],
   ["list", "goto"],

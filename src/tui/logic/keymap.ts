@@ -7,6 +7,8 @@ export type Action =
   | "stepi"
   | "finish"
   | "continue"
+  | "reverseStepi"
+  | "reverseContinue"
   | "pause"
   | "toggleBreak"
   | "goto"
@@ -42,6 +44,8 @@ const LETTERS: ReadonlyMap<string, Action> = new Map([
   ["i", "stepi"],
   ["f", "finish"],
   ["c", "continue"],
+  ["I", "reverseStepi"],
+  ["C", "reverseContinue"],
   ["p", "pause"],
   ["b", "toggleBreak"],
   ["g", "goto"],
@@ -60,6 +64,8 @@ export const KEY_HELP: ReadonlyArray<readonly [string, string]> = [
   ["i", "step exactly one instruction"],
   ["f", "finish: run until the current function returns"],
   ["c", "continue"],
+  ["I", "reverse stepi: back one instruction (pcscope with a history)"],
+  ["C", "reverse continue: back to the previous breakpoint or watchpoint hit"],
   ["p, Ctrl-C", "pause a running target"],
   ["b", "toggle a breakpoint at the code cursor"],
   ["g", "go to an address or symbol (code pane)"],

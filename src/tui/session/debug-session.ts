@@ -32,7 +32,7 @@ export interface CpuExtras {
 
 /** Why the target stopped, as the UI shows it. */
 export interface StopReason {
-  readonly kind: "step" | "breakpoint" | "watch" | "signal" | "interrupted" | "exited";
+  readonly kind: "step" | "breakpoint" | "watch" | "signal" | "interrupted" | "exited" | "historyStart";
   /** Watch address or similar detail, when the stub said. */
   readonly addr?: bigint;
   /** I/O port of an I/O watch hit (pcscope's `ioport:` stop field). */
@@ -89,6 +89,12 @@ export interface DebugSession {
   writeMemory(addr: bigint, data: Uint8Array): Promise<boolean>;
   /** Executes one instruction. */
   stepInstruction(): Promise<StopReason>;
+  /** Whether the target executes in reverse (pcscope with a history; QEMU's stub does not). */
+  canReverse(): boolean;
+  /** Goes back one instruction (`historyStart` at the oldest moment recorded). */
+  reverseStepInstruction(): Promise<StopReason>;
+  /** Goes back to the previous breakpoint or watchpoint hit (`historyStart` when there is none). */
+  reverseContinue(): Promise<StopReason>;
   /** Lets the target run; resolves when it stops (breakpoint, interrupt, exit). */
   resume(): Promise<StopReason>;
   /** Asks a running target to stop; the pending `resume` then resolves. No-op when stopped. */

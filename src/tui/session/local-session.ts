@@ -188,6 +188,18 @@ export class LocalSession implements DebugSession {
     return this.rsp.resume();
   }
 
+  canReverse(): boolean {
+    return this.rsp.canReverse();
+  }
+
+  reverseStepInstruction(): Promise<StopReason> {
+    return this.rsp.reverseStepInstruction();
+  }
+
+  reverseContinue(): Promise<StopReason> {
+    return this.rsp.reverseContinue();
+  }
+
   async interrupt(): Promise<void> {
     if (this.gdbRunning) this.send({ type: "pause" });
     else await this.rsp.interrupt();

@@ -32,6 +32,8 @@ export function stopReasonOf(stop: ParsedStop, stepping: boolean): StopReason {
     return { kind: "exited", code: stop.status, text: `exited with status ${stop.status}` };
   if (stop.type === "killed")
     return { kind: "exited", code: stop.signal, text: `killed by signal ${stop.signal}` };
+  if (stop.fields.get("replaylog") === "begin")
+    return { kind: "historyStart", code: stop.signal, text: "no more reverse-execution history" };
   for (const r of stop.reasons) {
     if (r.kind === "watch" || r.kind === "rwatch" || r.kind === "awatch")
       return {
@@ -161,6 +163,18 @@ export class RspSession implements DebugSession {
 
   async resume(): Promise<StopReason> {
     return stopReasonOf(await this.followThread(await this.client.cont()), false);
+  }
+
+  canReverse(): boolean {
+    return this.client.canReverse;
+  }
+
+  async reverseStepInstruction(): Promise<StopReason> {
+    return stopReasonOf(await this.followThread(await this.client.reverseStep()), true);
+  }
+
+  async reverseContinue(): Promise<StopReason> {
+    return stopReasonOf(await this.followThread(await this.client.reverseCont()), false);
   }
 
   /**

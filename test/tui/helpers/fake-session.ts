@@ -78,6 +78,15 @@ export class FakeSession implements DebugSession {
     this.memory.set(data, Number(addr));
     return true;
   }
+  canReverse(): boolean {
+    return false;
+  }
+  async reverseStepInstruction(): Promise<StopReason> {
+    throw new Error("the fake target cannot go back");
+  }
+  async reverseContinue(): Promise<StopReason> {
+    throw new Error("the fake target cannot go back");
+  }
   async stepInstruction(): Promise<StopReason> {
     const pc = this.pc();
     const [line] = disassemble(
