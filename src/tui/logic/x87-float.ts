@@ -125,6 +125,17 @@ export function x87Decimal(raw: bigint): string {
   return formatG(negative, printed, exp2, X87_DIGITS, true);
 }
 
+/**
+ * The tag the x87 gives a register in use (gdb's i387_tag, how it completes an abridged tag word):
+ * 0 valid, 1 zero, 2 special (NaN, infinity, denormal, pseudo-denormal, unnormal).
+ */
+export function x87Tag(raw: bigint): 0 | 1 | 2 {
+  const { exponent, significand } = x87Parts(raw);
+  if (exponent === X87_EXP_MAX) return 2;
+  if (exponent === 0) return significand === 0n ? 1 : 2;
+  return (significand & X87_INTEGER_BIT) !== 0n ? 0 : 2;
+}
+
 /** The 80-bit value as gdb's 20 hex digits (sign and exponent first). */
 export function x87Hex(raw: bigint): string {
   return raw.toString(16).padStart(20, "0");
