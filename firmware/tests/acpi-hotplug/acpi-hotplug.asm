@@ -5,11 +5,15 @@
 ; few past its end) is read as bytes, words and dwords, then the registers are written as the AML
 ; does and read back. test/emu/devices/acpi-hotplug.test.ts runs it under QEMU 7.2 and pcscope with
 ; 1, 2 and 8 vCPUs (and 2 of 4 possible); the logs must be identical. Assembled by the test.
+; Then it resets the machine (0xcf9) and reads the blocks again: the CPU block stays modern, BNUM
+; keeps its value, GPE0 returns to 0 (a CMOS byte, which a reset keeps, tells the two boots apart).
 %include "lib.inc"
 
 PCIHP   equ 0xae00
 CPUHP   equ 0xaf00
 GPE0    equ 0xafe0
+BOOTED  equ 0x7d                                ; CMOS byte: 0x5a once the first boot has run
+RESETCTL equ 0xcf9                              ; PIIX3 reset control: 6 = hard reset
 
 ; READS first, count, width : reads `count` ports of `width` bytes from `first` up, printing each
 ; (EDX the port, EAX the value).
@@ -56,6 +60,15 @@ GPE0    equ 0xafe0
 %endmacro
 
 main:
+        mov al, BOOTED
+        out 0x70, al
+        in al, 0x71
+        cmp al, 0x5a
+        je after_reset
+        mov al, BOOTED
+        out 0x70, al
+        mov al, 0x5a
+        out 0x71, al
         PRINT "pcihp"
         SCAN PCIHP, 0x20
         PRINT "cpuhp legacy"
@@ -145,6 +158,19 @@ main:
         OUTD CPUHP, 1
         READS CPUHP + 8, 1, 4
         READS CPUHP + 4, 1, 1
+        OUTD PCIHP + 0x10, 1                    ; BNUM 1 across the reset
+        OUTB GPE0 + 2, 0x81
+        PRINT "reset"
+        mov dx, RESETCTL
+        mov al, 6
+        out dx, al
+        jmp $
+
+after_reset:
+        PRINT "after reset"
+        SCAN CPUHP, 0x10
+        SCAN GPE0, 4
+        READS PCIHP, 6, 4
         EXIT
 
 ROM_END
