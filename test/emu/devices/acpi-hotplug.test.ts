@@ -18,7 +18,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))(
     it.each(["1", "2", "8", "2,maxcpus=4"])("gives the same log with -smp %s", async (smp) => {
       const { qemu, ours, diff } = await compareRomOnPc(rom, smp);
       expect(qemu.log.endsWith("done\n"), qemu.log + qemu.stderr).toBe(true);
-    expect(qemu.log).toContain("\nafter reset\n");
+      expect(qemu.log).toContain("\nafter reset\n");
       expect(diff, `${ours.stderr}`).toBeNull();
     });
   },
