@@ -86,6 +86,8 @@ main:
         OUTB GPE0 + 3, 0x0f
         OUTB GPE0 + 1, 0xff
         READS GPE0, 2, 2
+        OUTW GPE0 + 1, 0x5555                   ; unaligned: ignored
+        READS GPE0, 4, 1
 
         PRINT "pcihp writes"
         OUTD PCIHP + 0x10, 1                    ; BNUM: a bus that does not exist
@@ -110,6 +112,9 @@ main:
         OUTD PCIHP + 0x0c, 0
         SCAN PCIHP, 0x18
 
+        PRINT "legacy unaligned"
+        READS CPUHP + 1, 1, 2
+        READS CPUHP + 3, 1, 4
         PRINT "cpuhp legacy writes"
         OUTB CPUHP, 1                           ; only a 0 in the first byte switches
         OUTB CPUHP + 1, 0
@@ -119,6 +124,20 @@ main:
         OUTD CPUHP, 0                           ; \_SB.PCI0.PRES._INI: Store(Zero, CSEL)
         PRINT "cpuhp modern"
         SCAN CPUHP, 0x24
+        PRINT "unaligned"                       ; QEMU refuses them: reads give 0, writes nothing
+        READS CPUHP + 3, 1, 2
+        READS CPUHP + 1, 1, 4
+        READS CPUHP + 2, 1, 4
+        READS CPUHP + 6, 1, 4
+        READS CPUHP + 7, 1, 2
+        READS PCIHP + 0x0e, 1, 4
+        READS PCIHP + 0x0a, 1, 4
+        READS GPE0 + 1, 1, 2
+        OUTD CPUHP, 1
+        OUTB CPUHP + 5, 0
+        OUTW CPUHP + 5, 0x0001                  ; split, its first byte would be CCMD 1 (CDAT 0)
+        READS CPUHP + 8, 1, 4
+        OUTD CPUHP, 0
 
         xor bx, bx                              ; every selector up to two past 8 CPUs
 .sel:   movzx eax, bx

@@ -26,8 +26,6 @@ const FLAG_FW_REMOVE = 16;
 const CMD_GET_NEXT_CPU_WITH_EVENT = 0;
 const CMD_GET_CPU_ID = 3;
 const CMD_COUNT = 4;
-/** The widest access QEMU lets through to either interface. */
-const MAX_ACCESS = 4;
 
 /** One possible CPU: its APIC ID and whether it exists (-smp N of maxcpus M). */
 export interface PossibleCpu {
@@ -74,26 +72,19 @@ export class AcpiCpuHotplug {
   }
 
   /**
-   * One guest access split as QEMU's memory core splits it: into naturally aligned pieces of at
-   * most 4 bytes, each a single register access (the legacy interface then goes byte by byte).
-   * Returns the value read (0 for a write).
+   * One guest access as QEMU 7.2's port I/O makes it: a single access of its full width to the
+   * register it starts at (the legacy interface then reads byte by byte); an unaligned one is
+   * refused, reading 0 and writing nothing. Returns the value read (0 for a write).
    */
   private access(offset: number, size: number, value: number, write: boolean): number {
-    let result = 0;
-    for (let done = 0; done < size; ) {
-      const at = offset + done;
-      let piece = Math.min(size - done, MAX_ACCESS);
-      if (at !== 0) piece = Math.min(piece, at & -at);
-      piece = piece >= 4 ? 4 : piece >= 2 ? 2 : 1;
-      const part = piece === 4 ? value >>> (8 * done) : (value >>> (8 * done)) & ((1 << (8 * piece)) - 1);
-      if (write) this.writePiece(at, piece, part >>> 0);
-      else result |= this.readPiece(at, piece) << (8 * done);
-      done += piece;
-    }
-    return result >>> 0;
+    if ((offset & (size - 1)) !== 0) return 0;
+    if (!write) return this.readRegister(offset, size) >>> 0;
+    this.writeRegister(offset, value >>> 0);
+    return 0;
   }
 
-  private readPiece(offset: number, size: number): number {
+  /** A read of `size` bytes at an aligned `offset`. */
+  private readRegister(offset: number, size: number): number {
     if (this.legacy) {
       let v = 0;
       for (let i = 0; i < size; i++) v |= this.bitmap[offset + i]! << (8 * i);
@@ -113,11 +104,11 @@ export class AcpiCpuHotplug {
     }
   }
 
-  private writePiece(offset: number, size: number, value: number): void {
+  /** A write at an aligned `offset` (of any width: QEMU's registers take the whole value). */
+  private writeRegister(offset: number, value: number): void {
     if (this.legacy) {
       // The legacy bitmap is read-only; a 0 written to its first byte switches to the modern interface.
-      for (let i = 0; i < size; i++)
-        if (offset + i === 0 && ((value >>> (8 * i)) & 0xff) === 0) this.toModern();
+      if (offset === 0 && (value & 0xff) === 0) this.toModern();
       return;
     }
     if (offset !== SELECTOR && this.selector >= this.cpus.length) return;
