@@ -1,6 +1,6 @@
 // The debugger screen, laying out the panes (src/tui/panes): status line, code + memory on the left,
-// registers + stack + backtrace + breakpoints on the right (or the FPU/SSE pane across both), I/O log +
-// block requests + firmware log below, console and prompt at the bottom.
+// registers + stack + backtrace + breakpoints on the right (`x` puts the FPU/SSE pane across both), I/O
+// log + block requests + firmware log below, console and prompt at the bottom.
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useRef } from "react";
 import type { Debugger } from "../debugger.ts";
@@ -71,57 +71,56 @@ export function App({ dbg, trackSize = true }: AppProps) {
               height={L.codeHeight + L.memoryHeight}
               focused={focus === "fpu"}
             />
-          ) : (
-            <Box flexDirection="row">
-              <Box flexDirection="column" width={L.leftWidth}>
-                <CodePane
-                  lines={panes.code.lines}
-                  pc={snap.pc}
-                  cursor={panes.code.cursor}
-                  breakpoints={panes.breakpoints.list}
-                  bitness={bitness}
-                  width={L.leftWidth}
-                  height={L.codeHeight}
-                  focused={focus === "code"}
-                />
-                <MemoryPane
-                  expr={panes.memory.expr}
-                  rows={panes.memory.rows}
-                  width={L.leftWidth}
-                  height={L.memoryHeight}
-                  focused={focus === "memory"}
-                />
-              </Box>
-              <Box flexDirection="column" width={L.rightWidth}>
-                <RegistersPane
-                  view={panes.registers}
-                  width={L.rightWidth}
-                  height={L.registersHeight}
-                  focused={focus === "registers"}
-                />
-                <StackPane
-                  slots={panes.stack}
-                  wordDigits={bitness / 4}
-                  width={L.rightWidth}
-                  height={L.stackHeight}
-                  focused={focus === "stack"}
-                />
-                <BacktracePane
-                  view={panes.backtrace}
-                  width={L.rightWidth}
-                  height={L.backtraceHeight}
-                  focused={focus === "backtrace"}
-                />
-                <BreakpointsPane
-                  breakpoints={panes.breakpoints.list}
-                  cursor={panes.breakpoints.cursor}
-                  width={L.rightWidth}
-                  height={L.breakpointsHeight}
-                  focused={focus === "breakpoints"}
-                />
-              </Box>
+          ) : null}
+          <Box flexDirection="row" display={snap.fpu ? "none" : "flex"}>
+            <Box flexDirection="column" width={L.leftWidth}>
+              <CodePane
+                lines={panes.code.lines}
+                pc={snap.pc}
+                cursor={panes.code.cursor}
+                breakpoints={panes.breakpoints.list}
+                bitness={bitness}
+                width={L.leftWidth}
+                height={L.codeHeight}
+                focused={focus === "code"}
+              />
+              <MemoryPane
+                expr={panes.memory.expr}
+                rows={panes.memory.rows}
+                width={L.leftWidth}
+                height={L.memoryHeight}
+                focused={focus === "memory"}
+              />
             </Box>
-          )}
+            <Box flexDirection="column" width={L.rightWidth}>
+              <RegistersPane
+                view={panes.registers}
+                width={L.rightWidth}
+                height={L.registersHeight}
+                focused={focus === "registers"}
+              />
+              <StackPane
+                slots={panes.stack}
+                wordDigits={bitness / 4}
+                width={L.rightWidth}
+                height={L.stackHeight}
+                focused={focus === "stack"}
+              />
+              <BacktracePane
+                view={panes.backtrace}
+                width={L.rightWidth}
+                height={L.backtraceHeight}
+                focused={focus === "backtrace"}
+              />
+              <BreakpointsPane
+                breakpoints={panes.breakpoints.list}
+                cursor={panes.breakpoints.cursor}
+                width={L.rightWidth}
+                height={L.breakpointsHeight}
+                focused={focus === "breakpoints"}
+              />
+            </Box>
+          </Box>
           <Box flexDirection="row">
             <IoLogPane io={panes.io} width={third} height={L.bottomHeight} focused={focus === "io"} />
             <BlockPane
