@@ -8,7 +8,7 @@ import { type Breakpoint, BreakpointList, type BreakpointType, rspKind } from ".
 import { type CpuContext, cpuContext } from "./logic/cpu-mode.ts";
 import type { DisasmLine } from "./logic/disasm.ts";
 import type { PortFilter } from "./logic/io-log.ts";
-import { type Layout, PANES, type Pane, screenLayout } from "./logic/layout.ts";
+import { type Layout, type Pane, screenLayout, visiblePanes } from "./logic/layout.ts";
 import { Memo } from "./logic/memo.ts";
 import {
   formatSymbolHit,
@@ -73,6 +73,8 @@ export class Debugger {
   private readonly consoleMemo = new Memo<Snapshot["console"]>();
   private prompt: Prompt | null = null;
   private help = false;
+  /** The FPU/SSE pane replaces the upper row. */
+  private fpuShown = false;
   private pauseRequested = false;
   private version = 0;
   private snapshot: Snapshot;
@@ -195,6 +197,7 @@ export class Debugger {
       console: this.consoleMemo.get([this.consoleVersion], () => this.consoleLines.slice(-3)),
       prompt: this.prompt,
       help: this.help,
+      fpu: this.fpuShown,
     };
   }
 
@@ -256,10 +259,18 @@ export class Debugger {
     this.publish();
   }
 
-  /** Moves focus to the next (or previous) pane. */
+  /** Moves focus to the next (or previous) pane on screen. */
   cycleFocus(delta: 1 | -1): void {
-    const i = PANES.indexOf(this.focus);
-    this.focus = PANES[(i + delta + PANES.length) % PANES.length]!;
+    const panes = visiblePanes(this.fpuShown);
+    const i = panes.indexOf(this.focus);
+    this.focus = panes[(i + delta + panes.length) % panes.length]!;
+    this.publish();
+  }
+
+  /** Shows the FPU/SSE pane in place of the upper row (and focuses it), or hides it again. */
+  toggleFpu(): void {
+    this.fpuShown = !this.fpuShown;
+    this.focus = this.fpuShown ? "fpu" : "code";
     this.publish();
   }
 
@@ -568,6 +579,7 @@ export class Debugger {
       return;
     }
     this.focus = "code";
+    this.fpuShown = false;
     await this.panes.code.show(this.host, r.addr);
     this.publish();
   }

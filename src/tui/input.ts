@@ -69,6 +69,9 @@ export function handleKey(dbg: Debugger, input: string, key: KeyPress, quit: () 
     case "help":
       dbg.setHelp(true);
       return Promise.resolve();
+    case "toggleFpu":
+      dbg.toggleFpu();
+      return Promise.resolve();
     case "quit":
       quit();
       return Promise.resolve();

@@ -35,4 +35,6 @@ export interface Snapshot {
   readonly console: readonly string[];
   readonly prompt: Prompt | null;
   readonly help: boolean;
+  /** The FPU/SSE pane is shown in place of the upper row. */
+  readonly fpu: boolean;
 }

@@ -245,9 +245,15 @@ export async function compareRomUnderModel(
 
 /**
  * Runs `rom` under QEMU 7.2 (-M pc, its default CPU) and `pcscope run --machine pc` at the same
- * time and diffs their debug-console logs: the device ROMs (APIC, HPET, PM) use it.
+ * time and diffs their debug-console logs: the device ROMs (APIC, HPET, PM) use it. `smp` is the
+ * -smp / --smp value both get (QEMU's default of 1 CPU when absent).
  */
-export async function compareRomOnPc(rom: string): Promise<ModelRomComparison> {
-  const [qemu, ours] = await Promise.all([runRomQemu(rom), runRomPcscope(rom, 30_000, ["--machine", "pc"])]);
+export async function compareRomOnPc(rom: string, smp?: string): Promise<ModelRomComparison> {
+  const qemuExtra = smp === undefined ? [] : ["-smp", smp];
+  const oursExtra = smp === undefined ? [] : ["--smp", smp];
+  const [qemu, ours] = await Promise.all([
+    runRomQemu(rom, 20_000, qemuExtra),
+    runRomPcscope(rom, 30_000, ["--machine", "pc", ...oursExtra]),
+  ]);
   return { qemu, ours, diff: diffLogs(qemu.log, ours.log) };
 }

@@ -7,12 +7,16 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import type { AcpiConfig } from "../acpi/config.ts";
+import { CPUHP_IO_BASE, GPE0_IO_BASE, PCIHP_IO_BASE } from "../acpi/dsdt.ts";
 import { installAcpi, pcAcpiConfig } from "../acpi/install.ts";
 import { type NumaNodeSpec, resolveNuma } from "../acpi/numa.ts";
 import type { AioContext, BlockBackend } from "../block/index.ts";
 import { CPUID_APIC } from "../cpu/cpuid-models.ts";
 import type { CpuidConfig } from "../cpu/state.ts";
 import { cpuidSignature } from "../cpu/system/control.ts";
+import { AcpiCpuHotplug } from "../devices/acpi-cpu-hotplug.ts";
+import { AcpiGpe } from "../devices/acpi-gpe.ts";
+import { AcpiPciHotplug } from "../devices/acpi-pcihp.ts";
 import { DebugExit } from "../devices/debug-exit.ts";
 import type { ByteSink } from "../devices/debugcon.ts";
 import { DebugCon } from "../devices/debugcon.ts";
@@ -266,6 +270,7 @@ export const pcBoard: Board = {
     const pm = new Piix4Pm({ now, powerOff: () => machine.requestPowerOff() }, log);
     pci.plug(devfn(1, 3), pm);
     io.register(APM_CNT_PORT, 2, pm.apmPorts());
+    addAcpiHotplugBlocks(machine, pci, topology);
 
     // The PIT's and the RTC's outputs pass through the HPET (legacy replacement takes them over).
     const hpet = new Hpet(isaIrq, now);
@@ -476,4 +481,20 @@ export function hostVapicRom(): { name: string; data: Uint8Array } | null {
 /** Builds the PC (throws ConfigError for bad options). */
 export function createPcMachine(options: PcOptions): PcMachine {
   return new PcMachine(options);
+}
+
+/**
+ * QEMU's paravirtual ACPI blocks on the PIIX4 PM function, which the DSDT's AML reads: PCI hot-plug
+ * (0xae00; every function on bus 0 is a non-hot-pluggable chipset one), CPU hot-plug (0xaf00; the
+ * possible CPUs of -smp) and GPE0 (0xafe0).
+ */
+function addAcpiHotplugBlocks(machine: PcMachine, pci: PciBus, topology: CpuTopology): void {
+  const chipsetSlots = pci.list().reduce((mask, f) => mask | (1 << (f.slot >> 3)), 0);
+  new AcpiPciHotplug(machine.io, PCIHP_IO_BASE, chipsetSlots);
+  const possible = Array.from({ length: topology.maxCpus }, (_, i) => ({
+    apicId: apicIdOf(topology, i),
+    present: i < topology.cpus,
+  }));
+  new AcpiCpuHotplug(machine.io, CPUHP_IO_BASE, possible, machine.log);
+  machine.addDevice(new AcpiGpe(machine.io, GPE0_IO_BASE));
 }

@@ -1,6 +1,6 @@
 // The debugger screen, laying out the panes (src/tui/panes): status line, code + memory on the left,
-// registers + stack + backtrace + breakpoints on the right, I/O log + block requests + firmware log below,
-// console and prompt at the bottom.
+// registers + stack + backtrace + breakpoints on the right (`x` puts the FPU/SSE pane across both), I/O
+// log + block requests + firmware log below, console and prompt at the bottom.
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useRef } from "react";
 import type { Debugger } from "../debugger.ts";
@@ -12,6 +12,7 @@ import { BacktracePane } from "../panes/backtrace/BacktracePane.tsx";
 import { BlockPane } from "../panes/block/BlockPane.tsx";
 import { BreakpointsPane } from "../panes/breakpoints/BreakpointsPane.tsx";
 import { CodePane } from "../panes/code/CodePane.tsx";
+import { FpuPane } from "../panes/fpu/FpuPane.tsx";
 import { IoLogPane } from "../panes/io/IoLogPane.tsx";
 import { LogPane } from "../panes/log/LogPane.tsx";
 import { MemoryPane } from "../panes/memory/MemoryPane.tsx";
@@ -63,7 +64,15 @@ export function App({ dbg, trackSize = true }: AppProps) {
         <HelpOverlay width={L.cols} height={L.rows - 4} />
       ) : (
         <>
-          <Box flexDirection="row">
+          {snap.fpu ? (
+            <FpuPane
+              view={panes.fpu}
+              width={L.cols}
+              height={L.codeHeight + L.memoryHeight}
+              focused={focus === "fpu"}
+            />
+          ) : null}
+          <Box flexDirection="row" display={snap.fpu ? "none" : "flex"}>
             <Box flexDirection="column" width={L.leftWidth}>
               <CodePane
                 lines={panes.code.lines}

@@ -17,6 +17,7 @@ export type Action =
   | "focusNext"
   | "focusPrev"
   | "help"
+  | "toggleFpu"
   | "quit"
   | "up"
   | "down"
@@ -52,6 +53,7 @@ const LETTERS: ReadonlyMap<string, Action> = new Map([
   ["/", "search"],
   [":", "command"],
   ["?", "help"],
+  ["x", "toggleFpu"],
   ["q", "quit"],
   ["k", "up"],
   ["j", "down"],
@@ -71,6 +73,7 @@ export const KEY_HELP: ReadonlyArray<readonly [string, string]> = [
   ["g", "go to an address or symbol (code pane)"],
   ["/", "search symbols"],
   [":", "command line (break, delete, x/16xb, info registers, watch, iowatch, monitor ...)"],
+  ["x", "show/hide the FPU/SSE pane (x87 stack, status/control words, MXCSR, xmm; Enter: xmm format)"],
   ["Tab / Shift-Tab", "cycle focus between panes"],
   ["j k, arrows, PgUp PgDn", "move the cursor in the focused pane"],
   ["Enter", "select (expand a block request, show a breakpoint's or a frame's code)"],

@@ -1,7 +1,7 @@
 // Pane geometry from the terminal size, so a resize reflows everything and the controller knows how
 // much to fetch (code lines, memory rows, stack slots, log lines). Pure arithmetic, tested alone.
 
-/** Panes the focus cycles through, in Tab order. */
+/** Panes the focus cycles through, in Tab order (those on screen: see visiblePanes). */
 export const PANES = [
   "code",
   "registers",
@@ -12,8 +12,24 @@ export const PANES = [
   "io",
   "block",
   "log",
+  "fpu",
 ] as const;
 export type Pane = (typeof PANES)[number];
+
+/** The panes the FPU/SSE pane covers while it is shown (the upper row). */
+const UNDER_FPU: ReadonlySet<Pane> = new Set([
+  "code",
+  "memory",
+  "registers",
+  "stack",
+  "backtrace",
+  "breakpoints",
+]);
+
+/** The panes on screen, in Tab order: the FPU/SSE pane replaces the upper row when `fpu` is shown. */
+export function visiblePanes(fpu: boolean): Pane[] {
+  return PANES.filter((p) => (fpu ? !UNDER_FPU.has(p) : p !== "fpu"));
+}
 
 /** Sizes in terminal cells. Heights include the pane's border (2 rows) and title. */
 export interface Layout {
@@ -37,6 +53,8 @@ export interface Layout {
   readonly backtraceLines: number;
   readonly breakpointLines: number;
   readonly bottomLines: number;
+  /** Rows of content of the FPU/SSE pane (the upper row's height). */
+  readonly fpuLines: number;
   /** Too small to draw the panes: show a one-line notice instead. */
   readonly tooSmall: boolean;
 }
@@ -95,6 +113,7 @@ export function computeLayout(cols: number, rows: number): Layout {
     backtraceLines: backtraceHeight - BORDER,
     breakpointLines: breakpointsHeight - BORDER,
     bottomLines: bottomHeight - BORDER,
+    fpuLines: top - BORDER,
     tooSmall,
   };
 }

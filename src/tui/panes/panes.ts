@@ -4,6 +4,7 @@ import { BacktracePaneState } from "./backtrace/backtrace-pane.ts";
 import { BlockPaneState } from "./block/block-pane.ts";
 import { BreakpointsPaneState } from "./breakpoints/breakpoints-pane.ts";
 import { CodePaneState } from "./code/code-pane.ts";
+import { FpuPaneState } from "./fpu/fpu-pane.ts";
 import { IoPaneState } from "./io/io-pane.ts";
 import { LogPaneState } from "./log/log-pane.ts";
 import { MemoryPaneState } from "./memory/memory-pane.ts";
@@ -22,6 +23,7 @@ export interface Panes {
   readonly io: IoPaneState;
   readonly block: BlockPaneState;
   readonly log: LogPaneState;
+  readonly fpu: FpuPaneState;
 }
 
 /** Every pane's published view. */
@@ -39,6 +41,7 @@ export function createPanes(traced: boolean): Panes {
     io: new IoPaneState(traced),
     block: new BlockPaneState(traced),
     log: new LogPaneState(traced),
+    fpu: new FpuPaneState(),
   };
 }
 
@@ -64,5 +67,6 @@ export function paneViews(panes: Panes, host: PaneHost): PaneViews {
     io: panes.io.view(host),
     block: panes.block.view(),
     log: panes.log.view(host),
+    fpu: panes.fpu.view(host),
   };
 }

@@ -28,6 +28,18 @@ export interface CpuExtras {
   readonly gdt?: { base: bigint; limit: number };
   readonly idt?: { base: bigint; limit: number };
   readonly efer?: bigint;
+  /** The x87 registers by physical number, when the stub's dump lists them (QEMU's FPR0-7). */
+  readonly x87?: PhysicalX87;
+}
+
+/**
+ * x87 state as QEMU's `info registers` prints it: R0-R7 (80-bit, physical order) and its abridged
+ * tag byte (bit i set: R<i> in use). QEMU 7.2's stub sends R0-R7 as st0-st7 and 0 as the tag word,
+ * so this is the reliable source there.
+ */
+export interface PhysicalX87 {
+  readonly abridgedTags: number;
+  readonly registers: readonly bigint[];
 }
 
 /** Why the target stopped, as the UI shows it. */

@@ -7,6 +7,7 @@ import type {
   BreakKind,
   CpuExtras,
   DebugSession,
+  PhysicalX87,
   RegisterSet,
   SegmentInfo,
   StopReason,
@@ -96,7 +97,18 @@ export function parseQemuInfoRegisters(text: string): CpuExtras | null {
     gdt: table("GDT"),
     idt: table("IDT"),
     efer: efer ? BigInt(`0x${efer[1]}`) : undefined,
+    x87: parseQemuX87(text),
   };
+}
+
+/** QEMU's `FTW=ff` and `FPR0=<significand> <sign+exponent>` ... `FPR7=` lines, when all are there. */
+function parseQemuX87(text: string): PhysicalX87 | undefined {
+  const ftw = /\bFTW=([0-9a-f]{2})\b/i.exec(text);
+  const registers: bigint[] = [];
+  for (const m of text.matchAll(/\bFPR([0-7])=([0-9a-f]{16}) ([0-9a-f]{4})\b/gi))
+    registers[Number(m[1])] = (BigInt(`0x${m[3]}`) << 64n) | BigInt(`0x${m[2]}`);
+  if (ftw === null || registers.filter((r) => r !== undefined).length !== 8) return undefined;
+  return { abridgedTags: Number.parseInt(ftw[1]!, 16), registers };
 }
 
 /** A DebugSession over one RSP connection. */

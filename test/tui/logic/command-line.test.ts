@@ -81,7 +81,7 @@ describe("keyAction", () => {
     escape: false,
   };
   it("maps SingleKey-style letters, Ctrl-C to pause and Tab to focus", () => {
-    const letters = Object.fromEntries([..."snifcpbg/:?q"].map((k) => [k, keyAction(k, none)]));
+    const letters = Object.fromEntries([..."snifcpbg/:?qx"].map((k) => [k, keyAction(k, none)]));
     expect(letters).toEqual({
       s: "step",
       n: "next",
@@ -95,11 +95,12 @@ describe("keyAction", () => {
       ":": "command",
       "?": "help",
       q: "quit",
+      x: "toggleFpu",
     });
     expect(keyAction("c", { ...none, ctrl: true })).toBe("pause");
     expect(keyAction("", { ...none, tab: true })).toBe("focusNext");
     expect(keyAction("", { ...none, tab: true, shift: true })).toBe("focusPrev");
-    expect(keyAction("x", none)).toBeNull();
+    expect(keyAction("z", none)).toBeNull();
   });
 });
 
