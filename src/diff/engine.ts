@@ -1,0 +1,191 @@
+// The differential engine: steps pcscope (side A, in this process) and a reference (side B: QEMU,
+// or pcscope with other options) one instruction at a time from reset, and after every step
+// compares the registers both describe and the memory the instruction wrote (its written operands
+// and the stack it pushed, placed by A before the step). It stops at the first instruction after
+// which they differ, when a run ends, or after a maximum number of instructions.
+import type { PcscopeSide } from "./pcscope-side.ts";
+import { compareRegisters, pairRegisters, type RegisterDifference, registerNumber } from "./registers.ts";
+import type { DiffSide, SideStop } from "./side.ts";
+import { instructionWrites, type MemoryRange, pushedRange } from "./writes.ts";
+
+/** The longest x86 instruction. */
+const MAX_INSN = 15;
+/** How long a side gets to finish a step the other ended with a halt before it is interrupted (ms). */
+const HALT_GRACE_MS = 300;
+
+/** The instruction the sides diverged on, as A saw it before running it. */
+export interface DivergentInstruction {
+  /** 1-based number of the instruction since reset (0: the sides differ before the first). */
+  count: number;
+  cs: number;
+  eip: number;
+  linear: number;
+  bitness: 16 | 32;
+  realSegments: boolean;
+  /** Up to 15 bytes at the linear address (fewer at the end of mapped memory). */
+  code: Uint8Array;
+}
+
+/** Bytes one instruction wrote at `addr`, as each side holds them afterwards (null: unreadable). */
+export interface MemoryDifference {
+  addr: number;
+  a: Uint8Array | null;
+  b: Uint8Array | null;
+}
+
+/** What a diff found. */
+export type DiffResult =
+  | {
+      kind: "divergence";
+      at: DivergentInstruction;
+      registers: RegisterDifference[];
+      memory: MemoryDifference[];
+      /** How each side's step ended, when they ended differently (one stopped, one ran on). */
+      stops: { a: SideStop; b: SideStop } | null;
+    }
+  | {
+      kind: "identical";
+      /** Instructions stepped on both sides. */
+      count: number;
+      /** Why the comparison ended: the instruction limit, or how both runs ended. */
+      why: string;
+      limitReached: boolean;
+    }
+  | { kind: "interrupted"; count: number };
+
+/** What the engine needs besides the sides. */
+export interface DiffOptions {
+  /** Instructions to compare at most. */
+  maxInsns: number;
+  /** Polled between steps: true ends the diff as `interrupted` (Ctrl-C). */
+  stopRequested: () => boolean;
+  /** Called every `progressEvery` instructions with the count (a progress line). */
+  progress?: (count: number) => void;
+  progressEvery?: number;
+}
+
+/** Runs the comparison. Rejects only when a side fails in a way that is not a guest's doing. */
+export async function runDiff(a: PcscopeSide, b: DiffSide, opts: DiffOptions): Promise<DiffResult> {
+  const pairs = pairRegisters(a.layout, b.layout);
+  let regsA = await a.registers();
+  const regsB = await b.registers();
+  let at = await instructionAt(a, regsA, 0);
+  const initial = compareRegisters(pairs, regsA, regsB);
+  if (initial.length > 0) return { kind: "divergence", at, registers: initial, memory: [], stops: null };
+  const every = opts.progressEvery ?? 0;
+  for (let count = 1; count <= opts.maxInsns; count++) {
+    if (opts.stopRequested()) return { kind: "interrupted", count: count - 1 };
+    if (every > 0 && count % every === 0) opts.progress?.(count);
+    at = await instructionAt(a, regsA, count);
+    const view = a.codeView();
+    const value = (name: string) => registerNumber(a.layout, regsA, name);
+    const writes = instructionWrites(at.code, view, value);
+    const ssBefore = value("ss");
+    const spBefore = value("esp");
+    const stepB = b.step();
+    const stopA = await a.step();
+    const stopB = await finishStep(stopA, stepB, b);
+    regsA = await a.registers();
+    // A side that ended by exiting (QEMU's process is gone) has no registers left to compare.
+    const afterB = await registersOrNull(b);
+    const registers = afterB === null ? [] : compareRegisters(pairs, regsA, afterB);
+    const pushed =
+      registerNumber(a.layout, regsA, "ss") === ssBefore
+        ? pushedRange(
+            view.segmentBase.ss ?? 0,
+            spBefore,
+            registerNumber(a.layout, regsA, "esp"),
+            view.stack32,
+          )
+        : null;
+    const memory =
+      afterB === null ? [] : await compareMemory(a, b, pushed === null ? writes : [...writes, pushed]);
+    const sameEnd =
+      stopA.kind === stopB.kind && (stopA.kind === "step" || stopA.status === (stopB as typeof stopA).status);
+    if (!sameEnd || registers.length > 0 || memory.length > 0)
+      return { kind: "divergence", at, registers, memory, stops: sameEnd ? null : { a: stopA, b: stopB } };
+    if (stopA.kind === "end")
+      return { kind: "identical", count, why: endWhy(a, stopA, b, stopB), limitReached: false };
+  }
+  return {
+    kind: "identical",
+    count: opts.maxInsns,
+    why: `--max-insns ${opts.maxInsns} reached`,
+    limitReached: true,
+  };
+}
+
+/**
+ * Waits for B's step. When A ended with a halt, B (QEMU) may never come back from its step: it gets
+ * a short grace, then is interrupted; its state is compared as it stands.
+ */
+async function finishStep(stopA: SideStop, stepB: Promise<SideStop>, b: DiffSide): Promise<SideStop> {
+  if (stopA.kind !== "end" || !stopA.why.startsWith("halted")) return stepB;
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), HALT_GRACE_MS);
+  });
+  const first = await Promise.race([stepB, grace]);
+  clearTimeout(timer);
+  if (first !== "late") return first;
+  await b.interruptStep();
+  await stepB;
+  return { kind: "end", why: `${b.label}: halted`, status: null };
+}
+
+/** B's registers, or null when it cannot answer any more (its process exited). */
+async function registersOrNull(b: DiffSide): Promise<Uint8Array | null> {
+  try {
+    return await b.registers();
+  } catch {
+    return null; // the connection closed with the process: the stop says how it ended
+  }
+}
+
+/** The instruction A is about to run, from its registers `regs` and memory. */
+async function instructionAt(a: PcscopeSide, regs: Uint8Array, count: number): Promise<DivergentInstruction> {
+  const view = a.codeView();
+  const cs = registerNumber(a.layout, regs, "cs");
+  const eip = registerNumber(a.layout, regs, "eip");
+  const linear = ((view.segmentBase.cs ?? 0) + eip) >>> 0;
+  let code: Uint8Array | null = null;
+  for (let n = MAX_INSN; n > 0 && code === null; n--) code = await a.readLinear(linear, n);
+  return {
+    count,
+    cs,
+    eip,
+    linear,
+    bitness: view.bitness,
+    realSegments: view.realSegments,
+    code: code ?? new Uint8Array(0),
+  };
+}
+
+/** The written ranges whose bytes differ between the sides (unreadable on one side counts). */
+async function compareMemory(
+  a: DiffSide,
+  b: DiffSide,
+  ranges: readonly MemoryRange[],
+): Promise<MemoryDifference[]> {
+  const out: MemoryDifference[] = [];
+  for (const range of ranges) {
+    const [bytesA, bytesB] = [
+      await a.readLinear(range.addr, range.length),
+      await b.readLinear(range.addr, range.length),
+    ];
+    const same =
+      bytesA !== null &&
+      bytesB !== null &&
+      bytesA.length === bytesB.length &&
+      bytesA.every((v, i) => v === bytesB[i]);
+    if (!same) out.push({ addr: range.addr, a: bytesA, b: bytesB });
+  }
+  return out;
+}
+
+/** How both runs ended, in one phrase. */
+function endWhy(a: DiffSide, stopA: SideStop, b: DiffSide, stopB: SideStop): string {
+  const whyA = stopA.kind === "end" ? stopA.why : "stepped";
+  const whyB = stopB.kind === "end" ? stopB.why : "stepped";
+  return `${a.label}: ${whyA}; ${b.label}: ${whyB}`;
+}
