@@ -55,7 +55,8 @@ export function qemuArgsFor(config: ResolvedRunConfig): string[] {
   if (opts.noReboot) args.push("-no-reboot");
   if (!config.pc) return args;
   for (const drive of config.drives) {
-    const props = [`file=${drive.file}`, "if=ide", `media=${drive.media}`];
+    // QEMU's option syntax doubles a comma inside a value.
+    const props = [`file=${drive.file.replaceAll(",", ",,")}`, "if=ide", `media=${drive.media}`];
     if (drive.format !== null) props.push(`format=${drive.format}`);
     if (drive.index !== null) props.push(`index=${drive.index}`);
     if (drive.readOnly) props.push("readonly=on");

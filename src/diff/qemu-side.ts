@@ -139,8 +139,21 @@ export class QemuSide implements DiffSide {
     }
   }
 
+  /**
+   * The `g` registers, with the x87 stack in gdb's order: QEMU 7.2's i386 stub sends st0-st7 as
+   * the physical registers R0-R7, whatever TOP is; they are moved to ST(0)-ST(7) here (ST(i) is
+   * R((TOP + i) mod 8), TOP in FSTAT bits 11-13) so they compare with pcscope's.
+   */
   async registers(): Promise<Uint8Array> {
-    return hexToBytes(await this.client.raw("g"));
+    const regs = hexToBytes(await this.client.raw("g"));
+    const st = this.layout.filter((r) => /^st[0-7]$/.test(r.name));
+    const fstat = this.layout.find((r) => r.name === "fstat");
+    if (st.length !== 8 || fstat === undefined || fstat.offset + 2 > regs.length) return regs;
+    const top = (regs[fstat.offset + 1]! >> 3) & 7;
+    if (top === 0) return regs;
+    const physical = st.map((r) => regs.slice(r.offset, r.offset + r.bytes));
+    st.forEach((r, i) => regs.set(physical[(top + i) & 7]!, r.offset));
+    return regs;
   }
 
   async step(): Promise<SideStop> {

@@ -42,8 +42,9 @@ function memoryLines(memory: readonly MemoryDifference[], labels: readonly [stri
   if (memory.length === 0) return [];
   const lines = ["memory written by the instruction (linear address):"];
   for (const m of memory) {
-    lines.push(`  0x${hex(m.addr, 8)}  ${labels[0]}: ${bytesText(m.a)}`);
-    lines.push(`  ${" ".repeat(10)}  ${labels[1]}: ${bytesText(m.b)}`);
+    const width = Math.max(labels[0].length, labels[1].length);
+    lines.push(`  0x${hex(m.addr, 8)}  ${labels[0].padEnd(width)}  ${bytesText(m.a)}`);
+    lines.push(`  ${" ".repeat(10)}  ${labels[1].padEnd(width)}  ${bytesText(m.b)}`);
   }
   return lines;
 }
@@ -74,7 +75,7 @@ export function formatResult(
   if (result.registers.length > 0) {
     const width = Math.max(8, ...result.registers.map((r) => r.name.length));
     const valueWidth = Math.max(la.length, ...result.registers.map((r) => r.a.length));
-    lines.push(`registers after it:`);
+    lines.push(at.count === 0 ? "registers at reset:" : "registers after it:");
     lines.push(`  ${"".padEnd(width)}  ${la.padEnd(valueWidth)}  ${lb}`);
     for (const r of result.registers)
       lines.push(`  ${r.name.padEnd(width)}  ${r.a.padEnd(valueWidth)}  ${r.b}`);
