@@ -152,7 +152,9 @@ export class QemuSide implements DiffSide {
     const top = (regs[fstat.offset + 1]! >> 3) & 7;
     if (top === 0) return regs;
     const physical = st.map((r) => regs.slice(r.offset, r.offset + r.bytes));
-    st.forEach((r, i) => regs.set(physical[(top + i) & 7]!, r.offset));
+    st.forEach((r, i) => {
+      regs.set(physical[(top + i) & 7]!, r.offset);
+    });
     return regs;
   }
 

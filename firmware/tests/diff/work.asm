@@ -1,7 +1,7 @@
 ; pcscope diff's agreement ROM: a few thousand instructions that pcscope and QEMU TCG execute
 ; alike (lib.inc's reset code, loops, calls, pushes and pops, string stores, memory read-modify-
-; writes, the switch to 32-bit protected mode and SIB addressing there), printed on the debug
-; console. `pcscope diff --against qemu` exits 0 on it (test/cli/diff.test.ts). Assembled
+; writes, x87 loads and stores, the switch to 32-bit protected mode and SIB addressing there),
+; printed on the debug console. `pcscope diff --against qemu` exits 0 on it (test/cli/diff.test.ts). Assembled
 ; by the test.
 %include "lib.inc"
 
@@ -32,6 +32,16 @@ main:
         loop .sum
         mov ax, [SCRATCH]
         DUMP "real sum"
+        ; the x87 stack (QEMU's stub sends it in physical order: the diff compares ST(i))
+        fninit
+        fld1
+        fldpi
+        fadd st0, st1
+        fstp dword [SCRATCH + 4]
+        fistp word [SCRATCH + 8]
+        mov eax, [SCRATCH + 4]
+        mov bx, [SCRATCH + 8]
+        DUMP "x87"
         ; the same walk in 32-bit protected mode
         PM_ENTER32 pm32
         bits 32
