@@ -95,7 +95,9 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("pcscope diff --against 
       );
     expect(m, r.stdout).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThan(5000);
-    expect(readFileSync(log, "latin1")).toMatch(/^real sum .*\nx87 eax=408487ed ebx=00000001 .*\npm32 sum .*\ndone\n$/);
+    expect(readFileSync(log, "latin1")).toMatch(
+      /^real sum .*\nx87 eax=408487ed ebx=00000001 .*\npm32 sum .*\ndone\n$/,
+    );
     expect(qemuProcesses(rom)).toEqual([]);
   });
 
