@@ -3,6 +3,7 @@
 // options) side by side from reset and prints the first instruction after which their state differs
 // (src/diff holds the engine). Exit status 1 for a divergence, 0 when identical.
 
+import { constants } from "node:os";
 import { resolveTopology } from "../emu/machine/cpu-topology.ts";
 import type { RunOptions } from "../emu/machine/run-config.ts";
 import { FdWriter, type OutputWriteError } from "../shared/fd-writer.ts";
@@ -18,6 +19,8 @@ export const DEFAULT_DIFF_INSNS = 100_000;
 /** Exit status for a divergence (0: identical; 2: bad input). */
 export const EXIT_DIVERGED = 1;
 const DEFAULT_QEMU = "qemu-system-i386";
+/** Signals that end a diff between two steps (exit status 128 + the signal's number). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 const USAGE = `usage: pcscope diff --against qemu|'RUN OPTIONS' [--qemu PATH] [--symbols FILE[@BIAS]]... [run options]
 
@@ -43,7 +46,8 @@ pcscope run, the reference's are discarded. Not compared: the x87 tag word and l
 pointers, which QEMU's stub does not report. QEMU's stub steps at about 4,000 instructions a second.
 
 Exit status: 0 identical (up to --max-insns, or until both runs ended alike), ${EXIT_DIVERGED} a divergence,
-2 bad usage (QEMU missing or refusing the options included), ${EXIT_INTERRUPTED} Ctrl-C.`;
+2 bad usage (QEMU missing or refusing the options included), ${EXIT_INTERRUPTED} Ctrl-C (128 + N for
+signal N: SIGTERM, SIGHUP).`;
 
 /** What `diff` was asked to do. */
 interface DiffCommandOptions {
@@ -149,39 +153,43 @@ async function run(args: string[]): Promise<number> {
     opts.against.kind === "qemu"
       ? { kind: "qemu" as const, binary: opts.qemu }
       : { kind: "pcscope" as const, options: opts.against.run, label: `pcscope ${opts.against.text}` };
-  let sides: Awaited<ReturnType<typeof startSides>>;
-  try {
-    sides = await startSides(opts.run, reference, {
-      stdout,
-      log: new FdWriter(2, false, "stderr", onWriteError),
-      onWriteError,
-    });
-  } catch (err) {
-    if (err instanceof QemuMappingError || err instanceof QemuStartError) throw new UserError(err.message);
-    throw asUserError(err);
-  }
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
+  // Ctrl-C (or SIGTERM, SIGHUP) ends the diff between two steps; QEMU is killed on the way out.
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
   };
-  process.on("SIGINT", onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
-    const listing = firmwareSymbols(sides.config.firmware);
-    const files = listing === null ? opts.symbols : [{ path: listing, bias: 0n }, ...opts.symbols];
-    const symbols = loadSymbols(files, (line) => process.stderr.write(`${line}\n`));
-    const result = await runDiff(sides.a, sides.b, {
-      maxInsns: opts.maxInsns,
-      stopRequested: () => interrupted || outputFailure() !== null,
-    });
-    stdout.flush();
-    if (outputFailure() !== null) return EXIT_OUTPUT_ERROR;
-    const lines = formatResult(result, [sides.a.label, sides.b.label], symbols);
-    process.stdout.write(`${lines.join("\n")}\n`);
-    if (result.kind === "interrupted") return EXIT_INTERRUPTED;
-    return result.kind === "divergence" ? EXIT_DIVERGED : 0;
+    let sides: Awaited<ReturnType<typeof startSides>>;
+    try {
+      sides = await startSides(opts.run, reference, {
+        stdout,
+        log: new FdWriter(2, false, "stderr", onWriteError),
+        onWriteError,
+      });
+    } catch (err) {
+      if (err instanceof QemuMappingError || err instanceof QemuStartError) throw new UserError(err.message);
+      throw asUserError(err);
+    }
+    try {
+      const listing = firmwareSymbols(sides.config.firmware);
+      const files = listing === null ? opts.symbols : [{ path: listing, bias: 0n }, ...opts.symbols];
+      const symbols = loadSymbols(files, (line) => process.stderr.write(`${line}\n`));
+      const result = await runDiff(sides.a, sides.b, {
+        maxInsns: opts.maxInsns,
+        stopRequested: () => signalled !== null || outputFailure() !== null,
+      });
+      stdout.flush();
+      if (outputFailure() !== null) return EXIT_OUTPUT_ERROR;
+      const lines = formatResult(result, [sides.a.label, sides.b.label], symbols);
+      process.stdout.write(`${lines.join("\n")}\n`);
+      if (result.kind === "interrupted") return 128 + (constants.signals[signalled ?? "SIGINT"] ?? 2);
+      return result.kind === "divergence" ? EXIT_DIVERGED : 0;
+    } finally {
+      await sides.close();
+    }
   } finally {
-    process.off("SIGINT", onSigint);
-    await sides.close();
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }
 

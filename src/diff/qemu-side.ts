@@ -48,13 +48,14 @@ export class QemuSide implements DiffSide {
   private exitCode: number | null = null;
   private readonly exited: Promise<void>;
   private closed = false;
-  private readonly killOnExit = () => this.kill();
 
   private constructor(
     readonly label: string,
     private readonly proc: ChildProcess,
     private readonly client: RspClient,
     exited: Promise<void>,
+    /** Kills QEMU if it still runs; also this process's exit hook, which close() removes. */
+    private readonly kill: () => void,
   ) {
     this.exited = exited;
     this.layout = client.layout.registers.map((r) => ({
@@ -62,12 +63,6 @@ export class QemuSide implements DiffSide {
       offset: r.offset,
       bytes: Math.ceil(r.bitsize / 8),
     }));
-    process.on("exit", this.killOnExit);
-  }
-
-  /** The pid of QEMU's process (tests check it is gone after close). */
-  get pid(): number | undefined {
-    return this.proc.pid;
   }
 
   /**
@@ -104,9 +99,12 @@ export class QemuSide implements DiffSide {
     const kill = () => {
       if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) proc.kill("SIGKILL");
     };
+    // From here on, whatever ends this process ends QEMU too (its own process group gets no Ctrl-C).
+    process.on("exit", kill);
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (gone) {
+        process.off("exit", kill);
         // stderr may still be arriving: the pipe closes after the exit event.
         await new Promise<void>((resolve) =>
           proc.stderr?.readableEnded ? resolve() : (proc.stderr?.once("close", resolve) ?? resolve()),
@@ -120,7 +118,7 @@ export class QemuSide implements DiffSide {
       }
       try {
         const client = await RspClient.connect({ port, timeoutMs: 10_000 });
-        const side = new QemuSide(label, proc, client, exited);
+        const side = new QemuSide(label, proc, client, exited, kill);
         exited.then(() => {
           side.exitCode = proc.exitCode;
         });
@@ -129,6 +127,7 @@ export class QemuSide implements DiffSide {
         if (!(err instanceof Error)) throw err;
         if (Date.now() > deadline) {
           kill();
+          process.off("exit", kill);
           await exited;
           throw new QemuStartError(
             `${binary}: its gdb stub did not answer within ${START_TIMEOUT_MS / 1000} s`,
@@ -189,7 +188,7 @@ export class QemuSide implements DiffSide {
     this.client.close();
     this.kill();
     await this.exited;
-    process.off("exit", this.killOnExit);
+    process.off("exit", this.kill);
   }
 
   /** The step's end once QEMU has gone (isa-debug-exit, -no-reboot): its exit status. */
@@ -198,11 +197,5 @@ export class QemuSide implements DiffSide {
     const status = this.exitCode ?? this.proc.exitCode;
     const why = status === null ? "QEMU closed its gdb connection" : `QEMU exited with status ${status}`;
     return { kind: "end", why, status };
-  }
-
-  /** Kills QEMU's process if it still runs (synchronous: also used from the process's exit). */
-  private kill(): void {
-    const proc = this.proc;
-    if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) proc.kill("SIGKILL");
   }
 }

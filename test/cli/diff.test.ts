@@ -179,7 +179,10 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("pcscope diff --against 
     expect(qemuProcesses(rom)).toEqual([]);
   });
 
-  test("Ctrl-C during a diff: exit 130, QEMU killed", async () => {
+  test.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s during a diff: exit %d, QEMU killed", async (signal, status) => {
     const rom = await assembleTestRomFile("diff/work.asm");
     const child = spawn(
       process.execPath,
@@ -198,8 +201,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("pcscope diff --against 
       await new Promise((r) => setTimeout(r, 50));
     expect(qemuProcesses(rom)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300)); // some stepping
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    child.kill(signal);
+    expect(await exited).toBe(status);
     expect(stdout).toMatch(/^interrupted after \d+ instructions, identical so far\n$/);
     expect(qemuProcesses(rom)).toEqual([]);
   });
