@@ -14,7 +14,7 @@ import { EXIT_INTERRUPTED } from "./run.ts";
 import { asUserError, parseRunArgs } from "./run-options.ts";
 import { loadSymbols, parseSymbolArg, type SymbolFile } from "./symbol-files.ts";
 
-/** Instructions compared when --max-insns is not given (about 25 s against QEMU's stub). */
+/** Instructions compared when --max-insns is not given (half a minute to a minute against QEMU here). */
 export const DEFAULT_DIFF_INSNS = 100_000;
 /** Exit status for a divergence (0: identical; 2: bad input). */
 export const EXIT_DIVERGED = 1;
@@ -43,7 +43,8 @@ register and the written bytes with both values.
 
 Both sides run on temporary copies of writable disk images; pcscope's consoles print as under
 pcscope run, the reference's are discarded. Not compared: the x87 tag word and last-instruction
-pointers, which QEMU's stub does not report. QEMU's stub steps at about 4,000 instructions a second.
+pointers, which QEMU's stub does not report. Against QEMU's stub a diff steps a few thousand
+instructions a second; pcscope's bare machine is compared with QEMU's -M pc.
 
 Exit status: 0 identical (up to --max-insns, or until both runs ended alike), ${EXIT_DIVERGED} a divergence,
 2 bad usage (QEMU missing or refusing the options included), ${EXIT_INTERRUPTED} Ctrl-C (128 + N for

@@ -259,3 +259,13 @@ describe("splitWords", () => {
     expect(splitWords(text)).toEqual(words);
   });
 });
+
+describe("pcscope help", () => {
+  test("lists diff; diff --help prints its usage", async () => {
+    const r = await runCliInProcess(["help"]);
+    expect(r.stdout).toMatch(/^ {2}diff +step pcscope beside QEMU/m);
+    const usage = await runCliInProcess(["diff", "--help"]);
+    expect(usage.status).toBe(0);
+    expect(usage.stdout).toMatch(/^usage: pcscope diff --against qemu\|'RUN OPTIONS' /);
+  });
+});
