@@ -130,7 +130,7 @@ async function finishStep(stopA: SideStop, stepB: Promise<SideStop>, b: DiffSide
   if (first !== "late") return first;
   await b.interruptStep();
   await stepB;
-  return { kind: "end", why: `${b.label}: halted`, status: null };
+  return { kind: "end", why: "halted (its step did not come back)", status: null };
 }
 
 /** B's registers, or null when it cannot answer any more (its process exited). */

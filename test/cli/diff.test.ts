@@ -101,6 +101,19 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))("pcscope diff --against 
     expect(qemuProcesses(rom)).toEqual([]);
   });
 
+  test("a ROM that halts: identical until both halt (QEMU's step never returns: interrupted), exit 0", async () => {
+    const rom = join(dir, "halt.bin");
+    const bytes = Buffer.alloc(0x10000);
+    bytes.set([0xb8, 0x34, 0x12, 0xfa, 0xf4], 0xfff0); // mov ax, 0x1234; cli; hlt
+    writeFileSync(rom, bytes);
+    const r = await runCliInProcess(["diff", "--against", "qemu", "--bios", rom]);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toBe(
+      "pcscope and qemu are identical for 3 instructions (pcscope: halted with nothing left to wake it; qemu: halted (its step did not come back))\n",
+    );
+    expect(qemuProcesses(rom)).toEqual([]);
+  });
+
   test("--max-insns ends an agreeing diff early with exit 0", async () => {
     const rom = await assembleTestRomFile("diff/work.asm");
     const r = await runCliInProcess(["diff", "--against", "qemu", "--max-insns", "500", ...romArgs(rom)]);
