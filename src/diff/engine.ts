@@ -11,7 +11,9 @@ import { instructionWrites, type MemoryRange, pushedRange } from "./writes.ts";
 /** The longest x86 instruction. */
 const MAX_INSN = 15;
 /** How long a side gets to finish a step the other ended with a halt before it is interrupted (ms). */
-const HALT_GRACE_MS = 300;
+const HALT_GRACE_MS = 1000;
+/** How often a step that has not come back looks for a stop request (ms). */
+const POLL_MS = 100;
 
 /** The instruction the sides diverged on, as A saw it before running it. */
 export interface DivergentInstruction {
@@ -49,7 +51,6 @@ export type DiffResult =
       count: number;
       /** Why the comparison ended: the instruction limit, or how both runs ended. */
       why: string;
-      limitReached: boolean;
     }
   | { kind: "interrupted"; count: number };
 
@@ -59,9 +60,6 @@ export interface DiffOptions {
   maxInsns: number;
   /** Polled between steps: true ends the diff as `interrupted` (Ctrl-C). */
   stopRequested: () => boolean;
-  /** Called every `progressEvery` instructions with the count (a progress line). */
-  progress?: (count: number) => void;
-  progressEvery?: number;
 }
 
 /** Runs the comparison. Rejects only when a side fails in a way that is not a guest's doing. */
@@ -72,10 +70,8 @@ export async function runDiff(a: PcscopeSide, b: DiffSide, opts: DiffOptions): P
   let at = await instructionAt(a, regsA, 0);
   const initial = compareRegisters(pairs, regsA, regsB);
   if (initial.length > 0) return { kind: "divergence", at, registers: initial, memory: [], stops: null };
-  const every = opts.progressEvery ?? 0;
   for (let count = 1; count <= opts.maxInsns; count++) {
     if (opts.stopRequested()) return { kind: "interrupted", count: count - 1 };
-    if (every > 0 && count % every === 0) opts.progress?.(count);
     at = await instructionAt(a, regsA, count);
     const view = a.codeView();
     const value = (name: string) => registerNumber(a.layout, regsA, name);
@@ -84,7 +80,8 @@ export async function runDiff(a: PcscopeSide, b: DiffSide, opts: DiffOptions): P
     const spBefore = value("esp");
     const stepB = b.step();
     const stopA = await a.step();
-    const stopB = await finishStep(stopA, stepB, b);
+    const stopB = await finishStep(stopA, stepB, b, opts.stopRequested);
+    if (stopB === "interrupted") return { kind: "interrupted", count: count - 1 };
     regsA = await a.registers();
     // A side that ended by exiting (QEMU's process is gone) has no registers left to compare.
     const afterB = await registersOrNull(b);
@@ -100,37 +97,52 @@ export async function runDiff(a: PcscopeSide, b: DiffSide, opts: DiffOptions): P
         : null;
     const memory =
       afterB === null ? [] : await compareMemory(a, b, pushed === null ? writes : [...writes, pushed]);
-    const sameEnd =
-      stopA.kind === stopB.kind && (stopA.kind === "step" || stopA.status === (stopB as typeof stopA).status);
-    if (!sameEnd || registers.length > 0 || memory.length > 0)
-      return { kind: "divergence", at, registers, memory, stops: sameEnd ? null : { a: stopA, b: stopB } };
-    if (stopA.kind === "end")
-      return { kind: "identical", count, why: endWhy(a, stopA, b, stopB), limitReached: false };
+    const alike = sameStop(stopA, stopB);
+    if (!alike || registers.length > 0 || memory.length > 0)
+      return { kind: "divergence", at, registers, memory, stops: alike ? null : { a: stopA, b: stopB } };
+    if (stopA.kind !== "step") return { kind: "identical", count, why: endWhy(a, stopA, b, stopB) };
   }
   return {
     kind: "identical",
     count: opts.maxInsns,
     why: `--max-insns ${opts.maxInsns} reached`,
-    limitReached: true,
   };
 }
 
+/** True when two steps ended the same way (both stepped, both halted, or both ended with one status). */
+function sameStop(x: SideStop, y: SideStop): boolean {
+  if (x.kind === "end" && y.kind === "end") return x.status === y.status;
+  return x.kind === y.kind;
+}
+
 /**
- * Waits for B's step. When A ended with a halt, B (QEMU) may never come back from its step: it gets
- * a short grace, then is interrupted; its state is compared as it stands.
+ * Waits for B's step, polling `stopRequested` meanwhile ("interrupted" when it says so, after
+ * ending the step). When A halted, B (QEMU) may never come back from its step: after a grace it is
+ * asked to end it, and reported halted; its state is compared as it stands.
  */
-async function finishStep(stopA: SideStop, stepB: Promise<SideStop>, b: DiffSide): Promise<SideStop> {
-  if (stopA.kind !== "end" || !stopA.why.startsWith("halted")) return stepB;
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), HALT_GRACE_MS);
-  });
-  const first = await Promise.race([stepB, grace]);
-  clearTimeout(timer);
-  if (first !== "late") return first;
-  await b.interruptStep();
-  await stepB;
-  return { kind: "end", why: "halted (its step did not come back)", status: null };
+async function finishStep(
+  stopA: SideStop,
+  stepB: Promise<SideStop>,
+  b: DiffSide,
+  stopRequested: () => boolean,
+): Promise<SideStop | "interrupted"> {
+  const started = Date.now();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), POLL_MS);
+    });
+    const stop = await Promise.race([stepB, tick]);
+    clearTimeout(timer);
+    if (stop !== null) return stop;
+    const halted = stopA.kind === "halted" && Date.now() - started >= HALT_GRACE_MS;
+    if (halted || stopRequested()) {
+      await b.interruptStep();
+      const late = await stepB;
+      if (!halted) return "interrupted";
+      return late.kind === "end" ? late : { kind: "halted", why: "halted (its step did not come back)" };
+    }
+  }
 }
 
 /** B's registers, or null when it cannot answer any more (its process exited). */
@@ -185,7 +197,7 @@ async function compareMemory(
 
 /** How both runs ended, in one phrase. */
 function endWhy(a: DiffSide, stopA: SideStop, b: DiffSide, stopB: SideStop): string {
-  const whyA = stopA.kind === "end" ? stopA.why : "stepped";
-  const whyB = stopB.kind === "end" ? stopB.why : "stepped";
+  const whyA = stopA.kind === "step" ? "stepped" : stopA.why;
+  const whyB = stopB.kind === "step" ? "stepped" : stopB.why;
   return `${a.label}: ${whyA}; ${b.label}: ${whyB}`;
 }

@@ -5,7 +5,6 @@
 import { I386 } from "../emu/debug-arch.ts";
 import { describeStop, type StopEvent } from "../emu/debug-target.ts";
 import { buildRunMachine, type RunMachine } from "../emu/machine/builder.ts";
-import type { Machine } from "../emu/machine/machine.ts";
 import type { ResolvedRunConfig } from "../emu/machine/run-config.ts";
 import type { FdWriter, OutputWriteError } from "../shared/fd-writer.ts";
 import type { DiffSide, SideRegister, SideStop } from "./side.ts";
@@ -55,11 +54,6 @@ export class PcscopeSide implements DiffSide {
     return new PcscopeSide(label, await buildRunMachine(config, out));
   }
 
-  /** The machine (for the engine's report: instruction counts, the firmware). */
-  get machine(): Machine {
-    return this.built.machine;
-  }
-
   async registers(): Promise<Uint8Array> {
     return this.built.machine.readRegisters(0);
   }
@@ -104,7 +98,7 @@ export class PcscopeSide implements DiffSide {
 /**
  * A machine stop as a diff step: an instruction stepped (a reset the machine performed itself,
  * without --no-reboot, included), or the end of the run (halt, exit, a reset or triple fault under
- * --no-reboot, an unimplemented instruction...).
+ * --no-reboot, an unimplemented instruction...); a halt is reported as such.
  */
 function stopOf(event: StopEvent, noReboot: boolean): SideStop {
   switch (event.kind) {
@@ -115,6 +109,8 @@ function stopOf(event: StopEvent, noReboot: boolean): SideStop {
       return noReboot ? { kind: "end", why: describeStop(event), status: null } : { kind: "step" };
     case "exit":
       return { kind: "end", why: describeStop(event), status: event.status & 0xff };
+    case "halted":
+      return { kind: "halted", why: describeStop(event) };
     default:
       return { kind: "end", why: describeStop(event), status: null };
   }

@@ -48,7 +48,7 @@ export function pairRegisters(a: readonly SideRegister[], b: readonly SideRegist
 }
 
 /** A register's bytes as one hex number (little-endian in the buffer, most significant digit first). */
-export function registerHex(buffer: Uint8Array, offset: number, bytes: number): string {
+function registerHex(buffer: Uint8Array, offset: number, bytes: number): string {
   let out = "";
   for (let i = bytes - 1; i >= 0; i--) out += (buffer[offset + i] ?? 0).toString(16).padStart(2, "0");
   return `0x${out}`;

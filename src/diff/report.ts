@@ -34,7 +34,7 @@ function whereText(at: DivergentInstruction, symbols: SymbolResolver): string {
 
 /** How a step ended, for the line naming two different ends. */
 function stopText(stop: SideStop): string {
-  return stop.kind === "step" ? "executed the instruction and ran on" : stop.why;
+  return stop.kind === "step" ? "executed the instruction and can run on" : stop.why;
 }
 
 /** The memory lines: address, then each side's bytes. */

@@ -8,9 +8,13 @@ export interface SideRegister {
   readonly bytes: number;
 }
 
-/** How a step ended: one instruction done, or the machine stopped for good (why says how). */
+/**
+ * How a step ended: one instruction done; the CPU halted (nothing can wake it while interrupts are
+ * held); or the run ended for good (why says how; status is the process's exit status, if any).
+ */
 export type SideStop =
   | { readonly kind: "step" }
+  | { readonly kind: "halted"; readonly why: string }
   | { readonly kind: "end"; readonly why: string; readonly status: number | null };
 
 /** A machine the engine steps. Every method may reject for a side that failed (its process died). */
@@ -24,8 +28,8 @@ export interface DiffSide {
   /** Executes one instruction with interrupts held pending (QEMU's single-step default). */
   step(): Promise<SideStop>;
   /**
-   * Ends a step that has not come back (QEMU waiting on HLT): resolves once the pending step has
-   * resolved. A side whose steps always come back does nothing.
+   * Asks a step that has not come back (QEMU halted on HLT) to end; the pending step then
+   * resolves. A side whose steps always come back does nothing.
    */
   interruptStep(): Promise<void>;
   /** Linear memory through the CPU's paging; null when unmapped or unreadable. */
