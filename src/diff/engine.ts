@@ -14,6 +14,8 @@ const MAX_INSN = 15;
 const HALT_GRACE_MS = 1000;
 /** How often a step that has not come back looks for a stop request (ms). */
 const POLL_MS = 100;
+/** Loses a race against any promise already settled. */
+const NOT_YET: Promise<null> = Promise.resolve(null);
 
 /** The instruction the sides diverged on, as A saw it before running it. */
 export interface DivergentInstruction {
@@ -126,6 +128,9 @@ async function finishStep(
   b: DiffSide,
   stopRequested: () => boolean,
 ): Promise<SideStop | "interrupted"> {
+  // A step already done (pcscope's always are) needs no timer.
+  const done = await Promise.race([stepB, NOT_YET]);
+  if (done !== null) return done;
   const started = Date.now();
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
