@@ -173,6 +173,7 @@ async function run(args: string[]): Promise<number> {
       throw asUserError(err);
     }
     try {
+      for (const note of sides.config.notes) process.stderr.write(`pcscope: ${note}\n`);
       const listing = firmwareSymbols(sides.config.firmware);
       const files = listing === null ? opts.symbols : [{ path: listing, bias: 0n }, ...opts.symbols];
       const symbols = loadSymbols(files, (line) => process.stderr.write(`${line}\n`));
