@@ -25,6 +25,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "debug any gdb stub (QEMU -gdb, pcscope run --gdb) in the terminal UI",
     load: async () => (await import("./cli/attach.ts")).attachCommand,
   },
+  diff: {
+    summary: "step pcscope beside QEMU (or other options) and report the first differing instruction",
+    load: async () => (await import("./cli/diff.ts")).diffCommand,
+  },
   img: {
     summary: "create, inspect, check and map disk images (qcow2, raw) like qemu-img",
     load: async () => (await import("./cli/img.ts")).imgCommand,

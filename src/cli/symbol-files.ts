@@ -1,4 +1,4 @@
-// The nm listings given with --symbols (attach, tui): one table for the debugger's symbol lookups.
+// The nm listings given with --symbols (attach, tui, diff): one table for the debugger's symbol lookups.
 // Kept apart from attach.ts so `pcscope tui` loads it without the UI's unbundled modules.
 import { SymbolTable } from "../symbols/index.ts";
 import { NO_SYMBOLS, type SymbolResolver, tableResolver } from "../tui/logic/symbol-resolver.ts";
@@ -8,6 +8,14 @@ import { UserError } from "./errors.ts";
 export interface SymbolFile {
   path: string;
   bias: bigint;
+}
+
+/** Parses `FILE` or `FILE@0xBIAS` (the value of --symbols). */
+export function parseSymbolArg(text: string): SymbolFile {
+  const at = text.lastIndexOf("@");
+  if (at > 0 && /^@(0x[0-9a-f]+|[0-9]+)$/i.test(text.slice(at)))
+    return { path: text.slice(0, at), bias: BigInt(text.slice(at + 1)) };
+  return { path: text, bias: 0n };
 }
 
 /** Loads the listings; malformed lines are reported on stderr and skipped. Throws UserError for unreadable files. */

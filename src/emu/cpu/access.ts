@@ -128,7 +128,12 @@ export function rdM8(c: Cpu, seg: number, off: number): number {
   return rdL8(c, (c.segBase[seg] + off) | 0);
 }
 
-/** Word read at seg:off. */
+/**
+ * Word read at seg:off. A word at offset 0xFFFF of a 64 KiB segment ends past the limit: #GP(0)
+ * (#SS(0) for SS), in real mode too, as a 386 raises it. QEMU's TCG does not check real-mode
+ * limits and reads the bytes at base+0xFFFF and base+0x10000: a deliberate difference, which
+ * `pcscope diff --against qemu` reports (firmware/tests/diff/wrap.asm).
+ */
 export function rdM16(c: Cpu, seg: number, off: number): number {
   if (off < c.segRLo[seg] || off + 1 > c.segRHi[seg]) segFault(c, seg);
   return rdL16(c, (c.segBase[seg] + off) | 0);

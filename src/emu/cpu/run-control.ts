@@ -28,6 +28,11 @@ export class RunControl {
    * the CPU last stopped for a debugger, or its reset vector.
    */
   private resumeSkip = -1;
+  /**
+   * Interrupts stay pending instead of being taken (QEMU's gdb single-step default, SSTEP_NOIRQ):
+   * set only by `pcscope diff` while it steps beside QEMU; false for every other run and step.
+   */
+  holdInterrupts = false;
 
   constructor(private readonly cpu: Cpu) {}
 
@@ -123,7 +128,7 @@ export class RunControl {
   /** IF set and no interrupt shadow (clears an expired shadow). */
   canTakeInterrupt(): boolean {
     const c = this.cpu;
-    if (!c.intrLine || (c.flags & FLAG_IF) === 0) return false;
+    if (!c.intrLine || (c.flags & FLAG_IF) === 0 || this.holdInterrupts) return false;
     if (c.interruptShadow) {
       if (c.instructions < c.shadowEnd) return false;
       c.interruptShadow = false;
