@@ -88,6 +88,13 @@ export interface PacketDma {
   finish(ok: boolean): void;
 }
 
+/**
+ * What runs once the guest has moved a PIO window, as plain data so a snapshot can hold it: the
+ * next ATA read or write block, the end of an IDENTIFY, an ATAPI packet received, or the next block
+ * of an ATAPI reply (whose source lives in IdeDrive.atapiReply).
+ */
+export type PioEnd = "none" | "sector-read" | "sector-write" | "stop" | "packet" | "atapi-reply";
+
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
@@ -120,7 +127,9 @@ export class IdeDrive {
   dataPtr = 0;
   dataEnd = 0;
   pioDirection: PioDirection = "data-in";
-  endTransfer: ((drive: IdeDrive) => void) | null = null;
+  pioEnd: PioEnd = "none";
+  /** The next block of an ATAPI PIO reply (pioEnd "atapi-reply"): host state no snapshot can hold. */
+  atapiReply: (() => void) | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
   sectorNum = 0;
@@ -157,7 +166,8 @@ export class IdeDrive {
     this.asc = 0;
     this.setSignature();
     this.dataPtr = this.dataEnd = 0;
-    this.endTransfer = null;
+    this.pioEnd = "none";
+    this.atapiReply = null;
     this.dmaDir = null;
     this.packetTransfer = null;
     this.multSectors = MAX_MULT_SECTORS;
@@ -201,6 +211,8 @@ export interface BusMaster {
 /** Hooks implemented by ata-commands.ts (kept apart so the bus has no command table). */
 export interface CommandSet {
   exec(bus: IdeBus, drive: IdeDrive, cmd: number): void;
+  /** Continues the command once the guest moved the PIO window (`end` is what transferStart named). */
+  pioEnd(bus: IdeBus, drive: IdeDrive, end: PioEnd): void;
 }
 
 /** The channel. */
@@ -320,21 +332,21 @@ export class IdeBus {
   }
 
   /**
-   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` runs once the guest
-   * moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
+   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` is carried out once
+   * the guest moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
    */
-  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: (d: IdeDrive) => void): void {
+  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: PioEnd): void {
     drive.dataPtr = 0;
     drive.dataEnd = bytes;
     drive.pioDirection = direction;
-    drive.endTransfer = end;
+    drive.pioEnd = end;
     drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
   }
 
   /** Ends PIO data transfer (no more DRQ). */
   transferStop(drive: IdeDrive): void {
     drive.dataPtr = drive.dataEnd = 0;
-    drive.endTransfer = null;
+    drive.pioEnd = "none";
     drive.status &= ~ST_DRQ;
   }
 
@@ -547,7 +559,7 @@ export class IdeBus {
   private pioReady(d: IdeDrive, direction: PioDirection): boolean {
     return (
       (d.status & ST_DRQ) !== 0 &&
-      d.endTransfer !== null &&
+      d.pioEnd !== "none" &&
       d.dataPtr < d.dataEnd &&
       d.pioDirection === direction
     );
@@ -555,10 +567,10 @@ export class IdeBus {
 
   /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */
   private endOfBuffer(d: IdeDrive): void {
-    const end = d.endTransfer!;
-    d.endTransfer = null;
+    const end = d.pioEnd;
+    d.pioEnd = "none";
     d.status &= ~ST_DRQ;
-    end(d);
+    this.commands.pioEnd(this, d, end);
     this.aio?.kick();
   }
 }
