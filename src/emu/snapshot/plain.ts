@@ -24,7 +24,12 @@ export type PlainRecord = Readonly<Record<string, PlainValue>>;
 
 /** True for a typed array of numbers. */
 function isNumberArray(v: unknown): v is NumberArray {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+  return (
+    ArrayBuffer.isView(v) &&
+    !(v instanceof DataView) &&
+    !(v instanceof BigInt64Array) &&
+    !(v instanceof BigUint64Array)
+  );
 }
 
 /** A copy of `v` sharing nothing with it; throws for anything that is not plain data. */
@@ -67,4 +72,27 @@ export function loadPlain(obj: object, state: PlainRecord): void {
       target[key] = value;
     }
   }
+}
+
+/**
+ * Arrays a saved state references without owning them (immutable contents shared with the live
+ * device, such as fw_cfg items): not counted in a snapshot's bytes.
+ */
+const SHARED = new WeakSet<object>();
+
+/** Marks `a` as shared (see SHARED) and returns it. */
+export function shared<T extends object>(a: T): T {
+  SHARED.add(a);
+  return a;
+}
+
+/** Rough bytes a saved state owns: typed arrays by length (shared ones not), 8 per other value. */
+export function stateBytes(v: unknown): number {
+  if (v !== null && typeof v === "object" && SHARED.has(v)) return 0;
+  if (ArrayBuffer.isView(v)) return v.byteLength;
+  if (v instanceof Map) return v.size * 16;
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + stateBytes(x), 0);
+  if (v !== null && typeof v === "object")
+    return Object.values(v).reduce((n: number, x) => n + stateBytes(x), 0);
+  return 8;
 }

@@ -7,11 +7,11 @@
 import { atapiIdentify, atapiPacketCommand, atapiPacketReceived, atapiReplyNext } from "./atapi.ts";
 import {
   ATA_DEVICE_RESET,
+  type CommandSet,
   DEV_DRV,
   DEV_HEAD,
   DEV_LBA,
   ERR_ABRT,
-  type CommandSet,
   type IdeBus,
   type IdeDrive,
   MAX_MULT_SECTORS,
@@ -94,11 +94,9 @@ export const SF_ENABLE_REVERT_TO_DEFAULTS = 0xcc;
 /** CHECK POWER MODE's answer in the sector count: active or idle. */
 const POWER_MODE_ACTIVE = 0xff;
 
-let localReq = 0;
-
 /** Runs command `cmd` on `d` (QEMU's ide_exec_cmd). */
 export function execCmd(bus: IdeBus, d: IdeDrive, cmd: number): void {
-  d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++localReq;
+  d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++bus.localReqs;
   const point = bus.trace.execCmd;
   if (point.on) point.emit({ bus: bus.index, unit: d.unit, cmd }, { req: d.cmdReq });
   const row = TABLE[cmd];

@@ -7,6 +7,7 @@ import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
 import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
 import type { IrqLine } from "../irq.ts";
 
@@ -98,6 +99,18 @@ export type PioEnd = "none" | "sector-read" | "sector-write" | "stop" | "packet"
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
+/** A drive's saved state: its registers and the bytes of the PIO window in progress. */
+export interface IdeDriveState {
+  readonly regs: PlainRecord;
+  readonly window: Uint8Array;
+}
+
+/** A channel's saved state. */
+export interface IdeBusState {
+  readonly bus: PlainRecord;
+  readonly drives: readonly IdeDriveState[];
+}
+
 /** One drive's registers and transfer state. */
 export class IdeDrive {
   feature = 0;
@@ -151,6 +164,27 @@ export class IdeDrive {
     readonly kind: DriveKind,
     readonly backend: BlockBackend | null,
   ) {}
+
+  /**
+   * The task file, the transfer in progress and the PIO window's bytes, as plain data. Throws while
+   * an ATAPI reply is being sent (its source is not data yet): snapshots wait for it to end.
+   */
+  saveState(): IdeDriveState {
+    if (this.atapiReply !== null || this.packetTransfer !== null)
+      throw new Error(`snapshot: an ATAPI data transfer is in progress on unit ${this.unit}`);
+    return {
+      regs: savePlain(this, ["backend", "ioBuffer", "atapiReply", "packetTransfer"]),
+      window: this.ioBuffer.slice(0, this.dataEnd),
+    };
+  }
+
+  /** Puts back a saveState() copy (the buffer past the PIO window is not guest-visible). */
+  loadState(s: IdeDriveState): void {
+    loadPlain(this, s.regs);
+    this.ioBuffer.set(s.window);
+    this.atapiReply = null;
+    this.packetTransfer = null;
+  }
 
   /**
    * The power-on / system-reset register state (QEMU's ide_reset): error 0, DRDY|DSC, no transfer,
@@ -223,6 +257,8 @@ export class IdeBus {
   /** Device control register. */
   devctl = 0;
   bm: BusMaster | null = null;
+  /** Trace request ids of commands on a machine without block layer (no AioContext to number them). */
+  localReqs = 0;
   private irqPending = false;
   /** Trace points, looked up once; the command files (ata-commands, atapi) emit the command ones. */
   readonly trace: {
@@ -324,6 +360,22 @@ export class IdeBus {
     if ((this.devctl & DC_NIEN) !== 0) return;
     this.bm?.onIrq();
     this.setIrq(true);
+  }
+
+  /** The selected unit, device control, the interrupt and both drives, as plain data. */
+  saveState(): IdeBusState {
+    return {
+      bus: savePlain(this, ["drives", "bm", "trace", "irq", "traceBus", "log", "aio", "commands"]),
+      drives: this.drives.map((d) => d.saveState()),
+    };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: IdeBusState): void {
+    loadPlain(this, s.bus);
+    this.drives.forEach((d, i) => {
+      d.loadState(s.drives[i]!);
+    });
   }
 
   /** Lowers the interrupt (status read, new command). */
