@@ -19,7 +19,7 @@ const GUEST = readFileSync(join(ROOT, "firmware/tests/ide-guest.bin"));
 const TRACED = "ide_*,bmdma_*,dma_*,blk_*,qcow2_*,pic_*,apic_*,hpet_*,portio_*,serial_*,fw_cfg_*";
 
 /** A PC booting SeaBIOS from `disk`, recording its serial output and trace. */
-function boot(disk: string) {
+function boot(disk: string, cpus = 1) {
   const aio = new AioContext("sync");
   const backend: BlockBackend = openImage(disk, { ctx: aio, lock: false });
   const serial: number[] = [];
@@ -31,6 +31,7 @@ function boot(disk: string) {
     drives: [{ index: 0, media: "disk", backend }],
     aio,
     serial: { write: (b) => serial.push(b) },
+    cpus,
   });
   const trace: string[] = [];
   m.trace.subscribe(TRACED, (e) => trace.push(`${e.insn} ${e.name} ${JSON.stringify(e.fields, big)}`));
@@ -132,6 +133,21 @@ describe.skipIf(!HAVE)("machine snapshots on SeaBIOS and the IDE guest", () => {
     console.log(
       `snapshot of a SeaBIOS boot at ${n} ticks: save ${saveMs.toFixed(1)} ms, load ${loadMs.toFixed(1)} ms, ${state.bytes} bytes`,
     );
+  }, 120_000);
+
+  it("replays an SMP boot (-smp 3, the APs started by SeaBIOS) from a loaded state", () => {
+    const b = boot(disk, 3);
+    open.push(b.backend);
+    // Early in the boot, while SeaBIOS starts and counts the APs.
+    const n = 400_000;
+    runFor(b.m, n, 1_000_000);
+    const state = b.m.saveState();
+    let at = marks(b);
+    const first = observe(b, runFor(b.m, 1_500_000, 100_000), at);
+    expect(first.log).toContain("Found 3 cpu(s)");
+    b.m.loadState(state);
+    at = marks(b);
+    expect(observe(b, runFor(b.m, 1_500_000, 100_000), at)).toEqual(first);
   }, 120_000);
 
   it("shares unchanged pages: a second snapshot soon after owns little", () => {
