@@ -43,8 +43,16 @@ export function captureRam(buf: Uint8Array, prev: RamImage | null): RamImage {
   return new RamImage(pages, store.length + count * 8);
 }
 
-/** Writes `image` back into `buf`. Needs: the image was captured from a buffer of the same size. */
+/**
+ * Writes `image` back into `buf`, page by page where they differ (comparing reads only, so pages
+ * that did not change are neither written nor, for untouched zero pages, committed by the host).
+ * Needs: the image was captured from a buffer of the same size.
+ */
 export function restoreRam(buf: Uint8Array, image: RamImage): void {
   const pages = image.pages;
-  for (let i = 0; i < pages.length; i++) buf.set(pages[i]!, i * RAM_PAGE);
+  for (let i = 0; i < pages.length; i++) {
+    const page = pages[i]!;
+    const at = i * RAM_PAGE;
+    if (Buffer.compare(buf.subarray(at, at + page.length), page) !== 0) buf.set(page, at);
+  }
 }
