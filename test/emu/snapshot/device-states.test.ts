@@ -23,13 +23,21 @@ function machine(): PcMachine {
   const dir = mkdtempSync(join(tmpdir(), "pcscope-devstate-"));
   const disk = join(dir, "disk.img");
   writeFileSync(disk, new Uint8Array(1024 * 1024));
+  const cd = join(dir, "cd.iso");
+  writeFileSync(
+    cd,
+    Uint8Array.from({ length: 8 * 2048 }, (_, i) => (i * 7 + (i >> 11)) & 0xff),
+  );
   const aio = new AioContext("sync");
   return createPcMachine({
     bios,
     aio,
     serial: null,
     debugcons: [{ port: 0x402, sink: null }],
-    drives: [{ index: 0, media: "disk", backend: openImage(disk, { ctx: aio, lock: false }) }],
+    drives: [
+      { index: 0, media: "disk", backend: openImage(disk, { ctx: aio, lock: false }) },
+      { index: 2, media: "cdrom", backend: openImage(cd, { ctx: aio, readOnly: true, lock: false }) },
+    ],
   });
 }
 
@@ -44,6 +52,25 @@ function cfgRead(m: PcMachine, devfn: number, reg: number, size: 1 | 2 | 4 = 4):
 function cmos(m: PcMachine, i: number): number {
   m.io.out(0x70, 1, i);
   return m.io.in(0x71, 1);
+}
+
+/** ATAPI on the secondary channel (0x170): PACKET with byte count limit `limit`, then the packet. */
+function packet(m: PcMachine, bytes: number[], limit: number, dma = false): void {
+  m.io.out(0x176, 1, 0xa0);
+  m.io.out(0x171, 1, dma ? 1 : 0);
+  m.io.out(0x174, 1, limit & 0xff);
+  m.io.out(0x175, 1, limit >> 8);
+  m.io.out(0x177, 1, 0xa0);
+  const p = new Uint8Array(12);
+  p.set(bytes);
+  for (let i = 0; i < 12; i += 2) m.io.out(0x170, 2, p[i]! | (p[i + 1]! << 8));
+}
+
+/** Reads up to `bytes` of an ATAPI PIO reply from the secondary channel, block by block. */
+function atapiRead(m: PcMachine, bytes: number): number[] {
+  const out: number[] = [];
+  while (out.length < bytes && (m.io.in(0x376, 1) & 0x08) !== 0) out.push(m.io.in(0x170, 2));
+  return out;
 }
 
 /** `v` with typed arrays as base64 strings: deep equality of big states stays fast. */
@@ -221,6 +248,27 @@ const ROWS: Row[] = [
       if (status & 0x08) for (let i = 0; i < 246; i++) words.push(m.io.in(0x1f0, 2));
       return [status, m.io.in(0x1f2, 1), words];
     },
+  },
+  {
+    name: "ATAPI READ(10) by PIO, stopped inside a DRQ block (the reply's source is data)",
+    setup: (m) => {
+      packet(m, [0x28, 0, 0, 0, 0, 1, 0, 0, 3], 1000); // 3 sectors from LBA 1, 1000-byte blocks
+      atapiRead(m, 350);
+    },
+    change: (m) => atapiRead(m, 1500),
+    look: (m) => [m.io.in(0x376, 1), atapiRead(m, 4000), m.io.in(0x177, 1)],
+  },
+  {
+    name: "ATAPI READ(10) by DMA, waiting for the bus master (the transfer is data)",
+    setup: (m) => {
+      cfgWrite(m, 0x09, 0x20, 4, 0xc001);
+      cfgWrite(m, 0x09, 0x04, 2, 0x0005);
+      m.writePhysical(0x1000, Uint8Array.of(0, 0, 0x01, 0, 0, 0x10, 0, 0x80)); // 4 KiB at 0x10000, EOT
+      m.io.out(0xc00c, 4, 0x1000);
+      packet(m, [0x28, 0, 0, 0, 0, 2, 0, 0, 2], 0xfffe, true);
+    },
+    change: (m) => m.io.out(0xc008, 1, 0x09), // start, to memory
+    look: (m) => [m.io.in(0x376, 1), m.io.in(0xc00a, 1), [...m.readPhysical(0x10000, 4096)]],
   },
   {
     name: "bus-master IDE (BAR4, PRD address)",
