@@ -147,7 +147,7 @@ describe.skipIf(!HAVE)("machine snapshots on SeaBIOS and the IDE guest", () => {
     expect(first.log).toContain("Found 3 cpu(s)");
     b.m.loadState(state);
     at = marks(b);
-    expect(observe(b, runFor(b.m, 1_500_000, 100_000), at)).toEqual(first);
+    expect(observe(b, runFor(b.m, 1_500_000, 33_333), at)).toEqual(first);
   }, 120_000);
 
   it("shares unchanged pages: a second snapshot soon after owns little", () => {
