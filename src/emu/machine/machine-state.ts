@@ -17,7 +17,8 @@ export class MachineState {
     /** Bytes of memory this state owns (RAM pages it does not share, page table, device state). */
     readonly bytes: number,
     readonly cpus: readonly CpuSnapshot[],
-    readonly ram: RamImage,
+    /** One image per RAM region of the address space (ROM is not state: the guest cannot write it). */
+    readonly ram: readonly RamImage[],
     /** Each machine device's state, by its index in Machine.devices (null: stateless). */
     readonly devices: readonly unknown[],
     readonly run: { readonly exitStatus: number | null; readonly resets: number; readonly stopCpu: number },
@@ -30,7 +31,7 @@ export class MachineState {
  * Saves `m`, sharing unchanged RAM pages with `prev` (the last image saved or loaded). Devices complete pending block requests first
  * (quiesce). Throws (with nothing saved) when a device cannot be saved now.
  */
-export function saveMachine(m: Machine, prev: RamImage | null): MachineState {
+export function saveMachine(m: Machine, prev: readonly RamImage[] | null): MachineState {
   for (const d of m.devices) d.quiesce?.();
   const devices: unknown[] = [];
   try {
@@ -39,9 +40,9 @@ export function saveMachine(m: Machine, prev: RamImage | null): MachineState {
     releaseDevices(m.devices, devices);
     throw e;
   }
-  const ram = captureRam(m.memory.buffer, prev);
+  const ram = ramRegions(m).map((bytes, i) => captureRam(bytes, prev?.[i] ?? null));
   const cpus = m.cpus.map(saveCpu);
-  const bytes = ram.bytes + stateBytes(devices) + stateBytes(cpus);
+  const bytes = ram.reduce((n, image) => n + image.bytes, 0) + stateBytes(devices) + stateBytes(cpus);
   const run = { exitStatus: m.exitStatus, resets: m.resets, stopCpu: m.stopCpu };
   return new MachineState(m.cpus[0]!.virtualTicks(), bytes, cpus, ram, devices, run);
 }
@@ -51,7 +52,9 @@ export function loadMachine(m: Machine, s: MachineState): void {
   if (s.cpus.length !== m.cpus.length || s.devices.length !== m.devices.length)
     throw new Error("snapshot: the state was saved from another machine");
   for (const d of m.devices) d.quiesce?.();
-  restoreRam(m.memory.buffer, s.ram);
+  ramRegions(m).forEach((bytes, i) => {
+    restoreRam(bytes, s.ram[i]!);
+  });
   m.devices.forEach((d, i) => {
     const st = s.devices[i];
     if (st !== null) d.loadState?.(st);
@@ -62,6 +65,11 @@ export function loadMachine(m: Machine, s: MachineState): void {
   m.exitStatus = s.run.exitStatus;
   m.resets = s.run.resets;
   m.stopCpu = s.run.stopCpu;
+}
+
+/** The bytes of each RAM region of `m`'s address space, in the order the regions were made. */
+function ramRegions(m: Machine): Uint8Array[] {
+  return m.memory.regions.filter((r) => r.kind === "ram").map((r) => m.memory.bytes(r));
 }
 
 /** Tells each device that saved a state in `states` (by index) that it is forgotten. */

@@ -62,7 +62,7 @@ export class Machine implements DebugTarget {
   /** The vCPU whose event ended the last run() or step() (VcpuOps.stoppedCpu; set by the SMP runner). */
   stopCpu = 0;
   /** RAM as last saved or loaded: the next snapshot shares the pages that still equal it. */
-  private ramBase: RamImage | null = null;
+  private ramBase: readonly RamImage[] | null = null;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
   constructor(
