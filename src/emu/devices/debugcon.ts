@@ -2,6 +2,7 @@
 // reads back 0xe9 (SeaBIOS keeps logging only if `inb(0x402)` says 0xe9). The text written so far is
 // kept for the gdb stub's `monitor log` and the UI.
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { shared } from "../snapshot/plain.ts";
 
 /** QEMU's default isa-debugcon port; SeaBIOS logs to 0x402 (QEMU: -global isa-debugcon.iobase=0x402). */
 export const DEBUGCON_QEMU_PORT = 0xe9;
@@ -18,10 +19,19 @@ export interface ByteSink {
   flush?(): void;
 }
 
+/** The saved state: the kept text (a buffer no longer written) and its length, the byte count. */
+export interface DebugConState {
+  readonly kept: Uint8Array;
+  readonly length: number;
+  readonly total: number;
+}
+
 /** The device. */
 export class DebugCon {
-  private kept = new Uint8Array(4096);
+  private kept: Uint8Array = new Uint8Array(4096);
   private keptLength = 0;
+  /** `kept` may be referenced by saved states: copy it before writing into it again. */
+  private keptShared = false;
   /** Bytes written since power-on (including dropped ones). */
   total = 0;
   readonly name: string;
@@ -41,6 +51,23 @@ export class DebugCon {
     });
   }
 
+  /**
+   * The text and byte count so far. The state references the text buffer rather than copying it:
+   * text is only appended past what a state holds, and after a load the buffer is copied before the
+   * next byte (it may hold a later state's text).
+   */
+  saveState(): DebugConState {
+    return { kept: shared(this.kept), length: this.keptLength, total: this.total };
+  }
+
+  /** Goes back (or forward) to the text written when saveState() ran. */
+  loadState(s: DebugConState): void {
+    this.kept = s.kept;
+    this.keptLength = s.length;
+    this.total = s.total;
+    this.keptShared = true;
+  }
+
   /** The text written so far (latin1: one char per byte). */
   text(): string {
     return Buffer.from(this.kept.buffer, 0, this.keptLength).toString("latin1");
@@ -54,15 +81,16 @@ export class DebugCon {
   private put(byte: number): void {
     this.total++;
     this.sink?.write(byte);
-    if (this.keptLength === this.kept.length) {
-      if (this.kept.length < KEEP_BYTES) {
-        const bigger = new Uint8Array(this.kept.length * 2);
-        bigger.set(this.kept);
-        this.kept = bigger;
-      } else {
-        this.kept.copyWithin(0, KEEP_BYTES / 2);
-        this.keptLength = KEEP_BYTES / 2;
-      }
+    if (this.keptLength === this.kept.length || this.keptShared) {
+      // A new buffer: bigger, the older half dropped when full, or a copy of one states reference.
+      const full = this.keptLength === KEEP_BYTES;
+      const from = full ? KEEP_BYTES / 2 : 0;
+      const size = this.keptLength === this.kept.length && !full ? this.kept.length * 2 : this.kept.length;
+      const next = new Uint8Array(size);
+      next.set(this.kept.subarray(from, this.keptLength));
+      this.kept = next;
+      this.keptLength -= from;
+      this.keptShared = false;
     }
     this.kept[this.keptLength++] = byte;
   }

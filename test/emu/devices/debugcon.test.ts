@@ -42,6 +42,44 @@ describe("isa-debugcon", () => {
   });
 });
 
+describe("isa-debugcon snapshots", () => {
+  it("goes back and forth between saved texts, writing after a load leaves later states intact", () => {
+    const io = bus();
+    const con = new DebugCon(io, 0x402, null);
+    const put = (t: string) => {
+      for (const ch of t) io.out(0x402, 1, ch.charCodeAt(0));
+    };
+    put("abc");
+    const a = con.saveState();
+    put("def");
+    const b = con.saveState();
+    con.loadState(a);
+    expect(con.text()).toBe("abc");
+    put("X");
+    expect([con.text(), con.total]).toEqual(["abcX", 4]);
+    con.loadState(b);
+    expect([con.text(), con.total]).toEqual(["abcdef", 6]);
+    put("g");
+    con.loadState(a);
+    expect(con.text()).toBe("abc");
+    con.loadState(b);
+    expect(con.text()).toBe("abcdef");
+  });
+
+  it("keeps the newest half when the text outgrows 1 MiB, states included", () => {
+    const io = bus();
+    const con = new DebugCon(io, 0xe9, null);
+    for (let i = 0; i < 1 << 20; i++) io.out(0xe9, 1, 0x41);
+    const full = con.saveState();
+    io.out(0xe9, 1, 0x42);
+    expect(con.text()).toHaveLength((1 << 19) + 1);
+    expect(con.text().endsWith("AB")).toBe(true);
+    con.loadState(full);
+    expect(con.text()).toHaveLength(1 << 20);
+    expect(con.text().includes("B")).toBe(false);
+  });
+});
+
 describe("isa-debug-exit", () => {
   it("reports (V << 1) | 1 for a write of V, at any width, and reads all ones", () => {
     const io = bus();

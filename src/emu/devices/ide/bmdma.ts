@@ -9,9 +9,11 @@
 // neither interrupt nor active; exactly as many, interrupt and not active; more, interrupt and still
 // active (the host stops the engine).
 
+import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TracePoint } from "../../trace/bus.ts";
 import type { DmaMemory } from "../irq.ts";
 import { rangeOk, setSector } from "./ata-commands.ts";
+import { atapiDmaFill, atapiDmaFinish } from "./atapi.ts";
 import {
   type BusMaster,
   ERR_ABRT,
@@ -71,6 +73,13 @@ function sizeMask(size: 1 | 2 | 4): number {
 }
 
 /** The engine of one channel. */
+/** The engine's saved state. */
+export interface BmdmaState {
+  readonly regs: PlainRecord;
+  /** The unit whose DMA command waits for the engine, or -1. */
+  readonly pendingUnit: number;
+}
+
 export class Bmdma implements BusMaster {
   cmd = 0;
   status = 0;
@@ -104,6 +113,20 @@ export class Bmdma implements BusMaster {
       cmdWriteb: t.point("bmdma_cmd_writeb"),
     };
     bus.bm = this;
+  }
+
+  /** The registers and the transfer state (the waiting drive as its unit), as plain data. */
+  saveState(): BmdmaState {
+    return {
+      regs: savePlain(this, ["bus", "memory", "points", "pending"]),
+      pendingUnit: this.pending?.unit ?? -1,
+    };
+  }
+
+  /** Puts back a saveState() copy. Needs: no block request in flight (the machine drains first). */
+  loadState(s: BmdmaState): void {
+    loadPlain(this, s.regs);
+    this.pending = s.pendingUnit < 0 ? null : this.bus.drives[s.pendingUnit]!;
   }
 
   reset(): void {
@@ -313,7 +336,7 @@ export class Bmdma implements BusMaster {
     }
     this.busy = true;
     const buf = new Uint8Array(transfer.bytes);
-    transfer.fill(buf, (ok) => {
+    atapiDmaFill(d, transfer, buf, (ok) => {
       this.busy = false;
       if (ok) {
         let p = 0;
@@ -323,7 +346,7 @@ export class Bmdma implements BusMaster {
         }
       }
       if (!ok || !this.stayActive) this.status &= ~BM_STATUS_ACTIVE;
-      transfer.finish(ok);
+      atapiDmaFinish(this.bus, d, ok);
     });
   }
 

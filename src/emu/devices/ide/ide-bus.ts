@@ -7,6 +7,7 @@ import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
 import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
 import type { IrqLine } from "../irq.ts";
 
@@ -78,18 +79,61 @@ export const MAX_MULT_SECTORS = 16;
 /** A PIO transfer's direction: device to host (data-in) or host to device (data-out). */
 export type PioDirection = "data-in" | "data-out";
 
+/** Where an ATAPI reply's bytes come from, as data: bytes in memory, or sectors of the medium. */
+export type ReplySource =
+  | { kind: "buffer"; readonly data: Uint8Array; at: number }
+  | {
+      kind: "medium";
+      readonly lba: number;
+      readonly count: number;
+      /** The next sector to read, and the read position in `sector` (CD_SECTOR: used up). */
+      next: number;
+      pos: number;
+      readonly sector: Uint8Array;
+    };
+
+/** An ATAPI reply sent by PIO: bytes left, the byte count limit of a DRQ block, the source. */
+export interface AtapiReply {
+  left: number;
+  readonly limit: number;
+  readonly source: ReplySource;
+}
+
 /** An ATAPI data transfer the drive hands to the bus master (PACKET with the DMA feature). */
 export interface PacketDma {
   /** Bytes the command sends to the host. */
   readonly bytes: number;
-  /** Fills `into` completely with the data, then calls `done` (false: medium error). */
-  fill(into: Uint8Array, done: (ok: boolean) => void): void;
-  /** Ends the command once the data is in memory (ok) or could not be read; interrupts. */
-  finish(ok: boolean): void;
+  readonly source: ReplySource;
 }
+
+/**
+ * What runs once the guest has moved a PIO window, as plain data so a snapshot can hold it: the
+ * next ATA read or write block, the end of an IDENTIFY, an ATAPI packet received, or the next block
+ * of an ATAPI reply (whose source lives in IdeDrive.atapiReply).
+ */
+export type PioEnd = "none" | "sector-read" | "sector-write" | "stop" | "packet" | "atapi-reply";
 
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
+
+/** A drive's saved state: its registers, the bytes of the PIO window, an ATAPI transfer's source. */
+export interface IdeDriveState {
+  readonly regs: PlainRecord;
+  readonly window: Uint8Array;
+  readonly atapiReply: AtapiReply | null;
+  readonly packetTransfer: PacketDma | null;
+}
+
+/** A copy of `s` sharing nothing with it. */
+function copySource(s: ReplySource): ReplySource {
+  return s.kind === "buffer" ? { ...s, data: s.data.slice() } : { ...s, sector: s.sector.slice() };
+}
+
+/** A channel's saved state. */
+export interface IdeBusState {
+  readonly bus: PlainRecord;
+  readonly drives: readonly IdeDriveState[];
+}
 
 /** One drive's registers and transfer state. */
 export class IdeDrive {
@@ -120,7 +164,9 @@ export class IdeDrive {
   dataPtr = 0;
   dataEnd = 0;
   pioDirection: PioDirection = "data-in";
-  endTransfer: ((drive: IdeDrive) => void) | null = null;
+  pioEnd: PioEnd = "none";
+  /** ATAPI: the PIO reply in progress (its next block goes when pioEnd "atapi-reply" comes). */
+  atapiReply: AtapiReply | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
   sectorNum = 0;
@@ -143,6 +189,30 @@ export class IdeDrive {
     readonly backend: BlockBackend | null,
   ) {}
 
+  /** The task file, the transfer in progress with its ATAPI source and the PIO window's bytes. */
+  saveState(): IdeDriveState {
+    return {
+      regs: savePlain(this, ["backend", "ioBuffer", "atapiReply", "packetTransfer"]),
+      window: this.ioBuffer.slice(0, this.dataEnd),
+      atapiReply:
+        this.atapiReply === null ? null : { ...this.atapiReply, source: copySource(this.atapiReply.source) },
+      packetTransfer:
+        this.packetTransfer === null
+          ? null
+          : { ...this.packetTransfer, source: copySource(this.packetTransfer.source) },
+    };
+  }
+
+  /** Puts back a saveState() copy (the buffer past the PIO window is not guest-visible). */
+  loadState(s: IdeDriveState): void {
+    loadPlain(this, s.regs);
+    this.ioBuffer.set(s.window);
+    this.atapiReply =
+      s.atapiReply === null ? null : { ...s.atapiReply, source: copySource(s.atapiReply.source) };
+    this.packetTransfer =
+      s.packetTransfer === null ? null : { ...s.packetTransfer, source: copySource(s.packetTransfer.source) };
+  }
+
   /**
    * The power-on / system-reset register state (QEMU's ide_reset): error 0, DRDY|DSC, no transfer,
    * and the signature of the slot's kind in the task file (ATA-7 §9.12).
@@ -157,7 +227,8 @@ export class IdeDrive {
     this.asc = 0;
     this.setSignature();
     this.dataPtr = this.dataEnd = 0;
-    this.endTransfer = null;
+    this.pioEnd = "none";
+    this.atapiReply = null;
     this.dmaDir = null;
     this.packetTransfer = null;
     this.multSectors = MAX_MULT_SECTORS;
@@ -201,6 +272,8 @@ export interface BusMaster {
 /** Hooks implemented by ata-commands.ts (kept apart so the bus has no command table). */
 export interface CommandSet {
   exec(bus: IdeBus, drive: IdeDrive, cmd: number): void;
+  /** Continues the command once the guest moved the PIO window (`end` is what transferStart named). */
+  pioEnd(bus: IdeBus, drive: IdeDrive, end: PioEnd): void;
 }
 
 /** The channel. */
@@ -211,6 +284,8 @@ export class IdeBus {
   /** Device control register. */
   devctl = 0;
   bm: BusMaster | null = null;
+  /** Trace request ids of commands on a machine without block layer (no AioContext to number them). */
+  localReqs = 0;
   private irqPending = false;
   /** Trace points, looked up once; the command files (ata-commands, atapi) emit the command ones. */
   readonly trace: {
@@ -314,27 +389,43 @@ export class IdeBus {
     this.setIrq(true);
   }
 
+  /** The selected unit, device control, the interrupt and both drives, as plain data. */
+  saveState(): IdeBusState {
+    return {
+      bus: savePlain(this, ["drives", "bm", "trace", "irq", "traceBus", "log", "aio", "commands"]),
+      drives: this.drives.map((d) => d.saveState()),
+    };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: IdeBusState): void {
+    loadPlain(this, s.bus);
+    this.drives.forEach((d, i) => {
+      d.loadState(s.drives[i]!);
+    });
+  }
+
   /** Lowers the interrupt (status read, new command). */
   lowerIrq(): void {
     this.setIrq(false);
   }
 
   /**
-   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` runs once the guest
-   * moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
+   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` is carried out once
+   * the guest moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
    */
-  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: (d: IdeDrive) => void): void {
+  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: PioEnd): void {
     drive.dataPtr = 0;
     drive.dataEnd = bytes;
     drive.pioDirection = direction;
-    drive.endTransfer = end;
+    drive.pioEnd = end;
     drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
   }
 
   /** Ends PIO data transfer (no more DRQ). */
   transferStop(drive: IdeDrive): void {
     drive.dataPtr = drive.dataEnd = 0;
-    drive.endTransfer = null;
+    drive.pioEnd = "none";
     drive.status &= ~ST_DRQ;
   }
 
@@ -547,7 +638,7 @@ export class IdeBus {
   private pioReady(d: IdeDrive, direction: PioDirection): boolean {
     return (
       (d.status & ST_DRQ) !== 0 &&
-      d.endTransfer !== null &&
+      d.pioEnd !== "none" &&
       d.dataPtr < d.dataEnd &&
       d.pioDirection === direction
     );
@@ -555,10 +646,10 @@ export class IdeBus {
 
   /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */
   private endOfBuffer(d: IdeDrive): void {
-    const end = d.endTransfer!;
-    d.endTransfer = null;
+    const end = d.pioEnd;
+    d.pioEnd = "none";
     d.status &= ~ST_DRQ;
-    end(d);
+    this.commands.pioEnd(this, d, end);
     this.aio?.kick();
   }
 }
