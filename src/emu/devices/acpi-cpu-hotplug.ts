@@ -5,8 +5,10 @@
 // (hw/acpi/cpu.c, 12 bytes): CSEL selects one of the possible CPUs, the flags byte says enabled /
 // inserting / removing / firmware-remove, CCMD picks what CDAT returns (the next CPU with an event,
 // or the APIC ID). No CPU is ever hot-plugged here, so there are no insert or remove events.
+
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, type PortHandler, type PortRange, SIZES_ALL } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 
 /** Bytes of each interface. */
 export const LEGACY_CPUHP_LEN = 32;
@@ -150,6 +152,21 @@ export class AcpiCpuHotplug {
         this.selector = i;
         return;
       }
+    }
+  }
+
+  /** The interface in use, the legacy bitmap and the modern registers, for a machine snapshot. */
+  saveState(): PlainRecord {
+    return savePlain(this, ["range", "io", "base", "cpus", "log"]);
+  }
+
+  /** Puts back a saveState() copy, mapping the ports of the interface it was using. */
+  loadState(s: PlainRecord): void {
+    const wasLegacy = this.legacy;
+    loadPlain(this, s);
+    if (this.legacy !== wasLegacy) {
+      this.io.unregister(this.range);
+      this.range = this.map();
     }
   }
 

@@ -4,6 +4,7 @@
 // nothing. QEMU sets status bits only for hot-plug events (PCI slot, CPU,
 // memory), which this machine never has, so the status bytes stay 0 and no SCI ever comes from here.
 import { type PortBus, SIZES_ALL } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 
 /** Bytes of the block: half status, half enable (the FADT's GPE0_BLK_LEN). */
 export const GPE0_LEN = 4;
@@ -32,6 +33,16 @@ export class AcpiGpe {
         for (let i = 0; i < size; i++) this.writeByte(offset + i, (value >>> (8 * i)) & 0xff);
       },
     });
+  }
+
+  /** The status and enable bytes, for a machine snapshot. */
+  saveState(): PlainRecord {
+    return savePlain(this);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: PlainRecord): void {
+    loadPlain(this, s);
   }
 
   /** Power-on and system reset (QEMU's acpi_gpe_reset from the PM function's reset): all zero. */

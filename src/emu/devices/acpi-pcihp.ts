@@ -4,7 +4,9 @@
 // aligned 32-bit accesses here: any other width reads 0 and writes nothing. This machine never hot-plugs,
 // so PCIU/PCID read 0, ejects find nothing to remove (every device on bus 0 is a chipset function
 // QEMU marks non-hot-pluggable), and the removable mask is every slot not holding one of them.
+
 import { type PortBus, SIZES_ALL } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 
 /** Register offsets in the block (PCIU 0x00, PCID 0x04, B0EJ 0x08 and PIDX 0x14 read 0 here). */
 const PCI_RMV = 0x0c;
@@ -34,6 +36,16 @@ export class AcpiPciHotplug {
         if (validAccess(port - base, size)) this.write(port - base, value);
       },
     });
+  }
+
+  /** BNUM, for a machine snapshot. */
+  saveState(): PlainRecord {
+    return savePlain(this, ["fixedSlots"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: PlainRecord): void {
+    loadPlain(this, s);
   }
 
   /** A 32-bit register; everything reads 0 while BNUM selects no bus QEMU tracks. */

@@ -507,11 +507,11 @@ export function createPcMachine(options: PcOptions): PcMachine {
  */
 function addAcpiHotplugBlocks(machine: PcMachine, pci: PciBus, topology: CpuTopology): void {
   const chipsetSlots = pci.list().reduce((mask, f) => mask | (1 << (f.slot >> 3)), 0);
-  new AcpiPciHotplug(machine.io, PCIHP_IO_BASE, chipsetSlots);
+  machine.addDevice(new AcpiPciHotplug(machine.io, PCIHP_IO_BASE, chipsetSlots));
   const possible = Array.from({ length: topology.maxCpus }, (_, i) => ({
     apicId: apicIdOf(topology, i),
     present: i < topology.cpus,
   }));
-  new AcpiCpuHotplug(machine.io, CPUHP_IO_BASE, possible, machine.log);
+  machine.addDevice(new AcpiCpuHotplug(machine.io, CPUHP_IO_BASE, possible, machine.log));
   machine.addDevice(new AcpiGpe(machine.io, GPE0_IO_BASE));
 }
