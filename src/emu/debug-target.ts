@@ -122,6 +122,34 @@ export interface DebugTarget {
   readonly monitor?: MonitorOps;
   /** Going back in the run's history (gdb's `bs`/`bc`, the UI's reverse keys). */
   readonly reverse?: ReverseOps;
+  /** Named whole-machine snapshots in memory (`monitor savevm/loadvm/delvm`, `info snapshots`). */
+  readonly snapshots?: SnapshotOps;
+}
+
+/** One named snapshot as listed. */
+export interface SnapshotInfo {
+  name: string;
+  /** The boot CPU's virtual ticks (instructions retired plus idle ticks skipped) when it was taken. */
+  position: number;
+  /** Bytes of memory it owns (pages it shares with other snapshots are not counted). */
+  bytes: number;
+  /** Virtual time when it was taken, in ns. */
+  clockNs: number;
+}
+
+/** Named whole-machine snapshots: CPUs, RAM, devices, timers and the drives' contents. */
+export interface SnapshotOps {
+  /**
+   * Saves the machine as `name`, replacing a snapshot of that name. Throws an Error with a one-line
+   * message when the machine cannot be saved now (a transfer whose state is not data yet).
+   */
+  save(name: string): void;
+  /** Puts the machine back as `name` saw it; false for an unknown name. Reusable any number of times. */
+  load(name: string): boolean;
+  /** Forgets `name`; false for an unknown name. */
+  delete(name: string): boolean;
+  /** The snapshots, oldest first. */
+  list(): SnapshotInfo[];
 }
 
 /** vCPUs as gdb threads. */

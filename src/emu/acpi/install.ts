@@ -56,7 +56,12 @@ export function installAcpi(
   fw: FwCfg,
   config: AcpiConfig,
   runtime: () => AcpiRuntime,
-): { name: string; reset(): void } {
+): {
+  name: string;
+  reset(): void;
+  saveState(): { built: boolean };
+  loadState(s: { built: boolean }): void;
+} {
   let built = false;
   const rebuild = () => {
     if (built) return;
@@ -76,6 +81,10 @@ export function installAcpi(
     name: "acpi-build",
     reset: () => {
       built = false;
+    },
+    saveState: () => ({ built }),
+    loadState: (s) => {
+      built = s.built;
     },
   };
 }

@@ -17,6 +17,12 @@ interface Completion {
   result: number;
 }
 
+/** An AioContext's saved id counters. */
+export interface AioContextState {
+  readonly reqIds: number;
+  readonly coIds: number;
+}
+
 export class AioContext {
   readonly trace: BlockTrace;
   /** Coroutine currently running (QEMU's qemu_coroutine_self()), null in the main loop. */
@@ -35,6 +41,17 @@ export class AioContext {
     bus: TraceBus = new TraceBus(),
   ) {
     this.trace = new BlockTrace(bus);
+  }
+
+  /** The request and coroutine id counters (trace ids), for machine snapshots. Needs: idle(). */
+  saveState(): AioContextState {
+    return { reqIds: this.reqIds, coIds: this.coIds };
+  }
+
+  /** Puts back saveState()'s counters, so a run from a snapshot numbers its requests the same. */
+  loadState(s: AioContextState): void {
+    this.reqIds = s.reqIds;
+    this.coIds = s.coIds;
   }
 
   /** A fresh request id (1, 2, ...): deterministic within this context. */

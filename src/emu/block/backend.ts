@@ -8,6 +8,7 @@ import type { AioContext } from "./aio-context.ts";
 import type { Co } from "./coroutine.ts";
 import { BlockError, EINVAL, EIO } from "./errors.ts";
 import type { BlockNode } from "./node.ts";
+import { OVERLAY_SECTOR, type OverlayState, SnapshotOverlay } from "./overlay.ts";
 import type { ReqCtx } from "./request.ts";
 
 /** One buffer or a scatter/gather list (QEMU's QEMUIOVector). */
@@ -71,6 +72,8 @@ export class BlockBackend {
   /** Message of the most recent failed request, for the UI and the CLI. */
   lastError: string | null = null;
   private closed = false;
+  /** Guest writes kept in memory while machine snapshots are live (null: writes go to the image). */
+  private overlay: SnapshotOverlay | null = null;
 
   constructor(
     readonly root: BlockNode,
@@ -89,6 +92,37 @@ export class BlockBackend {
 
   get readOnly(): boolean {
     return this.root.readOnly;
+  }
+
+  /**
+   * Saves the guest-visible contents for a machine snapshot: from now until the state is released,
+   * guest writes stay in an in-memory overlay. Needs: no request in flight.
+   */
+  saveOverlay(): OverlayState {
+    this.overlay ??= new SnapshotOverlay();
+    return this.overlay.save();
+  }
+
+  /** Brings back the contents a live state saw (writes made since are dropped). Needs: idle. */
+  loadOverlay(state: OverlayState): void {
+    this.overlay ??= new SnapshotOverlay();
+    this.overlay.load(state);
+  }
+
+  /**
+   * Forgets a saved state. Sectors no live state needs back any more are written to the image
+   * (synchronously in sync mode); with none left, the overlay ends and writes go to the image again.
+   */
+  releaseOverlay(state: OverlayState): void {
+    const ov = this.overlay;
+    if (ov === null) return;
+    ov.release(state);
+    this.commitOverlay(ov, () => {});
+  }
+
+  /** Bytes of guest writes held in memory for live snapshots (0 without). */
+  overlayBytes(): number {
+    return this.overlay?.bytes ?? 0;
   }
 
   /** Starts a read of iov-size bytes at `offset`; `cb` runs as a bottom half. */
@@ -190,10 +224,11 @@ export class BlockBackend {
     while (this.inFlight > 0) this.ctx.settleSync();
   }
 
-  /** Drains, flushes and closes the image (and its backing chain). */
+  /** Drains, writes what the guest wrote under snapshots, flushes and closes the image. */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.drain();
+    await this.promise((cb) => this.commitAll(cb));
     try {
       if (!this.root.readOnly) await this.flush();
     } finally {
@@ -206,6 +241,7 @@ export class BlockBackend {
   closeSync(): void {
     if (this.closed) return;
     this.drainSync();
+    this.syncCall((cb) => this.commitAll(cb));
     try {
       if (!this.root.readOnly) this.flushSync();
     } finally {
@@ -214,10 +250,89 @@ export class BlockBackend {
     }
   }
 
-  /** Closes without flushing caches (what a killed process leaves behind; tests use it). */
+  /** Closes without flushing caches or overlay (what a killed process leaves behind; tests use it). */
   abandon(): void {
     this.closed = true;
+    this.overlay = null;
     this.root.close();
+  }
+
+  /** Ends the overlay at exit: every sector the guest sees goes to the image; `cb` as a request's. */
+  private commitAll(cb: BlockCompletion): void {
+    const ov = this.overlay;
+    this.overlay = null;
+    if (ov === null || ov.size === 0) {
+      this.ctx.scheduleBh(() => cb(0));
+      return;
+    }
+    ov.releaseAll();
+    this.commitOverlay(ov, cb);
+  }
+
+  /**
+   * Writes the sectors `ov` no longer needs (runs of adjacent sectors as one write) to the image by
+   * a request coroutine; ends the backend's overlay when no state is live. `cb` gets the result.
+   */
+  private commitOverlay(ov: SnapshotOverlay, cb: BlockCompletion): void {
+    const sectors = ov.takeAgreed();
+    if (ov.unused() && ov === this.overlay) this.overlay = null;
+    const runs: [number, Uint8Array][] = [];
+    for (let i = 0; i < sectors.length; ) {
+      let j = i + 1;
+      while (j < sectors.length && sectors[j]![0] === sectors[j - 1]![0] + 1) j++;
+      const run = new Uint8Array((j - i) * OVERLAY_SECTOR);
+      for (let k = i; k < j; k++) run.set(sectors[k]![1], (k - i) * OVERLAY_SECTOR);
+      runs.push([sectors[i]![0] * OVERLAY_SECTOR, run]);
+      i = j;
+    }
+    if (runs.length === 0) {
+      this.ctx.scheduleBh(() => cb(0));
+      return;
+    }
+    const bytes = runs.reduce((n, [, run]) => n + run.length, 0);
+    this.submit("blk_aio_write_entry", 1, runs[0]![0], bytes, cb, {}, (r) => this.commitBody(r, runs));
+  }
+
+  /** Writes overlay runs straight to the image. */
+  private *commitBody(r: ReqCtx, runs: [number, Uint8Array][]): Co<void> {
+    for (const [offset, run] of runs) yield* this.root.coPwritev(r, offset, run.length, run, 0);
+  }
+
+  /** Writes into the overlay, reading the image for the rest of partly written sectors. */
+  private *overlayWrite(r: ReqCtx, ov: SnapshotOverlay, offset: number, data: Uint8Array): Co<void> {
+    const end = offset + data.length;
+    for (let n = Math.floor(offset / OVERLAY_SECTOR); n * OVERLAY_SECTOR < end; n++) {
+      const start = n * OVERLAY_SECTOR;
+      const from = Math.max(offset, start);
+      const to = Math.min(end, start + OVERLAY_SECTOR);
+      let sector: Uint8Array;
+      if (from === start && to === start + OVERLAY_SECTOR) {
+        sector = data.slice(from - offset, to - offset);
+      } else {
+        sector = new Uint8Array(OVERLAY_SECTOR);
+        const old = ov.get(n);
+        if (old !== undefined) sector.set(old);
+        else {
+          const have = Math.min(OVERLAY_SECTOR, this.root.size - start);
+          yield* this.root.coPreadv(r, start, have, sector.subarray(0, have));
+        }
+        sector.set(data.subarray(from - offset, to - offset), from - start);
+      }
+      ov.put(n, sector);
+    }
+  }
+
+  /** Lays the overlay's sectors over `buf`, the image's bytes at `offset`. */
+  private overlayRead(ov: SnapshotOverlay, offset: number, buf: Uint8Array): void {
+    const end = offset + buf.length;
+    for (let n = Math.floor(offset / OVERLAY_SECTOR); n * OVERLAY_SECTOR < end; n++) {
+      const sector = ov.get(n);
+      if (sector === undefined) continue;
+      const start = n * OVERLAY_SECTOR;
+      const from = Math.max(offset, start);
+      const to = Math.min(end, start + OVERLAY_SECTOR);
+      buf.set(sector.subarray(from - start, to - start), from - offset);
+    }
   }
 
   private newReq(parent: number): ReqCtx {
@@ -292,6 +407,8 @@ export class BlockBackend {
     this.checkRequest(offset, bytes);
     const buf = iov instanceof Uint8Array ? iov : iov.length === 1 ? iov[0]! : new Uint8Array(bytes);
     yield* this.root.coPreadv(r, offset, bytes, buf);
+    const ov = this.overlay;
+    if (ov !== null && ov.size > 0) this.overlayRead(ov, offset, buf);
     scatter(buf, iov);
   }
 
@@ -299,14 +416,18 @@ export class BlockBackend {
     const t = this.ctx.trace.blk_co_pwritev;
     if (t.on) t.emit({ blk: this.name, bs: this.root.format, offset, bytes: buf.length, flags }, r);
     this.checkRequest(offset, buf.length);
-    yield* this.root.coPwritev(r, offset, buf.length, buf, flags);
+    const ov = this.overlay;
+    if (ov !== null) yield* this.overlayWrite(r, ov, offset, buf);
+    else yield* this.root.coPwritev(r, offset, buf.length, buf, flags);
   }
 
   private *zeroesBody(r: ReqCtx, offset: number, bytes: number): Co<void> {
     const t = this.ctx.trace.blk_co_pwritev;
     if (t.on) t.emit({ blk: this.name, bs: this.root.format, offset, bytes, flags: "zero_write" }, r);
     this.checkRequest(offset, bytes);
-    yield* this.root.coPwriteZeroes(r, offset, bytes);
+    const ov = this.overlay;
+    if (ov !== null) yield* this.overlayWrite(r, ov, offset, new Uint8Array(bytes));
+    else yield* this.root.coPwriteZeroes(r, offset, bytes);
   }
 
   /** QEMU's blk_check_byte_request: inside the device, non-negative. */

@@ -18,6 +18,11 @@ export interface ByteSink {
   flush?(): void;
 }
 
+/** The saved state: the byte count (the kept text is append-only). */
+export interface DebugConState {
+  readonly total: number;
+}
+
 /** The device. */
 export class DebugCon {
   private kept = new Uint8Array(4096);
@@ -39,6 +44,22 @@ export class DebugCon {
       read: () => DEBUGCON_READBACK,
       write: (_port, _size, value) => this.put(value & 0xff),
     });
+  }
+
+  /** The count of bytes written so far (the text itself is append-only and kept, not copied). */
+  saveState(): DebugConState {
+    return { total: this.total };
+  }
+
+  /**
+   * Goes back to the text written when saveState() ran: what was written since is dropped from the
+   * kept text (it cannot be taken back from the sink). Where the oldest text was already dropped,
+   * what is left of it stays.
+   */
+  loadState(s: DebugConState): void {
+    const dropped = this.total - this.keptLength;
+    this.keptLength = Math.max(0, Math.min(this.keptLength, s.total - dropped));
+    this.total = s.total;
   }
 
   /** The text written so far (latin1: one char per byte). */

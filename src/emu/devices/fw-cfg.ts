@@ -6,6 +6,7 @@
 // with QEMU's event names.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8, SIZE_16, SIZES_ALL } from "../io/port-bus.ts";
+import { shared } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 import type { DmaMemory } from "./irq.ts";
 
@@ -65,6 +66,14 @@ export function le64(v: number): Uint8Array {
   const b = new Uint8Array(8);
   new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
   return b;
+}
+
+/** The saved state. */
+export interface FwCfgState {
+  readonly current: number;
+  readonly offset: number;
+  readonly dmaHigh: number;
+  readonly data: readonly (readonly [number, Uint8Array])[];
 }
 
 /** The device. */
@@ -155,6 +164,31 @@ export class FwCfg {
   file(name: string): Uint8Array | null {
     const f = this.files.find((x) => x.name === name);
     return f === undefined ? null : this.items.get(f.key)!.data;
+  }
+
+  /**
+   * The selection, read offset and DMA address half, and every item's contents: items are replaced,
+   * never changed in place (the ACPI build replaces its files on first read), so the saved arrays
+   * are the items' own and stay as they were.
+   */
+  saveState(): FwCfgState {
+    return {
+      current: this.current,
+      offset: this.offset,
+      dmaHigh: this.dmaHigh,
+      data: [...this.items].map(([key, item]) => [key, shared(item.data)] as const),
+    };
+  }
+
+  /** Puts back a saveState() copy (items added after it was taken keep their contents). */
+  loadState(s: FwCfgState): void {
+    this.current = s.current;
+    this.offset = s.offset;
+    this.dmaHigh = s.dmaHigh;
+    for (const [key, data] of s.data) {
+      const item = this.items.get(key);
+      if (item !== undefined) this.items.set(key, { ...item, data });
+    }
   }
 
   /** Resets the selection (QEMU's fw_cfg_reset). */

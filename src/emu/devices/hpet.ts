@@ -5,6 +5,7 @@
 // in place of the PIT and the RTC, whose outputs pass through the HPET otherwise.
 import type { ClockedDevice } from "../clock.ts";
 import type { MmioOps } from "../memory/region.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { IrqLine } from "./irq.ts";
 
 export const HPET_BASE = 0xfed00000;
@@ -70,6 +71,12 @@ class HpetTimer {
   constructor(readonly index: number) {}
 }
 
+/** The HPET's saved state. */
+export interface HpetState {
+  readonly timers: readonly PlainRecord[];
+  readonly hpet: PlainRecord;
+}
+
 /** The HPET. `gsi(n)` drives global system interrupt n (ISA IRQ n for n < 16). */
 export class Hpet implements ClockedDevice {
   readonly name = "hpet";
@@ -117,6 +124,19 @@ export class Hpet implements ClockedDevice {
       read: (offset) => this.read(offset) >>> 0,
       write: (offset, _size, value) => this.write(offset, value >>> 0),
     };
+  }
+
+  /** The registers, the comparators with their deadlines and the legacy input levels, as plain data. */
+  saveState(): HpetState {
+    return { timers: this.timers.map((t) => savePlain(t)), hpet: savePlain(this, ["timers", "gsi", "now"]) };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: HpetState): void {
+    this.timers.forEach((t, i) => {
+      loadPlain(t, s.timers[i]!);
+    });
+    loadPlain(this, s.hpet);
   }
 
   reset(): void {

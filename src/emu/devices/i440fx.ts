@@ -7,8 +7,10 @@ import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, type PortHandler, SIZES_ALL } from "../io/port-bus.ts";
 import type { AddressSpace } from "../memory/address-space.ts";
 import type { MemoryRegion } from "../memory/region.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 import type { Pam } from "./pam.ts";
+import type { PciFunctionState } from "./pci-bus.ts";
 import { type PciBus, PciFunction } from "./pci-bus.ts";
 
 export const PCI_CONFIG_ADDR_PORT = 0xcf8;
@@ -60,6 +62,12 @@ export class I440fxFunction extends PciFunction {
     if (offset < I440FX_SMRAM + 1 && offset + size > I440FX_PAM) this.updateMappings();
   }
 
+  /** Config space; loading it re-applies the PAM and SMRAM windows it programs. */
+  override loadState(s: PciFunctionState): void {
+    super.loadState(s);
+    this.updateMappings();
+  }
+
   /** Re-applies PAM and SMRAM to the address space. */
   updateMappings(): void {
     this.pam.update(this.config.subarray(I440FX_PAM, I440FX_PAM + I440FX_PAM_COUNT));
@@ -71,6 +79,9 @@ export class I440fxFunction extends PciFunction {
     return [...this.config.subarray(I440FX_PAM, I440FX_PAM + I440FX_PAM_COUNT)];
   }
 }
+
+/** The saved state. */
+export type PciHostState = PlainRecord;
 
 /** The configuration mechanism: owns 0xcf8-0xcff and decodes CONFADD for the bus. */
 export class PciHost {
@@ -104,6 +115,16 @@ export class PciHost {
   }
 
   /** System reset: CONFADD cleared (config cycles disabled until the firmware writes it). */
+  /** CONFADD, as plain data. */
+  saveState(): PciHostState {
+    return savePlain(this, ["bus", "log", "port0xcf9", "readPoint", "writePoint"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: PciHostState): void {
+    loadPlain(this, s);
+  }
+
   reset(): void {
     this.confadd = 0;
   }

@@ -6,6 +6,7 @@
 // IRQ1/IRQ12 are raised while the output buffer holds keyboard/mouse data and the command byte allows.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { IrqLine } from "./irq.ts";
 
 export const I8042_DATA_PORT = 0x60;
@@ -64,6 +65,9 @@ export interface I8042Host {
   requestReset(why: string): void;
 }
 
+/** The saved state. */
+export type I8042State = PlainRecord;
+
 /** The controller with its two PS/2 devices. */
 export class I8042 {
   readonly name = "i8042";
@@ -106,6 +110,16 @@ export class I8042 {
   }
 
   /** Power-on state (QEMU's kbd_reset). */
+  /** The controller's registers, queues and output buffer, as plain data. */
+  saveState(): I8042State {
+    return savePlain(this, ["irq1", "irq12", "host", "log"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: I8042State): void {
+    loadPlain(this, s);
+  }
+
   reset(): void {
     this.ctr = CTR_KBD_INT | CTR_AUX_INT;
     this.status = STAT_CMD | STAT_UNLOCKED;

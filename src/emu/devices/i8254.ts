@@ -6,6 +6,7 @@
 import type { ClockedDevice } from "../clock.ts";
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { IrqLine } from "./irq.ts";
 
 export const PIT_FREQ = 1193182;
@@ -28,6 +29,12 @@ export const P61_REFRESH = 0x10;
 export const P61_T2_OUT = 0x20;
 /** The refresh toggle flips every 15 us (QEMU's dummy refresh clock). */
 const REFRESH_NS = 15000;
+
+/** The PIT's saved state. */
+export interface I8254State {
+  readonly counters: readonly PlainRecord[];
+  readonly pit: PlainRecord;
+}
 
 /** One counter. */
 class Counter {
@@ -160,6 +167,22 @@ export class I8254 implements ClockedDevice {
       write: (_p, _s, value) => this.write61(value),
     });
     this.reset();
+  }
+
+  /** The three counters, port 0x61's speaker bit and the cached IRQ0 deadline, as plain data. */
+  saveState(): I8254State {
+    return {
+      counters: this.counters.map((c) => savePlain(c)),
+      pit: savePlain(this, ["counters", "irq0", "now", "log"]),
+    };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: I8254State): void {
+    this.counters.forEach((c, i) => {
+      loadPlain(c, s.counters[i]!);
+    });
+    loadPlain(this, s.pit);
   }
 
   reset(): void {

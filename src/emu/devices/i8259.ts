@@ -6,6 +6,7 @@
 import type { InterruptController } from "../cpu/state.ts";
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 import type { IrqLine } from "./irq.ts";
 
@@ -27,6 +28,12 @@ export const OCW3_RR = 0x02;
 export const OCW3_POLL = 0x04;
 export const OCW3_SMM = 0x20;
 export const OCW3_ESMM = 0x40;
+
+/** The pair's saved state. */
+export interface I8259State {
+  readonly chips: readonly PlainRecord[];
+  readonly pair: PlainRecord;
+}
 
 /** One 8259A. */
 class Pic8259 {
@@ -153,6 +160,22 @@ export class I8259Pair implements InterruptController {
         write: (port, _s, value) => this.write(chip, port & 1, value),
       });
     }
+  }
+
+  /** The registers of both chips and the INTR output level, as plain data. */
+  saveState(): I8259State {
+    return {
+      chips: this.chips.map((c) => savePlain(c)),
+      pair: savePlain(this, ["chips", "setIrqPoint", "interruptPoint", "output", "log"]),
+    };
+  }
+
+  /** Puts back a saveState() copy (no line is driven: INTR's level is the CPU's own state). */
+  loadState(s: I8259State): void {
+    this.chips.forEach((c, i) => {
+      loadPlain(c, s.chips[i]!);
+    });
+    loadPlain(this, s.pair);
   }
 
   /** An IrqLine for ISA IRQ `irq` (0..15). */

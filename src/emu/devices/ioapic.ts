@@ -8,6 +8,7 @@
 // broadcast or a write to the EOI register).
 import type { GuestLog } from "../io/guest-log.ts";
 import type { MmioOps } from "../memory/region.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import { DM_EXTINT } from "./lapic.ts";
 
 export const IOAPIC_BASE = 0xfec00000;
@@ -43,6 +44,9 @@ export interface IoApicBus {
   picAcknowledge(): number;
 }
 
+/** The saved state. */
+export type IoApicState = PlainRecord;
+
 /** The I/O APIC. */
 export class IoApic {
   readonly name = "ioapic";
@@ -74,6 +78,16 @@ export class IoApic {
         else if (offset === IOAPIC_EOI) this.eoiBroadcast(v & 0xff);
       },
     };
+  }
+
+  /** IOREGSEL, the ID, the pending pins and the redirection table, as plain data. */
+  saveState(): IoApicState {
+    return savePlain(this, ["log", "bus"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: IoApicState): void {
+    loadPlain(this, s);
   }
 
   reset(): void {

@@ -15,6 +15,7 @@ import type { ClockedDevice } from "../clock.ts";
 import type { InterruptController } from "../cpu/state.ts";
 import type { GuestLog } from "../io/guest-log.ts";
 import type { MmioOps } from "../memory/region.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 
 export const APIC_DEFAULT_BASE = 0xfee00000;
@@ -426,6 +427,12 @@ export class LocalApic implements InterruptController {
   }
 }
 
+/** The local APICs' saved state. */
+export interface LocalApicsState {
+  readonly apics: readonly PlainRecord[];
+  readonly bus: PlainRecord;
+}
+
 /** The local APICs of all CPUs: the MMIO window, the APIC bus (IPIs, I/O APIC messages), timers. */
 export class LocalApics implements ClockedDevice {
   readonly name = "apic";
@@ -457,6 +464,22 @@ export class LocalApics implements ClockedDevice {
       read: (offset) => this.read(offset),
       write: (offset, _size, value) => this.write(offset, value),
     };
+  }
+
+  /** Every local APIC's registers and timer, and the 8259 INTR level, as plain data. */
+  saveState(): LocalApicsState {
+    return {
+      apics: this.apics.map((a) => savePlain(a, ["apics"])),
+      bus: savePlain(this, ["apics", "host", "log", "readPoint", "writePoint"]),
+    };
+  }
+
+  /** Puts back a saveState() copy (no interrupt is re-sent: the CPUs' INTR lines are their own state). */
+  loadState(s: LocalApicsState): void {
+    this.apics.forEach((a, i) => {
+      loadPlain(a, s.apics[i]!);
+    });
+    loadPlain(this, s.bus);
   }
 
   reset(): void {

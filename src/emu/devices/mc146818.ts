@@ -6,6 +6,7 @@
 import type { ClockedDevice } from "../clock.ts";
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { IrqLine } from "./irq.ts";
 
 export const RTC_INDEX_PORT = 0x70;
@@ -47,6 +48,9 @@ export const REG_D_VRT = 0x80;
 const UIP_NS = 244_000;
 const SECOND_NS = 1e9;
 
+/** The saved state. */
+export type Mc146818State = PlainRecord;
+
 /** The RTC and CMOS RAM. */
 export class Mc146818 implements ClockedDevice {
   readonly name = "mc146818";
@@ -87,6 +91,16 @@ export class Mc146818 implements ClockedDevice {
   }
 
   /** Reset pin: clears the interrupt enables and flags (MC146818A §"RESET"); time and RAM kept. */
+  /** CMOS RAM, the index, the clock's base and offset and the interrupt deadlines, as plain data. */
+  saveState(): Mc146818State {
+    return savePlain(this, ["irq8", "now", "log"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: Mc146818State): void {
+    loadPlain(this, s);
+  }
+
   reset(): void {
     this.cmos[RTC_REG_B]! &= ~(REG_B_PIE | REG_B_AIE | REG_B_UIE);
     this.cmos[RTC_REG_C] = 0;

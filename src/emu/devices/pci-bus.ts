@@ -48,6 +48,14 @@ export function devfn(device: number, fn: number): number {
   return (device << 3) | fn;
 }
 
+/** A PCI function's saved state (a subclass's carries more). */
+export interface PciFunctionState {
+  readonly config: Uint8Array;
+}
+
+/** PciFunction's own fields (saved by PciFunction.saveState; a subclass's savePlain skips them). */
+export const PCI_FUNCTION_FIELDS = ["name", "config", "wmask", "w1cmask", "bars", "mapped", "io", "log"];
+
 /** One PCI function. Subclasses set ids in their constructor and override the config hooks. */
 export class PciFunction {
   readonly config = new Uint8Array(256);
@@ -124,6 +132,17 @@ export class PciFunction {
     if (offset < PCI_BAR0 + 24 && offset + size > PCI_COMMAND) this.updateBars();
   }
 
+  /** Configuration space as plain data (subclasses add their own registers). */
+  saveState(): PciFunctionState {
+    return { config: this.config.slice() };
+  }
+
+  /** Puts back config space and maps the BARs it programs (subclasses re-apply their own windows). */
+  loadState(s: PciFunctionState): void {
+    this.config.set(s.config);
+    this.updateBars();
+  }
+
   /** System reset of the common header: command 0, BARs back to their type bits, decoding off. */
   reset(): void {
     this.set16(PCI_COMMAND, 0);
@@ -179,6 +198,9 @@ export class PciFunction {
   }
 }
 
+/** The bus's saved state: each devfn's function state (null: empty slot). */
+export type PciBusState = readonly (PciFunctionState | null)[];
+
 /** Bus 0 with up to 32 devices x 8 functions. */
 export class PciBus {
   private readonly functions: (PciFunction | null)[] = new Array(256).fill(null);
@@ -222,6 +244,19 @@ export class PciBus {
     const fn = bus === 0 ? this.functions[slot] : null;
     if (fn === null || fn === undefined) return;
     fn.configWrite(offset, size, value);
+  }
+
+  /** Every plugged function's state, by devfn. */
+  saveState(): PciBusState {
+    return this.functions.map((fn) => fn?.saveState() ?? null);
+  }
+
+  /** Puts back a saveState() copy (the same functions are plugged). */
+  loadState(s: PciBusState): void {
+    this.functions.forEach((fn, slot) => {
+      const st = s[slot];
+      if (fn !== null && st !== null && st !== undefined) fn.loadState(st);
+    });
   }
 
   /** System reset of every function. */

@@ -4,6 +4,7 @@
 // 8259 pair. On a system reset the bridge's registers return to their datasheet defaults.
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
 import type { I8259Pair } from "./i8259.ts";
+import type { PciFunctionState } from "./pci-bus.ts";
 import { PCI_HEADER_MULTIFUNCTION, PCI_HEADER_TYPE, PciFunction } from "./pci-bus.ts";
 
 export const PIIX_PIRQC = 0x60;
@@ -42,6 +43,11 @@ const DEFAULTS: [number, number][] = [
   [0xae, 0x00],
 ];
 
+/** The ISA bridge's saved state. */
+export interface Piix3IsaState extends PciFunctionState {
+  readonly pirqLevel: readonly boolean[];
+}
+
 /** The ISA bridge function (8086:7000). */
 export class Piix3Isa extends PciFunction {
   /** Level of each PIRQ input (PCI INTx lines after swizzling). */
@@ -69,6 +75,17 @@ export class Piix3Isa extends PciFunction {
     this.resetRegisters();
     this.pic.setElcr(0, 0);
     this.pic.setElcr(1, 0);
+  }
+
+  /** Config space and the PIRQ input levels. */
+  override saveState(): Piix3IsaState {
+    return { ...super.saveState(), pirqLevel: [...this.pirqLevel] };
+  }
+
+  /** Puts back a saveState() copy (the 8259's ELCR is the 8259's own state). */
+  override loadState(s: Piix3IsaState): void {
+    super.loadState(s);
+    this.pirqLevel.splice(0, 4, ...s.pirqLevel);
   }
 
   /** Drives PIRQ `n` (0..3 = A..D) to `level`, routed per 0x60+n. */

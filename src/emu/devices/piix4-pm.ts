@@ -8,7 +8,8 @@
 // 0xb3 is the APM status scratch byte.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortHandler, type PortRange, SIZES_ALL } from "../io/port-bus.ts";
-import { PCI_INTERRUPT_PIN, PciFunction } from "./pci-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
+import { PCI_FUNCTION_FIELDS, PCI_INTERRUPT_PIN, PciFunction, type PciFunctionState } from "./pci-bus.ts";
 
 export const PIIX4_PMBA = 0x40;
 export const PIIX4_DEVACTB = 0x58;
@@ -43,6 +44,11 @@ export interface PmHost {
   powerOff(): void;
 }
 
+/** The PM function's saved state. */
+export interface Piix4PmState extends PciFunctionState {
+  readonly pm: PlainRecord;
+}
+
 /** The PM function. */
 export class Piix4Pm extends PciFunction {
   private pm1Sts = 0;
@@ -71,6 +77,21 @@ export class Piix4Pm extends PciFunction {
   override reset(): void {
     super.reset();
     this.resetRegisters();
+    this.updatePmIo();
+  }
+
+  /** Config space and the PM1 and APM registers (the PM timer is virtual time). */
+  override saveState(): Piix4PmState {
+    return {
+      ...super.saveState(),
+      pm: savePlain(this, [...PCI_FUNCTION_FIELDS, "host", "pmIo", "base", "range"]),
+    };
+  }
+
+  /** Puts back a saveState() copy and maps the PM registers where it says. */
+  override loadState(s: Piix4PmState): void {
+    super.loadState(s);
+    loadPlain(this, s.pm);
     this.updatePmIo();
   }
 

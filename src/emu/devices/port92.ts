@@ -2,6 +2,7 @@
 // bit 1 opens the A20 gate, a 0->1 transition of bit 0 resets the processor. Reads return the A20
 // bit (QEMU's port92 device).
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 
 export const PORT_92 = 0x92;
 export const P92_FAST_RESET = 0x01;
@@ -12,6 +13,9 @@ export interface Port92Host {
   setA20(enabled: boolean): void;
   requestReset(why: string): void;
 }
+
+/** The saved state. */
+export type Port92State = PlainRecord;
 
 /** The port. */
 export class Port92 {
@@ -31,6 +35,16 @@ export class Port92 {
   }
 
   /** Power-on: A20 bit clear in the register (the machine opens A20 itself at reset). */
+  /** The register, as plain data. */
+  saveState(): Port92State {
+    return savePlain(this, ["host"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: Port92State): void {
+    loadPlain(this, s);
+  }
+
   reset(): void {
     this.value = 0;
   }

@@ -2,9 +2,13 @@
 // Writes are kept as the last POST code and emitted as a `post_code` trace event; reads return all
 // ones like QEMU's.
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 
 export const POST_PORT = 0x80;
+
+/** The saved state. */
+export type PostState = PlainRecord;
 
 /** The port. */
 export class PostPort {
@@ -23,6 +27,16 @@ export class PostPort {
       read: () => 0xff,
       write: (_p, _s, v) => this.write(v),
     });
+  }
+
+  /** The last POST code and the codes so far, as plain data. */
+  saveState(): PostState {
+    return savePlain(this, ["point"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: PostState): void {
+    loadPlain(this, s);
   }
 
   private write(v: number): void {

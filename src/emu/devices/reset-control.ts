@@ -4,10 +4,14 @@
 // byte accesses to this handler.
 import type { PortHandler } from "../io/port-bus.ts";
 import { SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 
 export const RESET_CONTROL_PORT = 0xcf9;
 export const RC_SRST = 0x02;
 export const RC_RCPU = 0x04;
+
+/** The saved state. */
+export type ResetControlState = PlainRecord;
 
 /** The register, as a port handler for the host bridge to forward to. */
 export class ResetControl implements PortHandler {
@@ -30,6 +34,16 @@ export class ResetControl implements PortHandler {
   }
 
   /** QEMU's piix reset clears the register. */
+  /** The register, as plain data. */
+  saveState(): ResetControlState {
+    return savePlain(this, ["requestReset"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: ResetControlState): void {
+    loadPlain(this, s);
+  }
+
   reset(): void {
     this.rcr = 0;
   }

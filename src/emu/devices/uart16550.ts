@@ -4,6 +4,7 @@
 // bytes come from push() (the CLI's stdin), one FIFO of 16.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
 import type { ByteSink } from "./debugcon.ts";
 import type { IrqLine } from "./irq.ts";
@@ -38,6 +39,9 @@ export const LSR_THRE = 0x20;
 export const LSR_TEMT = 0x40;
 const FIFO_SIZE = 16;
 
+/** The saved state. */
+export type Uart16550State = PlainRecord;
+
 /** The UART. */
 export class Uart16550 {
   readonly name: string;
@@ -69,6 +73,16 @@ export class Uart16550 {
       read: (port) => this.read(port - base),
       write: (port, _s, v) => this.write(port - base, v),
     });
+  }
+
+  /** The registers, the receive queue and the interrupt state, as plain data. */
+  saveState(): Uart16550State {
+    return savePlain(this, ["irq", "sink", "log", "writePoint"]);
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: Uart16550State): void {
+    loadPlain(this, s);
   }
 
   reset(): void {

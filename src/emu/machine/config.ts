@@ -55,4 +55,12 @@ export interface MachineDevice {
   reset?(): void;
   /** Pushes buffered host output (called whenever run() returns). */
   flush?(): void;
+  /** Completes pending work (block requests) so saveState() sees none; throws if it cannot. */
+  quiesce?(): void;
+  /** The device's state as plain data, loadable any number of times (machine snapshots). */
+  saveState?(): unknown;
+  /** Puts back a state saveState() returned. */
+  loadState?(state: unknown): void;
+  /** The machine forgets a state saveState() returned (resources it kept for it can go). */
+  releaseState?(state: unknown): void;
 }

@@ -15,6 +15,7 @@ import type {
   IoWatchOps,
   MonitorOps,
   SingleStepOps,
+  SnapshotOps,
   StopEvent,
   VcpuOps,
   WatchKind,
@@ -24,9 +25,12 @@ import { DebugCon } from "../devices/debugcon.ts";
 import { GuestLog } from "../io/guest-log.ts";
 import { PortBus } from "../io/port-bus.ts";
 import { AddressSpace } from "../memory/address-space.ts";
+import type { RamImage } from "../snapshot/ram.ts";
 import { TraceBus } from "../trace/bus.ts";
 import type { Board, MachineDevice, MachineOptions } from "./config.ts";
 import { describeCpu, readRegisters, writeRegister } from "./cpu-view.ts";
+import { loadMachine, type MachineState, releaseMachine, saveMachine } from "./machine-state.ts";
+import { NamedSnapshots } from "./named-snapshots.ts";
 
 /** A20 gate masks for the CPUs' physical addresses. */
 export const A20_ENABLED_MASK = 0xffffffff;
@@ -57,6 +61,8 @@ export class Machine implements DebugTarget {
   resets = 0;
   /** The vCPU whose event ended the last run() or step() (VcpuOps.stoppedCpu; set by the SMP runner). */
   stopCpu = 0;
+  /** RAM as last saved or loaded: the next snapshot shares the pages that still equal it. */
+  private ramBase: RamImage | null = null;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
   constructor(
@@ -95,6 +101,31 @@ export class Machine implements DebugTarget {
     this.devices.push(device);
     if (device instanceof DebugCon) this.debugcons.push(device);
     return device;
+  }
+
+  /**
+   * Saves the whole machine (CPUs, RAM, devices, timers, the drives' guest-visible contents) as an
+   * immutable state that loadState() can put back any number of times. Pending block requests are
+   * completed first. Throws an Error (one line, nothing saved) when a device cannot be saved now.
+   */
+  saveState(): MachineState {
+    const state = saveMachine(this, this.ramBase);
+    this.ramBase = state.ram;
+    return state;
+  }
+
+  /** Puts back a state saveState() returned on this machine (not yet released). */
+  loadState(state: MachineState): void {
+    loadMachine(this, state);
+    this.ramBase = state.ram;
+  }
+
+  /**
+   * Forgets a state: the drives write to their images the guest writes no live state needs back.
+   * Loading it afterwards is not allowed.
+   */
+  releaseState(state: MachineState): void {
+    releaseMachine(this, state);
   }
 
   /** A device asks the emulator to exit with `status` (after the current instruction). */
@@ -148,6 +179,12 @@ export class Machine implements DebugTarget {
     remove: (first, last, dir) => this.removeIoWatch(first, last, dir),
   };
   readonly monitor: MonitorOps = { info: (topic) => this.monitorInfo(topic) };
+  readonly snapshots: SnapshotOps = new NamedSnapshots({
+    saveState: () => this.saveState(),
+    loadState: (s) => this.loadState(s),
+    releaseState: (s) => this.releaseState(s),
+    clockNsAt: (position) => (position * 1e9) / this.clock.instructionsPerSecond,
+  });
 
   readRegisters(cpu: number): Uint8Array {
     return readRegisters(this.cpu(cpu));

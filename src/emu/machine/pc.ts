@@ -41,7 +41,7 @@ import { IOAPIC_BASE, IOAPIC_MMIO_SIZE, IOAPIC_RESET_ID, IoApic } from "../devic
 import type { DmaMemory, IrqLine } from "../devices/irq.ts";
 import { AP_APIC_BASE, APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devices/lapic.ts";
 import { Mc146818 } from "../devices/mc146818.ts";
-import { devfn, PciBus } from "../devices/pci-bus.ts";
+import { devfn, PciBus, type PciBusState } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
 import { APM_CNT_PORT, PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
@@ -63,6 +63,7 @@ import {
 import { biosSizeProblem, DEFAULT_MEM, memConfigProblem, memSizeProblem } from "./limits.ts";
 import { installLinuxBoot, LINUXBOOT_BOOTORDER, type LinuxBootImage } from "./linux-boot.ts";
 import { Machine } from "./machine.ts";
+import { driveStateDevice } from "./machine-state.ts";
 import { infoMptable } from "./mptable-info.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
@@ -76,7 +77,7 @@ import {
   pcMemoryLayout,
   reservedMemoryEndFile,
 } from "./pc-memory.ts";
-import { SmpRunner } from "./smp.ts";
+import { SmpRunner, type SmpState } from "./smp.ts";
 
 /** Where QEMU's kvmvapic option ROM lives on Debian. */
 export const KVMVAPIC_ROM = "/usr/share/qemu/kvmvapic.bin";
@@ -306,7 +307,21 @@ export const pcBoard: Board = {
     if (aio !== null) machine.clock.add(aio);
     for (const d of [pic, pit, hpet, rtc, kbd, port92, fwcfg, apics, ioapic, resetControl])
       machine.addDevice(d);
-    machine.addDevice({ name: "pci", reset: () => pci.reset() });
+    machine.addDevice({
+      name: "pci",
+      reset: () => pci.reset(),
+      saveState: () => pci.saveState(),
+      loadState: (s) => pci.loadState(s as PciBusState),
+    });
+    machine.addDevice(post);
+    if (aio !== null) machine.addDevice(aio);
+    machine.addDevice({
+      name: "smp",
+      saveState: () => smp.saveState(),
+      loadState: (s) => smp.loadState(s as SmpState),
+    });
+    for (const d of options.drives ?? [])
+      if (d.backend !== null) machine.addDevice(driveStateDevice(d.backend));
     if (serial !== null) machine.addDevice(serial);
     addDebugDevices(machine, options);
 

@@ -26,6 +26,14 @@ const SLICE_JITTER = 61;
 /** An AP's state. */
 type ApState = "waitInit" | "waitSipi" | "running";
 
+/** The scheduler's saved state. */
+export interface SmpState {
+  readonly state: readonly ApState[];
+  readonly running: number;
+  readonly executing: number;
+  readonly round: number;
+}
+
 /** The scheduler of the application processors. */
 export class SmpRunner {
   private readonly state: ApState[];
@@ -86,6 +94,19 @@ export class SmpRunner {
         this.setState(t, "running");
       }
     }
+  }
+
+  /** Each AP's state and the scheduler's position, as plain data. */
+  saveState(): SmpState {
+    return { state: [...this.state], running: this.running, executing: this.executing, round: this.round };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: SmpState): void {
+    this.state.splice(0, this.state.length, ...s.state);
+    this.running = s.running;
+    this.executing = s.executing;
+    this.round = s.round;
   }
 
   /** All APs back to waiting for INIT (system reset). */

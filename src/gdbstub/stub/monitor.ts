@@ -7,6 +7,7 @@ import { PatternError } from "../../shared/glob.ts";
 import { infoHistory } from "./monitor-history.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
+import { infoSnapshots, snapshotCommand } from "./monitor-snapshots.ts";
 import { xp } from "./monitor-xp.ts";
 import { describeArch, realModeView, setArch } from "./real-mode.ts";
 import type { Session } from "./session.ts";
@@ -35,6 +36,10 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
   ["iowatch del PORT[-PORT]|all    remove I/O watches", (t) => t.ioWatches],
   ["iowatch list                   list I/O watches", (t) => t.ioWatches],
   ["system_reset                   reset the machine (like the reset button)"],
+  ["savevm NAME                    save the whole machine in memory as NAME", (t) => t.snapshots],
+  ["loadvm NAME                    go back to snapshot NAME (disk contents too)", (t) => t.snapshots],
+  ["delvm NAME                     forget snapshot NAME", (t) => t.snapshots],
+  ["info snapshots                 the snapshots: name, size, virtual time, position", (t) => t.snapshots],
   ["log                            the firmware's debug-port output so far", (t) => t.monitor],
   [
     "trace on|off PATTERN           stream trace events (e.g. 'portio_*,ide_*') to this console",
@@ -74,6 +79,12 @@ export function runMonitorCommand(s: Session, line: string): string {
       return info(s, rest[0]);
     case "iowatch":
       return s.target.ioWatches ? iowatch(s, s.target.ioWatches, rest) : "this machine has no I/O watches";
+    case "savevm":
+    case "loadvm":
+    case "delvm":
+      return s.target.snapshots
+        ? snapshotCommand(s.target.snapshots, cmd, rest)
+        : "this machine has no snapshots";
     case "system_reset":
       s.target.reset();
       return "machine reset; gdb still shows the old registers until you type 'maint flush register-cache'";
@@ -110,8 +121,10 @@ function info(s: Session, what: string | undefined): string {
       return s.target.monitor?.info("mptable") ?? "this machine cannot show an MP table";
     case "history":
       return infoHistory(s.target.reverse?.timeline());
+    case "snapshots":
+      return s.target.snapshots ? infoSnapshots(s.target.snapshots) : "this machine has no snapshots";
     default:
-      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history";
+      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history | info snapshots";
   }
 }
 

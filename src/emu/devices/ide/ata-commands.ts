@@ -4,9 +4,10 @@
 // dropped, DSC set when the row says so, and the interrupt raised. Data commands (PIO sector and
 // multiple transfers, DMA, flush) continue from block-layer completions.
 
-import { atapiIdentify, atapiPacketCommand } from "./atapi.ts";
+import { atapiIdentify, atapiPacketCommand, atapiPacketReceived, atapiReplyNext } from "./atapi.ts";
 import {
   ATA_DEVICE_RESET,
+  type CommandSet,
   DEV_DRV,
   DEV_HEAD,
   DEV_LBA,
@@ -14,6 +15,7 @@ import {
   type IdeBus,
   type IdeDrive,
   MAX_MULT_SECTORS,
+  type PioEnd,
   SECTOR_SIZE,
   ST_BSY,
   ST_DRDY,
@@ -92,11 +94,9 @@ export const SF_ENABLE_REVERT_TO_DEFAULTS = 0xcc;
 /** CHECK POWER MODE's answer in the sector count: active or idle. */
 const POWER_MODE_ACTIVE = 0xff;
 
-let localReq = 0;
-
 /** Runs command `cmd` on `d` (QEMU's ide_exec_cmd). */
 export function execCmd(bus: IdeBus, d: IdeDrive, cmd: number): void {
-  d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++localReq;
+  d.cmdReq = bus.aio?.ctx.newRequestId() ?? ++bus.localReqs;
   const point = bus.trace.execCmd;
   if (point.on) point.emit({ bus: bus.index, unit: d.unit, cmd }, { req: d.cmdReq });
   const row = TABLE[cmd];
@@ -225,7 +225,7 @@ function sectorRead(bus: IdeBus, d: IdeDrive): void {
         return;
       }
       sectorsDone(d, n);
-      bus.transferStart(d, n * SECTOR_SIZE, "data-in", (dd) => sectorRead(bus, dd));
+      bus.transferStart(d, n * SECTOR_SIZE, "data-in", "sector-read");
       bus.raiseIrq();
     },
     { parent: d.cmdReq },
@@ -261,9 +261,7 @@ function sectorWrite(bus: IdeBus, d: IdeDrive): void {
       sectorsDone(d, n);
       if (d.remaining === 0) bus.transferStop(d);
       else
-        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
-          sectorWrite(bus, dd),
-        );
+        bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", "sector-write");
       bus.raiseIrq();
     },
     { parent: d.cmdReq },
@@ -295,9 +293,7 @@ function cmdWrite(bus: IdeBus, d: IdeDrive, cmd: number): boolean {
   d.blockSectors = cmd === ATA_WRITE_MULTIPLE || cmd === ATA_WRITE_MULTIPLE_EXT ? d.multSectors : 1;
   if (d.blockSectors === 0) return abortCmd(d);
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", (dd) =>
-    sectorWrite(bus, dd),
-  );
+  bus.transferStart(d, Math.min(d.remaining, d.blockSectors) * SECTOR_SIZE, "data-out", "sector-write");
   return false;
 }
 
@@ -338,7 +334,7 @@ function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
   }
   d.ioBuffer.set(identifyDisk(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", "stop");
   bus.raiseIrq();
   return false;
 }
@@ -346,7 +342,7 @@ function cmdIdentify(bus: IdeBus, d: IdeDrive): boolean {
 function cmdIdentifyPacket(bus: IdeBus, d: IdeDrive): boolean {
   d.ioBuffer.set(atapiIdentify(d, bus.index));
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, SECTOR_SIZE, "data-in", (dd) => bus.transferStop(dd));
+  bus.transferStart(d, SECTOR_SIZE, "data-in", "stop");
   bus.raiseIrq();
   return false;
 }
@@ -495,4 +491,13 @@ const TABLE: (Row | undefined)[] = new Array(256);
 for (const [cmds, row] of rows) for (const c of cmds) TABLE[c] = row;
 
 /** The command set object the bus calls. */
-export const ATA_COMMANDS = { exec: execCmd };
+/** Carries out what a PIO window's end stands for (ide-bus.ts's PioEnd). */
+function pioEnd(bus: IdeBus, d: IdeDrive, end: PioEnd): void {
+  if (end === "sector-read") sectorRead(bus, d);
+  else if (end === "sector-write") sectorWrite(bus, d);
+  else if (end === "stop") bus.transferStop(d);
+  else if (end === "packet") atapiPacketReceived(bus, d);
+  else if (end === "atapi-reply") atapiReplyNext(d);
+}
+
+export const ATA_COMMANDS: CommandSet = { exec: execCmd, pioEnd };

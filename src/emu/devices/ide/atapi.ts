@@ -84,8 +84,20 @@ export function atapiPacketCommand(bus: IdeBus, d: IdeDrive): boolean {
   d.packetDma = (d.feature & PACKET_FEATURE_DMA) !== 0;
   d.nsector = ATAPI_INT_REASON_CD;
   d.status = ST_DRDY | ST_DSC;
-  bus.transferStart(d, PACKET_SIZE, "data-out", (dd) => runPacket(bus, dd));
+  bus.transferStart(d, PACKET_SIZE, "data-out", "packet");
   return false;
+}
+
+/** The guest sent the 12-byte packet (PIO window end "packet"): runs it. */
+export function atapiPacketReceived(bus: IdeBus, d: IdeDrive): void {
+  runPacket(bus, d);
+}
+
+/** The guest read a block of an ATAPI reply (window end "atapi-reply"): sends the next. */
+export function atapiReplyNext(d: IdeDrive): void {
+  const next = d.atapiReply;
+  d.atapiReply = null;
+  next?.();
 }
 
 /** The interrupt reason with the tag bits of the sector count kept (QEMU's `nsector & ~7`). */
@@ -194,7 +206,8 @@ function sendPio(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): v
       d.hcyl = size >> 8;
       setReason(d, ATAPI_INT_REASON_IO);
       d.status = ST_DRDY | ST_DSC;
-      bus.transferStart(d, size, "data-in", block);
+      d.atapiReply = block;
+      bus.transferStart(d, size, "data-in", "atapi-reply");
       bus.raiseIrq();
     });
   };

@@ -9,6 +9,7 @@
 // neither interrupt nor active; exactly as many, interrupt and not active; more, interrupt and still
 // active (the host stops the engine).
 
+import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TracePoint } from "../../trace/bus.ts";
 import type { DmaMemory } from "../irq.ts";
 import { rangeOk, setSector } from "./ata-commands.ts";
@@ -71,6 +72,13 @@ function sizeMask(size: 1 | 2 | 4): number {
 }
 
 /** The engine of one channel. */
+/** The engine's saved state. */
+export interface BmdmaState {
+  readonly regs: PlainRecord;
+  /** The unit whose DMA command waits for the engine, or -1. */
+  readonly pendingUnit: number;
+}
+
 export class Bmdma implements BusMaster {
   cmd = 0;
   status = 0;
@@ -104,6 +112,20 @@ export class Bmdma implements BusMaster {
       cmdWriteb: t.point("bmdma_cmd_writeb"),
     };
     bus.bm = this;
+  }
+
+  /** The registers and the transfer state (the waiting drive as its unit), as plain data. */
+  saveState(): BmdmaState {
+    return {
+      regs: savePlain(this, ["bus", "memory", "points", "pending"]),
+      pendingUnit: this.pending?.unit ?? -1,
+    };
+  }
+
+  /** Puts back a saveState() copy. Needs: no block request in flight (the machine drains first). */
+  loadState(s: BmdmaState): void {
+    loadPlain(this, s.regs);
+    this.pending = s.pendingUnit < 0 ? null : this.bus.drives[s.pendingUnit]!;
   }
 
   reset(): void {

@@ -7,6 +7,7 @@ import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
 import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
+import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
 import type { IrqLine } from "../irq.ts";
 
@@ -88,8 +89,27 @@ export interface PacketDma {
   finish(ok: boolean): void;
 }
 
+/**
+ * What runs once the guest has moved a PIO window, as plain data so a snapshot can hold it: the
+ * next ATA read or write block, the end of an IDENTIFY, an ATAPI packet received, or the next block
+ * of an ATAPI reply (whose source lives in IdeDrive.atapiReply).
+ */
+export type PioEnd = "none" | "sector-read" | "sector-write" | "stop" | "packet" | "atapi-reply";
+
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
+
+/** A drive's saved state: its registers and the bytes of the PIO window in progress. */
+export interface IdeDriveState {
+  readonly regs: PlainRecord;
+  readonly window: Uint8Array;
+}
+
+/** A channel's saved state. */
+export interface IdeBusState {
+  readonly bus: PlainRecord;
+  readonly drives: readonly IdeDriveState[];
+}
 
 /** One drive's registers and transfer state. */
 export class IdeDrive {
@@ -120,7 +140,9 @@ export class IdeDrive {
   dataPtr = 0;
   dataEnd = 0;
   pioDirection: PioDirection = "data-in";
-  endTransfer: ((drive: IdeDrive) => void) | null = null;
+  pioEnd: PioEnd = "none";
+  /** The next block of an ATAPI PIO reply (pioEnd "atapi-reply"): host state no snapshot can hold. */
+  atapiReply: (() => void) | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
   sectorNum = 0;
@@ -144,6 +166,27 @@ export class IdeDrive {
   ) {}
 
   /**
+   * The task file, the transfer in progress and the PIO window's bytes, as plain data. Throws while
+   * an ATAPI reply is being sent (its source is not data yet): snapshots wait for it to end.
+   */
+  saveState(): IdeDriveState {
+    if (this.atapiReply !== null || this.packetTransfer !== null)
+      throw new Error(`snapshot: an ATAPI data transfer is in progress on unit ${this.unit}`);
+    return {
+      regs: savePlain(this, ["backend", "ioBuffer", "atapiReply", "packetTransfer"]),
+      window: this.ioBuffer.slice(0, this.dataEnd),
+    };
+  }
+
+  /** Puts back a saveState() copy (the buffer past the PIO window is not guest-visible). */
+  loadState(s: IdeDriveState): void {
+    loadPlain(this, s.regs);
+    this.ioBuffer.set(s.window);
+    this.atapiReply = null;
+    this.packetTransfer = null;
+  }
+
+  /**
    * The power-on / system-reset register state (QEMU's ide_reset): error 0, DRDY|DSC, no transfer,
    * and the signature of the slot's kind in the task file (ATA-7 §9.12).
    */
@@ -157,7 +200,8 @@ export class IdeDrive {
     this.asc = 0;
     this.setSignature();
     this.dataPtr = this.dataEnd = 0;
-    this.endTransfer = null;
+    this.pioEnd = "none";
+    this.atapiReply = null;
     this.dmaDir = null;
     this.packetTransfer = null;
     this.multSectors = MAX_MULT_SECTORS;
@@ -201,6 +245,8 @@ export interface BusMaster {
 /** Hooks implemented by ata-commands.ts (kept apart so the bus has no command table). */
 export interface CommandSet {
   exec(bus: IdeBus, drive: IdeDrive, cmd: number): void;
+  /** Continues the command once the guest moved the PIO window (`end` is what transferStart named). */
+  pioEnd(bus: IdeBus, drive: IdeDrive, end: PioEnd): void;
 }
 
 /** The channel. */
@@ -211,6 +257,8 @@ export class IdeBus {
   /** Device control register. */
   devctl = 0;
   bm: BusMaster | null = null;
+  /** Trace request ids of commands on a machine without block layer (no AioContext to number them). */
+  localReqs = 0;
   private irqPending = false;
   /** Trace points, looked up once; the command files (ata-commands, atapi) emit the command ones. */
   readonly trace: {
@@ -314,27 +362,43 @@ export class IdeBus {
     this.setIrq(true);
   }
 
+  /** The selected unit, device control, the interrupt and both drives, as plain data. */
+  saveState(): IdeBusState {
+    return {
+      bus: savePlain(this, ["drives", "bm", "trace", "irq", "traceBus", "log", "aio", "commands"]),
+      drives: this.drives.map((d) => d.saveState()),
+    };
+  }
+
+  /** Puts back a saveState() copy. */
+  loadState(s: IdeBusState): void {
+    loadPlain(this, s.bus);
+    this.drives.forEach((d, i) => {
+      d.loadState(s.drives[i]!);
+    });
+  }
+
   /** Lowers the interrupt (status read, new command). */
   lowerIrq(): void {
     this.setIrq(false);
   }
 
   /**
-   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` runs once the guest
-   * moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
+   * Starts a PIO transfer of ioBuffer[0, bytes) in `direction`: DRQ set; `end` is carried out once
+   * the guest moved it all. Data port accesses against the direction are ignored (reads give 0), as QEMU's.
    */
-  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: (d: IdeDrive) => void): void {
+  transferStart(drive: IdeDrive, bytes: number, direction: PioDirection, end: PioEnd): void {
     drive.dataPtr = 0;
     drive.dataEnd = bytes;
     drive.pioDirection = direction;
-    drive.endTransfer = end;
+    drive.pioEnd = end;
     drive.status = (drive.status & ~ST_BSY) | ST_DRQ;
   }
 
   /** Ends PIO data transfer (no more DRQ). */
   transferStop(drive: IdeDrive): void {
     drive.dataPtr = drive.dataEnd = 0;
-    drive.endTransfer = null;
+    drive.pioEnd = "none";
     drive.status &= ~ST_DRQ;
   }
 
@@ -547,7 +611,7 @@ export class IdeBus {
   private pioReady(d: IdeDrive, direction: PioDirection): boolean {
     return (
       (d.status & ST_DRQ) !== 0 &&
-      d.endTransfer !== null &&
+      d.pioEnd !== "none" &&
       d.dataPtr < d.dataEnd &&
       d.pioDirection === direction
     );
@@ -555,10 +619,10 @@ export class IdeBus {
 
   /** The guest consumed the PIO window: DRQ drops and the command's continuation runs. */
   private endOfBuffer(d: IdeDrive): void {
-    const end = d.endTransfer!;
-    d.endTransfer = null;
+    const end = d.pioEnd;
+    d.pioEnd = "none";
     d.status &= ~ST_DRQ;
-    end(d);
+    this.commands.pioEnd(this, d, end);
     this.aio?.kick();
   }
 }

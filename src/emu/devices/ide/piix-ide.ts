@@ -7,9 +7,12 @@ import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import type { TraceBus } from "../../trace/bus.ts";
 import type { DmaMemory, IrqLine } from "../irq.ts";
+import type { PciFunctionState } from "../pci-bus.ts";
 import { PciFunction } from "../pci-bus.ts";
 import { ATA_COMMANDS } from "./ata-commands.ts";
+import type { BmdmaState } from "./bmdma.ts";
 import { BM_CHANNEL_PORTS, BM_PRD_ADDR, Bmdma } from "./bmdma.ts";
+import type { IdeBusState } from "./ide-bus.ts";
 import { IdeBus, type IdeDrive, SECTOR_SIZE } from "./ide-bus.ts";
 
 export const IDE_PRIMARY_BASE = 0x1f0;
@@ -34,6 +37,12 @@ const DEFAULT_HEADS = 16;
 const DEFAULT_SECTORS_PER_TRACK = 63;
 const MIN_CYLINDERS = 2;
 const MAX_CYLINDERS = 16383;
+
+/** The IDE function's saved state. */
+export interface IdeControllerState extends PciFunctionState {
+  readonly buses: readonly IdeBusState[];
+  readonly bmdma: readonly BmdmaState[];
+}
 
 /** The IDE function with its two channels. */
 export class IdeController extends PciFunction {
@@ -78,6 +87,26 @@ export class IdeController extends PciFunction {
       d.sectorsPerTrack = DEFAULT_SECTORS_PER_TRACK;
     }
     return d;
+  }
+
+  /** Config space, both channels and both bus-master engines. */
+  override saveState(): IdeControllerState {
+    return {
+      ...super.saveState(),
+      buses: this.buses.map((b) => b.saveState()),
+      bmdma: this.bmdma.map((b) => b.saveState()),
+    };
+  }
+
+  /** Puts back a saveState() copy. */
+  override loadState(s: IdeControllerState): void {
+    super.loadState(s);
+    this.buses.forEach((b, i) => {
+      b.loadState(s.buses[i]!);
+    });
+    this.bmdma.forEach((b, i) => {
+      b.loadState(s.bmdma[i]!);
+    });
   }
 
   /** System reset: both channels and engines (the engines' status all clear, as QEMU's bmdma_reset). */
