@@ -13,7 +13,7 @@ import type { HistoryTimeline, StopEvent } from "../debug-target.ts";
 
 /** A saved machine state: where in the history it was taken and the memory it holds. */
 export interface HistoryState {
-  readonly position: number;
+  readonly historyPosition: number;
   readonly bytes: number;
 }
 
@@ -31,8 +31,15 @@ export interface HistoryHost<S extends HistoryState> {
   stepForward(): StopEvent;
   /** The boot CPU is halted and no interrupt can be delivered to it now. */
   waiting(): boolean;
-  /** The debugger sees the machine stopped here: a run from here passes over its breakpoint. */
-  markStopped(): void;
+  /**
+   * `stopped`: the debugger sees the machine stopped here, a run from here passes over its
+   * breakpoint; false: a run from here stops at a breakpoint here first.
+   */
+  markStopped(stopped: boolean): void;
+  /** A breakpoint is set where the boot CPU stands. */
+  atBreakpoint(): boolean;
+  /** The boot CPU's linear address (CS base + EIP). */
+  linearPc(): number;
   /** Host-visible output (serial, debug console, traces) is suppressed while true. */
   setReplaying(replaying: boolean): void;
 }
@@ -55,6 +62,8 @@ const MAX_DELIVERIES = 4;
 
 const STEP: StopEvent = Object.freeze({ kind: "step" });
 const HISTORY_START: StopEvent = Object.freeze({ kind: "historyStart" });
+/** A breakpoint hit noted by position (its address is read where the replay lands). */
+const BREAKPOINT_HERE: StopEvent = Object.freeze({ kind: "breakpoint", addr: 0 });
 
 /** A stop a forward run made (or would make) at a history position. */
 interface Hit {
@@ -88,7 +97,7 @@ export class History<S extends HistoryState> {
     if (now > this.end) this.end = now;
     const newest = this.snapshots[this.snapshots.length - 1];
     if (newest !== undefined) {
-      if (now - newest.position < MIN_INTERVAL) return;
+      if (now - newest.historyPosition < MIN_INTERVAL) return;
       if (performance.now() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
     }
     this.take();
@@ -107,7 +116,7 @@ export class History<S extends HistoryState> {
    */
   truncate(): void {
     const now = this.host.position();
-    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > now) {
+    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.historyPosition > now) {
       this.release(this.snapshots.pop()!);
     }
     this.end = now;
@@ -124,7 +133,7 @@ export class History<S extends HistoryState> {
   timeline(): HistoryTimeline {
     const now = this.host.position();
     return {
-      start: this.snapshots[0]?.position ?? now,
+      start: this.snapshots[0]?.historyPosition ?? now,
       now,
       end: Math.max(this.end, now),
       snapshots: this.snapshots.length,
@@ -140,20 +149,27 @@ export class History<S extends HistoryState> {
     if (from === undefined) return HISTORY_START;
     this.host.setReplaying(true);
     try {
-      // First pass: the step boundaries of the last window before `now`; the last is the target.
-      this.host.loadState(from);
-      const near = Math.max(from.position, now - STEP_WINDOW);
-      this.runTo(near, null);
-      const boundaries = this.stepTo(now, null);
-      // Second pass: the same calls (so the same positions), ending on that boundary.
+      // Most steps are one instruction: try landing on now - 1 straight away.
+      const near = Math.max(from.historyPosition, now - STEP_WINDOW);
       this.host.loadState(from);
       this.runTo(near, null);
-      if (boundaries.length > 0) this.stepTo(boundaries[boundaries.length - 1]!, null);
+      const boundaries = this.stepTo(now - 1, null);
+      if (this.host.position() === now - 1 || now - 1 <= from.historyPosition) {
+        this.cacheAt(from);
+        return STEP;
+      }
+      // The last step was longer (a trap after its instruction, idle time): the step boundaries up
+      // to `now` give the one before it; the same calls again (so the same positions) land there.
+      boundaries.push(...this.stepTo(now, null));
+      const target = boundaries.filter((b) => b < now).pop() ?? from.historyPosition;
+      this.host.loadState(from);
+      this.runTo(near, null);
+      this.stepTo(target, null);
       this.cacheAt(from);
       return STEP;
     } finally {
       this.host.setReplaying(false);
-      this.host.markStopped();
+      this.host.markStopped(true);
     }
   }
 
@@ -166,6 +182,8 @@ export class History<S extends HistoryState> {
         const from = this.latestBefore(before);
         if (from === undefined) break;
         this.host.loadState(from);
+        // Every moment at a breakpoint is a hit, the snapshot's own included.
+        this.host.markStopped(false);
         const hits: Hit[] = [];
         this.runTo(before, hits);
         this.stepTo(before, hits);
@@ -175,16 +193,18 @@ export class History<S extends HistoryState> {
           this.runTo(last.position, null);
           this.stepTo(last.position, null);
           this.cacheAt(from);
-          return last.event;
+          return last.event.kind === "breakpoint"
+            ? { kind: "breakpoint", addr: this.host.linearPc() }
+            : last.event;
         }
-        before = from.position;
+        before = from.historyPosition;
       }
       const oldest = this.snapshots[0];
       if (oldest !== undefined) this.host.loadState(oldest);
       return HISTORY_START;
     } finally {
       this.host.setReplaying(false);
-      this.host.markStopped();
+      this.host.markStopped(true);
     }
   }
 
@@ -201,8 +221,8 @@ export class History<S extends HistoryState> {
   /** Inserts a snapshot in position order (replacing one at the same position). */
   private insert(state: S): void {
     let i = this.snapshots.length;
-    while (i > 0 && this.snapshots[i - 1]!.position > state.position) i--;
-    if (i > 0 && this.snapshots[i - 1]!.position === state.position) {
+    while (i > 0 && this.snapshots[i - 1]!.historyPosition > state.historyPosition) i--;
+    if (i > 0 && this.snapshots[i - 1]!.historyPosition === state.historyPosition) {
       this.host.releaseState(state);
       return;
     }
@@ -223,14 +243,14 @@ export class History<S extends HistoryState> {
   /** The newest snapshot strictly before `position`. */
   private latestBefore(position: number): S | undefined {
     for (let i = this.snapshots.length - 1; i >= 0; i--) {
-      if (this.snapshots[i]!.position < position) return this.snapshots[i];
+      if (this.snapshots[i]!.historyPosition < position) return this.snapshots[i];
     }
     return undefined;
   }
 
   /** After a replay from `from`: a snapshot here if the replay was long (the next one is short). */
   private cacheAt(from: S): void {
-    if (this.host.position() - from.position < CACHE_DISTANCE) return;
+    if (this.host.position() - from.historyPosition < CACHE_DISTANCE) return;
     this.insert(this.host.saveState());
     this.trim();
   }
@@ -272,19 +292,25 @@ export class History<S extends HistoryState> {
       if (after === before) {
         // A breakpoint or watch reported before anything ran: pass over it as a resuming debugger does.
         if (!isDebuggerStop(event)) return boundaries;
-        this.host.markStopped();
+        this.host.markStopped(true);
         continue;
       }
+      // A step onto a breakpoint: a run passing here would stop (the next step passes over it).
+      if (hits !== null && after < target && this.host.atBreakpoint()) noteHit(BREAKPOINT_HERE, after, hits);
       boundaries.push(before);
       if (isFinal(event)) return boundaries;
     }
   }
 }
 
-/** A stop the forward run reports that reverse-continue stops at. */
+/** A stop the forward run reports that reverse-continue stops at (one per moment). */
 function noteHit(event: StopEvent, after: number, hits: Hit[]): void {
-  if (event.kind === "breakpoint") hits.push({ position: after, event });
-  else if (event.kind === "watch" || event.kind === "ioWatch") hits.push({ position: after - 1, event });
+  let position: number;
+  if (event.kind === "breakpoint") position = after;
+  else if (event.kind === "watch" || event.kind === "ioWatch") position = after - 1;
+  else return;
+  if (hits[hits.length - 1]?.position === position) return;
+  hits.push({ position, event });
 }
 
 /** The debugger's own stops: running on continues the same run. */
