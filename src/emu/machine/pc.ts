@@ -118,6 +118,8 @@ export interface PcOptions extends MachineOptions {
   linux?: LinuxBootImage;
   /** NUMA nodes (-numa node,...). */
   numa?: NumaNodeSpec[];
+  /** The RTC's date at virtual time 0 (QEMU's -rtc base=DATE); default the host's time at start. */
+  rtcBase?: Date;
 }
 
 /** The devices of a PC, for tests and the debugger. */
@@ -272,7 +274,7 @@ export const pcBoard: Board = {
     const hpet = new Hpet(isaIrq, now);
     space.addMmio("hpet", HPET_BASE, HPET_MMIO_SIZE, hpet.mmio());
     const pit = new I8254(io, hpet.pitInput(), now, log);
-    const rtc = new Mc146818(io, hpet.rtcInput(), now, log);
+    const rtc = new Mc146818(io, hpet.rtcInput(), now, log, options.rtcBase);
     const kbd = new I8042(io, isaIrq(1), isaIrq(12), host, log);
     const port92 = new Port92(io, host);
     const post = new PostPort(io, trace);

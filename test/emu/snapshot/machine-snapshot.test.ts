@@ -3,6 +3,7 @@
 // COM1 active: run N instructions, save, run M recording registers, a RAM hash, the serial and debug
 // console output and the trace; load, run M again: everything identical, instruction counts
 // included. Loading again and running a different budget shows a state is reusable.
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,12 +14,12 @@ import { createPcMachine, type PcMachine } from "../../../src/emu/machine/pc.ts"
 import { qcow2With, ROOT, SEABIOS, tempDir } from "../../firmware/seabios-helpers.ts";
 import { needPeers } from "../../helpers/peers.ts";
 
-const HAVE = needPeers("seabios", "qemu-img");
+const HAVE = needPeers("seabios", "qemu-img", "qemu-io");
 const GUEST = readFileSync(join(ROOT, "firmware/tests/ide-guest.bin"));
 const TRACED = "ide_*,bmdma_*,dma_*,blk_*,qcow2_*,pic_*,apic_*,hpet_*,portio_*,serial_*,fw_cfg_*";
 
 /** A PC booting SeaBIOS from `disk`, recording its serial output and trace. */
-function boot(disk: string) {
+function boot(disk: string, cpus = 1) {
   const aio = new AioContext("sync");
   const backend: BlockBackend = openImage(disk, { ctx: aio, lock: false });
   const serial: number[] = [];
@@ -30,6 +31,7 @@ function boot(disk: string) {
     drives: [{ index: 0, media: "disk", backend }],
     aio,
     serial: { write: (b) => serial.push(b) },
+    cpus,
   });
   const trace: string[] = [];
   m.trace.subscribe(TRACED, (e) => trace.push(`${e.insn} ${e.name} ${JSON.stringify(e.fields, big)}`));
@@ -133,6 +135,21 @@ describe.skipIf(!HAVE)("machine snapshots on SeaBIOS and the IDE guest", () => {
     );
   }, 120_000);
 
+  it("replays an SMP boot (-smp 3, the APs started by SeaBIOS) from a loaded state", () => {
+    const b = boot(disk, 3);
+    open.push(b.backend);
+    // Early in the boot, while SeaBIOS starts and counts the APs.
+    const n = 400_000;
+    runFor(b.m, n, 1_000_000);
+    const state = b.m.saveState();
+    let at = marks(b);
+    const first = observe(b, runFor(b.m, 1_500_000, 100_000), at);
+    expect(first.log).toContain("Found 3 cpu(s)");
+    b.m.loadState(state);
+    at = marks(b);
+    expect(observe(b, runFor(b.m, 1_500_000, 33_333), at)).toEqual(first);
+  }, 120_000);
+
   it("shares unchanged pages: a second snapshot soon after owns little", () => {
     const b = boot(disk);
     open.push(b.backend);
@@ -146,4 +163,50 @@ describe.skipIf(!HAVE)("machine snapshots on SeaBIOS and the IDE guest", () => {
     b.m.releaseState(a);
     b.m.releaseState(c);
   }, 120_000);
+
+  for (const format of ["qcow2", "raw"] as const) {
+    it(`${format}: going back over the guest's disk writes restores the image qemu-io reads after exit`, () => {
+      const dir = tempDir();
+      const image = (name: string) => {
+        const qcow = qcow2With(dir, name, GUEST);
+        if (format === "qcow2") return qcow;
+        const raw = join(dir, `${name}.img`);
+        execFileSync("qemu-img", ["convert", "-f", "qcow2", "-O", "raw", qcow, raw]);
+        return raw;
+      };
+      /** Whether qemu-io finds the guest's PIO (0xa5 at LBA 100) and DMA (0x5a at LBA 200) patterns. */
+      const patterns = (path: string) =>
+        [`read -P 0xa5 51200 512`, `read -P 0x5a 102400 4096`].map((c) => {
+          const r = spawnSync("qemu-io", ["-f", format, "-r", "-c", c, path], { encoding: "utf8" });
+          // qemu-io exits 1 when the pattern does not match, with the reason on stdout.
+          expect(r.stdout, r.stderr).toContain("read ");
+          return r.status === 0 && !r.stdout.includes("Pattern verification failed");
+        });
+
+      // Back to before the writes, then a clean exit: the image holds the old bytes.
+      const back = image("back");
+      let b = boot(back);
+      runFor(b.m, total - 400_000, 7_000_000);
+      const before = b.m.saveState();
+      expect(runFor(b.m, 500_000)).toEqual({ kind: "exit", status: 1 });
+      expect(b.m.debugcons[0]!.text()).toContain("DMA ok");
+      b.m.loadState(before);
+      b.backend.closeSync();
+      expect(patterns(back)).toEqual([false, false]);
+
+      // Forward again after the load, the snapshot deleted: the writes reach the image.
+      const forward = image("forward");
+      b = boot(forward);
+      runFor(b.m, total - 400_000, 7_000_000);
+      const s = b.m.saveState();
+      runFor(b.m, 500_000);
+      b.m.loadState(s);
+      expect(runFor(b.m, 500_000)).toEqual({ kind: "exit", status: 1 });
+      b.m.releaseState(s);
+      b.backend.flushSync();
+      expect(patterns(forward)).toEqual([true, true]);
+      b.backend.closeSync();
+      if (format === "qcow2") expect(spawnSync("qemu-img", ["check", forward]).status).toBe(0);
+    }, 120_000);
+  }
 });

@@ -497,7 +497,7 @@ function pioEnd(bus: IdeBus, d: IdeDrive, end: PioEnd): void {
   else if (end === "sector-write") sectorWrite(bus, d);
   else if (end === "stop") bus.transferStop(d);
   else if (end === "packet") atapiPacketReceived(bus, d);
-  else if (end === "atapi-reply") atapiReplyNext(d);
+  else if (end === "atapi-reply") atapiReplyNext(bus, d);
 }
 
 export const ATA_COMMANDS: CommandSet = { exec: execCmd, pioEnd };

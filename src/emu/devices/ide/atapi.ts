@@ -5,7 +5,18 @@
 // drive reports NOT READY / MEDIUM NOT PRESENT. Other MMC commands (MODE SENSE among them) fail with
 // ILLEGAL REQUEST and are logged as unimplemented.
 
-import { ERR_ABRT, type IdeBus, type IdeDrive, ST_BSY, ST_DRDY, ST_DRQ, ST_DSC, ST_ERR } from "./ide-bus.ts";
+import {
+  ERR_ABRT,
+  type IdeBus,
+  type IdeDrive,
+  type PacketDma,
+  type ReplySource,
+  ST_BSY,
+  ST_DRDY,
+  ST_DRQ,
+  ST_DSC,
+  ST_ERR,
+} from "./ide-bus.ts";
 import { IDE_FIRMWARE, IDE_MODEL_CD, putString, serialFor } from "./identify.ts";
 
 export const CD_SECTOR = 2048;
@@ -94,10 +105,8 @@ export function atapiPacketReceived(bus: IdeBus, d: IdeDrive): void {
 }
 
 /** The guest read a block of an ATAPI reply (window end "atapi-reply"): sends the next. */
-export function atapiReplyNext(d: IdeDrive): void {
-  const next = d.atapiReply;
-  d.atapiReply = null;
-  next?.();
+export function atapiReplyNext(bus: IdeBus, d: IdeDrive): void {
+  if (d.atapiReply !== null) sendBlock(bus, d);
 }
 
 /** The interrupt reason with the tag bits of the sector count kept (QEMU's `nsector & ~7`). */
@@ -125,52 +134,58 @@ function good(bus: IdeBus, d: IdeDrive): void {
   bus.raiseIrq();
 }
 
-/** Where a PIO reply's bytes come from: fills `into` completely, then calls `done` (false: medium error). */
-type ByteSource = (into: Uint8Array, done: (ok: boolean) => void) => void;
-
 /** A reply held in memory. */
-function bufferSource(data: Uint8Array): ByteSource {
-  let at = 0;
-  return (into, done) => {
-    into.set(data.subarray(at, at + into.length));
-    at += into.length;
-    done(true);
-  };
+function bufferSource(data: Uint8Array): ReplySource {
+  return { kind: "buffer", data, at: 0 };
 }
 
 /** `count` 2048-byte sectors of the medium from `lba`, read one sector at a time. */
-function mediumSource(d: IdeDrive, lba: number, count: number): ByteSource {
-  const sector = new Uint8Array(CD_SECTOR);
-  let pos = CD_SECTOR;
-  let next = lba;
-  const fill = (into: Uint8Array, filled: number, done: (ok: boolean) => void): void => {
-    while (filled < into.length && pos < CD_SECTOR) {
-      const n = Math.min(into.length - filled, CD_SECTOR - pos);
-      into.set(sector.subarray(pos, pos + n), filled);
-      pos += n;
-      filled += n;
-    }
-    if (filled === into.length || next >= lba + count) {
-      done(true);
-      return;
-    }
-    d.status |= ST_BSY;
-    d.backend!.aioPreadv(
-      next * CD_SECTOR,
-      sector,
-      (ret) => {
-        if (ret < 0) {
-          done(false);
-          return;
-        }
-        next++;
-        pos = 0;
-        fill(into, filled, done);
-      },
-      { parent: d.cmdReq },
-    );
-  };
-  return (into, done) => fill(into, 0, done);
+function mediumSource(lba: number, count: number): ReplySource {
+  return { kind: "medium", lba, count, next: lba, pos: CD_SECTOR, sector: new Uint8Array(CD_SECTOR) };
+}
+
+/**
+ * Fills `into` completely from `src` (advancing it), then calls `done` (false: medium error). A
+ * medium source reads its next sectors through the block layer as needed.
+ */
+function fill(
+  d: IdeDrive,
+  src: ReplySource,
+  into: Uint8Array,
+  done: (ok: boolean) => void,
+  filled = 0,
+): void {
+  if (src.kind === "buffer") {
+    into.set(src.data.subarray(src.at, src.at + into.length));
+    src.at += into.length;
+    done(true);
+    return;
+  }
+  while (filled < into.length && src.pos < CD_SECTOR) {
+    const n = Math.min(into.length - filled, CD_SECTOR - src.pos);
+    into.set(src.sector.subarray(src.pos, src.pos + n), filled);
+    src.pos += n;
+    filled += n;
+  }
+  if (filled === into.length || src.next >= src.lba + src.count) {
+    done(true);
+    return;
+  }
+  d.status |= ST_BSY;
+  d.backend!.aioPreadv(
+    src.next * CD_SECTOR,
+    src.sector,
+    (ret) => {
+      if (ret < 0) {
+        done(false);
+        return;
+      }
+      src.next++;
+      src.pos = 0;
+      fill(d, src, into, done, filled);
+    },
+    { parent: d.cmdReq },
+  );
 }
 
 /**
@@ -185,58 +200,67 @@ function byteCountLimit(d: IdeDrive): number {
 /**
  * Sends `total` bytes from `source` to the host by PIO: DRQ blocks of at most the byte count limit
  * (even unless it is the last), each announced in LBA mid/high with reason "data in" and an
- * interrupt; then completes (QEMU's ide_atapi_cmd_reply_end).
+ * interrupt; then completes (QEMU's ide_atapi_cmd_reply_end). The reply in progress is data on the
+ * drive (IdeDrive.atapiReply), so a snapshot holds it.
  */
-function sendPio(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
-  const limit = byteCountLimit(d);
-  let left = total;
-  const block = (): void => {
-    if (left === 0) {
-      good(bus, d);
+function sendPio(bus: IdeBus, d: IdeDrive, total: number, source: ReplySource): void {
+  d.atapiReply = { left: total, limit: byteCountLimit(d), source };
+  sendBlock(bus, d);
+}
+
+/** Sends the next DRQ block of the reply in progress, or completes the command. */
+function sendBlock(bus: IdeBus, d: IdeDrive): void {
+  const r = d.atapiReply!;
+  if (r.left === 0) {
+    d.atapiReply = null;
+    good(bus, d);
+    return;
+  }
+  const size = r.left > r.limit ? r.limit & ~1 : r.left;
+  fill(d, r.source, d.ioBuffer.subarray(0, size), (ok) => {
+    if (!ok) {
+      d.atapiReply = null;
+      checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
       return;
     }
-    const size = left > limit ? limit & ~1 : left;
-    source(d.ioBuffer.subarray(0, size), (ok) => {
-      if (!ok) {
-        checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
-        return;
-      }
-      left -= size;
-      d.lcyl = size & 0xff;
-      d.hcyl = size >> 8;
-      setReason(d, ATAPI_INT_REASON_IO);
-      d.status = ST_DRDY | ST_DSC;
-      d.atapiReply = block;
-      bus.transferStart(d, size, "data-in", "atapi-reply");
-      bus.raiseIrq();
-    });
-  };
-  block();
+    r.left -= size;
+    d.lcyl = size & 0xff;
+    d.hcyl = size >> 8;
+    setReason(d, ATAPI_INT_REASON_IO);
+    d.status = ST_DRDY | ST_DSC;
+    bus.transferStart(d, size, "data-in", "atapi-reply");
+    bus.raiseIrq();
+  });
 }
 
 /**
  * Sends `total` bytes from `source` through the bus master (QEMU's ide_atapi_cmd_reply with
- * atapi_dma): DRDY|DSC|DRQ until the engine has moved them, then the command completes.
+ * atapi_dma): DRDY|DSC|DRQ until the engine has moved them (atapiDmaFill), then the command
+ * completes (atapiDmaFinish).
  */
-function sendDma(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+function sendDma(bus: IdeBus, d: IdeDrive, total: number, source: ReplySource): void {
   if (bus.bm === null) {
     checkCondition(bus, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD_IN_PACKET);
     return;
   }
   d.status = ST_DRDY | ST_DSC | ST_DRQ;
-  d.packetTransfer = {
-    bytes: total,
-    fill: source,
-    finish: (ok) => {
-      if (ok) good(bus, d);
-      else checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
-    },
-  };
+  d.packetTransfer = { bytes: total, source };
   bus.bm.dmaReady(d);
 }
 
+/** The bus master asks for the transfer's bytes: fills `into`, then `done` (false: medium error). */
+export function atapiDmaFill(d: IdeDrive, t: PacketDma, into: Uint8Array, done: (ok: boolean) => void): void {
+  fill(d, t.source, into, done);
+}
+
+/** The bus master moved the transfer (ok) or could not read it: the command completes. */
+export function atapiDmaFinish(bus: IdeBus, d: IdeDrive, ok: boolean): void {
+  if (ok) good(bus, d);
+  else checkCondition(bus, d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ_ERROR);
+}
+
 /** Sends the data phase by PIO, or by DMA when PACKET asked for it; no data completes at once. */
-function send(bus: IdeBus, d: IdeDrive, total: number, source: ByteSource): void {
+function send(bus: IdeBus, d: IdeDrive, total: number, source: ReplySource): void {
   if (total === 0) good(bus, d);
   else if (d.packetDma) sendDma(bus, d, total, source);
   else sendPio(bus, d, total, source);
@@ -309,7 +333,7 @@ function runPacket(bus: IdeBus, d: IdeDrive): void {
         good(bus, d);
         return;
       }
-      send(bus, d, count * CD_SECTOR, mediumSource(d, lba, count));
+      send(bus, d, count * CD_SECTOR, mediumSource(lba, count));
       return;
     }
     default:

@@ -13,6 +13,7 @@ import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts"
 import type { TracePoint } from "../../trace/bus.ts";
 import type { DmaMemory } from "../irq.ts";
 import { rangeOk, setSector } from "./ata-commands.ts";
+import { atapiDmaFill, atapiDmaFinish } from "./atapi.ts";
 import {
   type BusMaster,
   ERR_ABRT,
@@ -335,7 +336,7 @@ export class Bmdma implements BusMaster {
     }
     this.busy = true;
     const buf = new Uint8Array(transfer.bytes);
-    transfer.fill(buf, (ok) => {
+    atapiDmaFill(d, transfer, buf, (ok) => {
       this.busy = false;
       if (ok) {
         let p = 0;
@@ -345,7 +346,7 @@ export class Bmdma implements BusMaster {
         }
       }
       if (!ok || !this.stayActive) this.status &= ~BM_STATUS_ACTIVE;
-      transfer.finish(ok);
+      atapiDmaFinish(this.bus, d, ok);
     });
   }
 

@@ -79,14 +79,31 @@ export const MAX_MULT_SECTORS = 16;
 /** A PIO transfer's direction: device to host (data-in) or host to device (data-out). */
 export type PioDirection = "data-in" | "data-out";
 
+/** Where an ATAPI reply's bytes come from, as data: bytes in memory, or sectors of the medium. */
+export type ReplySource =
+  | { kind: "buffer"; readonly data: Uint8Array; at: number }
+  | {
+      kind: "medium";
+      readonly lba: number;
+      readonly count: number;
+      /** The next sector to read, and the read position in `sector` (CD_SECTOR: used up). */
+      next: number;
+      pos: number;
+      readonly sector: Uint8Array;
+    };
+
+/** An ATAPI reply sent by PIO: bytes left, the byte count limit of a DRQ block, the source. */
+export interface AtapiReply {
+  left: number;
+  readonly limit: number;
+  readonly source: ReplySource;
+}
+
 /** An ATAPI data transfer the drive hands to the bus master (PACKET with the DMA feature). */
 export interface PacketDma {
   /** Bytes the command sends to the host. */
   readonly bytes: number;
-  /** Fills `into` completely with the data, then calls `done` (false: medium error). */
-  fill(into: Uint8Array, done: (ok: boolean) => void): void;
-  /** Ends the command once the data is in memory (ok) or could not be read; interrupts. */
-  finish(ok: boolean): void;
+  readonly source: ReplySource;
 }
 
 /**
@@ -99,10 +116,17 @@ export type PioEnd = "none" | "sector-read" | "sector-write" | "stop" | "packet"
 /** What occupies a drive slot. */
 export type DriveKind = "none" | "disk" | "cdrom";
 
-/** A drive's saved state: its registers and the bytes of the PIO window in progress. */
+/** A drive's saved state: its registers, the bytes of the PIO window, an ATAPI transfer's source. */
 export interface IdeDriveState {
   readonly regs: PlainRecord;
   readonly window: Uint8Array;
+  readonly atapiReply: AtapiReply | null;
+  readonly packetTransfer: PacketDma | null;
+}
+
+/** A copy of `s` sharing nothing with it. */
+function copySource(s: ReplySource): ReplySource {
+  return s.kind === "buffer" ? { ...s, data: s.data.slice() } : { ...s, sector: s.sector.slice() };
 }
 
 /** A channel's saved state. */
@@ -141,8 +165,8 @@ export class IdeDrive {
   dataEnd = 0;
   pioDirection: PioDirection = "data-in";
   pioEnd: PioEnd = "none";
-  /** The next block of an ATAPI PIO reply (pioEnd "atapi-reply"): host state no snapshot can hold. */
-  atapiReply: (() => void) | null = null;
+  /** ATAPI: the PIO reply in progress (its next block goes when pioEnd "atapi-reply" comes). */
+  atapiReply: AtapiReply | null = null;
   /** The command in progress: LBA48 form, next sector, sectors left, sectors in this block. */
   lba48 = false;
   sectorNum = 0;
@@ -165,16 +189,17 @@ export class IdeDrive {
     readonly backend: BlockBackend | null,
   ) {}
 
-  /**
-   * The task file, the transfer in progress and the PIO window's bytes, as plain data. Throws while
-   * an ATAPI reply is being sent (its source is not data yet): snapshots wait for it to end.
-   */
+  /** The task file, the transfer in progress with its ATAPI source and the PIO window's bytes. */
   saveState(): IdeDriveState {
-    if (this.atapiReply !== null || this.packetTransfer !== null)
-      throw new Error(`snapshot: an ATAPI data transfer is in progress on unit ${this.unit}`);
     return {
       regs: savePlain(this, ["backend", "ioBuffer", "atapiReply", "packetTransfer"]),
       window: this.ioBuffer.slice(0, this.dataEnd),
+      atapiReply:
+        this.atapiReply === null ? null : { ...this.atapiReply, source: copySource(this.atapiReply.source) },
+      packetTransfer:
+        this.packetTransfer === null
+          ? null
+          : { ...this.packetTransfer, source: copySource(this.packetTransfer.source) },
     };
   }
 
@@ -182,8 +207,10 @@ export class IdeDrive {
   loadState(s: IdeDriveState): void {
     loadPlain(this, s.regs);
     this.ioBuffer.set(s.window);
-    this.atapiReply = null;
-    this.packetTransfer = null;
+    this.atapiReply =
+      s.atapiReply === null ? null : { ...s.atapiReply, source: copySource(s.atapiReply.source) };
+    this.packetTransfer =
+      s.packetTransfer === null ? null : { ...s.packetTransfer, source: copySource(s.packetTransfer.source) };
   }
 
   /**
