@@ -32,6 +32,11 @@ export interface HistoryHost<S extends HistoryState> {
   /** The boot CPU is halted and no interrupt can be delivered to it now. */
   waiting(): boolean;
   /**
+   * A waiting CPU's idle time up to the next device deadline (its next chance to wake), as one
+   * step: the same call from the same state always ends at the same position.
+   */
+  idle(): StopEvent;
+  /**
    * `stopped`: the debugger sees the machine stopped here, a run from here passes over its
    * breakpoint; false: a run from here stops at a breakpoint here first.
    */
@@ -78,14 +83,18 @@ export class History<S extends HistoryState> {
   private bytes = 0;
   /** The furthest position reached. */
   private end = 0;
-  /** Wall time taking the newest snapshot cost, and when the run passed it (performance.now()). */
+  /** Wall time taking the newest snapshot cost, and when the run passed it (the host wall clock). */
   private lastCostMs = 0;
   private lastTakenAt = 0;
 
-  /** Needs: a budget in bytes (the first snapshot is kept whatever its size). */
+  /**
+   * Needs: a budget in bytes (the newest two snapshots are kept whatever their size); `wallMs`, the
+   * host's wall clock in ms, spaces the snapshots by what taking them costs.
+   */
   constructor(
     private readonly host: HistoryHost<S>,
     readonly budget: number = DEFAULT_HISTORY_BYTES,
+    private readonly wallMs: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -98,7 +107,7 @@ export class History<S extends HistoryState> {
     const newest = this.snapshots[this.snapshots.length - 1];
     if (newest !== undefined) {
       if (now - newest.historyPosition < MIN_INTERVAL) return;
-      if (performance.now() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
+      if (this.wallMs() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
     }
     this.take();
     this.trim();
@@ -149,24 +158,29 @@ export class History<S extends HistoryState> {
     if (from === undefined) return HISTORY_START;
     this.host.setReplaying(true);
     try {
-      // Most steps are one instruction: try landing on now - 1 straight away.
-      const near = Math.max(from.historyPosition, now - STEP_WINDOW);
-      this.host.loadState(from);
-      this.runTo(near, null);
-      const boundaries = this.stepTo(now - 1, null);
-      if (this.host.position() === now - 1 || now - 1 <= from.historyPosition) {
+      for (let window = STEP_WINDOW; ; window *= 16) {
+        const near = Math.max(from.historyPosition, now - window);
+        this.host.loadState(from);
+        this.runTo(near, null);
+        // A bounded run can end inside idle time: that moment is no step boundary.
+        const midIdle = near > from.historyPosition && this.host.waiting();
+        // Most steps are one instruction: try landing on now - 1 straight away.
+        const boundaries = this.stepTo(now - 1, null);
+        if (this.host.position() === now - 1 && (boundaries.length > 0 || !midIdle)) {
+          this.cacheAt(from);
+          return STEP;
+        }
+        // The last step was longer (a trap after its instruction, idle time): the last boundary
+        // before `now`; the same calls again (so the same positions) land on it.
+        boundaries.push(...this.stepTo(now, null));
+        const earlier = (midIdle ? boundaries.slice(1) : boundaries).filter((b) => b < now);
+        if (earlier.length === 0 && near > from.historyPosition) continue; // a long idle stretch
+        this.host.loadState(from);
+        this.runTo(near, null);
+        this.stepTo(earlier.pop() ?? from.historyPosition, null);
         this.cacheAt(from);
         return STEP;
       }
-      // The last step was longer (a trap after its instruction, idle time): the step boundaries up
-      // to `now` give the one before it; the same calls again (so the same positions) land there.
-      boundaries.push(...this.stepTo(now, null));
-      const target = boundaries.filter((b) => b < now).pop() ?? from.historyPosition;
-      this.host.loadState(from);
-      this.runTo(near, null);
-      this.stepTo(target, null);
-      this.cacheAt(from);
-      return STEP;
     } finally {
       this.host.setReplaying(false);
       this.host.markStopped(true);
@@ -211,10 +225,10 @@ export class History<S extends HistoryState> {
   // ---- internals ----
 
   private take(): void {
-    const started = performance.now();
+    const started = this.wallMs();
     const state = this.host.saveState();
     this.insert(state);
-    this.lastTakenAt = performance.now();
+    this.lastTakenAt = this.wallMs();
     this.lastCostMs = this.lastTakenAt - started;
   }
 
@@ -276,7 +290,7 @@ export class History<S extends HistoryState> {
   }
 
   /**
-   * Steps forward one step at a time (an idle tick at a time while halted) until the position
+   * Steps forward one step at a time (idle time up to each device deadline as one step) until the position
    * reaches `target`, returning the positions each step started from. Stops a forward run would
    * make are noted in `hits` when given. The same calls from the same state pass the same positions,
    * so a second call with one of the returned positions as target ends exactly on it.
@@ -286,7 +300,7 @@ export class History<S extends HistoryState> {
     for (;;) {
       const before = this.host.position();
       if (before >= target) return boundaries;
-      const event = this.host.waiting() ? this.host.runForward(1) : this.host.stepForward();
+      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward();
       const after = this.host.position();
       if (hits !== null) noteHit(event, after, hits);
       if (after === before) {
@@ -318,13 +332,15 @@ function isDebuggerStop(event: StopEvent): boolean {
   return event.kind === "breakpoint" || event.kind === "watch" || event.kind === "ioWatch";
 }
 
-/** Events that end the run: nothing after them can be replayed. */
+/**
+ * Events that end the run: nothing after them can be replayed. (A halt is not one: a halted CPU
+ * waits for its next interrupt, and one nothing can wake makes no progress, which ends a replay.)
+ */
 function isFinal(event: StopEvent): boolean {
   return (
     event.kind === "exit" ||
     event.kind === "tripleFault" ||
     event.kind === "unimplemented" ||
-    event.kind === "reset" ||
-    event.kind === "halted"
+    event.kind === "reset"
   );
 }

@@ -274,6 +274,11 @@ export class Machine implements DebugTarget {
       runForward: (ticks) => this.runNow(ticks),
       stepForward: () => this.stepNow(0),
       waiting: () => boot.halted && !boot.runControl.canTakeInterrupt(),
+      idle: () => {
+        const deadline = this.clock.nextDeadline();
+        const ticks = deadline === Number.POSITIVE_INFINITY ? 1 : this.clock.ticksUntil(deadline);
+        return this.runNow(Math.max(1, ticks));
+      },
       markStopped: (stopped) => boot.markStopped(stopped),
       atBreakpoint: () => boot.atBreakpoint(),
       linearPc: () => (boot.csBase + boot.eip) >>> 0,
