@@ -153,6 +153,7 @@ export class History<S extends HistoryState> {
 
   /** ReverseOps.stepBack for the boot CPU. */
   stepBack(): StopEvent {
+    this.trim();
     const now = this.host.position();
     const from = this.latestBefore(now);
     if (from === undefined) return HISTORY_START;
@@ -164,21 +165,19 @@ export class History<S extends HistoryState> {
         this.runTo(near, null);
         // A bounded run can end inside idle time: that moment is no step boundary.
         const midIdle = near > from.historyPosition && this.host.waiting();
+        // Far from the snapshot: one here makes this replay and the next steps back short.
+        const start = this.cacheAt(from) ?? from;
         // Most steps are one instruction: try landing on now - 1 straight away.
         const boundaries = this.stepTo(now - 1, null);
-        if (this.host.position() === now - 1 && (boundaries.length > 0 || !midIdle)) {
-          this.cacheAt(from);
-          return STEP;
-        }
+        if (this.host.position() === now - 1 && (boundaries.length > 0 || !midIdle)) return STEP;
         // The last step was longer (a trap after its instruction, idle time): the last boundary
         // before `now`; the same calls again (so the same positions) land on it.
         boundaries.push(...this.stepTo(now, null));
         const earlier = (midIdle ? boundaries.slice(1) : boundaries).filter((b) => b < now);
         if (earlier.length === 0 && near > from.historyPosition) continue; // a long idle stretch
-        this.host.loadState(from);
+        this.host.loadState(start);
         this.runTo(near, null);
         this.stepTo(earlier.pop() ?? from.historyPosition, null);
-        this.cacheAt(from);
         return STEP;
       }
     } finally {
@@ -189,6 +188,7 @@ export class History<S extends HistoryState> {
 
   /** ReverseOps.continueBack. */
   continueBack(): StopEvent {
+    this.trim();
     let before = this.host.position();
     this.host.setReplaying(true);
     try {
@@ -232,16 +232,18 @@ export class History<S extends HistoryState> {
     this.lastCostMs = this.lastTakenAt - started;
   }
 
-  /** Inserts a snapshot in position order (replacing one at the same position). */
-  private insert(state: S): void {
+  /** Inserts a snapshot in position order; one at the same position is kept instead. Returns the kept one. */
+  private insert(state: S): S {
     let i = this.snapshots.length;
     while (i > 0 && this.snapshots[i - 1]!.historyPosition > state.historyPosition) i--;
-    if (i > 0 && this.snapshots[i - 1]!.historyPosition === state.historyPosition) {
+    const same = this.snapshots[i - 1];
+    if (same !== undefined && same.historyPosition === state.historyPosition) {
       this.host.releaseState(state);
-      return;
+      return same;
     }
     this.snapshots.splice(i, 0, state);
     this.bytes += state.bytes;
+    return state;
   }
 
   /** Drops the oldest snapshots while over budget, keeping at least the newest two. */
@@ -262,11 +264,13 @@ export class History<S extends HistoryState> {
     return undefined;
   }
 
-  /** After a replay from `from`: a snapshot here if the replay was long (the next one is short). */
-  private cacheAt(from: S): void {
-    if (this.host.position() - from.historyPosition < CACHE_DISTANCE) return;
-    this.insert(this.host.saveState());
-    this.trim();
+  /**
+   * After a replay from `from`: a snapshot here if the replay was long (the next one is short);
+   * returns it, or null when none was needed. (Over budget, the next step back or checkpoint trims.)
+   */
+  private cacheAt(from: S): S | null {
+    if (this.host.position() - from.historyPosition < CACHE_DISTANCE) return null;
+    return this.insert(this.host.saveState());
   }
 
   /**
