@@ -47,6 +47,8 @@ firmware/hello/hello.bin.
   --trace-file PATH           write trace (and -d) lines there instead of stderr (-D); a PATH ending
                               in .json gets Chrome Trace Event JSON (Perfetto opens it)
   --log ITEMS                 log guest_errors and/or unimp (comma-separated; -d)
+  --history SIZE|off          memory for reverse execution's snapshots under a gdb server or the UI
+                              (default 512M; K/M/G suffixes; off records nothing; one vCPU only)
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
   --cpu MODEL                 CPUID as QEMU's model: 486, pentium, pentium2, pentium3, qemu32 (-cpu;
@@ -211,6 +213,11 @@ async function runUnderGdb(
 ): Promise<number> {
   const { startGdbServer } = await import("../gdbstub/index.ts");
   const log = (line: string) => process.stderr.write(`pcscope: ${line}\n`);
+  // A debugger can go back: the history records unless --history off (a note if it was asked for).
+  if (opts.historyBytes !== 0) {
+    const why = machine.enableHistory(opts.historyBytes ?? undefined);
+    if (why !== null && opts.historyBytes !== null) log(`--history: ${why}`);
+  }
   let server: Awaited<ReturnType<typeof startGdbServer>>;
   try {
     server = await startGdbServer(machine, {

@@ -31,9 +31,10 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/** Starts the demo ROM paused behind a gdb server on a free port. */
-export async function startDemo(rom = DEMO_ROM): Promise<Demo> {
+/** Starts the demo ROM paused behind a gdb server on a free port (recording history if asked). */
+export async function startDemo(rom = DEMO_ROM, options: { history?: boolean } = {}): Promise<Demo> {
   const machine = createBareMachine({ bios: readFileSync(rom), debugcons: [{ port: 0x402, sink: null }] });
+  if (options.history === true) machine.enableHistory();
   const logs: string[] = [];
   const server = await startGdbServer(machine, { port: 0, startPaused: true, log: (l) => logs.push(l) });
   return { machine, server, logs, close: () => server.close() };

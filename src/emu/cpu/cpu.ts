@@ -330,9 +330,17 @@ export class Cpu extends DecoderState {
     return this.runControl.execute(1, true);
   }
 
-  /** The CPU now stands where a debugger sees it stopped: a run from here passes over its breakpoint. */
-  markStopped(): void {
-    this.runControl.markStopped();
+  /**
+   * `stopped`: the CPU now stands where a debugger sees it stopped, so a run from here passes over
+   * its breakpoint once; false: a run from here stops at a breakpoint here first.
+   */
+  markStopped(stopped = true): void {
+    this.runControl.markStopped(stopped);
+  }
+
+  /** A debugger's breakpoint is set at CS:EIP. */
+  atBreakpoint(): boolean {
+    return this.debug.hasBreakpoint((this.csBase + this.eip) | 0);
   }
 
   /** Called when a slow-path access touches a watched page: records a hit if a watch matches. */

@@ -71,9 +71,12 @@ export class RunControl {
     return event;
   }
 
-  /** The next run or step passes over a breakpoint at the current address once (a debugger stop). */
-  markStopped(): void {
-    this.resumeSkip = (this.cpu.csBase + this.cpu.eip) | 0;
+  /**
+   * `stopped`: the next run or step passes over a breakpoint at the current address once (a debugger
+   * stop); false: it stops there first.
+   */
+  markStopped(stopped: boolean): void {
+    this.resumeSkip = stopped ? (this.cpu.csBase + this.cpu.eip) | 0 : -1;
   }
 
   private executeUntilStop(budget: number, single: boolean): StopEvent {

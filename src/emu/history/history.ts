@@ -13,7 +13,7 @@ import type { HistoryTimeline, StopEvent } from "../debug-target.ts";
 
 /** A saved machine state: where in the history it was taken and the memory it holds. */
 export interface HistoryState {
-  readonly position: number;
+  readonly historyPosition: number;
   readonly bytes: number;
 }
 
@@ -31,8 +31,20 @@ export interface HistoryHost<S extends HistoryState> {
   stepForward(): StopEvent;
   /** The boot CPU is halted and no interrupt can be delivered to it now. */
   waiting(): boolean;
-  /** The debugger sees the machine stopped here: a run from here passes over its breakpoint. */
-  markStopped(): void;
+  /**
+   * A waiting CPU's idle time up to the next device deadline (its next chance to wake), as one
+   * step: the same call from the same state always ends at the same position.
+   */
+  idle(): StopEvent;
+  /**
+   * `stopped`: the debugger sees the machine stopped here, a run from here passes over its
+   * breakpoint; false: a run from here stops at a breakpoint here first.
+   */
+  markStopped(stopped: boolean): void;
+  /** A breakpoint is set where the boot CPU stands. */
+  atBreakpoint(): boolean;
+  /** The boot CPU's linear address (CS base + EIP). */
+  linearPc(): number;
   /** Host-visible output (serial, debug console, traces) is suppressed while true. */
   setReplaying(replaying: boolean): void;
 }
@@ -55,6 +67,8 @@ const MAX_DELIVERIES = 4;
 
 const STEP: StopEvent = Object.freeze({ kind: "step" });
 const HISTORY_START: StopEvent = Object.freeze({ kind: "historyStart" });
+/** A breakpoint hit noted by position (its address is read where the replay lands). */
+const BREAKPOINT_HERE: StopEvent = Object.freeze({ kind: "breakpoint", addr: 0 });
 
 /** A stop a forward run made (or would make) at a history position. */
 interface Hit {
@@ -69,14 +83,18 @@ export class History<S extends HistoryState> {
   private bytes = 0;
   /** The furthest position reached. */
   private end = 0;
-  /** Wall time taking the newest snapshot cost, and when the run passed it (performance.now()). */
+  /** Wall time taking the newest snapshot cost, and when the run passed it (the host wall clock). */
   private lastCostMs = 0;
   private lastTakenAt = 0;
 
-  /** Needs: a budget in bytes (the first snapshot is kept whatever its size). */
+  /**
+   * Needs: a budget in bytes (the newest two snapshots are kept whatever their size); `wallMs`, the
+   * host's wall clock in ms, spaces the snapshots by what taking them costs.
+   */
   constructor(
     private readonly host: HistoryHost<S>,
     readonly budget: number = DEFAULT_HISTORY_BYTES,
+    private readonly wallMs: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -88,8 +106,8 @@ export class History<S extends HistoryState> {
     if (now > this.end) this.end = now;
     const newest = this.snapshots[this.snapshots.length - 1];
     if (newest !== undefined) {
-      if (now - newest.position < MIN_INTERVAL) return;
-      if (performance.now() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
+      if (now - newest.historyPosition < MIN_INTERVAL) return;
+      if (this.wallMs() - this.lastTakenAt < this.lastCostMs / SNAPSHOT_SHARE) return;
     }
     this.take();
     this.trim();
@@ -107,7 +125,7 @@ export class History<S extends HistoryState> {
    */
   truncate(): void {
     const now = this.host.position();
-    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > now) {
+    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.historyPosition > now) {
       this.release(this.snapshots.pop()!);
     }
     this.end = now;
@@ -124,7 +142,7 @@ export class History<S extends HistoryState> {
   timeline(): HistoryTimeline {
     const now = this.host.position();
     return {
-      start: this.snapshots[0]?.position ?? now,
+      start: this.snapshots[0]?.historyPosition ?? now,
       now,
       end: Math.max(this.end, now),
       snapshots: this.snapshots.length,
@@ -135,30 +153,42 @@ export class History<S extends HistoryState> {
 
   /** ReverseOps.stepBack for the boot CPU. */
   stepBack(): StopEvent {
+    this.trim();
     const now = this.host.position();
     const from = this.latestBefore(now);
     if (from === undefined) return HISTORY_START;
     this.host.setReplaying(true);
     try {
-      // First pass: the step boundaries of the last window before `now`; the last is the target.
-      this.host.loadState(from);
-      const near = Math.max(from.position, now - STEP_WINDOW);
-      this.runTo(near, null);
-      const boundaries = this.stepTo(now, null);
-      // Second pass: the same calls (so the same positions), ending on that boundary.
-      this.host.loadState(from);
-      this.runTo(near, null);
-      if (boundaries.length > 0) this.stepTo(boundaries[boundaries.length - 1]!, null);
-      this.cacheAt(from);
-      return STEP;
+      for (let window = STEP_WINDOW; ; window *= 16) {
+        const near = Math.max(from.historyPosition, now - window);
+        this.host.loadState(from);
+        this.runTo(near, null);
+        // A bounded run can end inside idle time: that moment is no step boundary.
+        const midIdle = near > from.historyPosition && this.host.waiting();
+        // Far from the snapshot: one here makes this replay and the next steps back short.
+        const start = this.cacheAt(from) ?? from;
+        // Most steps are one instruction: try landing on now - 1 straight away.
+        const boundaries = this.stepTo(now - 1, null);
+        if (this.host.position() === now - 1 && (boundaries.length > 0 || !midIdle)) return STEP;
+        // The last step was longer (a trap after its instruction, idle time): the last boundary
+        // before `now`; the same calls again (so the same positions) land on it.
+        boundaries.push(...this.stepTo(now, null));
+        const earlier = (midIdle ? boundaries.slice(1) : boundaries).filter((b) => b < now);
+        if (earlier.length === 0 && near > from.historyPosition) continue; // a long idle stretch
+        this.host.loadState(start);
+        this.runTo(near, null);
+        this.stepTo(earlier.pop() ?? from.historyPosition, null);
+        return STEP;
+      }
     } finally {
       this.host.setReplaying(false);
-      this.host.markStopped();
+      this.host.markStopped(true);
     }
   }
 
   /** ReverseOps.continueBack. */
   continueBack(): StopEvent {
+    this.trim();
     let before = this.host.position();
     this.host.setReplaying(true);
     try {
@@ -166,6 +196,8 @@ export class History<S extends HistoryState> {
         const from = this.latestBefore(before);
         if (from === undefined) break;
         this.host.loadState(from);
+        // Every moment at a breakpoint is a hit, the snapshot's own included.
+        this.host.markStopped(false);
         const hits: Hit[] = [];
         this.runTo(before, hits);
         this.stepTo(before, hits);
@@ -175,39 +207,43 @@ export class History<S extends HistoryState> {
           this.runTo(last.position, null);
           this.stepTo(last.position, null);
           this.cacheAt(from);
-          return last.event;
+          return last.event.kind === "breakpoint"
+            ? { kind: "breakpoint", addr: this.host.linearPc() }
+            : last.event;
         }
-        before = from.position;
+        before = from.historyPosition;
       }
       const oldest = this.snapshots[0];
       if (oldest !== undefined) this.host.loadState(oldest);
       return HISTORY_START;
     } finally {
       this.host.setReplaying(false);
-      this.host.markStopped();
+      this.host.markStopped(true);
     }
   }
 
   // ---- internals ----
 
   private take(): void {
-    const started = performance.now();
+    const started = this.wallMs();
     const state = this.host.saveState();
     this.insert(state);
-    this.lastTakenAt = performance.now();
+    this.lastTakenAt = this.wallMs();
     this.lastCostMs = this.lastTakenAt - started;
   }
 
-  /** Inserts a snapshot in position order (replacing one at the same position). */
-  private insert(state: S): void {
+  /** Inserts a snapshot in position order; one at the same position is kept instead. Returns the kept one. */
+  private insert(state: S): S {
     let i = this.snapshots.length;
-    while (i > 0 && this.snapshots[i - 1]!.position > state.position) i--;
-    if (i > 0 && this.snapshots[i - 1]!.position === state.position) {
+    while (i > 0 && this.snapshots[i - 1]!.historyPosition > state.historyPosition) i--;
+    const same = this.snapshots[i - 1];
+    if (same !== undefined && same.historyPosition === state.historyPosition) {
       this.host.releaseState(state);
-      return;
+      return same;
     }
     this.snapshots.splice(i, 0, state);
     this.bytes += state.bytes;
+    return state;
   }
 
   /** Drops the oldest snapshots while over budget, keeping at least the newest two. */
@@ -223,16 +259,18 @@ export class History<S extends HistoryState> {
   /** The newest snapshot strictly before `position`. */
   private latestBefore(position: number): S | undefined {
     for (let i = this.snapshots.length - 1; i >= 0; i--) {
-      if (this.snapshots[i]!.position < position) return this.snapshots[i];
+      if (this.snapshots[i]!.historyPosition < position) return this.snapshots[i];
     }
     return undefined;
   }
 
-  /** After a replay from `from`: a snapshot here if the replay was long (the next one is short). */
-  private cacheAt(from: S): void {
-    if (this.host.position() - from.position < CACHE_DISTANCE) return;
-    this.insert(this.host.saveState());
-    this.trim();
+  /**
+   * After a replay from `from`: a snapshot here if the replay was long (the next one is short);
+   * returns it, or null when none was needed. (Over budget, the next step back or checkpoint trims.)
+   */
+  private cacheAt(from: S): S | null {
+    if (this.host.position() - from.historyPosition < CACHE_DISTANCE) return null;
+    return this.insert(this.host.saveState());
   }
 
   /**
@@ -256,7 +294,7 @@ export class History<S extends HistoryState> {
   }
 
   /**
-   * Steps forward one step at a time (an idle tick at a time while halted) until the position
+   * Steps forward one step at a time (idle time up to each device deadline as one step) until the position
    * reaches `target`, returning the positions each step started from. Stops a forward run would
    * make are noted in `hits` when given. The same calls from the same state pass the same positions,
    * so a second call with one of the returned positions as target ends exactly on it.
@@ -266,25 +304,31 @@ export class History<S extends HistoryState> {
     for (;;) {
       const before = this.host.position();
       if (before >= target) return boundaries;
-      const event = this.host.waiting() ? this.host.runForward(1) : this.host.stepForward();
+      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward();
       const after = this.host.position();
       if (hits !== null) noteHit(event, after, hits);
       if (after === before) {
         // A breakpoint or watch reported before anything ran: pass over it as a resuming debugger does.
         if (!isDebuggerStop(event)) return boundaries;
-        this.host.markStopped();
+        this.host.markStopped(true);
         continue;
       }
+      // A step onto a breakpoint: a run passing here would stop (the next step passes over it).
+      if (hits !== null && after < target && this.host.atBreakpoint()) noteHit(BREAKPOINT_HERE, after, hits);
       boundaries.push(before);
       if (isFinal(event)) return boundaries;
     }
   }
 }
 
-/** A stop the forward run reports that reverse-continue stops at. */
+/** A stop the forward run reports that reverse-continue stops at (one per moment). */
 function noteHit(event: StopEvent, after: number, hits: Hit[]): void {
-  if (event.kind === "breakpoint") hits.push({ position: after, event });
-  else if (event.kind === "watch" || event.kind === "ioWatch") hits.push({ position: after - 1, event });
+  let position: number;
+  if (event.kind === "breakpoint") position = after;
+  else if (event.kind === "watch" || event.kind === "ioWatch") position = after - 1;
+  else return;
+  if (hits[hits.length - 1]?.position === position) return;
+  hits.push({ position, event });
 }
 
 /** The debugger's own stops: running on continues the same run. */
@@ -292,13 +336,15 @@ function isDebuggerStop(event: StopEvent): boolean {
   return event.kind === "breakpoint" || event.kind === "watch" || event.kind === "ioWatch";
 }
 
-/** Events that end the run: nothing after them can be replayed. */
+/**
+ * Events that end the run: nothing after them can be replayed. (A halt is not one: a halted CPU
+ * waits for its next interrupt, and one nothing can wake makes no progress, which ends a replay.)
+ */
 function isFinal(event: StopEvent): boolean {
   return (
     event.kind === "exit" ||
     event.kind === "tripleFault" ||
     event.kind === "unimplemented" ||
-    event.kind === "reset" ||
-    event.kind === "halted"
+    event.kind === "reset"
   );
 }

@@ -33,7 +33,7 @@ export const bareBoard: Board = {
 
     for (const con of options.debugcons ?? []) {
       claimPort(machine, con.port, 1, "a debug console");
-      machine.addDevice(new DebugCon(machine.io, con.port, con.sink));
+      machine.addDevice(new DebugCon(machine.io, con.port, machine.gatedSink(con.sink)));
     }
     if (options.debugExit !== undefined) {
       const { port, size: ioSize } = options.debugExit;

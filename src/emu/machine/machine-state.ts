@@ -14,6 +14,8 @@ export class MachineState {
   constructor(
     /** The boot CPU's virtual ticks (retired instructions plus skipped idle ticks) when saved. */
     readonly position: number,
+    /** The boot CPU's history position (Cpu.historyPosition: ticks plus deliveries) when saved. */
+    readonly historyPosition: number,
     /** Bytes of memory this state owns (RAM pages it does not share, page table, device state). */
     readonly bytes: number,
     readonly cpus: readonly CpuSnapshot[],
@@ -44,7 +46,8 @@ export function saveMachine(m: Machine, prev: readonly RamImage[] | null): Machi
   const cpus = m.cpus.map(saveCpu);
   const bytes = ram.reduce((n, image) => n + image.bytes, 0) + stateBytes(devices) + stateBytes(cpus);
   const run = { exitStatus: m.exitStatus, resets: m.resets, stopCpu: m.stopCpu };
-  return new MachineState(m.cpus[0]!.virtualTicks(), bytes, cpus, ram, devices, run);
+  const boot = m.cpus[0]!;
+  return new MachineState(boot.virtualTicks(), boot.historyPosition(), bytes, cpus, ram, devices, run);
 }
 
 /** Puts `s` back into `m`: RAM, then devices (memory windows), then the CPUs (their caches flushed). */

@@ -14,6 +14,7 @@ import type {
   IoWatchDir,
   IoWatchOps,
   MonitorOps,
+  ReverseOps,
   SingleStepOps,
   SnapshotOps,
   StopEvent,
@@ -21,7 +22,8 @@ import type {
   WatchKind,
   WatchpointOps,
 } from "../debug-target.ts";
-import { DebugCon } from "../devices/debugcon.ts";
+import { type ByteSink, DebugCon } from "../devices/debugcon.ts";
+import { DEFAULT_HISTORY_BYTES, History, type HistoryHost } from "../history/history.ts";
 import { GuestLog } from "../io/guest-log.ts";
 import { PortBus } from "../io/port-bus.ts";
 import { AddressSpace } from "../memory/address-space.ts";
@@ -63,6 +65,12 @@ export class Machine implements DebugTarget {
   stopCpu = 0;
   /** RAM as last saved or loaded: the next snapshot shares the pages that still equal it. */
   private ramBase: readonly RamImage[] | null = null;
+  /** The history reverse execution goes back through (enableHistory), or null. */
+  private history: History<MachineState> | null = null;
+  /** Going back (DebugTarget.reverse), present while the history records. */
+  reverse: ReverseOps | undefined = undefined;
+  /** Output to the host (serial, debug consoles) is dropped while reverse execution replays. */
+  private outputMuted = false;
 
   /** Builds the machine with `board`. Throws ConfigError for bad options. */
   constructor(
@@ -181,7 +189,11 @@ export class Machine implements DebugTarget {
   readonly monitor: MonitorOps = { info: (topic) => this.monitorInfo(topic) };
   readonly snapshots: SnapshotOps = new NamedSnapshots({
     saveState: () => this.saveState(),
-    loadState: (s) => this.loadState(s),
+    loadState: (s) => {
+      this.loadState(s);
+      // The loaded moment may not lie on the recorded run: its history starts again there.
+      this.history?.clear();
+    },
     releaseState: (s) => this.releaseState(s),
     clockNsAt: (position) => (position * 1e9) / this.clock.instructionsPerSecond,
   });
@@ -192,6 +204,7 @@ export class Machine implements DebugTarget {
 
   writeRegister(cpu: number, regnum: number, value: Uint8Array): void {
     writeRegister(this.cpu(cpu), regnum, value);
+    this.history?.truncate();
   }
 
   describeCpu(cpu: number) {
@@ -203,7 +216,9 @@ export class Machine implements DebugTarget {
   }
 
   writeLinear(cpu: number, addr: number, data: Uint8Array): boolean {
-    return this.cpu(cpu).writeLinearDebug(addr, data);
+    const written = this.cpu(cpu).writeLinearDebug(addr, data);
+    this.history?.truncate();
+    return written;
   }
 
   readPhysical(addr: number, length: number): Uint8Array {
@@ -212,10 +227,98 @@ export class Machine implements DebugTarget {
 
   writePhysical(addr: number, data: Uint8Array): void {
     this.memory.writePhysical(addr, data);
+    this.history?.truncate();
   }
 
-  /** Executes one instruction on `cpu` (SingleStepOps.step). */
+  /** Executes one instruction on `cpu` (SingleStepOps.step), recording history when it is on. */
   step(cpu: number): StopEvent {
+    if (this.history === null) return this.stepNow(cpu);
+    this.history.checkpoint();
+    try {
+      return this.stepNow(cpu);
+    } finally {
+      this.history.advanced();
+    }
+  }
+
+  /**
+   * Runs until a stop event or until `budget` virtual ticks passed on the boot CPU (instructions
+   * retired plus idle ticks skipped: a CPU halted waiting for a timer also ends a budget). Idle HLT
+   * time is skipped to the next device deadline; a halt nothing can end returns `halted`. Records
+   * history when it is on.
+   */
+  run(budget: number): StopEvent {
+    if (this.history === null) return this.runNow(budget);
+    this.history.checkpoint();
+    try {
+      return this.runNow(budget);
+    } finally {
+      this.history.advanced();
+    }
+  }
+
+  /**
+   * Records the run's history from here on, in at most `budget` bytes of snapshots, so a debugger
+   * can go back (DebugTarget.reverse). Returns null, or why it cannot: reverse execution needs one
+   * vCPU (the boot CPU's history position orders the machine's states only when it is the only one).
+   */
+  enableHistory(budget = DEFAULT_HISTORY_BYTES): string | null {
+    if (this.cpus.length !== 1)
+      return `reverse execution needs one vCPU (this machine has ${this.cpus.length})`;
+    const boot = this.cpus[0]!;
+    const host: HistoryHost<MachineState> = {
+      position: () => boot.historyPosition(),
+      saveState: () => this.saveState(),
+      loadState: (s) => this.loadState(s),
+      releaseState: (s) => this.releaseState(s),
+      runForward: (ticks) => this.runNow(ticks),
+      stepForward: () => this.stepNow(0),
+      waiting: () => boot.halted && !boot.runControl.canTakeInterrupt(),
+      idle: () => {
+        const deadline = this.clock.nextDeadline();
+        const ticks = deadline === Number.POSITIVE_INFINITY ? 1 : this.clock.ticksUntil(deadline);
+        return this.runNow(Math.max(1, ticks));
+      },
+      markStopped: (stopped) => boot.markStopped(stopped),
+      atBreakpoint: () => boot.atBreakpoint(),
+      linearPc: () => (boot.csBase + boot.eip) >>> 0,
+      setReplaying: (replaying) => {
+        this.trace.muted = replaying;
+        this.outputMuted = replaying;
+      },
+    };
+    const history = new History(host, budget);
+    this.history = history;
+    this.reverse = {
+      stepBack: () => this.settleBack(history.stepBack()),
+      continueBack: () => this.settleBack(history.continueBack()),
+      timeline: () => history.timeline(),
+    };
+    return null;
+  }
+
+  /**
+   * A sink for host output (a debug console's, a serial port's) that drops bytes while reverse
+   * execution replays moments whose output was already written.
+   */
+  gatedSink(sink: ByteSink | null): ByteSink | null {
+    if (sink === null) return null;
+    return {
+      write: (byte) => {
+        if (!this.outputMuted) sink.write(byte);
+      },
+      flush: () => sink.flush?.(),
+    };
+  }
+
+  /** After going back: the boot CPU is the one stopped, devices flush what they buffered. */
+  private settleBack(event: StopEvent): StopEvent {
+    this.stopCpu = 0;
+    this.flushDevices();
+    return event;
+  }
+
+  private stepNow(cpu: number): StopEvent {
     this.stopCpu = cpu;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     try {
@@ -228,12 +331,7 @@ export class Machine implements DebugTarget {
     }
   }
 
-  /**
-   * Runs until a stop event or until `budget` virtual ticks passed on the boot CPU (instructions
-   * retired plus idle ticks skipped: a CPU halted waiting for a timer also ends a budget). Idle HLT
-   * time is skipped to the next device deadline; a halt nothing can end returns `halted`.
-   */
-  run(budget: number): StopEvent {
+  private runNow(budget: number): StopEvent {
     this.stopCpu = 0;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     const cpu = this.cpus[0]!;
@@ -295,8 +393,14 @@ export class Machine implements DebugTarget {
     this.io.removeIoWatch(first, last, dir);
   }
 
-  /** System reset: CPUs to their power-on state, A20 open, devices reset; RAM and ROM keep their bytes. */
+  /** The debugger's system reset (DebugTarget.reset): the recorded future no longer follows. */
   reset(): void {
+    this.powerCycle();
+    this.history?.truncate();
+  }
+
+  /** System reset: CPUs to their power-on state, A20 open, devices reset; RAM and ROM keep their bytes. */
+  private powerCycle(): void {
     this.resets++;
     for (const cpu of this.cpus) {
       cpu.a20Mask = A20_ENABLED_MASK;
@@ -343,10 +447,10 @@ export class Machine implements DebugTarget {
   private settle(event: StopEvent): StopEvent {
     if (event.kind === "tripleFault") {
       if (this.noReboot) return event;
-      this.reset();
+      this.powerCycle();
       return { kind: "reset", why: "triple fault" };
     }
-    if (event.kind === "reset" && !this.noReboot) this.reset();
+    if (event.kind === "reset" && !this.noReboot) this.powerCycle();
     return event;
   }
 

@@ -288,7 +288,7 @@ export const pcBoard: Board = {
     space.addMmio("ioapic", IOAPIC_BASE, IOAPIC_MMIO_SIZE, ioapic.mmio());
     let serial: Uart16550 | null = null;
     if (options.serial !== undefined) {
-      serial = new Uart16550(io, COM1_PORT, isaIrq(COM1_IRQ), options.serial, trace, log);
+      serial = new Uart16550(io, COM1_PORT, isaIrq(COM1_IRQ), machine.gatedSink(options.serial), trace, log);
     }
 
     for (const d of options.drives ?? []) ide.attach(d.index, d.media, d.backend);
@@ -477,7 +477,7 @@ function addDebugDevices(machine: Machine, options: MachineOptions): void {
         `port 0x${con.port.toString(16)} for a debug console is already used by ${machine.io.ownerName(con.port)}`,
       );
     }
-    machine.addDevice(new DebugCon(machine.io, con.port, con.sink));
+    machine.addDevice(new DebugCon(machine.io, con.port, machine.gatedSink(con.sink)));
   }
   if (options.debugExit !== undefined) {
     const { port, size } = options.debugExit;

@@ -53,6 +53,12 @@ async function main(): Promise<void> {
     post({ type: "error", message: err.message });
     return;
   }
+  // The UI and gdb can go back: the history records unless --history off.
+  const historyBytes = init.options.historyBytes;
+  if (historyBytes !== 0) {
+    const why = built.machine.enableHistory(historyBytes ?? undefined);
+    if (why !== null && historyBytes !== null) post({ type: "log", text: `--history: ${why}` });
+  }
   let changedTimer: NodeJS.Timeout | null = null;
   const gate = new RunGate(built.machine, {
     gdbRunning: () => post({ type: "gdbRunning", text: "gdb runs the guest" }),

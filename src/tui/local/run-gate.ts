@@ -58,7 +58,7 @@ export class RunGate {
     const changed = () => {
       if (side === "gdb") this.events.gdbChanged();
     };
-    const singleStep = t.singleStep;
+    const { singleStep, snapshots, reverse } = t;
     return {
       arch: t.arch,
       readRegisters: (cpu) => t.readRegisters(cpu),
@@ -92,6 +92,32 @@ export class RunGate {
       watchpoints: t.watchpoints,
       ioWatches: t.ioWatches,
       monitor: t.monitor,
+      snapshots: snapshots && {
+        save: (name) => snapshots.save(name),
+        load: (name) => {
+          const loaded = snapshots.load(name);
+          changed();
+          return loaded;
+        },
+        delete: (name) => snapshots.delete(name),
+        list: () => snapshots.list(),
+      },
+      // Going back moves the machine like a step: only while the other side does not run it.
+      reverse: reverse && {
+        stepBack: (cpu) => {
+          if (this.busyFor(side)) return INTERRUPTED;
+          const event = reverse.stepBack(cpu);
+          changed();
+          return event;
+        },
+        continueBack: () => {
+          if (this.busyFor(side)) return INTERRUPTED;
+          const event = reverse.continueBack();
+          changed();
+          return event;
+        },
+        timeline: () => reverse.timeline(),
+      },
       singleStep: singleStep && {
         step: (cpu) => {
           if (this.busyFor(side)) return INTERRUPTED;

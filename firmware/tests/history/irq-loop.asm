@@ -1,0 +1,67 @@
+; A loop that waits for the timer, in 32-bit protected mode: the PIT's channel 0 at a high rate
+; through the 8259 (IRQ0 as vector 0x20) and the local APIC's LINT0 in ExtINT mode, a main loop
+; that waits with sti/hlt, counts in RAM and writes the count to the POST port, and an interrupt
+; handler that counts too. test/emu/history/history.test.ts steps through it forwards and
+; backwards: every few steps an interrupt is delivered or idle time passes. Assembled by the test
+; (not committed).
+%include "lib.inc"
+
+APIC      equ 0xfee00000
+A_SVR     equ 0xf0
+A_LINT0   equ 0x350
+TICKS     equ SCRATCH             ; dword: interrupts taken
+PASSES    equ SCRATCH + 4         ; dword: main-loop passes
+PIT_COUNT equ 100                 ; ~84 us between interrupts
+
+main:
+        mov al, 0xff
+        out 0x21, al
+        out 0xa1, al
+        PM_ENTER32 start32
+
+        bits 32
+start32:
+        PM32_INIT
+        SET_GATE 0x20, irq0, 0x8E
+        mov dword [TICKS], 0
+        mov dword [PASSES], 0
+        ; The local APIC passes the 8259's INTR on: software-enabled, LINT0 in ExtINT mode.
+        mov dword [APIC + A_SVR], 0x1ff
+        mov dword [APIC + A_LINT0], 0x700
+        ; 8259: edge-triggered, vectors 0x20-0x27, cascade on IRQ2; only IRQ0 unmasked.
+        mov al, 0x11
+        out 0x20, al
+        mov al, 0x20
+        out 0x21, al
+        mov al, 0x04
+        out 0x21, al
+        mov al, 0x01
+        out 0x21, al
+        mov al, 0xfe
+        out 0x21, al
+        ; PIT channel 0, rate generator.
+        mov al, 0x34
+        out 0x43, al
+        mov al, PIT_COUNT
+        out 0x40, al
+        xor al, al
+        out 0x40, al
+.wait:  sti
+        hlt
+        cli
+        inc dword [PASSES]
+        mov eax, [TICKS]
+        out 0x80, al
+        cmp eax, 200
+        jb .wait
+        PRINT "done"
+        EXIT
+
+irq0:   push eax
+        inc dword [TICKS]
+        mov al, 0x20
+        out 0x20, al
+        pop eax
+        iretd
+
+ROM_END
