@@ -15,6 +15,7 @@ import type {
   IoWatchOps,
   MonitorOps,
   SingleStepOps,
+  StepOptions,
   StopEvent,
   VcpuOps,
   WatchKind,
@@ -133,7 +134,7 @@ export class Machine implements DebugTarget {
 
   // Every capability: breakpoints of both kinds share the CPUs' reference-counted table.
   readonly vcpus: VcpuOps = { cpuCount: () => this.cpus.length, stoppedCpu: () => this.stopCpu };
-  readonly singleStep: SingleStepOps = { step: (cpu) => this.step(cpu) };
+  readonly singleStep: SingleStepOps = { step: (cpu, options) => this.step(cpu, options) };
   readonly swBreakpoints: BreakpointOps = {
     add: (linear) => this.addBreakpoint(linear),
     remove: (linear) => this.removeBreakpoint(linear),
@@ -177,14 +178,15 @@ export class Machine implements DebugTarget {
     this.memory.writePhysical(addr, data);
   }
 
-  /** Executes one instruction on `cpu` (SingleStepOps.step). */
-  step(cpu: number): StopEvent {
+  /** Executes one instruction on `cpu` (SingleStepOps.step: interrupts and timers as `options` say). */
+  step(cpu: number, options: StepOptions = {}): StopEvent {
     this.stopCpu = cpu;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     try {
-      const event = this.cpu(cpu).step();
-      // Stepping advances virtual time like running does: timers and completions that fell due fire.
-      this.clock.fireDue();
+      const event = this.cpu(cpu).step(options.interrupts ?? true);
+      // Stepping advances virtual time like running does: timers and completions that fell due fire
+      // now, or (timers held) when the guest next runs.
+      if (options.timers ?? true) this.clock.fireDue();
       return this.settle(event);
     } finally {
       this.flushDevices();
@@ -201,6 +203,8 @@ export class Machine implements DebugTarget {
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     const cpu = this.cpus[0]!;
     const end = cpu.virtualTicks() + budget;
+    // Timers a debugger's steps held (StepOptions.timers) fire before the first instruction.
+    this.clock.fireDue();
     // Halts in a row with no tick of progress: an interrupt that can never be taken, or a device
     // whose deadline stays in the past. Reported as `halted` rather than spinning forever.
     let stuck = 0;

@@ -93,9 +93,9 @@ export class RunGate {
       ioWatches: t.ioWatches,
       monitor: t.monitor,
       singleStep: singleStep && {
-        step: (cpu) => {
+        step: (cpu, options) => {
           if (this.busyFor(side)) return INTERRUPTED;
-          const event = singleStep.step(cpu);
+          const event = singleStep.step(cpu, options);
           changed();
           return event;
         },
