@@ -17,7 +17,8 @@ Needs apt with the i386 architecture (as root, once: dpkg --add-architecture i38
   --module NAME    load NAME too (repeatable; dependencies are added)
   --kallsyms       /init writes /proc/kallsyms (nm format, module symbols too) to the second
                    serial port (ttyS1: --serial ... --serial file:kallsyms.nm) before the script;
-                   the command lines printed then add nokaslr and that second port
+                   the command lines printed then add that second port and nokaslr (KASLR's
+                   entropy is the TSC: the listing then holds under QEMU too)
   --cache DIR      where packages and images are kept (default ~/.cache/pcscope/linux)
 Prints the kernel and initrd paths and the pcscope and QEMU command lines that boot the guest.
 The kernel's symbols: the guest's /proc/kallsyms (nm format) once it runs (--kallsyms).`;
@@ -64,7 +65,8 @@ async function run(args: string[]): Promise<number> {
       progress: (line) => process.stderr.write(`pcscope: ${line}\n`),
     });
     // cryptomgr.notests skips the kernel's crypto self-tests, a third of its start-up in pcscope.
-    // nokaslr: module addresses come from the kernel's random pool when its base is randomized.
+    // nokaslr: KASLR takes its entropy from RDTSC, which counts instructions under pcscope but is
+    // real time under QEMU; without it a listing holds under QEMU too.
     const append = `'console=ttyS0 panic=-1 cryptomgr.notests${kallsyms ? " nokaslr" : ""}'`;
     const com2 = kallsyms ? " --serial file:kallsyms.nm" : "";
     process.stdout.write(
