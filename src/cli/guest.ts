@@ -7,7 +7,7 @@ import { buildLinuxGuest, IDE_DISK_MODULES } from "../guest/linux-guest.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 
-const USAGE = `usage: pcscope guest linux [--script FILE | --run COMMANDS] [--module NAME]... [--cache DIR]
+const USAGE = `usage: pcscope guest linux [--script FILE | --run COMMANDS] [--module NAME]... [--kallsyms] [--cache DIR]
 Builds a Linux guest from Debian's i386 packages: the newest linux-image-*-686-unsigned kernel and
 an initramfs with busybox-static, the modules an IDE disk needs (${IDE_DISK_MODULES.join(", ")} and
 their dependencies) and an /init that runs a script on the serial console, then powers off.
@@ -15,9 +15,13 @@ Needs apt with the i386 architecture (as root, once: dpkg --add-architecture i38
   --script FILE    the shell script /init runs (busybox sh)
   --run COMMANDS   the script as one argument (default: uname -a; cat /proc/cpuinfo)
   --module NAME    load NAME too (repeatable; dependencies are added)
+  --kallsyms       /init writes /proc/kallsyms (nm format, module symbols too) to the second
+                   serial port (ttyS1: --serial ... --serial file:kallsyms.nm) before the script;
+                   the command lines printed then add that second port and nokaslr (KASLR's
+                   entropy is the TSC: the listing then holds under QEMU too)
   --cache DIR      where packages and images are kept (default ~/.cache/pcscope/linux)
 Prints the kernel and initrd paths and the pcscope and QEMU command lines that boot the guest.
-The kernel's symbols: the guest's /proc/kallsyms (nm format) once it runs.`;
+The kernel's symbols: the guest's /proc/kallsyms (nm format) once it runs (--kallsyms).`;
 
 const DEFAULT_SCRIPT = "uname -a\ncat /proc/cpuinfo\n";
 
@@ -28,10 +32,15 @@ async function run(args: string[]): Promise<number> {
     throw new UserError(`guest: unknown guest '${what ?? ""}' (only 'linux'; see pcscope help guest)`);
   let script = DEFAULT_SCRIPT;
   let cacheDir: string | undefined;
+  let kallsyms = false;
   const modules = [...IDE_DISK_MODULES];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = rest[i + 1];
+    if (arg === "--kallsyms") {
+      kallsyms = true;
+      continue;
+    }
     if (arg !== "--script" && arg !== "--run" && arg !== "--module" && arg !== "--cache") {
       throw new UserError(`guest: unknown option '${arg}' (see pcscope help guest)`);
     }
@@ -51,17 +60,21 @@ async function run(args: string[]): Promise<number> {
     const guest = buildLinuxGuest({
       script,
       modules,
+      kallsyms,
       cacheDir,
       progress: (line) => process.stderr.write(`pcscope: ${line}\n`),
     });
     // cryptomgr.notests skips the kernel's crypto self-tests, a third of its start-up in pcscope.
-    const append = "'console=ttyS0 panic=-1 cryptomgr.notests'";
+    // nokaslr: KASLR takes its entropy from RDTSC, which counts instructions under pcscope but is
+    // real time under QEMU; without it a listing holds under QEMU too.
+    const append = `'console=ttyS0 panic=-1 cryptomgr.notests${kallsyms ? " nokaslr" : ""}'`;
+    const com2 = kallsyms ? " --serial file:kallsyms.nm" : "";
     process.stdout.write(
       `kernel   ${guest.kernel}\ninitrd   ${guest.initrd}\n` +
         `pcscope run --mem 256M --cpu pentium2 --kernel ${guest.kernel} --initrd ${guest.initrd} ` +
-        `--append ${append} --serial stdio --no-reboot\n` +
+        `--append ${append} --serial stdio${com2} --no-reboot\n` +
         `qemu-system-i386 -nodefaults -display none -M pc -m 256 -cpu pentium2 -kernel ${guest.kernel} ` +
-        `-initrd ${guest.initrd} -append ${append} -serial stdio -no-reboot\n`,
+        `-initrd ${guest.initrd} -append ${append} -serial stdio${com2.replace("--", "-")} -no-reboot\n`,
     );
     return 0;
   } catch (err) {

@@ -1,13 +1,15 @@
 // The PC options of `pcscope run` (QEMU spellings accepted): --machine pc|bare (-M), --drive
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
 // --hda/--cdrom PATH, --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T] (-smp), --boot ORDER,
-// --serial stdio|file:PATH|null, --kernel FILE (a Multiboot kernel, -kernel) with --append CMDLINE
+// --serial stdio|file:PATH|null (-serial; repeated: COM1, then COM2), --kernel FILE (a Multiboot kernel, -kernel) with --append CMDLINE
 // (-append), --numa node,... (-numa; parsed in run-options.ts). Any of them selects the
 // i440fx PC (src/emu/machine/run-config.ts holds the option types and the defaults; builder.ts
 // assembles the machine). Every parse problem is one UserError line.
+
+import { ISA_SERIAL_PORTS } from "../emu/devices/uart16550.ts";
 import { ConfigError } from "../emu/machine/config.ts";
 import { parseSmp, resolveTopology } from "../emu/machine/cpu-topology.ts";
-import type { DriveSpec, PcRunOptions } from "../emu/machine/run-config.ts";
+import type { DriveSpec, PcRunOptions, SerialTarget } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 
 /** Option names (canonical -> takes a value) and QEMU spellings. */
@@ -48,7 +50,7 @@ export function emptyPcOptions(): PcRunOptions {
     maxMemBytes: null,
     cpus: null,
     boot: null,
-    serial: null,
+    serials: [],
     kernel: null,
     append: null,
     initrd: null,
@@ -111,6 +113,14 @@ function emptyDiskProblem(option: string): string {
   return `${option}: a hard disk needs media, but the drive is empty (name an image file; only a CD-ROM drive may be empty)`;
 }
 
+/** Parses one --serial target: stdio, null (or none) or file:PATH. */
+function parseSerial(value: string): SerialTarget {
+  if (value === "stdio") return { kind: "stdio" };
+  if (value === "null" || value === "none") return { kind: "null" };
+  if (value.startsWith("file:") && value.length > 5) return { kind: "file", path: value.slice(5) };
+  throw new UserError(`invalid --serial '${value}' (stdio, file:PATH or null)`);
+}
+
 /** Applies one PC option. */
 export function applyPcOption(pc: PcRunOptions, name: string, value: string): void {
   switch (name) {
@@ -148,11 +158,11 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
       break;
     }
     case "serial":
-      if (value === "stdio") pc.serial = { kind: "stdio" };
-      else if (value === "null" || value === "none") pc.serial = { kind: "null" };
-      else if (value.startsWith("file:") && value.length > 5)
-        pc.serial = { kind: "file", path: value.slice(5) };
-      else throw new UserError(`invalid --serial '${value}' (stdio, file:PATH or null)`);
+      if (pc.serials.length === ISA_SERIAL_PORTS.length)
+        throw new UserError(
+          `at most ${ISA_SERIAL_PORTS.length} --serial ports (COM1 at 0x3f8, COM2 at 0x2f8)`,
+        );
+      pc.serials.push(parseSerial(value));
       break;
     case "kernel":
       if (value === "") throw new UserError("--kernel needs a file name");

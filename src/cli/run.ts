@@ -72,7 +72,8 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
   --numa node[,nodeid=N][,cpus=A-B][,mem=SIZE]   a NUMA node (repeatable; -numa node,...,memdev=);
                               node memory must add up to --mem; ACPI's SRAT describes the nodes
   --boot ORDER                boot order letters a, c, d, n (default cad)
-  --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults)
+  --serial stdio|file:PATH|null   a 16550 UART at 0x3f8 (none by default, as -nodefaults); a
+                              second --serial adds COM2 at 0x2f8 (IRQ 3), as QEMU's second -serial
   --kernel FILE               boot a Linux bzImage or a Multiboot kernel (ELF or a.out kludge)
                               through SeaBIOS and an option ROM, as QEMU's -kernel does
   --initrd FILE               the Linux kernel's initial RAM disk (-initrd)

@@ -1,6 +1,6 @@
 // pcscope's machine as a diff side, in this process: built from run options exactly as `pcscope run`
-// builds it, stepped one instruction at a time with interrupts held pending (RunControl's
-// holdInterrupts, QEMU's SSTEP_NOIRQ), so both sides see the same instruction stream.
+// builds it, stepped one instruction at a time with interrupts and timers held (StepOptions, QEMU's
+// SSTEP_NOIRQ|SSTEP_NOTIMER), so both sides see the same instruction stream.
 
 import { I386 } from "../emu/debug-arch.ts";
 import { describeStop, type StopEvent } from "../emu/debug-target.ts";
@@ -24,6 +24,9 @@ export interface CodeView {
 /** A descriptor's D/B bit in SegmentView.attrs (the flags nibble sits in bits 12-15). */
 const ATTR_DB = 0x4000;
 
+/** How a diff steps: as QEMU's gdb stub does by default, interrupts and timers held. */
+const HELD = { interrupts: false, timers: false } as const;
+
 /** The register layout every pcscope side has: gdb's i386 description. */
 const LAYOUT: readonly SideRegister[] = I386.registers.map((r) => ({
   name: r.name,
@@ -45,9 +48,7 @@ export class PcscopeSide implements DiffSide {
   private constructor(
     readonly label: string,
     private readonly built: RunMachine,
-  ) {
-    built.machine.cpus[0]!.runControl.holdInterrupts = true;
-  }
+  ) {}
 
   /** Builds the machine `config` describes; throws ConfigError for options that cannot be built. */
   static async create(label: string, config: ResolvedRunConfig, out: PcscopeOutput): Promise<PcscopeSide> {
@@ -59,7 +60,7 @@ export class PcscopeSide implements DiffSide {
   }
 
   async step(): Promise<SideStop> {
-    const event = this.built.machine.step(0);
+    const event = this.built.machine.step(0, HELD);
     this.built.flush();
     return stopOf(event, this.built.machine.noReboot);
   }

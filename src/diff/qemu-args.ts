@@ -63,7 +63,7 @@ export function qemuArgsFor(config: ResolvedRunConfig): string[] {
     args.push("-drive", props.join(","));
   }
   if (opts.pc.boot !== null) args.push("-boot", `order=${opts.pc.boot}`);
-  if (opts.pc.serial !== null) args.push("-serial", "null");
+  for (let i = 0; i < opts.pc.serials.length; i++) args.push("-serial", "null");
   if (opts.pc.kernel !== null) args.push("-kernel", opts.pc.kernel);
   if (opts.pc.initrd !== null) args.push("-initrd", opts.pc.initrd);
   if (opts.pc.append !== null) args.push("-append", opts.pc.append);

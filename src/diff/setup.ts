@@ -56,7 +56,7 @@ function silenced(config: ResolvedRunConfig): ResolvedRunConfig {
       trace: [],
       traceFile: null,
       log: [],
-      pc: { ...opts.pc, serial: opts.pc.serial === null ? null : { kind: "null" } },
+      pc: { ...opts.pc, serials: opts.pc.serials.map(() => ({ kind: "null" }) as const) },
     },
     debugcons: config.debugcons.map((con) => ({ ...con, target: { kind: "null" } })),
   };

@@ -163,10 +163,25 @@ export interface VcpuOps {
   stoppedCpu(): number;
 }
 
+/**
+ * What a debugger's single step lets the rest of the machine do (QEMU's gdbstub sstep flags: its
+ * default, SSTEP_NOIRQ|SSTEP_NOTIMER, is both false). Both default to true: the architectural step.
+ */
+export interface StepOptions {
+  /** A pending interrupt the CPU can take is delivered, and that delivery is the step. */
+  readonly interrupts?: boolean;
+  /** Device timers that fall due during the step fire (else they fire when the guest next runs). */
+  readonly timers?: boolean;
+}
+
 /** Stepping. */
 export interface SingleStepOps {
-  /** Executes one instruction on `cpu` (delivering a pending interrupt counts as the step). */
-  step(cpu: number): StopEvent;
+  /**
+   * Executes one instruction on `cpu`. With `options.interrupts` (the default) delivering a pending
+   * interrupt counts as the step; without it the instruction at the PC runs with interrupts held off
+   * (a halted CPU then stays halted: `halted`).
+   */
+  step(cpu: number, options?: StepOptions): StopEvent;
 }
 
 /** Address breakpoints at linear addresses; DebugTarget.run never re-triggers the one it starts on. */

@@ -1,6 +1,8 @@
-// A bootable Linux guest from Debian's i386 packages: the 686 kernel's vmlinuz, and an initramfs with a static busybox, the modules an IDE disk needs, and an /init that runs the
-// caller's script on the serial console and powers off. QEMU boots it with -kernel/-initrd. (The
-// package's System.map is a placeholder; the running guest's /proc/kallsyms is the real listing.)
+// A bootable Linux guest from Debian's i386 packages: the 686 kernel's vmlinuz, and an initramfs
+// with a static busybox, the modules an IDE disk needs, and an /init that runs the caller's script
+// on the serial console and powers off. QEMU boots it with -kernel/-initrd. (The package's
+// System.map is a placeholder; the running guest's /proc/kallsyms is the real listing: with the
+// kallsyms option /init writes it to the second serial port, ttyS1, once the modules are loaded.)
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -25,6 +27,11 @@ export interface LinuxGuestOptions {
   readonly script: string;
   /** Modules to load, with their dependencies; default: the IDE disk (ata_piix, sd_mod). */
   readonly modules?: readonly string[];
+  /**
+   * Write /proc/kallsyms (nm format, the loaded modules' symbols included) to /dev/ttyS1, the
+   * second serial port (COM2: `--serial ... --serial file:PATH`), before the script runs.
+   */
+  readonly kallsyms?: boolean;
   /** Where packages and initramfs images are cached; default ~/.cache/pcscope/linux. */
   readonly cacheDir?: string;
   /** Receives one line per slow step (downloads, unpacking). */
@@ -40,8 +47,16 @@ const KERNEL_PACKAGE = "^linux-image-[0-9.]+-[0-9]+-686-unsigned$";
 /** Marks /init prints, so tests and users can find them in a serial log. */
 export const INIT_MARK = "pcscope-guest:";
 
-/** The /init script: pseudo file systems, modules in order, the caller's script, power off. */
-function initScript(modules: readonly string[]): string {
+/** The /init lines that copy /proc/kallsyms to ttyS1 byte for byte (raw: no CR before each LF). */
+const KALLSYMS_TO_TTYS1 = `stty -F /dev/ttyS1 raw -echo && cat /proc/kallsyms > /dev/ttyS1 \\
+  && echo "${INIT_MARK} kallsyms written to ttyS1" || echo "${INIT_MARK} kallsyms to ttyS1 failed"
+`;
+
+/**
+ * The /init script: pseudo file systems, modules in order, the kallsyms dump when asked for, the
+ * caller's script, power off.
+ */
+function initScript(modules: readonly string[], kallsyms: boolean): string {
   return `#!/bin/sh
 # pcscope's guest init (src/guest/linux-guest.ts): mounts the pseudo file systems, loads the
 # modules in dependency order, runs /guest/script.sh, reports its status and powers off.
@@ -53,7 +68,7 @@ echo "${INIT_MARK} init started"
 for m in ${modules.join(" ")}; do
   insmod /lib/modules/$m.ko || echo "${INIT_MARK} insmod $m failed"
 done
-sh /guest/script.sh
+${kallsyms ? KALLSYMS_TO_TTYS1 : ""}sh /guest/script.sh
 echo "${INIT_MARK} script exited with status $?"
 poweroff -f
 `;
@@ -89,7 +104,7 @@ export function buildLinuxGuest(options: LinuxGuestOptions): LinuxGuest {
     { path: "dev/console", mode: S_IFCHR | 0o600, rdev: [5, 1] },
     file("bin/busybox", readFileSync(join(busyboxRoot, "bin", "busybox")), 0o755),
     { path: "bin/sh", mode: S_IFLNK | 0o777, target: "busybox" },
-    file("init", Buffer.from(initScript(names)), 0o755),
+    file("init", Buffer.from(initScript(names, options.kallsyms === true)), 0o755),
     file("guest/script.sh", Buffer.from(options.script), 0o755),
     ...modules.map((path, i) => file(`lib/modules/${names[i]}.ko`, readFileSync(path))),
   ];

@@ -4,6 +4,9 @@
 // temporary breakpoint at the return address: from a remembered frame, else read from the stack
 // through the function's symbol and prologue, else a bounded single-step that reports progress).
 // Temporary breakpoints are removed however the run ends; a user breakpoint hit first wins, as in gdb.
+// A single step is the stub's: against pcscope's (and QEMU's) by default it runs the instruction at
+// the PC with interrupts and timers held, so stepping off a breakpoint never enters an interrupt
+// handler that returns to it; pending interrupts are taken when the target runs on.
 
 import type { BreakpointList } from "./logic/breakpoints.ts";
 import type { CpuContext } from "./logic/cpu-mode.ts";

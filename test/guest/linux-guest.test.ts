@@ -1,13 +1,16 @@
 // The Linux guest builder with Debian's real packages, booted by the real QEMU: /init runs the
 // given script on the serial console (CPU model, the IDE disk's size through ata_piix + sd_mod)
-// and powers the machine off.
+// and powers the machine off. `pcscope guest linux --kallsyms` puts the kallsyms dump to ttyS1 into
+// /init, after the modules.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildLinuxGuest, INIT_MARK } from "../../src/guest/linux-guest.ts";
 import { needPeers } from "../helpers/peers.ts";
+import { REPO_ROOT } from "../helpers/roms.ts";
 
 const SCRIPT = `echo guest-says-hello
 grep 'model name' /proc/cpuinfo
@@ -61,5 +64,22 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "apt-get", "dpkg-deb"
       expect(log).toContain("reboot: Power down");
       expect(status).toBe(0);
     }, 300_000);
+
+    it("with --kallsyms, /init copies /proc/kallsyms raw to ttyS1, and the command lines add COM2", () => {
+      const out = execFileSync(
+        process.execPath,
+        [join(REPO_ROOT, "bin", "pcscope.js"), "guest", "linux", "--kallsyms", "--run", "echo hi"],
+        { encoding: "utf8" },
+      );
+      const initrd = /^initrd +(\S+)$/m.exec(out)?.[1];
+      expect(initrd, out).toBeDefined();
+      const init = gunzipSync(readFileSync(initrd!)).toString("latin1");
+      expect(init).toContain("stty -F /dev/ttyS1 raw -echo && cat /proc/kallsyms > /dev/ttyS1");
+      expect(init.indexOf("cat /proc/kallsyms")).toBeGreaterThan(init.indexOf("insmod /lib/modules/$m.ko"));
+      expect(out).toMatch(
+        /^pcscope run .*--append '[^']* nokaslr' --serial stdio --serial file:kallsyms\.nm /m,
+      );
+      expect(out).toMatch(/^qemu-system-i386 .* -serial stdio -serial file:kallsyms\.nm /m);
+    }, 120_000);
   },
 );

@@ -33,6 +33,8 @@ export interface AcpiConfig {
   hotplugMemory: AcpiHotplugMemory | null;
   /** COM1 (isa-serial at 0x3f8, IRQ 4) exists. */
   com1: boolean;
+  /** COM2 (isa-serial at 0x2f8, IRQ 3) exists. */
+  com2: boolean;
 }
 
 /** The 32-bit PCI hole ends below the I/O APIC (QEMU's IO_APIC_DEFAULT_ADDRESS - 1). */

@@ -573,7 +573,18 @@ function slotName(devfn: number): string {
   return `S${devfn.toString(16).toUpperCase().padStart(2, "0")}`;
 }
 
-/** Under the PIIX3 function: its PIRQ route registers and the ISA devices (i8042, FDC, COM1, RTC). */
+/** Device(COMn) of an isa-serial port (QEMU's serial_isa_build_aml). */
+function serialDevice(n: number, port: number, irq: number): Aml {
+  return device(
+    `COM${n}`,
+    nameDecl("_HID", eisaId("PNP0501")),
+    nameDecl("_UID", int(n)),
+    nameDecl("_STA", int(0x0f)),
+    nameDecl("_CRS", resourceTemplate(io(true, port, port, 0, 8), irqNoFlags(irq))),
+  );
+}
+
+/** Under the PIIX3 function: its PIRQ route registers and the ISA devices (i8042, FDC, COM1-2, RTC). */
 function isaBridgeAml(config: AcpiConfig): Aml {
   return cat(
     opRegion("P40C", PCI_CONFIG, int(0x60), 4),
@@ -613,15 +624,9 @@ function isaBridgeAml(config: AcpiConfig): Aml {
       // _FDE: no drives, "tape presence unknown" (2).
       nameDecl("_FDE", buffer([...new Array(16).fill(0), 2, 0, 0, 0])),
     ),
-    config.com1
-      ? device(
-          "COM1",
-          nameDecl("_HID", eisaId("PNP0501")),
-          nameDecl("_UID", int(1)),
-          nameDecl("_STA", int(0x0f)),
-          nameDecl("_CRS", resourceTemplate(io(true, 0x3f8, 0x3f8, 0, 8), irqNoFlags(4))),
-        )
-      : [],
+    // QEMU lists the ISA bus's children newest first: COM2 comes before COM1.
+    config.com2 ? serialDevice(2, 0x2f8, 3) : [],
+    config.com1 ? serialDevice(1, 0x3f8, 4) : [],
     device(
       "RTC",
       nameDecl("_HID", eisaId("PNP0B00")),

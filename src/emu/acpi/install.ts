@@ -29,6 +29,8 @@ export interface PcAcpiInputs {
   maxCpus?: number;
   numa: NumaLayout | null;
   com1: boolean;
+  /** A second serial port (default none). */
+  com2?: boolean;
 }
 
 /** The AcpiConfig of a PC: RAM split as pc_init1 splits it, CPU i with APIC ID i. */
@@ -45,6 +47,7 @@ export function pcAcpiConfig(inputs: PcAcpiInputs): AcpiConfig {
     numaNodes: inputs.numa?.nodeMem ?? [],
     hotplugMemory: null,
     com1: inputs.com1,
+    com2: inputs.com2 ?? false,
   };
 }
 

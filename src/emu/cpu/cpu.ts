@@ -325,9 +325,12 @@ export class Cpu extends DecoderState {
     return this.runControl.execute(budget, false);
   }
 
-  /** Executes one instruction, or delivers one pending interrupt. */
-  step(): StopEvent {
-    return this.runControl.execute(1, true);
+  /**
+   * Executes one instruction, or delivers one pending interrupt; with `takeInterrupts` false the
+   * instruction runs with interrupts held off (a halted CPU stays halted).
+   */
+  step(takeInterrupts = true): StopEvent {
+    return this.runControl.execute(1, true, !takeInterrupts);
   }
 
   /**

@@ -28,11 +28,8 @@ export class RunControl {
    * the CPU last stopped for a debugger, or its reset vector.
    */
   private resumeSkip = -1;
-  /**
-   * Interrupts stay pending instead of being taken (QEMU's gdb single-step default, SSTEP_NOIRQ):
-   * set only by `pcscope diff` while it steps beside QEMU; false for every other run and step.
-   */
-  holdInterrupts = false;
+  /** True during a debugger's step that holds interrupts off (canTakeInterrupt answers false). */
+  private holdInterrupts = false;
 
   constructor(private readonly cpu: Cpu) {}
 
@@ -60,13 +57,20 @@ export class RunControl {
   }
 
   /**
-   * Runs `budget` instructions (single: one instruction or interrupt delivery), then records where
-   * a debugger resuming from the returned stop steps over a breakpoint: the stop address, unless
-   * the budget ran out (a machine's scheduling slice: the instruction there has not been stopped
-   * at, so its breakpoint must fire when the next slice reaches it).
+   * Runs `budget` instructions (single: one instruction or interrupt delivery; with
+   * `holdInterrupts` no interrupt is taken), then records where a debugger resuming from the
+   * returned stop steps over a breakpoint: the stop address, unless the budget ran out (a machine's
+   * scheduling slice: the instruction there has not been stopped at, so its breakpoint must fire
+   * when the next slice reaches it).
    */
-  execute(budget: number, single: boolean): StopEvent {
-    const event = this.executeUntilStop(budget, single);
+  execute(budget: number, single: boolean, holdInterrupts = false): StopEvent {
+    this.holdInterrupts = holdInterrupts;
+    let event: StopEvent;
+    try {
+      event = this.executeUntilStop(budget, single);
+    } finally {
+      this.holdInterrupts = false;
+    }
     this.resumeSkip = event === BUDGET ? -1 : (this.cpu.csBase + this.cpu.eip) | 0;
     return event;
   }
@@ -128,7 +132,7 @@ export class RunControl {
     }
   }
 
-  /** IF set and no interrupt shadow (clears an expired shadow). */
+  /** IF set, no interrupt shadow (clears an expired shadow) and no debugger step holding them off. */
   canTakeInterrupt(): boolean {
     const c = this.cpu;
     if (!c.intrLine || (c.flags & FLAG_IF) === 0 || this.holdInterrupts) return false;

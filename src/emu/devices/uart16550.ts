@@ -1,7 +1,8 @@
-// A 16550A UART (National Semiconductor PC16550D datasheet) at COM1 0x3f8 / IRQ4: divisor latch,
-// IER/IIR with the THR-empty and receive-data interrupts, LCR, MCR (loopback), LSR, MSR and the
-// scratch register. Transmitted bytes go to a ByteSink at once (no baud-rate timing); received
-// bytes come from push() (the CLI's stdin), one FIFO of 16.
+// A 16550A UART (National Semiconductor PC16550D datasheet) at COM1 0x3f8 / IRQ4 or COM2 0x2f8 /
+// IRQ3 (QEMU's isa-serial index 0 and 1): divisor latch, IER/IIR with the THR-empty and receive-data
+// interrupts, LCR, MCR (loopback), LSR, MSR and the scratch register. Transmitted bytes go to a
+// ByteSink at once (no baud-rate timing); received bytes come from push() (the CLI's stdin), one
+// FIFO of 16.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, SIZE_8 } from "../io/port-bus.ts";
 import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";
@@ -11,6 +12,13 @@ import type { IrqLine } from "./irq.ts";
 
 export const COM1_PORT = 0x3f8;
 export const COM1_IRQ = 4;
+export const COM2_PORT = 0x2f8;
+export const COM2_IRQ = 3;
+/** The ISA serial ports the PC can have, as QEMU's pc places serial_hds[0..1]: COM1, then COM2. */
+export const ISA_SERIAL_PORTS: readonly { port: number; irq: number }[] = [
+  { port: COM1_PORT, irq: COM1_IRQ },
+  { port: COM2_PORT, irq: COM2_IRQ },
+];
 /** Registers (offsets). */
 export const UART_RBR_THR = 0;
 export const UART_IER = 1;

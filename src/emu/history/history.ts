@@ -4,12 +4,15 @@
 // position of the boot CPU (Cpu.historyPosition): runs are deterministic, so each position is one
 // machine state, whether it was reached by running, stepping or replaying.
 //
+// A debugger's steps that held interrupts or timers (StepOptions) changed the run's course: they are
+// noted by position and replayed the same way, so the replayed run is the recorded one.
+//
 // Going back one step replays from the nearest earlier snapshot, first to find the step boundary
 // before the present moment, then to land on it; going back to the previous breakpoint or watch hit
 // replays snapshot interval after interval, newest first, noting the stops a forward run would have
 // made, and lands on the last one. Replays far from any snapshot leave a snapshot where they land,
 // so stepping back again and again replays little.
-import type { HistoryTimeline, StopEvent } from "../debug-target.ts";
+import type { HistoryTimeline, StepOptions, StopEvent } from "../debug-target.ts";
 
 /** A saved machine state: where in the history it was taken and the memory it holds. */
 export interface HistoryState {
@@ -28,7 +31,7 @@ export interface HistoryHost<S extends HistoryState> {
   /** Runs forward about `budget` ticks or until a stop event, as DebugTarget.run. */
   runForward(budget: number): StopEvent;
   /** One step of the boot CPU, as SingleStepOps.step. */
-  stepForward(): StopEvent;
+  stepForward(options?: StepOptions): StopEvent;
   /** The boot CPU is halted and no interrupt can be delivered to it now. */
   waiting(): boolean;
   /**
@@ -86,6 +89,8 @@ export class History<S extends HistoryState> {
   /** Wall time taking the newest snapshot cost, and when the run passed it (the host wall clock). */
   private lastCostMs = 0;
   private lastTakenAt = 0;
+  /** The debugger's steps that held interrupts or timers, by the position they started from. */
+  private readonly heldSteps = new Map<number, StepOptions>();
 
   /**
    * Needs: a budget in bytes (the newest two snapshots are kept whatever their size); `wallMs`, the
@@ -113,6 +118,13 @@ export class History<S extends HistoryState> {
     this.trim();
   }
 
+  /** Before a forward step of the boot CPU: one holding interrupts or timers is replayed alike. */
+  noteStep(options: StepOptions): void {
+    if (options.interrupts === false || options.timers === false) {
+      this.heldSteps.set(this.host.position(), options);
+    }
+  }
+
   /** After a forward run or step: the furthest position reached. */
   advanced(): void {
     const now = this.host.position();
@@ -128,12 +140,14 @@ export class History<S extends HistoryState> {
     while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.historyPosition > now) {
       this.release(this.snapshots.pop()!);
     }
+    for (const at of this.heldSteps.keys()) if (at >= now) this.heldSteps.delete(at);
     this.end = now;
   }
 
   /** Forgets everything (a machine reset by the debugger, loadvm): history starts again here. */
   clear(): void {
     for (const s of this.snapshots.splice(0)) this.host.releaseState(s);
+    this.heldSteps.clear();
     this.bytes = 0;
     this.end = this.host.position();
   }
@@ -249,6 +263,8 @@ export class History<S extends HistoryState> {
   /** Drops the oldest snapshots while over budget, keeping at least the newest two. */
   private trim(): void {
     while (this.bytes > this.budget && this.snapshots.length > 2) this.release(this.snapshots.shift()!);
+    const start = this.snapshots[0]?.historyPosition ?? 0;
+    for (const at of this.heldSteps.keys()) if (at < start) this.heldSteps.delete(at);
   }
 
   private release(state: S): void {
@@ -281,6 +297,30 @@ export class History<S extends HistoryState> {
    */
   private runTo(target: number, hits: Hit[] | null): void {
     for (;;) {
+      const held = this.nextHeldStep(this.host.position(), target);
+      if (held < 0) {
+        this.runNear(target, hits);
+        return;
+      }
+      // Exactly to the debugger's held step, then that step as it took it.
+      this.runNear(held, hits);
+      this.stepTo(held, hits);
+      if (this.host.position() !== held) return;
+      this.stepTo(held + 1, hits);
+    }
+  }
+
+  /** The first held step at or after `from` and before `to`, or -1. */
+  private nextHeldStep(from: number, to: number): number {
+    let first = -1;
+    for (const at of this.heldSteps.keys())
+      if (at >= from && at < to && (first < 0 || at < first)) first = at;
+    return first;
+  }
+
+  /** runTo's bounded runs toward `target` (no held step lies before it). */
+  private runNear(target: number, hits: Hit[] | null): void {
+    for (;;) {
       const before = this.host.position();
       const remaining = target - before;
       const budget = Math.floor((remaining - MAX_DELIVERIES) / (1 + MAX_DELIVERIES));
@@ -304,7 +344,9 @@ export class History<S extends HistoryState> {
     for (;;) {
       const before = this.host.position();
       if (before >= target) return boundaries;
-      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward();
+      const event = this.host.waiting()
+        ? this.host.idle()
+        : this.host.stepForward(this.heldSteps.get(before));
       const after = this.host.position();
       if (hits !== null) noteHit(event, after, hits);
       if (after === before) {

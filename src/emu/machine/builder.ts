@@ -146,7 +146,6 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
     let machine: Machine;
     if (drives !== null) {
       const { createPcMachine, hostVapicRom } = await import("./pc.ts");
-      const serial = opts.pc.serial;
       // QEMU's kvmvapic option ROM, offered as QEMU offers it, so SeaBIOS's log matches QEMU's.
       const vapic = hostVapicRom();
       machine = createPcMachine({
@@ -159,14 +158,13 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
         drives: drives.drives,
         aio: drives.aio,
         trace: drives.trace,
-        serial:
-          serial === null
-            ? undefined
-            : serial.kind === "stdio"
-              ? out.stdout
-              : serial.kind === "file"
-                ? open(serial.path, "serial file")
-                : null,
+        serials: opts.pc.serials.map((serial) =>
+          serial.kind === "stdio"
+            ? out.stdout
+            : serial.kind === "file"
+              ? open(serial.path, "serial file")
+              : null,
+        ),
         optionRoms: vapic === null ? [] : [vapic],
         ...kernel,
       });

@@ -17,6 +17,7 @@ import type {
   ReverseOps,
   SingleStepOps,
   SnapshotOps,
+  StepOptions,
   StopEvent,
   VcpuOps,
   WatchKind,
@@ -172,7 +173,7 @@ export class Machine implements DebugTarget {
 
   // Every capability: breakpoints of both kinds share the CPUs' reference-counted table.
   readonly vcpus: VcpuOps = { cpuCount: () => this.cpus.length, stoppedCpu: () => this.stopCpu };
-  readonly singleStep: SingleStepOps = { step: (cpu) => this.step(cpu) };
+  readonly singleStep: SingleStepOps = { step: (cpu, options) => this.step(cpu, options) };
   readonly swBreakpoints: BreakpointOps = {
     add: (linear) => this.addBreakpoint(linear),
     remove: (linear) => this.removeBreakpoint(linear),
@@ -230,12 +231,16 @@ export class Machine implements DebugTarget {
     this.history?.truncate();
   }
 
-  /** Executes one instruction on `cpu` (SingleStepOps.step), recording history when it is on. */
-  step(cpu: number): StopEvent {
-    if (this.history === null) return this.stepNow(cpu);
+  /**
+   * Executes one instruction on `cpu` (SingleStepOps.step: interrupts and timers as `options` say),
+   * recording history when it is on.
+   */
+  step(cpu: number, options: StepOptions = {}): StopEvent {
+    if (this.history === null) return this.stepNow(cpu, options);
     this.history.checkpoint();
+    if (cpu === 0) this.history.noteStep(options);
     try {
-      return this.stepNow(cpu);
+      return this.stepNow(cpu, options);
     } finally {
       this.history.advanced();
     }
@@ -272,7 +277,7 @@ export class Machine implements DebugTarget {
       loadState: (s) => this.loadState(s),
       releaseState: (s) => this.releaseState(s),
       runForward: (ticks) => this.runNow(ticks),
-      stepForward: () => this.stepNow(0),
+      stepForward: (options) => this.stepNow(0, options ?? {}),
       waiting: () => boot.halted && !boot.runControl.canTakeInterrupt(),
       idle: () => {
         const deadline = this.clock.nextDeadline();
@@ -318,13 +323,14 @@ export class Machine implements DebugTarget {
     return event;
   }
 
-  private stepNow(cpu: number): StopEvent {
+  private stepNow(cpu: number, options: StepOptions): StopEvent {
     this.stopCpu = cpu;
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     try {
-      const event = this.cpu(cpu).step();
-      // Stepping advances virtual time like running does: timers and completions that fell due fire.
-      this.clock.fireDue();
+      const event = this.cpu(cpu).step(options.interrupts ?? true);
+      // Stepping advances virtual time like running does: timers and completions that fell due fire
+      // now, or (timers held) when the guest next runs.
+      if (options.timers ?? true) this.clock.fireDue();
       return this.settle(event);
     } finally {
       this.flushDevices();
@@ -336,6 +342,8 @@ export class Machine implements DebugTarget {
     if (this.exitStatus !== null) return { kind: "exit", status: this.exitStatus };
     const cpu = this.cpus[0]!;
     const end = cpu.virtualTicks() + budget;
+    // Timers a debugger's steps held (StepOptions.timers) fire before the first instruction.
+    this.clock.fireDue();
     // Halts in a row with no tick of progress: an interrupt that can never be taken, or a device
     // whose deadline stays in the past. Reported as `halted` rather than spinning forever.
     let stuck = 0;

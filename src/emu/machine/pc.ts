@@ -2,7 +2,7 @@
 // memory map with PAM (pc-memory.ts), the host bridge and PCI bus, PIIX3 ISA bridge (ELCR, PIRQ),
 // PIIX3 IDE with bus-master DMA, PIIX4 PM with the ACPI timer, the 8259 pair, 8254 PIT + port 0x61,
 // MC146818 RTC/CMOS, i8042, port 0x92, reset control 0xcf9, POST port 0x80, fw_cfg, local APICs
-// and the I/O APIC, optional COM1, the debug consoles and isa-debug-exit. PAM and SMRAM state
+// and the I/O APIC, optional COM1 and COM2, the debug consoles and isa-debug-exit. PAM and SMRAM state
 // survive a system reset as in QEMU; everything else returns to its power-on state.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -51,7 +51,7 @@ import { APM_CNT_PORT, PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
 import { Port92 } from "../devices/port92.ts";
 import { PostPort } from "../devices/post.ts";
 import { ResetControl } from "../devices/reset-control.ts";
-import { COM1_IRQ, COM1_PORT, Uart16550 } from "../devices/uart16550.ts";
+import { ISA_SERIAL_PORTS, Uart16550 } from "../devices/uart16550.ts";
 import { buildSmbios, type SmbiosFiles } from "../smbios/tables.ts";
 import { AioPump } from "./aio-pump.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
@@ -110,8 +110,11 @@ export interface PcOptions extends MachineOptions {
   drives?: PcDrive[];
   /** The AioContext the drives' backends use (polled between CPU slices). */
   aio?: AioContext;
-  /** COM1's output; undefined = no serial port (QEMU's -nodefaults). */
-  serial?: ByteSink | null;
+  /**
+   * The serial ports' outputs, COM1 first (QEMU's -serial, repeated); a null sink drops the bytes.
+   * Empty or undefined: no serial port (QEMU's -nodefaults). At most ISA_SERIAL_PORTS.length.
+   */
+  serials?: (ByteSink | null)[];
   /** Option ROMs offered to the firmware as fw_cfg genroms/NAME files. */
   optionRoms?: { name: string; data: Uint8Array }[];
   /** fw_cfg `bootorder` contents (one OpenFirmware path a line), default empty. */
@@ -143,7 +146,8 @@ export interface PcDevices {
   fwcfg: FwCfg;
   apics: LocalApics;
   ioapic: IoApic;
-  serial: Uart16550 | null;
+  /** COM1, COM2 (as many as options.serials gave). */
+  serials: Uart16550[];
   smp: SmpRunner;
   /** The CPU topology (-smp) the APIC IDs come from. */
   topology: CpuTopology;
@@ -286,10 +290,15 @@ export const pcBoard: Board = {
     const fwcfg = new FwCfg(io, dma, trace, log);
     space.addMmio("apic", APIC_DEFAULT_BASE, APIC_MMIO_SIZE, apics.mmio(), { priority: 1 });
     space.addMmio("ioapic", IOAPIC_BASE, IOAPIC_MMIO_SIZE, ioapic.mmio());
-    let serial: Uart16550 | null = null;
-    if (options.serial !== undefined) {
-      serial = new Uart16550(io, COM1_PORT, isaIrq(COM1_IRQ), machine.gatedSink(options.serial), trace, log);
-    }
+    const sinks = options.serials ?? [];
+    if (sinks.length > ISA_SERIAL_PORTS.length)
+      throw new ConfigError(
+        `at most ${ISA_SERIAL_PORTS.length} serial ports (COM1, COM2), ${sinks.length} given`,
+      );
+    const serials = sinks.map((sink, i) => {
+      const { port, irq } = ISA_SERIAL_PORTS[i]!;
+      return new Uart16550(io, port, isaIrq(irq), machine.gatedSink(sink), trace, log);
+    });
 
     for (const d of options.drives ?? []) ide.attach(d.index, d.media, d.backend);
     const geometries = [0, 1, 2, 3].map((i) => {
@@ -300,7 +309,7 @@ export const pcBoard: Board = {
     });
     initCmos((i, v) => rtc.set(i, v), layout, cpus, options.bootOrder ?? "cad", geometries);
     fillFwCfg(fwcfg, memBytes, layout, topology, options);
-    const acpiConfig = acpiInputs(options, memBytes, layout, topology, serial !== null);
+    const acpiConfig = acpiInputs(options, memBytes, layout, topology, serials.length);
     machine.addDevice(
       installAcpi(fwcfg, acpiConfig, () => ({ pmBase: pm.configRead(PIIX4_PMBA, 4) & PMBA_MASK })),
     );
@@ -329,7 +338,7 @@ export const pcBoard: Board = {
     });
     for (const d of options.drives ?? [])
       if (d.backend !== null) machine.addDevice(driveStateDevice(d.backend));
-    if (serial !== null) machine.addDevice(serial);
+    for (const serial of serials) machine.addDevice(serial);
     addDebugDevices(machine, options);
 
     machine.pc = {
@@ -348,7 +357,7 @@ export const pcBoard: Board = {
       fwcfg,
       apics,
       ioapic,
-      serial,
+      serials,
       smp,
       topology,
       layout,
@@ -393,7 +402,7 @@ function fillFwCfg(
 
 /**
  * The ACPI build's inputs from the PC's topology (APIC IDs of every possible CPU), memory layout
- * (the hot-plug region) and NUMA nodes. With memory hot-plug and no nodes QEMU makes one implicit
+ * (the hot-plug region), NUMA nodes and serial ports (COM1, COM2). With memory hot-plug and no nodes QEMU makes one implicit
  * node holding all RAM (auto_enable_numa_with_memhp). Throws ConfigError for bad nodes.
  */
 function acpiInputs(
@@ -401,7 +410,7 @@ function acpiInputs(
   memBytes: number,
   layout: PcMemoryLayout,
   topology: CpuTopology,
-  com1: boolean,
+  serialPorts: number,
 ): AcpiConfig {
   const perSocket = logicalPerPackage(topology);
   const sockets = Array.from({ length: topology.maxCpus }, (_, i) => Math.floor(i / perSocket));
@@ -409,7 +418,14 @@ function acpiInputs(
   if (typeof numa === "string") throw new ConfigError(numa);
   if (numa === null && layout.deviceMemory !== null)
     numa = { nodeMem: [memBytes], cpuNode: sockets.map(() => 0) };
-  const config = pcAcpiConfig({ memBytes, cpus: topology.cpus, maxCpus: topology.maxCpus, numa, com1 });
+  const config = pcAcpiConfig({
+    memBytes,
+    cpus: topology.cpus,
+    maxCpus: topology.maxCpus,
+    numa,
+    com1: serialPorts >= 1,
+    com2: serialPorts >= 2,
+  });
   config.cpus.forEach((cpu, i) => {
     cpu.apicId = apicIdOf(topology, i);
   });

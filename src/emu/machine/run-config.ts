@@ -32,7 +32,8 @@ export interface PcRunOptions {
   /** --smp as given (cpus, maxcpus, sockets, dies, cores, threads); null = one CPU. */
   cpus: SmpConfig | null;
   boot: string | null;
-  serial: { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" } | null;
+  /** --serial, repeated: COM1, COM2 (empty: no serial port, as QEMU's -nodefaults). */
+  serials: SerialTarget[];
   /** --kernel: a Linux bzImage or a Multiboot kernel, booted as QEMU's -kernel does. */
   kernel: string | null;
   /** --append: its command line. */
@@ -42,6 +43,9 @@ export interface PcRunOptions {
   /** --numa node,...: NUMA nodes (-numa). */
   numa: NumaNodeSpec[];
 }
+
+/** Where a serial port's bytes go. */
+export type SerialTarget = { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" };
 
 /** Where a debug console's bytes go. */
 export type DebugconTarget = { kind: "stdio" } | { kind: "file"; path: string } | { kind: "null" };
@@ -113,7 +117,7 @@ export function wantsPc(pc: Readonly<PcRunOptions>): boolean {
     pc.cpus !== null ||
     pc.numa.length > 0 ||
     pc.boot !== null ||
-    pc.serial !== null ||
+    pc.serials.length > 0 ||
     pc.kernel !== null
   );
 }

@@ -2,16 +2,54 @@
 // and the stop reply); a continue hands the guest to the Executor and the stop reply follows when
 // it stops. Signals in C/S are accepted and ignored (a machine has no signals to deliver). Without
 // the target's singleStep capability, vCont? omits s/S and stepping packets get the empty reply.
+// How a step treats interrupts and timers is QEMU's sstep setting (qqemu.sstepbits, qqemu.sstep,
+// Qqemu.sstep=N): by default, as in QEMU, a step runs the instruction at the PC with interrupts and
+// timers held, so stepping off a breakpoint never lands in an interrupt handler that returns to it.
 import { parseHex } from "../protocol/hex.ts";
 import { parseVCont } from "../protocol/vcont.ts";
 import type { HandlerGroup } from "./packet-table.ts";
 import type { Session } from "./session.ts";
 
-/** Steps vCPU `cpu` once and returns the stop reply (the caller checked singleStep exists). */
+/** QEMU's single-step flags: a step at all, interrupts held, timers held. */
+export const SSTEP_ENABLE = 0x1;
+export const SSTEP_NOIRQ = 0x2;
+export const SSTEP_NOTIMER = 0x4;
+const SSTEP_ALL = SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER;
+/** QEMU's default (an ICE's step): the instruction alone, no interrupt handler, no timer. */
+export const SSTEP_DEFAULT = SSTEP_ALL;
+
+/**
+ * Steps vCPU `cpu` once as the sstep flags say and returns the stop reply (the caller checked
+ * singleStep exists). Without SSTEP_ENABLE a step is a continue, as in QEMU.
+ */
 function stepCpu(s: Session, cpu: number): null {
+  const flags = s.host.sstepFlags;
+  if ((flags & SSTEP_ENABLE) === 0) return continueAll(s, cpu);
   s.gCpu = cpu;
-  s.resumeStep(s.target.singleStep!.step(cpu), cpu);
+  const options = { interrupts: (flags & SSTEP_NOIRQ) === 0, timers: (flags & SSTEP_NOTIMER) === 0 };
+  s.resumeStep(s.target.singleStep!.step(cpu, options), cpu);
   return null;
+}
+
+/** `qqemu.sstepbits` (or Q): the flag values, as QEMU words them. */
+function sstepBits(): string {
+  return `ENABLE=${SSTEP_ENABLE.toString(16)},NOIRQ=${SSTEP_NOIRQ.toString(16)},NOTIMER=${SSTEP_NOTIMER.toString(16)}`;
+}
+
+/** `qqemu.sstep` (or Q): the flags now, `0x7`; `qqemu.sstep=N` (or Q; N hex): sets them, E22 for unknown bits. */
+function sstep(s: Session, _p: Buffer, text: string): string {
+  const eq = text.indexOf("=");
+  if (eq < 0) return `0x${s.host.sstepFlags.toString(16)}`;
+  const flags = parseHex(text.slice(eq + 1).replace(/^0x/i, ""), "sstep flags");
+  // QEMU's literal reply for flags it cannot honour.
+  if ((flags & ~SSTEP_ALL) !== 0) return "E22";
+  s.host.sstepFlags = flags;
+  return "OK";
+}
+
+/** `qqemu.Supported`: QEMU's private packets this stub answers. */
+function qemuSupported(): string {
+  return "sstepbits;sstep;PhyMemMode";
 }
 
 /**
@@ -73,4 +111,10 @@ export const RESUME_HANDLERS: HandlerGroup = [
   ["S", "step", step],
   ["c", "resume", cont],
   ["C", "resume", cont],
+  // QEMU answers its private queries with either letter.
+  ["qqemu.sstepbits", "step", sstepBits],
+  ["Qqemu.sstepbits", "step", sstepBits],
+  ["qqemu.sstep", "step", sstep],
+  ["Qqemu.sstep", "step", sstep],
+  ["qqemu.Supported", "query", qemuSupported],
 ];

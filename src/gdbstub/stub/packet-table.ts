@@ -1,6 +1,7 @@
 // The packet table: each packet name maps to a handler, grouped by capability like the gdbstub
 // crate's extension traits. A name is the first letter, or for q/Q/v packets the word up to the
-// first ':', ',' or ';' (so `qXfer:features:read:...` is `qXfer`, `vCont?` is `vCont?`).
+// first ':', ',', ';' or '=' (so `qXfer:features:read:...` is `qXfer`, `vCont?` is `vCont?`,
+// `Qqemu.sstep=3` is `Qqemu.sstep`).
 import { BASE_HANDLERS } from "./handlers-base.ts";
 import { BREAKPOINT_HANDLERS } from "./handlers-breakpoints.ts";
 import { QUERY_HANDLERS } from "./handlers-query.ts";
@@ -59,7 +60,7 @@ export function packetName(payload: Buffer): string {
     let end = 1;
     while (end < payload.length && end < 64) {
       const b = payload[end]!;
-      if (b === 0x3a || b === 0x2c || b === 0x3b) break;
+      if (b === 0x3a || b === 0x2c || b === 0x3b || b === 0x3d) break;
       end++;
     }
     return payload.subarray(0, end).toString("latin1");

@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { type DebugTarget, describeStop, type StopEvent } from "../../emu/debug-target.ts";
 import { RspConnection } from "../conn/connection.ts";
 import { Executor } from "./executor.ts";
+import { SSTEP_DEFAULT } from "./handlers-resume.ts";
 import { type ArchSetting, PACKET_SIZE, Session, type SessionHost } from "./session.ts";
 
 /** How to start the server. */
@@ -76,6 +77,7 @@ class Controller implements SessionHost {
   session: Session | null = null;
   address = "";
   archSetting: ArchSetting = "auto";
+  sstepFlags = SSTEP_DEFAULT;
   readonly done: Promise<GdbServerEnd>;
   private finish: (end: GdbServerEnd) => void = () => {};
   private lastEvent: StopEvent = { kind: "step" };

@@ -42,6 +42,8 @@ export interface SessionHost {
   readonly address: string;
   /** Architecture to describe to the next session that reads target.xml (`monitor arch`). */
   archSetting: ArchSetting;
+  /** QEMU's single-step flags (`qqemu.sstep`, handlers-resume.ts); kept across sessions as in QEMU. */
+  sstepFlags: number;
   log(line: string): void;
   /** The debugger detached: the guest resumes without a client. */
   detached(session: Session): void;

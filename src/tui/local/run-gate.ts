@@ -119,9 +119,9 @@ export class RunGate {
         timeline: () => reverse.timeline(),
       },
       singleStep: singleStep && {
-        step: (cpu) => {
+        step: (cpu, options) => {
           if (this.busyFor(side)) return INTERRUPTED;
-          const event = singleStep.step(cpu);
+          const event = singleStep.step(cpu, options);
           changed();
           return event;
         },

@@ -175,4 +175,11 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
     expect(Buffer.from(tables ?? []).includes("COM1")).toBe(true);
     expect(diffFileBytes(tables, fwCfgFile(ours, "etc/acpi/tables")?.data)).toBeNull();
   }, 60_000);
+
+  it("describes COM2 (0x2f8, IRQ 3) too with a second serial port, as QEMU's second -serial", async () => {
+    const { qemu, ours } = await compareFwCfg(["-m", "64", "-serial", "null", "-serial", "null"], limit);
+    const tables = Buffer.from(fwCfgFile(qemu, "etc/acpi/tables")?.data ?? []);
+    expect(tables.includes("COM2")).toBe(true);
+    expect(diffFileBytes(tables, fwCfgFile(ours, "etc/acpi/tables")?.data)).toBeNull();
+  }, 60_000);
 });

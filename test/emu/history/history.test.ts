@@ -40,7 +40,10 @@ describe.skipIf(!needPeers("nasm"))("reverse execution on the PC", () => {
     rom = readFileSync(await assembleTestRomFile("history/irq-loop.asm"));
   });
 
-  it("steps back through interrupt deliveries and idle time to every state seen forward", () => {
+  it.each([
+    ["taking interrupts", {}],
+    ["holding interrupts and timers, as gdb's stepi", { interrupts: false, timers: false }],
+  ] as const)("steps back through interrupt deliveries and idle time, forward steps %s", (_, options) => {
     const m = boot();
     expect(m.enableHistory()).toBeNull();
     const cpu = m.cpus[0]!;
@@ -51,7 +54,7 @@ describe.skipIf(!needPeers("nasm"))("reverse execution on the PC", () => {
     let idle = 0;
     for (let i = 0; i < 400; i++) {
       const before = cpu.historyPosition();
-      const event = m.step(0);
+      const event = m.step(0, i % 3 === 0 ? options : {});
       if (cpu.historyPosition() !== before) forward.push(seen(m));
       if (event.kind === "halted") {
         // A halted CPU waits: its idle time up to the next device deadline is one step.

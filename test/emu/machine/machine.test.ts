@@ -319,6 +319,21 @@ describe("Machine idle handling", () => {
     for (let i = 0; i < 2; i++) m.step(0);
     expect(fired).toBe(1); // 60 ns >= 50 ns
   });
+
+  it("holds the timers a debugger's step asks it to hold until the guest runs again", () => {
+    const m = createBareMachine({ bios: tinyRom([0xeb, 0xfe]) });
+    let fired = 0;
+    m.clock.add({
+      name: "one-shot",
+      nextDeadline: () => (fired === 0 ? 50 : Number.POSITIVE_INFINITY),
+      onDeadline: () => fired++,
+    });
+    for (let i = 0; i < 8; i++)
+      expect(m.step(0, { interrupts: false, timers: false })).toEqual({ kind: "step" });
+    expect(fired).toBe(0); // 80 ns, held
+    expect(m.run(1)).toEqual({ kind: "budget" });
+    expect(fired).toBe(1); // fired before the first instruction of the run
+  });
 });
 
 /** A 32-bit register value as the little-endian bytes writeRegister takes. */

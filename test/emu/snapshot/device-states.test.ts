@@ -32,7 +32,7 @@ function machine(): PcMachine {
   return createPcMachine({
     bios,
     aio,
-    serial: null,
+    serials: [null],
     debugcons: [{ port: 0x402, sink: null }],
     drives: [
       { index: 0, media: "disk", backend: openImage(disk, { ctx: aio, lock: false }) },

@@ -22,7 +22,7 @@ describe("snapshot coverage", () => {
       bios,
       aio,
       cpus: 2,
-      serial: null,
+      serials: [null],
       debugcons: [{ port: 0x402, sink: null }],
       debugExit: { port: 0xf4, size: 1 },
       drives: [

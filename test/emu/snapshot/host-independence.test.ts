@@ -25,7 +25,7 @@ describe.skipIf(!needPeers("seabios"))("host independence", () => {
         bios: readFileSync(SEABIOS),
         rtcBase: new Date("2026-01-02T03:04:05Z"),
         debugcons: [{ port: 0x402, sink: null }],
-        serial: null,
+        serials: [null],
       });
       m.run(2_000_000);
       const s = m.saveState();

@@ -30,7 +30,7 @@ function boot(disk: string, cpus = 1) {
     debugExit: { port: 0xf4, size: 1 },
     drives: [{ index: 0, media: "disk", backend }],
     aio,
-    serial: { write: (b) => serial.push(b) },
+    serials: [{ write: (b) => serial.push(b) }],
     cpus,
   });
   const trace: string[] = [];
