@@ -296,8 +296,8 @@ export class History<S extends HistoryState> {
    * CPU end the replay early: the history ends there too.
    */
   private runTo(target: number, hits: Hit[] | null): void {
-    for (;;) {
-      const held = this.nextHeldStep(this.host.position(), target);
+    for (let from = this.host.position(); ; ) {
+      const held = this.nextHeldStep(from, target);
       if (held < 0) {
         this.runNear(target, hits);
         return;
@@ -307,6 +307,7 @@ export class History<S extends HistoryState> {
       this.stepTo(held, hits);
       if (this.host.position() !== held) return;
       this.stepTo(held + 1, hits);
+      from = held + 1;
     }
   }
 
@@ -341,15 +342,20 @@ export class History<S extends HistoryState> {
    */
   private stepTo(target: number, hits: Hit[] | null): number[] {
     const boundaries: number[] = [];
+    // A held step that could not run (a halted CPU, its interrupt held) left the run to go on.
+    let heldDone = -1;
     for (;;) {
       const before = this.host.position();
       if (before >= target) return boundaries;
-      const event = this.host.waiting()
-        ? this.host.idle()
-        : this.host.stepForward(this.heldSteps.get(before));
+      const held = before === heldDone ? undefined : this.heldSteps.get(before);
+      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward(held);
       const after = this.host.position();
       if (hits !== null) noteHit(event, after, hits);
       if (after === before) {
+        if (held !== undefined) {
+          heldDone = before;
+          continue;
+        }
         // A breakpoint or watch reported before anything ran: pass over it as a resuming debugger does.
         if (!isDebuggerStop(event)) return boundaries;
         this.host.markStopped(true);
