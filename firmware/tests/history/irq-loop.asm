@@ -1,6 +1,6 @@
 ; A loop that waits for the timer, in 32-bit protected mode: the PIT's channel 0 at a high rate
 ; through the 8259 (IRQ0 as vector 0x20) and the local APIC's LINT0 in ExtINT mode, a main loop
-; that waits with sti/hlt, counts in RAM and writes the count to the POST port, and an interrupt
+; that runs with interrupts on (spinning a while), waits with hlt, counts in RAM and writes the count to the POST port, and an interrupt
 ; handler that counts too. test/emu/history/history.test.ts steps through it forwards and
 ; backwards: every few steps an interrupt is delivered or idle time passes. Assembled by the test
 ; (not committed).
@@ -11,7 +11,8 @@ A_SVR     equ 0xf0
 A_LINT0   equ 0x350
 TICKS     equ SCRATCH             ; dword: interrupts taken
 PASSES    equ SCRATCH + 4         ; dword: main-loop passes
-PIT_COUNT equ 100                 ; ~84 us between interrupts
+PIT_COUNT equ 2                 ; ~1.7 us (168 instructions of virtual time)
+SPIN      equ 120               ; a pass spins about as long: interrupts come while it runs and in HLT
 
 main:
         mov al, 0xff
@@ -46,14 +47,18 @@ start32:
         out 0x40, al
         xor al, al
         out 0x40, al
-.wait:  sti
-        hlt
-        cli
-        inc dword [PASSES]
+        ; The counting runs with interrupts on, so an interrupt can come between any two of its
+        ; instructions, not only at the HLT.
+        sti
+.wait:  inc dword [PASSES]
+        mov ecx, SPIN
+.spin:  loop .spin
         mov eax, [TICKS]
         out 0x80, al
+        hlt
         cmp eax, 200
         jb .wait
+        cli
         PRINT "done"
         EXIT
 

@@ -4,8 +4,8 @@
 // position of the boot CPU (Cpu.historyPosition): runs are deterministic, so each position is one
 // machine state, whether it was reached by running, stepping or replaying.
 //
-// A debugger's steps that held interrupts or timers (StepOptions) changed the run's course: they are
-// noted by position and replayed the same way, so the replayed run is the recorded one.
+// A debugger's steps are noted by position (step-log.ts) and replayed as steps with the same
+// options, with runs only between them, so the replayed run is the recorded one.
 //
 // Going back one step replays from the nearest earlier snapshot, first to find the step boundary
 // before the present moment, then to land on it; going back to the previous breakpoint or watch hit
@@ -13,6 +13,7 @@
 // made, and lands on the last one. Replays far from any snapshot leave a snapshot where they land,
 // so stepping back again and again replays little.
 import type { HistoryTimeline, StepOptions, StopEvent } from "../debug-target.ts";
+import { StepLog } from "./step-log.ts";
 
 /** A saved machine state: where in the history it was taken and the memory it holds. */
 export interface HistoryState {
@@ -89,8 +90,8 @@ export class History<S extends HistoryState> {
   /** Wall time taking the newest snapshot cost, and when the run passed it (the host wall clock). */
   private lastCostMs = 0;
   private lastTakenAt = 0;
-  /** The debugger's steps that held interrupts or timers, by the position they started from. */
-  private readonly heldSteps = new Map<number, StepOptions>();
+  /** The debugger's steps of the recorded run. */
+  private readonly steps = new StepLog();
 
   /**
    * Needs: a budget in bytes (the newest two snapshots are kept whatever their size); `wallMs`, the
@@ -118,11 +119,9 @@ export class History<S extends HistoryState> {
     this.trim();
   }
 
-  /** Before a forward step of the boot CPU: one holding interrupts or timers is replayed alike. */
+  /** Before a forward step of the boot CPU: replays take the same step there. */
   noteStep(options: StepOptions): void {
-    if (options.interrupts === false || options.timers === false) {
-      this.heldSteps.set(this.host.position(), options);
-    }
+    this.steps.note(this.host.position(), options);
   }
 
   /** After a forward run or step: the furthest position reached. */
@@ -140,14 +139,14 @@ export class History<S extends HistoryState> {
     while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.historyPosition > now) {
       this.release(this.snapshots.pop()!);
     }
-    for (const at of this.heldSteps.keys()) if (at >= now) this.heldSteps.delete(at);
+    this.steps.dropFrom(now);
     this.end = now;
   }
 
   /** Forgets everything (a machine reset by the debugger, loadvm): history starts again here. */
   clear(): void {
     for (const s of this.snapshots.splice(0)) this.host.releaseState(s);
-    this.heldSteps.clear();
+    this.steps.dropFrom(0);
     this.bytes = 0;
     this.end = this.host.position();
   }
@@ -263,8 +262,7 @@ export class History<S extends HistoryState> {
   /** Drops the oldest snapshots while over budget, keeping at least the newest two. */
   private trim(): void {
     while (this.bytes > this.budget && this.snapshots.length > 2) this.release(this.snapshots.shift()!);
-    const start = this.snapshots[0]?.historyPosition ?? 0;
-    for (const at of this.heldSteps.keys()) if (at < start) this.heldSteps.delete(at);
+    this.steps.dropBefore(this.snapshots[0]?.historyPosition ?? 0);
   }
 
   private release(state: S): void {
@@ -297,29 +295,21 @@ export class History<S extends HistoryState> {
    */
   private runTo(target: number, hits: Hit[] | null): void {
     for (let from = this.host.position(); ; ) {
-      const held = this.nextHeldStep(from, target);
-      if (held < 0) {
+      const step = this.steps.next(from, target);
+      if (step < 0) {
         this.runNear(target, hits);
         return;
       }
-      // Exactly to the debugger's held step, then that step as it took it.
-      this.runNear(held, hits);
-      this.stepTo(held, hits);
-      if (this.host.position() !== held) return;
-      this.stepTo(held + 1, hits);
-      from = held + 1;
+      // Exactly to where the debugger stepped, then that step as it took it.
+      this.runNear(step, hits);
+      this.stepTo(step, hits);
+      if (this.host.position() !== step) return;
+      this.stepTo(step + 1, hits);
+      from = step + 1;
     }
   }
 
-  /** The first held step at or after `from` and before `to`, or -1. */
-  private nextHeldStep(from: number, to: number): number {
-    let first = -1;
-    for (const at of this.heldSteps.keys())
-      if (at >= from && at < to && (first < 0 || at < first)) first = at;
-    return first;
-  }
-
-  /** runTo's bounded runs toward `target` (no held step lies before it). */
+  /** runTo's bounded runs toward `target` (no debugger step lies before it). */
   private runNear(target: number, hits: Hit[] | null): void {
     for (;;) {
       const before = this.host.position();
@@ -342,18 +332,18 @@ export class History<S extends HistoryState> {
    */
   private stepTo(target: number, hits: Hit[] | null): number[] {
     const boundaries: number[] = [];
-    // A held step that could not run (a halted CPU, its interrupt held) left the run to go on.
-    let heldDone = -1;
+    // A debugger's step that could not run (a halted CPU, its interrupt held) left the run to go on.
+    let stepDone = -1;
     for (;;) {
       const before = this.host.position();
       if (before >= target) return boundaries;
-      const held = before === heldDone ? undefined : this.heldSteps.get(before);
-      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward(held);
+      const logged = before === stepDone ? undefined : this.steps.at(before);
+      const event = this.host.waiting() ? this.host.idle() : this.host.stepForward(logged);
       const after = this.host.position();
       if (hits !== null) noteHit(event, after, hits);
       if (after === before) {
-        if (held !== undefined) {
-          heldDone = before;
+        if (logged !== undefined) {
+          stepDone = before;
           continue;
         }
         // A breakpoint or watch reported before anything ran: pass over it as a resuming debugger does.
