@@ -31,6 +31,8 @@ const OPTIONS: Record<string, boolean> = {
   log: true,
   "max-insns": true,
   "no-reboot": false,
+  jit: false,
+  "no-jit": false,
   cpu: true,
   gdb: true,
   device: true,
@@ -269,6 +271,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     log: [],
     maxInsns: null,
     noReboot: false,
+    jit: null,
     cpu: null,
     gdb: null,
     startPaused: false,
@@ -345,6 +348,10 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "no-reboot":
       opts.noReboot = true;
+      break;
+    case "jit":
+    case "no-jit":
+      opts.jit = name === "jit";
       break;
     case "cpu":
       if (!isCpuModel(value)) {

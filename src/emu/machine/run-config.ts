@@ -66,6 +66,8 @@ export interface RunOptions {
   log: string[];
   maxInsns: number | null;
   noReboot: boolean;
+  /** Translation of hot code to JavaScript: true (--jit), false (--no-jit), null (PCSCOPE_JIT, on unless 0). */
+  jit: boolean | null;
   /** --cpu: a CPU model name (cpuid-models.ts), or null for pcscope's own. */
   cpu: string | null;
   /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */
