@@ -25,8 +25,8 @@ export class Block {
     readonly count: number,
     /** Size of its generated source (the budget counts it). */
     readonly sourceBytes: number,
-    /** The generated function. */
-    readonly run: (c: never) => void,
+    /** The generated function: runs the block (repeatedly if it loops on itself, within `end`). */
+    readonly run: (c: never, end: number) => void,
   ) {}
 }
 

@@ -40,7 +40,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
           b = findOrTranslate(c, start, mode);
         if (b !== null && b.lastEip <= c.csLimit && end - c.instructions >= b.count) {
           cache.hits++;
-          b.run(c as never);
+          b.run(c as never, end);
           continue;
         }
       }

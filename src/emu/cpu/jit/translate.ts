@@ -117,14 +117,20 @@ interface Emitted {
  * Code for the instruction in `d` (the next one's EIP: `ne`, index `k` in the block), or null when the
  * generator does not handle it (it then runs in the interpreter).
  */
-function emit(d: DecodedInsn, ne: number, k: number): Emitted | null {
+function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | null {
   if (d.lock || d.rep !== 0) return null;
   const op = d.op;
   const vs = d.o32 ? 4 : 2;
   const mem = d.modrm >= 0 && d.mod !== 3;
   const seg = d.eaSeg;
   const done = `c.instructions = i0 + ${k + 1}; return;`;
-  const branch = (target: string) => `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done}`;
+  // A branch back to the block's first instruction loops inside the function while the budget
+  // allows a whole pass (nothing else can need the run loop: stores and device accesses that do
+  // have already left through stopPending).
+  const branch = (target: number) =>
+    target === eip0
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return;`
+      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
   if (op < 0x40 && (op & 7) < 6) {
@@ -166,7 +172,7 @@ function emit(d: DecodedInsn, ne: number, k: number): Emitted | null {
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
-      code: `if (cond(c, ${op & 15})) { ${branch(String(t))} } c.eip = ${ne}; ${done}`,
+      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done}`,
       memory: true,
       ends: true,
     };
@@ -269,7 +275,7 @@ function emit(d: DecodedInsn, ne: number, k: number): Emitted | null {
     const cx = d.a32 ? "regs[1]" : "r16[2]";
     const test = op === 0xe3 ? `${cx} === 0` : `(${cx} = ${cx} - 1) !== 0`;
     const t = near(d.imm);
-    return { code: `if (${test}) { ${branch(String(t))} } c.eip = ${ne}; ${done}`, memory: true, ends: true };
+    return { code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done}`, memory: true, ends: true };
   }
   if (op === 0xe8) {
     const t = near(d.imm);
@@ -279,7 +285,7 @@ function emit(d: DecodedInsn, ne: number, k: number): Emitted | null {
       ends: true,
     };
   }
-  if (op === 0xe9 || op === 0xeb) return { code: branch(String(near(d.imm))), memory: true, ends: true };
+  if (op === 0xe9 || op === 0xeb) return { code: branch(near(d.imm)), memory: true, ends: true };
   if ((op === 0xf6 || op === 0xf7) && d.reg < 2) {
     const size = op === 0xf6 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
@@ -329,7 +335,7 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     const len = insn.len;
     if (len > 15 || eip + len > ipEnd) break;
     const ne = eip + len;
-    const out = emit(insn, ne, k);
+    const out = emit(insn, ne, k, eip0);
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
       const after = insn.endsBlock ? "return;" : `if (c.stopPending || c.eip !== ${ne}) return;`;
@@ -349,9 +355,9 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     if (insn.endsBlock || returned) break;
   }
   if (k === 0) return null;
-  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k};`);
-  const source = `return function block_${eip0.toString(16)}(c) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const i0 = c.instructions;\n${body.join("\n")}\n};`;
-  const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu) => void;
+  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return;`);
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu, end: number) => void;
   const mode = code32 | (c.stack32 << 1);
   return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
 }
