@@ -3,7 +3,7 @@
 // else one instruction in the interpreter (runInstructions, which also checks breakpoints and
 // single-step traps). A block runs only when all of it fits in the budget, EFLAGS.TF is clear, no
 // interrupt is pending with IF set, the debugger is not resuming over a breakpoint and its page
-// holds no breakpoint; so instruction counts, interrupt boundaries and stops are the interpreter's.
+// bytes hold no breakpoint; so instruction counts, interrupt boundaries and stops are the interpreter's.
 
 import type { Cpu } from "../cpu.ts";
 import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
@@ -31,7 +31,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
       const eip = c.eip;
       const lin = (c.csBase + eip) | 0;
       const o = ~c.tlbR[lin >>> 12];
-      if (o >= 0 && c.debug.bpMap[lin >>> 12] === 0) {
+      if (o >= 0) {
         const start = o + (lin & 0xfff);
         const mode = c.code32 | (c.stack32 << 1);
         cache.lookups++;
@@ -39,9 +39,13 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
         if (b === null || b.start !== start || b.mode !== mode || b.eip0 !== eip)
           b = findOrTranslate(c, start, mode);
         if (b !== null && b.lastEip <= c.csLimit && end - c.instructions >= b.count) {
-          cache.hits++;
-          b.run(c as never, end);
-          continue;
+          const bpMap = c.debug.bpMap;
+          const bitmap = bpMap[lin >>> 12];
+          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
+            cache.hits++;
+            b.run(c as never, end);
+            continue;
+          }
         }
       }
     }
@@ -50,6 +54,22 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
     if (c.instructions !== before) skipBp = -1;
     if (why !== RUN_BUDGET) return why;
   }
+}
+
+/**
+ * Whether page bitmap `bitmap` of the breakpoint map (see DebugPoints.bpMap) has a breakpoint at a
+ * page offset in [from, to): a block holding one runs in the interpreter, instruction by instruction.
+ */
+function anyBreakpoint(map: Int32Array, bitmap: number, from: number, to: number): boolean {
+  for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+    let bits = map[bitmap + w];
+    if (bits === 0) continue;
+    const first = w << 5;
+    if (from > first) bits &= -1 << (from - first);
+    if (to < first + 32) bits &= (1 << (to - first)) - 1;
+    if (bits !== 0) return true;
+  }
+  return false;
 }
 
 /** The block at `start` once the address is hot: from the cache, or translated now. */
