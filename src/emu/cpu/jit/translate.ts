@@ -31,7 +31,7 @@ import { alu, alu32, dec, inc, logicFlags, shift, shift32 } from "../alu.ts";
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
-import { cond } from "../flags.ts";
+import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
 import { aluMem32 } from "../operands.ts";
 import { Block } from "./code-cache.ts";
 
@@ -60,6 +60,7 @@ const HELPERS = {
   rdM8,
   rdM16,
   rdM32,
+  recordFlags,
   runInstructions,
   shift,
   shift32,
@@ -99,9 +100,24 @@ function maskOf(size: number): string {
   return size === 4 ? "0xffffffff" : size === 2 ? "0xffff" : "0xff";
 }
 
-/** `a op b` with flags, for an operand of `size` bytes (alu32 for 32-bit, as the interpreter). */
+/** The lazy-flags kind (flags.ts LZ_*) of the ALU operations generated inline: ADD, OR, AND, SUB, XOR, CMP. */
+const INLINE_KIND = [LZ_ADD, LZ_LOGIC, -1, -1, LZ_LOGIC, LZ_SUB, LZ_LOGIC, LZ_SUB];
+const INLINE_OP = ["+", "|", "", "", "&", "-", "^", "-"];
+
+/**
+ * `a op b` with flags, for an operand of `size` bytes, as an expression evaluating `a` and `b` once.
+ * ADC and SBB call alu()/alu32(); the others compute the result as alu()/alu32() do and record the
+ * flags with the same recordFlags() call (temporaries u, v, t are the block function's locals).
+ */
 function aluExpr(aop: number, a: string, b: string, size: number): string {
-  return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
+  const kind = INLINE_KIND[aop]!;
+  if (kind < 0)
+    return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
+  const o = INLINE_OP[aop];
+  if (size === 4)
+    return `(u = ${a}, v = ${b}, t = (u ${o} v) | 0, recordFlags(c, ${kind}, u, v, 0, t, -1), t)`;
+  const m = maskOf(size);
+  return `(u = ${a} & ${m}, v = ${b} & ${m}, t = (u ${o} v) & ${m}, recordFlags(c, ${kind}, u, v, 0, t, ${m}), t)`;
 }
 
 /** What one instruction compiles to. */
@@ -356,7 +372,7 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   }
   if (k === 0) return null;
   if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return;`);
-  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu, end: number) => void;
   const mode = code32 | (c.stack32 << 1);
   return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
