@@ -296,8 +296,10 @@ export function decodeInsn(d: DecodedInsn, b: Uint8Array, at: number, end: numbe
       p += d.o32 ? 4 : 2;
       break;
     case IMM_MOFFS:
+      // The offset is a memory operand: DS unless overridden.
       if (p + (d.a32 ? 4 : 2) > limit) return;
       d.imm = d.a32 ? le32(b, p) : le16(b, p);
+      d.eaSeg = d.segOvr >= 0 ? d.segOvr : DS;
       p += d.a32 ? 4 : 2;
       break;
     case IMM_WB:

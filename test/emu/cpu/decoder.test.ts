@@ -72,6 +72,8 @@ function compare(bytes: Uint8Array, bitness: 16 | 32): string | null {
   decodeInsn(d, bytes, 0, bytes.length, bitness === 32 ? 1 : 0);
   const hex = Buffer.from(bytes.subarray(0, Math.max(len, 1))).toString("hex");
   if (d.len !== len) return `${bitness}-bit ${hex}: length ${d.len}, iced ${len}`;
+  if (hasMem && d.op >= 0xa0 && d.op <= 0xa3 && SEGS[d.eaSeg] !== memSeg)
+    return `${bitness}-bit ${hex}: moffs segment ${d.eaSeg}`;
   if (hasMem && d.modrm >= 0 && d.mod !== 3) {
     const regs = d.a32 ? REG32 : REG16;
     const base = d.base < 0 ? Register.None : regs[d.base];
@@ -143,6 +145,9 @@ describe("decodeInsn against iced-x86", () => {
     // A5                   movsw: one instruction
     decodeInsn(d, new Uint8Array([0xa5]), 0, 1, 0);
     expect(d.endsBlock).toBe(false);
+    // 64 A1 00 20 00 00    mov eax, fs:[0x2000] (moffs: the override applies, as to any memory operand)
+    decodeInsn(d, new Uint8Array([0x64, 0xa1, 0x00, 0x20, 0x00, 0x00]), 0, 6, 1);
+    expect([d.len, d.imm, d.eaSeg]).toEqual([6, 0x2000, 4]);
     // 8B 44 24 08          mov eax, [esp+8] (with only 3 bytes readable: does not fit)
     decodeInsn(d, new Uint8Array([0x8b, 0x44, 0x24, 0x08]), 0, 3, 1);
     expect(d.len).toBeGreaterThan(15);

@@ -114,6 +114,27 @@ describe("translated code matches the interpreter", () => {
   });
 });
 
+test("a segment override on a moffs operand (Linux's fs: per-CPU variables) is honoured", () => {
+  // 1000 b9 00 01 00 00      mov ecx, 0x100
+  // 1005 64 a1 00 20 00 00   mov eax, fs:[0x2000]
+  // 100b 64 a3 04 20 00 00   mov fs:[0x2004], eax
+  // 1011 40                  inc eax
+  // 1012 49                  dec ecx
+  // 1013 75 f0               jnz 1005
+  // 1015 f4                  hlt
+  const code = "b900010000" + "64a100200000" + "64a304200000" + "40" + "49" + "75f0" + "f4";
+  const [on, off] = pair(() => {
+    const m = flat32(bytes(code));
+    m.cpu.segBase[4] = 0x3000;
+    m.mem.write32(0x5000, 0x12345678);
+    return m;
+  });
+  lockstep(on, off, [100_000]);
+  expect(on.cpu.jit.hits).toBeGreaterThan(0);
+  expect(on.cpu.regs[0]).toBe(0x12345679);
+  expect(on.mem.read32(0x5004)).toBe(0x12345678);
+});
+
 describe("self-modifying code", () => {
   test("a store into the running block and into the very next instruction is seen", () => {
     // 1000 b9 c8 00        mov cx, 200
