@@ -1,8 +1,10 @@
 // CPU benchmark: the guest ROM bench/roms/cpu-bench.bin (ALU loop, REP MOVSD, CALL/RET chain, a
 // paging-on loop; exactly GUEST_INSTRUCTIONS instructions, see the .asm) timed in-process under
-// pcscope and under `qemu-system-i386 -accel tcg` (minus QEMU's start-up time, measured with a ROM
-// that exits at once): one warm-up run, then five runs of each, interleaved; medians of guest MIPS
-// (wall clock) and their ratio. The cost of 100 breakpoints set off the executed path is measured
+// pcscope with translation (the default), under pcscope's interpreter (--no-jit) and under
+// `qemu-system-i386 -accel tcg` (minus QEMU's start-up time, measured with a ROM that exits at
+// once): one warm-up run of each pcscope mode, then five runs of each, interleaved; medians of guest
+// MIPS (wall clock) and their ratios. (v86 is not run here: it has no isa-debug-exit to end the
+// ROM by; bench/linux.bench.ts runs it beside us on the Linux boot.) The cost of 100 breakpoints set off the executed path is measured
 // by running two machines, one with them and one without, in alternate slices of the same guest
 // (this host's speed drifts by far more than 5% between whole runs, slices see the same drift):
 // the median over three such runs. The issue's bars: >= 30 MIPS, < 5% slowdown.
@@ -37,8 +39,8 @@ function breakpointAddresses(): number[] {
 }
 
 /** A fresh bare machine on the ROM, stopping at isa-debug-exit, with `breakpoints` set. */
-function benchMachine(rom: Uint8Array, breakpoints: number[]) {
-  const m = createBareMachine({ bios: rom, debugExit: { port: DEBUG_EXIT_PORT, size: 1 } });
+function benchMachine(rom: Uint8Array, breakpoints: number[], jit = true) {
+  const m = createBareMachine({ bios: rom, debugExit: { port: DEBUG_EXIT_PORT, size: 1 }, jit });
   for (const bp of breakpoints) m.addBreakpoint(bp);
   return m;
 }
@@ -52,9 +54,9 @@ function checkFinished(m: ReturnType<typeof benchMachine>, event: { kind: string
     throw new Error(`cpu-bench retired ${retired} instructions, expected ${GUEST_INSTRUCTIONS}`);
 }
 
-/** Wall seconds of one whole run of the ROM in-process. */
-function timePcscope(rom: Uint8Array): number {
-  const m = benchMachine(rom, []);
+/** Wall seconds of one whole run of the ROM in-process, with or without translation. */
+function timePcscope(rom: Uint8Array, jit: boolean): number {
+  const m = benchMachine(rom, [], jit);
   const t0 = performance.now();
   const event = m.run(GUEST_INSTRUCTIONS * 2);
   const wall = (performance.now() - t0) / 1000;
@@ -94,14 +96,18 @@ export default async function cpuBench(): Promise<void> {
   const trivialPath = join(dir, "trivial.bin");
   writeFileSync(trivialPath, trivialRom());
   const ours: number[] = [];
+  const interpreted: number[] = [];
   const costs: number[] = [];
   const qemu: number[] = [];
   const qemuStart: number[] = [];
   let qemuError: string | null = null;
   try {
-    timePcscope(rom); // warm-up: lets V8 compile the interpreter before anything is timed
+    // warm-up: lets V8 compile the interpreter and the translator before anything is timed
+    timePcscope(rom, true);
+    timePcscope(rom, false);
     for (let i = 0; i < RUNS; i++) {
-      ours.push(timePcscope(rom));
+      ours.push(timePcscope(rom, true));
+      interpreted.push(timePcscope(rom, false));
       if (qemuError === null) {
         try {
           qemuStart.push(await timeQemu(trivialPath));
@@ -130,6 +136,15 @@ export default async function cpuBench(): Promise<void> {
       (qemuError === null
         ? `; qemu start-up ${median(qemuStart).toFixed(3)} s subtracted`
         : `; qemu failed: ${qemuError}`),
+  });
+  report({
+    name: "cpu-bench guest MIPS, interpreter (--no-jit)",
+    unit: "MIPS",
+    ours: mips(median(interpreted)),
+    peer: qemuSeconds === null || qemuSeconds <= 0 ? null : mips(qemuSeconds),
+    peerName: "qemu-tcg",
+    higherIsBetter: true,
+    note: `translation is ${(median(interpreted) / median(ours)).toFixed(2)}x the interpreter's speed (same run)`,
   });
   const cost = median(costs);
   report({

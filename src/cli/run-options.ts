@@ -32,6 +32,8 @@ const OPTIONS: Record<string, boolean> = {
   "max-insns": true,
   "no-reboot": false,
   history: true,
+  jit: false,
+  "no-jit": false,
   cpu: true,
   gdb: true,
   device: true,
@@ -271,6 +273,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     maxInsns: null,
     noReboot: false,
     historyBytes: null,
+    jit: null,
     cpu: null,
     gdb: null,
     startPaused: false,
@@ -352,6 +355,10 @@ function apply(opts: RunOptions, name: string, value: string): void {
       opts.historyBytes = value === "off" ? 0 : parseMemSize(value);
       if (opts.historyBytes !== 0 && opts.historyBytes < MiB)
         throw new UserError(`--history ${value} is too small to hold a snapshot (at least 1M, or off)`);
+      break;
+    case "jit":
+    case "no-jit":
+      opts.jit = name === "jit";
       break;
     case "cpu":
       if (!isCpuModel(value)) {

@@ -51,6 +51,8 @@ firmware/hello/hello.bin.
                               (default 512M; K/M/G suffixes; off records nothing; one vCPU only)
   --max-insns N               stop with status ${EXIT_MAX_INSNS} after N instructions (K/M/G = 10^3/6/9)
   --no-reboot                 a triple fault exits with status ${EXIT_TRIPLE_FAULT} (a reset request exits 0)
+  --no-jit, --jit             interpret every instruction / translate hot code to JavaScript (the
+                              default; PCSCOPE_JIT=0 in the environment makes --no-jit the default)
   --cpu MODEL                 CPUID as QEMU's model: 486, pentium, pentium2, pentium3, qemu32 (-cpu;
                               default qemu32, as QEMU), or pcscope (a minimal P6: FPU, TSC, MSR, CX8)
   --gdb tcp:HOST:PORT         serve gdb there (-gdb; an IPv6 HOST in brackets: tcp:[::1]:1234); the

@@ -243,7 +243,8 @@ export interface HistoryTimeline {
 export interface MonitorOps {
   /**
    * Topics: "mtree" (the memory map, like QEMU's `info mtree`), "mtree -f" (its flat view), "log"
-   * (the firmware's debug-port output so far), "acpi" (the ACPI tables in guest memory); the PC adds
+   * (the firmware's debug-port output so far), "acpi" (the ACPI tables in guest memory), "jit"
+   * (translated blocks, code bytes, hit rate, invalidations); the PC adds
    * "fw_cfg" (its items) and "mptable" (the MP table in guest memory). Returns null for a topic the
    * machine does not know.
    */

@@ -29,6 +29,7 @@ import { DecoderState } from "./decoder-state.ts";
 import { arithFlags, LZ_NONE } from "./flags.ts";
 import { X87 } from "./fpu/x87.ts";
 import { FpuRegisters } from "./fpu-registers.ts";
+import { CodeCache } from "./jit/code-cache.ts";
 import { physRead, physWrite, Tlb, translateDebug } from "./mmu.ts";
 import { RunControl } from "./run-control.ts";
 import {
@@ -62,9 +63,12 @@ import { resetMsrStore } from "./system/msr-store.ts";
 export class CpuShared {
   readonly debug = new DebugPoints();
   readonly unpagedTlb = new Tlb();
+  /** Translated code (jit/): blocks are keyed by buffer index, so every CPU can run them. */
+  readonly jit = new CodeCache();
 
   constructor() {
     this.debug.attach(this.unpagedTlb);
+    this.jit.attach(this.unpagedTlb);
   }
 }
 
@@ -100,6 +104,8 @@ export class Cpu extends DecoderState {
   intc: InterruptController | null = null;
   /** The debugger's breakpoints and watches (shared.debug). */
   readonly debug: DebugPoints;
+  /** The translated-code cache (shared.jit). */
+  readonly jit: CodeCache;
   /** Budgets, stepping, stop requests and delivery between instructions. */
   readonly runControl: RunControl;
   /** The initial APIC ID CPUID reports (the machine's topology sets it; the index by default). */
@@ -114,9 +120,17 @@ export class Cpu extends DecoderState {
   ) {
     super();
     this.debug = shared.debug;
+    this.jit = shared.jit;
     this.apicId = index;
     this.tlb = shared.unpagedTlb;
     this.debug.attach(this.pagedTlb);
+    this.jit.attach(this.pagedTlb);
+    this.jit.sizeFor(mem.buffer.length);
+    // DMA and debugger writes through the memory layer drop the translations of what they overwrite.
+    const jit = this.jit;
+    mem.onBufferWrite = (index, length) => {
+      jit.written(index, length);
+    };
     this.runControl = new RunControl(this);
     this.buf = mem.buffer;
     this.r8 = new Uint8Array(this.regs.buffer);
@@ -168,8 +182,17 @@ export class Cpu extends DecoderState {
     this.exceptionDepth = 0;
     this.deliveringVector = -1;
     this.tlb.flush();
+    this.jit.flush();
     this.updateModes();
     this.runControl.reset();
+  }
+
+  /**
+   * Drops every translated block (the snapshot code calls it after restoring RAM and CPU state;
+   * anything else that rewrites guest memory behind the memory layer must call it too).
+   */
+  flushTranslations(): void {
+    this.jit.flush();
   }
 
   // ---- CpuCore services ----
@@ -209,6 +232,7 @@ export class Cpu extends DecoderState {
   restoreState(snapshot: CpuStateSnapshot): void {
     restoreState(this, snapshot);
     this.tlb.flush();
+    this.jit.flush();
     this.updateModes();
   }
 
@@ -300,6 +324,8 @@ export class Cpu extends DecoderState {
       this.buf = this.mem.buffer;
       this.pagedTlb.flush();
       this.shared.unpagedTlb.flush();
+      // A remap (PAM, A20, a ROM or RAM alias) changes which bytes an address shows.
+      this.jit.flush();
     }
   }
 

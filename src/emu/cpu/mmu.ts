@@ -105,6 +105,26 @@ export class Tlb {
     if (this.writeUser[lpn] !== 0) this.writeUser[lpn] = 0;
   }
 
+  /**
+   * Drops the write entries whose 4 KiB of buffer overlap buffer bytes [lo, hi) (translated code
+   * lives there: stores must take the slow path). Scans the fill list, or everything after an
+   * overflow.
+   */
+  dropWritesInto(lo: number, hi: number): void {
+    if (this.overflow) {
+      for (let lpn = 0; lpn < PAGES; lpn++) this.dropWriteIfInto(lpn, lo, hi);
+    } else {
+      for (let i = 0; i < this.count; i++) this.dropWriteIfInto(this.filled[i], lo, hi);
+    }
+  }
+
+  private dropWriteIfInto(lpn: number, lo: number, hi: number): void {
+    const s = this.writeSup[lpn];
+    if (s !== 0 && ~s < hi && ~s + 0x1000 > lo) this.writeSup[lpn] = 0;
+    const u = this.writeUser[lpn];
+    if (u !== 0 && ~u < hi && ~u + 0x1000 > lo) this.writeUser[lpn] = 0;
+  }
+
   /** Notes that `lpn` now has an entry. */
   note(lpn: number): void {
     if (this.count < TLB_LIST_SIZE) this.filled[this.count++] = lpn;
@@ -138,6 +158,7 @@ function physWrite32(c: Cpu, addr: number, v: number): void {
     b[p + 1] = v >>> 8;
     b[p + 2] = v >>> 16;
     b[p + 3] = v >>> 24;
+    codeWritten(c, p, 4);
     return;
   }
   c.mem.writeSlow(addr, 4, v >>> 0);
@@ -278,7 +299,9 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   const t = c.tlb;
   if (write) {
     const o = c.mem.writePage[ppn];
-    if (o >= 0 && c.debug.watchW[lpn] === 0) {
+    // Pages holding translated code stay out of the write TLB: stores to them invalidate it.
+    const code = c.jit.codePages;
+    if (o >= 0 && c.debug.watchW[lpn] === 0 && (code[o >>> 12] | code[(o + 0xfff) >>> 12]) === 0) {
       t.writeArray(user)[lpn] = ~o;
       t.note(lpn);
       c.selectTlb();
@@ -297,7 +320,11 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
 /** Physical read of 1, 2 or 4 bytes within one page (RAM fast, else the bus's slow path). */
 export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
   const o = c.mem.readPage[phys >>> 12];
-  if (o < 0) return c.mem.readSlow(phys, size) >>> 0;
+  if (o < 0) {
+    // A device access may raise an interrupt or change memory: a translated block ends here.
+    c.stopPending = true;
+    return c.mem.readSlow(phys, size) >>> 0;
+  }
   const b = c.buf;
   const p = o + (phys & 0xfff);
   if (size === 1) return b[p];
@@ -309,18 +336,29 @@ export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
 export function physWrite(c: Cpu, phys: number, size: 1 | 2 | 4, v: number): void {
   const o = c.mem.writePage[phys >>> 12];
   if (o < 0) {
+    c.stopPending = true;
     c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));
     c.checkMemGeneration();
     return;
   }
   const b = c.buf;
   const p = o + (phys & 0xfff);
+  codeWritten(c, p, size);
   b[p] = v;
   if (size === 1) return;
   b[p + 1] = v >>> 8;
   if (size === 2) return;
   b[p + 2] = v >>> 16;
   b[p + 3] = v >>> 24;
+}
+
+/**
+ * Before a slow-path store to buffer bytes [p, p + size): if translated code lives there, drops it
+ * and makes the running block end after this instruction (the next one is fetched afresh).
+ */
+function codeWritten(c: Cpu, p: number, size: number): void {
+  const code = c.jit.codePages;
+  if ((code[p >>> 12] | code[(p + size - 1) >>> 12]) !== 0 && c.jit.written(p, size)) c.stopPending = true;
 }
 
 /** Slow linear read (TLB miss, page crossing, MMIO, watched page). `user`: CPL-3 access. */

@@ -5,6 +5,7 @@
 import type { StopEvent } from "../debug-target.ts";
 import type { Cpu } from "./cpu.ts";
 import { RUN_BREAKPOINT, RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "./dispatch.ts";
+import { runJit } from "./jit/run-jit.ts";
 import { CpuFault, EXC_DB, FLAG_IF } from "./state.ts";
 import { deliverFault, interrupt } from "./system/index.ts";
 import { Unimplemented } from "./unimplemented.ts";
@@ -94,7 +95,7 @@ export class RunControl {
       try {
         for (;;) {
           const before = c.instructions;
-          const why = runInstructions(c, end, skipBp);
+          const why = c.jit.enabled ? runJit(c, end, skipBp) : runInstructions(c, end, skipBp);
           // The resume address's breakpoint is skipped once: only until an instruction retires.
           if (c.instructions !== before) skipBp = -1;
           if (why === RUN_STOP) {

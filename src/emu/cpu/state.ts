@@ -169,6 +169,11 @@ export interface PhysicalMemory {
   readonly writePage: Int32Array;
   /** Incremented on every change of the maps; a CPU flushes its TLB when it sees a new value. */
   readonly generation: number;
+  /**
+   * Set by the CPU: told of every write the memory layer makes into `buffer` itself (DMA, debugger
+   * writes, slow-path RAM writes) so translated code there is dropped. Optional for test memories.
+   */
+  onBufferWrite?: ((index: number, length: number) => void) | null;
   /** Slow-path accesses: MMIO dispatch, ROM write ignored and logged, unmapped reads as all ones. */
   readSlow(addr: number, size: 1 | 2 | 4): number;
   writeSlow(addr: number, size: 1 | 2 | 4, value: number): void;

@@ -141,6 +141,7 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
       debugcons,
       debugExit: opts.debugExit ?? undefined,
       noReboot: opts.noReboot,
+      jit: opts.jit ?? undefined,
       cpuModel: opts.cpu ?? undefined,
     };
     let machine: Machine;

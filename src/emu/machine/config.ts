@@ -30,6 +30,8 @@ export interface MachineOptions {
   debugExit?: { port: number; size?: number };
   /** A triple fault or reset request stops the machine instead of resetting it. */
   noReboot?: boolean;
+  /** Translate hot code to JavaScript (default: on unless the environment has PCSCOPE_JIT=0). */
+  jit?: boolean;
   /** Speed of the virtual clock (default 100 M instructions per virtual second). */
   instructionsPerSecond?: number;
   /** A trace bus to emit into (default: a new one). */

@@ -80,6 +80,7 @@ export class Machine implements DebugTarget {
   ) {
     this.trace = options.trace ?? new TraceBus();
     this.noReboot = options.noReboot ?? false;
+    if (options.jit !== undefined) this.cpuShared.jit.enabled = options.jit;
     this.clock = new VirtualClock(options.instructionsPerSecond);
     this.memory = new AddressSpace(board.bufferBytes(options), this.log);
     this.io = new PortBus(this.trace, this.log);
@@ -419,12 +420,13 @@ export class Machine implements DebugTarget {
     this.log.resetOnce();
   }
 
-  /** Monitor topics: "mtree" (QEMU's `info mtree`), "mtree -f" (flat view), "log" (debug-port text so far). */
+  /** Monitor topics: "mtree" (QEMU's `info mtree`), "mtree -f" (flat view), "log" (debug-port text so far), "jit" (translated code). */
   monitorInfo(topic: string): string | null {
     if (topic === "mtree") return this.memory.mtree();
     if (topic === "mtree -f") return this.memory.mtree(true);
     if (topic === "log") return this.debugcons.map((con) => con.text()).join("");
     if (topic === "acpi") return infoAcpi((addr, length) => this.readPhysical(addr, length));
+    if (topic === "jit") return this.cpuShared.jit.info();
     return null;
   }
 

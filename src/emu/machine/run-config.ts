@@ -72,6 +72,8 @@ export interface RunOptions {
   noReboot: boolean;
   /** --history: the reverse-execution history's memory budget; 0 = off; null = the default. */
   historyBytes: number | null;
+  /** Translation of hot code to JavaScript: true (--jit), false (--no-jit), null (PCSCOPE_JIT, on unless 0). */
+  jit: boolean | null;
   /** --cpu: a CPU model name (cpuid-models.ts), or null for pcscope's own. */
   cpu: string | null;
   /** gdb server address (`--gdb tcp:HOST:PORT`, `-s` = tcp:127.0.0.1:1234), or null. */

@@ -43,6 +43,8 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
   generation = 0;
   /** Called after every re-flatten (the machine makes its CPUs drop stale TLB entries at once). */
   onFlush: (() => void) | null = null;
+  /** Told of every write made here into `buffer` (DMA, debugger, slow-path RAM): the CPU drops code translated there. */
+  onBufferWrite: ((index: number, length: number) => void) | null = null;
   /** Every region created, in creation order. */
   readonly regions: MemoryRegion[] = [];
   /** The flattened view, sorted by start. */
@@ -258,7 +260,9 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       const a = (addr + i) >>> 0;
       const range = this.lookup(a);
       if (range !== null && !range.readonly && range.leaf.kind === "ram") {
-        this.buffer[range.leaf.bufferOffset + range.offset + a - range.start] = data[i]!;
+        const at = range.leaf.bufferOffset + range.offset + a - range.start;
+        this.buffer[at] = data[i]!;
+        this.onBufferWrite?.(at, 1);
         written++;
       }
     }
@@ -364,6 +368,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     if (leaf.ops === null) {
       const at = leaf.bufferOffset + offset;
       for (let i = 0; i < size; i++) this.buffer[at + i] = value >>> (8 * i);
+      this.onBufferWrite?.(at, size);
       return;
     }
     mmioWrite(leaf.ops, offset, size, value);

@@ -22,6 +22,10 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
     "info acpi                      ACPI tables in guest memory; MADT and SRAT entries decoded",
     (t) => t.monitor,
   ],
+  [
+    "info jit                       translated code: blocks, bytes, hit rate, invalidations",
+    (t) => t.monitor,
+  ],
   ["info fw_cfg                    fw_cfg items: select key, size, name", (t) => t.monitor],
   [
     "info mptable                   the MP table in guest memory: CPUs, buses, IOAPICs, interrupts",

@@ -1,0 +1,194 @@
+// The translated-code cache of a machine (shared by its CPUs): blocks keyed by the host-buffer
+// index of their first byte (every RAM/ROM byte has one, so this is the physical identity of the
+// code whatever maps it) and the mode bits that change decoding; a direct-mapped table in front of
+// the map for the run loop; which buffer pages hold translated code (a TLB never caches such a
+// page for writes, so every store to it takes the slow path, which calls written()); hotness
+// counters; a budget of generated source with eviction (a full flush, as QEMU's tb_flush); the
+// statistics `monitor info jit` prints.
+
+import type { Tlb } from "../mmu.ts";
+
+/** A translated basic block. */
+export class Block {
+  constructor(
+    /** Buffer index of its first byte. */
+    readonly start: number,
+    /** Bytes of guest code it covers. */
+    readonly length: number,
+    /** code32 | stack32 << 1 when it was translated. */
+    readonly mode: number,
+    /** EIP of its first instruction (its EIP constants are absolute). */
+    readonly eip0: number,
+    /** EIP of its last byte: the block runs only while this is inside the CS limit. */
+    readonly lastEip: number,
+    /** Instructions it retires when it runs to its end. */
+    readonly count: number,
+    /** Size of its generated source (the budget counts it). */
+    readonly sourceBytes: number,
+    /** The generated function: runs the block (repeatedly if it loops on itself, within `end`). */
+    readonly run: (c: never, end: number) => void,
+  ) {}
+}
+
+/** Slots of the direct-mapped lookup table (a power of two). */
+const TABLE_SIZE = 1 << 16;
+/** Hotness counters (a power of two; indexes collide harmlessly). */
+const HOT_SIZE = 1 << 16;
+/** Entries at an address before the block starting there is translated. */
+export const HOT_THRESHOLD = 40;
+/** Generated source bytes kept before the cache is flushed. */
+const SOURCE_BUDGET = 24 << 20;
+/** Invalidations of a page after which it is no longer translated (self-modifying code). */
+const SMC_LIMIT = 64;
+
+/** The translation cache and its statistics. */
+export class CodeCache {
+  /** Translation on (PCSCOPE_JIT=0 or --no-jit turn it off). */
+  enabled = process.env.PCSCOPE_JIT !== "0";
+  /** Direct-mapped front table: slot start & (TABLE_SIZE - 1). */
+  readonly table: (Block | null)[] = new Array(TABLE_SIZE).fill(null);
+  private readonly blocks = new Map<number, Block>();
+  /** Per buffer page: blocks starting or ending there. */
+  private readonly pageBlocks = new Map<number, Block[]>();
+  /** Per buffer page (index >>> 12): 1 when translated code lives there. */
+  codePages = new Uint8Array(0);
+  /** Per buffer page: invalidations so far (pages past SMC_LIMIT stay interpreted). */
+  private smcCount = new Uint8Array(0);
+  readonly hot = new Uint16Array(HOT_SIZE);
+  /** TLBs that must drop write entries of a page when code is translated there. */
+  private readonly tlbs: Tlb[] = [];
+  private sourceBytes = 0;
+  // Statistics.
+  translated = 0;
+  lookups = 0;
+  hits = 0;
+  invalidations = 0;
+  flushes = 0;
+
+  /** Sizes the page maps for a host buffer of `bytes` bytes. */
+  sizeFor(bytes: number): void {
+    const pages = (bytes >>> 12) + 2;
+    if (this.codePages.length < pages) {
+      this.codePages = new Uint8Array(pages);
+      this.smcCount = new Uint8Array(pages);
+    }
+  }
+
+  /** Registers a TLB to keep write entries of code pages out of. */
+  attach(tlb: Tlb): void {
+    if (!this.tlbs.includes(tlb)) this.tlbs.push(tlb);
+  }
+
+  /** The block at buffer index `start` for `mode` and EIP `eip`, or undefined. */
+  find(start: number, mode: number, eip: number): Block | undefined {
+    const b = this.blocks.get(start * 4 + mode);
+    if (b !== undefined && b.eip0 === eip) {
+      this.table[start & (TABLE_SIZE - 1)] = b;
+      return b;
+    }
+    return undefined;
+  }
+
+  /** Counts an entry at `start`; true when it is hot enough to translate (and pages allow it). */
+  isHot(start: number): boolean {
+    const i = start & (HOT_SIZE - 1);
+    const n = this.hot[i] + 1;
+    if (n < HOT_THRESHOLD) {
+      this.hot[i] = n;
+      return false;
+    }
+    this.hot[i] = 0;
+    return this.smcCount[start >>> 12] < SMC_LIMIT;
+  }
+
+  /** Adds a translated block; flushes everything first when the source budget is spent. */
+  insert(b: Block): void {
+    if (this.sourceBytes + b.sourceBytes > SOURCE_BUDGET) this.flush();
+    this.blocks.set(b.start * 4 + b.mode, b);
+    this.table[b.start & (TABLE_SIZE - 1)] = b;
+    this.sourceBytes += b.sourceBytes;
+    this.translated++;
+    const first = b.start >>> 12;
+    const last = (b.start + b.length - 1) >>> 12;
+    for (let p = first; p <= last; p++) {
+      let list = this.pageBlocks.get(p);
+      if (list === undefined) {
+        list = [];
+        this.pageBlocks.set(p, list);
+      }
+      list.push(b);
+      if (this.codePages[p] === 0) this.protect(p);
+    }
+  }
+
+  /** Marks buffer page `p` as holding code and drops every TLB write entry reaching into it. */
+  private protect(p: number): void {
+    this.codePages[p] = 1;
+    const lo = p << 12;
+    for (const t of this.tlbs) t.dropWritesInto(lo, lo + 0x1000);
+  }
+
+  /**
+   * Buffer bytes [index, index + length) were written (by a CPU's slow-path store, DMA or a
+   * debugger): drops the blocks of every code page touched. Returns true if any page held code.
+   */
+  written(index: number, length: number): boolean {
+    let hit = false;
+    const last = (index + length - 1) >>> 12;
+    for (let p = index >>> 12; p <= last; p++) {
+      if (this.codePages[p] === 0) continue;
+      hit = true;
+      this.invalidatePage(p);
+    }
+    return hit;
+  }
+
+  /** Drops the blocks of buffer page `p`. */
+  private invalidatePage(p: number): void {
+    this.codePages[p] = 0;
+    this.invalidations++;
+    if (this.smcCount[p] < 255) this.smcCount[p]++;
+    const list = this.pageBlocks.get(p);
+    if (list === undefined) return;
+    this.pageBlocks.delete(p);
+    for (const b of list) {
+      const key = b.start * 4 + b.mode;
+      if (this.blocks.get(key) === b) {
+        this.blocks.delete(key);
+        this.sourceBytes -= b.sourceBytes;
+      }
+      const slot = b.start & (TABLE_SIZE - 1);
+      if (this.table[slot] === b) this.table[slot] = null;
+    }
+  }
+
+  /**
+   * Drops every translation (memory map, A20 or machine reset, a restored snapshot, the budget
+   * spent). Pages become ordinary again: their TLB write entries are refilled on the next store.
+   */
+  flush(): void {
+    if (this.blocks.size === 0 && this.pageBlocks.size === 0) return;
+    this.blocks.clear();
+    this.pageBlocks.clear();
+    this.table.fill(null);
+    this.codePages.fill(0);
+    this.hot.fill(0);
+    this.sourceBytes = 0;
+    this.flushes++;
+  }
+
+  /** The lines of `monitor info jit`. */
+  info(): string {
+    const rate = this.lookups === 0 ? 0 : (100 * this.hits) / this.lookups;
+    let pages = 0;
+    for (let p = 0; p < this.codePages.length; p++) pages += this.codePages[p];
+    return [
+      `translation: ${this.enabled ? "on" : "off"}`,
+      `blocks: ${this.blocks.size} (${this.translated} translated since start)`,
+      `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
+      `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
+      `invalidations: ${this.invalidations}; flushes: ${this.flushes}`,
+      "",
+    ].join("\n");
+  }
+}

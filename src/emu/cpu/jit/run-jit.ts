@@ -1,0 +1,84 @@
+// The run loop with translation on: the interpreter's checks between instructions (a stop, the
+// budget, a deliverable interrupt), then the translated block at CS:EIP when one may run there,
+// else one instruction in the interpreter (runInstructions, which also checks breakpoints and
+// single-step traps). A block runs only when all of it fits in the budget, EFLAGS.TF is clear, no
+// interrupt is pending with IF set, the debugger is not resuming over a breakpoint and its page
+// bytes hold no breakpoint; so instruction counts, interrupt boundaries and stops are the interpreter's.
+
+import type { Cpu } from "../cpu.ts";
+import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
+import { FLAG_IF, FLAG_TF } from "../state.ts";
+import type { Block } from "./code-cache.ts";
+import { translateBlock } from "./translate.ts";
+
+/** The direct-mapped table's index mask (code-cache.ts TABLE_SIZE - 1). */
+const TABLE_MASK = (1 << 16) - 1;
+
+/**
+ * Executes until the instruction count reaches `end` or something needs the caller, as
+ * runInstructions does (same return codes, same exceptions), running translated blocks where it may.
+ */
+export function runJit(c: Cpu, end: number, skipBp: number): number {
+  const cache = c.jit;
+  const table = cache.table;
+  for (;;) {
+    if (c.stopPending) return RUN_STOP;
+    if (c.instructions >= end) return RUN_BUDGET;
+    const flags = c.flags;
+    if (c.intrLine && (flags & FLAG_IF) !== 0) {
+      if (c.runControl.canTakeInterrupt()) return RUN_INTERRUPT;
+    } else if ((flags & FLAG_TF) === 0 && skipBp === -1) {
+      const eip = c.eip;
+      const lin = (c.csBase + eip) | 0;
+      const o = ~c.tlbR[lin >>> 12];
+      if (o >= 0) {
+        const start = o + (lin & 0xfff);
+        const mode = c.code32 | (c.stack32 << 1);
+        cache.lookups++;
+        let b: Block | null = table[start & TABLE_MASK];
+        if (b === null || b.start !== start || b.mode !== mode || b.eip0 !== eip)
+          b = findOrTranslate(c, start, mode);
+        if (b !== null && b.lastEip <= c.csLimit && end - c.instructions >= b.count) {
+          const bpMap = c.debug.bpMap;
+          const bitmap = bpMap[lin >>> 12];
+          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
+            cache.hits++;
+            b.run(c as never, end);
+            continue;
+          }
+        }
+      }
+    }
+    const before = c.instructions;
+    const why = runInstructions(c, before + 1, skipBp);
+    if (c.instructions !== before) skipBp = -1;
+    if (why !== RUN_BUDGET) return why;
+  }
+}
+
+/**
+ * Whether page bitmap `bitmap` of the breakpoint map (see DebugPoints.bpMap) has a breakpoint at a
+ * page offset in [from, to): a block holding one runs in the interpreter, instruction by instruction.
+ */
+function anyBreakpoint(map: Int32Array, bitmap: number, from: number, to: number): boolean {
+  for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+    let bits = map[bitmap + w];
+    if (bits === 0) continue;
+    const first = w << 5;
+    if (from > first) bits &= -1 << (from - first);
+    if (to < first + 32) bits &= (1 << (to - first)) - 1;
+    if (bits !== 0) return true;
+  }
+  return false;
+}
+
+/** The block at `start` once the address is hot: from the cache, or translated now. */
+function findOrTranslate(c: Cpu, start: number, mode: number): Block | null {
+  const cache = c.jit;
+  if (!cache.isHot(start)) return null;
+  const found = cache.find(start, mode, c.eip);
+  if (found !== undefined) return found;
+  const b = translateBlock(c, start);
+  if (b !== null) cache.insert(b);
+  return b;
+}

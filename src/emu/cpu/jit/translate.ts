@@ -1,0 +1,379 @@
+// The translator: decodes a basic block with the table-driven decoder and generates one JavaScript
+// function for it (`new Function`, so V8 compiles it like any hot code). Generated code calls the
+// interpreter's own helpers (alu.ts, flags.ts, access.ts, control.ts) with register indices,
+// immediates, displacements, segments and EIPs folded in as constants, so each instruction keeps
+// one definition of its semantics. An instruction the generator does not handle runs through the
+// interpreter itself (runInstructions for exactly one instruction) from inside the block.
+//
+// Exactness: before any instruction that can fault, touch memory or run in the interpreter, the
+// block sets startEip and the instruction count the interpreter would have there, so a fault is
+// delivered and counted as the interpreter does. After such an instruction it leaves when
+// stopPending is set (a store into a code page, a watchpoint, a device access, a stop request);
+// it also ends at every branch, at the page end, and after any instruction the decoder table
+// marks as ending a block (mode, IF, I/O, interrupts, far transfers, REP strings).
+
+import {
+  adjustSp,
+  pop16,
+  pop32,
+  probeWrite,
+  push16,
+  push32,
+  rdM8,
+  rdM16,
+  rdM32,
+  stackOffset,
+  wrM8,
+  wrM16,
+  wrM32,
+} from "../access.ts";
+import { alu, alu32, dec, inc, logicFlags, shift, shift32 } from "../alu.ts";
+import type { Cpu } from "../cpu.ts";
+import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
+import { runInstructions } from "../dispatch.ts";
+import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
+import { aluMem32 } from "../operands.ts";
+import { Block } from "./code-cache.ts";
+
+/** Instructions per block at most. */
+const MAX_BLOCK_INSNS = 96;
+/** ALU_CMP: the group-1 member that writes nothing back. */
+const CMP = 7;
+/** Index in Cpu.r8 of 8-bit register r (AL, CL, DL, BL, AH, CH, DH, BH). */
+const REG8 = [0, 4, 8, 12, 1, 5, 9, 13];
+
+/** The helpers generated code calls, bound once per block factory (never per execution). */
+const HELPERS = {
+  adjustSp,
+  alu,
+  alu32,
+  aluMem32,
+  cond,
+  dec,
+  inc,
+  logicFlags,
+  pop16,
+  pop32,
+  probeWrite,
+  push16,
+  push32,
+  rdM8,
+  rdM16,
+  rdM32,
+  recordFlags,
+  runInstructions,
+  shift,
+  shift32,
+  stackOffset,
+  wrM8,
+  wrM16,
+  wrM32,
+};
+const HELPER_NAMES = Object.keys(HELPERS);
+const HELPER_VALUES = Object.values(HELPERS);
+
+const insn = new DecodedInsn();
+
+/** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
+function eaExpr(d: DecodedInsn): string {
+  const parts: string[] = [];
+  if (d.base >= 0) parts.push(`regs[${d.base}]`);
+  if (d.index >= 0) parts.push(d.scale === 0 ? `regs[${d.index}]` : `(regs[${d.index}] << ${d.scale})`);
+  if (d.disp !== 0 || parts.length === 0) parts.push(String(d.disp));
+  return d.a32 ? `((${parts.join(" + ")}) >>> 0)` : `((${parts.join(" + ")}) & 0xffff)`;
+}
+
+/** A register operand of `size` bytes as an lvalue/rvalue. */
+function regExpr(r: number, size: number): string {
+  return size === 4 ? `regs[${r}]` : size === 2 ? `r16[${r << 1}]` : `r8[${REG8[r]}]`;
+}
+
+function rd(size: number): string {
+  return size === 4 ? "rdM32" : size === 2 ? "rdM16" : "rdM8";
+}
+
+function wr(size: number): string {
+  return size === 4 ? "wrM32" : size === 2 ? "wrM16" : "wrM8";
+}
+
+function maskOf(size: number): string {
+  return size === 4 ? "0xffffffff" : size === 2 ? "0xffff" : "0xff";
+}
+
+/** The lazy-flags kind (flags.ts LZ_*) of the ALU operations generated inline: ADD, OR, AND, SUB, XOR, CMP. */
+const INLINE_KIND = [LZ_ADD, LZ_LOGIC, -1, -1, LZ_LOGIC, LZ_SUB, LZ_LOGIC, LZ_SUB];
+const INLINE_OP = ["+", "|", "", "", "&", "-", "^", "-"];
+
+/**
+ * `a op b` with flags, for an operand of `size` bytes, as an expression evaluating `a` and `b` once.
+ * ADC and SBB call alu()/alu32(); the others compute the result as alu()/alu32() do and record the
+ * flags with the same recordFlags() call (temporaries u, v, t are the block function's locals).
+ */
+function aluExpr(aop: number, a: string, b: string, size: number): string {
+  const kind = INLINE_KIND[aop]!;
+  if (kind < 0)
+    return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
+  const o = INLINE_OP[aop];
+  if (size === 4)
+    return `(u = ${a}, v = ${b}, t = (u ${o} v) | 0, recordFlags(c, ${kind}, u, v, 0, t, -1), t)`;
+  const m = maskOf(size);
+  return `(u = ${a} & ${m}, v = ${b} & ${m}, t = (u ${o} v) & ${m}, recordFlags(c, ${kind}, u, v, 0, t, ${m}), t)`;
+}
+
+/** What one instruction compiles to. */
+interface Emitted {
+  code: string;
+  /** It may fault or touch memory: set startEip and the count before it, test stopPending after. */
+  memory: boolean;
+  /** It ends the block (the code sets EIP and the count and returns). */
+  ends: boolean;
+}
+
+/**
+ * Code for the instruction in `d` (the next one's EIP: `ne`, index `k` in the block), or null when the
+ * generator does not handle it (it then runs in the interpreter).
+ */
+function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | null {
+  if (d.lock || d.rep !== 0) return null;
+  const op = d.op;
+  const vs = d.o32 ? 4 : 2;
+  const mem = d.modrm >= 0 && d.mod !== 3;
+  const seg = d.eaSeg;
+  const done = `c.instructions = i0 + ${k + 1}; return;`;
+  // A branch back to the block's first instruction loops inside the function while the budget
+  // allows a whole pass (nothing else can need the run loop: stores and device accesses that do
+  // have already left through stopPending).
+  const branch = (target: number) =>
+    target === eip0
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return;`
+      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done}`;
+  const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
+  // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
+  if (op < 0x40 && (op & 7) < 6) {
+    const aop = op >> 3;
+    const form = op & 7;
+    const size = form === 4 || (form & 1) === 0 ? 1 : vs;
+    if (form >= 4) {
+      const acc = regExpr(0, size);
+      const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+      const r = aluExpr(aop, acc, String(imm), size);
+      return { code: aop === CMP ? `${r};` : `${acc} = ${r};`, memory: false, ends: false };
+    }
+    const reg = regExpr(d.reg, size);
+    const toRm = form < 2;
+    if (!mem) {
+      const dst = toRm ? regExpr(d.rm, size) : reg;
+      const src = toRm ? reg : regExpr(d.rm, size);
+      const r = aluExpr(aop, dst, src, size);
+      return { code: aop === CMP ? `${r};` : `${dst} = ${r};`, memory: false, ends: false };
+    }
+    const off = eaExpr(d);
+    if (!toRm) {
+      const r = aluExpr(aop, reg, `${rd(size)}(c, ${seg}, ${off})`, size);
+      return { code: aop === CMP ? `${r};` : `${reg} = ${r};`, memory: true, ends: false };
+    }
+    if (size === 4)
+      return { code: `aluMem32(c, ${aop}, ${seg}, ${off}, ${reg});`, memory: true, ends: false };
+    return { code: rmw(aop, size, seg, off, reg), memory: true, ends: false };
+  }
+  if (op >= 0x40 && op <= 0x4f) {
+    const r = regExpr(op & 7, vs);
+    const f = op < 0x48 ? "inc" : "dec";
+    return { code: `${r} = ${f}(c, ${r}, ${maskOf(vs)});`, memory: false, ends: false };
+  }
+  if (op >= 0x50 && op <= 0x57)
+    return { code: `push${vs * 8}(c, ${regExpr(op & 7, vs)});`, memory: true, ends: false };
+  if (op >= 0x58 && op <= 0x5f)
+    return { code: `${regExpr(op & 7, vs)} = pop${vs * 8}(c);`, memory: true, ends: false };
+  if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
+    const t = near(d.imm);
+    return {
+      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done}`,
+      memory: true,
+      ends: true,
+    };
+  }
+  if (op >= 0x80 && op <= 0x83) {
+    const size = (op & 1) === 0 ? 1 : vs;
+    const aop = d.reg;
+    const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+    if (!mem) {
+      const dst = regExpr(d.rm, size);
+      const r = aluExpr(aop, dst, String(imm), size);
+      return { code: aop === CMP ? `${r};` : `${dst} = ${r};`, memory: false, ends: false };
+    }
+    const off = eaExpr(d);
+    if (size === 4)
+      return { code: `aluMem32(c, ${aop}, ${seg}, ${off}, ${imm});`, memory: true, ends: false };
+    return { code: rmw(aop, size, seg, off, String(imm)), memory: true, ends: false };
+  }
+  if (op === 0x84 || op === 0x85) {
+    const size = op === 0x84 ? 1 : vs;
+    const a = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    return {
+      code: `logicFlags(c, ${a} & ${regExpr(d.reg, size)}, ${maskOf(size)});`,
+      memory: mem,
+      ends: false,
+    };
+  }
+  if (op >= 0x88 && op <= 0x8b) {
+    const size = (op & 1) === 0 ? 1 : vs;
+    const reg = regExpr(d.reg, size);
+    if (!mem) {
+      const rm = regExpr(d.rm, size);
+      return { code: op < 0x8a ? `${rm} = ${reg};` : `${reg} = ${rm};`, memory: false, ends: false };
+    }
+    const off = eaExpr(d);
+    if (op < 0x8a) return { code: `${wr(size)}(c, ${seg}, ${off}, ${reg});`, memory: true, ends: false };
+    return { code: `${reg} = ${rd(size)}(c, ${seg}, ${off});`, memory: true, ends: false };
+  }
+  if (op === 0x8d && mem)
+    return { code: `${regExpr(d.reg, vs)} = ${eaExpr(d)};`, memory: false, ends: false };
+  if (op === 0x90) return { code: "", memory: false, ends: false };
+  if (op >= 0xa0 && op <= 0xa3) {
+    const size = (op & 1) === 0 ? 1 : vs;
+    const off = d.a32 ? d.imm >>> 0 : d.imm & 0xffff;
+    const acc = regExpr(0, size);
+    const code =
+      op < 0xa2 ? `${acc} = ${rd(size)}(c, ${seg}, ${off});` : `${wr(size)}(c, ${seg}, ${off}, ${acc});`;
+    return { code, memory: true, ends: false };
+  }
+  if (op === 0xa8 || op === 0xa9) {
+    const size = op === 0xa8 ? 1 : vs;
+    const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+    return {
+      code: `logicFlags(c, ${regExpr(0, size)} & ${imm}, ${maskOf(size)});`,
+      memory: false,
+      ends: false,
+    };
+  }
+  if (op >= 0xb0 && op <= 0xbf) {
+    const size = op < 0xb8 ? 1 : vs;
+    const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+    return { code: `${regExpr(op & 7, size)} = ${imm};`, memory: false, ends: false };
+  }
+  if (op === 0xc0 || op === 0xc1 || op === 0xd0 || op === 0xd1) {
+    const size = (op & 1) === 0 ? 1 : vs;
+    const count = op <= 0xc1 ? d.imm & 0xff : 1;
+    const kind = d.reg;
+    const f = (v: string) =>
+      size === 4
+        ? `shift32(c, ${kind}, ${v}, ${count})`
+        : `shift(c, ${kind}, ${v}, ${count}, ${maskOf(size)})`;
+    if (!mem) {
+      if ((count & 0x1f) === 0) return { code: "", memory: false, ends: false };
+      const r = regExpr(d.rm, size);
+      return { code: `${r} = ${f(r)};`, memory: false, ends: false };
+    }
+    const off = eaExpr(d);
+    if ((count & 0x1f) === 0) return { code: `${rd(size)}(c, ${seg}, ${off});`, memory: true, ends: false };
+    return {
+      code: `{ const o = ${off}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f("v")}); }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if (op === 0xc3) {
+    const t = vs === 4 ? `rdM32(c, 2, stackOffset(c, 0)) >>> 0` : `rdM16(c, 2, stackOffset(c, 0))`;
+    return {
+      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done} }`,
+      memory: true,
+      ends: true,
+    };
+  }
+  if ((op === 0xc6 || op === 0xc7) && d.reg === 0) {
+    const size = op === 0xc6 ? 1 : vs;
+    const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+    if (!mem) return { code: `${regExpr(d.rm, size)} = ${imm};`, memory: false, ends: false };
+    return { code: `${wr(size)}(c, ${seg}, ${eaExpr(d)}, ${imm});`, memory: true, ends: false };
+  }
+  if (op === 0xe2 || op === 0xe3) {
+    const cx = d.a32 ? "regs[1]" : "r16[2]";
+    const test = op === 0xe3 ? `${cx} === 0` : `(${cx} = ${cx} - 1) !== 0`;
+    const t = near(d.imm);
+    return { code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done}`, memory: true, ends: true };
+  }
+  if (op === 0xe8) {
+    const t = near(d.imm);
+    return {
+      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done}`,
+      memory: true,
+      ends: true,
+    };
+  }
+  if (op === 0xe9 || op === 0xeb) return { code: branch(near(d.imm)), memory: true, ends: true };
+  if ((op === 0xf6 || op === 0xf7) && d.reg < 2) {
+    const size = op === 0xf6 ? 1 : vs;
+    const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
+    const a = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    return { code: `logicFlags(c, ${a} & ${imm}, ${maskOf(size)});`, memory: mem, ends: false };
+  }
+  if ((op === 0xfe || op === 0xff) && d.reg < 2) {
+    const size = op === 0xfe ? 1 : vs;
+    const f = d.reg === 0 ? "inc" : "dec";
+    if (!mem) {
+      const r = regExpr(d.rm, size);
+      return { code: `${r} = ${f}(c, ${r}, ${maskOf(size)});`, memory: false, ends: false };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f}(c, v, ${maskOf(size)})); }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  return null;
+}
+
+/** Read-modify-write ALU on an 8/16-bit memory operand, in the interpreter's order (read, probe, compute, write). */
+function rmw(aop: number, size: number, seg: number, off: string, b: string): string {
+  if (aop === CMP) return `alu(c, 7, ${rd(size)}(c, ${seg}, ${off}), ${b}, ${maskOf(size)});`;
+  return `{ const o = ${off}; const a = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, alu(c, ${aop}, a, ${b}, ${maskOf(size)})); }`;
+}
+
+/**
+ * Translates the block at CS:EIP, whose first byte is buffer index `start` in a page the TLB maps
+ * for reading. Returns null when not even one instruction fits (an instruction crossing the page
+ * end, or the 16-bit EIP wrap): the interpreter runs it.
+ */
+export function translateBlock(c: Cpu, start: number): Block | null {
+  const buf = c.buf;
+  const pageEnd = (start & ~0xfff) + 0x1000;
+  const code32 = c.code32;
+  const eip0 = c.eip;
+  const ipEnd = code32 ? 2 ** 32 : 0x10000;
+  let at = start;
+  let eip = eip0;
+  let k = 0;
+  const body: string[] = [];
+  let returned = false;
+  while (k < MAX_BLOCK_INSNS) {
+    decodeInsn(insn, buf, at, pageEnd, code32);
+    const len = insn.len;
+    if (len > 15 || eip + len > ipEnd) break;
+    const ne = eip + len;
+    const out = emit(insn, ne, k, eip0);
+    if (out === null) {
+      // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
+      const after = insn.endsBlock ? "return;" : `if (c.stopPending || c.eip !== ${ne}) return;`;
+      body.push(
+        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return; ${after}`,
+      );
+    } else {
+      if (out.memory) body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k};`);
+      body.push(out.code);
+      if (out.memory && !out.ends)
+        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return; }`);
+    }
+    at += len;
+    eip = ne;
+    k++;
+    returned = out === null ? insn.endsBlock : out.ends;
+    if (insn.endsBlock || returned) break;
+  }
+  if (k === 0) return null;
+  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return;`);
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu, end: number) => void;
+  const mode = code32 | (c.stack32 << 1);
+  return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
+}

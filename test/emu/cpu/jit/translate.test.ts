@@ -1,0 +1,275 @@
+// The translator against the interpreter: the same programs run on two CPUs, one with translation
+// and one without, in the same slices; registers, EFLAGS, EIP, instruction counts, memory and stop
+// events must be identical after every slice. Plus self-modifying code (a store into the running
+// block, into the very next instruction, a debugger write), a precise fault in the middle of a
+// block, a breakpoint and a watchpoint in a hot translated loop, and interrupts at slice edges.
+
+import { describe, expect, test } from "vitest";
+import { HOT_THRESHOLD } from "../../../../src/emu/cpu/jit/code-cache.ts";
+import type { PhysicalMemory } from "../../../../src/emu/cpu/state.ts";
+import type { StopEvent } from "../../../../src/emu/debug-target.ts";
+import { flat32, HANDLER_BASE, type Machine, realMode } from "../helpers.ts";
+
+/**
+ * nasm source (bits 16, org 0x1000), a loop of 300 passes over ALU, memory, stack, call/ret,
+ * shifts, conditional branches and instructions the generator leaves to the interpreter:
+ *   mov cx, 300 / xor si, si / mov bx, 0x2000
+ *   top: mov ax, [bx+si] / add ax, cx / adc dx, ax / sbb di, 3 / xor ax, 0x55aa / and ax, 0x7fff
+ *   or [bx+si+2], ax / sub word [bx+4], 1 / cmp ax, dx / jb l1 / inc bp
+ *   l1: shl ax, 3 / sar dx, 1 / rol word [bx+6], 5 / test ax, 0x100 / jnz l2 / dec word [bx+8]
+ *   l2: push ax / push cx / call sub1 / pop cx / pop ax / lea si, [si+2] / and si, 0x1e
+ *   mov [bx+si+0x20], al / movzx eax, byte [bx+si] / imul ax, cx, 3 / add al, 0x80 / adc ah, bl
+ *   cmp byte [bx+12], 0x40 / jnz l3 / inc byte [bx+13]
+ *   l3: pushf / pop word [bx+14] / loop top / hlt
+ *   sub1: mov al, [bx+10] / add al, 7 / mov [bx+10], al / ret
+ */
+const LOOP16 =
+  "b92c0131f6bb00208b0001c811c283df0335aa5525ff7f094002836f040139d0720145c1e003d1fac1470605a900017503ff4f085051e8260059588d740283e61e884020660fb6006bc103048010dc807f0c407503fe470d9c8f470ee2aaf48a470a040788470ac3";
+
+/**
+ * nasm source (bits 32, org 0x1000), the same kind of loop with 32-bit operands, SIB addressing,
+ * moffs, 16-bit operands (0x66), NEG and XCHG:
+ *   mov ecx, 300 / xor esi, esi / mov ebx, 0x2000
+ *   top: mov eax, [ebx+esi*4] / add eax, ecx / adc edx, eax / sbb edi, 0x12345
+ *   xor eax, 0x55aa55aa / and eax, 0x7fffffff / or [ebx+esi*4+0x40], eax / sub dword [ebx+4], 1
+ *   add [ebx+0x100], cx / cmp eax, edx / jl l1 / inc ebp
+ *   l1: shl eax, 3 / sar edx, 1 / shr dword [ebx+8], 1 / rol dword [ebx+12], 5 / test eax, 0x100
+ *   jnz l2 / dec dword [ebx+16]
+ *   l2: push eax / push ecx / call sub1 / pop ecx / pop eax / lea esi, [esi+1] / and esi, 0x7
+ *   mov [ebx+esi+0x80], al / mov [0x2200], eax / mov eax, [0x2204] / movzx eax, byte [ebx+esi]
+ *   imul eax, ecx, 3 / test byte [ebx+20], 1 / jz l3 / neg dword [ebx+24]
+ *   l3: mov dword [ebx+28], 0x11223344 / mov byte [ebx+32], 0x55 / mov word [ebx+34], 0x6677
+ *   xchg eax, edx / dec ecx / jnz top / hlt
+ *   sub1: mov al, [ebx+10] / add al, 7 / mov [ebx+10], al / ret
+ */
+const LOOP32 =
+  "b92c01000031f6bb002000008b04b301c811c281df4523010035aa55aa5525ffffff7f0944b340836b040166018b0001000039d07c0145c1e003d1fad16b08c1430c05a9000100007503ff4b105051e84300000059588d760183e60788843380000000a300220000a1042200000fb604336bc103f64314017403f75b18c7431c44332211c643205566c74322776692490f8576fffffff48a430a040788430ac3";
+
+function bytes(hex: string): number[] {
+  return [...Buffer.from(hex, "hex")];
+}
+
+/** Two machines from `make`, the first translating, the second interpreting. */
+function pair(make: () => Machine): [Machine, Machine] {
+  const on = make();
+  const off = make();
+  on.cpu.jit.enabled = true;
+  off.cpu.jit.enabled = false;
+  return [on, off];
+}
+
+/** Everything compared between the two CPUs. */
+function state(m: Machine): object {
+  const c = m.cpu;
+  return {
+    regs: [...c.regs],
+    eip: c.eip,
+    eflags: c.getEflags(),
+    instructions: c.instructions,
+    segs: [...c.segSel],
+    data: Buffer.from(m.mem.buffer.subarray(0x1000, 0x9000)).toString("hex"),
+  };
+}
+
+/** Runs both machines in the same slices until both halt; compares state after every slice. */
+function lockstep(on: Machine, off: Machine, slices: number[], maxSlices = 5000): StopEvent[] {
+  const events: StopEvent[] = [];
+  for (let i = 0; i < maxSlices; i++) {
+    const budget = slices[i % slices.length]!;
+    const a = on.cpu.run(budget);
+    const b = off.cpu.run(budget);
+    expect(a).toEqual(b);
+    expect(state(on)).toEqual(state(off));
+    events.push(a);
+    if (a.kind === "halted") return events;
+  }
+  throw new Error("the program did not halt");
+}
+
+function fillData(m: Machine): void {
+  for (let i = 0; i < 0x400; i++) m.mem.buffer[0x2000 + i] = (i * 37 + 11) & 0xff;
+}
+
+describe("translated code matches the interpreter", () => {
+  test("a 16-bit real-mode loop: same state and counts after every slice, code translated", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(bytes(LOOP16));
+      fillData(m);
+      return m;
+    });
+    lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
+    expect(on.cpu.jit.translated).toBeGreaterThan(0);
+    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+    expect(off.cpu.jit.hits).toBe(0);
+  });
+
+  test("a 32-bit flat protected-mode loop: same state and counts after every slice", () => {
+    const [on, off] = pair(() => {
+      const m = flat32(bytes(LOOP32));
+      fillData(m);
+      return m;
+    });
+    lockstep(on, off, [5000, 3, 97, 1]);
+    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+  });
+});
+
+test("a segment override on a moffs operand (Linux's fs: per-CPU variables) is honoured", () => {
+  // 1000 b9 00 01 00 00      mov ecx, 0x100
+  // 1005 64 a1 00 20 00 00   mov eax, fs:[0x2000]
+  // 100b 64 a3 04 20 00 00   mov fs:[0x2004], eax
+  // 1011 40                  inc eax
+  // 1012 49                  dec ecx
+  // 1013 75 f0               jnz 1005
+  // 1015 f4                  hlt
+  const code = "b900010000" + "64a100200000" + "64a304200000" + "40" + "49" + "75f0" + "f4";
+  const [on, off] = pair(() => {
+    const m = flat32(bytes(code));
+    m.cpu.segBase[4] = 0x3000;
+    m.mem.write32(0x5000, 0x12345678);
+    return m;
+  });
+  lockstep(on, off, [100_000]);
+  expect(on.cpu.jit.hits).toBeGreaterThan(0);
+  expect(on.cpu.regs[0]).toBe(0x12345679);
+  expect(on.mem.read32(0x5004)).toBe(0x12345678);
+});
+
+describe("self-modifying code", () => {
+  test("a store into the running block and into the very next instruction is seen", () => {
+    // 1000 b9 c8 00        mov cx, 200
+    // 1003 fe 06 0a 10     inc byte [0x100a]     ; the imm8 of the ADD at 1008 (same block)
+    // 1007 90              nop
+    // 1008 83 c2 00        add dx, 0             ; imm8 counts up: 1, 2, 3...
+    // 100b c6 06 10 10 40  mov byte [0x1010], 0x40 ; the very next instruction: 40 = inc ax
+    // 1010 90              nop                   ; becomes INC AX after the first pass
+    // 1011 c6 06 10 10 90  mov byte [0x1010], 0x90 ; and back
+    // 1016 e2 eb           loop 1003
+    // 1018 f4              hlt
+    const code = "b9c800fe060a109083c200c606101040" + "90" + "c606101090e2ebf4";
+    const [on, off] = pair(() => {
+      const m = realMode(bytes(code));
+      m.cpu.regs[2] = 0;
+      return m;
+    });
+    lockstep(on, off, [10_000]);
+    // dx = 1 + 2 + ... + 200 (mod 256 per imm8): sum of (i & 0xff) for i = 1..200
+    let dx = 0;
+    for (let i = 1; i <= 200; i++) dx += (i << 24) >> 24;
+    expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
+    expect(on.cpu.regs[0] & 0xffff).toBe(200); // INC AX ran once per pass
+    expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
+  });
+
+  test("a debugger write into a hot translated loop takes effect on the next pass", () => {
+    // 1000 b9 00 10   mov cx, 0x1000
+    // 1003 40         inc ax           ; patched to 48 (dec ax) by the debugger
+    // 1004 e2 fd      loop 1003
+    // 1006 f4         hlt
+    const code = "b90010" + "40" + "e2fd" + "f4";
+    const [on, off] = pair(() => realMode(bytes(code)));
+    for (const m of [on, off]) {
+      expect(m.cpu.run(2001)).toEqual({ kind: "budget" });
+      expect(m.cpu.writeLinearDebug(0x1003, new Uint8Array([0x48]))).toBe(true);
+    }
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    lockstep(on, off, [10_000]);
+    // 1000 passes of INC, then 0x1000 - 1000 passes of DEC
+    expect(on.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
+  });
+
+  test("bytes written through the memory layer (DMA) drop the translation", () => {
+    const code = "b90010" + "40" + "e2fd" + "f4";
+    const m = realMode(bytes(code));
+    m.cpu.jit.enabled = true;
+    m.cpu.run(2001);
+    expect(m.cpu.jit.hits).toBeGreaterThan(0);
+    const before = m.cpu.jit.invalidations;
+    m.mem.buffer[0x1003] = 0x48;
+    (m.mem as PhysicalMemory).onBufferWrite?.(0x1003, 1);
+    expect(m.cpu.jit.invalidations).toBe(before + 1);
+    m.cpu.run(100_000);
+    expect(m.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
+  });
+});
+
+describe("debugging precision inside translated code", () => {
+  test("a fault in the middle of a hot block is delivered at the faulting instruction", () => {
+    // 1000 bb 00 f0    mov bx, 0xf000
+    // 1003 b9 00 01    mov cx, 0x100
+    // 1006 40          inc ax
+    // 1007 8b 17       mov dx, [bx]      ; #GP(0) once bx = 0xffff (a word past the limit)
+    // 1009 43          inc bx
+    // 100a 41          inc cx            ; cx stays ahead: the loop ends only by the fault
+    // 100b e2 f9       loop 1006
+    // 100d f4          hlt
+    const code = "bb00f0b90001408b174341e2f9f4";
+    const [on, off] = pair(() => realMode(bytes(code)));
+    // Thousands of passes through the translated block before the fault.
+    lockstep(on, off, [1000, 7]);
+    expect(on.cpu.eip).toBe(HANDLER_BASE + 13 + 1);
+    // The IP pushed for #GP is the MOV's.
+    expect(on.mem.buffer[0x7ffa] | (on.mem.buffer[0x7ffb] << 8)).toBe(0x1007);
+  });
+
+  test("a breakpoint set in a hot translated loop is hit on the next pass; stepping moves one instruction", () => {
+    const code = "b90010" + "40" + "43" + "e2fc" + "f4"; // mov cx,0x1000 / inc ax / inc bx / loop / hlt
+    const [on, off] = pair(() => realMode(bytes(code)));
+    for (const m of [on, off]) expect(m.cpu.run(HOT_THRESHOLD * 3 * 4)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    for (const m of [on, off]) m.cpu.addBreakpoint(0x1004);
+    const a = on.cpu.run(100_000);
+    const b = off.cpu.run(100_000);
+    expect(a).toEqual({ kind: "breakpoint", addr: 0x1004 });
+    expect(a).toEqual(b);
+    expect(state(on)).toEqual(state(off));
+    for (let i = 0; i < 5; i++) {
+      expect(on.cpu.step()).toEqual(off.cpu.step());
+      expect(state(on)).toEqual(state(off));
+    }
+    expect(on.cpu.instructions - off.cpu.instructions).toBe(0);
+  });
+
+  test("a watchpoint in a hot translated loop stops right after the writing instruction", () => {
+    // 1000 b9 00 10        mov cx, 0x1000
+    // 1003 40              inc ax
+    // 1004 a3 00 30        mov [0x3000], ax
+    // 1007 43              inc bx
+    // 1008 e2 f9           loop 1003
+    // 100a f4              hlt
+    const code = "b90010" + "40" + "a30030" + "43" + "e2f9" + "f4";
+    const [on, off] = pair(() => realMode(bytes(code)));
+    for (const m of [on, off]) m.cpu.run(1500);
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    for (const m of [on, off]) m.cpu.addWatchpoint("write", 0x3000, 2);
+    const a = on.cpu.run(100_000);
+    expect(a).toEqual(off.cpu.run(100_000));
+    expect(a.kind).toBe("watch");
+    expect(on.cpu.eip).toBe(0x1007);
+    expect(state(on)).toEqual(state(off));
+  });
+
+  test("interrupts raised between slices are delivered at the same instruction", () => {
+    const make = () => {
+      const m = realMode(bytes(LOOP16));
+      fillData(m);
+      // IRQ vector 0x20 -> a handler that counts in DI and returns: 0x700: inc di / iret
+      m.mem.write32(0x20 * 4, 0x700);
+      m.mem.load(0x700, [0x47, 0xcf]);
+      m.cpu.intc = { acknowledge: () => 0x20 };
+      m.cpu.flags |= 1 << 9;
+      return m;
+    };
+    const [on, off] = pair(make);
+    for (let i = 0; i < 400; i++) {
+      const raise = i % 3 === 0;
+      on.cpu.intrLine = raise;
+      off.cpu.intrLine = raise;
+      const a = on.cpu.run(37);
+      expect(a).toEqual(off.cpu.run(37));
+      expect(state(on)).toEqual(state(off));
+      if (a.kind === "halted") break;
+    }
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+  });
+});
