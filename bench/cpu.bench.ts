@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBareMachine } from "../src/emu/machine/board-bare.ts";
+import { alternateSlices } from "./lib/alternate.ts";
 import { DEBUG_EXIT_PORT, timeQemu, trivialRom } from "./lib/qemu.ts";
 import { median, report } from "./lib/report.ts";
 
@@ -70,23 +71,8 @@ function timePcscope(rom: Uint8Array, jit: boolean): number {
  */
 function breakpointCost(rom: Uint8Array, breakpoints: number[]): number {
   const machines = [benchMachine(rom, []), benchMachine(rom, breakpoints)];
-  const seconds = [0, 0];
-  const done = [false, false];
-  let turn = 0;
-  while (!done[0] || !done[1]) {
-    // alternate which machine goes first in each round
-    for (const k of turn++ % 2 === 0 ? [0, 1] : [1, 0]) {
-      if (done[k]) continue;
-      const t0 = performance.now();
-      const event = machines[k]!.run(SLICE);
-      seconds[k]! += performance.now() - t0;
-      if (event.kind !== "budget") {
-        checkFinished(machines[k]!, event);
-        done[k] = true;
-      }
-    }
-  }
-  return 1 - seconds[0]! / seconds[1]!;
+  const ms = alternateSlices(machines, SLICE, (k, event) => checkFinished(machines[k]!, event));
+  return 1 - ms[0]! / ms[1]!;
 }
 
 export default async function cpuBench(): Promise<void> {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBareMachine } from "../src/emu/machine/board-bare.ts";
+import { alternateSlices } from "./lib/alternate.ts";
 import { DEBUG_EXIT_PORT } from "./lib/qemu.ts";
 import { median, report } from "./lib/report.ts";
 
@@ -23,24 +24,16 @@ function benchMachine(rom: Uint8Array, history: boolean) {
   return m;
 }
 
-/** Seconds each machine (without, with history) spent on the whole guest, in alternate slices. */
+/**
+ * Seconds each machine (without, with history) spent on the whole guest, in alternate slices, and
+ * the history's bytes per million instructions recorded.
+ */
 function alternateRuns(rom: Uint8Array): [number, number, number] {
   const machines = [benchMachine(rom, false), benchMachine(rom, true)];
-  const seconds = [0, 0];
-  const done = [false, false];
-  let turn = 0;
-  while (!done[0] || !done[1]) {
-    for (const k of turn++ % 2 === 0 ? [0, 1] : [1, 0]) {
-      if (done[k]) continue;
-      const t0 = performance.now();
-      const event = machines[k]!.run(SLICE);
-      seconds[k]! += (performance.now() - t0) / 1000;
-      if (event.kind !== "budget") done[k] = true;
-    }
-  }
+  const ms = alternateSlices(machines, SLICE, () => {});
   const timeline = machines[1]!.reverse!.timeline();
   const perMillion = timeline.bytes / ((timeline.end - timeline.start) / 1e6);
-  return [seconds[0]!, seconds[1]!, perMillion];
+  return [ms[0]! / 1000, ms[1]! / 1000, perMillion];
 }
 
 /** Median milliseconds of one reverse-stepi REVERSE_AT instructions into the guest. */
