@@ -3,16 +3,21 @@
 // options) side by side from reset and prints the first instruction after which their state differs
 // (src/diff holds the engine). Exit status 1 for a divergence, 0 when identical.
 
-import { constants } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../emu/machine/config.ts";
 import { resolveTopology } from "../emu/machine/cpu-topology.ts";
-import type { RunOptions } from "../emu/machine/run-config.ts";
+import type { DriveSpec, ResolvedRunConfig, RunOptions } from "../emu/machine/run-config.ts";
 import { FdWriter, type OutputWriteError } from "../shared/fd-writer.ts";
+import { checkTuiOptions } from "../tui/local/tui-options.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { EXIT_OUTPUT_ERROR, noteOutputError, outputFailure } from "./output.ts";
 import { EXIT_INTERRUPTED } from "./run.ts";
 import { asUserError, parseRunArgs } from "./run-options.ts";
 import { loadSymbols, parseSymbolArg, type SymbolFile } from "./symbol-files.ts";
+import { DEFAULT_GDB, openUi, requireTerminal } from "./tui.ts";
 
 /** Instructions compared when --max-insns is not given (half a minute to a minute against QEMU here). */
 export const DEFAULT_DIFF_INSNS = 100_000;
@@ -22,7 +27,7 @@ const DEFAULT_QEMU = "qemu-system-i386";
 /** Signals that end a diff between two steps (exit status 128 + the signal's number). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-const USAGE = `usage: pcscope diff --against qemu|'RUN OPTIONS' [--qemu PATH] [--symbols FILE[@BIAS]]... [run options]
+const USAGE = `usage: pcscope diff --against qemu|'RUN OPTIONS' [--tui] [--qemu PATH] [--symbols FILE[@BIAS]]... [run options]
 
 Steps pcscope and a reference machine side by side from reset, one instruction at a time with
 interrupts held pending (as QEMU's gdb stub single-steps), and after every instruction compares
@@ -35,6 +40,10 @@ register and the written bytes with both values.
                           -drive, -kernel...; its consoles write nowhere) and driven over its gdb stub
   --against 'OPTIONS'     the reference is pcscope with the run options followed by OPTIONS (a
                           later option overrides an earlier one), e.g. --against '--cpu pentium'
+  --tui                   after a divergence, open the debugger UI on pcscope's machine standing
+                          just after the diverging instruction (reached by stepping as the diff
+                          did, history recording): I or rsi steps back over it, C or rc runs back
+                          to an earlier breakpoint; the exit status stays ${EXIT_DIVERGED} when the UI closes
   --qemu PATH             the QEMU binary (default ${DEFAULT_QEMU}, found in PATH)
   --symbols FILE[@BIAS]   nm listings for the disassembly (repeatable; the firmware's own listing
                           is loaded when one is found, as pcscope tui does)
@@ -58,6 +67,8 @@ interface DiffCommandOptions {
   qemu: string;
   symbols: SymbolFile[];
   maxInsns: number;
+  /** Open the UI at a divergence. */
+  tui: boolean;
 }
 
 /**
@@ -99,8 +110,13 @@ export function parseDiffArgs(args: readonly string[]): DiffCommandOptions {
   const symbols: SymbolFile[] = [];
   let against: string | null = null;
   let qemu = DEFAULT_QEMU;
+  let tui = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
+    if (arg === "--tui") {
+      tui = true;
+      continue;
+    }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
     if (name !== "--against" && name !== "--qemu" && name !== "--symbols") {
@@ -134,12 +150,58 @@ export function parseDiffArgs(args: readonly string[]): DiffCommandOptions {
     reference = { kind: "pcscope", run: other, text: against };
   }
   const maxInsns = run.maxInsns ?? DEFAULT_DIFF_INSNS;
-  return { run, against: reference, qemu, symbols, maxInsns };
+  if (tui) {
+    try {
+      checkTuiOptions({ ...run, maxInsns: null });
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UserError(`--tui: ${err.message}`);
+      throw err;
+    }
+  }
+  return { run, against: reference, qemu, symbols, maxInsns, tui };
+}
+
+/**
+ * Opens the UI on pcscope's machine (run on fresh copies of its writable images, so the user's stay
+ * as they were) standing after instruction `count` of a diff, the diff's `report` in its console;
+ * returns when the user quits, the copies removed.
+ */
+async function openUiAt(
+  opts: DiffCommandOptions,
+  config: ResolvedRunConfig,
+  count: number,
+  report: readonly string[],
+): Promise<void> {
+  const { copyDrives } = await import("../diff/setup.ts");
+  const dir = mkdtempSync(join(tmpdir(), "pcscope-diff-tui-"));
+  try {
+    let drives: DriveSpec[];
+    try {
+      drives = copyDrives(config.drives, dir, "tui");
+    } catch (err) {
+      throw asUserError(err);
+    }
+    const pc = { ...opts.run.pc, machine: config.pc ? ("pc" as const) : ("bare" as const), drives };
+    process.stderr.write(`pcscope: opening the UI after instruction ${count}\n`);
+    await openUi({
+      run: { ...opts.run, maxInsns: null, pc },
+      symbols: opts.symbols,
+      gdb: { ...DEFAULT_GDB, fallback: true },
+      advance: count,
+      onAdvance: (done, total) =>
+        process.stderr.write(`pcscope: stepping ${done} of ${total} instructions\r`),
+      // The console shows its newest lines: the report, then where the UI stands.
+      notes: [...report, `diff: standing after instruction ${count}; I (or rsi) steps back over it`],
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the command. */
 async function run(args: string[]): Promise<number> {
   const opts = parseDiffArgs(args);
+  if (opts.tui) await requireTerminal();
   const { startSides } = await import("../diff/setup.ts");
   const { QemuMappingError } = await import("../diff/qemu-args.ts");
   const { QemuStartError } = await import("../diff/qemu-side.ts");
@@ -160,6 +222,7 @@ async function run(args: string[]): Promise<number> {
     signalled ??= signal;
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  let uiAt: { config: ResolvedRunConfig; count: number; report: string[] } | null = null;
   try {
     let sides: Awaited<ReturnType<typeof startSides>>;
     try {
@@ -186,12 +249,16 @@ async function run(args: string[]): Promise<number> {
       const lines = formatResult(result, [sides.a.label, sides.b.label], symbols);
       process.stdout.write(`${lines.join("\n")}\n`);
       if (result.kind === "interrupted") return 128 + (constants.signals[signalled ?? "SIGINT"] ?? 2);
-      return result.kind === "divergence" ? EXIT_DIVERGED : 0;
+      if (result.kind !== "divergence") return 0;
+      if (opts.tui) uiAt = { config: sides.config, count: result.at.count, report: lines };
+      return EXIT_DIVERGED;
     } finally {
       await sides.close();
     }
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    // The UI opens once QEMU is gone and the diff's copies are removed.
+    if (uiAt !== null) await openUiAt(opts, uiAt.config, uiAt.count, uiAt.report);
   }
 }
 

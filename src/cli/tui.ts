@@ -10,6 +10,7 @@ import { checkTuiOptions } from "../tui/local/tui-options.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { asUserError, parseRunArgs } from "./run-options.ts";
+import { parseSymbolArg, type SymbolFile } from "./symbol-files.ts";
 
 /** The public gdb stub's address when none is given (QEMU's -s). */
 export const DEFAULT_GDB = { host: "127.0.0.1", port: 1234 };
@@ -41,7 +42,7 @@ Keys: s n i f c p b g / : Tab q, and ? for help. Needs a terminal (exit 2 withou
 /** What `tui` was asked to do. */
 export interface TuiOptions {
   run: RunOptions;
-  symbols: Array<{ path: string; bias: bigint }>;
+  symbols: SymbolFile[];
   gdb: NonNullable<WorkerInit["gdb"]>;
 }
 
@@ -69,40 +70,48 @@ export function parseTuiArgs(args: readonly string[]): TuiOptions {
   return { run, symbols, gdb };
 }
 
-/** Parses `FILE` or `FILE@0xBIAS`. */
-function parseSymbolArg(text: string): { path: string; bias: bigint } {
-  const at = text.lastIndexOf("@");
-  if (at > 0 && /^@(0x[0-9a-f]+|[0-9]+)$/i.test(text.slice(at)))
-    return { path: text.slice(0, at), bias: BigInt(text.slice(at + 1)) };
-  return { path: text, bias: 0n };
+/** Throws UserError unless stdin and stdout are a terminal (the UI needs one). */
+export async function requireTerminal(): Promise<void> {
+  const { isInteractive } = await import("../tui/terminal.ts");
+  if (isInteractive({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })) return;
+  const { NO_TTY_MESSAGE }: UiModule = await import(UI_MODULE);
+  throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
+}
+
+/** What the UI opens on: `pcscope tui`'s options, and where `pcscope diff --tui` wants it to stand. */
+export interface UiLaunch extends TuiOptions {
+  /** Instructions stepped as pcscope diff steps before the UI shows the machine (WorkerInit.advance). */
+  advance?: number;
+  /** Progress of `advance`. */
+  onAdvance?: (done: number, total: number) => void;
+  /** Lines for the UI's console after its start-up lines. */
+  notes?: readonly string[];
 }
 
 /**
- * Runs the command. The machine worker is started before the UI's modules (React, Ink, the
- * disassembler) load, so the two start-ups overlap and the first frame comes sooner.
+ * Opens the UI (needs a terminal: requireTerminal) and returns its exit status when the user quits.
+ * The machine worker is started before the UI's modules (React, Ink, the disassembler) load, so the
+ * two start-ups overlap and the first frame comes sooner. Throws UserError for bad options or files.
  */
-async function run(args: string[]): Promise<number> {
-  const opts = parseTuiArgs(args);
+export async function openUi(launch: UiLaunch): Promise<number> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-  const { isInteractive } = await import("../tui/terminal.ts");
-  if (!isInteractive(io)) {
-    const { NO_TTY_MESSAGE }: UiModule = await import(UI_MODULE);
-    throw new UserError(NO_TTY_MESSAGE.replace(/^pcscope: /, ""));
-  }
   const { LocalSession, LocalStartError } = await import("../tui/session/local-session.ts");
-  const starting = LocalSession.start({ options: opts.run, gdb: opts.gdb });
+  const starting = LocalSession.start(
+    { options: launch.run, gdb: launch.gdb, advance: launch.advance ?? 0 },
+    launch.onAdvance,
+  );
   starting.catch(() => {}); // awaited below, after the UI has loaded
   const ui: UiModule = await import(UI_MODULE);
   const { firmwareSymbols } = await import("../tui/local/firmware-symbols.ts");
   const { loadSymbols } = await import("./symbol-files.ts");
   let firmware: string;
   try {
-    firmware = firmwareFor(opts.run);
+    firmware = firmwareFor(launch.run);
   } catch (err) {
     throw asUserError(err);
   }
   const listing = firmwareSymbols(firmware);
-  const files = listing === null ? opts.symbols : [{ path: listing, bias: 0n }, ...opts.symbols];
+  const files = listing === null ? launch.symbols : [{ path: listing, bias: 0n }, ...launch.symbols];
   const symbols = loadSymbols(files, (line) => process.stderr.write(`${line}\n`));
 
   let session: LocalSession;
@@ -123,7 +132,15 @@ async function run(args: string[]): Promise<number> {
     `firmware ${session.firmware}; symbols: ${files.length > 0 ? files.map((f) => f.path).join(", ") : "none"}`,
   );
   if (session.gdbAddress !== null) dbg.print(`gdb alongside: gdb -ex 'target remote ${session.gdbAddress}'`);
+  for (const note of launch.notes ?? []) dbg.print(note);
   return ui.runTui(dbg, io);
+}
+
+/** Runs the command. */
+async function run(args: string[]): Promise<number> {
+  const opts = parseTuiArgs(args);
+  await requireTerminal();
+  return openUi(opts);
 }
 
 export const tuiCommand: CliCommand = {

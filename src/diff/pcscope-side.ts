@@ -3,7 +3,7 @@
 // SSTEP_NOIRQ|SSTEP_NOTIMER), so both sides see the same instruction stream.
 
 import { I386 } from "../emu/debug-arch.ts";
-import { describeStop, type StopEvent } from "../emu/debug-target.ts";
+import { describeStop, HELD_STEP, type StopEvent } from "../emu/debug-target.ts";
 import { buildRunMachine, type RunMachine } from "../emu/machine/builder.ts";
 import type { ResolvedRunConfig } from "../emu/machine/run-config.ts";
 import type { FdWriter, OutputWriteError } from "../shared/fd-writer.ts";
@@ -23,9 +23,6 @@ export interface CodeView {
 
 /** A descriptor's D/B bit in SegmentView.attrs (the flags nibble sits in bits 12-15). */
 const ATTR_DB = 0x4000;
-
-/** How a diff steps: as QEMU's gdb stub does by default, interrupts and timers held. */
-const HELD = { interrupts: false, timers: false } as const;
 
 /** The register layout every pcscope side has: gdb's i386 description. */
 const LAYOUT: readonly SideRegister[] = I386.registers.map((r) => ({
@@ -60,7 +57,7 @@ export class PcscopeSide implements DiffSide {
   }
 
   async step(): Promise<SideStop> {
-    const event = this.built.machine.step(0, HELD);
+    const event = this.built.machine.step(0, HELD_STEP);
     this.built.flush();
     return stopOf(event, this.built.machine.noReboot);
   }

@@ -33,7 +33,7 @@ export interface DiffSides {
  * `drives` with each writable image replaced by a copy in `dir` (a clone where the file system
  * can); a ConfigError naming the image when one cannot be copied.
  */
-function copyDrives(drives: readonly DriveSpec[], dir: string, tag: string): DriveSpec[] {
+export function copyDrives(drives: readonly DriveSpec[], dir: string, tag: string): DriveSpec[] {
   return drives.map((drive, i) => {
     if (drive.readOnly || drive.file === "") return drive;
     const copy = join(dir, `${tag}-${i}-${basename(drive.file)}`);

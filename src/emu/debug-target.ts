@@ -174,6 +174,9 @@ export interface StepOptions {
   readonly timers?: boolean;
 }
 
+/** QEMU's gdb stub's default step (SSTEP_NOIRQ|SSTEP_NOTIMER): interrupts and timers held. */
+export const HELD_STEP: StepOptions = { interrupts: false, timers: false };
+
 /** Stepping. */
 export interface SingleStepOps {
   /**

@@ -1,6 +1,5 @@
-// End to end in a real terminal: `pcscope tui` on pcscope's own machine in tmux, driven with
-// send-keys and read with capture-pane, and a real gdb attached alongside on the public stub. The
-// child runs without CI in its environment (Ink prints only the final frame when CI is set).
+// End to end in a real terminal: `pcscope tui` on pcscope's own machine in tmux (test/helpers/tmux.ts),
+// and a real gdb attached alongside on the public stub.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,48 +7,23 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
 import { freePort } from "../helpers/qemu.ts";
+import { TmuxScreen } from "../helpers/tmux.ts";
 
-// A tmux server per test: a new-session right after kill-server on the same socket can reach the
-// exiting server ("server exited unexpectedly").
-let socket = "";
-let servers = 0;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", "ui");
-const keys = (...k: string[]) => tmux("send-keys", "-t", "ui", ...k);
-
-/** Polls the screen until `pattern` shows (or fails with the last screen). */
-async function waitFor(pattern: RegExp | string, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let last = "";
-  while (Date.now() < end) {
-    last = screen();
-    if (typeof pattern === "string" ? last.includes(pattern) : pattern.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`screen never showed ${pattern}:\n${last}`);
-}
+let term: TmuxScreen | null = null;
+const keys = (...k: string[]) => term!.keys(...k);
+const waitFor = (pattern: RegExp | string, ms?: number) => term!.waitFor(pattern, ms);
 
 describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
   let dir = "";
   afterEach(() => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // already gone
-    }
+    term?.kill();
+    term = null;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Starts `pcscope tui ARGS` in a 160x50 tmux window, without CI in its environment. */
+  /** Starts `pcscope tui ARGS` in a 160x50 tmux window. */
   function startUi(args: string, extraEnv: Record<string, string> = {}): void {
-    const env = { ...process.env, ...extraEnv };
-    delete env.CI;
-    const cmd = `node bin/pcscope.js tui ${args}; echo "EXIT=$?"; sleep 60`;
-    socket = `pcscope-tui-e2e-${process.pid}-${++servers}`;
-    execFileSync("tmux", ["-L", socket, "new-session", "-d", "-s", "ui", "-x", "160", "-y", "50", cmd], {
-      env,
-      cwd: process.cwd(),
-    });
+    term = new TmuxScreen(`node bin/pcscope.js tui ${args}; echo "EXIT=$?"; sleep 60`, extraEnv);
   }
 
   /** Quits with q and checks the shell got the terminal back. */
@@ -57,7 +31,7 @@ describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
     keys("q");
     const s = await waitFor("EXIT=0");
     expect(s).not.toContain("Registers");
-    expect(tmux("display", "-p", "-t", "ui", "#{alternate_on}").trim()).toBe("0");
+    expect(term!.alternateScreen()).toBe(false);
   }
 
   it("starts paused at reset with the firmware's symbols, steps real-mode code, breaks by symbol, fills the I/O and firmware logs, follows a gdb alongside, quits and restores the terminal", async () => {
@@ -71,7 +45,7 @@ describe.skipIf(!needPeers("tmux"))("pcscope tui in tmux", () => {
     expect(s).toContain("symbols: ");
     expect(s).toContain("gdb-demo.nm");
     expect(s).not.toContain("not available");
-    expect(tmux("display", "-p", "-t", "ui", "#{alternate_on}").trim()).toBe("1");
+    expect(term!.alternateScreen()).toBe(true);
 
     // Step into real-mode code: CS:IP, the linear address and 16-bit disassembly with labels.
     keys("i");

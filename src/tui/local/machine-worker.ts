@@ -4,6 +4,7 @@
 // 127.0.0.1:1234 by default) for a `gdb` alongside. The guest runs here, in the stubs' slice loops,
 // so the UI thread stays free for keys and frames. Trace events go to the UI in batches.
 import { parentPort, workerData } from "node:worker_threads";
+import { HELD_STEP } from "../../emu/debug-target.ts";
 import { ConfigError } from "../../emu/machine/config.ts";
 import { type GdbServer, startGdbServer } from "../../gdbstub/index.ts";
 import { type BuiltMachine, buildMachine } from "./machine-factory.ts";
@@ -15,6 +16,10 @@ import { TraceBatcher } from "./trace-batcher.ts";
 const BATCH_MS = 16;
 /** gdb-side changes while stopped are reported at most this often (ms). */
 const CHANGED_MS = 50;
+/** Progress towards WorkerInit.advance is reported at most this often (ms). */
+const ADVANCE_REPORT_MS = 250;
+/** Steps between looks at the clock while advancing. */
+const ADVANCE_CHUNK = 1000;
 
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
@@ -41,6 +46,29 @@ async function startPublic(built: BuiltMachine, gate: RunGate, init: WorkerInit)
   }
 }
 
+/**
+ * Steps `built`'s boot CPU `total` instructions as `pcscope diff` does (interrupts and timers held),
+ * reporting progress; stops early when the run ends (exit, halt, a fault stop). Returns the steps
+ * taken.
+ */
+function advance(built: BuiltMachine, total: number): number {
+  let done = 0;
+  let reported = performance.now();
+  while (done < total) {
+    const chunkEnd = Math.min(total, done + ADVANCE_CHUNK);
+    for (; done < chunkEnd; done++) {
+      const kind = built.machine.step(0, HELD_STEP).kind;
+      if (kind !== "step" && kind !== "budget" && kind !== "reset") return done;
+    }
+    built.flush();
+    if (performance.now() - reported >= ADVANCE_REPORT_MS) {
+      reported = performance.now();
+      post({ type: "advancing", done, total });
+    }
+  }
+  return done;
+}
+
 /** Builds everything and reports `ready` (or `error`). */
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
@@ -58,6 +86,11 @@ async function main(): Promise<void> {
   if (historyBytes !== 0) {
     const why = built.machine.enableHistory(historyBytes ?? undefined);
     if (why !== null && historyBytes !== null) post({ type: "log", text: `--history: ${why}` });
+  }
+  const wanted = init.advance ?? 0;
+  if (wanted > 0) {
+    const taken = advance(built, wanted);
+    if (taken < wanted) post({ type: "log", text: `the run ended after ${taken} of ${wanted} instructions` });
   }
   let changedTimer: NodeJS.Timeout | null = null;
   const gate = new RunGate(built.machine, {

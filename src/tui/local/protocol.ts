@@ -11,6 +11,11 @@ export interface WorkerInit {
   readonly options: RunOptions;
   /** Where the public gdb stub listens; `fallback` lets it take a free port when this one is busy. */
   readonly gdb: { readonly host: string; readonly port: number; readonly fallback: boolean } | null;
+  /**
+   * Instructions to step before the machine is reported ready, one at a time with interrupts and
+   * timers held as `pcscope diff` steps (diff --tui opens the UI where the diff stopped). 0 if absent.
+   */
+  readonly advance?: number;
 }
 
 /** Worker -> UI. */
@@ -23,6 +28,8 @@ export type WorkerMessage =
       readonly firmware: string;
       readonly machine: string;
     }
+  /** Stepping towards WorkerInit.advance: `done` of `total` instructions so far. */
+  | { readonly type: "advancing"; readonly done: number; readonly total: number }
   /** Building the machine or binding a port failed (a user error: bad image, port taken). */
   | { readonly type: "error"; readonly message: string }
   /** Trace events since the last batch; `dropped` port accesses were not kept (flood control). */

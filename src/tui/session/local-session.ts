@@ -78,8 +78,12 @@ export class LocalSession implements DebugSession {
   /**
    * Starts the worker with `init`, waits until the machine is paused at reset and both stubs
    * listen, and connects. Rejects with LocalStartError for a user error, Error for anything else.
+   * `onAdvance` hears the progress of init.advance (the start time-out restarts at each report).
    */
-  static async start(init: WorkerInit): Promise<LocalSession> {
+  static async start(
+    init: WorkerInit,
+    onAdvance: (done: number, total: number) => void = () => {},
+  ): Promise<LocalSession> {
     const worker = new Worker(WORKER_ENTRY, {
       workerData: init,
       stdout: true,
@@ -95,10 +99,8 @@ export class LocalSession implements DebugSession {
     let ready: Extract<WorkerMessage, { type: "ready" }>;
     try {
       ready = await new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error("the machine worker did not start")),
-          START_TIMEOUT_MS,
-        );
+        const expire = () => reject(new Error("the machine worker did not start"));
+        let timer = setTimeout(expire, START_TIMEOUT_MS);
         const done = (f: () => void) => {
           clearTimeout(timer);
           worker.off("message", onMessage);
@@ -106,7 +108,11 @@ export class LocalSession implements DebugSession {
         };
         const onMessage = (m: WorkerMessage) => {
           if (m.type === "ready") done(() => resolve(m));
-          else if (m.type === "error") done(() => reject(new LocalStartError(m.message)));
+          else if (m.type === "advancing") {
+            clearTimeout(timer);
+            timer = setTimeout(expire, START_TIMEOUT_MS);
+            onAdvance(m.done, m.total);
+          } else if (m.type === "error") done(() => reject(new LocalStartError(m.message)));
         };
         worker.on("message", onMessage);
         worker.once("error", (err) => done(() => reject(err)));
