@@ -151,6 +151,11 @@ export class History<S extends HistoryState> {
     this.end = this.host.position();
   }
 
+  /** The furthest position the run has reached (what lies before it was run, and written, already). */
+  furthest(): number {
+    return this.end;
+  }
+
   /** ReverseOps.timeline. */
   timeline(): HistoryTimeline {
     const now = this.host.position();

@@ -289,12 +289,12 @@ export class Machine implements DebugTarget {
       atBreakpoint: () => boot.atBreakpoint(),
       linearPc: () => (boot.csBase + boot.eip) >>> 0,
       setReplaying: (replaying) => {
-        this.trace.muted = replaying;
         this.outputMuted = replaying;
       },
     };
     const history = new History(host, budget);
     this.history = history;
+    this.trace.muted = () => this.outputHeld();
     this.reverse = {
       stepBack: () => this.settleBack(history.stepBack()),
       continueBack: () => this.settleBack(history.continueBack()),
@@ -304,14 +304,24 @@ export class Machine implements DebugTarget {
   }
 
   /**
-   * A sink for host output (a debug console's, a serial port's) that drops bytes while reverse
-   * execution replays moments whose output was already written.
+   * True while guest output must not reach the host because it was written already: reverse
+   * execution replays a moment internally, or the boot CPU runs forward again through moments the
+   * history recorded (a byte written at position p was written the first time iff the run went past p).
+   */
+  private outputHeld(): boolean {
+    if (this.outputMuted) return true;
+    return this.history !== null && this.cpus[0]!.historyPosition() < this.history.furthest();
+  }
+
+  /**
+   * A sink for host output (a debug console's, a serial port's) that drops the bytes of moments whose
+   * output was already written (outputHeld).
    */
   gatedSink(sink: ByteSink | null): ByteSink | null {
     if (sink === null) return null;
     return {
       write: (byte) => {
-        if (!this.outputMuted) sink.write(byte);
+        if (!this.outputHeld()) sink.write(byte);
       },
       flush: () => sink.flush?.(),
     };

@@ -64,7 +64,7 @@ export class TracePoint {
 
   /** Emits the event to this point's listeners. Needs: `on` checked by the caller for speed. */
   emit(fields: Record<string, TraceValue>, ids?: TraceIds): void {
-    if (!this.on || this.bus.muted) return;
+    if (!this.on || this.bus.muted()) return;
     const event: TraceEvent = {
       name: this.name,
       insn: this.bus.insnClock(),
@@ -88,8 +88,11 @@ export class TraceBus {
   private readonly points = new Map<string, TracePoint>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly startNs = process.hrtime.bigint();
-  /** No event reaches a listener while set: reverse execution replaying moments already traced. */
-  muted = false;
+  /**
+   * No event reaches a listener while this says so: reverse execution re-running moments already
+   * traced. Asked only for events someone listens to.
+   */
+  muted: () => boolean = () => false;
   /** Source of the guest instruction count; the machine installs its CPU's counter here. */
   insnClock: () => number = () => 0;
 

@@ -2,11 +2,13 @@
 // interrupt with sti/hlt and counts in RAM and on the POST port. Stepping back through a window that
 // holds hardware interrupt deliveries and idle HLT time gives back every state seen going forward
 // (registers, the history position, the low 1 MiB of RAM, the interrupt controllers' and timers' state); the memory budget bounds the snapshots
-// kept; a debugger's register write drops the recorded future; two vCPUs cannot record.
+// kept; a debugger's register write drops the recorded future; two vCPUs cannot record. Running
+// forward again after going back writes no guest output twice (firmware/tests/history/print-loop.asm).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { History } from "../../../src/emu/history/history.ts";
+import { createBareMachine } from "../../../src/emu/machine/board-bare.ts";
 import { createPcMachine } from "../../../src/emu/machine/pc.ts";
 import { needPeers } from "../../helpers/peers.ts";
 import { assembleTestRomFile } from "../../helpers/roms.ts";
@@ -93,6 +95,32 @@ describe.skipIf(!needPeers("nasm"))("reverse execution on the PC", () => {
     const after = m.reverse!.timeline();
     expect(after.end).toBe(after.now);
     expect(boot(2).enableHistory()).toBe("reverse execution needs one vCPU (this machine has 2)");
+  });
+});
+
+describe.skipIf(!needPeers("nasm"))("guest output and reverse execution", () => {
+  it("writes each byte once: going back and running forward again re-runs output silently", async () => {
+    const printer = readFileSync(await assembleTestRomFile("history/print-loop.asm"));
+    let text = "";
+    const m = createBareMachine({
+      bios: printer,
+      memBytes: MIB,
+      debugcons: [{ port: 0xe9, sink: { write: (b) => (text += String.fromCharCode(b)) } }],
+      debugExit: { port: 0xf4, size: 1 },
+    });
+    const traced: number[] = [];
+    m.trace.subscribe("portio_write", (e) => {
+      if (e.fields.addr === 0xe9) traced.push(Number(e.fields.val));
+    });
+    expect(m.enableHistory()).toBeNull();
+    while (text.length < 6) m.step(0);
+    for (let i = 0; i < 12; i++) expect(m.reverse!.stepBack(0).kind).toBe("step");
+    // Back before two of the bytes: stepping forward over them writes nothing new.
+    for (let i = 0; i < 6; i++) m.step(0);
+    expect(text).toBe("012345");
+    expect(m.run(1_000_000).kind).toBe("exit");
+    expect(text).toBe("0123456789\ndone\n");
+    expect(String.fromCharCode(...traced)).toBe(text);
   });
 });
 
