@@ -3,9 +3,15 @@
 // 1,000 stepi then 1,000 reverse-stepi give back every step's registers and memory; stepping forward
 // again replays them; reverse-continue finds the previous breakpoint hit, the previous write a
 // watchpoint watches and the previous I/O watch hit; the start of history is gdb's
-// "No more reverse-execution history".
+// "No more reverse-execution history". On firmware/tests/gdbstub/calls.asm, with its functions'
+// symbols in an ELF made from the same source, reverse-finish, reverse-nexti, reverse-next and
+// reverse-step go back over calls as gdb defines them.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
+import { assembleTestRomFile, TEST_ROM_DIR } from "../helpers/roms.ts";
 import { type Demo, demoSymbols, startDemo } from "./demo.ts";
 import { pythonScript, runGdb } from "./gdb-run.ts";
 
@@ -115,3 +121,82 @@ print("@end %x" % forward[-1][0][0])
     expect(part("fwd")).toMatch(new RegExp(`ip\\s+${hex(SYM.start! - 0xf0000)}`));
   });
 });
+
+describe.skipIf(!needPeers("gdb", "nasm", "ld"))(
+  "reverse-finish, -nexti, -next and -step with gdb 13",
+  () => {
+    it("go back to the call, over the call, and out of the function", async () => {
+      const rom = await assembleTestRomFile("gdbstub/calls.asm");
+      // The same source as an ELF at the ROM's address: gdb's symbols for outer and inner.
+      const dir = dirname(rom);
+      execFileSync("nasm", [
+        "-f",
+        "elf32",
+        join(TEST_ROM_DIR, "gdbstub/calls.asm"),
+        "-o",
+        join(dir, "calls.o"),
+      ]);
+      const elf = join(dir, "calls.elf");
+      execFileSync("ld", [
+        "-m",
+        "elf_i386",
+        "-Ttext=0xf0000",
+        "-e",
+        "start",
+        "-o",
+        elf,
+        join(dir, "calls.o"),
+      ]);
+      execFileSync("objcopy", ["-O", "binary", elf, join(dir, "calls.elf.bin")]);
+      expect(readFileSync(join(dir, "calls.elf.bin")).equals(readFileSync(rom))).toBe(true);
+      const demo = await startDemo(rom, { history: true });
+      try {
+        const out = await runGdb(demo.server.address, [
+          `symbol-file ${elf}`,
+          "break inner",
+          "continue",
+          "delete",
+          "stepi 3",
+          "echo @in\\n",
+          "p $pc",
+          "reverse-finish",
+          "echo @finish\\n",
+          "p $pc",
+          "break *outer+8",
+          "continue",
+          "continue",
+          "delete",
+          "echo @after\\n",
+          "x/2wx 0x510",
+          "reverse-nexti",
+          "echo @nexti\\n",
+          "p $pc",
+          "x/2wx 0x510",
+          "reverse-next",
+          "echo @next\\n",
+          "p $pc",
+          "reverse-step",
+          "echo @step\\n",
+          "p $pc",
+          "x/2wx 0x510",
+        ]);
+        const part = (name: string) => out.split(`@${name}\n`)[1]?.split("@")[0] ?? "";
+        expect(part("in")).toContain("<inner+");
+        // reverse-finish: back to the call of inner, in outer (outer+3 is `call inner`).
+        expect(part("finish")).toContain("<outer+3>");
+        // The second pass's return from inner: outer counted once, inner twice per pass.
+        expect(part("after")).toMatch(/0x510:\s+0x00000001\s+0x00000004/);
+        // reverse-nexti steps back over the whole call: inner's two adds are undone.
+        expect(part("nexti")).toContain("<outer+3>");
+        expect(part("nexti")).toMatch(/0x510:\s+0x00000001\s+0x00000002/);
+        // reverse-next, without line information, goes back to the start of outer; reverse-step then
+        // back into the caller, onto its `call outer` (pm32's loop: push ecx, then the call).
+        expect(part("next")).toContain("<outer+1>");
+        expect(part("step")).toMatch(/<pm32\[again\]\+1>/);
+        expect(part("step")).toMatch(/0x510:\s+0x00000001\s+0x00000002/);
+      } finally {
+        await demo.close();
+      }
+    });
+  },
+);

@@ -14,6 +14,7 @@ export const PEERS = {
   nasm: { command: "nasm", pkg: "nasm" },
   tmux: { command: "tmux", pkg: "tmux" },
   nm: { command: "nm", pkg: "binutils" },
+  ld: { command: "ld", pkg: "binutils" },
   gcc: { command: "gcc", pkg: "gcc" },
   "dpkg-deb": { command: "dpkg-deb", pkg: "dpkg" },
   "apt-get": { command: "apt-get", pkg: "apt" },
