@@ -294,7 +294,8 @@ export class Machine implements DebugTarget {
     };
     const history = new History(host, budget);
     this.history = history;
-    this.trace.muted = () => this.outputHeld();
+    // Replays inside reverse execution are not traced; running forward again is, as the first time.
+    this.trace.muted = () => this.outputMuted;
     this.reverse = {
       stepBack: () => this.settleBack(history.stepBack()),
       continueBack: () => this.settleBack(history.continueBack()),
@@ -307,6 +308,8 @@ export class Machine implements DebugTarget {
    * True while guest output must not reach the host because it was written already: reverse
    * execution replays a moment internally, or the boot CPU runs forward again through moments the
    * history recorded (a byte written at position p was written the first time iff the run went past p).
+   * Trace events are another matter: running forward again traces again (the same events, stamped
+   * with the same instruction counts), so a trace shows what the debugger walked through.
    */
   private outputHeld(): boolean {
     if (this.outputMuted) return true;
