@@ -1,8 +1,8 @@
 // `pcscope diff --against qemu --tui` in a real terminal (tmux): after the divergence on the word
 // read at offset 0xFFFF (pcscope's #GP), the UI opens on pcscope's machine standing after the
 // diverging instruction, in the #GP handler, the diff's report in its console and the history
-// covering every instruction stepped; one reverse step (I) shows the instruction itself. Quitting
-// gives the diff's exit status, 1. Without a terminal, --tui is refused before anything runs.
+// covering every instruction stepped; one reverse step (I) shows the instruction itself; C and :rsi
+// go back further, c forward. Quitting gives the diff's exit status, 1. Without a terminal, --tui is refused before anything runs.
 import { afterEach, describe, expect, test } from "vitest";
 import { runCliInProcess } from "../helpers/cli.ts";
 import { needPeers } from "../helpers/peers.ts";
@@ -37,6 +37,19 @@ describe.skipIf(!needPeers("tmux", "qemu-system-i386", "nasm"))("pcscope diff --
     s = await term.waitFor("CS:IP f000:07ad = linear 0x000f07ad");
     expect(s).toMatch(/=> f07ad 07ad {2}a1ffff +mov {4}ax, \[0xffff\]/);
     expect(s).toContain(`${count - 1}/${count}`);
+
+    // C runs back to the start of history (no breakpoint on the way); forward to a breakpoint on the
+    // diverging instruction; :rsi steps back once more.
+    term.keys("C");
+    s = await term.waitFor("stopped (no more reverse-execution history)");
+    expect(s).toContain("CS:IP f000:fff0 = linear 0xfffffff0");
+    expect(s).toContain(`history [············] 0/${count}`);
+    term.keys(":", "break 0xf07ad", "Enter", "c");
+    s = await term.waitFor("stopped (breakpoint 1)");
+    expect(s).toContain(`${count - 1}/${count}`);
+    term.keys(":", "rsi", "Enter");
+    s = await term.waitFor(`${count - 2}/${count}`);
+    expect(s).toContain("CS:IP f000:07ac = linear 0x000f07ac");
 
     term.keys("q");
     s = await term.waitFor("EXIT=1");
