@@ -31,10 +31,22 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/** Starts the demo ROM paused behind a gdb server on a free port (recording history if asked). */
-export async function startDemo(rom = DEMO_ROM, options: { history?: boolean } = {}): Promise<Demo> {
-  const machine = createBareMachine({ bios: readFileSync(rom), debugcons: [{ port: 0x402, sink: null }] });
+/**
+ * Starts the demo ROM (or `rom`) paused behind a gdb server on a free port: recording history if
+ * asked, after running `warmUp` instructions if asked (so hot code is translated before gdb attaches),
+ * translating as `jit` says (default: as the machine's default).
+ */
+export async function startDemo(
+  rom = DEMO_ROM,
+  options: { history?: boolean; warmUp?: number; jit?: boolean } = {},
+): Promise<Demo> {
+  const machine = createBareMachine({
+    bios: readFileSync(rom),
+    debugcons: [{ port: 0x402, sink: null }],
+    jit: options.jit,
+  });
   if (options.history === true) machine.enableHistory();
+  if (options.warmUp !== undefined) machine.run(options.warmUp);
   const logs: string[] = [];
   const server = await startGdbServer(machine, { port: 0, startPaused: true, log: (l) => logs.push(l) });
   return { machine, server, logs, close: () => server.close() };
