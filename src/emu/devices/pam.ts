@@ -1,10 +1,14 @@
 // The i440FX Programmable Attribute Map (Intel 82441FX PMC datasheet, §3.2.18 PAM[6:0]): thirteen
-// windows of 0xc0000-0xfffff, each switched between four views exactly as QEMU's pam_update does:
+// windows of 0xc0000-0xfffff, each switched between four views as QEMU's pam_update switches them:
 //   0 = PCI (reads and writes go to the PCI side: the isa-bios alias of pc.bios, or pc.rom),
 //   1 = read RAM / write PCI (a read-only alias of pc.ram: writes land on ROM and are dropped),
 //   2 = read PCI / write RAM (MMIO: reads from the PCI side, writes into pc.ram),
 //   3 = RAM read/write.
-// Each view is a region mapped at priority 1 over pc.ram; exactly one per window is enabled.
+// Mode 2 is a deliberate difference: QEMU 7.2 maps it as plain pc.ram (its pam.c: "XXX: should
+// distinguish read/write cases"), so reads there see DRAM, not the ROM. pcscope
+// reads the PCI side, as the datasheet says and as firmware that shadows itself the classic way (copy
+// the ROM onto itself in mode 2) needs; SeaBIOS and pcscope's BIOS never use mode 2.
+// firmware/tests/pam/pam-remap.asm shows it.
 import type { AddressSpace } from "../memory/address-space.ts";
 import type { MemoryRegion } from "../memory/region.ts";
 
