@@ -99,19 +99,7 @@ start:
         call wait_ready
         mov si, msg_flush
         call puts
-        mov si, msg_done
-        call puts
-        mov dx, DEBUGEXIT
-        xor al, al
-        out dx, al
-        hlt
-
-fail:   mov si, msg_fail
-        call puts
-        mov dx, DEBUGEXIT
-        mov al, 1
-        out dx, al
-        hlt
+        jmp finish
 
 %include "ata.inc"
 

@@ -31,19 +31,7 @@ start:
         call load_and_run
         mov bl, 2                ; 'B', over it
         call load_and_run
-        mov si, msg_done
-        call puts
-        mov dx, DEBUGEXIT
-        xor al, al
-        out dx, al
-        hlt
-
-fail:   mov si, msg_fail
-        call puts
-        mov dx, DEBUGEXIT
-        mov al, 1
-        out dx, al
-        hlt
+        jmp finish
 
 ; load_and_run: READ DMA of LBA BL to CODE_SEG:0, then HOT_CALLS far calls of it; prints AL
 load_and_run:
