@@ -20,11 +20,7 @@ start:
         mov es, ax
         mov ss, ax
         mov sp, 0x7c00
-        mov si, msg_start
-        call puts
-        mov dx, ATA_CTL
-        xor al, al               ; interrupts on (nIEN clear): BMDMA's INTR bit follows INTRQ
-        out dx, al
+        call ata_init
 
 ; --- 1. IDENTIFY DEVICE ---
         mov dx, ATA_DEV

@@ -19,11 +19,7 @@ start:
         mov es, ax
         mov ss, ax
         mov sp, 0x7c00
-        mov si, msg_start
-        call puts
-        mov dx, ATA_CTL
-        xor al, al               ; interrupts on (nIEN clear): BMDMA's INTR bit follows INTRQ
-        out dx, al
+        call ata_init
         call bm_setup
         mov dword [PRD_TABLE], CODE_SEG << 4
         mov dword [PRD_TABLE + 4], PRD_EOT | 512
