@@ -3,7 +3,10 @@
 // ends a translated block (it may change control flow, the mode, EFLAGS.IF, the interrupt line or
 // retire a variable number of instructions). decodeInsn() fills a reusable DecodedInsn record
 // (length, prefixes, operand/address size, ModRM/SIB operands, displacement, immediates) from
-// bytes in the host buffer, allocation-free. The translator (jit/) and the interpreter use it.
+// bytes in the host buffer, allocation-free, and says which instructions LOCK may prefix. The
+// translator (jit/) decodes with it; the interpreter decodes lazily in its handlers (faster per
+// execution, see dispatch.ts) and asks it only whether LOCK is allowed; test/emu/cpu/dispatch.test.ts
+// checks that the two agree on every instruction's length.
 
 import { DS, SS } from "./state.ts";
 
@@ -196,6 +199,44 @@ TWO[0xc5] = M | B;
 TWO[0xc6] = M | B;
 set(TWO, 0xc8, 0xcf, 0); // BSWAP
 TWO[0xff] = M | E; // UD0
+
+/**
+ * Whether LOCK may prefix the instruction in `d` (anything else with LOCK is #UD): the
+ * read-modify-write instructions with a memory destination (SDM Vol. 2 "LOCK").
+ */
+export function lockable(d: DecodedInsn): boolean {
+  if (d.modrm < 0 || d.mod === 3) return false;
+  const op = d.op;
+  const reg = d.reg;
+  if (op < 0x40) return (op & 7) < 2 && op !== 0x38 && op !== 0x39; // ALU Eb,Gb / Ev,Gv but CMP
+  if (op <= 0xff) {
+    if (op >= 0x80 && op <= 0x83) return reg !== 7; // group 1 but CMP
+    if (op === 0x86 || op === 0x87) return true; // XCHG
+    if (op === 0xf6 || op === 0xf7) return reg === 2 || reg === 3; // NOT, NEG
+    return (op === 0xfe || op === 0xff) && reg < 2; // INC, DEC
+  }
+  switch (op - OP_0F) {
+    case 0xab: // BTS
+    case 0xb3: // BTR
+    case 0xbb: // BTC
+    case 0xb0: // CMPXCHG
+    case 0xb1:
+    case 0xc0: // XADD
+    case 0xc1:
+    // QEMU 7.2 ignores LOCK on the 0F 18 hints and MOVNTI (the SDM: #UD).
+    case 0x18:
+    case 0xc3:
+      return true;
+    case 0xba: // group 8: BTS, BTR, BTC
+      return reg >= 5;
+    case 0xc7: // CMPXCHG8B
+      return reg === 1;
+    case 0xae: // QEMU 7.2 ignores LOCK on LDMXCSR and STMXCSR (the SDM: #UD).
+      return reg === 2 || reg === 3;
+    default:
+      return false;
+  }
+}
 
 /** Little-endian word at b[i]. */
 function le16(b: Uint8Array, i: number): number {

@@ -7,7 +7,7 @@
 
 import { describe, expect, test } from "vitest";
 import { loadCpu, saveCpu } from "../../../src/emu/cpu/cpu-snapshot.ts";
-import { DecodedInsn, decodeInsn, OP_0F, OP_0F3A, OP_0F38 } from "../../../src/emu/cpu/decoder.ts";
+import { DecodedInsn, decodeInsn, lockable, OP_0F, OP_0F3A, OP_0F38 } from "../../../src/emu/cpu/decoder.ts";
 import { flat32, HANDLER_BASE, type Machine, realMode } from "./helpers.ts";
 
 const CODE = 0x1000;
@@ -121,6 +121,44 @@ describe("interpreter and decoder agree on every opcode", () => {
       // Most of the maps is implemented: the sweep must really have run instructions.
       expect(out.retired).toBeGreaterThan(10000);
       expect(out.exceptions).toBeGreaterThan(1000);
+    });
+  }
+});
+
+describe("LOCK", () => {
+  for (const bits of [16, 32] as const) {
+    test(`${bits}-bit code: #UD where the decoder's lockable() says no, the unprefixed outcome where it says yes`, () => {
+      const box = sandbox(bits);
+      const next = rng(bits + 1);
+      const failures: string[] = [];
+      let allowed = 0;
+      for (const lead of [[], [0x0f]]) {
+        for (let op = 0; op < 256; op++) {
+          for (const modrm of MODRMS) {
+            const bytes = [0xf0, ...lead, op, modrm];
+            while (bytes.length < 20) bytes.push(next());
+            const d = new DecodedInsn();
+            decodeInsn(d, new Uint8Array(bytes), 0, bytes.length, bits === 32 ? 1 : 0);
+            box.reset(bytes);
+            box.m.cpu.step();
+            const locked = box.m.cpu.eip;
+            const hex = Buffer.from(bytes.slice(0, 4)).toString("hex");
+            if (!lockable(d)) {
+              if (locked !== HANDLER_BASE + 6) failures.push(`${hex}: not #UD`);
+              continue;
+            }
+            // Allowed: the same outcome as without the prefix (one byte longer).
+            allowed++;
+            box.reset(bytes.slice(1));
+            box.m.cpu.step();
+            const plain = box.m.cpu.eip;
+            if (locked !== (plain === CODE + d.len - 1 ? plain + 1 : plain))
+              failures.push(`${hex}: EIP 0x${locked.toString(16)}, without LOCK 0x${plain.toString(16)}`);
+          }
+        }
+      }
+      expect(failures.slice(0, 20)).toEqual([]);
+      expect(allowed).toBeGreaterThan(150);
     });
   }
 });
