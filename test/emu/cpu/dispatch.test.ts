@@ -8,6 +8,7 @@
 import { describe, expect, test } from "vitest";
 import { loadCpu, saveCpu } from "../../../src/emu/cpu/cpu-snapshot.ts";
 import { DecodedInsn, decodeInsn, lockable, OP_0F, OP_0F3A, OP_0F38 } from "../../../src/emu/cpu/decoder.ts";
+import { CR0_PG } from "../../../src/emu/cpu/state.ts";
 import { flat32, HANDLER_BASE, type Machine, realMode } from "./helpers.ts";
 
 const CODE = 0x1000;
@@ -161,4 +162,47 @@ describe("LOCK", () => {
       expect(allowed).toBeGreaterThan(150);
     });
   }
+});
+
+describe("LOCK validation fetches like the instruction", () => {
+  /** Flat 32-bit paging: linear 0x400000 -> physical 0x20000 (present), 0x401000 not present; `code` ends at 0x401000. */
+  function endOfPage(code: number[]): Machine {
+    const m = flat32([]);
+    const { cpu, mem } = m;
+    for (let i = 0; i < 512; i++) mem.write32(0x11000 + i * 4, (i << 12) | 7);
+    mem.write32(0x10000, 0x11000 | 7);
+    mem.write32(0x10004, 0x12000 | 7);
+    mem.write32(0x12000, 0x20000 | 3);
+    mem.load(0x21000 - code.length, code);
+    cpu.cr3 = 0x10000;
+    cpu.cr0 |= CR0_PG;
+    cpu.eip = 0x401000 - code.length;
+    cpu.updateModes();
+    return m;
+  }
+
+  test("a ModRM byte on a not-present page: #PF there, as without LOCK", () => {
+    for (const code of [[0xf0, 0x01], [0x01]]) {
+      const m = endOfPage(code);
+      m.cpu.step();
+      expect(m.cpu.eip).toBe(HANDLER_BASE + 14);
+      expect(m.cpu.cr2).toBe(0x401000);
+      expect(m.mem.read32((m.cpu.regs[4] >>> 0) + 4)).toBe(0x401000 - code.length);
+    }
+  });
+
+  test("an instruction that LOCK may not prefix, its displacement on a not-present page: #PF first (fetch faults precede #UD)", () => {
+    // lock mov [disp32], eax with the disp32 on the next page: SDM Vol. 3 Table 6-2 ranks faults
+    // fetching the instruction above decoding faults (#UD).
+    const m = endOfPage([0xf0, 0x89, 0x05, 0x00]);
+    m.cpu.step();
+    expect(m.cpu.eip).toBe(HANDLER_BASE + 14);
+    expect(m.cpu.cr2).toBe(0x401000);
+  });
+
+  test("LOCK on an instruction longer than 15 bytes: #GP(0)", () => {
+    const m = flat32([...new Array(14).fill(0xf0), 0x01, 0x07]); // 14 x lock, add [edi], eax
+    m.cpu.step();
+    expect(m.cpu.eip).toBe(HANDLER_BASE + 13);
+  });
 });
