@@ -4,6 +4,7 @@
 // the CS limit or an instruction longer than 15 bytes, and #PF for a missing code page.
 
 import type { Cpu } from "./cpu.ts";
+import { type DecodedInsn, decodeInsn } from "./decoder.ts";
 import { physRead, translate } from "./mmu.ts";
 import { DS, EBP, EBX, EDI, ESI, EXC_GP, SS } from "./state.ts";
 
@@ -84,11 +85,26 @@ export function fetchImm(c: Cpu): number {
   return c.o32 ? fetch32(c) : fetch16(c);
 }
 
-/** Peeks the next byte without consuming it (for LOCK validation); -1 if it cannot be read. */
-export function peek8(c: Cpu): number {
-  const p = c.fp;
-  if (p < c.fpEnd) return c.buf[p];
-  return -1;
+/** The bytes of an instruction that does not fit in the fetch window (see decodeCurrent). */
+const gathered = new Uint8Array(MAX_INSN);
+
+/**
+ * Decodes the whole instruction being executed (from its first prefix) into `d` with the
+ * decoder's table, leaving the fetch position where it was. Bytes the window does not hold are
+ * fetched as the handlers would fetch them, so a missing page, the CS limit or a 16th byte faults
+ * (#PF at the first byte not mapped, #GP) before anything else of the instruction happens.
+ */
+export function decodeCurrent(c: Cpu, d: DecodedInsn): void {
+  decodeInsn(d, c.buf, c.fpStart, c.fpEnd, c.code32);
+  if (d.len <= MAX_INSN) return;
+  const save = c.fp;
+  c.fp = c.fpStart;
+  let n = 0;
+  do {
+    gathered[n++] = fetch8(c);
+    decodeInsn(d, gathered, 0, n, c.code32);
+  } while (d.len > MAX_INSN);
+  c.fp = save;
 }
 
 /** Makes EIP point after the bytes fetched so far (before pushing it or jumping). */

@@ -3,8 +3,10 @@
 // ends a translated block (it may change control flow, the mode, EFLAGS.IF, the interrupt line or
 // retire a variable number of instructions). decodeInsn() fills a reusable DecodedInsn record
 // (length, prefixes, operand/address size, ModRM/SIB operands, displacement, immediates) from
-// bytes in the host buffer, allocation-free. The translator (jit/) uses it; the interpreter still
-// decodes in its handlers (moving them onto these records is later work).
+// bytes in the host buffer, allocation-free, and says which instructions LOCK may prefix. The
+// translator (jit/) decodes with it; the interpreter decodes lazily in its handlers (faster per
+// execution, see dispatch.ts) and asks it only whether LOCK is allowed; test/emu/cpu/dispatch.test.ts
+// checks that the two agree on every instruction's length.
 
 import { DS, SS } from "./state.ts";
 
@@ -198,6 +200,44 @@ TWO[0xc6] = M | B;
 set(TWO, 0xc8, 0xcf, 0); // BSWAP
 TWO[0xff] = M | E; // UD0
 
+/**
+ * Whether LOCK may prefix the instruction in `d` (anything else with LOCK is #UD): the
+ * read-modify-write instructions with a memory destination (SDM Vol. 2 "LOCK").
+ */
+export function lockable(d: DecodedInsn): boolean {
+  if (d.modrm < 0 || d.mod === 3) return false;
+  const op = d.op;
+  const reg = d.reg;
+  if (op < 0x40) return (op & 7) < 2 && op !== 0x38 && op !== 0x39; // ALU Eb,Gb / Ev,Gv but CMP
+  if (op <= 0xff) {
+    if (op >= 0x80 && op <= 0x83) return reg !== 7; // group 1 but CMP
+    if (op === 0x86 || op === 0x87) return true; // XCHG
+    if (op === 0xf6 || op === 0xf7) return reg === 2 || reg === 3; // NOT, NEG
+    return (op === 0xfe || op === 0xff) && reg < 2; // INC, DEC
+  }
+  switch (op - OP_0F) {
+    case 0xab: // BTS
+    case 0xb3: // BTR
+    case 0xbb: // BTC
+    case 0xb0: // CMPXCHG
+    case 0xb1:
+    case 0xc0: // XADD
+    case 0xc1:
+    // QEMU 7.2 ignores LOCK on the 0F 18 hints and MOVNTI (the SDM: #UD).
+    case 0x18:
+    case 0xc3:
+      return true;
+    case 0xba: // group 8: BTS, BTR, BTC
+      return reg >= 5;
+    case 0xc7: // CMPXCHG8B
+      return reg === 1;
+    case 0xae: // QEMU 7.2 ignores LOCK on LDMXCSR and STMXCSR (the SDM: #UD).
+      return reg === 2 || reg === 3;
+    default:
+      return false;
+  }
+}
+
 /** Little-endian word at b[i]. */
 function le16(b: Uint8Array, i: number): number {
   return b[i] | (b[i + 1] << 8);
@@ -212,11 +252,184 @@ function le32(b: Uint8Array, i: number): number {
  * Decodes the instruction at b[at] for code of default size `code32` (1: 32-bit) into `d`.
  * Needs: at least 15 readable bytes from `at`, or `end` (exclusive) marking where they stop;
  * bytes past `end` are not read: d.len > 15 then says the instruction does not fit.
- * Guarantees: allocation-free; every field of `d` is rewritten.
+ * Guarantees: allocation-free; every field of `d` is rewritten (each once on the common path:
+ * the interpreter decodes every instruction it runs with this).
  */
 export function decodeInsn(d: DecodedInsn, b: Uint8Array, at: number, end: number, code32: number): void {
-  const limit = Math.min(end, at + MAX_LENGTH);
+  const p = decodeFields(d, b, at, end - at > MAX_LENGTH ? at + MAX_LENGTH : end, code32);
+  if (p < 0) {
+    notFit(d, code32);
+    return;
+  }
+  d.len = p - at;
+}
+
+/** Every field of `d` but len from the bytes b[at, limit); returns the position after them, -1 if they do not fit. */
+function decodeFields(d: DecodedInsn, b: Uint8Array, at: number, limit: number, code32: number): number {
   let p = at;
+  if (p >= limit) return -1;
+  let op = b[p++];
+  let bits = ONE[op];
+  if ((bits & T_PREFIX) === 0) {
+    d.o32 = code32;
+    d.a32 = code32;
+    d.segOvr = -1;
+    d.rep = 0;
+    d.lock = false;
+    d.prefixLen = 0;
+  } else {
+    p = prefixes(d, b, p, limit, op, code32);
+    if (p < 0) return -1;
+    op = b[p - 1];
+    bits = ONE[op];
+  }
+  if (op === 0x0f) {
+    if (p >= limit) return -1;
+    const op2 = b[p++];
+    if (op2 === 0x38 || op2 === 0x3a) {
+      if (p >= limit) return -1;
+      op = (op2 === 0x38 ? OP_0F38 : OP_0F3A) + b[p++];
+      bits = op2 === 0x38 ? M : M | B;
+    } else {
+      op = OP_0F + op2;
+      bits = TWO[op2];
+    }
+  }
+  d.op = op;
+  let imm = (bits >> IMM_SHIFT) & 7;
+  if ((bits & T_MODRM) !== 0) {
+    if (p >= limit) return -1;
+    const m = b[p++];
+    d.modrm = m;
+    const mod = m >> 6;
+    d.mod = mod;
+    d.reg = (m >> 3) & 7;
+    d.rm = m & 7;
+    if (mod !== 3 && (bits & T_REGONLY) === 0) {
+      p = d.a32 ? modrm32(d, b, p, limit, m) : modrm16(d, b, p, limit, m);
+      if (p < 0) return -1;
+    } else {
+      noMemory(d);
+    }
+    if (imm === IMM_GRP3) imm = (m & 0x30) === 0 ? (op === 0xf6 ? IMM_B : IMM_Z) : IMM_NONE;
+  } else {
+    d.modrm = -1;
+    d.mod = 0;
+    d.reg = 0;
+    d.rm = 0;
+    noMemory(d);
+  }
+  if (imm === IMM_NONE) {
+    d.imm = 0;
+    d.imm2 = 0;
+  } else {
+    p = immediate(d, b, p, limit, imm);
+    if (p < 0) return -1;
+  }
+  // REP string instructions retire one instruction per iteration; group 5's CALL/JMP branch.
+  d.endsBlock =
+    (bits & T_END) !== 0 ||
+    (op === 0xff && d.reg >= 2 && d.reg <= 5) ||
+    (d.rep !== 0 && ((op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf)));
+  return p;
+}
+
+/** Legacy prefixes from b[p - 1] (`op`, a prefix) on; returns the position after the opcode, -1 if it does not fit. */
+function prefixes(
+  d: DecodedInsn,
+  b: Uint8Array,
+  p: number,
+  limit: number,
+  op: number,
+  code32: number,
+): number {
+  const at = p - 1;
+  let o32 = code32;
+  let a32 = code32;
+  let seg = -1;
+  let rep = 0;
+  let lock = false;
+  for (;;) {
+    if (op === 0x66) o32 = code32 ^ 1;
+    else if (op === 0x67) a32 = code32 ^ 1;
+    else if (op === 0xf0) lock = true;
+    else if (op === 0xf2 || op === 0xf3) rep = op;
+    else seg = op === 0x26 ? 0 : op === 0x2e ? 1 : op === 0x36 ? 2 : op === 0x3e ? 3 : op === 0x64 ? 4 : 5;
+    if (p >= limit) return -1;
+    op = b[p++];
+    if ((ONE[op] & T_PREFIX) === 0) break;
+  }
+  d.o32 = o32;
+  d.a32 = a32;
+  d.segOvr = seg;
+  d.rep = rep;
+  d.lock = lock;
+  d.prefixLen = p - at - 1;
+  return p;
+}
+
+/** The immediate of kind `imm` at b[p]; returns the position after it, -1 if it does not fit. */
+function immediate(d: DecodedInsn, b: Uint8Array, p: number, limit: number, imm: number): number {
+  d.imm2 = 0;
+  switch (imm) {
+    case IMM_B:
+      if (p + 1 > limit) return -1;
+      d.imm = (b[p] << 24) >> 24;
+      return p + 1;
+    case IMM_W:
+      if (p + 2 > limit) return -1;
+      d.imm = le16(b, p);
+      return p + 2;
+    case IMM_Z:
+      if (d.o32) {
+        if (p + 4 > limit) return -1;
+        d.imm = le32(b, p);
+        return p + 4;
+      }
+      if (p + 2 > limit) return -1;
+      d.imm = (le16(b, p) << 16) >> 16;
+      return p + 2;
+    case IMM_MOFFS:
+      // The offset is a memory operand: DS unless overridden.
+      d.eaSeg = d.segOvr >= 0 ? d.segOvr : DS;
+      if (d.a32) {
+        if (p + 4 > limit) return -1;
+        d.imm = le32(b, p);
+        return p + 4;
+      }
+      if (p + 2 > limit) return -1;
+      d.imm = le16(b, p);
+      return p + 2;
+    case IMM_WB:
+      if (p + 3 > limit) return -1;
+      d.imm = le16(b, p);
+      d.imm2 = b[p + 2];
+      return p + 3;
+    default: {
+      // IMM_ZW: a far pointer.
+      const n = d.o32 ? 4 : 2;
+      if (p + n + 2 > limit) return -1;
+      d.imm = d.o32 ? le32(b, p) : le16(b, p);
+      d.imm2 = le16(b, p + n);
+      return p + n + 2;
+    }
+  }
+}
+
+/** The memory-operand fields of an instruction without one. */
+function noMemory(d: DecodedInsn): void {
+  d.base = -1;
+  d.index = -1;
+  d.scale = 0;
+  d.disp = 0;
+  d.eaSeg = DS;
+}
+
+/** Marks `d` as not fitting in the bytes given (len 16), every other field reset. */
+function notFit(d: DecodedInsn, code32: number): void {
+  d.len = MAX_LENGTH + 1;
+  d.op = 0;
+  d.prefixLen = 0;
   d.o32 = code32;
   d.a32 = code32;
   d.segOvr = -1;
@@ -226,170 +439,87 @@ export function decodeInsn(d: DecodedInsn, b: Uint8Array, at: number, end: numbe
   d.mod = 0;
   d.reg = 0;
   d.rm = 0;
-  d.base = -1;
-  d.index = -1;
-  d.scale = 0;
-  d.disp = 0;
-  d.eaSeg = DS;
+  noMemory(d);
   d.imm = 0;
   d.imm2 = 0;
   d.endsBlock = true;
-  d.len = MAX_LENGTH + 1;
-  let op = 0;
-  for (;;) {
-    if (p >= limit) return;
-    op = b[p++];
-    if ((ONE[op] & T_PREFIX) === 0) break;
-    if (op === 0x66) d.o32 = code32 ^ 1;
-    else if (op === 0x67) d.a32 = code32 ^ 1;
-    else if (op === 0xf0) d.lock = true;
-    else if (op === 0xf2 || op === 0xf3) d.rep = op;
-    else
-      d.segOvr = op === 0x26 ? 0 : op === 0x2e ? 1 : op === 0x36 ? 2 : op === 0x3e ? 3 : op === 0x64 ? 4 : 5;
-  }
-  d.prefixLen = p - at - 1;
-  let bits: number;
-  if (op === 0x0f) {
-    if (p >= limit) return;
-    const op2 = b[p++];
-    if (op2 === 0x38 || op2 === 0x3a) {
-      if (p >= limit) return;
-      op = (op2 === 0x38 ? OP_0F38 : OP_0F3A) + b[p++];
-      bits = op2 === 0x38 ? M : M | B;
-    } else {
-      op = OP_0F + op2;
-      bits = TWO[op2];
-    }
-  } else {
-    bits = ONE[op];
-  }
-  d.op = op;
-  let imm = (bits >> IMM_SHIFT) & 7;
-  if ((bits & T_MODRM) !== 0) {
-    if (p >= limit) return;
-    const m = b[p++];
-    d.modrm = m;
-    d.mod = m >> 6;
-    d.reg = (m >> 3) & 7;
-    d.rm = m & 7;
-    if (d.mod !== 3 && (bits & T_REGONLY) === 0) {
-      p = d.a32 ? modrm32(d, b, p, limit) : modrm16(d, b, p, limit);
-      if (p < 0) return;
-      d.eaSeg = d.segOvr >= 0 ? d.segOvr : d.eaSeg;
-    }
-    if (imm === IMM_GRP3) imm = d.reg < 2 ? (op === 0xf6 ? IMM_B : IMM_Z) : IMM_NONE;
-  }
-  switch (imm) {
-    case IMM_B:
-      if (p + 1 > limit) return;
-      d.imm = (b[p] << 24) >> 24;
-      p += 1;
-      break;
-    case IMM_W:
-      if (p + 2 > limit) return;
-      d.imm = le16(b, p);
-      p += 2;
-      break;
-    case IMM_Z:
-      if (p + (d.o32 ? 4 : 2) > limit) return;
-      d.imm = d.o32 ? le32(b, p) : (le16(b, p) << 16) >> 16;
-      p += d.o32 ? 4 : 2;
-      break;
-    case IMM_MOFFS:
-      // The offset is a memory operand: DS unless overridden.
-      if (p + (d.a32 ? 4 : 2) > limit) return;
-      d.imm = d.a32 ? le32(b, p) : le16(b, p);
-      d.eaSeg = d.segOvr >= 0 ? d.segOvr : DS;
-      p += d.a32 ? 4 : 2;
-      break;
-    case IMM_WB:
-      if (p + 3 > limit) return;
-      d.imm = le16(b, p);
-      d.imm2 = b[p + 2];
-      p += 3;
-      break;
-    case IMM_ZW:
-      if (p + (d.o32 ? 6 : 4) > limit) return;
-      d.imm = d.o32 ? le32(b, p) : le16(b, p);
-      p += d.o32 ? 4 : 2;
-      d.imm2 = le16(b, p);
-      p += 2;
-      break;
-  }
-  d.len = p - at;
-  // REP string instructions retire one instruction per iteration; group 5's CALL/JMP branch.
-  d.endsBlock =
-    (bits & T_END) !== 0 ||
-    (d.rep !== 0 && ((op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf))) ||
-    (op === 0xff && d.reg >= 2 && d.reg <= 5);
 }
 
-/** The 16-bit ModRM memory operand; returns the position after it, or -1 if it does not fit. */
-function modrm16(d: DecodedInsn, b: Uint8Array, p: number, limit: number): number {
-  const mod = d.mod;
-  const rm = d.rm;
+/**
+ * The 16-bit memory operand of ModRM byte `m` (mod != 3) and its displacement at b[p]: sets base,
+ * index, scale, disp and eaSeg. Returns the position after it, or -1 if it does not fit.
+ */
+function modrm16(d: DecodedInsn, b: Uint8Array, p: number, limit: number, m: number): number {
+  const mod = m >> 6;
+  const rm = m & 7;
   // BX+SI, BX+DI, BP+SI, BP+DI, SI, DI, BP (disp16 with mod 0), BX
-  d.base = BASE16[rm];
   d.index = INDEX16[rm];
-  d.eaSeg = rm === 2 || rm === 3 || (rm === 6 && mod !== 0) ? SS : DS;
-  if (mod === 0 && rm === 6) {
-    d.base = -1;
-    if (p + 2 > limit) return -1;
-    d.disp = le16(b, p);
-    return p + 2;
-  }
-  if (mod === 1) {
+  d.scale = 0;
+  const ovr = d.segOvr;
+  if (mod === 0) {
+    d.disp = 0;
+    if (rm === 6) {
+      if (p + 2 > limit) return -1;
+      d.base = -1;
+      d.disp = le16(b, p);
+      d.eaSeg = ovr >= 0 ? ovr : DS;
+      return p + 2;
+    }
+  } else if (mod === 1) {
     if (p + 1 > limit) return -1;
-    d.disp = (b[p] << 24) >> 24;
-    return p + 1;
-  }
-  if (mod === 2) {
+    d.disp = (b[p++] << 24) >> 24;
+  } else {
     if (p + 2 > limit) return -1;
     d.disp = le16(b, p);
-    return p + 2;
+    p += 2;
   }
+  d.base = BASE16[rm];
+  d.eaSeg = ovr >= 0 ? ovr : SEG16[rm];
   return p;
 }
 
 const BASE16 = new Int8Array([3, 3, 5, 5, 6, 7, 5, 3]);
 const INDEX16 = new Int8Array([6, 7, 6, 7, -1, -1, -1, -1]);
+/** The default segment of each 16-bit r/m (BP-based: SS); r/m 6 with mod 0 is DS (handled apart). */
+const SEG16 = new Uint8Array([DS, DS, SS, SS, DS, DS, SS, DS]);
 
-/** The 32-bit ModRM memory operand (SIB, disp8/disp32); -1 if it does not fit. */
-function modrm32(d: DecodedInsn, b: Uint8Array, p: number, limit: number): number {
-  const mod = d.mod;
-  let base = d.rm;
-  if (d.rm === 4) {
+/**
+ * The 32-bit memory operand of ModRM byte `m` (mod != 3): its SIB and displacement at b[p]; sets
+ * base, index, scale, disp and eaSeg. Returns the position after it, or -1 if it does not fit.
+ */
+function modrm32(d: DecodedInsn, b: Uint8Array, p: number, limit: number, m: number): number {
+  const mod = m >> 6;
+  let base = m & 7;
+  const ovr = d.segOvr;
+  if (base === 4) {
     if (p >= limit) return -1;
     const sib = b[p++];
     base = sib & 7;
     const idx = (sib >> 3) & 7;
     d.index = idx === 4 ? -1 : idx;
     d.scale = sib >> 6;
-    if (base === 5 && mod === 0) {
-      d.base = -1;
+  } else {
+    d.index = -1;
+    d.scale = 0;
+  }
+  if (mod === 0) {
+    if (base === 5) {
       if (p + 4 > limit) return -1;
+      d.base = -1;
       d.disp = le32(b, p);
-      d.eaSeg = DS;
+      d.eaSeg = ovr >= 0 ? ovr : DS;
       return p + 4;
     }
-  } else if (base === 5 && mod === 0) {
-    d.base = -1;
+    d.disp = 0;
+  } else if (mod === 1) {
+    if (p + 1 > limit) return -1;
+    d.disp = (b[p++] << 24) >> 24;
+  } else {
     if (p + 4 > limit) return -1;
     d.disp = le32(b, p);
-    d.eaSeg = DS;
-    return p + 4;
+    p += 4;
   }
   d.base = base;
-  d.eaSeg = base === 4 || base === 5 ? SS : DS;
-  if (mod === 1) {
-    if (p + 1 > limit) return -1;
-    d.disp = (b[p] << 24) >> 24;
-    return p + 1;
-  }
-  if (mod === 2) {
-    if (p + 4 > limit) return -1;
-    d.disp = le32(b, p);
-    return p + 4;
-  }
+  d.eaSeg = ovr >= 0 ? ovr : base === 4 || base === 5 ? SS : DS;
   return p;
 }

@@ -62,8 +62,8 @@ import {
   FLAG_ZF,
 } from "./state.ts";
 
-/** Decodes and executes one instruction; EIP is advanced by the caller from the fetch window. */
-export function op80(c: Cpu, op: number): void {
+/** Group 1 (ADD..CMP) on Eb/Ev with an immediate (80-83); EIP is advanced by the caller from the fetch window. */
+export function group1EI(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = (m >> 3) & 7;
   if (c.o32 && (op & 1) !== 0) {
@@ -95,7 +95,7 @@ function aluRmImm(c: Cpu, op: number, m: number, size: number): void {
   if (aop !== ALU_CMP) setE(c, m, size, r);
 }
 
-export function op84(c: Cpu, op: number): void {
+export function testEG(c: Cpu, op: number): void {
   const m = fetch8(c);
   if (op === 0x85 && c.o32) {
     logicFlags(c, getE(c, m, 4) & c.regs[(m >> 3) & 7], 0xffffffff);
@@ -106,7 +106,7 @@ export function op84(c: Cpu, op: number): void {
   logicFlags(c, a & getReg(c, (m >> 3) & 7, sz), sz === 1 ? 0xff : sz === 2 ? 0xffff : 0xffffffff);
 }
 
-export function op86(c: Cpu, op: number): void {
+export function xchgEG(c: Cpu, op: number): void {
   const m = fetch8(c);
   const sz = op === 0x86 ? 1 : vsize(c);
   const reg = (m >> 3) & 7;
@@ -115,31 +115,31 @@ export function op86(c: Cpu, op: number): void {
   setReg(c, reg, sz, a);
 }
 
-export function op88(c: Cpu, _op: number): void {
+export function movEbGb(c: Cpu, _op: number): void {
   const m = fetch8(c);
   putE(c, m, 1, c.r8[REG8[(m >> 3) & 7]]);
 }
 
-export function op89(c: Cpu, _op: number): void {
+export function movEvGv(c: Cpu, _op: number): void {
   const regs = c.regs;
   const m = fetch8(c);
   if (c.o32) putE(c, m, 4, regs[(m >> 3) & 7]);
   else putE(c, m, 2, c.r16[((m >> 3) & 7) << 1]);
 }
 
-export function op8a(c: Cpu, _op: number): void {
+export function movGbEb(c: Cpu, _op: number): void {
   const m = fetch8(c);
   c.r8[REG8[(m >> 3) & 7]] = getE(c, m, 1);
 }
 
-export function op8b(c: Cpu, _op: number): void {
+export function movGvEv(c: Cpu, _op: number): void {
   const regs = c.regs;
   const m = fetch8(c);
   if (c.o32) regs[(m >> 3) & 7] = getE(c, m, 4);
   else c.r16[((m >> 3) & 7) << 1] = getE(c, m, 2);
 }
 
-export function op8c(c: Cpu, _op: number): void {
+export function movEwSreg(c: Cpu, _op: number): void {
   // MOV Ew, Sreg: a register destination gets the selector zero-extended to the operand size.
   const m = fetch8(c);
   const s = (m >> 3) & 7;
@@ -149,21 +149,21 @@ export function op8c(c: Cpu, _op: number): void {
   else putE(c, m, 2, sel);
 }
 
-export function op8d(c: Cpu, _op: number): void {
+export function leaGvM(c: Cpu, _op: number): void {
   const m = fetch8(c);
   const off = memEA(c, m);
   if (c.o32) c.regs[(m >> 3) & 7] = off;
   else c.r16[((m >> 3) & 7) << 1] = off;
 }
 
-export function op8e(c: Cpu, _op: number): void {
+export function movSregEw(c: Cpu, _op: number): void {
   const m = fetch8(c);
   const s = (m >> 3) & 7;
   if (s === CS || s > 5) c.raise(EXC_UD);
   loadSeg(c, s, getE(c, m, 2));
 }
 
-export function op8f(c: Cpu, _op: number): void {
+export function popEv(c: Cpu, _op: number): void {
   // POP Ev: an ESP-based address is computed after ESP is incremented.
   const m = fetch8(c);
   if ((m & 0x38) !== 0) c.raise(EXC_UD);
@@ -176,56 +176,56 @@ export function op8f(c: Cpu, _op: number): void {
 }
 
 /** NOP (and PAUSE with F3). */
-export function op90(_c: Cpu, _op: number): void {}
+export function nop(_c: Cpu, _op: number): void {}
 
-export function op91(c: Cpu, op: number): void {
+export function xchgAxReg(c: Cpu, op: number): void {
   const sz = vsize(c);
   const t = getReg(c, op & 7, sz);
   setReg(c, op & 7, sz, getReg(c, EAX, sz));
   setReg(c, EAX, sz, t);
 }
 
-export function op98(c: Cpu, _op: number): void {
+export function cbwCwde(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) regs[EAX] = (regs[EAX] << 16) >> 16;
   else c.r16[0] = (regs[EAX] << 24) >> 24;
 }
 
-export function op99(c: Cpu, _op: number): void {
+export function cwdCdq(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) regs[EDX] = regs[EAX] >> 31;
   else c.r16[EDX << 1] = (regs[EAX] << 16) >> 31;
 }
 
-export function op9a(c: Cpu, _op: number): void {
+export function callAp(c: Cpu, _op: number): void {
   const off = fetchImm(c);
   const sel = fetch16(c);
   callFar(c, sel, off);
 }
 
-export function op9b(c: Cpu, _op: number): void {
+export function waitFpu(c: Cpu, _op: number): void {
   fwait(c);
 }
 
-export function op9c(c: Cpu, _op: number): void {
+export function pushFlags(c: Cpu, _op: number): void {
   pushf(c);
 }
 
-export function op9d(c: Cpu, _op: number): void {
+export function popFlags(c: Cpu, _op: number): void {
   popf(c);
 }
 
-export function op9e(c: Cpu, _op: number): void {
+export function sahf(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.flags = (f & ~SAHF_MASK) | (c.r8[1] & SAHF_MASK);
 }
 
-export function op9f(c: Cpu, _op: number): void {
+export function lahf(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.r8[1] = (f & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) | 2;
 }
 
-export function opa0(c: Cpu, op: number): void {
+export function movAccMoffs(c: Cpu, op: number): void {
   const off = c.a32 ? fetch32(c) >>> 0 : fetch16(c);
   const seg = c.segOvr >= 0 ? c.segOvr : DS;
   const sz = op & 1 ? vsize(c) : 1;
@@ -233,27 +233,27 @@ export function opa0(c: Cpu, op: number): void {
   else writeMem(c, seg, off, sz, getReg(c, EAX, sz));
 }
 
-export function opa8(c: Cpu, _op: number): void {
+export function testAlIb(c: Cpu, _op: number): void {
   logicFlags(c, c.r8[0] & fetch8(c), 0xff);
 }
 
-export function opa9(c: Cpu, _op: number): void {
+export function testAxIz(c: Cpu, _op: number): void {
   const regs = c.regs;
   if (c.o32) logicFlags(c, regs[EAX] & fetch32(c), 0xffffffff);
   else logicFlags(c, c.r16[0] & fetch16(c), 0xffff);
 }
 
-export function opb0(c: Cpu, op: number): void {
+export function movRegIb(c: Cpu, op: number): void {
   c.r8[REG8[op & 7]] = fetch8(c);
 }
 
-export function opb8(c: Cpu, op: number): void {
+export function movRegIv(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = fetch32(c);
   else c.r16[(op & 7) << 1] = fetch16(c);
 }
 
-export function opc0(c: Cpu, op: number): void {
+export function group2E(c: Cpu, op: number): void {
   const regs = c.regs;
   const m = fetch8(c);
   if (m >= 0xc0 && c.o32 && (op & 1) !== 0) {
@@ -282,23 +282,23 @@ function shiftRm(c: Cpu, op: number, m: number, size: number): void {
   );
 }
 
-export function opc2(c: Cpu, _op: number): void {
+export function retIw(c: Cpu, _op: number): void {
   retNear(c, fetch16(c));
 }
 
-export function opc3(c: Cpu, _op: number): void {
+export function ret(c: Cpu, _op: number): void {
   retNear(c, 0);
 }
 
-export function opc4(c: Cpu, _op: number): void {
+export function lesGvMp(c: Cpu, _op: number): void {
   loadFarPointer(c, ES);
 }
 
-export function opc5(c: Cpu, _op: number): void {
+export function ldsGvMp(c: Cpu, _op: number): void {
   loadFarPointer(c, DS);
 }
 
-export function opc6(c: Cpu, _op: number): void {
+export function movEbIb(c: Cpu, _op: number): void {
   const m = fetch8(c);
   if ((m & 0x38) !== 0) c.raise(EXC_UD);
   if (m >= 0xc0) c.r8[REG8[m & 7]] = fetch8(c);
@@ -308,7 +308,7 @@ export function opc6(c: Cpu, _op: number): void {
   }
 }
 
-export function opc7(c: Cpu, _op: number): void {
+export function movEvIz(c: Cpu, _op: number): void {
   const m = fetch8(c);
   if ((m & 0x38) !== 0) c.raise(EXC_UD);
   const sz = vsize(c);
@@ -319,169 +319,169 @@ export function opc7(c: Cpu, _op: number): void {
   }
 }
 
-export function opc8(c: Cpu, _op: number): void {
+export function enterIwIb(c: Cpu, _op: number): void {
   const size = fetch16(c);
   enter(c, size, fetch8(c));
 }
 
-export function opc9(c: Cpu, _op: number): void {
+export function leaveFrame(c: Cpu, _op: number): void {
   leave(c);
 }
 
-export function opca(c: Cpu, _op: number): void {
+export function retfIw(c: Cpu, _op: number): void {
   retFar(c, fetch16(c));
 }
 
-export function opcb(c: Cpu, _op: number): void {
+export function retf(c: Cpu, _op: number): void {
   retFar(c, 0);
 }
 
-export function opcc(c: Cpu, _op: number): void {
+export function int3(c: Cpu, _op: number): void {
   interruptInsn(c, 3, "int3");
 }
 
-export function opcd(c: Cpu, _op: number): void {
+export function intIb(c: Cpu, _op: number): void {
   interruptInsn(c, fetch8(c), "software");
 }
 
-export function opce(c: Cpu, _op: number): void {
+export function into(c: Cpu, _op: number): void {
   if (cond(c, 0)) interruptInsn(c, 4, "into");
 }
 
-export function opcf(c: Cpu, _op: number): void {
+export function interruptReturn(c: Cpu, _op: number): void {
   iret(c);
 }
 
-export function opd4(c: Cpu, _op: number): void {
+export function aamIb(c: Cpu, _op: number): void {
   aam(c, fetch8(c));
 }
 
-export function opd5(c: Cpu, _op: number): void {
+export function aadIb(c: Cpu, _op: number): void {
   aad(c, fetch8(c));
 }
 
-export function opd6(c: Cpu, _op: number): void {
+export function salc(c: Cpu, _op: number): void {
   c.r8[0] = getCF(c) !== 0 ? 0xff : 0;
 }
 
-export function opd7(c: Cpu, _op: number): void {
+export function xlat(c: Cpu, _op: number): void {
   const regs = c.regs;
   const base = c.a32 ? (regs[EBX] + c.r8[0]) >>> 0 : (regs[EBX] + c.r8[0]) & 0xffff;
   c.r8[0] = rdM8(c, c.segOvr >= 0 ? c.segOvr : DS, base);
 }
 
-export function opd8(c: Cpu, op: number): void {
+export function escapeX87(c: Cpu, op: number): void {
   x87Escape(c, op);
 }
 
-export function ope0(c: Cpu, op: number): void {
+export function loopJb(c: Cpu, op: number): void {
   loopInsn(c, op);
 }
 
-export function ope4(c: Cpu, _op: number): void {
+export function inAlIb(c: Cpu, _op: number): void {
   inPort(c, fetch8(c), 1);
 }
 
-export function ope5(c: Cpu, _op: number): void {
+export function inAxIb(c: Cpu, _op: number): void {
   inPort(c, fetch8(c), vsize(c));
 }
 
-export function ope6(c: Cpu, _op: number): void {
+export function outIbAl(c: Cpu, _op: number): void {
   outPort(c, fetch8(c), 1);
 }
 
-export function ope7(c: Cpu, _op: number): void {
+export function outIbAx(c: Cpu, _op: number): void {
   outPort(c, fetch8(c), vsize(c));
 }
 
-export function ope8(c: Cpu, _op: number): void {
+export function callJz(c: Cpu, _op: number): void {
   const disp = fetchImm(c);
   commitEip(c);
   callNear(c, c.eip + disp);
 }
 
-export function ope9(c: Cpu, _op: number): void {
+export function jmpJz(c: Cpu, _op: number): void {
   const disp = fetchImm(c);
   commitEip(c);
   jumpTo(c, c.eip + disp);
 }
 
-export function opea(c: Cpu, _op: number): void {
+export function jmpAp(c: Cpu, _op: number): void {
   const off = fetchImm(c);
   const sel = fetch16(c);
   jumpFar(c, sel, off);
 }
 
-export function opeb(c: Cpu, _op: number): void {
+export function jmpJb(c: Cpu, _op: number): void {
   const disp = fetch8s(c);
   commitEip(c);
   jumpTo(c, c.eip + disp);
 }
 
-export function opec(c: Cpu, _op: number): void {
+export function inAlDx(c: Cpu, _op: number): void {
   inPort(c, c.r16[EDX << 1], 1);
 }
 
-export function oped(c: Cpu, _op: number): void {
+export function inAxDx(c: Cpu, _op: number): void {
   inPort(c, c.r16[EDX << 1], vsize(c));
 }
 
-export function opee(c: Cpu, _op: number): void {
+export function outDxAl(c: Cpu, _op: number): void {
   outPort(c, c.r16[EDX << 1], 1);
 }
 
-export function opef(c: Cpu, _op: number): void {
+export function outDxAx(c: Cpu, _op: number): void {
   outPort(c, c.r16[EDX << 1], vsize(c));
 }
 
-export function opf1(c: Cpu, _op: number): void {
+export function icebp(c: Cpu, _op: number): void {
   // ICEBP: a #DB trap without the INT n privilege checks.
   interruptInsn(c, EXC_DB, "exception");
 }
 
-export function opf4(c: Cpu, _op: number): void {
+export function hlt(c: Cpu, _op: number): void {
   halt(c);
 }
 
-export function opf5(c: Cpu, _op: number): void {
+export function cmc(c: Cpu, _op: number): void {
   const f = materialize(c);
   c.flags = f ^ FLAG_CF;
 }
 
-export function opf6(c: Cpu, op: number): void {
+export function group3E(c: Cpu, op: number): void {
   group3(c, op === 0xf6 ? 1 : vsize(c));
 }
 
-export function opf8(c: Cpu, op: number): void {
+export function clcStc(c: Cpu, op: number): void {
   const f = materialize(c);
   c.flags = op === 0xf8 ? f & ~FLAG_CF : f | FLAG_CF;
 }
 
-export function opfa(c: Cpu, _op: number): void {
+export function clearIf(c: Cpu, _op: number): void {
   cli(c);
 }
 
-export function opfb(c: Cpu, _op: number): void {
+export function setIf(c: Cpu, _op: number): void {
   sti(c);
 }
 
-export function opfc(c: Cpu, _op: number): void {
+export function cld(c: Cpu, _op: number): void {
   c.flags &= ~FLAG_DF;
 }
 
-export function opfd(c: Cpu, _op: number): void {
+export function std(c: Cpu, _op: number): void {
   c.flags |= FLAG_DF;
 }
 
-export function opfe(c: Cpu, _op: number): void {
+export function group4Eb(c: Cpu, _op: number): void {
   group4(c);
 }
 
-export function opff(c: Cpu, _op: number): void {
+export function group5Ev(c: Cpu, _op: number): void {
   group5(c);
 }
 
-export function opDefault(c: Cpu, _op: number): void {
+export function invalidOpcode(c: Cpu, _op: number): void {
   // 0x26/0x2e/... prefixes never reach here; what remains is invalid.
   c.raise(EXC_UD);
 }

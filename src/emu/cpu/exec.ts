@@ -1,5 +1,6 @@
 // The one-byte opcode map, 0x00-0x7F here and 0x80-0xFF in exec-hi.ts: one small handler per
-// opcode (or opcode group), called from the switch in dispatch.ts once prefixes are consumed.
+// opcode (or row of opcodes sharing a form), named for the instruction and its operand forms
+// (dispatch.ts explains the notation), called from the switch in dispatch.ts once prefixes are consumed.
 // Small handlers keep V8's inlining budget per opcode, so the memory/flag helpers they call are
 // inlined.
 
@@ -23,7 +24,7 @@ export function jcc(c: Cpu, cc: number, disp: number): void {
 }
 
 // ALU Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iv for ADD OR ADC SBB AND SUB XOR CMP.
-export function op00(c: Cpu, op: number): void {
+export function aluEbGb(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
   if (m >= 0xc0) {
@@ -39,7 +40,7 @@ export function op00(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) setE(c, m, 1, r);
 }
 
-export function op01(c: Cpu, op: number): void {
+export function aluEvGv(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
   if (c.o32) {
@@ -66,7 +67,7 @@ export function op01(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) setE(c, m, 2, r);
 }
 
-export function op02(c: Cpu, op: number): void {
+export function aluGbEb(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
   const b = getE(c, m, 1);
@@ -75,7 +76,7 @@ export function op02(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) c.r8[ri] = r;
 }
 
-export function op03(c: Cpu, op: number): void {
+export function aluGvEv(c: Cpu, op: number): void {
   const m = fetch8(c);
   const aop = op >> 3;
   const reg = (m >> 3) & 7;
@@ -89,13 +90,13 @@ export function op03(c: Cpu, op: number): void {
   if (aop !== ALU_CMP) c.r16[reg << 1] = r;
 }
 
-export function op04(c: Cpu, op: number): void {
+export function aluAlIb(c: Cpu, op: number): void {
   const aop = op >> 3;
   const r = alu(c, aop, c.r8[0], fetch8(c), 0xff);
   if (aop !== ALU_CMP) c.r8[0] = r;
 }
 
-export function op05(c: Cpu, op: number): void {
+export function aluAxIz(c: Cpu, op: number): void {
   const regs = c.regs;
   const aop = op >> 3;
   if (c.o32) {
@@ -107,72 +108,72 @@ export function op05(c: Cpu, op: number): void {
   }
 }
 
-export function op06(c: Cpu, op: number): void {
+export function pushSreg(c: Cpu, op: number): void {
   pushV(c, c.segSel[op >> 3] & 0xffff);
 }
 
-export function op07(c: Cpu, op: number): void {
+export function popSreg(c: Cpu, op: number): void {
   // Load first, pop after: a faulting load leaves ESP unchanged.
   const sel = peekStack(c, 0);
   loadSeg(c, op >> 3, sel);
   popV(c);
 }
 
-export function op0f(c: Cpu, _op: number): void {
+export function escape0f(c: Cpu, _op: number): void {
   exec0f(c);
 }
 
-export function op27(c: Cpu, _op: number): void {
+export function daaAl(c: Cpu, _op: number): void {
   daa(c);
 }
 
-export function op2f(c: Cpu, _op: number): void {
+export function dasAl(c: Cpu, _op: number): void {
   das(c);
 }
 
-export function op37(c: Cpu, _op: number): void {
+export function aaaAl(c: Cpu, _op: number): void {
   aaaAas(c, false);
 }
 
-export function op3f(c: Cpu, _op: number): void {
+export function aasAl(c: Cpu, _op: number): void {
   aaaAas(c, true);
 }
 
-export function op40(c: Cpu, op: number): void {
+export function incReg(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = inc(c, regs[op & 7], 0xffffffff);
   else c.r16[(op & 7) << 1] = inc(c, c.r16[(op & 7) << 1], 0xffff);
 }
 
-export function op48(c: Cpu, op: number): void {
+export function decReg(c: Cpu, op: number): void {
   const regs = c.regs;
   if (c.o32) regs[op & 7] = dec(c, regs[op & 7], 0xffffffff);
   else c.r16[(op & 7) << 1] = dec(c, c.r16[(op & 7) << 1], 0xffff);
 }
 
-export function op50(c: Cpu, op: number): void {
+export function pushReg(c: Cpu, op: number): void {
   const regs = c.regs;
   pushV(c, c.o32 ? regs[op & 7] : c.r16[(op & 7) << 1]);
 }
 
-export function op58(c: Cpu, op: number): void {
+export function popReg(c: Cpu, op: number): void {
   if (c.o32) c.regs[op & 7] = pop32(c);
   else c.r16[(op & 7) << 1] = pop16(c);
 }
 
-export function op60(c: Cpu, _op: number): void {
+export function pushAll(c: Cpu, _op: number): void {
   pusha(c);
 }
 
-export function op61(c: Cpu, _op: number): void {
+export function popAll(c: Cpu, _op: number): void {
   popa(c);
 }
 
-export function op62(c: Cpu, _op: number): void {
+export function boundGvMa(c: Cpu, _op: number): void {
   bound(c);
 }
 
-export function op63(c: Cpu, _op: number): void {
+export function arplEwGw(c: Cpu, _op: number): void {
   // ARPL Ew, Gw: raise the destination selector's RPL to the source's.
   if (!c.pmode) c.raise(EXC_UD);
   const m = fetch8(c);
@@ -187,11 +188,11 @@ export function op63(c: Cpu, _op: number): void {
   }
 }
 
-export function op68(c: Cpu, _op: number): void {
+export function pushIz(c: Cpu, _op: number): void {
   pushV(c, fetchImm(c));
 }
 
-export function op69(c: Cpu, op: number): void {
+export function imulGvEvI(c: Cpu, op: number): void {
   const m = fetch8(c);
   const sz = vsize(c);
   const a = getE(c, m, sz);
@@ -199,14 +200,14 @@ export function op69(c: Cpu, op: number): void {
   setReg(c, (m >> 3) & 7, sz, imulTrunc(c, a, b, sz));
 }
 
-export function op6a(c: Cpu, _op: number): void {
+export function pushIb(c: Cpu, _op: number): void {
   pushV(c, fetch8s(c));
 }
 
-export function op6c(c: Cpu, op: number): void {
+export function stringInsn(c: Cpu, op: number): void {
   stringOp(c, op);
 }
 
-export function op70(c: Cpu, op: number): void {
+export function jccJb(c: Cpu, op: number): void {
   jcc(c, op & 15, fetch8s(c));
 }
