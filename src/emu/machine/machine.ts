@@ -90,6 +90,7 @@ export class Machine implements DebugTarget {
     this.trace.insnClock = insnClock;
     this.log.insnClock = insnClock;
     this.clock.ticks = () => cpu.virtualTicks();
+    this.clock.cutSlice = () => cpu.runControl.endBudget();
     this.memory.onFlush = () => {
       for (const c of this.cpus) c.checkMemGeneration();
     };
@@ -357,7 +358,13 @@ export class Machine implements DebugTarget {
           slice = Math.max(1, Math.min(slice, this.clock.ticksUntil(deadline)));
         }
         const before = cpu.virtualTicks();
-        const event = cpu.run(slice);
+        this.clock.sliceEndTick = before + slice;
+        let event: StopEvent;
+        try {
+          event = cpu.run(slice);
+        } finally {
+          this.clock.sliceEndTick = Number.POSITIVE_INFINITY;
+        }
         this.clock.fireDue();
         if (event.kind === "budget") continue;
         if (event.kind === "halted" && this.idle(cpu, end)) {
