@@ -149,7 +149,7 @@ export class Mc146818 implements ClockedDevice {
     }
     switch (i) {
       case RTC_REG_A: {
-        const inUip = this.frozenAt < 0 && this.msNow(now) % 1000 >= 1000 - UIP_NS / 1e6;
+        const inUip = this.frozenAt < 0 && this.nsIntoSecond(now) >= SECOND_NS - UIP_NS;
         return (this.cmos[RTC_REG_A]! & ~REG_A_UIP) | (inUip ? REG_A_UIP : 0);
       }
       case RTC_REG_C: {
@@ -200,6 +200,17 @@ export class Mc146818 implements ClockedDevice {
   private msNow(now: number): number {
     const t = this.frozenAt >= 0 ? this.frozenAt : now;
     return this.baseMs + this.offsetMs + t / 1e6;
+  }
+
+  /**
+   * Nanoseconds since the clock's last whole second at virtual time `now`. Exact (no rounding from
+   * adding virtual ns to epoch milliseconds), so an update falls at the same tick on every
+   * computation, however many periodic interrupts recompute it.
+   */
+  private nsIntoSecond(now: number): number {
+    const t = this.frozenAt >= 0 ? this.frozenAt : now;
+    const phase = ((this.baseMs % 1000) + (this.offsetMs % 1000)) * 1e6;
+    return (((phase + t) % SECOND_NS) + SECOND_NS) % SECOND_NS;
   }
 
   private timeField(i: number, now: number): number {
@@ -286,9 +297,7 @@ export class Mc146818 implements ClockedDevice {
       this.nextPeriodic = Number.POSITIVE_INFINITY;
     }
     if ((b & REG_B_UIE) !== 0 && (b & REG_B_SET) === 0) {
-      const ms = this.msNow(now);
-      const toNext = (1000 - (ms % 1000)) * 1e6;
-      this.nextUpdate = now + Math.max(1, toNext);
+      this.nextUpdate = now + (SECOND_NS - this.nsIntoSecond(now));
     } else {
       this.nextUpdate = Number.POSITIVE_INFINITY;
     }
