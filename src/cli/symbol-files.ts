@@ -1,4 +1,5 @@
-// The nm listings given with --symbols (attach, tui, diff): one table for the debugger's symbol lookups.
+// The nm listings given with --symbols (run's gdb stub, attach, tui, diff): one table for the debugger's
+// symbol lookups.
 // Kept apart from attach.ts so `pcscope tui` loads it without the UI's unbundled modules.
 import { SymbolTable } from "../symbols/index.ts";
 import { NO_SYMBOLS, type SymbolResolver, tableResolver } from "../tui/logic/symbol-resolver.ts";
@@ -18,9 +19,34 @@ export function parseSymbolArg(text: string): SymbolFile {
   return { path: text, bias: 0n };
 }
 
+/**
+ * Splits `--symbols FILE[@BIAS]` (repeatable, or --symbols=...) off `args`: the listings and the
+ * other arguments, in order. Throws UserError for a --symbols without a value.
+ */
+export function splitSymbolArgs(args: readonly string[]): { symbols: SymbolFile[]; rest: string[] } {
+  const symbols: SymbolFile[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    let value: string | undefined;
+    if (arg === "--symbols") {
+      value = args[++i];
+      if (value === undefined) throw new UserError("--symbols needs a file");
+    } else if (arg.startsWith("--symbols=")) value = arg.slice("--symbols=".length);
+    if (value === undefined) rest.push(arg);
+    else symbols.push(parseSymbolArg(value));
+  }
+  return { symbols, rest };
+}
+
 /** Loads the listings; malformed lines are reported on stderr and skipped. Throws UserError for unreadable files. */
 export function loadSymbols(files: readonly SymbolFile[], warn: (line: string) => void): SymbolResolver {
   if (files.length === 0) return NO_SYMBOLS;
+  return tableResolver(loadSymbolTable(files, warn));
+}
+
+/** The listings in one table (loadSymbols' checks and warnings). Throws UserError for unreadable files. */
+export function loadSymbolTable(files: readonly SymbolFile[], warn: (line: string) => void): SymbolTable {
   const table = new SymbolTable();
   for (const f of files) {
     try {
@@ -35,5 +61,5 @@ export function loadSymbols(files: readonly SymbolFile[], warn: (line: string) =
       throw new UserError((err as Error).message);
     }
   }
-  return tableResolver(table);
+  return table;
 }
