@@ -1,6 +1,6 @@
 // The machine: address space, port bus, virtual clock, trace bus, guest log, CPU(s) and devices, put
 // together by a Board, and driven as a DebugTarget. run() executes the CPU in slices bounded by the
-// next device deadline; HLT with interrupts enabled skips idle virtual time to that deadline, and a
+// next device deadline (cut short after the instruction that arms an earlier one); HLT with interrupts enabled skips idle virtual time to that deadline, and a
 // halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { infoAcpi } from "../acpi/info.ts";
