@@ -11,7 +11,6 @@ import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { EXIT_OUTPUT_ERROR, noteOutputError, outputFailure, printLine } from "./output.ts";
 import { asUserError, gdbListenProblem, parseRunArgs } from "./run-options.ts";
-import { loadSymbolTable, splitSymbolArgs } from "./symbol-files.ts";
 
 /** Exit statuses (2 is a usage error, from UserError). */
 export const EXIT_TRIPLE_FAULT = 3;
@@ -116,16 +115,17 @@ function outcome(event: StopEvent, machine: Machine): { reason: string; status: 
 
 /** Runs the command. */
 async function run(args: string[]): Promise<number> {
-  const { symbols: symbolFiles, rest } = splitSymbolArgs(args);
-  const opts = parseRunArgs(rest);
+  const opts = parseRunArgs(args);
   if (opts.startPaused && opts.gdb === null)
     throw new UserError("-S needs a gdb server (-s or --gdb tcp:HOST:PORT)");
-  if (symbolFiles.length > 0 && opts.gdb === null)
+  if (opts.symbols.length > 0 && opts.gdb === null)
     throw new UserError("--symbols is for the gdb server's monitor: give -s or --gdb tcp:HOST:PORT");
   const symbols =
-    symbolFiles.length === 0
+    opts.symbols.length === 0
       ? null
-      : loadSymbolTable(symbolFiles, (line) => process.stderr.write(`${line}\n`));
+      : (await import("./symbol-files.ts")).loadSymbolTable(opts.symbols, (line) =>
+          process.stderr.write(`${line}\n`),
+        );
   // An output that cannot be written stops the machine; the run then ends with EXIT_OUTPUT_ERROR.
   let machine: Machine | null = null;
   const onWriteError = (err: OutputWriteError) => {

@@ -4,39 +4,14 @@
 import { SymbolTable } from "../symbols/index.ts";
 import { NO_SYMBOLS, type SymbolResolver, tableResolver } from "../tui/logic/symbol-resolver.ts";
 import { UserError } from "./errors.ts";
+import { parseSymbolArg } from "./run-options.ts";
+
+export { parseSymbolArg };
 
 /** One listing and the bias added to its addresses (`FILE@0xBIAS`). */
 export interface SymbolFile {
   path: string;
   bias: bigint;
-}
-
-/** Parses `FILE` or `FILE@0xBIAS` (the value of --symbols). */
-export function parseSymbolArg(text: string): SymbolFile {
-  const at = text.lastIndexOf("@");
-  if (at > 0 && /^@(0x[0-9a-f]+|[0-9]+)$/i.test(text.slice(at)))
-    return { path: text.slice(0, at), bias: BigInt(text.slice(at + 1)) };
-  return { path: text, bias: 0n };
-}
-
-/**
- * Splits `--symbols FILE[@BIAS]` (repeatable, or --symbols=...) off `args`: the listings and the
- * other arguments, in order. Throws UserError for a --symbols without a value.
- */
-export function splitSymbolArgs(args: readonly string[]): { symbols: SymbolFile[]; rest: string[] } {
-  const symbols: SymbolFile[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    let value: string | undefined;
-    if (arg === "--symbols") {
-      value = args[++i];
-      if (value === undefined) throw new UserError("--symbols needs a file");
-    } else if (arg.startsWith("--symbols=")) value = arg.slice("--symbols=".length);
-    if (value === undefined) rest.push(arg);
-    else symbols.push(parseSymbolArg(value));
-  }
-  return { symbols, rest };
 }
 
 /** Loads the listings; malformed lines are reported on stderr and skipped. Throws UserError for unreadable files. */

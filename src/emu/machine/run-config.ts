@@ -97,6 +97,8 @@ export interface RunOptions {
   gdb: { host: string; port: number } | null;
   /** Start paused until gdb continues (-S). */
   startPaused: boolean;
+  /** --symbols FILE[@BIAS]: nm listings for the gdb server's monitor (their addresses plus BIAS). */
+  symbols: { path: string; bias: bigint }[];
   /** The i440fx PC's options (drives, CPUs, boot order, serial). */
   pc: PcRunOptions;
 }
