@@ -40,6 +40,7 @@ const OPTIONS: Record<string, boolean> = {
   global: true,
   s: false,
   S: false,
+  symbols: true,
   ...PC_OPTIONS,
 };
 
@@ -259,6 +260,14 @@ function parseIoSize(text: string): number {
   return n;
 }
 
+/** Parses `FILE` or `FILE@0xBIAS` (the value of --symbols). */
+export function parseSymbolArg(text: string): { path: string; bias: bigint } {
+  const at = text.lastIndexOf("@");
+  if (at > 0 && /^@(0x[0-9a-f]+|[0-9]+)$/i.test(text.slice(at)))
+    return { path: text.slice(0, at), bias: BigInt(text.slice(at + 1)) };
+  return { path: text, bias: 0n };
+}
+
 /** Turns argv into RunOptions; throws UserError on anything it does not understand. */
 export function parseRunArgs(args: readonly string[]): RunOptions {
   const opts: RunOptions = {
@@ -277,6 +286,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     cpu: null,
     gdb: null,
     startPaused: false,
+    symbols: [],
     pc: emptyPcOptions(),
   };
   for (let i = 0; i < args.length; i++) {
@@ -374,6 +384,9 @@ function apply(opts: RunOptions, name: string, value: string): void {
       break;
     case "S":
       opts.startPaused = true;
+      break;
+    case "symbols":
+      opts.symbols.push(parseSymbolArg(value));
       break;
     case "numa":
       opts.pc.numa.push(parseNumaOption(value));

@@ -2,14 +2,15 @@
 // file=PATH[,format=qcow2|raw][,if=ide][,index=N][,media=disk|cdrom][,readonly=on] (-drive),
 // --hda/--cdrom PATH, --smp N[,maxcpus=M,sockets=S,dies=D,cores=C,threads=T] (-smp), --boot ORDER,
 // --serial stdio|file:PATH|null (-serial; repeated: COM1, then COM2), --kernel FILE (a Multiboot kernel, -kernel) with --append CMDLINE
-// (-append), --numa node,... (-numa; parsed in run-options.ts). Any of them selects the
+// (-append), --numa node,... (-numa; parsed in run-options.ts), --rtc base=utc|localtime|DATE[,clock=vm]
+// (-rtc). Any of them selects the
 // i440fx PC (src/emu/machine/run-config.ts holds the option types and the defaults; builder.ts
 // assembles the machine). Every parse problem is one UserError line.
 
 import { ISA_SERIAL_PORTS } from "../emu/devices/uart16550.ts";
 import { ConfigError } from "../emu/machine/config.ts";
 import { parseSmp, resolveTopology } from "../emu/machine/cpu-topology.ts";
-import type { DriveSpec, PcRunOptions, SerialTarget } from "../emu/machine/run-config.ts";
+import type { DriveSpec, PcRunOptions, RtcBase, SerialTarget } from "../emu/machine/run-config.ts";
 import { UserError } from "./errors.ts";
 
 /** Option names (canonical -> takes a value) and QEMU spellings. */
@@ -25,6 +26,7 @@ export const PC_OPTIONS: Record<string, boolean> = {
   append: true,
   initrd: true,
   numa: true,
+  rtc: true,
 };
 export const PC_ALIASES: Record<string, string> = {
   "-M": "machine",
@@ -39,6 +41,7 @@ export const PC_ALIASES: Record<string, string> = {
   "-append": "append",
   "-initrd": "initrd",
   "-numa": "numa",
+  "-rtc": "rtc",
 };
 
 /** Fresh PC options. */
@@ -55,6 +58,7 @@ export function emptyPcOptions(): PcRunOptions {
     append: null,
     initrd: null,
     numa: [],
+    rtcBase: null,
   };
 }
 
@@ -121,6 +125,55 @@ function parseSerial(value: string): SerialTarget {
   throw new UserError(`invalid --serial '${value}' (stdio, file:PATH or null)`);
 }
 
+/** A date as QEMU's -rtc base= takes it: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`, in UTC; null if not one. */
+function parseRtcDate(text: string): Date | null {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T(\d{1,2}):(\d{1,2}):(\d{1,2}))?$/.exec(text);
+  if (m === null) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((f) => Number(f ?? 0)) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
+  // A field out of range (month 13, 25:00) would roll over into another date: refused instead.
+  const roundTrip = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  return roundTrip.every((v, i) => v === [year, month, day, hour, minute, second][i]) ? date : null;
+}
+
+/**
+ * Parses `--rtc base=utc|localtime|DATE[,clock=vm]` (QEMU's -rtc; the RTC always runs on virtual
+ * time, QEMU's clock=vm), with QEMU's messages for a bad date, value or parameter.
+ */
+export function parseRtc(text: string): RtcBase | null {
+  let base: RtcBase | null = null;
+  for (const prop of text.split(",")) {
+    const eq = prop.indexOf("=");
+    const key = eq < 0 ? prop : prop.slice(0, eq);
+    const value = eq < 0 ? "" : prop.slice(eq + 1);
+    if (key === "base") {
+      if (value === "utc" || value === "localtime") base = { kind: value };
+      else {
+        const date = parseRtcDate(value);
+        if (date === null)
+          throw new UserError(
+            `--rtc ${text}: invalid datetime format (valid formats: '2006-06-17T16:01:21' or '2006-06-17')`,
+          );
+        base = { kind: "date", date };
+      }
+    } else if (key === "clock") {
+      if (value === "host" || value === "rt")
+        throw new UserError(
+          `--rtc ${text}: pcscope's RTC runs on virtual time only (clock=vm), so that runs repeat exactly`,
+        );
+      if (value !== "vm") throw new UserError(`--rtc ${text}: invalid option value '${value}'`);
+    } else throw new UserError(`--rtc ${text}: Invalid parameter '${key}'`);
+  }
+  return base;
+}
+
 /** Applies one PC option. */
 export function applyPcOption(pc: PcRunOptions, name: string, value: string): void {
   switch (name) {
@@ -174,6 +227,9 @@ export function applyPcOption(pc: PcRunOptions, name: string, value: string): vo
     case "initrd":
       if (value === "") throw new UserError("--initrd needs a file name");
       pc.initrd = value;
+      break;
+    case "rtc":
+      pc.rtcBase = parseRtc(value) ?? pc.rtcBase;
       break;
   }
 }

@@ -6,6 +6,7 @@ import { buildRunMachine, type RunMachine } from "../emu/machine/builder.ts";
 import type { Machine } from "../emu/machine/machine.ts";
 import { type RunOptions, resolveRunConfig } from "../emu/machine/run-config.ts";
 import { FdWriter, type OutputWriteError } from "../shared/fd-writer.ts";
+import type { SymbolTable } from "../symbols/index.ts";
 import type { CliCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
 import { EXIT_OUTPUT_ERROR, noteOutputError, outputFailure, printLine } from "./output.ts";
@@ -60,6 +61,8 @@ firmware/hello/hello.bin.
                               does not apply)
   -s                          shorthand for --gdb tcp:127.0.0.1:1234
   -S                          with a gdb server: stay paused at the reset vector until gdb continues
+  --symbols FILE[@BIAS]       with a gdb server: an nm listing (System.map, kallsyms) for its monitor:
+                              'info symbol ADDR', 'sym NAME', NAME[+OFF] as x/xp addresses (repeatable)
   -h, --help                  this text
 
 The i440fx PC (QEMU's -M pc) is chosen by no options at all or by any of the options below. Its
@@ -80,6 +83,10 @@ firmware: --bios FILE, else pcscope's embedded BIOS, or with --kernel Debian's S
                               through SeaBIOS and an option ROM, as QEMU's -kernel does
   --initrd FILE               the Linux kernel's initial RAM disk (-initrd)
   --append CMDLINE            its command line (-append)
+  --rtc base=utc|localtime|DATE[,clock=vm]
+                              the RTC's date at power-on (-rtc): default 2000-01-01T00:00:00 UTC, so
+                              runs repeat exactly; utc/localtime take the host's clock, as QEMU does;
+                              DATE is 2006-06-17 or 2006-06-17T16:01:21 (UTC)
 
 Exit status: 0 halted or powered off (or the isa-debug-exit status), ${EXIT_TRIPLE_FAULT} triple fault, ${EXIT_UNIMPLEMENTED} unimplemented
 instruction, ${EXIT_MAX_INSNS} --max-insns reached, ${EXIT_GUEST_RESET} the guest reset under --no-reboot, ${EXIT_INTERRUPTED} Ctrl-C, 2 bad usage,
@@ -111,6 +118,14 @@ async function run(args: string[]): Promise<number> {
   const opts = parseRunArgs(args);
   if (opts.startPaused && opts.gdb === null)
     throw new UserError("-S needs a gdb server (-s or --gdb tcp:HOST:PORT)");
+  if (opts.symbols.length > 0 && opts.gdb === null)
+    throw new UserError("--symbols is for the gdb server's monitor: give -s or --gdb tcp:HOST:PORT");
+  const symbols =
+    opts.symbols.length === 0
+      ? null
+      : (await import("./symbol-files.ts")).loadSymbolTable(opts.symbols, (line) =>
+          process.stderr.write(`${line}\n`),
+        );
   // An output that cannot be written stops the machine; the run then ends with EXIT_OUTPUT_ERROR.
   let machine: Machine | null = null;
   const onWriteError = (err: OutputWriteError) => {
@@ -140,7 +155,7 @@ async function run(args: string[]): Promise<number> {
     if (opts.gdb === null) {
       printNotes();
       status = await runHeadless(machine, opts, built.flush);
-    } else status = await runUnderGdb(machine, opts, opts.gdb, built.flush, printNotes);
+    } else status = await runUnderGdb(machine, opts, opts.gdb, symbols, built.flush, printNotes);
   } finally {
     built.close();
   }
@@ -211,6 +226,7 @@ async function runUnderGdb(
   machine: Machine,
   opts: RunOptions,
   gdb: { host: string; port: number },
+  symbols: SymbolTable | null,
   flush: () => void,
   printNotes: () => void,
 ): Promise<number> {
@@ -228,6 +244,7 @@ async function runUnderGdb(
       port: gdb.port,
       startPaused: opts.startPaused,
       log,
+      symbols: symbols ?? undefined,
     });
   } catch (err) {
     throw new UserError(gdbListenProblem(gdb, err));

@@ -1,8 +1,12 @@
-// The nm listings given with --symbols (attach, tui, diff): one table for the debugger's symbol lookups.
+// The nm listings given with --symbols (run's gdb stub, attach, tui, diff): one table for the debugger's
+// symbol lookups.
 // Kept apart from attach.ts so `pcscope tui` loads it without the UI's unbundled modules.
 import { SymbolTable } from "../symbols/index.ts";
 import { NO_SYMBOLS, type SymbolResolver, tableResolver } from "../tui/logic/symbol-resolver.ts";
 import { UserError } from "./errors.ts";
+import { parseSymbolArg } from "./run-options.ts";
+
+export { parseSymbolArg };
 
 /** One listing and the bias added to its addresses (`FILE@0xBIAS`). */
 export interface SymbolFile {
@@ -10,17 +14,14 @@ export interface SymbolFile {
   bias: bigint;
 }
 
-/** Parses `FILE` or `FILE@0xBIAS` (the value of --symbols). */
-export function parseSymbolArg(text: string): SymbolFile {
-  const at = text.lastIndexOf("@");
-  if (at > 0 && /^@(0x[0-9a-f]+|[0-9]+)$/i.test(text.slice(at)))
-    return { path: text.slice(0, at), bias: BigInt(text.slice(at + 1)) };
-  return { path: text, bias: 0n };
-}
-
 /** Loads the listings; malformed lines are reported on stderr and skipped. Throws UserError for unreadable files. */
 export function loadSymbols(files: readonly SymbolFile[], warn: (line: string) => void): SymbolResolver {
   if (files.length === 0) return NO_SYMBOLS;
+  return tableResolver(loadSymbolTable(files, warn));
+}
+
+/** The listings in one table (loadSymbols' checks and warnings). Throws UserError for unreadable files. */
+export function loadSymbolTable(files: readonly SymbolFile[], warn: (line: string) => void): SymbolTable {
   const table = new SymbolTable();
   for (const f of files) {
     try {
@@ -35,5 +36,5 @@ export function loadSymbols(files: readonly SymbolFile[], warn: (line: string) =
       throw new UserError((err as Error).message);
     }
   }
-  return tableResolver(table);
+  return table;
 }

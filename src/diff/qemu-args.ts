@@ -1,10 +1,11 @@
 // QEMU's command line for a machine `pcscope run` options describe (README's "QEMU spelling" column):
-// the minimal i440fx PC of PEERS.md with the same firmware, RAM, CPU model, debug consoles,
+// the minimal i440fx PC of PEERS.md with the same firmware, RAM, CPU model, RTC date, debug consoles,
 // isa-debug-exit, drives, boot order and kernel. QEMU's consoles write nowhere (its twin in pcscope
 // prints what the guest says), and pcscope's bare machine becomes QEMU's `-M pc`, as the test ROMs run.
 import { DEFAULT_CPU_MODEL, QEMU_MODEL_NAMES } from "../emu/cpu/cpuid-models.ts";
 import { DEBUGCON_DEFAULT_PORT } from "../emu/devices/debugcon.ts";
-import type { ResolvedRunConfig } from "../emu/machine/run-config.ts";
+import { DEFAULT_RTC_BASE } from "../emu/devices/mc146818.ts";
+import type { ResolvedRunConfig, RtcBase } from "../emu/machine/run-config.ts";
 
 /** Options QEMU cannot be given the same way: the message says which. */
 export class QemuMappingError extends Error {
@@ -24,6 +25,16 @@ function size(bytes: number): string {
 }
 
 /**
+ * QEMU's -rtc for `base` (null: pcscope's fixed default date): the same start, on QEMU's virtual
+ * clock (clock=vm), which like pcscope's stands still while the machine is stopped.
+ */
+export function qemuRtcArg(base: RtcBase | null): string {
+  const date = (d: Date) => d.toISOString().slice(0, 19);
+  const start = base === null ? date(DEFAULT_RTC_BASE) : base.kind === "date" ? date(base.date) : base.kind;
+  return `base=${start},clock=vm`;
+}
+
+/**
  * The arguments after `qemu-system-i386` (without the gdb stub's) for `config`, whose drives are
  * the files QEMU may open (the caller's copies). Throws QemuMappingError for what has no equivalent
  * in this mapping: pcscope's own CPU model and NUMA nodes (the caller refuses more than one vCPU).
@@ -37,7 +48,7 @@ export function qemuArgsFor(config: ResolvedRunConfig): string[] {
   let mem = size(opts.memBytes);
   if (opts.pc.maxMemBytes !== null) mem += `,slots=${opts.pc.memSlots},maxmem=${size(opts.pc.maxMemBytes)}`;
   const args = ["-nodefaults", "-display", "none", "-M", "pc", "-m", mem, "-cpu", model];
-  args.push("-bios", config.firmware);
+  args.push("-bios", config.firmware, "-rtc", qemuRtcArg(opts.pc.rtcBase));
   const defaultPort = opts.debugconDefaultPort ?? DEBUGCON_DEFAULT_PORT;
   config.debugcons.forEach((con, i) => {
     args.push(

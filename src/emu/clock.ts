@@ -2,7 +2,9 @@
 // instructions plus idle ticks skipped while halted) at a fixed instructions-per-second rate, so the
 // same guest run twice sees the same time at the same instruction. Devices own no host timers: they
 // report the virtual time of their next event and the machine runs the CPU up to it, or skips idle
-// HLT time straight to it.
+// HLT time straight to it. A device that arms a deadline while the CPU runs a slice says so
+// (armed()); when it falls before the slice's end the machine ends the slice after the current
+// instruction, so every event fires at its own tick however the run was cut into slices.
 
 /** Default speed of the virtual CPU: 100 million instructions per virtual second. */
 export const DEFAULT_INSTRUCTIONS_PER_SECOND = 100_000_000;
@@ -23,6 +25,10 @@ export interface ClockedDevice {
 export class VirtualClock {
   /** Virtual ticks (one per instruction, plus skipped idle ticks). */
   ticks: () => number = () => 0;
+  /** The tick the running CPU slice ends at (set by the machine around each slice; Infinity between). */
+  sliceEndTick = Number.POSITIVE_INFINITY;
+  /** Ends the running slice after the current instruction (installed by the machine). */
+  cutSlice: () => void = () => {};
   private readonly devices: ClockedDevice[] = [];
   private readonly nsPerTick: number;
 
@@ -48,6 +54,14 @@ export class VirtualClock {
   ticksUntil(ns: number): number {
     const delta = Math.ceil(ns / this.nsPerTick) - this.ticks();
     return Math.max(delta, 0);
+  }
+
+  /**
+   * A device armed (or moved) a deadline to virtual time `ns`: when that falls before the end of the
+   * running slice, the slice ends after the current instruction so the machine can run to it.
+   */
+  armed(ns: number): void {
+    if (Math.ceil(ns / this.nsPerTick) < this.sliceEndTick) this.cutSlice();
   }
 
   /** The earliest deadline of any device (Infinity when none has one). */

@@ -87,6 +87,35 @@ describe("pcscope run options", () => {
     }
   });
 
+  it("parses --rtc as QEMU's -rtc: base=utc|localtime|DATE, clock=vm, QEMU's messages otherwise", () => {
+    const rtc = (...args: string[]) => parseRunArgs(args).pc.rtcBase;
+    expect(rtc()).toBeNull();
+    expect(rtc("--rtc", "base=utc")).toEqual({ kind: "utc" });
+    expect(rtc("-rtc", "base=localtime,clock=vm")).toEqual({ kind: "localtime" });
+    expect(rtc("--rtc=base=2006-06-17T16:01:21")).toEqual({
+      kind: "date",
+      date: new Date("2006-06-17T16:01:21Z"),
+    });
+    expect(rtc("--rtc", "base=2006-06-17")).toEqual({ kind: "date", date: new Date("2006-06-17T00:00:00Z") });
+    const invalidDate = "invalid datetime format (valid formats: '2006-06-17T16:01:21' or '2006-06-17')";
+    const bad: [string, string][] = [
+      ["base=foo", `--rtc base=foo: ${invalidDate}`],
+      ["base=2006-13-01", `--rtc base=2006-13-01: ${invalidDate}`],
+      ["base=2006-02-30T00:00:00", `--rtc base=2006-02-30T00:00:00: ${invalidDate}`],
+      ["base=2006-06-17T24:00:00", `--rtc base=2006-06-17T24:00:00: ${invalidDate}`],
+      ["base=utc,foo=1", "--rtc base=utc,foo=1: Invalid parameter 'foo'"],
+      ["clock=bogus", "--rtc clock=bogus: invalid option value 'bogus'"],
+      [
+        "clock=host",
+        "--rtc clock=host: pcscope's RTC runs on virtual time only (clock=vm), so that runs repeat exactly",
+      ],
+    ];
+    for (const [value, message] of bad) {
+      expect(() => parseRunArgs(["--rtc", value])).toThrow(UserError);
+      expect(() => parseRunArgs(["--rtc", value])).toThrow(message);
+    }
+  });
+
   it("refuses a RAM size it cannot run when parsing --mem, naming the option (not the firmware)", () => {
     expect(() => parseRunArgs(["--mem", "0"])).toThrow(
       /^invalid --mem '0': ram size too small \(got 0 bytes/,

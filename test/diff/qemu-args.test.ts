@@ -26,7 +26,7 @@ describe("qemuArgsFor", () => {
       ),
     );
     expect(args.join(" ")).toBe(
-      "-nodefaults -display none -M pc -m 32M -cpu qemu32 -bios rom.bin " +
+      "-nodefaults -display none -M pc -m 32M -cpu qemu32 -bios rom.bin -rtc base=2000-01-01T00:00:00,clock=vm " +
         "-chardev null,id=pcscope-dc0 -device isa-debugcon,iobase=0xe9,chardev=pcscope-dc0 " +
         "-device isa-debug-exit,iobase=0xf4,iosize=0x1 -no-reboot",
     );
@@ -52,6 +52,8 @@ describe("qemuArgsFor", () => {
           "vmlinuz",
           "--append",
           "quiet",
+          "--rtc",
+          "base=2006-06-17T16:01:21",
         ].map(String),
         true,
       ),
@@ -68,6 +70,8 @@ describe("qemuArgsFor", () => {
       "pentium",
       "-bios",
       "bios.bin",
+      "-rtc",
+      "base=2006-06-17T16:01:21,clock=vm",
       "-drive",
       "file=a,,b.qcow2,if=ide,media=disk,index=0",
       "-drive",
@@ -81,6 +85,17 @@ describe("qemuArgsFor", () => {
       "-append",
       "quiet",
     ]);
+  });
+
+  test("the RTC's start: pcscope's fixed date by default, the host's clock as given", () => {
+    const rtc = (args: string[]) => {
+      const all = qemuArgsFor(config(["--bios", "rom.bin", ...args], true));
+      return all[all.indexOf("-rtc") + 1];
+    };
+    expect(rtc([])).toBe("base=2000-01-01T00:00:00,clock=vm");
+    expect(rtc(["--rtc", "base=utc"])).toBe("base=utc,clock=vm");
+    expect(rtc(["-rtc", "base=localtime,clock=vm"])).toBe("base=localtime,clock=vm");
+    expect(rtc(["--rtc=base=2006-06-17"])).toBe("base=2006-06-17T00:00:00,clock=vm");
   });
 
   test("what QEMU has no equivalent for is refused with a reason", () => {

@@ -1,10 +1,11 @@
 // Single steps with an interrupt pending, against QEMU 7.2's stub: firmware/tests/gdbstub/sstep.asm
-// arms a one-shot PIT interrupt each pass of its main loop and counts passes at a breakpoint, where
-// the interrupt is pending when pcscope stops. gdb's `continue` from a breakpoint is a single step
-// off it, then a continue: by default (QEMU's sstep flags ENABLE|NOIRQ|NOTIMER) the step runs the
-// instruction at the breakpoint and not the interrupt handler, so every stop is a new pass (a step
-// that took the interrupt would return to the breakpoint and stop at the same pass again: what
-// `maintenance packet Qqemu.sstep=0x1` asks for). The qqemu.sstep packets answer as QEMU's do.
+// arms a one-shot PIT interrupt each pass of its main loop and counts passes at a breakpoint just
+// after an STI, where the interrupt is pending (held by STI's shadow) when pcscope stops. gdb's
+// `continue` from a breakpoint is a single step off it, then a continue: the step runs the
+// instruction at the breakpoint and not the interrupt handler, so every stop is a new pass. The
+// next step, with the interrupt deliverable, runs the next instruction by default (QEMU's sstep
+// flags ENABLE|NOIRQ|NOTIMER) and enters the handler under `maintenance packet Qqemu.sstep=0x1`.
+// The qqemu.sstep packets answer as QEMU's do.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPcMachine } from "../../src/emu/machine/pc.ts";
@@ -17,6 +18,8 @@ import { runGdb } from "./gdb-run.ts";
 /** The ROM's breakpoint (pass_done) and its timer interrupt handler, linear = EIP (CS = 0). */
 const PASS_DONE = 0x1080;
 const HANDLER = 0x1090;
+/** The loop's start (`jmp main_loop` at pass_done + 4 goes there). */
+const MAIN_LOOP = 0x1000;
 /** `inc word [0x500]` at pass_done is 4 bytes. */
 const AFTER_INC = PASS_DONE + 4;
 const CONTINUES = 6;
@@ -83,19 +86,18 @@ describe.skipIf(!needPeers("gdb", "nasm"))("gdb steps off a breakpoint with an i
     expect(stops.at(-1)).toEqual([CONTINUES, CONTINUES - 1]);
   }, 60_000);
 
-  it("takes the interrupt as the step when asked with Qqemu.sstep=0x1, and stops at the same pass again", async () => {
-    const out = await runGdb(await pcscope(), [...continueCommands("0x1", 7), "stepi", "p/x $pc"]);
-    // Each pass stops twice: the step entered the handler, which returned to the breakpoint.
-    expect(counters(out), out).toEqual([
-      [0, 0],
-      [0, 1],
-      [1, 1],
-      [1, 2],
-      [2, 2],
-      [2, 3],
-      [3, 3],
-    ]);
-    expect(out).toMatch(new RegExp(`\\$1 = 0x${HANDLER.toString(16)}\\b`));
+  it("steps into the pending interrupt's handler only when asked with Qqemu.sstep=0x1", async () => {
+    const steps = ["stepi", "p/x $pc", "stepi", "p/x $pc"];
+    const held = await runGdb(await pcscope(), [...continueCommands(null, 1), ...steps]);
+    const taken = await runGdb(await pcscope(), [...continueCommands("0x1", 1), ...steps]);
+    // The first step runs `inc` either way (STI's shadow); the second one runs `jmp main_loop` with
+    // interrupts held, or delivers the interrupt with them allowed.
+    for (const out of [held, taken]) {
+      expect(counters(out), out).toEqual([[0, 0]]);
+      expect(out).toMatch(new RegExp(`\\$1 = 0x${AFTER_INC.toString(16)}\\b`));
+    }
+    expect(held).toMatch(new RegExp(`\\$2 = 0x${MAIN_LOOP.toString(16)}\\b`));
+    expect(taken).toMatch(new RegExp(`\\$2 = 0x${HANDLER.toString(16)}\\b`));
   }, 60_000);
 
   describe.skipIf(!needPeers("qemu-system-i386"))("beside QEMU 7.2", () => {

@@ -13,7 +13,9 @@
 //    is deterministic, and `nokaslr` keeps modules where the listing says), on thread 1; the UI
 //    attached to the same stub shows the symbol and a symbolized backtrace; then gdb breaks at
 //    kernel_power_off, reads its frame, and continues to the power-off. This run writes its trace as
-//    Perfetto JSON, which must hold the same write path.
+//    Perfetto JSON, which must hold the same write path, and powers off at the same instruction count
+//    as boot 1: virtual time (the RTC's fixed default date, timers at their own deadlines however
+//    gdb's stops cut the run) makes the two runs of the guest one and the same.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -184,6 +186,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
     let qemuKallsyms = "";
     /** The kallsyms listing pcscope's first boot dumped through COM2 (for the gdb boot). */
     let listingFile = "";
+    /** The instructions pcscope's first boot retired to its power-off (its summary line). */
+    let bootInstructions = "";
     beforeAll(async () => {
       guest = buildLinuxGuest({ script: SCRIPT, kallsyms: true });
       dir = mkdtempSync(join(tmpdir(), "pcscope-linux-"));
@@ -230,6 +234,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
         expect(log).toContain("reboot: Power down");
         expect(ours.err).toContain("the guest powered off");
         expect(ours.status).toBe(0);
+        bootInstructions = /: (\d+) instructions in /.exec(ours.err)?.[1] ?? "";
+        expect(bootInstructions, ours.err).not.toBe("");
 
         // The listing: QEMU's byte for byte (same kernel, modules, command line), read by `syms`.
         const listing = readFileSync(kallsyms, "latin1");
@@ -390,6 +396,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
             expect(symbolize(listing, callerReturn!)).toMatch(/^\w+\+0x[0-9a-f]+$/);
             expect(end).toContain("exited normally");
             expect(await exited).toBe(0);
+            // The same guest, deterministic: the same instructions to the power-off as boot 1.
+            expect(/: (\d+) instructions in /.exec(stderr)?.[1], stderr).toBe(bootInstructions);
 
             // The same write path in the Perfetto JSON of this run.
             const doc = JSON.parse(readFileSync(traceJson, "utf8")) as ChromeTrace;

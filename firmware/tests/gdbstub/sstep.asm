@@ -1,8 +1,10 @@
 ; A main loop with a timer interrupt every pass, for the gdb stub's single-step tests
 ; (test/gdbstub/sstep.test.ts): each pass arms PIT channel 0 in mode 0 (interrupt on terminal count,
-; IRQ0 through the 8259 to vector 8) and spins longer than the count, so the interrupt comes during
-; the pass, then counts the pass at `pass_done` (the test's breakpoint); the handler counts the
-; interrupts. Real mode, IF set throughout the loop. The loop and the handler run from RAM at
+; IRQ0 through the 8259 to vector 8) and spins with interrupts off longer than the count, so the
+; interrupt is pending when `sti` ends the spin; its shadow keeps it pending at `pass_done` (the
+; test's breakpoint, the instruction after STI), which counts the pass; the handler counts the
+; interrupts. Real mode. (A timer fires at its own deadline, so with IF set the interrupt would be
+; taken in the spin, before the breakpoint.) The loop and the handler run from RAM at
 ; 0000:1000 so that EIP is the linear address under QEMU's stub too: pass_done is at 0x1080, the
 ; handler at 0x1090. Assembled by the test (not committed); a 64 KiB ROM at 0xF0000, reset at
 ; F000:FFF0 (QEMU -bios, pcscope's PC --bios).
@@ -89,11 +91,14 @@ main_loop:
         out 0x40, al
         mov al, COUNT >> 8
         out 0x40, al
+        cli
         mov cx, SPIN
 .spin:  loop .spin
-        jmp pass_done
+        jmp spin_done
 
-        times 0x80 - ($ - $$) db 0xff
+        times 0x7f - ($ - $$) db 0xff
+spin_done:
+        sti                             ; 0x107f: IRQ0 is pending; the shadow holds it one instruction
 pass_done:                              ; 0x1080, the test's breakpoint
         inc word [PASSES]
         jmp main_loop

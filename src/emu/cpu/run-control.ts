@@ -22,6 +22,8 @@ const DR6_BS = 1 << 14;
 export class RunControl {
   private stopRequested = false;
   private pendingEvent: StopEvent | null = null;
+  /** endBudget() was called: the run returns `budget` after the current instruction. */
+  private budgetEnded = false;
   /** Instruction count at which the current run()/step() budget ends (REP passes stop there). */
   insnEnd = 0;
   /**
@@ -48,6 +50,15 @@ export class RunControl {
   /** Makes run() return `event` once the current instruction completes (I/O watches, exits). */
   requestStopAfterInstruction(event: StopEvent): void {
     if (this.pendingEvent === null) this.pendingEvent = event;
+    this.cpu.stopPending = true;
+  }
+
+  /**
+   * Ends the running budget after the current instruction (a device armed a timer due before the
+   * machine's slice ends): run() returns `budget` unless another stop comes first; a step ignores it.
+   */
+  endBudget(): void {
+    this.budgetEnded = true;
     this.cpu.stopPending = true;
   }
 
@@ -99,7 +110,7 @@ export class RunControl {
           // The resume address's breakpoint is skipped once: only until an instruction retires.
           if (c.instructions !== before) skipBp = -1;
           if (why === RUN_STOP) {
-            const ev = this.takeStop();
+            const ev = this.takeStop(single);
             if (ev !== null) return ev;
           } else if (why === RUN_BUDGET) {
             return single ? STEP : BUDGET;
@@ -122,7 +133,7 @@ export class RunControl {
           c.updateModes();
           if (c.tripleFault) return TRIPLE;
           skipBp = -1;
-          if (single) return this.cpu.stopPending ? (this.takeStop() ?? STEP) : STEP;
+          if (single) return this.cpu.stopPending ? (this.takeStop(true) ?? STEP) : STEP;
         } else if (e instanceof Unimplemented) {
           c.eip = c.startEip;
           return e.event(c);
@@ -165,9 +176,14 @@ export class RunControl {
     c.updateModes();
   }
 
-  /** Turns pending stop requests into the event to report (null if none remains). */
-  private takeStop(): StopEvent | null {
+  /**
+   * Turns pending stop requests into the event to report (null if none remains); an ended budget
+   * is `budget` for a run and nothing for a step (`single`).
+   */
+  private takeStop(single: boolean): StopEvent | null {
     this.cpu.stopPending = false;
+    const budgetEnded = this.budgetEnded;
+    this.budgetEnded = false;
     if (this.cpu.tripleFault) return TRIPLE;
     const ev = this.pendingEvent;
     if (ev !== null) {
@@ -179,6 +195,6 @@ export class RunControl {
       this.stopRequested = false;
       return INTERRUPTED;
     }
-    return null;
+    return budgetEnded && !single ? BUDGET : null;
   }
 }

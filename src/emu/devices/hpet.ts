@@ -89,9 +89,11 @@ export class Hpet implements ClockedDevice {
   private pitLevel = false;
   private rtcLevel = false;
 
+  /** `now` gives virtual ns; `armed` hears of each comparator deadline set (VirtualClock.armed). */
   constructor(
     private readonly gsi: (n: number) => IrqLine,
     private readonly now: () => number,
+    private readonly armed: (deadlineNs: number) => void,
   ) {
     this.timers = Array.from({ length: HPET_TIMERS }, (_, i) => new HpetTimer(i));
     this.reset();
@@ -128,7 +130,10 @@ export class Hpet implements ClockedDevice {
 
   /** The registers, the comparators with their deadlines and the legacy input levels, as plain data. */
   saveState(): HpetState {
-    return { timers: this.timers.map((t) => savePlain(t)), hpet: savePlain(this, ["timers", "gsi", "now"]) };
+    return {
+      timers: this.timers.map((t) => savePlain(t)),
+      hpet: savePlain(this, ["timers", "gsi", "now", "armed"]),
+    };
   }
 
   /** Puts back a saveState() copy. */
@@ -227,6 +232,7 @@ export class Hpet implements ClockedDevice {
       }
     }
     t.deadline = this.now() + d * NS_PER_TICK;
+    this.armed(t.deadline);
   }
 
   private stop(t: HpetTimer): void {

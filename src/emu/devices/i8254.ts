@@ -147,11 +147,15 @@ export class I8254 implements ClockedDevice {
   /** Cached next IRQ0 edge (recomputed when counter 0 changes or fires). */
   private irqDeadline = Number.POSITIVE_INFINITY;
 
-  /** Registers 0x40-0x43 and 0x61. `irq0` is ISA IRQ 0; `now` gives virtual ns. */
+  /**
+   * Registers 0x40-0x43 and 0x61. `irq0` is ISA IRQ 0; `now` gives virtual ns; `armed` hears of
+   * each IRQ0 deadline a guest write sets (VirtualClock.armed).
+   */
   constructor(
     io: PortBus,
     private readonly irq0: IrqLine,
     private readonly now: () => number,
+    private readonly armed: (deadlineNs: number) => void,
     private readonly log: GuestLog,
   ) {
     io.register(PIT_PORT, 4, {
@@ -173,7 +177,7 @@ export class I8254 implements ClockedDevice {
   saveState(): I8254State {
     return {
       counters: this.counters.map((c) => savePlain(c)),
-      pit: savePlain(this, ["counters", "irq0", "now", "log"]),
+      pit: savePlain(this, ["counters", "irq0", "now", "armed", "log"]),
     };
   }
 
@@ -325,6 +329,7 @@ export class I8254 implements ClockedDevice {
     if (c.index === 0) {
       if (c.mode === 0 || c.mode === 4 || c.mode === 5) this.irq0.setLevel(false);
       this.irqDeadline = c.nextEdgeNs(now);
+      this.armed(this.irqDeadline);
     }
   }
 

@@ -115,6 +115,8 @@ export interface ApicHost {
   eoiBroadcast(vector: number): void;
   /** Virtual ns now. */
   now(): number;
+  /** A timer was armed for virtual ns `deadline` (VirtualClock.armed). */
+  timerArmed(deadlineNs: number): void;
 }
 
 /** Highest set bit of a 256-bit vector as a vector number, or -1. */
@@ -533,6 +535,7 @@ export class LocalApics implements ClockedDevice {
     let min = Number.POSITIVE_INFINITY;
     for (const a of this.apics) if (a.timerDeadline < min) min = a.timerDeadline;
     this.earliest = min;
+    if (min !== Number.POSITIVE_INFINITY) this.host.timerArmed(min);
   }
 
   // ---- internals ----

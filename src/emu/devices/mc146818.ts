@@ -1,6 +1,6 @@
 // The MC146818A real-time clock and its 128 bytes of CMOS RAM (Motorola MC146818A datasheet) at
 // 0x70 (index, bit 7 = NMI disable) and 0x71 (data). Time runs on virtual time from a base date
-// (host time at power-on unless given), in BCD or binary and 24/12-hour format per register B; the
+// (DEFAULT_RTC_BASE unless given), in BCD or binary and 24/12-hour format per register B; the
 // update-in-progress bit is set during the last 244 us of each second; the periodic interrupt
 // (register A rate, register B PIE) and the update-ended interrupt raise IRQ8 through register C.
 import type { ClockedDevice } from "../clock.ts";
@@ -27,6 +27,8 @@ export const RTC_REG_B = 0x0b;
 export const RTC_REG_C = 0x0c;
 export const RTC_REG_D = 0x0d;
 export const RTC_CENTURY = 0x32;
+/** The century byte where IBM's PS/2 kept it (QEMU's pc_cmos_init sets both). */
+export const RTC_IBM_PS2_CENTURY = 0x37;
 /** Register A: update in progress; divider 010 (32.768 kHz) with rate 0110 (1024 Hz) = 0x26. */
 export const REG_A_UIP = 0x80;
 export const REG_A_DEFAULT = 0x26;
@@ -44,6 +46,13 @@ export const REG_C_AF = 0x20;
 export const REG_C_UF = 0x10;
 /** Register D: valid RAM and time. */
 export const REG_D_VRT = 0x80;
+/**
+ * The clock's date at virtual time 0 when none is given (QEMU's -rtc base=DATE; pcscope's default,
+ * so two runs of a guest read the same time): midnight UTC at the start of 2000, a whole second
+ * (the UIP window and update interrupts fall at the same ticks in every run), a 20xx year the
+ * two-digit year register and the century byte agree on, and far from 32-bit time_t's end.
+ */
+export const DEFAULT_RTC_BASE = new Date("2000-01-01T00:00:00Z");
 /** UIP is set this long before each update. */
 const UIP_NS = 244_000;
 const SECOND_NS = 1e9;
@@ -67,15 +76,23 @@ export class Mc146818 implements ClockedDevice {
   private offsetMs = 0;
   private irqLevel = false;
 
-  /** Registers 0x70/0x71. `baseDate` defaults to the host time now (QEMU's -rtc base=utc). */
+  /**
+   * Registers 0x70/0x71. `now` gives virtual ns; `armed` hears of each interrupt deadline the guest
+   * sets (VirtualClock.armed); `baseDate` is the date at virtual time 0.
+   */
   constructor(
     io: PortBus,
     private readonly irq8: IrqLine,
     private readonly now: () => number,
+    private readonly armed: (deadlineNs: number) => void,
     private readonly log: GuestLog,
-    baseDate: Date = new Date(),
+    baseDate: Date = DEFAULT_RTC_BASE,
   ) {
     this.baseMs = baseDate.getTime();
+    // The century as QEMU's pc_cmos_init writes it from the start date (BCD; not kept up to date).
+    const century = Math.floor(baseDate.getUTCFullYear() / 100) % 100;
+    this.cmos[RTC_CENTURY] = (Math.floor(century / 10) << 4) | (century % 10);
+    this.cmos[RTC_IBM_PS2_CENTURY] = this.cmos[RTC_CENTURY]!;
     this.cmos[RTC_REG_A] = REG_A_DEFAULT;
     this.cmos[RTC_REG_B] = REG_B_24H;
     this.cmos[RTC_REG_D] = REG_D_VRT;
@@ -93,7 +110,7 @@ export class Mc146818 implements ClockedDevice {
   /** Reset pin: clears the interrupt enables and flags (MC146818A §"RESET"); time and RAM kept. */
   /** CMOS RAM, the index, the clock's base and offset and the interrupt deadlines, as plain data. */
   saveState(): Mc146818State {
-    return savePlain(this, ["irq8", "now", "log"]);
+    return savePlain(this, ["irq8", "now", "armed", "log"]);
   }
 
   /** Puts back a saveState() copy. */
@@ -132,7 +149,7 @@ export class Mc146818 implements ClockedDevice {
     }
     switch (i) {
       case RTC_REG_A: {
-        const inUip = this.frozenAt < 0 && this.msNow(now) % 1000 >= 1000 - UIP_NS / 1e6;
+        const inUip = this.frozenAt < 0 && this.nsIntoSecond(now) >= SECOND_NS - UIP_NS;
         return (this.cmos[RTC_REG_A]! & ~REG_A_UIP) | (inUip ? REG_A_UIP : 0);
       }
       case RTC_REG_C: {
@@ -183,6 +200,17 @@ export class Mc146818 implements ClockedDevice {
   private msNow(now: number): number {
     const t = this.frozenAt >= 0 ? this.frozenAt : now;
     return this.baseMs + this.offsetMs + t / 1e6;
+  }
+
+  /**
+   * Nanoseconds since the clock's last whole second at virtual time `now`. Exact (no rounding from
+   * adding virtual ns to epoch milliseconds), so an update falls at the same tick on every
+   * computation, however many periodic interrupts recompute it.
+   */
+  private nsIntoSecond(now: number): number {
+    const t = this.frozenAt >= 0 ? this.frozenAt : now;
+    const phase = ((this.baseMs % 1000) + (this.offsetMs % 1000)) * 1e6;
+    return (((phase + t) % SECOND_NS) + SECOND_NS) % SECOND_NS;
   }
 
   private timeField(i: number, now: number): number {
@@ -269,12 +297,12 @@ export class Mc146818 implements ClockedDevice {
       this.nextPeriodic = Number.POSITIVE_INFINITY;
     }
     if ((b & REG_B_UIE) !== 0 && (b & REG_B_SET) === 0) {
-      const ms = this.msNow(now);
-      const toNext = (1000 - (ms % 1000)) * 1e6;
-      this.nextUpdate = now + Math.max(1, toNext);
+      this.nextUpdate = now + (SECOND_NS - this.nsIntoSecond(now));
     } else {
       this.nextUpdate = Number.POSITIVE_INFINITY;
     }
+    const next = Math.min(this.nextPeriodic, this.nextUpdate);
+    if (next !== Number.POSITIVE_INFINITY) this.armed(next);
   }
 
   /** IRQF = any enabled flag; IRQ8 follows it. */

@@ -15,7 +15,7 @@ import { ConfigError, type DebugconOption } from "./config.ts";
 import { BIOS_MAX, biosSizeProblem } from "./limits.ts";
 import type { Machine } from "./machine.ts";
 import { type OpenedDrives, openPcDrives } from "./open-drives.ts";
-import type { ResolvedRunConfig } from "./run-config.ts";
+import { type ResolvedRunConfig, rtcBaseDate } from "./run-config.ts";
 
 /** Opens `path` for writing (truncated), as a ConfigError when it cannot be; `what` names it in messages. */
 function openForWrite(path: string, what: string, onError: (err: OutputWriteError) => void): FdWriter {
@@ -167,6 +167,7 @@ export async function buildRunMachine(config: ResolvedRunConfig, out: RunMachine
               : null,
         ),
         optionRoms: vapic === null ? [] : [vapic],
+        rtcBase: rtcBaseDate(opts.pc.rtcBase),
         ...kernel,
       });
     } else {

@@ -1,6 +1,6 @@
 // The machine: address space, port bus, virtual clock, trace bus, guest log, CPU(s) and devices, put
 // together by a Board, and driven as a DebugTarget. run() executes the CPU in slices bounded by the
-// next device deadline; HLT with interrupts enabled skips idle virtual time to that deadline, and a
+// next device deadline (cut short after the instruction that arms an earlier one); HLT with interrupts enabled skips idle virtual time to that deadline, and a
 // halt nothing can end (IF clear, or no interrupt source with a deadline) stops with `halted`.
 // Guest behaviour always ends in a StopEvent; nothing guest-caused is thrown out of run().
 import { infoAcpi } from "../acpi/info.ts";
@@ -90,6 +90,7 @@ export class Machine implements DebugTarget {
     this.trace.insnClock = insnClock;
     this.log.insnClock = insnClock;
     this.clock.ticks = () => cpu.virtualTicks();
+    this.clock.cutSlice = () => cpu.runControl.endBudget();
     this.memory.onFlush = () => {
       for (const c of this.cpus) c.checkMemGeneration();
     };
@@ -370,7 +371,13 @@ export class Machine implements DebugTarget {
           slice = Math.max(1, Math.min(slice, this.clock.ticksUntil(deadline)));
         }
         const before = cpu.virtualTicks();
-        const event = cpu.run(slice);
+        this.clock.sliceEndTick = before + slice;
+        let event: StopEvent;
+        try {
+          event = cpu.run(slice);
+        } finally {
+          this.clock.sliceEndTick = Number.POSITIVE_INFINITY;
+        }
         this.clock.fireDue();
         if (event.kind === "budget") continue;
         if (event.kind === "halted" && this.idle(cpu, end)) {

@@ -44,7 +44,7 @@ import { IdeController } from "../devices/ide/piix-ide.ts";
 import { IOAPIC_BASE, IOAPIC_MMIO_SIZE, IOAPIC_RESET_ID, IoApic } from "../devices/ioapic.ts";
 import type { DmaMemory, IrqLine } from "../devices/irq.ts";
 import { AP_APIC_BASE, APIC_DEFAULT_BASE, APIC_MMIO_SIZE, type Ipi, LocalApics } from "../devices/lapic.ts";
-import { Mc146818 } from "../devices/mc146818.ts";
+import { DEFAULT_RTC_BASE, Mc146818 } from "../devices/mc146818.ts";
 import { devfn, PciBus, type PciBusState } from "../devices/pci-bus.ts";
 import { Piix3Isa } from "../devices/piix3-isa.ts";
 import { APM_CNT_PORT, PIIX4_PMBA, Piix4Pm } from "../devices/piix4-pm.ts";
@@ -125,7 +125,7 @@ export interface PcOptions extends MachineOptions {
   linux?: LinuxBootImage;
   /** NUMA nodes (-numa node,...). */
   numa?: NumaNodeSpec[];
-  /** The RTC's date at virtual time 0 (QEMU's -rtc base=DATE); default the host's time at start. */
+  /** The RTC's date at virtual time 0 (QEMU's -rtc base=DATE); default DEFAULT_RTC_BASE (deterministic). */
   rtcBase?: Date;
 }
 
@@ -217,6 +217,7 @@ export const pcBoard: Board = {
     const log = machine.log;
     const trace = machine.trace;
     const now = () => machine.clock.nowNs();
+    const armed = (deadlineNs: number) => machine.clock.armed(deadlineNs);
     const space = machine.memory;
     const memory = buildPcMemory(space, memBytes, options.bios);
     const dma: DmaMemory = space;
@@ -244,6 +245,7 @@ export const pcBoard: Board = {
         picAcknowledge: () => pic.acknowledge(),
         eoiBroadcast: (vector) => ioapic.eoiBroadcast(vector),
         now,
+        timerArmed: armed,
       },
       trace,
       log,
@@ -280,10 +282,10 @@ export const pcBoard: Board = {
     addAcpiHotplugBlocks(machine, pci, topology);
 
     // The PIT's and the RTC's outputs pass through the HPET (legacy replacement takes them over).
-    const hpet = new Hpet(isaIrq, now);
+    const hpet = new Hpet(isaIrq, now, armed);
     space.addMmio("hpet", HPET_BASE, HPET_MMIO_SIZE, hpet.mmio());
-    const pit = new I8254(io, hpet.pitInput(), now, log);
-    const rtc = new Mc146818(io, hpet.rtcInput(), now, log, options.rtcBase);
+    const pit = new I8254(io, hpet.pitInput(), now, armed, log);
+    const rtc = new Mc146818(io, hpet.rtcInput(), now, armed, log, options.rtcBase ?? DEFAULT_RTC_BASE);
     const kbd = new I8042(io, isaIrq(1), isaIrq(12), host, log);
     const port92 = new Port92(io, host);
     const post = new PostPort(io, trace);

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { NumaNodeSpec } from "../acpi/numa.ts";
 import { BlockError } from "../block/errors.ts";
+import { DEFAULT_RTC_BASE } from "../devices/mc146818.ts";
 import { ConfigError } from "./config.ts";
 import type { SmpConfig } from "./cpu-topology.ts";
 import { embeddedBiosPath, ensureDemoDisk } from "./demo-disk.ts";
@@ -42,6 +43,22 @@ export interface PcRunOptions {
   initrd: string | null;
   /** --numa node,...: NUMA nodes (-numa). */
   numa: NumaNodeSpec[];
+  /** --rtc base=...: the RTC's date at power-on; null = DEFAULT_RTC_BASE (the same in every run). */
+  rtcBase: RtcBase | null;
+}
+
+/** QEMU's -rtc base=: the host's clock in UTC or local time at power-on, or a given date (UTC). */
+export type RtcBase = { kind: "utc" } | { kind: "localtime" } | { kind: "date"; date: Date };
+
+/**
+ * The RTC's date at virtual time 0 for `base` (null: DEFAULT_RTC_BASE), reading the host's clock
+ * `hostNow` for utc and localtime (the RTC counts local time as if it were UTC, as QEMU's does).
+ */
+export function rtcBaseDate(base: RtcBase | null, hostNow: Date = new Date()): Date {
+  if (base === null) return DEFAULT_RTC_BASE;
+  if (base.kind === "date") return base.date;
+  if (base.kind === "utc") return hostNow;
+  return new Date(hostNow.getTime() - hostNow.getTimezoneOffset() * 60_000);
 }
 
 /** Where a serial port's bytes go. */
@@ -80,6 +97,8 @@ export interface RunOptions {
   gdb: { host: string; port: number } | null;
   /** Start paused until gdb continues (-S). */
   startPaused: boolean;
+  /** --symbols FILE[@BIAS]: nm listings for the gdb server's monitor (their addresses plus BIAS). */
+  symbols: { path: string; bias: bigint }[];
   /** The i440fx PC's options (drives, CPUs, boot order, serial). */
   pc: PcRunOptions;
 }
@@ -120,7 +139,8 @@ export function wantsPc(pc: Readonly<PcRunOptions>): boolean {
     pc.numa.length > 0 ||
     pc.boot !== null ||
     pc.serials.length > 0 ||
-    pc.kernel !== null
+    pc.kernel !== null ||
+    pc.rtcBase !== null
   );
 }
 
@@ -183,6 +203,8 @@ export async function resolveRunConfig(
   const resolved: Readonly<RunOptions> = pcOptions === opts.pc ? opts : { ...opts, pc: pcOptions };
   const pc = wantsPc(pcOptions);
   if (opts.pc.kernel !== null && !pc) throw new ConfigError("--kernel needs the PC (--machine pc)");
+  if (opts.pc.rtcBase !== null && !pc)
+    throw new ConfigError("--rtc needs the PC (--machine pc): the bare machine has no RTC");
   let debugcons: readonly DebugconSpec[] = opts.debugcons;
   if (debugcons.length === 0) {
     if (defaultDebugcon === "text-always") debugcons = [{ port: null, target: { kind: "null" } }];

@@ -1,21 +1,38 @@
-// `xp/FMT ADDR`: physical memory like QEMU's HMP `xp` (FMT = [count][x|d|u|o|c][b|h|w|g]).
+// `xp/FMT ADDR` and `x/FMT ADDR`: physical memory, and linear memory as a vCPU sees it, like QEMU's
+// HMP `xp` and `x` (FMT = [count][x|d|u|o|c][b|h|w|g]). ADDR is a hex number or a symbol
+// (monitor-symbols.ts).
 import type { DebugTarget } from "../../emu/debug-target.ts";
+import type { SymbolTable } from "../../symbols/index.ts";
 import { readLeBig } from "../protocol/hex.ts";
+import { monitorAddress } from "./monitor-symbols.ts";
 
 const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
 const MAX_ITEMS = 4096;
 
-/** Parses and runs `xp` (args after the word `xp`); returns the dump or a usage error line. */
-export function xp(target: DebugTarget, args: string): string {
+/**
+ * Parses and runs `xp` (physical; `cpu` null) or `x` (linear, as vCPU `cpu` translates it): `args`
+ * are the words after the command name. Returns the dump or a one-line error.
+ */
+export function memoryDump(
+  target: DebugTarget,
+  cpu: number | null,
+  args: string,
+  symbols: SymbolTable | null,
+): string {
+  const name = cpu === null ? "xp" : "x";
   const m = /^\s*(?:\/(\d*)([xduoc]?)([bhwg]?))?\s+(\S+)\s*$/.exec(args);
-  if (!m) return "usage: xp/FMT ADDR  (FMT = [count][x|d|u|o|c][b|h|w|g], e.g. xp/8xb 0xffff0)";
+  if (!m)
+    return `usage: ${name}/FMT ADDR  (FMT = [count][x|d|u|o|c][b|h|w|g], ADDR = hex or SYMBOL[+OFF], e.g. ${name}/8xb 0xffff0)`;
   const count = m[1] ? Number(m[1]) : 1;
   const format = m[2] || "x";
   const size = format === "c" ? 1 : SIZES[m[3] || "w"]!;
-  const addr = parseAddress(m[4]!);
-  if (addr === null) return `xp: bad address '${m[4]}'`;
-  if (count < 1 || count > MAX_ITEMS) return `xp: count must be 1..${MAX_ITEMS}`;
-  const bytes = target.readPhysical(addr, count * size);
+  const addr = monitorAddress(m[4]!, symbols);
+  if (typeof addr === "string") return `${name}: ${addr}`;
+  if (count < 1 || count > MAX_ITEMS) return `${name}: count must be 1..${MAX_ITEMS}`;
+  const bytes =
+    cpu === null ? target.readPhysical(addr, count * size) : target.readLinear(cpu, addr, count * size);
+  if (bytes === null)
+    return `${name}: cannot read ${count * size} bytes at 0x${addr.toString(16)} (not mapped)`;
   const perLine = format === "c" ? 16 : Math.max(1, 16 / size);
   const lines: string[] = [];
   for (let i = 0; i < count; i += perLine) {
@@ -27,13 +44,6 @@ export function xp(target: DebugTarget, args: string): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** Parses a hex address with or without 0x (QEMU reads bare numbers in xp as hex); null when bad. */
-function parseAddress(text: string): number | null {
-  const body = text.startsWith("0x") || text.startsWith("0X") ? text.slice(2) : text;
-  if (!/^[0-9a-fA-F]{1,8}$/.test(body)) return null;
-  return Number.parseInt(body, 16);
 }
 
 function formatItem(v: bigint, format: string, size: number): string {

@@ -8,7 +8,8 @@ import { infoHistory } from "./monitor-history.ts";
 import { infoCpus, infoRegisters } from "./monitor-info.ts";
 import { iowatch } from "./monitor-iowatch.ts";
 import { infoSnapshots, snapshotCommand } from "./monitor-snapshots.ts";
-import { xp } from "./monitor-xp.ts";
+import { infoSymbol, symCommand } from "./monitor-symbols.ts";
+import { memoryDump } from "./monitor-xp.ts";
 import { describeArch, realModeView, setArch } from "./real-mode.ts";
 import type { Session } from "./session.ts";
 
@@ -36,6 +37,9 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
     (t) => t.reverse,
   ],
   ["xp/FMT ADDR                    physical memory, FMT = [count][x|d|u|o|c][b|h|w|g]"],
+  ["x/FMT ADDR                     linear memory as the current vCPU maps it (same FMT)"],
+  ["info symbol ADDR               the --symbols symbol covering ADDR, as name+offset"],
+  ["sym NAME                       the address of symbol NAME (ADDR may be NAME[+OFF] anywhere)"],
   ["iowatch add PORT[-PORT] [r|w|rw]   stop on I/O port access (default rw)", (t) => t.ioWatches],
   ["iowatch del PORT[-PORT]|all    remove I/O watches", (t) => t.ioWatches],
   ["iowatch list                   list I/O watches", (t) => t.ioWatches],
@@ -77,10 +81,13 @@ export function runMonitorCommand(s: Session, line: string): string {
     .filter((w) => w !== "");
   const [cmd, ...rest] = words;
   if (cmd === undefined || cmd === "help" || cmd === "?") return help(s.target);
-  if (cmd.startsWith("xp")) return xp(s.target, line.trim().slice(2));
+  if (/^xp(\/|$)/.test(cmd)) return memoryDump(s.target, null, line.trim().slice(2), s.host.symbols);
+  if (/^x(\/|$)/.test(cmd)) return memoryDump(s.target, s.gCpu, line.trim().slice(1), s.host.symbols);
   switch (cmd) {
     case "info":
-      return info(s, rest[0]);
+      return info(s, rest[0], rest.slice(1));
+    case "sym":
+      return symCommand(s.host.symbols, rest);
     case "iowatch":
       return s.target.ioWatches ? iowatch(s, s.target.ioWatches, rest) : "this machine has no I/O watches";
     case "savevm":
@@ -108,8 +115,8 @@ export function runMonitorCommand(s: Session, line: string): string {
   }
 }
 
-/** `info WHAT`. */
-function info(s: Session, what: string | undefined): string {
+/** `info WHAT [ARGS]`. */
+function info(s: Session, what: string | undefined, args: string[]): string {
   switch (what) {
     case "registers":
       return isI386(s.target) ? infoRegisters(s.target, s.gCpu) : "info registers: not an i386 register file";
@@ -127,8 +134,10 @@ function info(s: Session, what: string | undefined): string {
       return infoHistory(s.target.reverse?.timeline());
     case "snapshots":
       return s.target.snapshots ? infoSnapshots(s.target.snapshots) : "this machine has no snapshots";
+    case "symbol":
+      return infoSymbol(s.host.symbols, args);
     default:
-      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history | info snapshots";
+      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history | info snapshots | info symbol ADDR";
   }
 }
 

@@ -3,6 +3,7 @@
 // Executor that runs the guest in slices whether or not a debugger is attached.
 import { createServer, type Server, type Socket } from "node:net";
 import { type DebugTarget, describeStop, type StopEvent } from "../../emu/debug-target.ts";
+import type { SymbolTable } from "../../symbols/index.ts";
 import { RspConnection } from "../conn/connection.ts";
 import { Executor } from "./executor.ts";
 import { SSTEP_DEFAULT } from "./handlers-resume.ts";
@@ -18,6 +19,8 @@ export interface GdbServerOptions {
   startPaused?: boolean;
   /** Where the server logs (unsupported packets once each, malformed packets, connections). */
   log?: (line: string) => void;
+  /** The nm listings given with --symbols, for the monitor's symbol commands and addresses. */
+  symbols?: SymbolTable;
 }
 
 /** Why the server's guest ended. */
@@ -44,7 +47,7 @@ const BUSY = "E.pcscope: another debugger is already attached to this machine (o
 export async function startGdbServer(target: DebugTarget, opts: GdbServerOptions): Promise<GdbServer> {
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? (() => {});
-  const server = new Controller(target, host, log);
+  const server = new Controller(target, host, log, opts.symbols ?? null);
   const net = createServer((socket) => server.accept(socket));
   await new Promise<void>((resolve, reject) => {
     net.once("error", reject);
@@ -87,6 +90,7 @@ class Controller implements SessionHost {
     readonly target: DebugTarget,
     readonly host: string,
     readonly log: (line: string) => void,
+    readonly symbols: SymbolTable | null,
   ) {
     this.done = new Promise((resolve) => {
       this.finish = resolve;

@@ -4,6 +4,7 @@
 // with `Exx` and never end the session; unknown packets get the empty reply and are logged once.
 import type { Socket } from "node:net";
 import type { DebugTarget, IoWatchDir, StopEvent, WatchKind } from "../../emu/debug-target.ts";
+import type { SymbolTable } from "../../symbols/index.ts";
 import { printable, RspConnection } from "../conn/connection.ts";
 import { ERRNO, ProtocolError } from "../protocol/errors.ts";
 import { textToHex } from "../protocol/hex.ts";
@@ -40,6 +41,8 @@ export interface SessionHost {
   readonly target: DebugTarget;
   readonly executor: Executor;
   readonly address: string;
+  /** The symbols given with --symbols (monitor info symbol, sym, NAME as an address), or null. */
+  readonly symbols: SymbolTable | null;
   /** Architecture to describe to the next session that reads target.xml (`monitor arch`). */
   archSetting: ArchSetting;
   /** QEMU's single-step flags (`qqemu.sstep`, handlers-resume.ts); kept across sessions as in QEMU. */
