@@ -2,7 +2,9 @@
 // enough to be translated (and its block chained to itself) before gdb attaches. A breakpoint
 // inserted into the hot loop is hit on the loop's next pass, stepi inside it moves one instruction,
 // and a watchpoint stops right after the store that writes the watched word, with gdb's old and new
-// values one pass apart. The same script gives the same answers with translation off.
+// values one pass apart. The same script gives the same answers with translation off. Code gdb writes
+// into the loop (in ROM: QEMU's stub writes ROM too) with its X and with its M packet runs on the next
+// pass.
 import { describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
 import { assembleTestRomFile } from "../helpers/roms.ts";
@@ -67,6 +69,39 @@ describe.skipIf(!needPeers("gdb", "nasm"))("gdb in a hot translated loop", () =>
         // The watchpoint stops after the next pass's store, before dec ecx.
         expect(field(out, "watch")).toEqual([AFTER_STORE, bpEax! + 2, bpEax! + 2]);
         expect(out).toMatch(new RegExp(`Old value = ${bpEax! + 1}\\s+New value = ${bpEax! + 2}`));
+      } finally {
+        await demo.close();
+      }
+    },
+  );
+
+  it.each([
+    ["X", []],
+    ["M", ["set remote X-packet off"]],
+  ] as const)(
+    "code gdb writes into the hot loop with its %s packet runs on the next pass",
+    async (_, setup) => {
+      const rom = await assembleTestRomFile("gdbstub/hot-loop.asm");
+      const demo = await startDemo(rom, { warmUp: WARM_UP, jit: true });
+      try {
+        const out = await runGdb(demo.server.address, [
+          ...setup,
+          "set debug remote 1",
+          // inc eax (66 40) becomes dec eax (66 48) in the translated block.
+          `set {unsigned char}${PASS + 1} = 0x48`,
+          "set debug remote 0",
+          `break *${STORE}`,
+          "continue",
+          "echo @a\\n",
+          "p/d $eax",
+          "continue",
+          "echo @b\\n",
+          "p/d $eax",
+        ]);
+        expect(out).toMatch(setup.length === 0 ? /Sending packet: \$X/ : /Sending packet: \$M/);
+        const eax = (tag: string) => Number(/\$\d+ = (-?\d+)/.exec(out.split(`@${tag}\n`)[1] ?? "")?.[1]);
+        // One pass later EAX is one less: the patched instruction ran, not the translated original.
+        expect(eax("b")).toBe(eax("a") - 1);
       } finally {
         await demo.close();
       }

@@ -30,7 +30,7 @@ import { arithFlags, LZ_NONE } from "./flags.ts";
 import { X87 } from "./fpu/x87.ts";
 import { FpuRegisters } from "./fpu-registers.ts";
 import { CodeCache } from "./jit/code-cache.ts";
-import { physRead, physWrite, Tlb, translateDebug } from "./mmu.ts";
+import { physRead, Tlb, translateDebug } from "./mmu.ts";
 import { RunControl } from "./run-control.ts";
 import {
   ATTR_CODE,
@@ -413,7 +413,7 @@ export class Cpu extends DecoderState {
     return out;
   }
 
-  /** Writes linear memory for a debugger (ROM stays as it is); false if any byte is unmapped. */
+  /** Writes linear memory for a debugger (ROM too, as under QEMU); false if any byte is unmapped. */
   writeLinearDebug(lin: number, data: Uint8Array): boolean {
     const phys: number[] = [];
     for (let i = 0; i < data.length; i++) {
@@ -421,9 +421,7 @@ export class Cpu extends DecoderState {
       if (p < 0) return false;
       phys.push(p);
     }
-    for (let i = 0; i < data.length; i++) {
-      if (this.mem.writePage[phys[i] >>> 12] >= 0) physWrite(this, phys[i], 1, data[i]);
-    }
+    for (let i = 0; i < data.length; i++) this.mem.writeDebug(phys[i]!, data.subarray(i, i + 1));
     return true;
   }
 }

@@ -177,6 +177,8 @@ export interface PhysicalMemory {
   /** Slow-path accesses: MMIO dispatch, ROM write ignored and logged, unmapped reads as all ones. */
   readSlow(addr: number, size: 1 | 2 | 4): number;
   writeSlow(addr: number, size: 1 | 2 | 4, value: number): void;
+  /** A debugger's write: RAM and ROM bytes written (QEMU's gdb stub writes ROM too), MMIO skipped. */
+  writeDebug(addr: number, data: Uint8Array): number;
 }
 
 /** What the CPU needs from the machine for port I/O (implemented by io/PortBus). */

@@ -229,7 +229,7 @@ export class Machine implements DebugTarget {
   }
 
   writePhysical(addr: number, data: Uint8Array): void {
-    this.memory.writePhysical(addr, data);
+    this.memory.writeDebug(addr, data);
     this.history?.truncate();
   }
 

@@ -269,6 +269,27 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return written;
   }
 
+  /**
+   * A debugger's write of `data` at physical `addr`, as QEMU's gdb stub writes (its
+   * address_space_write_rom): RAM and ROM bytes are written, read-only aliases included, so gdb can
+   * patch firmware; MMIO and unmapped bytes are skipped. Translated code over the bytes is dropped
+   * (onBufferWrite). Returns the bytes written.
+   */
+  writeDebug(addr: number, data: Uint8Array): number {
+    let written = 0;
+    for (let i = 0; i < data.length; i++) {
+      const a = (addr + i) >>> 0;
+      const range = this.lookup(a);
+      if (range !== null && range.leaf.kind !== "mmio") {
+        const at = range.leaf.bufferOffset + range.offset + a - range.start;
+        this.buffer[at] = data[i]!;
+        this.onBufferWrite?.(at, 1);
+        written++;
+      }
+    }
+    return written;
+  }
+
   private allocBacked(name: string, kind: "ram" | "rom", size: number): MemoryRegion {
     this.checkSize(name, size);
     if (this.bufferUsed + size > this.buffer.length) {

@@ -53,6 +53,13 @@ export class TestMemory implements PhysicalMemory {
     this.slowWrites.push({ addr, size, value });
   }
 
+  /** A debugger's write: the RAM's bytes (read-only pages included), nothing elsewhere. */
+  writeDebug(addr: number, data: Uint8Array): number {
+    if (addr + data.length > this.buffer.length) return 0;
+    this.buffer.set(data, addr);
+    return data.length;
+  }
+
   load(addr: number, bytes: ArrayLike<number>): void {
     this.buffer.set(bytes, addr);
   }

@@ -1,31 +1,15 @@
-// Test harness for the system-architecture tests: flat RAM as a PhysicalMemory, a recording port bus,
+// Test harness for the system-architecture tests: flat RAM (../helpers.ts) with accessors, a recording port bus,
 // builders for GDT/IDT/TSS entries, and a protected-mode layout shared by the tests.
 // Descriptor formats: Intel SDM Vol. 3A Figure 3-8 (segment), Figure 5-8 (call gate), Figure 6-2 (IDT
 // gates), Figure 7-2/7-3 (32-bit TSS and its descriptor).
 import { Cpu } from "../../../../src/emu/cpu/cpu.ts";
 import { cpuidFor } from "../../../../src/emu/cpu/cpuid-models.ts";
-import { CpuFault, CS, type PhysicalMemory, type PortIo, SS } from "../../../../src/emu/cpu/state.ts";
+import { CpuFault, CS, type PortIo, SS } from "../../../../src/emu/cpu/state.ts";
 import { farJump, loadSegment, loadTr, writeControlRegister } from "../../../../src/emu/cpu/system/index.ts";
+import { TestMemory as RamMemory } from "../helpers.ts";
 
-/** RAM covering the low `size` bytes, every page on the fast path; the rest reads as all ones. */
-export class TestMemory implements PhysicalMemory {
-  readonly buffer: Uint8Array;
-  readonly readPage = new Int32Array(1 << 20).fill(-1);
-  readonly writePage = new Int32Array(1 << 20).fill(-1);
-  readonly generation = 0;
-
-  constructor(size = 2 << 20) {
-    this.buffer = new Uint8Array(size);
-    for (let p = 0; p < size >>> 12; p++) {
-      this.readPage[p] = p << 12;
-      this.writePage[p] = p << 12;
-    }
-  }
-  readSlow(_addr: number, size: 1 | 2 | 4): number {
-    return size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
-  }
-  writeSlow(): void {}
-
+/** RAM covering the low `size` bytes, every page on the fast path (../helpers.ts), with accessors. */
+export class TestMemory extends RamMemory {
   w8(addr: number, v: number): void {
     this.buffer[addr] = v;
   }
