@@ -25,10 +25,26 @@ export class Block {
     readonly count: number,
     /** Size of its generated source (the budget counts it). */
     readonly sourceBytes: number,
-    /** The generated function: runs the block (repeatedly if it loops on itself, within `end`). */
-    readonly run: (c: never, end: number) => void,
+    /**
+     * The generated function: runs the block (repeatedly if it loops on itself, within `end`) and
+     * returns how it left: EXIT_TAKEN or EXIT_FALL when EIP is its constant branch target or its
+     * fall-through (a successor that may be linked), EXIT_OTHER otherwise.
+     */
+    readonly run: (c: never, end: number) => number,
   ) {}
+  /** False once its code was written, remapped or flushed: links to it must not be followed. */
+  valid = true;
+  /** The block last found at the branch target / fall-through EIP (null: not linked yet). */
+  taken: Block | null = null;
+  fall: Block | null = null;
 }
+
+/** Block exits (Block.run's results): left with an EIP no link can name (indirect, stop, fault path). */
+export const EXIT_OTHER = 0;
+/** Left through its direct branch (Jcc taken, JMP, CALL, LOOP/JCXZ taken) to a constant EIP. */
+export const EXIT_TAKEN = 1;
+/** Left at its fall-through EIP (the end of its last instruction, or a branch not taken). */
+export const EXIT_FALL = 2;
 
 /** Slots of the direct-mapped lookup table (a power of two). */
 const TABLE_SIZE = 1 << 16;
@@ -62,6 +78,8 @@ export class CodeCache {
   translated = 0;
   lookups = 0;
   hits = 0;
+  /** Block runs entered through a link from the previous block (no lookup). */
+  chained = 0;
   invalidations = 0;
   flushes = 0;
 
@@ -152,6 +170,7 @@ export class CodeCache {
     if (list === undefined) return;
     this.pageBlocks.delete(p);
     for (const b of list) {
+      b.valid = false;
       const key = b.start * 4 + b.mode;
       if (this.blocks.get(key) === b) {
         this.blocks.delete(key);
@@ -168,6 +187,7 @@ export class CodeCache {
    */
   flush(): void {
     if (this.blocks.size === 0 && this.pageBlocks.size === 0) return;
+    for (const list of this.pageBlocks.values()) for (const b of list) b.valid = false;
     this.blocks.clear();
     this.pageBlocks.clear();
     this.table.fill(null);
@@ -187,6 +207,7 @@ export class CodeCache {
       `blocks: ${this.blocks.size} (${this.translated} translated since start)`,
       `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
       `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
+      `chained: ${this.chained} block runs entered through a link`,
       `invalidations: ${this.invalidations}; flushes: ${this.flushes}`,
       "",
     ].join("\n");

@@ -8,7 +8,7 @@
 import type { Cpu } from "../cpu.ts";
 import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
 import { FLAG_IF, FLAG_TF } from "../state.ts";
-import type { Block } from "./code-cache.ts";
+import { type Block, EXIT_FALL, EXIT_OTHER, EXIT_TAKEN } from "./code-cache.ts";
 import { translateBlock } from "./translate.ts";
 
 /** The direct-mapped table's index mask (code-cache.ts TABLE_SIZE - 1). */
@@ -21,6 +21,10 @@ const TABLE_MASK = (1 << 16) - 1;
 export function runJit(c: Cpu, end: number, skipBp: number): number {
   const cache = c.jit;
   const table = cache.table;
+  // The block that just left through a chainable exit (`prevExit`) with nothing run since: the next
+  // block found here is linked to it, so the next time it leaves that way the lookup is skipped.
+  let prev: Block | null = null;
+  let prevExit = EXIT_OTHER;
   for (;;) {
     if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
@@ -43,12 +47,36 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
           const bitmap = bpMap[lin >>> 12];
           if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
             cache.hits++;
-            b.run(c as never, end);
+            if (prevExit === EXIT_TAKEN) prev!.taken = b;
+            else if (prevExit === EXIT_FALL) prev!.fall = b;
+            // Run it, then the blocks its exits link to while each may run as above: nothing
+            // stopping, no deliverable interrupt, TF clear, within the budget and the CS limit, EIP
+            // mapping to its first byte through the TLB (a remapped page or another CS base is never
+            // followed), no breakpoint on its page.
+            for (;;) {
+              const exit = b.run(c as never, end);
+              prev = b;
+              prevExit = exit;
+              if (exit === EXIT_OTHER) break;
+              const next: Block | null = exit === EXIT_TAKEN ? b.taken : b.fall;
+              if (next === null || !next.valid) break;
+              prevExit = EXIT_OTHER;
+              const f = c.flags;
+              if (c.stopPending || (c.intrLine && (f & FLAG_IF) !== 0) || (f & FLAG_TF) !== 0) break;
+              if (end - c.instructions < next.count || next.lastEip > c.csLimit) break;
+              const at = (c.csBase + c.eip) | 0;
+              const page = ~c.tlbR[at >>> 12];
+              if (page < 0 || page + (at & 0xfff) !== next.start || bpMap[at >>> 12] !== 0) break;
+              cache.chained++;
+              b = next;
+            }
             continue;
           }
         }
       }
     }
+    prev = null;
+    prevExit = EXIT_OTHER;
     const before = c.instructions;
     const why = runInstructions(c, before + 1, skipBp);
     if (c.instructions !== before) skipBp = -1;

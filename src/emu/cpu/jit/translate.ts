@@ -33,7 +33,7 @@ import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
 import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
 import { aluMem32 } from "../operands.ts";
-import { Block } from "./code-cache.ts";
+import { Block, EXIT_FALL, EXIT_OTHER, EXIT_TAKEN } from "./code-cache.ts";
 
 /** Instructions per block at most. */
 const MAX_BLOCK_INSNS = 96;
@@ -139,14 +139,14 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   const vs = d.o32 ? 4 : 2;
   const mem = d.modrm >= 0 && d.mod !== 3;
   const seg = d.eaSeg;
-  const done = `c.instructions = i0 + ${k + 1}; return;`;
+  const done = (exit: number) => `c.instructions = i0 + ${k + 1}; return ${exit};`;
   // A branch back to the block's first instruction loops inside the function while the budget
   // allows a whole pass (nothing else can need the run loop: stores and device accesses that do
   // have already left through stopPending).
   const branch = (target: number) =>
     target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return;`
-      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done}`;
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return ${EXIT_TAKEN};`
+      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(EXIT_TAKEN)}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
   if (op < 0x40 && (op & 7) < 6) {
@@ -188,7 +188,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
-      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done}`,
+      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done(EXIT_FALL)}`,
       memory: true,
       ends: true,
     };
@@ -276,7 +276,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   if (op === 0xc3) {
     const t = vs === 4 ? `rdM32(c, 2, stackOffset(c, 0)) >>> 0` : `rdM16(c, 2, stackOffset(c, 0))`;
     return {
-      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done} }`,
+      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done(EXIT_OTHER)} }`,
       memory: true,
       ends: true,
     };
@@ -291,12 +291,16 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
     const cx = d.a32 ? "regs[1]" : "r16[2]";
     const test = op === 0xe3 ? `${cx} === 0` : `(${cx} = ${cx} - 1) !== 0`;
     const t = near(d.imm);
-    return { code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done}`, memory: true, ends: true };
+    return {
+      code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done(EXIT_FALL)}`,
+      memory: true,
+      ends: true,
+    };
   }
   if (op === 0xe8) {
     const t = near(d.imm);
     return {
-      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done}`,
+      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done(EXIT_TAKEN)}`,
       memory: true,
       ends: true,
     };
@@ -354,15 +358,15 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     const out = emit(insn, ne, k, eip0);
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
-      const after = insn.endsBlock ? "return;" : `if (c.stopPending || c.eip !== ${ne}) return;`;
+      const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       body.push(
-        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return; ${after}`,
+        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
       );
     } else {
       if (out.memory) body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k};`);
       body.push(out.code);
       if (out.memory && !out.ends)
-        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return; }`);
+        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return 0; }`);
     }
     at += len;
     eip = ne;
@@ -371,9 +375,11 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     if (insn.endsBlock || returned) break;
   }
   if (k === 0) return null;
-  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return;`);
+  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${EXIT_FALL};`);
   const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
-  const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu, end: number) => void;
+  const factory = new Function(...HELPER_NAMES, source) as (
+    ...h: unknown[]
+  ) => (c: Cpu, end: number) => number;
   const mode = code32 | (c.stack32 << 1);
   return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
 }

@@ -273,3 +273,104 @@ describe("debugging precision inside translated code", () => {
     expect(on.cpu.jit.hits).toBeGreaterThan(0);
   });
 });
+
+describe("chained blocks", () => {
+  /**
+   * nasm source (bits 16, org 0x1000): blocks on two pages, A (0x1000) and B (0x2000); each pass
+   * stores CL into the imm8 of B's ADD, so B's translation is dropped while A's link to it remains:
+   *   mov cx, 500
+   *   a: inc ax / mov [0x2004], cl / cmp ax, 0x7fff / jz done / jmp 0x2000
+   *   done: hlt
+   *   (0x2000) b: add bx, ax / add dx, 0 / dec cx / jnz a / hlt
+   */
+  const PAGE_A = "b9f40140880e04203dff7f7403e9f00ff4";
+  const PAGE_B = "01c383c200490f85f9eff4";
+  const twoPages = () => [
+    ...bytes(PAGE_A),
+    ...new Array(0x1000 - PAGE_A.length / 2).fill(0x90),
+    ...bytes(PAGE_B),
+  ];
+
+  /**
+   * nasm source (bits 16, org 0x1000): a loop of blocks linked by fall-throughs and taken branches,
+   * none looping on itself:
+   *   mov cx, 3000
+   *   top: add ax, cx / test cl, 1 / jz even / add bx, 3 / jmp join
+   *   even: sub bx, 1
+   *   join: xor dx, ax / cmp dx, bx / jb skip / inc si
+   *   skip: dec cx / jnz top / hlt
+   */
+  const BRANCHY = "b9b80b01c8f6c101740583c303eb0383eb0131c239da7201464975e7f4";
+
+  test("a link to a block a store dropped is never followed: the new code runs", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(twoPages());
+      m.cpu.regs[2] = 0;
+      return m;
+    });
+    lockstep(on, off, [10_000, 7, 1, 333]);
+    // dx sums CL's value at each pass's store (500 down to 1, mod 256 per imm8, sign-extended).
+    let dx = 0;
+    for (let i = 500; i >= 1; i--) dx += ((i & 0xff) << 24) >> 24;
+    expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+  });
+
+  test("a link to a block rewritten by DMA between runs is not followed", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(twoPages());
+      // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> 3 NOPs + 1).
+      m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1004);
+      return m;
+    });
+    for (const m of [on, off]) expect(m.cpu.run(2500)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+    for (const m of [on, off]) {
+      m.mem.buffer[0x2004] = 5;
+      (m.mem as PhysicalMemory).onBufferWrite?.(0x2004, 1);
+    }
+    lockstep(on, off, [100_000]);
+    expect(state(on)).toEqual(state(off));
+  });
+
+  test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
+    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+    lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
+    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
+  });
+
+  test("an interrupt a device raises in the store ending a block is delivered before its successor", () => {
+    // nasm source (bits 16, org 0x1000):
+    //   mov cx, 3000 / mov bx, 0x3000 / jmp near blk / (NOPs up to 0x1ff0)
+    //   blk: inc ax / add dx, ax / mov al, cl / and al, 3 / xor bp, dx / nop x5
+    //   mov [bx], al       ; 0x1ffe, the page's last instruction: a device register
+    //   inc si / dec cx / jnz blk / hlt   ; 0x2000, the next page: the block linked after it
+    const head = bytes("b9b80bbb0030e9e70f");
+    const tail = bytes("4001c288c8240331d590909090908807464975ecf4");
+    const make = () => {
+      const m = realMode([...head, ...new Array(0xff0 - head.length).fill(0x90), ...tail]);
+      const { cpu, mem } = m;
+      // Page 0x3000 is a device: writing 0 raises INTR; the acknowledge lowers it.
+      mem.writePage[3] = -1;
+      mem.generation++;
+      mem.writeSlow = (_addr, _size, value) => {
+        if (value === 0) cpu.intrLine = true;
+      };
+      cpu.intc = {
+        acknowledge: () => {
+          cpu.intrLine = false;
+          return 0x20;
+        },
+      };
+      // IRQ vector 0x20 -> inc di / iret
+      mem.write32(0x20 * 4, 0x700);
+      mem.load(0x700, [0x47, 0xcf]);
+      cpu.flags |= 1 << 9;
+      return m;
+    };
+    const [on, off] = pair(make);
+    lockstep(on, off, [100_000, 7, 3001]);
+    expect(on.cpu.regs[7] & 0xffff).toBe(750);
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+  });
+});
