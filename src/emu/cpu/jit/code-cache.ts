@@ -28,7 +28,7 @@ export class Block {
     /**
      * The generated function: runs the block (repeatedly if it loops on itself, within `end`) and
      * returns how it left: EXIT_TAKEN or EXIT_FALL when EIP is its constant branch target or its
-     * fall-through (a successor that may be linked), EXIT_OTHER otherwise.
+     * fall-through, EXIT_RETURN after its RET (successors that may be linked), EXIT_OTHER otherwise.
      */
     readonly run: (c: never, end: number) => number,
   ) {}
@@ -37,6 +37,8 @@ export class Block {
   /** The block last found at the branch target / fall-through EIP (null: not linked yet). */
   taken: Block | null = null;
   fall: Block | null = null;
+  /** The block last found where its RET went (followed only when EIP is that block's again). */
+  returned: Block | null = null;
 }
 
 /** Block exits (Block.run's results): left with an EIP no link can name (indirect, stop, fault path). */
@@ -45,6 +47,8 @@ export const EXIT_OTHER = 0;
 export const EXIT_TAKEN = 1;
 /** Left at its fall-through EIP (the end of its last instruction, or a branch not taken). */
 export const EXIT_FALL = 2;
+/** Left through its RET: EIP came from the stack. */
+export const EXIT_RETURN = 3;
 
 /** Slots of the direct-mapped lookup table (a power of two). */
 const TABLE_SIZE = 1 << 16;
@@ -76,6 +80,8 @@ export class CodeCache {
   private sourceBytes = 0;
   // Statistics.
   translated = 0;
+  /** Instructions of translated blocks left to the interpreter (no generator for them). */
+  fallbacks = 0;
   lookups = 0;
   hits = 0;
   /** Block runs entered through a link from the previous block (no lookup). */
@@ -204,7 +210,7 @@ export class CodeCache {
     for (let p = 0; p < this.codePages.length; p++) pages += this.codePages[p];
     return [
       `translation: ${this.enabled ? "on" : "off"}`,
-      `blocks: ${this.blocks.size} (${this.translated} translated since start)`,
+      `blocks: ${this.blocks.size} (${this.translated} translated since start, ${this.fallbacks} instructions in them left to the interpreter)`,
       `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
       `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
       `chained: ${this.chained} block runs entered through a link`,

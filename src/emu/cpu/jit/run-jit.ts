@@ -8,7 +8,7 @@
 import type { Cpu } from "../cpu.ts";
 import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
 import { FLAG_IF, FLAG_TF } from "../state.ts";
-import { type Block, EXIT_FALL, EXIT_OTHER, EXIT_TAKEN } from "./code-cache.ts";
+import { type Block, EXIT_FALL, EXIT_OTHER, EXIT_RETURN, EXIT_TAKEN } from "./code-cache.ts";
 import { translateBlock } from "./translate.ts";
 
 /** The direct-mapped table's index mask (code-cache.ts TABLE_SIZE - 1). */
@@ -49,6 +49,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
             cache.hits++;
             if (prevExit === EXIT_TAKEN) prev!.taken = b;
             else if (prevExit === EXIT_FALL) prev!.fall = b;
+            else if (prevExit === EXIT_RETURN) prev!.returned = b;
             // Run it, then the blocks its exits link to while each may run as above: nothing
             // stopping, no deliverable interrupt, TF clear, within the budget and the CS limit, EIP
             // mapping to its first byte through the TLB (a remapped page or another CS base is never
@@ -58,8 +59,9 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
               prev = b;
               prevExit = exit;
               if (exit === EXIT_OTHER) break;
-              const next: Block | null = exit === EXIT_TAKEN ? b.taken : b.fall;
-              if (next === null || !next.valid) break;
+              const next: Block | null =
+                exit === EXIT_TAKEN ? b.taken : exit === EXIT_FALL ? b.fall : b.returned;
+              if (next === null || !next.valid || next.eip0 !== c.eip) break;
               prevExit = EXIT_OTHER;
               const f = c.flags;
               if (c.stopPending || (c.intrLine && (f & FLAG_IF) !== 0) || (f & FLAG_TF) !== 0) break;

@@ -27,14 +27,16 @@ import {
   wrM16,
   wrM32,
 } from "../access.ts";
-import { alu, alu32, dec, inc, logicFlags, shift, shift32 } from "../alu.ts";
+import { alu, alu32, dec, imulTrunc, inc, logicFlags, mulDiv, neg, shift, shift32 } from "../alu.ts";
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
 import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
 import { aluMem32 } from "../operands.ts";
-import { Block, EXIT_FALL, EXIT_OTHER, EXIT_TAKEN } from "./code-cache.ts";
+import { Block, EXIT_FALL, EXIT_RETURN, EXIT_TAKEN } from "./code-cache.ts";
 
+/** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
+const CPUID_CMOV = 1 << 15;
 /** Instructions per block at most. */
 const MAX_BLOCK_INSNS = 96;
 /** ALU_CMP: the group-1 member that writes nothing back. */
@@ -50,8 +52,11 @@ const HELPERS = {
   aluMem32,
   cond,
   dec,
+  imulTrunc,
   inc,
   logicFlags,
+  mulDiv,
+  neg,
   pop16,
   pop32,
   probeWrite,
@@ -133,8 +138,10 @@ interface Emitted {
  * Code for the instruction in `d` (the next one's EIP: `ne`, index `k` in the block), or null when the
  * generator does not handle it (it then runs in the interpreter).
  */
-function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | null {
-  if (d.lock || d.rep !== 0) return null;
+function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean): Emitted | null {
+  if (d.lock) return null;
+  // F3 90 is PAUSE: a NOP here. Other REP forms (string instructions) run in the interpreter.
+  if (d.rep !== 0) return d.op === 0x90 ? { code: "", memory: false, ends: false } : null;
   const op = d.op;
   const vs = d.o32 ? 4 : 2;
   const mem = d.modrm >= 0 && d.mod !== 3;
@@ -276,7 +283,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   if (op === 0xc3) {
     const t = vs === 4 ? `rdM32(c, 2, stackOffset(c, 0)) >>> 0` : `rdM16(c, 2, stackOffset(c, 0))`;
     return {
-      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done(EXIT_OTHER)} }`,
+      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done(EXIT_RETURN)} }`,
       memory: true,
       ends: true,
     };
@@ -325,6 +332,112 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
       ends: false,
     };
   }
+  if (op === 0x68 || op === 0x6a) {
+    const imm = vs === 2 ? d.imm & 0xffff : d.imm;
+    return { code: `push${vs * 8}(c, ${imm});`, memory: true, ends: false };
+  }
+  if ((op === 0x69 || op === 0x6b || op === OP_0F + 0xaf) && d.modrm >= 0) {
+    // IMUL Gv, Ev, imm / IMUL Gv, Ev: the truncated signed product (imulTrunc sets CF = OF).
+    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    const reg = regExpr(d.reg, vs);
+    const other = op === OP_0F + 0xaf ? reg : String(d.imm);
+    return {
+      code: `{ const a = ${src}; ${reg} = imulTrunc(c, a, ${other}, ${vs}); }`,
+      memory: mem,
+      ends: false,
+    };
+  }
+  if (op === 0x86 || op === 0x87) {
+    // XCHG Ev, Gv (a memory operand: read, write the register, then set the register, as op86).
+    const size = op === 0x86 ? 1 : vs;
+    const reg = regExpr(d.reg, size);
+    if (!mem) {
+      const rm = regExpr(d.rm, size);
+      return { code: `{ const a = ${rm}; ${rm} = ${reg}; ${reg} = a; }`, memory: false, ends: false };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const a = ${rd(size)}(c, ${seg}, o); ${wr(size)}(c, ${seg}, o, ${reg}); ${reg} = a; }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if (op >= 0x91 && op <= 0x97) {
+    const r = regExpr(op & 7, vs);
+    const acc = regExpr(0, vs);
+    return { code: `{ const a = ${r}; ${r} = ${acc}; ${acc} = a; }`, memory: false, ends: false };
+  }
+  if (op === 0x98)
+    return {
+      code: vs === 4 ? "regs[0] = (regs[0] << 16) >> 16;" : "r16[0] = (regs[0] << 24) >> 24;",
+      memory: false,
+      ends: false,
+    };
+  if (op === 0x99)
+    return {
+      code: vs === 4 ? "regs[2] = regs[0] >> 31;" : "r16[4] = (regs[0] << 16) >> 31;",
+      memory: false,
+      ends: false,
+    };
+  if (op === 0xd2 || op === 0xd3) {
+    // Shifts by CL: nothing (not even flags) when the count is 0 mod 32.
+    const size = op === 0xd2 ? 1 : vs;
+    const kind = d.reg;
+    const f = (v: string) =>
+      size === 4 ? `shift32(c, ${kind}, ${v}, n)` : `shift(c, ${kind}, ${v}, n, ${maskOf(size)})`;
+    if (!mem) {
+      const r = regExpr(d.rm, size);
+      return {
+        code: `{ const n = r8[4]; if ((n & 0x1f) !== 0) ${r} = ${f(r)}; }`,
+        memory: false,
+        ends: false,
+      };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); const n = r8[4]; if ((n & 0x1f) !== 0) { probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f("v")}); } }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if ((op === 0xf6 || op === 0xf7) && d.reg >= 2) {
+    // NOT, NEG, and MUL/IMUL/DIV/IDIV on the accumulator (mulDiv raises #DE: a possible fault).
+    const size = op === 0xf6 ? 1 : vs;
+    const k = d.reg;
+    const m = maskOf(size);
+    const value = k === 2 ? `~v & ${m}` : `neg(c, v, ${m})`;
+    if (k >= 4) {
+      const v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+      return { code: `mulDiv(c, ${k}, ${v}, ${size});`, memory: true, ends: false };
+    }
+    if (!mem) {
+      const r = regExpr(d.rm, size);
+      return { code: `{ const v = ${r}; ${r} = ${value}; }`, memory: false, ends: false };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${value}); }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if (op >= OP_0F + 0x90 && op <= OP_0F + 0x9f) {
+    const v = `cond(c, ${op & 15}) ? 1 : 0`;
+    if (!mem) return { code: `${regExpr(d.rm, 1)} = ${v};`, memory: false, ends: false };
+    return { code: `wrM8(c, ${seg}, ${eaExpr(d)}, ${v});`, memory: true, ends: false };
+  }
+  if (op >= OP_0F + 0x40 && op <= OP_0F + 0x4f && cmov) {
+    // CMOVcc: the source is read (and may fault) whatever the condition.
+    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    return {
+      code: `{ const v = ${src}; if (cond(c, ${op & 15})) ${regExpr(d.reg, vs)} = v; }`,
+      memory: mem,
+      ends: false,
+    };
+  }
+  if (op === OP_0F + 0xb6 || op === OP_0F + 0xb7 || op === OP_0F + 0xbe || op === OP_0F + 0xbf) {
+    const size = (op & 1) === 0 ? 1 : 2;
+    let v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    if (op >= OP_0F + 0xbe) v = size === 1 ? `((${v} << 24) >> 24)` : `((${v} << 16) >> 16)`;
+    return { code: `${regExpr(d.reg, vs)} = ${v};`, memory: mem, ends: false };
+  }
   return null;
 }
 
@@ -344,6 +457,7 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   const pageEnd = (start & ~0xfff) + 0x1000;
   const code32 = c.code32;
   const eip0 = c.eip;
+  const cmov = (c.cpuid.featuresEdx & CPUID_CMOV) !== 0;
   const ipEnd = code32 ? 2 ** 32 : 0x10000;
   let at = start;
   let eip = eip0;
@@ -355,9 +469,10 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     const len = insn.len;
     if (len > 15 || eip + len > ipEnd) break;
     const ne = eip + len;
-    const out = emit(insn, ne, k, eip0);
+    const out = emit(insn, ne, k, eip0, cmov);
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
+      c.jit.fallbacks++;
       const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       body.push(
         `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,

@@ -90,6 +90,33 @@ function fillData(m: Machine): void {
   for (let i = 0; i < 0x400; i++) m.mem.buffer[0x2000 + i] = (i * 37 + 11) & 0xff;
 }
 
+/**
+ * nasm source (bits 32, org 0x1000), a loop over the instructions generated for the Linux boot's
+ * most frequent interpreter fallbacks: MOVZX/MOVSX, IMUL (three forms), XCHG, CBW/CWDE/CWD/CDQ,
+ * shifts and rotates by CL (counts 0 and past the width included), NOT/NEG/MUL/IMUL/DIV/IDIV,
+ * SETcc, CMOVcc, PAUSE and PUSH imm, on registers and memory:
+ *   mov ecx, 400 / mov ebx, 0x2000 / xor esi, esi
+ *   top: mov eax, [ebx+esi*4] / movzx edx, byte [ebx+esi] / movzx edi, word [ebx+esi*2+8]
+ *   movsx ebp, byte [ebx+esi+3] / movsx eax, word [ebx+esi+5] / movzx dx, al / movsx di, ah
+ *   movzx ebp, dx / movsx edx, cx / imul eax, ecx / imul edx, [ebx+12] / imul ebp, eax, 7
+ *   imul di, [ebx+16], -300 / imul dx, cx, 5 / xchg eax, edx / xchg [ebx+20], ebp
+ *   xchg cl, ch / xchg cl, ch / xchg esi, eax / xchg esi, eax / cbw / cwde / cwd / cdq
+ *   push ecx / mov cl, [ebx+esi+24] / shl eax, cl / sar edx, cl / rcl ebp, cl / ror di, cl
+ *   rcr dl, cl / shr dword [ebx+28], cl / rol word [ebx+32], cl / sar byte [ebx+34], cl / pop ecx
+ *   not eax / not byte [ebx+36] / neg dx / neg dword [ebx+40] / mul ecx / imul dword [ebx+44]
+ *   mov edi, ecx / or edi, 1 / xor edx, edx / div edi / and eax, 0x7fff / div byte [ebx+48]
+ *   cwd / idiv di / cmp eax, ebp / setl dl / setnz byte [ebx+esi+52] / seta dh / cmovg eax, ebp
+ *   cmovbe edx, [ebx+56] / cmovs di, si / pause / push dword 0x12345678 / push byte -5
+ *   pop edx / add [ebx+60], edx / pop edx / add [ebx+64], edx / mov [ebx+esi*4+0x80], eax
+ *   mov [ebx+esi*4+0x100], edi / inc esi / and esi, 15 / dec ecx / jnz top / hlt
+ */
+const MORE32 =
+  "b990010000bb0020000031f68b04b30fb614330fb77c73080fbe6c33030fbf443305660fb6d0660fbefc0fb7ea0fbfd1" +
+  "0fafc10faf530c6be80766697b10d4fe666bd10592876b1486cd86cd9696669898669999518a4c3318d3e0d3fad3d566" +
+  "d3cfd2dad36b1c66d34320d27b2259f7d0f6532466f7daf75b28f7e1f76b2c89cf83cf0131d2f7f725ff7f0000f67330" +
+  "669966f7ff39e80f9cc20f954433340f97c60f4fc50f465338660f48fef39068785634126afb5a01533c5a0153408984" +
+  "b38000000089bcb3000100004683e60f490f8535fffffff4";
+
 describe("translated code matches the interpreter", () => {
   test("a 16-bit real-mode loop: same state and counts after every slice, code translated", () => {
     const [on, off] = pair(() => {
@@ -110,7 +137,21 @@ describe("translated code matches the interpreter", () => {
       return m;
     });
     lockstep(on, off, [5000, 3, 97, 1]);
-    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+  });
+
+  test("the generated fallback-heavy instructions (MOVZX, IMUL, SETcc, CMOVcc, shifts by CL...) match", () => {
+    const [on, off] = pair(() => {
+      const m = flat32(bytes(MORE32));
+      fillData(m);
+      m.mem.buffer[0x2030] = 0xff; // the DIV byte divisor: the quotient of AX & 0x7fff fits
+      return m;
+    });
+    lockstep(on, off, [5000, 3, 97, 1, 61]);
+    expect(on.cpu.jit.hits).toBeGreaterThan(10);
+    // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
+    expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
+    expect(on.cpu.jit.fallbacks).toBe(0);
   });
 });
 
@@ -331,6 +372,13 @@ describe("chained blocks", () => {
     }
     lockstep(on, off, [100_000]);
     expect(state(on)).toEqual(state(off));
+  });
+
+  test("a RET's link is followed only to the block it last returned to", () => {
+    // mov cx, 2000 / top: call f / inc ax / call f / add bx, dx / loop top / hlt / f: add dx, ax / ret
+    const [on, off] = pair(() => realMode(bytes("b9d007e8090040e8050001d3e2f5f401c2c3")));
+    lockstep(on, off, [10_000, 13, 1]);
+    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
   });
 
   test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
