@@ -21,34 +21,36 @@ export class Block {
     readonly eip0: number,
     /** EIP of its last byte: the block runs only while this is inside the CS limit. */
     readonly lastEip: number,
-    /** Instructions it retires when it runs to its end. */
+    /** Instructions it retires at most in one pass (the budget must allow them all). */
     readonly count: number,
+    /** Exit numbers it returns: 0 to exits - 1 (see EXIT_*). */
+    exits: number,
     /** Size of its generated source (the budget counts it). */
     readonly sourceBytes: number,
     /**
      * The generated function: runs the block (repeatedly if it loops on itself, within `end`) and
-     * returns how it left: EXIT_TAKEN or EXIT_FALL when EIP is its constant branch target or its
-     * fall-through, EXIT_RETURN after its RET (successors that may be linked), EXIT_OTHER otherwise.
+     * returns how it left: EXIT_OTHER, EXIT_RETURN, or the number of one of its exits to a constant
+     * EIP (a branch taken, a CALL, its fall-through), each with its own number from EXIT_FIRST_DIRECT.
      */
     readonly run: (c: never, end: number) => number,
-  ) {}
+  ) {
+    this.links = new Array<Block | null>(exits).fill(null);
+  }
   /** False once its code was written, remapped or flushed: links to it must not be followed. */
   valid = true;
-  /** The block last found at the branch target / fall-through EIP (null: not linked yet). */
-  taken: Block | null = null;
-  fall: Block | null = null;
-  /** The block last found where its RET went (followed only when EIP is that block's again). */
-  returned: Block | null = null;
+  /**
+   * Per exit number: the block the dispatcher last found where that exit went (null: none yet).
+   * After EXIT_RETURN that block is followed only when EIP is its first EIP again.
+   */
+  readonly links: (Block | null)[];
 }
 
 /** Block exits (Block.run's results): left with an EIP no link can name (indirect, stop, fault path). */
 export const EXIT_OTHER = 0;
-/** Left through its direct branch (Jcc taken, JMP, CALL, LOOP/JCXZ taken) to a constant EIP. */
-export const EXIT_TAKEN = 1;
-/** Left at its fall-through EIP (the end of its last instruction, or a branch not taken). */
-export const EXIT_FALL = 2;
 /** Left through its RET: EIP came from the stack. */
-export const EXIT_RETURN = 3;
+export const EXIT_RETURN = 1;
+/** The first number of its exits to a constant EIP (a taken branch, a CALL, its fall-through). */
+export const EXIT_FIRST_DIRECT = 2;
 
 /** Slots of the direct-mapped lookup table (a power of two). */
 const TABLE_SIZE = 1 << 16;

@@ -4,11 +4,13 @@
 // single-step traps). A block runs only when all of it fits in the budget, EFLAGS.TF is clear, no
 // interrupt is pending with IF set, the debugger is not resuming over a breakpoint and its page
 // bytes hold no breakpoint; so instruction counts, interrupt boundaries and stops are the interpreter's.
+// A block's exit to a constant EIP (or its RET) is linked to the block found next, and the next
+// time it leaves that way the linked block runs without a lookup, after the same checks.
 
 import type { Cpu } from "../cpu.ts";
 import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
 import { FLAG_IF, FLAG_TF } from "../state.ts";
-import { type Block, EXIT_FALL, EXIT_OTHER, EXIT_RETURN, EXIT_TAKEN } from "./code-cache.ts";
+import { type Block, EXIT_OTHER } from "./code-cache.ts";
 import { translateBlock } from "./translate.ts";
 
 /** The direct-mapped table's index mask (code-cache.ts TABLE_SIZE - 1). */
@@ -47,9 +49,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
           const bitmap = bpMap[lin >>> 12];
           if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
             cache.hits++;
-            if (prevExit === EXIT_TAKEN) prev!.taken = b;
-            else if (prevExit === EXIT_FALL) prev!.fall = b;
-            else if (prevExit === EXIT_RETURN) prev!.returned = b;
+            if (prevExit !== EXIT_OTHER) prev!.links[prevExit] = b;
             // Run it, then the blocks its exits link to while each may run as above: nothing
             // stopping, no deliverable interrupt, TF clear, within the budget and the CS limit, EIP
             // mapping to its first byte through the TLB (a remapped page or another CS base is never
@@ -59,8 +59,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
               prev = b;
               prevExit = exit;
               if (exit === EXIT_OTHER) break;
-              const next: Block | null =
-                exit === EXIT_TAKEN ? b.taken : exit === EXIT_FALL ? b.fall : b.returned;
+              const next: Block | null = b.links[exit]!;
               if (next === null || !next.valid || next.eip0 !== c.eip) break;
               prevExit = EXIT_OTHER;
               const f = c.flags;

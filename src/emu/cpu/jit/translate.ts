@@ -1,4 +1,5 @@
-// The translator: decodes a basic block with the table-driven decoder and generates one JavaScript
+// The translator: decodes a block (straight-line code through not-taken conditional branches: an
+// extended basic block) with the table-driven decoder and generates one JavaScript
 // function for it (`new Function`, so V8 compiles it like any hot code). Generated code calls the
 // interpreter's own helpers (alu.ts, flags.ts, access.ts, control.ts) with register indices,
 // immediates, displacements, segments and EIPs folded in as constants, so each instruction keeps
@@ -9,8 +10,10 @@
 // block sets startEip and the instruction count the interpreter would have there, so a fault is
 // delivered and counted as the interpreter does. After such an instruction it leaves when
 // stopPending is set (a store into a code page, a watchpoint, a device access, a stop request);
-// it also ends at every branch, at the page end, and after any instruction the decoder table
-// marks as ending a block (mode, IF, I/O, interrupts, far transfers, REP strings).
+// it also ends at every unconditional branch, CALL and RET, at the page end, and after any
+// instruction the decoder table marks as ending a block (mode, IF, I/O, interrupts, far transfers,
+// REP strings); a taken conditional branch leaves it. Each exit to a constant EIP returns its own
+// number, so the run loop can link it to the block found there (run-jit.ts).
 
 import {
   adjustSp,
@@ -33,7 +36,7 @@ import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
 import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
 import { aluMem32 } from "../operands.ts";
-import { Block, EXIT_FALL, EXIT_RETURN, EXIT_TAKEN } from "./code-cache.ts";
+import { Block, EXIT_FIRST_DIRECT, EXIT_RETURN } from "./code-cache.ts";
 
 /** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
 const CPUID_CMOV = 1 << 15;
@@ -78,6 +81,15 @@ const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
 
 const insn = new DecodedInsn();
+
+/** The constant-EIP exits of the block being translated: each gets its own number (a link slot). */
+const exits = {
+  count: EXIT_FIRST_DIRECT,
+  /** A new exit number. */
+  add(): number {
+    return this.count++;
+  },
+};
 
 /** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
 function eaExpr(d: DecodedInsn): string {
@@ -152,8 +164,8 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
   // have already left through stopPending).
   const branch = (target: number) =>
     target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return ${EXIT_TAKEN};`
-      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(EXIT_TAKEN)}`;
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
+      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
   if (op < 0x40 && (op & 7) < 6) {
@@ -195,9 +207,9 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
-      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done(EXIT_FALL)}`,
+      code: `if (cond(c, ${op & 15})) { ${branch(t)} }`,
       memory: true,
-      ends: true,
+      ends: false,
     };
   }
   if (op >= 0x80 && op <= 0x83) {
@@ -299,15 +311,15 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     const test = op === 0xe3 ? `${cx} === 0` : `(${cx} = ${cx} - 1) !== 0`;
     const t = near(d.imm);
     return {
-      code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done(EXIT_FALL)}`,
+      code: `if (${test}) { ${branch(t)} }`,
       memory: true,
-      ends: true,
+      ends: false,
     };
   }
   if (op === 0xe8) {
     const t = near(d.imm);
     return {
-      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done(EXIT_TAKEN)}`,
+      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done(exits.add())}`,
       memory: true,
       ends: true,
     };
@@ -464,6 +476,7 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   let k = 0;
   const body: string[] = [];
   let returned = false;
+  exits.count = EXIT_FIRST_DIRECT;
   while (k < MAX_BLOCK_INSNS) {
     decodeInsn(insn, buf, at, pageEnd, code32);
     const len = insn.len;
@@ -486,15 +499,26 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     at += len;
     eip = ne;
     k++;
+    // A conditional branch does not end the block: the taken path leaves, the other runs on.
     returned = out === null ? insn.endsBlock : out.ends;
-    if (insn.endsBlock || returned) break;
+    if (returned) break;
   }
   if (k === 0) return null;
-  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${EXIT_FALL};`);
+  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${exits.add()};`);
   const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (
     ...h: unknown[]
   ) => (c: Cpu, end: number) => number;
   const mode = code32 | (c.stack32 << 1);
-  return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
+  return new Block(
+    start,
+    at - start,
+    mode,
+    eip0,
+    eip - 1,
+    k,
+    exits.count,
+    source.length,
+    factory(...HELPER_VALUES),
+  );
 }

@@ -126,7 +126,7 @@ describe("translated code matches the interpreter", () => {
     });
     lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
     expect(on.cpu.jit.translated).toBeGreaterThan(0);
-    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
     expect(off.cpu.jit.hits).toBe(0);
   });
 
@@ -151,7 +151,8 @@ describe("translated code matches the interpreter", () => {
     expect(on.cpu.jit.hits).toBeGreaterThan(10);
     // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
     expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
-    expect(on.cpu.jit.fallbacks).toBe(0);
+    // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
+    expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
   });
 });
 
@@ -318,13 +319,15 @@ describe("debugging precision inside translated code", () => {
 describe("chained blocks", () => {
   /**
    * nasm source (bits 16, org 0x1000): blocks on two pages, A (0x1000) and B (0x2000); each pass
-   * stores CL into the imm8 of B's ADD, so B's translation is dropped while A's link to it remains:
+   * 64th pass stores CL into the imm8 of B's ADD, so B's translation is dropped while the link to
+   * it from A's last block remains:
    *   mov cx, 500
-   *   a: inc ax / mov [0x2004], cl / cmp ax, 0x7fff / jz done / jmp 0x2000
+   *   a: inc ax / test cl, 63 / jnz skip / mov [0x2004], cl
+   *   skip: cmp ax, 0x7fff / jz done / jmp 0x2000
    *   done: hlt
    *   (0x2000) b: add bx, ax / add dx, 0 / dec cx / jnz a / hlt
    */
-  const PAGE_A = "b9f40140880e04203dff7f7403e9f00ff4";
+  const PAGE_A = "b9f40140f6c13f7504880e04203dff7f7403e9eb0ff4";
   const PAGE_B = "01c383c200490f85f9eff4";
   const twoPages = () => [
     ...bytes(PAGE_A),
@@ -350,9 +353,13 @@ describe("chained blocks", () => {
       return m;
     });
     lockstep(on, off, [10_000, 7, 1, 333]);
-    // dx sums CL's value at each pass's store (500 down to 1, mod 256 per imm8, sign-extended).
+    // dx sums the imm8 each pass: CL's value at the last store (sign-extended).
     let dx = 0;
-    for (let i = 500; i >= 1; i--) dx += ((i & 0xff) << 24) >> 24;
+    let imm = 0;
+    for (let i = 500; i >= 1; i--) {
+      if ((i & 63) === 0) imm = ((i & 0xff) << 24) >> 24;
+      dx += imm;
+    }
     expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
     expect(on.cpu.jit.chained).toBeGreaterThan(0);
   });
@@ -360,8 +367,8 @@ describe("chained blocks", () => {
   test("a link to a block rewritten by DMA between runs is not followed", () => {
     const [on, off] = pair(() => {
       const m = realMode(twoPages());
-      // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> 3 NOPs + 1).
-      m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1004);
+      // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> NOPs).
+      m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1009);
       return m;
     });
     for (const m of [on, off]) expect(m.cpu.run(2500)).toEqual({ kind: "budget" });
