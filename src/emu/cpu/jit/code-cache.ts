@@ -13,13 +13,15 @@ export class Block {
   constructor(
     /** Buffer index of its first byte. */
     readonly start: number,
-    /** Bytes of guest code it covers. */
+    /** Buffer index of its lowest code byte (in the same page as `start`: a trace may jump back). */
+    readonly low: number,
+    /** Bytes from `low` to the end of its highest code byte. */
     readonly length: number,
     /** code32 | stack32 << 1 when it was translated. */
     readonly mode: number,
     /** EIP of its first instruction (its EIP constants are absolute). */
     readonly eip0: number,
-    /** EIP of its last byte: the block runs only while this is inside the CS limit. */
+    /** Highest EIP of its code bytes: the block runs only while this is inside the CS limit. */
     readonly lastEip: number,
     /** Instructions it retires at most in one pass (the budget must allow them all). */
     readonly count: number,
@@ -134,8 +136,8 @@ export class CodeCache {
     this.table[b.start & (TABLE_SIZE - 1)] = b;
     this.sourceBytes += b.sourceBytes;
     this.translated++;
-    const first = b.start >>> 12;
-    const last = (b.start + b.length - 1) >>> 12;
+    const first = b.low >>> 12;
+    const last = (b.low + b.length - 1) >>> 12;
     for (let p = first; p <= last; p++) {
       let list = this.pageBlocks.get(p);
       if (list === undefined) {

@@ -47,7 +47,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
         if (b !== null && b.lastEip <= c.csLimit && end - c.instructions >= b.count) {
           const bpMap = c.debug.bpMap;
           const bitmap = bpMap[lin >>> 12];
-          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
+          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, b.low & 0xfff, (b.low & 0xfff) + b.length)) {
             cache.hits++;
             if (prevExit !== EXIT_OTHER) prev!.links[prevExit] = b;
             // Run it, then the blocks its exits link to while each may run as above: nothing

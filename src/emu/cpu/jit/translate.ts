@@ -12,7 +12,8 @@
 // stopPending is set (a store into a code page, a watchpoint, a device access, a stop request);
 // it also ends at every unconditional branch, CALL and RET, at the page end, and after any
 // instruction the decoder table marks as ending a block (mode, IF, I/O, interrupts, far transfers,
-// REP strings); a taken conditional branch leaves it. Each exit to a constant EIP returns its own
+// REP strings); a taken conditional branch leaves it. A JMP or CALL to elsewhere in the page is
+// followed (the block is then a trace). Each exit to a constant EIP returns its own
 // number, so the run loop can link it to the block found there (run-jit.ts).
 
 import {
@@ -471,8 +472,13 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   const eip0 = c.eip;
   const cmov = (c.cpuid.featuresEdx & CPUID_CMOV) !== 0;
   const ipEnd = code32 ? 2 ** 32 : 0x10000;
+  const pageBase = start & ~0xfff;
   let at = start;
   let eip = eip0;
+  // The buffer range and highest EIP of the code bytes it covers (a trace may jump back).
+  let low = start;
+  let high = start;
+  let lastEip = eip0;
   let k = 0;
   const body: string[] = [];
   let returned = false;
@@ -482,6 +488,37 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     const len = insn.len;
     if (len > 15 || eip + len > ipEnd) break;
     const ne = eip + len;
+    if (at < low) low = at;
+    if (at + len > high) high = at + len;
+    if (ne - 1 > lastEip) lastEip = ne - 1;
+    const op = insn.op;
+    // A JMP or CALL to another EIP in this page (not the block's first: that one loops) is followed:
+    // the block goes on at its target (a trace), so the hop costs no exit and no lookup.
+    const target =
+      op === 0xe8 || op === 0xe9 || op === 0xeb
+        ? insn.o32
+          ? (ne + insn.imm) >>> 0
+          : (ne + insn.imm) & 0xffff
+        : -1;
+    const targetAt = at + (target - eip);
+    if (
+      target >= 0 &&
+      target !== eip0 &&
+      targetAt >= pageBase &&
+      targetAt < pageEnd &&
+      !insn.lock &&
+      insn.rep === 0
+    ) {
+      if (op === 0xe8) {
+        const push = `push${insn.o32 ? 32 : 16}(c, ${ne});`;
+        body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push}`);
+        body.push(`if (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`);
+      }
+      at = targetAt;
+      eip = target;
+      k++;
+      continue;
+    }
     const out = emit(insn, ne, k, eip0, cmov);
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
@@ -512,10 +549,11 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   const mode = code32 | (c.stack32 << 1);
   return new Block(
     start,
-    at - start,
+    low,
+    high - low,
     mode,
     eip0,
-    eip - 1,
+    lastEip,
     k,
     exits.count,
     source.length,

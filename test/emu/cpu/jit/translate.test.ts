@@ -388,6 +388,44 @@ describe("chained blocks", () => {
     expect(on.cpu.jit.chained).toBeGreaterThan(1000);
   });
 
+  /**
+   * nasm source (bits 16, org 0x1000): a trace through a CALL to code before the block's start and a
+   * JMP over a HLT:
+   *   mov cx, 1000 / jmp start
+   *   sub: add dx, ax / ret                 ; 0x1005
+   *   start: inc ax / call sub / add bx, dx / jmp fwd / hlt
+   *   fwd: dec cx / jnz start / hlt
+   */
+  const TRACE = "b9e803eb0301c2c340e8f9ff01d3eb01f44975f4f4";
+
+  test("a trace through a CALL and a JMP in its page matches the interpreter", () => {
+    const [on, off] = pair(() => realMode(bytes(TRACE)));
+    lockstep(on, off, [10_000, 3, 1, 7]);
+    expect(on.cpu.regs[0] & 0xffff).toBe(1000);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+  });
+
+  test("a CALL followed by a trace pushing into its own page leaves at the callee, precisely", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(bytes(TRACE));
+      m.cpu.regs[4] = 0x1100; // the stack is in the code page: every push drops its translations
+      return m;
+    });
+    lockstep(on, off, [10_000, 3, 1, 7]);
+    expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
+  });
+
+  test("a breakpoint before a trace's first instruction (its CALL's target) is hit", () => {
+    const [on, off] = pair(() => realMode(bytes(TRACE)));
+    for (const m of [on, off]) expect(m.cpu.run(HOT_THRESHOLD * 10 * 4)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    for (const m of [on, off]) m.cpu.addBreakpoint(0x1005);
+    const a = on.cpu.run(100_000);
+    expect(a).toEqual({ kind: "breakpoint", addr: 0x1005 });
+    expect(a).toEqual(off.cpu.run(100_000));
+    expect(state(on)).toEqual(state(off));
+  });
+
   test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
     const [on, off] = pair(() => realMode(bytes(BRANCHY)));
     lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
