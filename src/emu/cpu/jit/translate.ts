@@ -514,6 +514,8 @@ export function translateBlock(c: Cpu, start: number): Block | null {
         body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push}`);
         body.push(`if (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`);
       }
+      // Its target is inside the CS limit whenever the block may run (as the CALL/JMP would check).
+      if (target > lastEip) lastEip = target;
       at = targetAt;
       eip = target;
       k++;
