@@ -53,7 +53,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
             // Run it, then the blocks its exits link to while each may run as above: nothing
             // stopping, no deliverable interrupt, TF clear, within the budget and the CS limit, EIP
             // mapping to its first byte through the TLB (a remapped page or another CS base is never
-            // followed), no breakpoint on its page.
+            // followed), no breakpoint in its bytes.
             for (;;) {
               const exit = b.run(c as never, end);
               prev = b;
@@ -67,7 +67,10 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
               if (end - c.instructions < next.count || next.lastEip > c.csLimit) break;
               const at = (c.csBase + c.eip) | 0;
               const page = ~c.tlbR[at >>> 12];
-              if (page < 0 || page + (at & 0xfff) !== next.start || bpMap[at >>> 12] !== 0) break;
+              if (page < 0 || page + (at & 0xfff) !== next.start) break;
+              const bits = bpMap[at >>> 12];
+              const from = next.low & 0xfff;
+              if (bits !== 0 && anyBreakpoint(bpMap, bits, from, from + next.length)) break;
               cache.chained++;
               b = next;
             }

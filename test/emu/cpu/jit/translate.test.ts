@@ -426,6 +426,23 @@ describe("chained blocks", () => {
     expect(state(on)).toEqual(state(off));
   });
 
+  test("a breakpoint elsewhere in the page keeps blocks chained; one in a chained block is hit", () => {
+    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+    for (const m of [on, off]) {
+      m.cpu.addBreakpoint(0x1800);
+      expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+    }
+    expect(state(on)).toEqual(state(off));
+    const chained = on.cpu.jit.chained;
+    for (const m of [on, off]) expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.chained - chained).toBeGreaterThan(100);
+    for (const m of [on, off]) m.cpu.addBreakpoint(0x100f); // even: sub bx, 1
+    const a = on.cpu.run(100_000);
+    expect(a).toEqual({ kind: "breakpoint", addr: 0x100f });
+    expect(a).toEqual(off.cpu.run(100_000));
+    expect(state(on)).toEqual(state(off));
+  });
+
   test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
     const [on, off] = pair(() => realMode(bytes(BRANCHY)));
     lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
