@@ -13,22 +13,46 @@ export class Block {
   constructor(
     /** Buffer index of its first byte. */
     readonly start: number,
-    /** Bytes of guest code it covers. */
+    /** Buffer index of its lowest code byte (in the same page as `start`: a trace may jump back). */
+    readonly low: number,
+    /** Bytes from `low` to the end of its highest code byte. */
     readonly length: number,
     /** code32 | stack32 << 1 when it was translated. */
     readonly mode: number,
     /** EIP of its first instruction (its EIP constants are absolute). */
     readonly eip0: number,
-    /** EIP of its last byte: the block runs only while this is inside the CS limit. */
+    /** Highest EIP of its code bytes: the block runs only while this is inside the CS limit. */
     readonly lastEip: number,
-    /** Instructions it retires when it runs to its end. */
+    /** Instructions it retires at most in one pass (the budget must allow them all). */
     readonly count: number,
+    /** Exit numbers it returns: 0 to exits - 1 (see EXIT_*). */
+    exits: number,
     /** Size of its generated source (the budget counts it). */
     readonly sourceBytes: number,
-    /** The generated function: runs the block (repeatedly if it loops on itself, within `end`). */
-    readonly run: (c: never, end: number) => void,
-  ) {}
+    /**
+     * The generated function: runs the block (repeatedly if it loops on itself, within `end`) and
+     * returns how it left: EXIT_OTHER, EXIT_RETURN, or the number of one of its exits to a constant
+     * EIP (a branch taken, a CALL, its fall-through), each with its own number from EXIT_FIRST_DIRECT.
+     */
+    readonly run: (c: never, end: number) => number,
+  ) {
+    this.links = new Array<Block | null>(exits).fill(null);
+  }
+  /** False once its code was written, remapped or flushed: links to it must not be followed. */
+  valid = true;
+  /**
+   * Per exit number: the block the dispatcher last found where that exit went (null: none yet).
+   * After EXIT_RETURN that block is followed only when EIP is its first EIP again.
+   */
+  readonly links: (Block | null)[];
 }
+
+/** Block exits (Block.run's results): left with an EIP no link can name (indirect, stop, fault path). */
+export const EXIT_OTHER = 0;
+/** Left through its RET: EIP came from the stack. */
+export const EXIT_RETURN = 1;
+/** The first number of its exits to a constant EIP (a taken branch, a CALL, its fall-through). */
+export const EXIT_FIRST_DIRECT = 2;
 
 /** Slots of the direct-mapped lookup table (a power of two). */
 const TABLE_SIZE = 1 << 16;
@@ -60,8 +84,12 @@ export class CodeCache {
   private sourceBytes = 0;
   // Statistics.
   translated = 0;
+  /** Instructions of translated blocks left to the interpreter (no generator for them). */
+  fallbacks = 0;
   lookups = 0;
   hits = 0;
+  /** Block runs entered through a link from the previous block (no lookup). */
+  chained = 0;
   invalidations = 0;
   flushes = 0;
 
@@ -108,8 +136,8 @@ export class CodeCache {
     this.table[b.start & (TABLE_SIZE - 1)] = b;
     this.sourceBytes += b.sourceBytes;
     this.translated++;
-    const first = b.start >>> 12;
-    const last = (b.start + b.length - 1) >>> 12;
+    const first = b.low >>> 12;
+    const last = (b.low + b.length - 1) >>> 12;
     for (let p = first; p <= last; p++) {
       let list = this.pageBlocks.get(p);
       if (list === undefined) {
@@ -152,6 +180,7 @@ export class CodeCache {
     if (list === undefined) return;
     this.pageBlocks.delete(p);
     for (const b of list) {
+      b.valid = false;
       const key = b.start * 4 + b.mode;
       if (this.blocks.get(key) === b) {
         this.blocks.delete(key);
@@ -168,6 +197,7 @@ export class CodeCache {
    */
   flush(): void {
     if (this.blocks.size === 0 && this.pageBlocks.size === 0) return;
+    for (const list of this.pageBlocks.values()) for (const b of list) b.valid = false;
     this.blocks.clear();
     this.pageBlocks.clear();
     this.table.fill(null);
@@ -184,9 +214,10 @@ export class CodeCache {
     for (let p = 0; p < this.codePages.length; p++) pages += this.codePages[p];
     return [
       `translation: ${this.enabled ? "on" : "off"}`,
-      `blocks: ${this.blocks.size} (${this.translated} translated since start)`,
+      `blocks: ${this.blocks.size} (${this.translated} translated since start, ${this.fallbacks} instructions in them left to the interpreter)`,
       `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
       `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
+      `chained: ${this.chained} block runs entered through a link`,
       `invalidations: ${this.invalidations}; flushes: ${this.flushes}`,
       "",
     ].join("\n");

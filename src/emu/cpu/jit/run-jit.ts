@@ -4,11 +4,13 @@
 // single-step traps). A block runs only when all of it fits in the budget, EFLAGS.TF is clear, no
 // interrupt is pending with IF set, the debugger is not resuming over a breakpoint and its page
 // bytes hold no breakpoint; so instruction counts, interrupt boundaries and stops are the interpreter's.
+// A block's exit to a constant EIP (or its RET) is linked to the block found next, and the next
+// time it leaves that way the linked block runs without a lookup, after the same checks.
 
 import type { Cpu } from "../cpu.ts";
 import { RUN_BUDGET, RUN_INTERRUPT, RUN_STOP, runInstructions } from "../dispatch.ts";
 import { FLAG_IF, FLAG_TF } from "../state.ts";
-import type { Block } from "./code-cache.ts";
+import { type Block, EXIT_OTHER } from "./code-cache.ts";
 import { translateBlock } from "./translate.ts";
 
 /** The direct-mapped table's index mask (code-cache.ts TABLE_SIZE - 1). */
@@ -21,6 +23,10 @@ const TABLE_MASK = (1 << 16) - 1;
 export function runJit(c: Cpu, end: number, skipBp: number): number {
   const cache = c.jit;
   const table = cache.table;
+  // The block that just left through a chainable exit (`prevExit`) with nothing run since: the next
+  // block found here is linked to it, so the next time it leaves that way the lookup is skipped.
+  let prev: Block | null = null;
+  let prevExit = EXIT_OTHER;
   for (;;) {
     if (c.stopPending) return RUN_STOP;
     if (c.instructions >= end) return RUN_BUDGET;
@@ -41,14 +47,40 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
         if (b !== null && b.lastEip <= c.csLimit && end - c.instructions >= b.count) {
           const bpMap = c.debug.bpMap;
           const bitmap = bpMap[lin >>> 12];
-          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, lin & 0xfff, (lin & 0xfff) + b.length)) {
+          if (bitmap === 0 || !anyBreakpoint(bpMap, bitmap, b.low & 0xfff, (b.low & 0xfff) + b.length)) {
             cache.hits++;
-            b.run(c as never, end);
+            if (prevExit !== EXIT_OTHER) prev!.links[prevExit] = b;
+            // Run it, then the blocks its exits link to while each may run as above: nothing
+            // stopping, no deliverable interrupt, TF clear, within the budget and the CS limit, EIP
+            // mapping to its first byte through the TLB (a remapped page or another CS base is never
+            // followed), no breakpoint in its bytes.
+            for (;;) {
+              const exit = b.run(c as never, end);
+              prev = b;
+              prevExit = exit;
+              if (exit === EXIT_OTHER) break;
+              const next: Block | null = b.links[exit]!;
+              if (next === null || !next.valid || next.eip0 !== c.eip) break;
+              prevExit = EXIT_OTHER;
+              const f = c.flags;
+              if (c.stopPending || (c.intrLine && (f & FLAG_IF) !== 0) || (f & FLAG_TF) !== 0) break;
+              if (end - c.instructions < next.count || next.lastEip > c.csLimit) break;
+              const at = (c.csBase + c.eip) | 0;
+              const page = ~c.tlbR[at >>> 12];
+              if (page < 0 || page + (at & 0xfff) !== next.start) break;
+              const bits = bpMap[at >>> 12];
+              const from = next.low & 0xfff;
+              if (bits !== 0 && anyBreakpoint(bpMap, bits, from, from + next.length)) break;
+              cache.chained++;
+              b = next;
+            }
             continue;
           }
         }
       }
     }
+    prev = null;
+    prevExit = EXIT_OTHER;
     const before = c.instructions;
     const why = runInstructions(c, before + 1, skipBp);
     if (c.instructions !== before) skipBp = -1;

@@ -1,4 +1,5 @@
-// The translator: decodes a basic block with the table-driven decoder and generates one JavaScript
+// The translator: decodes a block (straight-line code through not-taken conditional branches: an
+// extended basic block) with the table-driven decoder and generates one JavaScript
 // function for it (`new Function`, so V8 compiles it like any hot code). Generated code calls the
 // interpreter's own helpers (alu.ts, flags.ts, access.ts, control.ts) with register indices,
 // immediates, displacements, segments and EIPs folded in as constants, so each instruction keeps
@@ -9,8 +10,11 @@
 // block sets startEip and the instruction count the interpreter would have there, so a fault is
 // delivered and counted as the interpreter does. After such an instruction it leaves when
 // stopPending is set (a store into a code page, a watchpoint, a device access, a stop request);
-// it also ends at every branch, at the page end, and after any instruction the decoder table
-// marks as ending a block (mode, IF, I/O, interrupts, far transfers, REP strings).
+// it also ends at every unconditional branch, CALL and RET, at the page end, and after any
+// instruction the decoder table marks as ending a block (mode, IF, I/O, interrupts, far transfers,
+// REP strings); a taken conditional branch leaves it. A JMP or CALL to elsewhere in the page is
+// followed (the block is then a trace). Each exit to a constant EIP returns its own
+// number, so the run loop can link it to the block found there (run-jit.ts).
 
 import {
   adjustSp,
@@ -27,14 +31,16 @@ import {
   wrM16,
   wrM32,
 } from "../access.ts";
-import { alu, alu32, dec, inc, logicFlags, shift, shift32 } from "../alu.ts";
+import { alu, alu32, dec, imulTrunc, inc, logicFlags, mulDiv, neg, shift, shift32 } from "../alu.ts";
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
 import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
 import { aluMem32 } from "../operands.ts";
-import { Block } from "./code-cache.ts";
+import { Block, EXIT_FIRST_DIRECT, EXIT_RETURN } from "./code-cache.ts";
 
+/** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
+const CPUID_CMOV = 1 << 15;
 /** Instructions per block at most. */
 const MAX_BLOCK_INSNS = 96;
 /** ALU_CMP: the group-1 member that writes nothing back. */
@@ -50,8 +56,11 @@ const HELPERS = {
   aluMem32,
   cond,
   dec,
+  imulTrunc,
   inc,
   logicFlags,
+  mulDiv,
+  neg,
   pop16,
   pop32,
   probeWrite,
@@ -73,6 +82,15 @@ const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
 
 const insn = new DecodedInsn();
+
+/** The constant-EIP exits of the block being translated: each gets its own number (a link slot). */
+const exits = {
+  count: EXIT_FIRST_DIRECT,
+  /** A new exit number. */
+  add(): number {
+    return this.count++;
+  },
+};
 
 /** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
 function eaExpr(d: DecodedInsn): string {
@@ -133,20 +151,22 @@ interface Emitted {
  * Code for the instruction in `d` (the next one's EIP: `ne`, index `k` in the block), or null when the
  * generator does not handle it (it then runs in the interpreter).
  */
-function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | null {
-  if (d.lock || d.rep !== 0) return null;
+function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean): Emitted | null {
+  if (d.lock) return null;
+  // F3 90 is PAUSE: a NOP here. Other REP forms (string instructions) run in the interpreter.
+  if (d.rep !== 0) return d.op === 0x90 ? { code: "", memory: false, ends: false } : null;
   const op = d.op;
   const vs = d.o32 ? 4 : 2;
   const mem = d.modrm >= 0 && d.mod !== 3;
   const seg = d.eaSeg;
-  const done = `c.instructions = i0 + ${k + 1}; return;`;
+  const done = (exit: number) => `c.instructions = i0 + ${k + 1}; return ${exit};`;
   // A branch back to the block's first instruction loops inside the function while the budget
   // allows a whole pass (nothing else can need the run loop: stores and device accesses that do
   // have already left through stopPending).
   const branch = (target: number) =>
     target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return;`
-      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done}`;
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
+      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
   if (op < 0x40 && (op & 7) < 6) {
@@ -188,9 +208,9 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
-      code: `if (cond(c, ${op & 15})) { ${branch(t)} } c.eip = ${ne}; ${done}`,
+      code: `if (cond(c, ${op & 15})) { ${branch(t)} }`,
       memory: true,
-      ends: true,
+      ends: false,
     };
   }
   if (op >= 0x80 && op <= 0x83) {
@@ -276,7 +296,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
   if (op === 0xc3) {
     const t = vs === 4 ? `rdM32(c, 2, stackOffset(c, 0)) >>> 0` : `rdM16(c, 2, stackOffset(c, 0))`;
     return {
-      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done} }`,
+      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done(EXIT_RETURN)} }`,
       memory: true,
       ends: true,
     };
@@ -291,12 +311,16 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
     const cx = d.a32 ? "regs[1]" : "r16[2]";
     const test = op === 0xe3 ? `${cx} === 0` : `(${cx} = ${cx} - 1) !== 0`;
     const t = near(d.imm);
-    return { code: `if (${test}) { ${branch(t)} } c.eip = ${ne}; ${done}`, memory: true, ends: true };
+    return {
+      code: `if (${test}) { ${branch(t)} }`,
+      memory: true,
+      ends: false,
+    };
   }
   if (op === 0xe8) {
     const t = near(d.imm);
     return {
-      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done}`,
+      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done(exits.add())}`,
       memory: true,
       ends: true,
     };
@@ -321,6 +345,112 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number): Emitted | nu
       ends: false,
     };
   }
+  if (op === 0x68 || op === 0x6a) {
+    const imm = vs === 2 ? d.imm & 0xffff : d.imm;
+    return { code: `push${vs * 8}(c, ${imm});`, memory: true, ends: false };
+  }
+  if ((op === 0x69 || op === 0x6b || op === OP_0F + 0xaf) && d.modrm >= 0) {
+    // IMUL Gv, Ev, imm / IMUL Gv, Ev: the truncated signed product (imulTrunc sets CF = OF).
+    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    const reg = regExpr(d.reg, vs);
+    const other = op === OP_0F + 0xaf ? reg : String(d.imm);
+    return {
+      code: `{ const a = ${src}; ${reg} = imulTrunc(c, a, ${other}, ${vs}); }`,
+      memory: mem,
+      ends: false,
+    };
+  }
+  if (op === 0x86 || op === 0x87) {
+    // XCHG Ev, Gv (a memory operand: read, write the register, then set the register, as op86).
+    const size = op === 0x86 ? 1 : vs;
+    const reg = regExpr(d.reg, size);
+    if (!mem) {
+      const rm = regExpr(d.rm, size);
+      return { code: `{ const a = ${rm}; ${rm} = ${reg}; ${reg} = a; }`, memory: false, ends: false };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const a = ${rd(size)}(c, ${seg}, o); ${wr(size)}(c, ${seg}, o, ${reg}); ${reg} = a; }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if (op >= 0x91 && op <= 0x97) {
+    const r = regExpr(op & 7, vs);
+    const acc = regExpr(0, vs);
+    return { code: `{ const a = ${r}; ${r} = ${acc}; ${acc} = a; }`, memory: false, ends: false };
+  }
+  if (op === 0x98)
+    return {
+      code: vs === 4 ? "regs[0] = (regs[0] << 16) >> 16;" : "r16[0] = (regs[0] << 24) >> 24;",
+      memory: false,
+      ends: false,
+    };
+  if (op === 0x99)
+    return {
+      code: vs === 4 ? "regs[2] = regs[0] >> 31;" : "r16[4] = (regs[0] << 16) >> 31;",
+      memory: false,
+      ends: false,
+    };
+  if (op === 0xd2 || op === 0xd3) {
+    // Shifts by CL: nothing (not even flags) when the count is 0 mod 32.
+    const size = op === 0xd2 ? 1 : vs;
+    const kind = d.reg;
+    const f = (v: string) =>
+      size === 4 ? `shift32(c, ${kind}, ${v}, n)` : `shift(c, ${kind}, ${v}, n, ${maskOf(size)})`;
+    if (!mem) {
+      const r = regExpr(d.rm, size);
+      return {
+        code: `{ const n = r8[4]; if ((n & 0x1f) !== 0) ${r} = ${f(r)}; }`,
+        memory: false,
+        ends: false,
+      };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); const n = r8[4]; if ((n & 0x1f) !== 0) { probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f("v")}); } }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if ((op === 0xf6 || op === 0xf7) && d.reg >= 2) {
+    // NOT, NEG, and MUL/IMUL/DIV/IDIV on the accumulator (mulDiv raises #DE: a possible fault).
+    const size = op === 0xf6 ? 1 : vs;
+    const k = d.reg;
+    const m = maskOf(size);
+    const value = k === 2 ? `~v & ${m}` : `neg(c, v, ${m})`;
+    if (k >= 4) {
+      const v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+      return { code: `mulDiv(c, ${k}, ${v}, ${size});`, memory: true, ends: false };
+    }
+    if (!mem) {
+      const r = regExpr(d.rm, size);
+      return { code: `{ const v = ${r}; ${r} = ${value}; }`, memory: false, ends: false };
+    }
+    return {
+      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${value}); }`,
+      memory: true,
+      ends: false,
+    };
+  }
+  if (op >= OP_0F + 0x90 && op <= OP_0F + 0x9f) {
+    const v = `cond(c, ${op & 15}) ? 1 : 0`;
+    if (!mem) return { code: `${regExpr(d.rm, 1)} = ${v};`, memory: false, ends: false };
+    return { code: `wrM8(c, ${seg}, ${eaExpr(d)}, ${v});`, memory: true, ends: false };
+  }
+  if (op >= OP_0F + 0x40 && op <= OP_0F + 0x4f && cmov) {
+    // CMOVcc: the source is read (and may fault) whatever the condition.
+    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    return {
+      code: `{ const v = ${src}; if (cond(c, ${op & 15})) ${regExpr(d.reg, vs)} = v; }`,
+      memory: mem,
+      ends: false,
+    };
+  }
+  if (op === OP_0F + 0xb6 || op === OP_0F + 0xb7 || op === OP_0F + 0xbe || op === OP_0F + 0xbf) {
+    const size = (op & 1) === 0 ? 1 : 2;
+    let v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    if (op >= OP_0F + 0xbe) v = size === 1 ? `((${v} << 24) >> 24)` : `((${v} << 16) >> 16)`;
+    return { code: `${regExpr(d.reg, vs)} = ${v};`, memory: mem, ends: false };
+  }
   return null;
 }
 
@@ -340,40 +470,95 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   const pageEnd = (start & ~0xfff) + 0x1000;
   const code32 = c.code32;
   const eip0 = c.eip;
+  const cmov = (c.cpuid.featuresEdx & CPUID_CMOV) !== 0;
   const ipEnd = code32 ? 2 ** 32 : 0x10000;
+  const pageBase = start & ~0xfff;
   let at = start;
   let eip = eip0;
+  // The buffer range and highest EIP of the code bytes it covers (a trace may jump back).
+  let low = start;
+  let high = start;
+  let lastEip = eip0;
   let k = 0;
   const body: string[] = [];
   let returned = false;
+  exits.count = EXIT_FIRST_DIRECT;
   while (k < MAX_BLOCK_INSNS) {
     decodeInsn(insn, buf, at, pageEnd, code32);
     const len = insn.len;
     if (len > 15 || eip + len > ipEnd) break;
     const ne = eip + len;
-    const out = emit(insn, ne, k, eip0);
+    if (at < low) low = at;
+    if (at + len > high) high = at + len;
+    if (ne - 1 > lastEip) lastEip = ne - 1;
+    const op = insn.op;
+    // A JMP or CALL to another EIP in this page (not the block's first: that one loops) is followed:
+    // the block goes on at its target (a trace), so the hop costs no exit and no lookup.
+    const target =
+      op === 0xe8 || op === 0xe9 || op === 0xeb
+        ? insn.o32
+          ? (ne + insn.imm) >>> 0
+          : (ne + insn.imm) & 0xffff
+        : -1;
+    const targetAt = at + (target - eip);
+    if (
+      target >= 0 &&
+      target !== eip0 &&
+      targetAt >= pageBase &&
+      targetAt < pageEnd &&
+      !insn.lock &&
+      insn.rep === 0
+    ) {
+      if (op === 0xe8) {
+        const push = `push${insn.o32 ? 32 : 16}(c, ${ne});`;
+        body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push}`);
+        body.push(`if (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`);
+      }
+      // Its target is inside the CS limit whenever the block may run (as the CALL/JMP would check).
+      if (target > lastEip) lastEip = target;
+      at = targetAt;
+      eip = target;
+      k++;
+      continue;
+    }
+    const out = emit(insn, ne, k, eip0, cmov);
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
-      const after = insn.endsBlock ? "return;" : `if (c.stopPending || c.eip !== ${ne}) return;`;
+      c.jit.fallbacks++;
+      const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       body.push(
-        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return; ${after}`,
+        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
       );
     } else {
       if (out.memory) body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k};`);
       body.push(out.code);
       if (out.memory && !out.ends)
-        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return; }`);
+        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return 0; }`);
     }
     at += len;
     eip = ne;
     k++;
+    // A conditional branch does not end the block: the taken path leaves, the other runs on.
     returned = out === null ? insn.endsBlock : out.ends;
-    if (insn.endsBlock || returned) break;
+    if (returned) break;
   }
   if (k === 0) return null;
-  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return;`);
+  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${exits.add()};`);
   const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
-  const factory = new Function(...HELPER_NAMES, source) as (...h: unknown[]) => (c: Cpu, end: number) => void;
+  const factory = new Function(...HELPER_NAMES, source) as (
+    ...h: unknown[]
+  ) => (c: Cpu, end: number) => number;
   const mode = code32 | (c.stack32 << 1);
-  return new Block(start, at - start, mode, eip0, eip - 1, k, source.length, factory(...HELPER_VALUES));
+  return new Block(
+    start,
+    low,
+    high - low,
+    mode,
+    eip0,
+    lastEip,
+    k,
+    exits.count,
+    source.length,
+    factory(...HELPER_VALUES),
+  );
 }

@@ -90,6 +90,33 @@ function fillData(m: Machine): void {
   for (let i = 0; i < 0x400; i++) m.mem.buffer[0x2000 + i] = (i * 37 + 11) & 0xff;
 }
 
+/**
+ * nasm source (bits 32, org 0x1000), a loop over the instructions generated for the Linux boot's
+ * most frequent interpreter fallbacks: MOVZX/MOVSX, IMUL (three forms), XCHG, CBW/CWDE/CWD/CDQ,
+ * shifts and rotates by CL (counts 0 and past the width included), NOT/NEG/MUL/IMUL/DIV/IDIV,
+ * SETcc, CMOVcc, PAUSE and PUSH imm, on registers and memory:
+ *   mov ecx, 400 / mov ebx, 0x2000 / xor esi, esi
+ *   top: mov eax, [ebx+esi*4] / movzx edx, byte [ebx+esi] / movzx edi, word [ebx+esi*2+8]
+ *   movsx ebp, byte [ebx+esi+3] / movsx eax, word [ebx+esi+5] / movzx dx, al / movsx di, ah
+ *   movzx ebp, dx / movsx edx, cx / imul eax, ecx / imul edx, [ebx+12] / imul ebp, eax, 7
+ *   imul di, [ebx+16], -300 / imul dx, cx, 5 / xchg eax, edx / xchg [ebx+20], ebp
+ *   xchg cl, ch / xchg cl, ch / xchg esi, eax / xchg esi, eax / cbw / cwde / cwd / cdq
+ *   push ecx / mov cl, [ebx+esi+24] / shl eax, cl / sar edx, cl / rcl ebp, cl / ror di, cl
+ *   rcr dl, cl / shr dword [ebx+28], cl / rol word [ebx+32], cl / sar byte [ebx+34], cl / pop ecx
+ *   not eax / not byte [ebx+36] / neg dx / neg dword [ebx+40] / mul ecx / imul dword [ebx+44]
+ *   mov edi, ecx / or edi, 1 / xor edx, edx / div edi / and eax, 0x7fff / div byte [ebx+48]
+ *   cwd / idiv di / cmp eax, ebp / setl dl / setnz byte [ebx+esi+52] / seta dh / cmovg eax, ebp
+ *   cmovbe edx, [ebx+56] / cmovs di, si / pause / push dword 0x12345678 / push byte -5
+ *   pop edx / add [ebx+60], edx / pop edx / add [ebx+64], edx / mov [ebx+esi*4+0x80], eax
+ *   mov [ebx+esi*4+0x100], edi / inc esi / and esi, 15 / dec ecx / jnz top / hlt
+ */
+const MORE32 =
+  "b990010000bb0020000031f68b04b30fb614330fb77c73080fbe6c33030fbf443305660fb6d0660fbefc0fb7ea0fbfd1" +
+  "0fafc10faf530c6be80766697b10d4fe666bd10592876b1486cd86cd9696669898669999518a4c3318d3e0d3fad3d566" +
+  "d3cfd2dad36b1c66d34320d27b2259f7d0f6532466f7daf75b28f7e1f76b2c89cf83cf0131d2f7f725ff7f0000f67330" +
+  "669966f7ff39e80f9cc20f954433340f97c60f4fc50f465338660f48fef39068785634126afb5a01533c5a0153408984" +
+  "b38000000089bcb3000100004683e60f490f8535fffffff4";
+
 describe("translated code matches the interpreter", () => {
   test("a 16-bit real-mode loop: same state and counts after every slice, code translated", () => {
     const [on, off] = pair(() => {
@@ -99,7 +126,7 @@ describe("translated code matches the interpreter", () => {
     });
     lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
     expect(on.cpu.jit.translated).toBeGreaterThan(0);
-    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
     expect(off.cpu.jit.hits).toBe(0);
   });
 
@@ -110,7 +137,22 @@ describe("translated code matches the interpreter", () => {
       return m;
     });
     lockstep(on, off, [5000, 3, 97, 1]);
-    expect(on.cpu.jit.hits).toBeGreaterThan(100);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+  });
+
+  test("the generated fallback-heavy instructions (MOVZX, IMUL, SETcc, CMOVcc, shifts by CL...) match", () => {
+    const [on, off] = pair(() => {
+      const m = flat32(bytes(MORE32));
+      fillData(m);
+      m.mem.buffer[0x2030] = 0xff; // the DIV byte divisor: the quotient of AX & 0x7fff fits
+      return m;
+    });
+    lockstep(on, off, [5000, 3, 97, 1, 61]);
+    expect(on.cpu.jit.hits).toBeGreaterThan(10);
+    // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
+    expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
+    // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
+    expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
   });
 });
 
@@ -271,5 +313,174 @@ describe("debugging precision inside translated code", () => {
       if (a.kind === "halted") break;
     }
     expect(on.cpu.jit.hits).toBeGreaterThan(0);
+  });
+});
+
+describe("chained blocks", () => {
+  /**
+   * nasm source (bits 16, org 0x1000): blocks on two pages, A (0x1000) and B (0x2000); each pass
+   * 64th pass stores CL into the imm8 of B's ADD, so B's translation is dropped while the link to
+   * it from A's last block remains:
+   *   mov cx, 500
+   *   a: inc ax / test cl, 63 / jnz skip / mov [0x2004], cl
+   *   skip: cmp ax, 0x7fff / jz done / jmp 0x2000
+   *   done: hlt
+   *   (0x2000) b: add bx, ax / add dx, 0 / dec cx / jnz a / hlt
+   */
+  const PAGE_A = "b9f40140f6c13f7504880e04203dff7f7403e9eb0ff4";
+  const PAGE_B = "01c383c200490f85f9eff4";
+  const twoPages = () => [
+    ...bytes(PAGE_A),
+    ...new Array(0x1000 - PAGE_A.length / 2).fill(0x90),
+    ...bytes(PAGE_B),
+  ];
+
+  /**
+   * nasm source (bits 16, org 0x1000): a loop of blocks linked by fall-throughs and taken branches,
+   * none looping on itself:
+   *   mov cx, 3000
+   *   top: add ax, cx / test cl, 1 / jz even / add bx, 3 / jmp join
+   *   even: sub bx, 1
+   *   join: xor dx, ax / cmp dx, bx / jb skip / inc si
+   *   skip: dec cx / jnz top / hlt
+   */
+  const BRANCHY = "b9b80b01c8f6c101740583c303eb0383eb0131c239da7201464975e7f4";
+
+  test("a link to a block a store dropped is never followed: the new code runs", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(twoPages());
+      m.cpu.regs[2] = 0;
+      return m;
+    });
+    lockstep(on, off, [10_000, 7, 1, 333]);
+    // dx sums the imm8 each pass: CL's value at the last store (sign-extended).
+    let dx = 0;
+    let imm = 0;
+    for (let i = 500; i >= 1; i--) {
+      if ((i & 63) === 0) imm = ((i & 0xff) << 24) >> 24;
+      dx += imm;
+    }
+    expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+  });
+
+  test("a link to a block rewritten by DMA between runs is not followed", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(twoPages());
+      // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> NOPs).
+      m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1009);
+      return m;
+    });
+    for (const m of [on, off]) expect(m.cpu.run(2500)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+    for (const m of [on, off]) {
+      m.mem.buffer[0x2004] = 5;
+      (m.mem as PhysicalMemory).onBufferWrite?.(0x2004, 1);
+    }
+    lockstep(on, off, [100_000]);
+    expect(state(on)).toEqual(state(off));
+  });
+
+  test("a RET's link is followed only to the block it last returned to", () => {
+    // mov cx, 2000 / top: call f / inc ax / call f / add bx, dx / loop top / hlt / f: add dx, ax / ret
+    const [on, off] = pair(() => realMode(bytes("b9d007e8090040e8050001d3e2f5f401c2c3")));
+    lockstep(on, off, [10_000, 13, 1]);
+    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
+  });
+
+  /**
+   * nasm source (bits 16, org 0x1000): a trace through a CALL to code before the block's start and a
+   * JMP over a HLT:
+   *   mov cx, 1000 / jmp start
+   *   sub: add dx, ax / ret                 ; 0x1005
+   *   start: inc ax / call sub / add bx, dx / jmp fwd / hlt
+   *   fwd: dec cx / jnz start / hlt
+   */
+  const TRACE = "b9e803eb0301c2c340e8f9ff01d3eb01f44975f4f4";
+
+  test("a trace through a CALL and a JMP in its page matches the interpreter", () => {
+    const [on, off] = pair(() => realMode(bytes(TRACE)));
+    lockstep(on, off, [10_000, 3, 1, 7]);
+    expect(on.cpu.regs[0] & 0xffff).toBe(1000);
+    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+  });
+
+  test("a CALL followed by a trace pushing into its own page leaves at the callee, precisely", () => {
+    const [on, off] = pair(() => {
+      const m = realMode(bytes(TRACE));
+      m.cpu.regs[4] = 0x1100; // the stack is in the code page: every push drops its translations
+      return m;
+    });
+    lockstep(on, off, [10_000, 3, 1, 7]);
+    expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
+  });
+
+  test("a breakpoint before a trace's first instruction (its CALL's target) is hit", () => {
+    const [on, off] = pair(() => realMode(bytes(TRACE)));
+    for (const m of [on, off]) expect(m.cpu.run(HOT_THRESHOLD * 10 * 4)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    for (const m of [on, off]) m.cpu.addBreakpoint(0x1005);
+    const a = on.cpu.run(100_000);
+    expect(a).toEqual({ kind: "breakpoint", addr: 0x1005 });
+    expect(a).toEqual(off.cpu.run(100_000));
+    expect(state(on)).toEqual(state(off));
+  });
+
+  test("a breakpoint elsewhere in the page keeps blocks chained; one in a chained block is hit", () => {
+    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+    for (const m of [on, off]) {
+      m.cpu.addBreakpoint(0x1800);
+      expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+    }
+    expect(state(on)).toEqual(state(off));
+    const chained = on.cpu.jit.chained;
+    for (const m of [on, off]) expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+    expect(on.cpu.jit.chained - chained).toBeGreaterThan(100);
+    for (const m of [on, off]) m.cpu.addBreakpoint(0x100f); // even: sub bx, 1
+    const a = on.cpu.run(100_000);
+    expect(a).toEqual({ kind: "breakpoint", addr: 0x100f });
+    expect(a).toEqual(off.cpu.run(100_000));
+    expect(state(on)).toEqual(state(off));
+  });
+
+  test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
+    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+    lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
+    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
+  });
+
+  test("an interrupt a device raises in the store ending a block is delivered before its successor", () => {
+    // nasm source (bits 16, org 0x1000):
+    //   mov cx, 3000 / mov bx, 0x3000 / jmp near blk / (NOPs up to 0x1ff0)
+    //   blk: inc ax / add dx, ax / mov al, cl / and al, 3 / xor bp, dx / nop x5
+    //   mov [bx], al       ; 0x1ffe, the page's last instruction: a device register
+    //   inc si / dec cx / jnz blk / hlt   ; 0x2000, the next page: the block linked after it
+    const head = bytes("b9b80bbb0030e9e70f");
+    const tail = bytes("4001c288c8240331d590909090908807464975ecf4");
+    const make = () => {
+      const m = realMode([...head, ...new Array(0xff0 - head.length).fill(0x90), ...tail]);
+      const { cpu, mem } = m;
+      // Page 0x3000 is a device: writing 0 raises INTR; the acknowledge lowers it.
+      mem.writePage[3] = -1;
+      mem.generation++;
+      mem.writeSlow = (_addr, _size, value) => {
+        if (value === 0) cpu.intrLine = true;
+      };
+      cpu.intc = {
+        acknowledge: () => {
+          cpu.intrLine = false;
+          return 0x20;
+        },
+      };
+      // IRQ vector 0x20 -> inc di / iret
+      mem.write32(0x20 * 4, 0x700);
+      mem.load(0x700, [0x47, 0xcf]);
+      cpu.flags |= 1 << 9;
+      return m;
+    };
+    const [on, off] = pair(make);
+    lockstep(on, off, [100_000, 7, 3001]);
+    expect(on.cpu.regs[7] & 0xffff).toBe(750);
+    expect(on.cpu.jit.chained).toBeGreaterThan(0);
   });
 });
