@@ -25,6 +25,7 @@ export class TestMemory implements PhysicalMemory {
   readonly readPage = new Int32Array(1 << 20).fill(-1);
   readonly writePage = new Int32Array(1 << 20).fill(-1);
   generation = 0;
+  onBufferWrite: ((index: number, length: number) => void) | null = null;
   readonly slowWrites: { addr: number; size: number; value: number }[] = [];
 
   constructor(size = 2 << 20) {
@@ -57,6 +58,7 @@ export class TestMemory implements PhysicalMemory {
   writeDebug(addr: number, data: Uint8Array): number {
     if (addr + data.length > this.buffer.length) return 0;
     this.buffer.set(data, addr);
+    this.onBufferWrite?.(addr, data.length);
     return data.length;
   }
 
