@@ -32,7 +32,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
       const lin = (c.csBase + eip) | 0;
       const o = ~c.tlbR[lin >>> 12];
       if (o >= 0) {
-        const start = o + (lin & 0xfff);
+        const start = ((o << 12) | (lin & 0xfff)) >>> 0;
         const mode = c.code32 | (c.stack32 << 1);
         cache.lookups++;
         let b: Block | null = table[start & TABLE_MASK];

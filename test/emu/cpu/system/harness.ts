@@ -17,8 +17,8 @@ export class TestMemory implements PhysicalMemory {
   constructor(size = 2 << 20) {
     this.buffer = new Uint8Array(size);
     for (let p = 0; p < size >>> 12; p++) {
-      this.readPage[p] = p << 12;
-      this.writePage[p] = p << 12;
+      this.readPage[p] = p;
+      this.writePage[p] = p;
     }
   }
   readSlow(_addr: number, size: 1 | 2 | 4): number {
