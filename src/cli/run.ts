@@ -38,7 +38,7 @@ firmware/hello/hello.bin.
 
   --bios FILE                 BIOS image, a multiple of 64 KiB up to 16 MiB (-bios)
   --mem SIZE[,slots=N,maxmem=SIZE]
-                              RAM size, default 32M (1M..2032M); K/M/G suffixes, plain number = MiB (-m);
+                              RAM size, default 32M (1M..3583M); K/M/G suffixes, plain number = MiB (-m);
                               slots/maxmem: QEMU's device-memory (hot-plug) region
   --debugcon [PORT=]TARGET    isa-debugcon: TARGET is stdio, file:PATH or null; PORT default 0x402
                               (repeatable; -debugcon; -global isa-debugcon.iobase=N sets the default)

@@ -125,6 +125,11 @@ describe("pcscope run options", () => {
       /^invalid --mem '1.0001M': ram size must be a multiple/,
     );
     expect(parseRunArgs(["-m", "1M"]).memBytes).toBe(MiB);
+    // The most RAM QEMU's pc machine keeps below 4 GiB; from 3584M on it puts RAM above 4 GiB.
+    expect(parseRunArgs(["-m", "3583M"]).memBytes).toBe(3583 * MiB);
+    expect(() => parseRunArgs(["-m", "3584M"])).toThrow(
+      /^invalid --mem '3584M': ram size too large \(got 3758096384 bytes; pcscope runs 1M to 3583M: from 3584M on QEMU puts RAM above 4 GiB, which pcscope does not\)$/,
+    );
   });
 
   it("parses --smp's topology and --mem's hot-plug region as QEMU's -smp and -m", () => {

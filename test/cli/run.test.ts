@@ -64,7 +64,7 @@ describe("pcscope run: bad input gives one line and status 2", () => {
     [
       "no RAM",
       ["--mem", "0"],
-      /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 2032M\)$/,
+      /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 3583M\)$/,
     ],
     [
       "too many CPUs",

@@ -1,6 +1,7 @@
 // Memory accesses as instructions make them: linear reads/writes through the TLB at the current
 // privilege, segmented reads/writes with the cached segment's limit and type checks (#GP(0), or
-// #SS(0) for SS), and the stack. Fast paths are one TLB array read plus buffer accesses.
+// #SS(0) for SS), and the stack. Fast paths are one TLB array read plus buffer accesses at
+// `((n << 12) | offset) >>> 0`, n = ~entry being the buffer page number (mmu.ts).
 
 import type { Cpu } from "./cpu.ts";
 import { readSlow, translate, writeSlow } from "./mmu.ts";
@@ -26,18 +27,18 @@ export function bufWrite32(b: Uint8Array, i: number, v: number): void {
 
 /** Linear byte read at the current privilege. */
 export function rdL8(c: Cpu, lin: number): number {
-  const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0) return c.buf[o + (lin & 0xfff)];
+  const n = ~c.tlbR[lin >>> 12];
+  if (n >= 0) return c.buf[((n << 12) | (lin & 0xfff)) >>> 0];
   return readSlow(c, lin, 1, c.cpl === 3);
 }
 
 /** Linear word read at the current privilege. */
 export function rdL16(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
-  const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0 && p !== 0xfff) {
+  const n = ~c.tlbR[lin >>> 12];
+  if (n >= 0 && p !== 0xfff) {
     const b = c.buf;
-    const i = o + p;
+    const i = ((n << 12) | p) >>> 0;
     return b[i] | (b[i + 1] << 8);
   }
   return readSlow(c, lin, 2, c.cpl === 3);
@@ -46,16 +47,16 @@ export function rdL16(c: Cpu, lin: number): number {
 /** Linear dword read at the current privilege (returned as int32). */
 export function rdL32(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
-  const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0 && p <= 0xffc) return bufRead32(c.buf, o + p);
+  const n = ~c.tlbR[lin >>> 12];
+  if (n >= 0 && p <= 0xffc) return bufRead32(c.buf, ((n << 12) | p) >>> 0);
   return readSlow(c, lin, 4, c.cpl === 3) | 0;
 }
 
 /** Linear byte write at the current privilege. */
 export function wrL8(c: Cpu, lin: number, v: number): void {
-  const o = ~c.tlbW[lin >>> 12];
-  if (o >= 0) {
-    c.buf[o + (lin & 0xfff)] = v;
+  const n = ~c.tlbW[lin >>> 12];
+  if (n >= 0) {
+    c.buf[((n << 12) | (lin & 0xfff)) >>> 0] = v;
     return;
   }
   writeSlow(c, lin, 1, v & 0xff, c.cpl === 3);
@@ -64,10 +65,10 @@ export function wrL8(c: Cpu, lin: number, v: number): void {
 /** Linear word write at the current privilege. */
 export function wrL16(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
-  const o = ~c.tlbW[lin >>> 12];
-  if (o >= 0 && p !== 0xfff) {
+  const n = ~c.tlbW[lin >>> 12];
+  if (n >= 0 && p !== 0xfff) {
     const b = c.buf;
-    const i = o + p;
+    const i = ((n << 12) | p) >>> 0;
     b[i] = v;
     b[i + 1] = v >> 8;
     return;
@@ -78,9 +79,9 @@ export function wrL16(c: Cpu, lin: number, v: number): void {
 /** Linear dword write at the current privilege. */
 export function wrL32(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
-  const o = ~c.tlbW[lin >>> 12];
-  if (o >= 0 && p <= 0xffc) {
-    bufWrite32(c.buf, o + p, v);
+  const n = ~c.tlbW[lin >>> 12];
+  if (n >= 0 && p <= 0xffc) {
+    bufWrite32(c.buf, ((n << 12) | p) >>> 0, v);
     return;
   }
   writeSlow(c, lin, 4, v, c.cpl === 3);
@@ -90,10 +91,10 @@ export function wrL32(c: Cpu, lin: number, v: number): void {
 export function rdSys(c: Cpu, lin: number, size: 1 | 2 | 4): number {
   lin |= 0;
   const p = lin & 0xfff;
-  const o = ~c.tlb.readSup[lin >>> 12];
-  if (o >= 0 && p + size <= 0x1000) {
+  const n = ~c.tlb.readSup[lin >>> 12];
+  if (n >= 0 && p + size <= 0x1000) {
     const b = c.buf;
-    const i = o + p;
+    const i = ((n << 12) | p) >>> 0;
     if (size === 1) return b[i];
     if (size === 2) return b[i] | (b[i + 1] << 8);
     return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
@@ -105,10 +106,10 @@ export function rdSys(c: Cpu, lin: number, size: 1 | 2 | 4): number {
 export function wrSys(c: Cpu, lin: number, size: 1 | 2 | 4, v: number): void {
   lin |= 0;
   const p = lin & 0xfff;
-  const o = ~c.tlb.writeSup[lin >>> 12];
-  if (o >= 0 && p + size <= 0x1000) {
+  const n = ~c.tlb.writeSup[lin >>> 12];
+  if (n >= 0 && p + size <= 0x1000) {
     const b = c.buf;
-    const i = o + p;
+    const i = ((n << 12) | p) >>> 0;
     b[i] = v;
     if (size >= 2) b[i + 1] = v >> 8;
     if (size === 4) {
@@ -188,10 +189,10 @@ export function probeWrite(c: Cpu, seg: number, off: number, size: number): void
 export function rmwIndex(c: Cpu, seg: number, off: number, size: number): number {
   if (off < c.segWLo[seg] || off + size - 1 > c.segWHi[seg]) return -1;
   const lin = (c.segBase[seg] + off) | 0;
-  const o = ~c.tlbW[lin >>> 12];
+  const n = ~c.tlbW[lin >>> 12];
   const p = lin & 0xfff;
   // The read entry too: a page with a read watch has a write entry but no read entry.
-  return o >= 0 && ~c.tlbR[lin >>> 12] >= 0 && p <= 0x1000 - size ? o + p : -1;
+  return n >= 0 && ~c.tlbR[lin >>> 12] >= 0 && p <= 0x1000 - size ? ((n << 12) | p) >>> 0 : -1;
 }
 
 /** Checks that seg:off..off+len-1 is writable without writing (for multi-part stores). */

@@ -31,7 +31,7 @@ export function beginInsnSlow(c: Cpu, lin: number): void {
   if (n > MAX_INSN) n = MAX_INSN;
   const room = c.csLimit - eip + 1;
   if (room < n) n = room;
-  c.fp = o + p;
+  c.fp = ((o << 12) | p) >>> 0;
   c.fpStart = c.fp;
   c.fpEnd = c.fp + n;
 }
@@ -45,7 +45,7 @@ function fetchSlow(c: Cpu): number {
   const lin = (c.csBase + off) | 0;
   c.fp++;
   const o = ~c.tlbR[lin >>> 12];
-  if (o >= 0) return c.buf[o + (lin & 0xfff)];
+  if (o >= 0) return c.buf[((o << 12) | (lin & 0xfff)) >>> 0];
   return physRead(c, translate(c, lin, false, c.cpl === 3), 1);
 }
 

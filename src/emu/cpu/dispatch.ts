@@ -158,11 +158,11 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     const o = ~c.tlbR[lin >>> 12];
     if (o >= 0 && eip <= c.csFastLimit) {
       const p = lin & 0xfff;
-      const s = o + p;
+      const s = ((o << 12) | p) >>> 0;
       c.startEip = eip;
       c.fp = s;
       c.fpStart = s;
-      c.fpEnd = p <= 0x1000 - MAX_INSN ? s + MAX_INSN : o + 0x1000;
+      c.fpEnd = p <= 0x1000 - MAX_INSN ? s + MAX_INSN : s - p + 0x1000;
     } else {
       beginInsnSlow(c, lin);
     }

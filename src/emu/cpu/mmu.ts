@@ -1,8 +1,10 @@
 // Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), the PAE walk
 // (CR4.PAE: 64-bit entries, a 4-entry PDPT, 2 MiB pages; see walkPae), accessed/dirty bits, #PF
-// with CR2 and error codes, and the linear->host TLB. A TLB entry is ~o, the bitwise NOT
-// of the offset o in mem.buffer of a 4 KiB linear page, or 0 (not cached, or a page that must take
-// the slow path: MMIO, ROM writes, watched bytes); readers take `~entry` and test it for >= 0.
+// with CR2 and error codes, and the linear->host TLB. A TLB entry is ~n, the bitwise NOT of the
+// buffer page number n (mem.buffer bytes n * 4096 on, as the physical page maps hold it) of a 4 KiB
+// linear page, or 0 (not cached, or a page that must take the slow path: MMIO, ROM writes, watched
+// bytes); readers take `n = ~entry`, test it for >= 0 and index the buffer at
+// `((n << 12) | offset) >>> 0`, which stays exact for buffers up to 4 GiB.
 // Empty being 0, a TLB's arrays start as one shared zero array and are allocated at their first
 // fill. Supervisor and user accesses have separate arrays so the fast path is one array read plus
 // one buffer access. A CPU fills its own TLB with paging on, and with paging off one TLB shared by
@@ -106,9 +108,8 @@ export class Tlb {
   }
 
   /**
-   * Drops the write entries whose 4 KiB of buffer overlap buffer bytes [lo, hi) (translated code
-   * lives there: stores must take the slow path). Scans the fill list, or everything after an
-   * overflow.
+   * Drops the write entries whose buffer page overlaps buffer bytes [lo, hi) (translated code lives
+   * there: stores must take the slow path). Scans the fill list, or everything after an overflow.
    */
   dropWritesInto(lo: number, hi: number): void {
     if (this.overflow) {
@@ -120,9 +121,9 @@ export class Tlb {
 
   private dropWriteIfInto(lpn: number, lo: number, hi: number): void {
     const s = this.writeSup[lpn];
-    if (s !== 0 && ~s < hi && ~s + 0x1000 > lo) this.writeSup[lpn] = 0;
+    if (s !== 0 && ~s * 0x1000 < hi && (~s + 1) * 0x1000 > lo) this.writeSup[lpn] = 0;
     const u = this.writeUser[lpn];
-    if (u !== 0 && ~u < hi && ~u + 0x1000 > lo) this.writeUser[lpn] = 0;
+    if (u !== 0 && ~u * 0x1000 < hi && (~u + 1) * 0x1000 > lo) this.writeUser[lpn] = 0;
   }
 
   /** Notes that `lpn` now has an entry. */
@@ -139,10 +140,10 @@ function clear(entries: Int32Array): void {
 
 /** Reads a physical dword for the page walk (A20 already applied). */
 function physRead32(c: Cpu, addr: number): number {
-  const o = c.mem.readPage[addr >>> 12];
-  if (o >= 0 && (addr & 0xfff) <= 0xffc) {
+  const n = c.mem.readPage[addr >>> 12];
+  if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
-    const p = o + (addr & 0xfff);
+    const p = ((n << 12) | (addr & 0xfff)) >>> 0;
     return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
   }
   return c.mem.readSlow(addr, 4) | 0;
@@ -150,10 +151,10 @@ function physRead32(c: Cpu, addr: number): number {
 
 /** Writes a physical dword for accessed/dirty updates. */
 function physWrite32(c: Cpu, addr: number, v: number): void {
-  const o = c.mem.writePage[addr >>> 12];
-  if (o >= 0 && (addr & 0xfff) <= 0xffc) {
+  const n = c.mem.writePage[addr >>> 12];
+  if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
-    const p = o + (addr & 0xfff);
+    const p = ((n << 12) | (addr & 0xfff)) >>> 0;
     b[p] = v;
     b[p + 1] = v >>> 8;
     b[p + 2] = v >>> 16;
@@ -298,18 +299,17 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   const ppn = phys >>> 12;
   const t = c.tlb;
   if (write) {
-    const o = c.mem.writePage[ppn];
+    const n = c.mem.writePage[ppn];
     // Pages holding translated code stay out of the write TLB: stores to them invalidate it.
-    const code = c.jit.codePages;
-    if (o >= 0 && c.debug.watchW[lpn] === 0 && (code[o >>> 12] | code[(o + 0xfff) >>> 12]) === 0) {
-      t.writeArray(user)[lpn] = ~o;
+    if (n >= 0 && c.debug.watchW[lpn] === 0 && c.jit.codePages[n] === 0) {
+      t.writeArray(user)[lpn] = ~n;
       t.note(lpn);
       c.selectTlb();
     }
   } else {
-    const o = c.mem.readPage[ppn];
-    if (o >= 0 && c.debug.watchR[lpn] === 0) {
-      t.readArray(user)[lpn] = ~o;
+    const n = c.mem.readPage[ppn];
+    if (n >= 0 && c.debug.watchR[lpn] === 0) {
+      t.readArray(user)[lpn] = ~n;
       t.note(lpn);
       c.selectTlb();
     }
@@ -319,14 +319,14 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
 
 /** Physical read of 1, 2 or 4 bytes within one page (RAM fast, else the bus's slow path). */
 export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
-  const o = c.mem.readPage[phys >>> 12];
-  if (o < 0) {
+  const n = c.mem.readPage[phys >>> 12];
+  if (n < 0) {
     // A device access may raise an interrupt or change memory: a translated block ends here.
     c.stopPending = true;
     return c.mem.readSlow(phys, size) >>> 0;
   }
   const b = c.buf;
-  const p = o + (phys & 0xfff);
+  const p = ((n << 12) | (phys & 0xfff)) >>> 0;
   if (size === 1) return b[p];
   if (size === 2) return b[p] | (b[p + 1] << 8);
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
@@ -334,15 +334,15 @@ export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
 
 /** Physical write of 1, 2 or 4 bytes within one page. */
 export function physWrite(c: Cpu, phys: number, size: 1 | 2 | 4, v: number): void {
-  const o = c.mem.writePage[phys >>> 12];
-  if (o < 0) {
+  const n = c.mem.writePage[phys >>> 12];
+  if (n < 0) {
     c.stopPending = true;
     c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));
     c.checkMemGeneration();
     return;
   }
   const b = c.buf;
-  const p = o + (phys & 0xfff);
+  const p = ((n << 12) | (phys & 0xfff)) >>> 0;
   codeWritten(c, p, size);
   b[p] = v;
   if (size === 1) return;

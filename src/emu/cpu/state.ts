@@ -163,9 +163,9 @@ export class CpuFault {
 export interface PhysicalMemory {
   /** One buffer holding every RAM and ROM byte; the page maps index into it. */
   readonly buffer: Uint8Array;
-  /** Per 4 KiB physical page (1 << 20 entries): offset in `buffer` of the page for reads, -1 = slow path. */
+  /** Per 4 KiB physical page (1 << 20 entries): the page's buffer page number n (bytes n * 4096 on) for reads, -1 = slow path. */
   readonly readPage: Int32Array;
-  /** Per 4 KiB physical page: offset in `buffer` for writes, -1 = slow path (ROM, MMIO, unmapped, watched). */
+  /** Per 4 KiB physical page: its buffer page number for writes, -1 = slow path (ROM, MMIO, unmapped, watched). */
   readonly writePage: Int32Array;
   /** Incremented on every change of the maps; a CPU flushes its TLB when it sees a new value. */
   readonly generation: number;

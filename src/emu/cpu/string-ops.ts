@@ -153,8 +153,8 @@ function bulkMovs(c: Cpu, sz: number, seg: number, count: number): number {
   if (ps < n) n = ps;
   if (pd < n) n = pd;
   if (n <= 0) return 0;
-  const s = so + (sl & 0xfff);
-  const d = dOff + (dl & 0xfff);
+  const s = ((so << 12) | (sl & 0xfff)) >>> 0;
+  const d = ((dOff << 12) | (dl & 0xfff)) >>> 0;
   const bytes = n * sz;
   if (d > s && d < s + bytes) return 0; // an overlapping forward copy repeats a pattern: go element-wise
   c.buf.copyWithin(d, s, s + bytes);
@@ -176,7 +176,7 @@ function bulkStos(c: Cpu, sz: number, count: number): number {
   const pd = ((0x1000 - (dl & 0xfff)) / sz) | 0;
   if (pd < n) n = pd;
   if (n <= 0) return 0;
-  const d = dOff + (dl & 0xfff);
+  const d = ((dOff << 12) | (dl & 0xfff)) >>> 0;
   const b = c.buf;
   const v = c.regs[EAX];
   if (sz === 1) {

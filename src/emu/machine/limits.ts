@@ -9,9 +9,13 @@ export const BIOS_GRANULE = 64 * KiB;
 export const BIOS_MAX = 16 * MiB;
 /** The isa-bios window below 1 MiB shows at most this much of the ROM's end. */
 export const ISA_BIOS_MAX = 128 * KiB;
-/** RAM size limits: the page maps hold 31-bit buffer offsets. */
+/**
+ * RAM size limits. The largest is the most RAM QEMU's pc machine keeps all below 4 GiB (from
+ * 3.5 GiB on it moves RAM above 4 GiB, which pcscope does not provide); with the BIOS and option
+ * ROMs it fits the 4 GiB host buffer (Node 20's largest typed array).
+ */
 export const MEM_MIN = MiB;
-export const MEM_MAX = 2048 * MiB - BIOS_MAX;
+export const MEM_MAX = 3583 * MiB;
 export const DEFAULT_MEM = 32 * MiB;
 
 /** Returns why `size` bytes cannot be a BIOS image, or null when it can. */
@@ -31,7 +35,8 @@ export function biosSizeProblem(size: number): string | null {
 export function memSizeProblem(bytes: number): string | null {
   const range = `pcscope runs ${MEM_MIN / MiB}M to ${MEM_MAX / MiB}M`;
   if (bytes < MEM_MIN) return `ram size too small (got ${bytes} bytes; ${range})`;
-  if (bytes > MEM_MAX) return `ram size too large (got ${bytes} bytes; ${range})`;
+  if (bytes > MEM_MAX)
+    return `ram size too large (got ${bytes} bytes; ${range}: from 3584M on QEMU puts RAM above 4 GiB, which pcscope does not)`;
   if (!Number.isInteger(bytes) || bytes % (4 * KiB) !== 0)
     return `ram size must be a multiple of 4 KiB (got ${bytes} bytes)`;
   return null;

@@ -1,9 +1,12 @@
 // The guest-physical address space (4 GiB): regions with priorities flattened, as QEMU's memory API
 // does, into a sorted list of flat ranges and into the 4 KiB page maps the CPU indexes directly. All
-// RAM and ROM bytes live in one buffer; a page fully covered by RAM maps for reads and writes, by
-// ROM (or a read-only alias) for reads only; anything else (MMIO, unmapped, pages shared by several
-// ranges) takes the slow path here, which dispatches MMIO with width handling, reads unmapped bytes
-// as all ones and ignores (and logs once per page) writes to ROM or to nothing.
+// RAM and ROM bytes live in one buffer (at most 4 GiB, Node 20's largest typed array), each region
+// starting on a 4 KiB boundary in it; the page maps hold buffer page numbers (the page at buffer
+// index n * 4096), so they reach past 2 GiB in an Int32Array. A page fully covered by RAM maps for
+// reads and writes, by ROM (or a read-only alias) for reads only; anything else (MMIO, unmapped,
+// pages shared by several ranges, an alias off the 4 KiB grid) takes the slow path here, which
+// dispatches MMIO with width handling, reads unmapped bytes as all ones and ignores (and logs once
+// per page) writes to ROM or to nothing.
 import type { PhysicalMemory } from "../cpu/state.ts";
 import type { GuestLog } from "../io/guest-log.ts";
 import { mtree, mtreeFlat } from "./mtree.ts";
@@ -14,6 +17,8 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 const PAGE_COUNT = 1 << 20;
 const SPACE_END = 2 ** 32;
 const NO_PAGE = -1;
+/** The largest buffer: Node 20's typed-array length limit (buffer.constants.MAX_LENGTH). */
+export const BUFFER_MAX = 2 ** 32;
 
 /** A piece of the flattened view: [start, end) shows `leaf` from `offset` on. */
 export interface FlatRange {
@@ -38,7 +43,9 @@ export interface MapOptions {
 /** The address space. */
 export class AddressSpace implements PhysicalMemory, RegionOwner {
   readonly buffer: Uint8Array;
+  /** Per physical page: the buffer page number holding it for reads, or -1 (slow path). */
   readonly readPage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
+  /** Per physical page: the buffer page number holding it for writes, or -1 (slow path). */
   readonly writePage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
   generation = 0;
   /** Called after every re-flatten (the machine makes its CPUs drop stale TLB entries at once). */
@@ -59,13 +66,15 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
   private readonly loggedWrite = new Uint8Array(PAGE_COUNT);
 
   /**
-   * Needs: `capacity` = the total bytes of RAM and ROM the machine will allocate (one buffer, never
-   * reallocated, so the CPU may keep a reference to it).
+   * Needs: `capacity` = the total bytes of RAM and ROM the machine will allocate, each region's size
+   * rounded up to 4 KiB (one buffer, never reallocated, so the CPU may keep a reference to it), at
+   * most BUFFER_MAX.
    */
   constructor(
     capacity: number,
     private readonly log: GuestLog,
   ) {
+    if (capacity > BUFFER_MAX) throw new Error(`address space buffer of ${capacity} bytes: at most 4 GiB`);
     this.buffer = new Uint8Array(capacity);
   }
 
@@ -238,7 +247,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       const chunk = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
       const base = this.readPage[page]!;
       if (base !== NO_PAGE) {
-        const from = base + (a & (PAGE_SIZE - 1));
+        const from = base * PAGE_SIZE + (a & (PAGE_SIZE - 1));
         out.set(this.buffer.subarray(from, from + chunk), i);
       } else {
         for (let k = 0; k < chunk; k++) {
@@ -253,52 +262,50 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return out;
   }
 
-  /** Debugger write: only bytes that land in writable RAM are written; returns how many were. */
+  /** A device's write (DMA, fw_cfg): only bytes that land in writable RAM are written; returns how many. */
   writePhysical(addr: number, data: Uint8Array): number {
-    let written = 0;
-    for (let i = 0; i < data.length; i++) {
-      const a = (addr + i) >>> 0;
-      const range = this.lookup(a);
-      if (range !== null && !range.readonly && range.leaf.kind === "ram") {
-        const at = range.leaf.bufferOffset + range.offset + a - range.start;
-        this.buffer[at] = data[i]!;
-        this.onBufferWrite?.(at, 1);
-        written++;
-      }
-    }
-    return written;
+    return this.writeBacked(addr, data, false);
   }
 
   /**
    * A debugger's write of `data` at physical `addr`, as QEMU's gdb stub writes (its
    * address_space_write_rom): RAM and ROM bytes are written, read-only aliases included, so gdb can
-   * patch firmware; MMIO and unmapped bytes are skipped. Translated code over the bytes is dropped
-   * (onBufferWrite). Returns the bytes written.
+   * patch firmware; MMIO and unmapped bytes are skipped. Returns the bytes written.
    */
   writeDebug(addr: number, data: Uint8Array): number {
+    return this.writeBacked(addr, data, true);
+  }
+
+  /**
+   * Writes `data` at `addr` into writable RAM, or with `rom` into any RAM or ROM byte; the rest is
+   * skipped. Translated code over the bytes is dropped (onBufferWrite). Returns the bytes written.
+   */
+  private writeBacked(addr: number, data: Uint8Array, rom: boolean): number {
     let written = 0;
     for (let i = 0; i < data.length; i++) {
       const a = (addr + i) >>> 0;
       const range = this.lookup(a);
-      if (range !== null && range.leaf.kind !== "mmio") {
-        const at = range.leaf.bufferOffset + range.offset + a - range.start;
-        this.buffer[at] = data[i]!;
-        this.onBufferWrite?.(at, 1);
-        written++;
-      }
+      if (range === null || range.leaf.kind === "mmio") continue;
+      if (!rom && (range.readonly || range.leaf.kind !== "ram")) continue;
+      const at = range.leaf.bufferOffset + range.offset + a - range.start;
+      this.buffer[at] = data[i]!;
+      this.onBufferWrite?.(at, 1);
+      written++;
     }
     return written;
   }
 
+  /** A RAM or ROM region at the next 4 KiB boundary of the buffer. */
   private allocBacked(name: string, kind: "ram" | "rom", size: number): MemoryRegion {
     this.checkSize(name, size);
-    if (this.bufferUsed + size > this.buffer.length) {
+    const at = Math.ceil(this.bufferUsed / PAGE_SIZE) * PAGE_SIZE;
+    if (at + size > this.buffer.length) {
       throw new Error(
-        `address space buffer full: ${name} needs ${size} bytes, ${this.buffer.length - this.bufferUsed} left`,
+        `address space buffer full: ${name} needs ${size} bytes, ${Math.max(0, this.buffer.length - at)} left`,
       );
     }
-    const region = new MemoryRegion(this, name, kind, size, this.bufferUsed, null, 0, null);
-    this.bufferUsed += size;
+    const region = new MemoryRegion(this, name, kind, size, at, null, 0, null);
+    this.bufferUsed = at + size;
     return this.remember(region);
   }
 
@@ -326,10 +333,12 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       const lo = Math.max(firstPage, Math.ceil(range.start / PAGE_SIZE));
       const hi = Math.min(endPage, Math.floor(range.end / PAGE_SIZE));
       const writable = !range.readonly && range.leaf.kind === "ram";
+      const first = range.leaf.bufferOffset + range.offset + lo * PAGE_SIZE - range.start;
+      if (first % PAGE_SIZE !== 0) continue; // an alias off the page grid: slow path
       for (let page = lo; page < hi; page++) {
-        const offset = range.leaf.bufferOffset + range.offset + page * PAGE_SIZE - range.start;
-        this.readPage[page] = offset;
-        if (writable) this.writePage[page] = offset;
+        const bufferPage = first / PAGE_SIZE + page - lo;
+        this.readPage[page] = bufferPage;
+        if (writable) this.writePage[page] = bufferPage;
       }
     }
     this.dirtyStart = SPACE_END;

@@ -2,8 +2,9 @@
 // page of the address space's buffer, grouped in chunks of CHUNK_PAGES. A page that equals the
 // previous image's (compared with Buffer.compare, native memcmp) or is all zeros references that copy
 // instead of owning one, and a chunk whose pages all stayed is the previous image's chunk, so many
-// snapshots of a guest that changes little cost little. Stored pages and chunks are never written
-// again.
+// snapshots of a guest that changes little cost little. A whole chunk of zeros (most of a large RAM
+// the guest never touched) is one compare and the shared all-zeros chunk, so a 3.5 GiB machine
+// snapshots quickly. Stored pages and chunks are never written again.
 
 /** Bytes per page. */
 export const RAM_PAGE = 4096;
@@ -11,9 +12,20 @@ export const RAM_PAGE = 4096;
 const CHUNK_PAGES = 256;
 /** The shared all-zeros page. */
 const ZERO_PAGE = new Uint8Array(RAM_PAGE);
+/** The bytes of an all-zeros chunk, to compare a whole chunk at once. */
+const ZERO_BYTES = new Uint8Array(CHUNK_PAGES * RAM_PAGE);
 
 /** One chunk: a read-only page per RAM_PAGE bytes (the buffer's last page may be shorter). */
 type Chunk = readonly Uint8Array[];
+/** The shared chunk of zero pages. */
+const ZERO_CHUNK: Chunk = Object.freeze(new Array<Uint8Array>(CHUNK_PAGES).fill(ZERO_PAGE));
+
+/** Whether buffer bytes from chunk `c` on fill a whole chunk and are all zeros. */
+function zeroChunk(buf: Uint8Array, c: number): boolean {
+  const at = c * CHUNK_PAGES * RAM_PAGE;
+  if (at + ZERO_BYTES.length > buf.length) return false;
+  return Buffer.compare(buf.subarray(at, at + ZERO_BYTES.length), ZERO_BYTES) === 0;
+}
 
 /** An immutable image of a buffer. */
 export class RamImage {
@@ -34,6 +46,10 @@ export function captureRam(buf: Uint8Array, prev: RamImage | null): RamImage {
   const changed: number[] = [];
   let owned = 0;
   for (let c = 0; c * CHUNK_PAGES < pageCount; c++) {
+    if (zeroChunk(buf, c)) {
+      chunks.push(ZERO_CHUNK);
+      continue;
+    }
     const old = prev?.chunks[c];
     const first = c * CHUNK_PAGES;
     const pages: Uint8Array[] = new Array(Math.min(CHUNK_PAGES, pageCount - first));
@@ -75,6 +91,7 @@ export function captureRam(buf: Uint8Array, prev: RamImage | null): RamImage {
  */
 export function restoreRam(buf: Uint8Array, image: RamImage): void {
   image.chunks.forEach((pages, c) => {
+    if (pages === ZERO_CHUNK && zeroChunk(buf, c)) return;
     for (let k = 0; k < pages.length; k++) {
       const page = pages[k]!;
       const at = (c * CHUNK_PAGES + k) * RAM_PAGE;

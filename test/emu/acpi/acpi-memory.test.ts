@@ -107,6 +107,7 @@ describe.skipIf(!HAVE)("ACPI tables in guest memory after SeaBIOS, pcscope vs QE
     ["-m 32M -smp 1", 32, 1, [], {}, PLAIN],
     ["-m 128M -smp 2", 128, 2, [], {}, PLAIN],
     ["-m 1024M -smp 8", 1024, 8, [], {}, PLAIN],
+    ["-m 3072M -smp 2", 3072, 2, [], {}, PLAIN],
     [
       "-m 128M,slots=2,maxmem=1G -smp 2, 2 NUMA nodes",
       128,

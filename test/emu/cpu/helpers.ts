@@ -31,8 +31,8 @@ export class TestMemory implements PhysicalMemory {
   constructor(size = 2 << 20) {
     this.buffer = new Uint8Array(size);
     for (let p = 0; p < size >>> 12; p++) {
-      this.readPage[p] = p << 12;
-      this.writePage[p] = p << 12;
+      this.readPage[p] = p;
+      this.writePage[p] = p;
     }
   }
 
@@ -43,10 +43,10 @@ export class TestMemory implements PhysicalMemory {
   }
 
   readSlow(addr: number, size: 1 | 2 | 4): number {
-    const o = this.readPage[addr >>> 12];
-    if (o < 0) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+    const n = this.readPage[addr >>> 12];
+    if (n < 0) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
     let v = 0;
-    for (let i = 0; i < size; i++) v += this.buffer[o + (addr & 0xfff) + i] * 2 ** (8 * i);
+    for (let i = 0; i < size; i++) v += this.buffer[n * 4096 + (addr & 0xfff) + i] * 2 ** (8 * i);
     return v;
   }
 

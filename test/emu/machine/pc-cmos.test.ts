@@ -59,6 +59,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "nasm"))(
       ["15", "2", { memBytes: 15 * MiB }],
       ["1G", "3,maxcpus=8,sockets=2,cores=2,threads=2", { memBytes: GiB }],
       ["2000", "255", { memBytes: 2000 * MiB }],
+      ["3583", "2", { memBytes: 3583 * MiB }],
     ];
     for (const [mem, smp, options] of cases) {
       it(`-m ${mem} -smp ${smp}: every byte from 0x0e to 0x7f`, async () => {

@@ -6,16 +6,16 @@ import type { MmioOps } from "../../../src/emu/memory/region.ts";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** Reads a byte the way the CPU does: page map first, slow path on -1. */
+/** Reads a byte the way the CPU does: page map (buffer page numbers) first, slow path on -1. */
 function cpuRead8(space: AddressSpace, addr: number): number {
   const base = space.readPage[addr >>> 12]!;
-  return base >= 0 ? space.buffer[base + (addr & 0xfff)]! : space.readSlow(addr, 1);
+  return base >= 0 ? space.buffer[base * PAGE_SIZE + (addr & 0xfff)]! : space.readSlow(addr, 1);
 }
 
 /** Writes a byte the way the CPU does. */
 function cpuWrite8(space: AddressSpace, addr: number, value: number): void {
   const base = space.writePage[addr >>> 12]!;
-  if (base >= 0) space.buffer[base + (addr & 0xfff)] = value;
+  if (base >= 0) space.buffer[base * PAGE_SIZE + (addr & 0xfff)] = value;
   else space.writeSlow(addr, 1, value);
 }
 
@@ -46,9 +46,9 @@ describe("AddressSpace", () => {
     const space = new AddressSpace(2 * MiB, log);
     const ram = space.addRam("ram", 0, MiB);
     const rom = space.addRom("bios", 0xfff00000, MiB, new Uint8Array([1, 2, 3]));
-    expect(space.readPage[0]).toBe(ram.bufferOffset);
-    expect(space.writePage[0]).toBe(ram.bufferOffset);
-    expect(space.readPage[0xfff00]).toBe(rom.bufferOffset);
+    expect(space.readPage[0]).toBe(ram.bufferOffset / PAGE_SIZE);
+    expect(space.writePage[0]).toBe(ram.bufferOffset / PAGE_SIZE);
+    expect(space.readPage[0xfff00]).toBe(rom.bufferOffset / PAGE_SIZE);
     expect(space.writePage[0xfff00]).toBe(-1);
     expect(space.readSlow(0xfff00000, 4)).toBe(0x030201);
     cpuWrite8(space, 0xfff00000, 0x99);
@@ -85,12 +85,12 @@ describe("AddressSpace", () => {
     const low = space.addRam("low", 0, MiB);
     const high = space.addRam("high", 0x80000, 0x10000, { priority: 1 });
     const later = space.addRam("later", 0x90000, 0x10000);
-    expect(space.readPage[0x7f]).toBe(low.bufferOffset + 0x7f000);
-    expect(space.readPage[0x80]).toBe(high.bufferOffset);
-    expect(space.readPage[0x90]).toBe(later.bufferOffset);
+    expect(space.readPage[0x7f]).toBe((low.bufferOffset + 0x7f000) / PAGE_SIZE);
+    expect(space.readPage[0x80]).toBe(high.bufferOffset / PAGE_SIZE);
+    expect(space.readPage[0x90]).toBe(later.bufferOffset / PAGE_SIZE);
     // Lowering `high` below `low` uncovers low's bytes.
     high.setPriority(-1);
-    expect(space.readPage[0x80]).toBe(low.bufferOffset + 0x80000);
+    expect(space.readPage[0x80]).toBe((low.bufferOffset + 0x80000) / PAGE_SIZE);
     expect(space.flatView().map((r) => r.leaf.name)).toEqual(["low", "later", "low"]);
   });
 
@@ -101,12 +101,12 @@ describe("AddressSpace", () => {
     const gen = space.generation;
     win.setEnabled(false);
     expect(space.generation).toBe(gen + 1);
-    expect(space.readPage[0x40]).toBe(ram.bufferOffset + 0x40000);
+    expect(space.readPage[0x40]).toBe((ram.bufferOffset + 0x40000) / PAGE_SIZE);
     win.setEnabled(true);
-    expect(space.readPage[0x40]).toBe(win.bufferOffset);
+    expect(space.readPage[0x40]).toBe(win.bufferOffset / PAGE_SIZE);
     win.moveTo(0x50000);
-    expect(space.readPage[0x40]).toBe(ram.bufferOffset + 0x40000);
-    expect(space.readPage[0x51]).toBe(win.bufferOffset + PAGE_SIZE);
+    expect(space.readPage[0x40]).toBe((ram.bufferOffset + 0x40000) / PAGE_SIZE);
+    expect(space.readPage[0x51]).toBe((win.bufferOffset + PAGE_SIZE) / PAGE_SIZE);
     // A batch re-flattens once.
     const before = space.generation;
     space.begin();
@@ -115,8 +115,8 @@ describe("AddressSpace", () => {
     win.setEnabled(true);
     space.commit();
     expect(space.generation).toBe(before + 1);
-    expect(space.readPage[0x50]).toBe(ram.bufferOffset + 0x50000);
-    expect(space.readPage[0x60]).toBe(win.bufferOffset);
+    expect(space.readPage[0x50]).toBe((ram.bufferOffset + 0x50000) / PAGE_SIZE);
+    expect(space.readPage[0x60]).toBe(win.bufferOffset / PAGE_SIZE);
   });
 
   it("shows an alias as a window into its target at an offset, read-only when asked", () => {
@@ -128,7 +128,7 @@ describe("AddressSpace", () => {
     space.bytes(bios).set([0xea, 0x5b, 0xe0], 0x1fff0);
     const isa = space.addAlias("isa-bios", 0xe0000, bios, 0, 128 * KiB, { priority: 1 });
     expect(cpuRead8(space, 0xffff0)).toBe(0xea);
-    expect(space.readPage[0xe0]).toBe(bios.bufferOffset);
+    expect(space.readPage[0xe0]).toBe(bios.bufferOffset / PAGE_SIZE);
     expect(space.writePage[0xe0]).toBe(-1);
     // A PAM-like read-write alias of RAM over the BIOS window, then read-only.
     const pam = space.addAlias("pam-ram", 0xf0000, ram, 0xf0000, 0x10000, { priority: 2 });
@@ -231,9 +231,9 @@ describe("AddressSpace", () => {
       pams.push(space.addAlias(`pam-ram-${i}`, addr, ram, addr, 0x4000, { priority: 2, enabled: false }));
     }
     for (const pam of pams) pam.setEnabled(true);
-    expect(space.readPage[0xc0]).toBe(ram.bufferOffset + 0xc0000);
-    expect(space.readPage[0xef]).toBe(ram.bufferOffset + 0xef000);
-    expect(space.writePage[0xef]).toBe(ram.bufferOffset + 0xef000);
-    expect(space.readPage[0xf0]).toBe(bios.bufferOffset + 0x10000);
+    expect(space.readPage[0xc0]).toBe((ram.bufferOffset + 0xc0000) / PAGE_SIZE);
+    expect(space.readPage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
+    expect(space.writePage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
+    expect(space.readPage[0xf0]).toBe((bios.bufferOffset + 0x10000) / PAGE_SIZE);
   });
 });

@@ -38,4 +38,23 @@ describe("RAM images", () => {
       expect(hash(buf)).toBe(hashes.get(n));
     }
   });
+
+  it("images of a 3583 MiB RAM the guest barely touched share the zero chunks and restore above 2 GiB", () => {
+    const buf = new Uint8Array(3583 * MiB);
+    const high = [0x7fff_f000, 0x8000_0000, 0xdfef_f000]; // both sides of 2 GiB, the last page
+    for (const [i, at] of high.entries()) buf.fill(i + 1, at, at + RAM_PAGE);
+    const first = captureRam(buf, null);
+    // The three pages and their chunks' page tables; the 3581 zero chunks own nothing.
+    expect(first.bytes).toBeLessThan(3 * RAM_PAGE + 3 * 256 * 8 + 3583 * 8 + 1);
+    for (const at of high) buf.fill(0xee, at, at + 16);
+    buf[0x9000_0000] = 1; // a byte in a zero chunk
+    const second = captureRam(buf, first);
+    restoreRam(buf, first);
+    for (const [i, at] of high.entries())
+      expect(buf.subarray(at, at + RAM_PAGE).every((b) => b === i + 1)).toBe(true);
+    expect(buf[0x9000_0000]).toBe(0);
+    restoreRam(buf, second);
+    expect(buf[0x9000_0000]).toBe(1);
+    for (const at of high) expect(buf[at + 15]).toBe(0xee);
+  });
 });

@@ -152,7 +152,7 @@ export class CodeCache {
   /** Marks buffer page `p` as holding code and drops every TLB write entry reaching into it. */
   private protect(p: number): void {
     this.codePages[p] = 1;
-    const lo = p << 12;
+    const lo = p * 0x1000;
     for (const t of this.tlbs) t.dropWritesInto(lo, lo + 0x1000);
   }
 

@@ -38,7 +38,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
       const lin = (c.csBase + eip) | 0;
       const o = ~c.tlbR[lin >>> 12];
       if (o >= 0) {
-        const start = o + (lin & 0xfff);
+        const start = ((o << 12) | (lin & 0xfff)) >>> 0;
         const mode = c.code32 | (c.stack32 << 1);
         cache.lookups++;
         let b: Block | null = table[start & TABLE_MASK];
@@ -67,7 +67,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
               if (end - c.instructions < next.count || next.lastEip > c.csLimit) break;
               const at = (c.csBase + c.eip) | 0;
               const page = ~c.tlbR[at >>> 12];
-              if (page < 0 || page + (at & 0xfff) !== next.start) break;
+              if (page < 0 || ((page << 12) | (at & 0xfff)) >>> 0 !== next.start) break;
               const bits = bpMap[at >>> 12];
               const from = next.low & 0xfff;
               if (bits !== 0 && anyBreakpoint(bpMap, bits, from, from + next.length)) break;

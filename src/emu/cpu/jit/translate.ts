@@ -467,7 +467,7 @@ function rmw(aop: number, size: number, seg: number, off: string, b: string): st
  */
 export function translateBlock(c: Cpu, start: number): Block | null {
   const buf = c.buf;
-  const pageEnd = (start & ~0xfff) + 0x1000;
+  const pageEnd = start - (start & 0xfff) + 0x1000;
   const code32 = c.code32;
   const eip0 = c.eip;
   const cmov = (c.cpuid.featuresEdx & CPUID_CMOV) !== 0;
