@@ -11,7 +11,6 @@
 // (this host's speed drifts by far more than 5% between whole runs, slices see the same drift):
 // the median over three such runs. The issue's bars: >= 30 MIPS, < 5% slowdown.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +18,7 @@ import { createBareMachine } from "../src/emu/machine/board-bare.ts";
 import { alternateSlices } from "./lib/alternate.ts";
 import { DEBUG_EXIT_PORT, timeQemu, trivialRom } from "./lib/qemu.ts";
 import { median, report } from "./lib/report.ts";
+import { loadV86, type V86Constructor } from "./lib/v86.ts";
 
 const ROM = join(dirname(fileURLToPath(import.meta.url)), "roms", "cpu-bench.bin");
 /** 4132 + 10*N1 + 16389*N2 + 11*N3 + 8*N4 with the ROM's defaults (see cpu-bench.asm). */
@@ -69,23 +69,11 @@ function timePcscope(rom: Uint8Array, jit: boolean): number {
   return wall;
 }
 
-type V86Constructor = typeof import("v86").V86;
 /** The part of v86's emulator object its typings leave out: the I/O bus (v86 src/io.js). */
 interface V86Internals {
   v86: {
     cpu: { io: { register_write(port: number, device: object, write8: (value: number) => void): void } };
   };
-}
-
-/** npm `v86`'s constructor and wasm path, or the reason it cannot be loaded. */
-async function loadV86(): Promise<{ V86: V86Constructor; wasmPath: string } | string> {
-  try {
-    const wasmPath = createRequire(import.meta.url).resolve("v86/build/v86.wasm");
-    const { V86 } = await import("v86");
-    return { V86, wasmPath };
-  } catch (err) {
-    return `npm v86 cannot be loaded (npm ci installs it): ${String(err)}`;
-  }
 }
 
 /**

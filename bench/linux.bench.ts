@@ -8,11 +8,11 @@
 // The speed issue's bars: within 3x QEMU TCG's wall time, and faster than v86.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildLinuxGuest, INIT_MARK, type LinuxGuest } from "../src/guest/linux-guest.ts";
 import { median, report } from "./lib/report.ts";
+import { loadV86, type V86Constructor } from "./lib/v86.ts";
 
 const PCSCOPE_REPS = 1;
 const REPS = 3;
@@ -113,8 +113,6 @@ async function qemu(guest: LinuxGuest): Promise<Boot> {
   return { seconds: r.seconds, instructions: null };
 }
 
-type V86Constructor = typeof import("v86").V86;
-
 /** An ArrayBuffer holding exactly the file's bytes. */
 function fileBuffer(path: string): ArrayBuffer {
   const b = readFileSync(path);
@@ -160,17 +158,6 @@ async function v86(V86: V86Constructor, wasmPath: string, guest: LinuxGuest): Pr
     });
   } finally {
     await emulator.destroy();
-  }
-}
-
-/** npm `v86`'s constructor and wasm path, or the reason it cannot be loaded. */
-async function loadV86(): Promise<{ V86: V86Constructor; wasmPath: string } | string> {
-  try {
-    const wasmPath = createRequire(import.meta.url).resolve("v86/build/v86.wasm");
-    const { V86 } = await import("v86");
-    return { V86, wasmPath };
-  } catch (err) {
-    return `npm v86 cannot be loaded (npm ci installs it): ${String(err)}`;
   }
 }
 

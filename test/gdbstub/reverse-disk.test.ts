@@ -9,18 +9,16 @@
 //   undone), and qemu-img check calls it clean;
 // - a second session on that image goes forward, back before WRITE SECTORS, and forward again to
 //   the guest's exit: the image holds 0xa5 at LBA 100 and 0x5a at LBA 200-207.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { needPeers } from "../helpers/peers.ts";
-import { freePort } from "../helpers/qemu.ts";
-import { pythonScript, runGdb } from "./gdb-run.ts";
+import { pythonScript, runGdb, startPcscopeGdb } from "./gdb-run.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = join(ROOT, "bin", "pcscope.js");
 const GUEST = readFileSync(join(ROOT, "firmware", "tests", "ide-guest.bin"));
 const ATA_CMD = 0x1f7;
 const WRITE_SECTORS = 0x30;
@@ -60,25 +58,9 @@ function guestImage(): string {
   return disk;
 }
 
-/** Starts `pcscope run -S --gdb` on `disk`; resolves to its address and its exit status. */
-async function startPcscope(disk: string): Promise<{ address: string; exited: Promise<number | null> }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      ...[BIN, "run", "-S", "--gdb", `tcp:127.0.0.1:${port}`, "--hda", disk],
-      ...["--debugcon", "null", "--debug-exit", "0xf4,1"],
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  for (let i = 0; i < 100 && !stderr.includes("listening"); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(stderr).toContain("listening");
-  return { address: `127.0.0.1:${port}`, exited };
+/** `pcscope run -S --gdb` on `disk` (history on, the default under gdb). */
+function startPcscope(disk: string) {
+  return startPcscopeGdb(["--hda", disk, "--debugcon", "null", "--debug-exit", "0xf4,1"]);
 }
 
 /** gdb Python: run (or run back) over I/O-watch hits until AL holds `command`; prints `@tag AL EIP`. */

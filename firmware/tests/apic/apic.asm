@@ -12,14 +12,7 @@
 
 main:
         ; Mask both 8259s before anything can interrupt (they come out of reset unmasked).
-        mov al, 0xff
-        out 0x21, al
-        out 0xa1, al
-        PM_ENTER32 start32
-
-        bits 32
-start32:
-        PM32_INIT
+        PM32_PICS_MASKED
         SET_GATE 0x20, isr_0x20, 0x8E
         SET_GATE 0x30, isr_0x30, 0x8E
         SET_GATE 0x38, isr_0x38, 0x8E

@@ -42,14 +42,7 @@ FIRST   equ SCRATCH + 24
 %endmacro
 
 main:
-        mov al, 0xff
-        out 0x21, al
-        out 0xa1, al
-        PM_ENTER32 start32
-
-        bits 32
-start32:
-        PM32_INIT
+        PM32_PICS_MASKED
         SET_GATE 0x30, isr_0x30, 0x8E
         SET_GATE 0x38, isr_0x38, 0x8E
         SET_GATE 0x9f, isr_0x9f, 0x8E

@@ -15,14 +15,7 @@ PIT_COUNT equ 2                 ; ~1.7 us (168 instructions of virtual time)
 SPIN      equ 120               ; a pass spins about as long: interrupts come while it runs and in HLT
 
 main:
-        mov al, 0xff
-        out 0x21, al
-        out 0xa1, al
-        PM_ENTER32 start32
-
-        bits 32
-start32:
-        PM32_INIT
+        PM32_PICS_MASKED
         SET_GATE 0x20, irq0, 0x8E
         mov dword [TICKS], 0
         mov dword [PASSES], 0

@@ -13,14 +13,7 @@ SVR_ENABLE equ 0x100
 TDCR_DIV1 equ 0x0b
 
 main:
-        mov al, 0xff
-        out 0x21, al
-        out 0xa1, al
-        PM_ENTER32 start32
-
-        bits 32
-start32:
-        PM32_INIT
+        PM32_PICS_MASKED
         SET_GATE VECTOR, isr, 0x8E
         APIC_W A_SVR, SVR_ENABLE | 0xff
         APIC_W A_TDCR, TDCR_DIV1

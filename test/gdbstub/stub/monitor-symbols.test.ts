@@ -2,18 +2,13 @@
 // symbols.ts): the real gdb 13 against `pcscope run -S --gdb ... --symbols gdb-demo.nm` (a separate
 // process, as a user runs it) asks `info symbol`, `sym` and dumps memory at symbol addresses; an
 // in-process server given no listing says so.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { RspClient } from "../../../src/gdbstub/index.ts";
 import { needPeers } from "../../helpers/peers.ts";
-import { freePort } from "../../helpers/qemu.ts";
 import { DEMO_NM, DEMO_ROM, demoSymbols, startDemo } from "../demo.ts";
-import { runGdb } from "../gdb-run.ts";
+import { runGdb, startPcscopeGdb } from "../gdb-run.ts";
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "pcscope.js");
 const SYM = demoSymbols();
 /** The 64 KiB demo ROM sits at 0xf0000 below 1 MiB (the bare machine's alias of the ROM's top). */
 const ROM_BASE = 0xf0000;
@@ -28,23 +23,10 @@ function romBytes(addr: number, count: number): string {
 
 describe.skipIf(!needPeers("gdb"))("the monitor's symbols", () => {
   it("resolves addresses and names from pcscope run --symbols, for gdb 13", async () => {
-    const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [BIN, "run", "-S", "--gdb", `tcp:127.0.0.1:${port}`, "--bios", DEMO_ROM, "--symbols", DEMO_NM],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    for (let i = 0; i < 100 && !stderr.includes("listening"); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(stderr).toContain(`gdb server listening on 127.0.0.1:${port} (guest paused)`);
+    const pcscope = await startPcscopeGdb(["--bios", DEMO_ROM, "--symbols", DEMO_NM]);
     const loop = SYM.count_loop!;
     const start = SYM.start!;
-    const out = await runGdb(`127.0.0.1:${port}`, [
+    const out = await runGdb(pcscope.address, [
       `monitor info symbol 0x${(loop + 2).toString(16)}`,
       "monitor info symbol count_loop+2",
       "monitor info symbol 0x10",
@@ -68,7 +50,7 @@ describe.skipIf(!needPeers("gdb"))("the monitor's symbols", () => {
     expect(out).toContain(`${start.toString(16).padStart(16, "0")}: ${romBytes(start, 4)}\n`);
     expect(out).toContain(`${(start + 0x10).toString(16).padStart(16, "0")}: ${romBytes(start + 0x10, 4)}\n`);
     expect(out).toContain("xp: no symbol 'nosuch' (try 'monitor sym nosuch')\n");
-    expect(await exited).toBe(0);
+    expect(await pcscope.exited).toBe(0);
   }, 60_000);
 
   it("says when no listing was given, and still takes hex addresses", async () => {
