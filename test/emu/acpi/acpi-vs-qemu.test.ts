@@ -13,6 +13,7 @@ import {
   compareFwCfg,
   diffFileBytes,
   dumpFwCfgQemu,
+  type FwCfgDump,
   fwCfgFile,
   qemuMachineArgs,
 } from "../../helpers/fw-cfg.ts";
@@ -56,6 +57,19 @@ for (const memMiB of [32, 128, 1024, 3072])
 for (const numa of [false, true])
   CASES.push({ memMiB: 128, cpus: 2, numa, hotplug: { slots: 2, maxMiB: 1024 } });
 
+/** Every ACPI file and legacy fw_cfg key of `ours` holds QEMU's bytes. */
+function expectSameTables(qemu: FwCfgDump, ours: FwCfgDump): void {
+  for (const name of ACPI_FILES) {
+    expect(diffFileBytes(fwCfgFile(qemu, name)?.data, fwCfgFile(ours, name)?.data), name).toBeNull();
+  }
+  for (const key of LEGACY_KEYS) {
+    expect(
+      diffFileBytes(qemu.legacy.get(key), ours.legacy.get(key)),
+      `legacy key 0x${key.toString(16)}`,
+    ).toBeNull();
+  }
+}
+
 describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
   const limit = makeLimiter(2);
 
@@ -83,15 +97,7 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
     "%s",
     async (_name, args) => {
       const { qemu, ours } = await compareFwCfg([...args], limit);
-      for (const name of ACPI_FILES) {
-        expect(diffFileBytes(fwCfgFile(qemu, name)?.data, fwCfgFile(ours, name)?.data), name).toBeNull();
-      }
-      for (const key of LEGACY_KEYS) {
-        expect(
-          diffFileBytes(qemu.legacy.get(key), ours.legacy.get(key)),
-          `legacy key 0x${key.toString(16)}`,
-        ).toBeNull();
-      }
+      expectSameTables(qemu, ours);
     },
     60_000,
   );
@@ -101,15 +107,7 @@ describe.skipIf(!HAVE)("ACPI tables and loader, pcscope vs QEMU 7.2", () => {
     async (_name, c) => {
       expect(memSizeProblem(c.memMiB * MiB)).toBeNull();
       const { qemu, ours } = await compareFwCfg(args(c), limit);
-      for (const name of ACPI_FILES) {
-        expect(diffFileBytes(fwCfgFile(qemu, name)?.data, fwCfgFile(ours, name)?.data), name).toBeNull();
-      }
-      for (const key of LEGACY_KEYS) {
-        expect(
-          diffFileBytes(qemu.legacy.get(key), ours.legacy.get(key)),
-          `legacy key 0x${key.toString(16)}`,
-        ).toBeNull();
-      }
+      expectSameTables(qemu, ours);
     },
     60_000,
   );
