@@ -1,13 +1,15 @@
 // SeaBIOS boot to the MBR: Debian's bios.bin on the i440fx PC with a qcow2 disk whose boot sector
 // writes to isa-debug-exit, wall time (median of REPS) and guest instructions under pcscope beside
 // QEMU TCG (`qemu-system-i386 -M pc`, process wall time including its start-up) in the same run.
-// Goal: pcscope's wall time no more than 3x QEMU's.
+// Goal: pcscope's wall time no more than 3x QEMU's. Then the Linux guest booted to power-off beside
+// QEMU and v86 (bench/lib/linux-boot.ts).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AioContext, openImage } from "../src/emu/block/index.ts";
 import { createPcMachine, hostVapicRom } from "../src/emu/machine/pc.ts";
+import { linuxBootBench } from "./lib/linux-boot.ts";
 import { median, report } from "./lib/report.ts";
 
 const REPS = 3;
@@ -72,4 +74,5 @@ export default async function bootBench(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await linuxBootBench();
 }

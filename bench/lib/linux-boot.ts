@@ -1,4 +1,4 @@
-// Linux boot to power-off: Debian 12's i386 686 kernel with the busybox initramfs of
+// Linux boot to power-off (the second half of `npm run bench boot`): Debian 12's i386 686 kernel with the busybox initramfs of
 // src/guest/linux-guest.ts (no modules, a script that just exits, so /init starts and powers off),
 // with the command line and memory of test/guest/linux-boot.test.ts. Wall time under pcscope (the
 // `pcscope run --kernel` process, spawn to exit, and its guest instructions from the summary line)
@@ -10,9 +10,9 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildLinuxGuest, INIT_MARK, type LinuxGuest } from "../src/guest/linux-guest.ts";
-import { median, report } from "./lib/report.ts";
-import { loadV86, type V86Constructor } from "./lib/v86.ts";
+import { buildLinuxGuest, INIT_MARK, type LinuxGuest } from "../../src/guest/linux-guest.ts";
+import { median, report } from "./report.ts";
+import { loadV86, type V86Constructor } from "./v86.ts";
 
 const PCSCOPE_REPS = 1;
 const REPS = 3;
@@ -21,7 +21,7 @@ const CPU = "pentium2";
 const APPEND = "console=ttyS0 panic=-1 cryptomgr.notests";
 const SEABIOS = "/usr/share/seabios/bios.bin";
 const VGABIOS = "/usr/share/seabios/vgabios-stdvga.bin";
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "pcscope.js");
+const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "pcscope.js");
 /** The kernel's last console line when the guest powers off (with ACPI) or halts (without). */
 const POWER_DOWN = "reboot: Power down";
 const HALTED = "reboot: System halted";
@@ -168,7 +168,8 @@ function formatBoot(b: Boot): string {
 }
 
 /** Boots the guest under pcscope once and under QEMU and v86 REPS times each, and prints the figures. */
-export default async function linuxBench(): Promise<void> {
+/** Boots the Linux guest under pcscope, QEMU and v86 and reports the wall times (see the top). */
+export async function linuxBootBench(): Promise<void> {
   const guest = buildLinuxGuest({ script: "exit 0\n", modules: [], progress });
   progress(`guest: ${guest.kernel} + ${guest.initrd}`);
   const loaded = await loadV86();
