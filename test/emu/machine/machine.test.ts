@@ -23,6 +23,18 @@ function machine(bios: Uint8Array, extra: Partial<MachineOptions> = {}): Machine
   return createBareMachine({ bios, debugcons: [{ port: 0x402, sink: null }], ...extra });
 }
 
+/** `jmp $` (EB FE) forever on the bare board, with a clock device due once at 50 ns: how often it fired. */
+function spinWithOneShot() {
+  const m = createBareMachine({ bios: tinyRom([0xeb, 0xfe]) });
+  let count = 0;
+  m.clock.add({
+    name: "one-shot",
+    nextDeadline: () => (count === 0 ? 50 : Number.POSITIVE_INFINITY),
+    onDeadline: () => count++,
+  });
+  return { m, fired: () => count };
+}
+
 describe("Machine (bare board)", () => {
   it("runs the demo ROM to a halt: banner, protected mode, its own CRC-32, the isa-bios alias", () => {
     const m = machine(HELLO);
@@ -307,32 +319,20 @@ describe("Machine idle handling", () => {
 
   it("fires device deadlines that fall due while a debugger single-steps", () => {
     // jmp $ (EB FE) forever: each step retires one instruction = one tick = 10 ns of virtual time.
-    const m = createBareMachine({ bios: tinyRom([0xeb, 0xfe]) });
-    let fired = 0;
-    m.clock.add({
-      name: "one-shot",
-      nextDeadline: () => (fired === 0 ? 50 : Number.POSITIVE_INFINITY),
-      onDeadline: () => fired++,
-    });
+    const { m, fired } = spinWithOneShot();
     for (let i = 0; i < 4; i++) m.step(0);
-    expect(fired).toBe(0); // 40 ns
+    expect(fired()).toBe(0); // 40 ns
     for (let i = 0; i < 2; i++) m.step(0);
-    expect(fired).toBe(1); // 60 ns >= 50 ns
+    expect(fired()).toBe(1); // 60 ns >= 50 ns
   });
 
   it("holds the timers a debugger's step asks it to hold until the guest runs again", () => {
-    const m = createBareMachine({ bios: tinyRom([0xeb, 0xfe]) });
-    let fired = 0;
-    m.clock.add({
-      name: "one-shot",
-      nextDeadline: () => (fired === 0 ? 50 : Number.POSITIVE_INFINITY),
-      onDeadline: () => fired++,
-    });
+    const { m, fired } = spinWithOneShot();
     for (let i = 0; i < 8; i++)
       expect(m.step(0, { interrupts: false, timers: false })).toEqual({ kind: "step" });
-    expect(fired).toBe(0); // 80 ns, held
+    expect(fired()).toBe(0); // 80 ns, held
     expect(m.run(1)).toEqual({ kind: "budget" });
-    expect(fired).toBe(1); // fired before the first instruction of the run
+    expect(fired()).toBe(1); // fired before the first instruction of the run
   });
 });
 
