@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   MODE_WORKLOADS,
   type ModeWorkload,
@@ -74,27 +74,25 @@ describe("per-mode CPU benchmark guests", () => {
         expect(translated.text).toMatch(/^([0-9A-F]{8}\n)+$/);
       });
 
-      describe.skipIf(!needPeers("qemu-system-i386"))("under QEMU", () => {
-        const dir = mkdtempSync(join(tmpdir(), "pcscope-workload-"));
-        afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-        it("retires the same count and prints the same results as pcscope", async () => {
-          const romPath = join(dir, `${w.name}.bin`);
-          const logPath = join(dir, `${w.name}.exec.log`);
-          writeFileSync(romPath, rom);
-          const qemu = await runRomQemu(romPath, 30_000, [
-            "-singlestep",
-            "-d",
-            "exec,nochain",
-            "-D",
-            logPath,
-          ]);
-          expect(qemu.status, qemu.stderr).toBe(EXIT_STATUS);
-          const executed = readFileSync(logPath, "latin1").match(/^Trace /gm)?.length ?? 0;
-          expect(executed).toBe(expected);
-          expect(qemu.log).toBe(runPcscope(rom, true, expected * 2).text);
-        });
-      });
+      it.skipIf(!needPeers("qemu-system-i386"))(
+        "retires the same count and prints the same results under QEMU",
+        async () => {
+          const dir = mkdtempSync(join(tmpdir(), "pcscope-workload-"));
+          try {
+            const romPath = join(dir, `${w.name}.bin`);
+            const logPath = join(dir, "exec.log");
+            writeFileSync(romPath, rom);
+            const execLog = ["-singlestep", "-d", "exec,nochain", "-D", logPath];
+            const qemu = await runRomQemu(romPath, 30_000, execLog);
+            expect(qemu.status, qemu.stderr).toBe(EXIT_STATUS);
+            const executed = readFileSync(logPath, "latin1").match(/^Trace /gm)?.length ?? 0;
+            expect(executed).toBe(expected);
+            expect(qemu.log).toBe(runPcscope(rom, true, expected * 2).text);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      );
     });
   }
 });
