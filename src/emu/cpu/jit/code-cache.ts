@@ -35,11 +35,15 @@ export class Block {
      * EIP (a branch taken, a CALL, its fall-through), each with its own number from EXIT_FIRST_DIRECT.
      */
     readonly run: (c: never, end: number) => number,
+    /** A second, inline translation (translate.ts tier2): never promoted again. */
+    readonly tier2: boolean,
   ) {
     this.links = new Array<Block | null>(exits).fill(null);
   }
   /** False once its code was written, remapped or flushed: links to it must not be followed. */
   valid = true;
+  /** Times the run loop entered it (a first translation is translated again at TIER2_RUNS). */
+  runs = 0;
   /**
    * Per exit number: the block the dispatcher last found where that exit went (null: none yet).
    * After EXIT_RETURN that block is followed only when EIP is its first EIP again.
@@ -58,10 +62,26 @@ export const EXIT_FIRST_DIRECT = 2;
 const TABLE_SIZE = 1 << 16;
 /** Hotness counters (a power of two; indexes collide harmlessly). */
 const HOT_SIZE = 1 << 16;
-/** Entries at an address before the block starting there is translated. */
-export const HOT_THRESHOLD = 40;
+/**
+ * Entries at an address before the block starting there is translated. V8 compiling a block costs
+ * about what the interpreter spends on some 100,000 instructions, so only code that runs often is
+ * worth it: the Debian boot (bench boot) took 61 s of CPU with 300, 54 s with 1000 or 5000, and
+ * 75 s with 40 (most of it V8's compiler and blocks it never optimized).
+ */
+const HOT_THRESHOLD = 1000;
+/** Runs after which a block is translated again with inline fast paths (translate.ts tier2). */
+const TIER2_RUNS = 2000;
+
+/**
+ * A tuning knob from the environment (a positive integer), else `fallback`. The test suite sets
+ * PCSCOPE_JIT_HOT and PCSCOPE_JIT_TIER2 low so short test loops run translated code.
+ */
+function knob(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
 /** Generated source bytes kept before the cache is flushed. */
-const SOURCE_BUDGET = 24 << 20;
+const SOURCE_BUDGET = 64 << 20;
 /** Invalidations of a page after which it is no longer translated (self-modifying code). */
 const SMC_LIMIT = 64;
 
@@ -69,6 +89,10 @@ const SMC_LIMIT = 64;
 export class CodeCache {
   /** Translation on (PCSCOPE_JIT=0 or --no-jit turn it off). */
   enabled = process.env.PCSCOPE_JIT !== "0";
+  /** Entries at an address before it is translated (HOT_THRESHOLD; at most 65535). */
+  hotThreshold = Math.min(knob("PCSCOPE_JIT_HOT", HOT_THRESHOLD), 0xffff);
+  /** Runs after which a block is translated again inline (1: every block at once). */
+  tier2Runs = knob("PCSCOPE_JIT_TIER2", TIER2_RUNS);
   /** Direct-mapped front table: slot start & (TABLE_SIZE - 1). */
   readonly table: (Block | null)[] = new Array(TABLE_SIZE).fill(null);
   private readonly blocks = new Map<number, Block>();
@@ -90,6 +114,8 @@ export class CodeCache {
   hits = 0;
   /** Block runs entered through a link from the previous block (no lookup). */
   chained = 0;
+  /** Blocks translated a second time, inline (TIER2_RUNS). */
+  promoted = 0;
   invalidations = 0;
   flushes = 0;
 
@@ -121,7 +147,7 @@ export class CodeCache {
   isHot(start: number): boolean {
     const i = start & (HOT_SIZE - 1);
     const n = this.hot[i] + 1;
-    if (n < HOT_THRESHOLD) {
+    if (n < this.hotThreshold) {
       this.hot[i] = n;
       return false;
     }
@@ -147,6 +173,18 @@ export class CodeCache {
       list.push(b);
       if (this.codePages[p] === 0) this.protect(p);
     }
+  }
+
+  /**
+   * Puts `b`, the second translation of `old` (same start, mode and code), in its place: `old` is
+   * no longer valid, so links to it are dropped and relinked to `b` by the run loop.
+   */
+  replace(old: Block, b: Block): void {
+    old.valid = false;
+    this.sourceBytes -= old.sourceBytes;
+    this.insert(b);
+    this.translated--;
+    this.promoted++;
   }
 
   /** Marks buffer page `p` as holding code and drops every TLB write entry reaching into it. */
@@ -218,6 +256,7 @@ export class CodeCache {
       `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
       `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
       `chained: ${this.chained} block runs entered through a link`,
+      `promoted: ${this.promoted} hot blocks translated again with inline fast paths`,
       `invalidations: ${this.invalidations}; flushes: ${this.flushes}`,
       "",
     ].join("\n");

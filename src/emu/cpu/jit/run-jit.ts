@@ -55,6 +55,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
             // mapping to its first byte through the TLB (a remapped page or another CS base is never
             // followed), no breakpoint in its bytes.
             for (;;) {
+              if (++b.runs === cache.tier2Runs && !b.tier2) b = promote(c, b);
               const exit = b.run(c as never, end);
               prev = b;
               prevExit = exit;
@@ -110,7 +111,18 @@ function findOrTranslate(c: Cpu, start: number, mode: number): Block | null {
   if (!cache.isHot(start)) return null;
   const found = cache.find(start, mode, c.eip);
   if (found !== undefined) return found;
-  const b = translateBlock(c, start);
+  const b = translateBlock(c, start, false);
   if (b !== null) cache.insert(b);
   return b;
+}
+
+/**
+ * The second translation of `b`, which ran TIER2_RUNS times and is about to run again (CS:EIP is its
+ * first instruction, in its mode): the same instructions with inline fast paths, in its place.
+ */
+function promote(c: Cpu, b: Block): Block {
+  const hot = translateBlock(c, b.start, true);
+  if (hot === null) return b;
+  c.jit.replace(b, hot);
+  return hot;
 }

@@ -16,27 +16,13 @@
 // followed (the block is then a trace). Each exit to a constant EIP returns its own
 // number, so the run loop can link it to the block found there (run-jit.ts).
 
-import {
-  adjustSp,
-  pop16,
-  pop32,
-  probeWrite,
-  push16,
-  push32,
-  rdM8,
-  rdM16,
-  rdM32,
-  stackOffset,
-  wrM8,
-  wrM16,
-  wrM32,
-} from "../access.ts";
-import { alu, alu32, dec, imulTrunc, inc, logicFlags, mulDiv, neg, shift, shift32 } from "../alu.ts";
+import { probeWrite, rdM8, rdM16, rdM32, wrM8, wrM16, wrM32 } from "../access.ts";
+import { alu, alu32, dec, imulTrunc, inc, mulDiv, neg, shift, shift32 } from "../alu.ts";
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
-import { cond, LZ_ADD, LZ_LOGIC, LZ_SUB, recordFlags } from "../flags.ts";
-import { aluMem32 } from "../operands.ts";
+import { cond, LZ_ADD, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, LZ_SUB, recordFlags, signOf } from "../flags.ts";
+import { ESP, FLAG_CF, FLAG_OF, SS } from "../state.ts";
 import { Block, EXIT_FIRST_DIRECT, EXIT_RETURN } from "./code-cache.ts";
 
 /** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
@@ -50,22 +36,15 @@ const REG8 = [0, 4, 8, 12, 1, 5, 9, 13];
 
 /** The helpers generated code calls, bound once per block factory (never per execution). */
 const HELPERS = {
-  adjustSp,
   alu,
   alu32,
-  aluMem32,
   cond,
   dec,
   imulTrunc,
   inc,
-  logicFlags,
   mulDiv,
   neg,
-  pop16,
-  pop32,
   probeWrite,
-  push16,
-  push32,
   rdM8,
   rdM16,
   rdM32,
@@ -73,7 +52,6 @@ const HELPERS = {
   runInstructions,
   shift,
   shift32,
-  stackOffset,
   wrM8,
   wrM16,
   wrM32,
@@ -82,6 +60,13 @@ const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
 
 const insn = new DecodedInsn();
+
+/**
+ * The block being translated is a second translation of a block that ran TIER2_RUNS times: memory
+ * accesses, stack moves and flag records are generated inline (the helpers' fast paths), which
+ * costs V8 about twice the source to compile; first translations call the helpers.
+ */
+let tier2 = false;
 
 /** The constant-EIP exits of the block being translated: each gets its own number (a link slot). */
 const exits = {
@@ -123,19 +108,190 @@ const INLINE_KIND = [LZ_ADD, LZ_LOGIC, -1, -1, LZ_LOGIC, LZ_SUB, LZ_LOGIC, LZ_SU
 const INLINE_OP = ["+", "|", "", "", "&", "-", "^", "-"];
 
 /**
+ * The stores of recordFlags(c, kind, fa, fb, carry, fr, mask) (flags.ts) as a comma expression, so
+ * generated code records exactly what the helper would without a call.
+ */
+function recordExpr(kind: number, carry: string, size: number, a = "fa", b = "fb"): string {
+  const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
+  if (!tier2) return `recordFlags(c, ${kind}, ${a}, ${b}, ${carry}, fr, ${mask})`;
+  return `c.lzOp = ${kind}, c.lzA = ${a}, c.lzB = ${b}, c.lzC = ${carry}, c.lzRes = fr, c.lzMask = ${mask}, c.lzSign = ${signOf(mask)}`;
+}
+
+/** The known() value after an inline ALU operation `aop` (ADC/SBB call a helper: unknown). */
+function produced(aop: number, size: number): number {
+  const kind = INLINE_KIND[aop]!;
+  return kind < 0 ? FLAGS_UNKNOWN : known(kind, size);
+}
+
+/**
+ * SHL/SHR/SAR of the dword `v` by the constant `n` (1-31) as shift32 computes it (alu.ts): the
+ * result in fr, the explicit CF/OF bits in fb, recorded as setResultFlags records them.
+ */
+function shiftExpr(kind: number, v: string, n: number): string {
+  let calc: string;
+  if (kind === 4 || kind === 6)
+    calc = `fa = ${v}, fr = fa << ${n}, fb = ((fa << ${n - 1}) < 0 ? ${FLAG_CF} : 0) | (((fa << ${n - 1}) ^ fr) < 0 ? ${FLAG_OF} : 0)`;
+  else if (kind === 5)
+    calc = `fa = (${v}) >>> ${n - 1}, fr = (fa >>> 1) | 0, fb = (fa & 1) | (((fa ^ fr) & ${1 << 31}) !== 0 ? ${FLAG_OF} : 0)`;
+  else calc = `fa = ${v}, fr = fa >> ${n}, fb = (fa >> ${n - 1}) & 1`;
+  return `(${calc}, ${recordExpr(LZ_EXPL, "fb", 4, "0", "0")}, fr)`;
+}
+
+/**
  * `a op b` with flags, for an operand of `size` bytes, as an expression evaluating `a` and `b` once.
  * ADC and SBB call alu()/alu32(); the others compute the result as alu()/alu32() do and record the
- * flags with the same recordFlags() call (temporaries u, v, t are the block function's locals).
+ * same lazy flags (recordExpr), leaving operands and result in the block's locals fa, fb, fr for a
+ * following conditional (fusedCond).
  */
 function aluExpr(aop: number, a: string, b: string, size: number): string {
   const kind = INLINE_KIND[aop]!;
   if (kind < 0)
     return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
   const o = INLINE_OP[aop];
-  if (size === 4)
-    return `(u = ${a}, v = ${b}, t = (u ${o} v) | 0, recordFlags(c, ${kind}, u, v, 0, t, -1), t)`;
+  if (size === 4) return `(fa = ${a}, fb = ${b}, fr = (fa ${o} fb) | 0, ${recordExpr(kind, "0", 4)}, fr)`;
   const m = maskOf(size);
-  return `(u = ${a} & ${m}, v = ${b} & ${m}, t = (u ${o} v) & ${m}, recordFlags(c, ${kind}, u, v, 0, t, ${m}), t)`;
+  return `(fa = (${a}) & ${m}, fb = (${b}) & ${m}, fr = (fa ${o} fb) & ${m}, ${recordExpr(kind, "0", size)}, fr)`;
+}
+
+/** TEST (and `logicFlags` of a value) inline: records LZ_LOGIC of `value` masked to `size`. */
+function testExpr(value: string, size: number): string {
+  return `(fa = 0, fb = 0, fr = (${value}) & ${maskOf(size)}, ${recordExpr(LZ_LOGIC, "0", size)});`;
+}
+
+/**
+ * What the block's locals fa, fb, fr hold after an instruction, for fusedCond: FLAGS_UNKNOWN, or
+ * the flag-setting instruction's lazy kind << 3 | operand size, when EFLAGS are still exactly what
+ * it recorded from them.
+ */
+const FLAGS_UNKNOWN = 0;
+
+/** The known-flags value for a producer of lazy `kind` on `size`-byte operands. */
+function known(kind: number, size: number): number {
+  return (kind << 3) | size;
+}
+
+/**
+ * Condition `cc` (0-15) computed from the locals fa, fb, fr the producer `flags` (see known())
+ * left, as a JavaScript boolean expression equal to cond(c, cc) there; null when that kind does
+ * not give it cheaply (the caller then calls cond()).
+ */
+function fusedCond(cc: number, flags: number): string | null {
+  if (flags === FLAGS_UNKNOWN) return null;
+  const kind = flags >> 3;
+  const size = flags & 7;
+  const sign = size === 4 ? 0 : size === 2 ? 0x8000 : 0x80;
+  const zf = "fr === 0";
+  const sf = size === 4 ? "fr < 0" : `(fr & ${sign}) !== 0`;
+  const neg = (x: string) => (size === 4 ? `(${x}) < 0` : `((${x}) & ${sign}) !== 0`);
+  const sx = (x: string) =>
+    size === 4 ? `(${x} | 0)` : size === 2 ? `((${x} << 16) >> 16)` : `((${x} << 24) >> 24)`;
+  const ux = (x: string) => (size === 4 ? `(${x} >>> 0)` : x);
+  let cf: string | null = null;
+  let of: string | null = null;
+  let below: string | null = null;
+  let less: string | null = null;
+  let lessEq: string | null = null;
+  if (kind === LZ_SUB) {
+    cf = `${ux("fa")} < ${ux("fb")}`;
+    below = `${ux("fa")} <= ${ux("fb")}`;
+    of = neg("(fa ^ fb) & (fa ^ fr)");
+    less = `${sx("fa")} < ${sx("fb")}`;
+    lessEq = `${sx("fa")} <= ${sx("fb")}`;
+  } else if (kind === LZ_ADD) {
+    cf = size === 4 ? "(fr >>> 0) < (fa >>> 0)" : `fa + fb > ${maskOf(size)}`;
+    of = neg("(fa ^ fr) & (fb ^ fr)");
+  } else if (kind === LZ_LOGIC) {
+    cf = "false";
+    of = "false";
+    below = zf;
+    less = sf;
+    lessEq = `${zf} || ${sf}`;
+  } else if (kind === LZ_EXPL) {
+    cf = `(fb & ${FLAG_CF}) !== 0`;
+    of = `(fb & ${FLAG_OF}) !== 0`;
+  }
+  let r: string | null;
+  switch (cc >> 1) {
+    case 0:
+      r = of;
+      break;
+    case 1:
+      r = cf;
+      break;
+    case 2:
+      r = zf;
+      break;
+    case 3:
+      r = below ?? (cf === null ? null : `${cf} || ${zf}`);
+      break;
+    case 4:
+      r = sf;
+      break;
+    case 6:
+      r = less ?? (of === null ? null : `(${sf}) !== (${of})`);
+      break;
+    case 7:
+      r = lessEq ?? (of === null ? null : `${zf} || (${sf}) !== (${of})`);
+      break;
+    default:
+      r = null;
+  }
+  if (r === null) return null;
+  return (cc & 1) === 0 ? `(${r})` : `!(${r})`;
+}
+
+/** cond(c, cc) as generated code: fused with the known flags producer where possible. */
+function condExpr(cc: number, flags: number): string {
+  return fusedCond(cc, flags) ?? `cond(c, ${cc})`;
+}
+
+/**
+ * Inline read of `size` bytes at seg:`off` (an expression, evaluated once into mo): the fast path
+ * of rdM8/rdM16/rdM32 (access.ts: limits, then one TLB entry and the buffer), else the helper
+ * itself, which checks again and raises the fault or takes the slow path. Returns what the helper
+ * returns (unsigned for bytes and words, int32 for dwords).
+ */
+function load(size: number, seg: number, off: string): string {
+  if (!tier2) return `${rd(size)}(c, ${seg}, mo = ${off})`;
+  const bytes =
+    size === 4
+      ? "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)"
+      : size === 2
+        ? "buf[mx] | (buf[mx + 1] << 8)"
+        : "buf[mx]";
+  const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
+  return `(mo = ${off}, ml = (segBase[${seg}] + mo) | 0, mn = ~c.tlbR[ml >>> 12], mn >= 0 && mo >= segRLo[${seg}] && mo + ${size - 1} <= segRHi[${seg}]${inPage} ? (mx = ((mn << 12) | (ml & 0xfff)) >>> 0, ${bytes}) : ${rd(size)}(c, ${seg}, mo))`;
+}
+
+/**
+ * Inline write of `value` (`size` bytes) at seg:`off`, as statements: offset then value evaluated
+ * once (into mo, mv, the order of the helper's arguments), then the fast path of wrM8/16/32, else
+ * the helper. Pages holding translated code, watched pages, ROM and MMIO have no TLB write entry,
+ * so such stores always reach the helper.
+ */
+function store(size: number, seg: number, off: string, value: string): string {
+  if (!tier2) return `mo = ${off}; ${wr(size)}(c, ${seg}, mo, ${value});`;
+  const bytes =
+    size === 4
+      ? "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;"
+      : size === 2
+        ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;"
+        : "buf[mx] = mv;";
+  const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
+  return `mo = ${off}; mv = ${value}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}]${inPage}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; ${bytes} } else ${wr(size)}(c, ${seg}, mo, mv);`;
+}
+
+/** PUSH of `value` (`size` bytes) with the block's stack size: ESP changes only after the write. */
+function push(size: number, stack32: number, value: string): string {
+  if (stack32) return `${store(size, SS, `(regs[${ESP}] - ${size}) >>> 0`, value)} regs[${ESP}] = mo;`;
+  return `${store(size, SS, `(r16[${ESP << 1}] - ${size}) & 0xffff`, value)} r16[${ESP << 1}] = mo;`;
+}
+
+/** POP into the register lvalue `dst`: read, then ESP moves, then the register (so POP ESP loads ESP). */
+function pop(size: number, stack32: number, dst: string): string {
+  const sp = stack32 ? `regs[${ESP}] >>> 0` : `r16[${ESP << 1}]`;
+  const moved = stack32 ? `regs[${ESP}] = mo + ${size};` : `r16[${ESP << 1}] = mo + ${size};`;
+  return `{ const p = ${load(size, SS, sp)}; ${moved} ${dst} = p; }`;
 }
 
 /** What one instruction compiles to. */
@@ -145,13 +301,23 @@ interface Emitted {
   memory: boolean;
   /** It ends the block (the code sets EIP and the count and returns). */
   ends: boolean;
+  /** It sets the flags and leaves its operands in fa, fb, fr: known(kind, size) (see fusedCond). */
+  flags?: number;
 }
 
 /**
  * Code for the instruction in `d` (the next one's EIP: `ne`, index `k` in the block), or null when the
  * generator does not handle it (it then runs in the interpreter).
  */
-function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean): Emitted | null {
+function emit(
+  d: DecodedInsn,
+  ne: number,
+  k: number,
+  eip0: number,
+  cmov: boolean,
+  stack32: number,
+  flags: number,
+): Emitted | null {
   if (d.lock) return null;
   // F3 90 is PAUSE: a NOP here. Other REP forms (string instructions) run in the interpreter.
   if (d.rep !== 0) return d.op === 0x90 ? { code: "", memory: false, ends: false } : null;
@@ -177,7 +343,12 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
       const acc = regExpr(0, size);
       const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
       const r = aluExpr(aop, acc, String(imm), size);
-      return { code: aop === CMP ? `${r};` : `${acc} = ${r};`, memory: false, ends: false };
+      return {
+        code: aop === CMP ? `${r};` : `${acc} = ${r};`,
+        memory: false,
+        ends: false,
+        flags: produced(aop, size),
+      };
     }
     const reg = regExpr(d.reg, size);
     const toRm = form < 2;
@@ -185,30 +356,43 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
       const dst = toRm ? regExpr(d.rm, size) : reg;
       const src = toRm ? reg : regExpr(d.rm, size);
       const r = aluExpr(aop, dst, src, size);
-      return { code: aop === CMP ? `${r};` : `${dst} = ${r};`, memory: false, ends: false };
+      return {
+        code: aop === CMP ? `${r};` : `${dst} = ${r};`,
+        memory: false,
+        ends: false,
+        flags: produced(aop, size),
+      };
     }
     const off = eaExpr(d);
     if (!toRm) {
-      const r = aluExpr(aop, reg, `${rd(size)}(c, ${seg}, ${off})`, size);
-      return { code: aop === CMP ? `${r};` : `${reg} = ${r};`, memory: true, ends: false };
+      const r = aluExpr(aop, reg, load(size, seg, off), size);
+      return {
+        code: aop === CMP ? `${r};` : `${reg} = ${r};`,
+        memory: true,
+        ends: false,
+        flags: produced(aop, size),
+      };
     }
-    if (size === 4)
-      return { code: `aluMem32(c, ${aop}, ${seg}, ${off}, ${reg});`, memory: true, ends: false };
-    return { code: rmw(aop, size, seg, off, reg), memory: true, ends: false };
+    return { code: rmw(aop, size, seg, off, reg), memory: true, ends: false, flags: produced(aop, size) };
   }
   if (op >= 0x40 && op <= 0x4f) {
     const r = regExpr(op & 7, vs);
     const f = op < 0x48 ? "inc" : "dec";
-    return { code: `${r} = ${f}(c, ${r}, ${maskOf(vs)});`, memory: false, ends: false };
+    return {
+      code: `fr = ${r} = ${f}(c, ${r}, ${maskOf(vs)});`,
+      memory: false,
+      ends: false,
+      flags: known(op < 0x48 ? LZ_INC : LZ_DEC, vs),
+    };
   }
   if (op >= 0x50 && op <= 0x57)
-    return { code: `push${vs * 8}(c, ${regExpr(op & 7, vs)});`, memory: true, ends: false };
+    return { code: push(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false };
   if (op >= 0x58 && op <= 0x5f)
-    return { code: `${regExpr(op & 7, vs)} = pop${vs * 8}(c);`, memory: true, ends: false };
+    return { code: pop(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false };
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
-      code: `if (cond(c, ${op & 15})) { ${branch(t)} }`,
+      code: `if (${condExpr(op & 15, flags)}) { ${branch(t)} }`,
       memory: true,
       ends: false,
     };
@@ -220,20 +404,28 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     if (!mem) {
       const dst = regExpr(d.rm, size);
       const r = aluExpr(aop, dst, String(imm), size);
-      return { code: aop === CMP ? `${r};` : `${dst} = ${r};`, memory: false, ends: false };
+      return {
+        code: aop === CMP ? `${r};` : `${dst} = ${r};`,
+        memory: false,
+        ends: false,
+        flags: produced(aop, size),
+      };
     }
-    const off = eaExpr(d);
-    if (size === 4)
-      return { code: `aluMem32(c, ${aop}, ${seg}, ${off}, ${imm});`, memory: true, ends: false };
-    return { code: rmw(aop, size, seg, off, String(imm)), memory: true, ends: false };
+    return {
+      code: rmw(aop, size, seg, eaExpr(d), String(imm)),
+      memory: true,
+      ends: false,
+      flags: produced(aop, size),
+    };
   }
   if (op === 0x84 || op === 0x85) {
     const size = op === 0x84 ? 1 : vs;
-    const a = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    const a = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
     return {
-      code: `logicFlags(c, ${a} & ${regExpr(d.reg, size)}, ${maskOf(size)});`,
+      code: testExpr(`${a} & ${regExpr(d.reg, size)}`, size),
       memory: mem,
       ends: false,
+      flags: known(LZ_LOGIC, size),
     };
   }
   if (op >= 0x88 && op <= 0x8b) {
@@ -244,8 +436,8 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
       return { code: op < 0x8a ? `${rm} = ${reg};` : `${reg} = ${rm};`, memory: false, ends: false };
     }
     const off = eaExpr(d);
-    if (op < 0x8a) return { code: `${wr(size)}(c, ${seg}, ${off}, ${reg});`, memory: true, ends: false };
-    return { code: `${reg} = ${rd(size)}(c, ${seg}, ${off});`, memory: true, ends: false };
+    if (op < 0x8a) return { code: store(size, seg, off, reg), memory: true, ends: false };
+    return { code: `${reg} = ${load(size, seg, off)};`, memory: true, ends: false };
   }
   if (op === 0x8d && mem)
     return { code: `${regExpr(d.reg, vs)} = ${eaExpr(d)};`, memory: false, ends: false };
@@ -254,17 +446,17 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     const size = (op & 1) === 0 ? 1 : vs;
     const off = d.a32 ? d.imm >>> 0 : d.imm & 0xffff;
     const acc = regExpr(0, size);
-    const code =
-      op < 0xa2 ? `${acc} = ${rd(size)}(c, ${seg}, ${off});` : `${wr(size)}(c, ${seg}, ${off}, ${acc});`;
+    const code = op < 0xa2 ? `${acc} = ${load(size, seg, String(off))};` : store(size, seg, String(off), acc);
     return { code, memory: true, ends: false };
   }
   if (op === 0xa8 || op === 0xa9) {
     const size = op === 0xa8 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
     return {
-      code: `logicFlags(c, ${regExpr(0, size)} & ${imm}, ${maskOf(size)});`,
+      code: testExpr(`${regExpr(0, size)} & ${imm}`, size),
       memory: false,
       ends: false,
+      flags: known(LZ_LOGIC, size),
     };
   }
   if (op >= 0xb0 && op <= 0xbf) {
@@ -276,27 +468,35 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     const size = (op & 1) === 0 ? 1 : vs;
     const count = op <= 0xc1 ? d.imm & 0xff : 1;
     const kind = d.reg;
+    const n = count & 0x1f;
+    const inline = tier2 && size === 4 && kind >= 4;
     const f = (v: string) =>
-      size === 4
-        ? `shift32(c, ${kind}, ${v}, ${count})`
-        : `shift(c, ${kind}, ${v}, ${count}, ${maskOf(size)})`;
+      inline
+        ? shiftExpr(kind, v, n)
+        : size === 4
+          ? `shift32(c, ${kind}, ${v}, ${count})`
+          : `shift(c, ${kind}, ${v}, ${count}, ${maskOf(size)})`;
+    const after = n === 0 ? flags : inline ? known(LZ_EXPL, 4) : FLAGS_UNKNOWN;
     if (!mem) {
-      if ((count & 0x1f) === 0) return { code: "", memory: false, ends: false };
+      if (n === 0) return { code: "", memory: false, ends: false, flags };
       const r = regExpr(d.rm, size);
-      return { code: `${r} = ${f(r)};`, memory: false, ends: false };
+      return { code: `${r} = ${f(r)};`, memory: false, ends: false, flags: after };
     }
     const off = eaExpr(d);
-    if ((count & 0x1f) === 0) return { code: `${rd(size)}(c, ${seg}, ${off});`, memory: true, ends: false };
+    if (n === 0) return { code: `${load(size, seg, off)};`, memory: true, ends: false, flags };
     return {
-      code: `{ const o = ${off}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f("v")}); }`,
+      code: `{ const o = ${off}; const v = ${load(size, seg, "o")}; probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", f("v"))} }`,
       memory: true,
       ends: false,
+      flags: after,
     };
   }
   if (op === 0xc3) {
-    const t = vs === 4 ? `rdM32(c, 2, stackOffset(c, 0)) >>> 0` : `rdM16(c, 2, stackOffset(c, 0))`;
+    const sp = stack32 ? `regs[${ESP}] >>> 0` : `r16[${ESP << 1}]`;
+    const t = vs === 4 ? `${load(4, SS, sp)} >>> 0` : load(2, SS, sp);
+    const moved = stack32 ? `regs[${ESP}] = mo + ${vs};` : `r16[${ESP << 1}] = mo + ${vs};`;
     return {
-      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); adjustSp(c, ${vs}); c.eip = t; ${done(EXIT_RETURN)} }`,
+      code: `{ const t = ${t}; if (t > c.csLimit) c.raise(13, 0); ${moved} c.eip = t; ${done(EXIT_RETURN)} }`,
       memory: true,
       ends: true,
     };
@@ -305,7 +505,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     const size = op === 0xc6 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
     if (!mem) return { code: `${regExpr(d.rm, size)} = ${imm};`, memory: false, ends: false };
-    return { code: `${wr(size)}(c, ${seg}, ${eaExpr(d)}, ${imm});`, memory: true, ends: false };
+    return { code: store(size, seg, eaExpr(d), String(imm)), memory: true, ends: false };
   }
   if (op === 0xe2 || op === 0xe3) {
     const cx = d.a32 ? "regs[1]" : "r16[2]";
@@ -320,7 +520,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
   if (op === 0xe8) {
     const t = near(d.imm);
     return {
-      code: `if (${t} > c.csLimit) c.raise(13, 0); push${vs * 8}(c, ${ne}); c.eip = ${t}; ${done(exits.add())}`,
+      code: `if (${t} > c.csLimit) c.raise(13, 0); ${push(vs, stack32, String(ne))} c.eip = ${t}; ${done(exits.add())}`,
       memory: true,
       ends: true,
     };
@@ -329,29 +529,36 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
   if ((op === 0xf6 || op === 0xf7) && d.reg < 2) {
     const size = op === 0xf6 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
-    const a = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
-    return { code: `logicFlags(c, ${a} & ${imm}, ${maskOf(size)});`, memory: mem, ends: false };
+    const a = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
+    return { code: testExpr(`${a} & ${imm}`, size), memory: mem, ends: false, flags: known(LZ_LOGIC, size) };
   }
   if ((op === 0xfe || op === 0xff) && d.reg < 2) {
     const size = op === 0xfe ? 1 : vs;
     const f = d.reg === 0 ? "inc" : "dec";
+    const after = known(d.reg === 0 ? LZ_INC : LZ_DEC, size);
     if (!mem) {
       const r = regExpr(d.rm, size);
-      return { code: `${r} = ${f}(c, ${r}, ${maskOf(size)});`, memory: false, ends: false };
+      return {
+        code: `fr = ${r} = ${f}(c, ${r}, ${maskOf(size)});`,
+        memory: false,
+        ends: false,
+        flags: after,
+      };
     }
     return {
-      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f}(c, v, ${maskOf(size)})); }`,
+      code: `{ const o = ${eaExpr(d)}; const v = ${load(size, seg, "o")}; probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", `fr = ${f}(c, v, ${maskOf(size)})`)} }`,
       memory: true,
       ends: false,
+      flags: after,
     };
   }
   if (op === 0x68 || op === 0x6a) {
     const imm = vs === 2 ? d.imm & 0xffff : d.imm;
-    return { code: `push${vs * 8}(c, ${imm});`, memory: true, ends: false };
+    return { code: push(vs, stack32, String(imm)), memory: true, ends: false };
   }
   if ((op === 0x69 || op === 0x6b || op === OP_0F + 0xaf) && d.modrm >= 0) {
     // IMUL Gv, Ev, imm / IMUL Gv, Ev: the truncated signed product (imulTrunc sets CF = OF).
-    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    const src = mem ? load(vs, seg, eaExpr(d)) : regExpr(d.rm, vs);
     const reg = regExpr(d.reg, vs);
     const other = op === OP_0F + 0xaf ? reg : String(d.imm);
     return {
@@ -369,7 +576,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
       return { code: `{ const a = ${rm}; ${rm} = ${reg}; ${reg} = a; }`, memory: false, ends: false };
     }
     return {
-      code: `{ const o = ${eaExpr(d)}; const a = ${rd(size)}(c, ${seg}, o); ${wr(size)}(c, ${seg}, o, ${reg}); ${reg} = a; }`,
+      code: `{ const o = ${eaExpr(d)}; const a = ${load(size, seg, "o")}; ${store(size, seg, "o", reg)} ${reg} = a; }`,
       memory: true,
       ends: false,
     };
@@ -406,7 +613,7 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
       };
     }
     return {
-      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); const n = r8[4]; if ((n & 0x1f) !== 0) { probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${f("v")}); } }`,
+      code: `{ const o = ${eaExpr(d)}; const v = ${load(size, seg, "o")}; const n = r8[4]; if ((n & 0x1f) !== 0) { probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", f("v"))} } }`,
       memory: true,
       ends: false,
     };
@@ -418,46 +625,96 @@ function emit(d: DecodedInsn, ne: number, k: number, eip0: number, cmov: boolean
     const m = maskOf(size);
     const value = k === 2 ? `~v & ${m}` : `neg(c, v, ${m})`;
     if (k >= 4) {
-      const v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+      const v = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
       return { code: `mulDiv(c, ${k}, ${v}, ${size});`, memory: true, ends: false };
     }
+    // NOT leaves the flags alone.
+    const after = k === 2 ? flags : FLAGS_UNKNOWN;
     if (!mem) {
       const r = regExpr(d.rm, size);
-      return { code: `{ const v = ${r}; ${r} = ${value}; }`, memory: false, ends: false };
+      return { code: `{ const v = ${r}; ${r} = ${value}; }`, memory: false, ends: false, flags: after };
     }
     return {
-      code: `{ const o = ${eaExpr(d)}; const v = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, ${value}); }`,
+      code: `{ const o = ${eaExpr(d)}; const v = ${load(size, seg, "o")}; probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", value)} }`,
       memory: true,
       ends: false,
+      flags: after,
     };
   }
   if (op >= OP_0F + 0x90 && op <= OP_0F + 0x9f) {
-    const v = `cond(c, ${op & 15}) ? 1 : 0`;
-    if (!mem) return { code: `${regExpr(d.rm, 1)} = ${v};`, memory: false, ends: false };
-    return { code: `wrM8(c, ${seg}, ${eaExpr(d)}, ${v});`, memory: true, ends: false };
+    const v = `${condExpr(op & 15, flags)} ? 1 : 0`;
+    if (!mem) return { code: `${regExpr(d.rm, 1)} = ${v};`, memory: false, ends: false, flags };
+    return { code: store(1, seg, eaExpr(d), v), memory: true, ends: false, flags };
   }
   if (op >= OP_0F + 0x40 && op <= OP_0F + 0x4f && cmov) {
     // CMOVcc: the source is read (and may fault) whatever the condition.
-    const src = mem ? `${rd(vs)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, vs);
+    const src = mem ? load(vs, seg, eaExpr(d)) : regExpr(d.rm, vs);
     return {
-      code: `{ const v = ${src}; if (cond(c, ${op & 15})) ${regExpr(d.reg, vs)} = v; }`,
+      code: `{ const v = ${src}; if (${condExpr(op & 15, flags)}) ${regExpr(d.reg, vs)} = v; }`,
       memory: mem,
       ends: false,
+      flags,
     };
   }
   if (op === OP_0F + 0xb6 || op === OP_0F + 0xb7 || op === OP_0F + 0xbe || op === OP_0F + 0xbf) {
     const size = (op & 1) === 0 ? 1 : 2;
-    let v = mem ? `${rd(size)}(c, ${seg}, ${eaExpr(d)})` : regExpr(d.rm, size);
+    let v = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
     if (op >= OP_0F + 0xbe) v = size === 1 ? `((${v} << 24) >> 24)` : `((${v} << 16) >> 16)`;
     return { code: `${regExpr(d.reg, vs)} = ${v};`, memory: mem, ends: false };
   }
   return null;
 }
 
+/**
+ * True for the generated instructions that leave EFLAGS alone (moves, LEA, stack moves, XCHG,
+ * CBW/CWD, MOVZX/MOVSX, a conditional branch or LOOP that falls through), so a producer's fa, fb,
+ * fr still describe the flags after them.
+ */
+function keepsFlags(op: number): boolean {
+  return (
+    (op >= 0x50 && op <= 0x5f) ||
+    (op >= 0x70 && op <= 0x7f) ||
+    (op >= 0x86 && op <= 0x8b) ||
+    op === 0x8d ||
+    (op >= 0x90 && op <= 0x99) ||
+    (op >= 0xa0 && op <= 0xa3) ||
+    (op >= 0xb0 && op <= 0xbf) ||
+    op === 0x68 ||
+    op === 0x6a ||
+    op === 0xc6 ||
+    op === 0xc7 ||
+    op === 0xe2 ||
+    op === 0xe3 ||
+    (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f) ||
+    op === OP_0F + 0xb6 ||
+    op === OP_0F + 0xb7 ||
+    op === OP_0F + 0xbe ||
+    op === OP_0F + 0xbf
+  );
+}
+
 /** Read-modify-write ALU on an 8/16-bit memory operand, in the interpreter's order (read, probe, compute, write). */
 function rmw(aop: number, size: number, seg: number, off: string, b: string): string {
-  if (aop === CMP) return `alu(c, 7, ${rd(size)}(c, ${seg}, ${off}), ${b}, ${maskOf(size)});`;
-  return `{ const o = ${off}; const a = ${rd(size)}(c, ${seg}, o); probeWrite(c, ${seg}, o, ${size}); ${wr(size)}(c, ${seg}, o, alu(c, ${aop}, a, ${b}, ${maskOf(size)})); }`;
+  if (aop === CMP) return `${aluExpr(CMP, load(size, seg, off), b, size)};`;
+  // The interpreter's order (operands.ts aluMem32): read, probe the write, compute, write; the
+  // operation inline, so fa, fb, fr hold its operands as produced() says.
+  const slow = `{ const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
+  if (!tier2) return `mo = ${off}; ${slow}`;
+  const bytes =
+    size === 4
+      ? "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)"
+      : size === 2
+        ? "buf[mx] | (buf[mx + 1] << 8)"
+        : "buf[mx]";
+  const put =
+    size === 4
+      ? "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;"
+      : size === 2
+        ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;"
+        : "buf[mx] = mv;";
+  // In place when the segment allows the write and the TLB holds the page for reading and
+  // writing (operands.ts rmwIndex); else as above.
+  return `mo = ${off}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && ~c.tlbR[ml >>> 12] >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}] && (ml & 0xfff) <= ${0x1000 - size}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; mv = ${aluExpr(aop, bytes, b, size)}; ${put} } else ${slow}`;
 }
 
 /**
@@ -465,7 +722,8 @@ function rmw(aop: number, size: number, seg: number, off: string, b: string): st
  * for reading. Returns null when not even one instruction fits (an instruction crossing the page
  * end, or the 16-bit EIP wrap): the interpreter runs it.
  */
-export function translateBlock(c: Cpu, start: number): Block | null {
+export function translateBlock(c: Cpu, start: number, hot: boolean): Block | null {
+  tier2 = hot;
   const buf = c.buf;
   const pageEnd = start - (start & 0xfff) + 0x1000;
   const code32 = c.code32;
@@ -483,6 +741,8 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   const body: string[] = [];
   let returned = false;
   exits.count = EXIT_FIRST_DIRECT;
+  const stack32 = c.stack32;
+  let flags = FLAGS_UNKNOWN;
   while (k < MAX_BLOCK_INSNS) {
     decodeInsn(insn, buf, at, pageEnd, code32);
     const len = insn.len;
@@ -510,8 +770,9 @@ export function translateBlock(c: Cpu, start: number): Block | null {
       insn.rep === 0
     ) {
       if (op === 0xe8) {
-        const push = `push${insn.o32 ? 32 : 16}(c, ${ne});`;
-        body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push}`);
+        body.push(
+          `c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push(insn.o32 ? 4 : 2, stack32, String(ne))}`,
+        );
         body.push(`if (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`);
       }
       // Its target is inside the CS limit whenever the block may run (as the CALL/JMP would check).
@@ -521,10 +782,12 @@ export function translateBlock(c: Cpu, start: number): Block | null {
       k++;
       continue;
     }
-    const out = emit(insn, ne, k, eip0, cmov);
+    const out = emit(insn, ne, k, eip0, cmov, stack32, flags);
+    flags = out === null ? FLAGS_UNKNOWN : (out.flags ?? (keepsFlags(op) ? flags : FLAGS_UNKNOWN));
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
-      c.jit.fallbacks++;
+      // (Counted once per block: a second translation has the same instructions.)
+      if (!tier2) c.jit.fallbacks++;
       const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       body.push(
         `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
@@ -544,11 +807,11 @@ export function translateBlock(c: Cpu, start: number): Block | null {
   }
   if (k === 0) return null;
   if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${exits.add()};`);
-  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; let i0 = c.instructions; let u = 0; let v = 0; let t = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fr = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (
     ...h: unknown[]
   ) => (c: Cpu, end: number) => number;
-  const mode = code32 | (c.stack32 << 1);
+  const mode = code32 | (stack32 << 1);
   return new Block(
     start,
     low,
@@ -560,5 +823,6 @@ export function translateBlock(c: Cpu, start: number): Block | null {
     exits.count,
     source.length,
     factory(...HELPER_VALUES),
+    hot,
   );
 }

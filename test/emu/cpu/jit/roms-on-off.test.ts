@@ -1,4 +1,5 @@
-// Translation on and off give the same runs of every differential test ROM (issue #13): the same
+// Translation on, off, and inline from the start (second translations for every block) give the
+// same runs of every differential test ROM (issue #13): the same
 // debug-console bytes, the same retired-instruction count at the exit, and the same trace of port
 // accesses with the same instruction stamps. The ROMs' logs are compared with QEMU TCG elsewhere
 // (with translation on, the default), so together these show each passes both ways. Bare-machine
@@ -70,30 +71,42 @@ async function runToEnd(m: Machine, text: () => string, budget: number): Promise
   return { text: text(), instructions: m.describeCpu(0).instructions, end, trace: trace.digest("hex") };
 }
 
-/** The ROM on the bare machine under `model`, translating or not. */
-function bare(rom: Buffer, model: string, jit: boolean, budget: number): Promise<Outcome> {
+/**
+ * How a run translates: not at all, as configured (the suite translates after 40 entries and
+ * again inline after 200 runs), or inline from the first translation on.
+ */
+type Translation = "off" | "on" | "inline";
+
+/** Sets `m`'s translation to `mode`. */
+function translating(m: Machine, mode: Translation): Machine {
+  if (mode === "inline") m.cpus[0]!.jit.tier2Runs = 1;
+  return m;
+}
+
+/** The ROM on the bare machine under `model`, translating as `mode` says. */
+function bare(rom: Buffer, model: string, mode: Translation, budget: number): Promise<Outcome> {
   let text = "";
   const m = createBareMachine({
     bios: rom,
     cpuModel: model,
-    jit,
+    jit: mode !== "off",
     debugcons: [{ port: DEBUGCON_PORT, sink: { write: (b) => (text += String.fromCharCode(b)) } }],
     debugExit: { port: DEBUG_EXIT_PORT, size: 1 },
   });
-  return runToEnd(m, () => text, budget);
+  return runToEnd(translating(m, mode), () => text, budget);
 }
 
-/** The ROM on the PC, translating or not. */
-function pc(rom: Buffer, jit: boolean): Promise<Outcome> {
+/** The ROM on the PC, translating as `mode` says. */
+function pc(rom: Buffer, mode: Translation): Promise<Outcome> {
   let text = "";
   const m = createPcMachine({
     bios: rom,
-    jit,
+    jit: mode !== "off",
     debugcons: [{ port: DEBUGCON_PORT, sink: { write: (b) => (text += String.fromCharCode(b)) } }],
     debugExit: { port: DEBUG_EXIT_PORT, size: 1 },
     rtcBase: new Date("2026-01-01T00:00:00Z"),
   });
-  return runToEnd(m, () => text, BUDGET);
+  return runToEnd(translating(m, mode), () => text, BUDGET);
 }
 
 describe.skipIf(!needPeers("nasm"))("translation on and off give the same runs of the test ROMs", () => {
@@ -111,20 +124,24 @@ describe.skipIf(!needPeers("nasm"))("translation on and off give the same runs o
     "%s (bare machine)",
     async (name, src, model) => {
       const prefix = PREFIX[name];
-      const on = await bare(roms.get(src)!, model, true, prefix ?? BUDGET);
-      const off = await bare(roms.get(src)!, model, false, prefix ?? BUDGET);
+      const on = await bare(roms.get(src)!, model, "on", prefix ?? BUDGET);
+      const off = await bare(roms.get(src)!, model, "off", prefix ?? BUDGET);
+      const inline = await bare(roms.get(src)!, model, "inline", prefix ?? BUDGET);
       if (prefix === undefined) {
         expect(on.end).toMatch(/"kind":"exit"/);
         expect(on.text).toContain("done");
       } else expect(on.instructions).toBe(prefix);
       expect(on).toEqual(off);
+      expect(inline).toEqual(off);
     },
   );
 
   it.each(PC_ROMS.map((rel) => [romName(rel), join(TEST_ROM_DIR, rel)]))("%s (PC)", async (_, src) => {
-    const on = await pc(roms.get(src)!, true);
-    const off = await pc(roms.get(src)!, false);
+    const on = await pc(roms.get(src)!, "on");
+    const off = await pc(roms.get(src)!, "off");
+    const inline = await pc(roms.get(src)!, "inline");
     expect(on.end).toMatch(/"kind":"exit"/);
     expect(on).toEqual(off);
+    expect(inline).toEqual(off);
   });
 });

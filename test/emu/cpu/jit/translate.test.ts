@@ -4,8 +4,7 @@
 // block, into the very next instruction, a debugger write), a precise fault in the middle of a
 // block, a breakpoint and a watchpoint in a hot translated loop, and interrupts at slice edges.
 
-import { describe, expect, test } from "vitest";
-import { HOT_THRESHOLD } from "../../../../src/emu/cpu/jit/code-cache.ts";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { PhysicalMemory } from "../../../../src/emu/cpu/state.ts";
 import type { StopEvent } from "../../../../src/emu/debug-target.ts";
 import { flat32, HANDLER_BASE, type Machine, realMode } from "../helpers.ts";
@@ -49,11 +48,15 @@ function bytes(hex: string): number[] {
   return [...Buffer.from(hex, "hex")];
 }
 
+/** Runs after which the translating machines translate a block again inline (null: as configured). */
+let tier2Runs: number | null = null;
+
 /** Two machines from `make`, the first translating, the second interpreting. */
 function pair(make: () => Machine): [Machine, Machine] {
   const on = make();
   const off = make();
   on.cpu.jit.enabled = true;
+  if (tier2Runs !== null) on.cpu.jit.tier2Runs = tier2Runs;
   off.cpu.jit.enabled = false;
   return [on, off];
 }
@@ -117,370 +120,391 @@ const MORE32 =
   "669966f7ff39e80f9cc20f954433340f97c60f4fc50f465338660f48fef39068785634126afb5a01533c5a0153408984" +
   "b38000000089bcb3000100004683e60f490f8535fffffff4";
 
-describe("translated code matches the interpreter", () => {
-  test("a 16-bit real-mode loop: same state and counts after every slice, code translated", () => {
+/** Every test below, run by the two describes at the end. */
+function suites(): void {
+  describe("translated code matches the interpreter", () => {
+    test("a 16-bit real-mode loop: same state and counts after every slice, code translated", () => {
+      const [on, off] = pair(() => {
+        const m = realMode(bytes(LOOP16));
+        fillData(m);
+        return m;
+      });
+      lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
+      expect(on.cpu.jit.translated).toBeGreaterThan(0);
+      expect(on.cpu.jit.promoted).toBeGreaterThan(0);
+      expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+      expect(off.cpu.jit.hits).toBe(0);
+    });
+
+    test("a 32-bit flat protected-mode loop: same state and counts after every slice", () => {
+      const [on, off] = pair(() => {
+        const m = flat32(bytes(LOOP32));
+        fillData(m);
+        return m;
+      });
+      lockstep(on, off, [5000, 3, 97, 1]);
+      expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+    });
+
+    test("the generated fallback-heavy instructions (MOVZX, IMUL, SETcc, CMOVcc, shifts by CL...) match", () => {
+      const [on, off] = pair(() => {
+        const m = flat32(bytes(MORE32));
+        fillData(m);
+        m.mem.buffer[0x2030] = 0xff; // the DIV byte divisor: the quotient of AX & 0x7fff fits
+        return m;
+      });
+      lockstep(on, off, [5000, 3, 97, 1, 61]);
+      expect(on.cpu.jit.hits).toBeGreaterThan(10);
+      // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
+      expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
+      // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
+      expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
+    });
+  });
+
+  test("a segment override on a moffs operand (Linux's fs: per-CPU variables) is honoured", () => {
+    // 1000 b9 00 01 00 00      mov ecx, 0x100
+    // 1005 64 a1 00 20 00 00   mov eax, fs:[0x2000]
+    // 100b 64 a3 04 20 00 00   mov fs:[0x2004], eax
+    // 1011 40                  inc eax
+    // 1012 49                  dec ecx
+    // 1013 75 f0               jnz 1005
+    // 1015 f4                  hlt
+    const code = "b900010000" + "64a100200000" + "64a304200000" + "40" + "49" + "75f0" + "f4";
     const [on, off] = pair(() => {
-      const m = realMode(bytes(LOOP16));
-      fillData(m);
+      const m = flat32(bytes(code));
+      m.cpu.segBase[4] = 0x3000;
+      m.mem.write32(0x5000, 0x12345678);
       return m;
     });
-    lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
-    expect(on.cpu.jit.translated).toBeGreaterThan(0);
-    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
-    expect(off.cpu.jit.hits).toBe(0);
-  });
-
-  test("a 32-bit flat protected-mode loop: same state and counts after every slice", () => {
-    const [on, off] = pair(() => {
-      const m = flat32(bytes(LOOP32));
-      fillData(m);
-      return m;
-    });
-    lockstep(on, off, [5000, 3, 97, 1]);
-    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
-  });
-
-  test("the generated fallback-heavy instructions (MOVZX, IMUL, SETcc, CMOVcc, shifts by CL...) match", () => {
-    const [on, off] = pair(() => {
-      const m = flat32(bytes(MORE32));
-      fillData(m);
-      m.mem.buffer[0x2030] = 0xff; // the DIV byte divisor: the quotient of AX & 0x7fff fits
-      return m;
-    });
-    lockstep(on, off, [5000, 3, 97, 1, 61]);
-    expect(on.cpu.jit.hits).toBeGreaterThan(10);
-    // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
-    expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
-    // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
-    expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
-  });
-});
-
-test("a segment override on a moffs operand (Linux's fs: per-CPU variables) is honoured", () => {
-  // 1000 b9 00 01 00 00      mov ecx, 0x100
-  // 1005 64 a1 00 20 00 00   mov eax, fs:[0x2000]
-  // 100b 64 a3 04 20 00 00   mov fs:[0x2004], eax
-  // 1011 40                  inc eax
-  // 1012 49                  dec ecx
-  // 1013 75 f0               jnz 1005
-  // 1015 f4                  hlt
-  const code = "b900010000" + "64a100200000" + "64a304200000" + "40" + "49" + "75f0" + "f4";
-  const [on, off] = pair(() => {
-    const m = flat32(bytes(code));
-    m.cpu.segBase[4] = 0x3000;
-    m.mem.write32(0x5000, 0x12345678);
-    return m;
-  });
-  lockstep(on, off, [100_000]);
-  expect(on.cpu.jit.hits).toBeGreaterThan(0);
-  expect(on.cpu.regs[0]).toBe(0x12345679);
-  expect(on.mem.read32(0x5004)).toBe(0x12345678);
-});
-
-describe("self-modifying code", () => {
-  test("a store into the running block and into the very next instruction is seen", () => {
-    // 1000 b9 c8 00        mov cx, 200
-    // 1003 fe 06 0a 10     inc byte [0x100a]     ; the imm8 of the ADD at 1008 (same block)
-    // 1007 90              nop
-    // 1008 83 c2 00        add dx, 0             ; imm8 counts up: 1, 2, 3...
-    // 100b c6 06 10 10 40  mov byte [0x1010], 0x40 ; the very next instruction: 40 = inc ax
-    // 1010 90              nop                   ; becomes INC AX after the first pass
-    // 1011 c6 06 10 10 90  mov byte [0x1010], 0x90 ; and back
-    // 1016 e2 eb           loop 1003
-    // 1018 f4              hlt
-    const code = "b9c800fe060a109083c200c606101040" + "90" + "c606101090e2ebf4";
-    const [on, off] = pair(() => {
-      const m = realMode(bytes(code));
-      m.cpu.regs[2] = 0;
-      return m;
-    });
-    lockstep(on, off, [10_000]);
-    // dx = 1 + 2 + ... + 200 (mod 256 per imm8): sum of (i & 0xff) for i = 1..200
-    let dx = 0;
-    for (let i = 1; i <= 200; i++) dx += (i << 24) >> 24;
-    expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
-    expect(on.cpu.regs[0] & 0xffff).toBe(200); // INC AX ran once per pass
-    expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
-  });
-
-  test("a debugger write into a hot translated loop takes effect on the next pass", () => {
-    // 1000 b9 00 10   mov cx, 0x1000
-    // 1003 40         inc ax           ; patched to 48 (dec ax) by the debugger
-    // 1004 e2 fd      loop 1003
-    // 1006 f4         hlt
-    const code = "b90010" + "40" + "e2fd" + "f4";
-    const [on, off] = pair(() => realMode(bytes(code)));
-    for (const m of [on, off]) {
-      expect(m.cpu.run(2001)).toEqual({ kind: "budget" });
-      expect(m.cpu.writeLinearDebug(0x1003, new Uint8Array([0x48]))).toBe(true);
-    }
-    expect(on.cpu.jit.hits).toBeGreaterThan(0);
-    lockstep(on, off, [10_000]);
-    // 1000 passes of INC, then 0x1000 - 1000 passes of DEC
-    expect(on.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
-  });
-
-  test("bytes written through the memory layer (DMA) drop the translation", () => {
-    const code = "b90010" + "40" + "e2fd" + "f4";
-    const m = realMode(bytes(code));
-    m.cpu.jit.enabled = true;
-    m.cpu.run(2001);
-    expect(m.cpu.jit.hits).toBeGreaterThan(0);
-    const before = m.cpu.jit.invalidations;
-    m.mem.buffer[0x1003] = 0x48;
-    (m.mem as PhysicalMemory).onBufferWrite?.(0x1003, 1);
-    expect(m.cpu.jit.invalidations).toBe(before + 1);
-    m.cpu.run(100_000);
-    expect(m.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
-  });
-});
-
-describe("debugging precision inside translated code", () => {
-  test("a fault in the middle of a hot block is delivered at the faulting instruction", () => {
-    // 1000 bb 00 f0    mov bx, 0xf000
-    // 1003 b9 00 01    mov cx, 0x100
-    // 1006 40          inc ax
-    // 1007 8b 17       mov dx, [bx]      ; #GP(0) once bx = 0xffff (a word past the limit)
-    // 1009 43          inc bx
-    // 100a 41          inc cx            ; cx stays ahead: the loop ends only by the fault
-    // 100b e2 f9       loop 1006
-    // 100d f4          hlt
-    const code = "bb00f0b90001408b174341e2f9f4";
-    const [on, off] = pair(() => realMode(bytes(code)));
-    // Thousands of passes through the translated block before the fault.
-    lockstep(on, off, [1000, 7]);
-    expect(on.cpu.eip).toBe(HANDLER_BASE + 13 + 1);
-    // The IP pushed for #GP is the MOV's.
-    expect(on.mem.buffer[0x7ffa] | (on.mem.buffer[0x7ffb] << 8)).toBe(0x1007);
-  });
-
-  test("a breakpoint set in a hot translated loop is hit on the next pass; stepping moves one instruction", () => {
-    const code = "b90010" + "40" + "43" + "e2fc" + "f4"; // mov cx,0x1000 / inc ax / inc bx / loop / hlt
-    const [on, off] = pair(() => realMode(bytes(code)));
-    for (const m of [on, off]) expect(m.cpu.run(HOT_THRESHOLD * 3 * 4)).toEqual({ kind: "budget" });
-    expect(on.cpu.jit.hits).toBeGreaterThan(0);
-    for (const m of [on, off]) m.cpu.addBreakpoint(0x1004);
-    const a = on.cpu.run(100_000);
-    const b = off.cpu.run(100_000);
-    expect(a).toEqual({ kind: "breakpoint", addr: 0x1004 });
-    expect(a).toEqual(b);
-    expect(state(on)).toEqual(state(off));
-    for (let i = 0; i < 5; i++) {
-      expect(on.cpu.step()).toEqual(off.cpu.step());
-      expect(state(on)).toEqual(state(off));
-    }
-    expect(on.cpu.instructions - off.cpu.instructions).toBe(0);
-  });
-
-  test("a watchpoint in a hot translated loop stops right after the writing instruction", () => {
-    // 1000 b9 00 10        mov cx, 0x1000
-    // 1003 40              inc ax
-    // 1004 a3 00 30        mov [0x3000], ax
-    // 1007 43              inc bx
-    // 1008 e2 f9           loop 1003
-    // 100a f4              hlt
-    const code = "b90010" + "40" + "a30030" + "43" + "e2f9" + "f4";
-    const [on, off] = pair(() => realMode(bytes(code)));
-    for (const m of [on, off]) m.cpu.run(1500);
-    expect(on.cpu.jit.hits).toBeGreaterThan(0);
-    for (const m of [on, off]) m.cpu.addWatchpoint("write", 0x3000, 2);
-    const a = on.cpu.run(100_000);
-    expect(a).toEqual(off.cpu.run(100_000));
-    expect(a.kind).toBe("watch");
-    expect(on.cpu.eip).toBe(0x1007);
-    expect(state(on)).toEqual(state(off));
-  });
-
-  test("interrupts raised between slices are delivered at the same instruction", () => {
-    const make = () => {
-      const m = realMode(bytes(LOOP16));
-      fillData(m);
-      // IRQ vector 0x20 -> a handler that counts in DI and returns: 0x700: inc di / iret
-      m.mem.write32(0x20 * 4, 0x700);
-      m.mem.load(0x700, [0x47, 0xcf]);
-      m.cpu.intc = { acknowledge: () => 0x20 };
-      m.cpu.flags |= 1 << 9;
-      return m;
-    };
-    const [on, off] = pair(make);
-    for (let i = 0; i < 400; i++) {
-      const raise = i % 3 === 0;
-      on.cpu.intrLine = raise;
-      off.cpu.intrLine = raise;
-      const a = on.cpu.run(37);
-      expect(a).toEqual(off.cpu.run(37));
-      expect(state(on)).toEqual(state(off));
-      if (a.kind === "halted") break;
-    }
-    expect(on.cpu.jit.hits).toBeGreaterThan(0);
-  });
-});
-
-describe("chained blocks", () => {
-  /**
-   * nasm source (bits 16, org 0x1000): blocks on two pages, A (0x1000) and B (0x2000); each pass
-   * 64th pass stores CL into the imm8 of B's ADD, so B's translation is dropped while the link to
-   * it from A's last block remains:
-   *   mov cx, 500
-   *   a: inc ax / test cl, 63 / jnz skip / mov [0x2004], cl
-   *   skip: cmp ax, 0x7fff / jz done / jmp 0x2000
-   *   done: hlt
-   *   (0x2000) b: add bx, ax / add dx, 0 / dec cx / jnz a / hlt
-   */
-  const PAGE_A = "b9f40140f6c13f7504880e04203dff7f7403e9eb0ff4";
-  const PAGE_B = "01c383c200490f85f9eff4";
-  const twoPages = () => [
-    ...bytes(PAGE_A),
-    ...new Array(0x1000 - PAGE_A.length / 2).fill(0x90),
-    ...bytes(PAGE_B),
-  ];
-
-  /**
-   * nasm source (bits 16, org 0x1000): a loop of blocks linked by fall-throughs and taken branches,
-   * none looping on itself:
-   *   mov cx, 3000
-   *   top: add ax, cx / test cl, 1 / jz even / add bx, 3 / jmp join
-   *   even: sub bx, 1
-   *   join: xor dx, ax / cmp dx, bx / jb skip / inc si
-   *   skip: dec cx / jnz top / hlt
-   */
-  const BRANCHY = "b9b80b01c8f6c101740583c303eb0383eb0131c239da7201464975e7f4";
-
-  test("a link to a block a store dropped is never followed: the new code runs", () => {
-    const [on, off] = pair(() => {
-      const m = realMode(twoPages());
-      m.cpu.regs[2] = 0;
-      return m;
-    });
-    lockstep(on, off, [10_000, 7, 1, 333]);
-    // dx sums the imm8 each pass: CL's value at the last store (sign-extended).
-    let dx = 0;
-    let imm = 0;
-    for (let i = 500; i >= 1; i--) {
-      if ((i & 63) === 0) imm = ((i & 0xff) << 24) >> 24;
-      dx += imm;
-    }
-    expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
-    expect(on.cpu.jit.chained).toBeGreaterThan(0);
-  });
-
-  test("a link to a block rewritten by DMA between runs is not followed", () => {
-    const [on, off] = pair(() => {
-      const m = realMode(twoPages());
-      // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> NOPs).
-      m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1009);
-      return m;
-    });
-    for (const m of [on, off]) expect(m.cpu.run(2500)).toEqual({ kind: "budget" });
-    expect(on.cpu.jit.chained).toBeGreaterThan(0);
-    for (const m of [on, off]) {
-      m.mem.buffer[0x2004] = 5;
-      (m.mem as PhysicalMemory).onBufferWrite?.(0x2004, 1);
-    }
     lockstep(on, off, [100_000]);
-    expect(state(on)).toEqual(state(off));
-  });
-
-  test("a RET's link is followed only to the block it last returned to", () => {
-    // mov cx, 2000 / top: call f / inc ax / call f / add bx, dx / loop top / hlt / f: add dx, ax / ret
-    const [on, off] = pair(() => realMode(bytes("b9d007e8090040e8050001d3e2f5f401c2c3")));
-    lockstep(on, off, [10_000, 13, 1]);
-    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
-  });
-
-  /**
-   * nasm source (bits 16, org 0x1000): a trace through a CALL to code before the block's start and a
-   * JMP over a HLT:
-   *   mov cx, 1000 / jmp start
-   *   sub: add dx, ax / ret                 ; 0x1005
-   *   start: inc ax / call sub / add bx, dx / jmp fwd / hlt
-   *   fwd: dec cx / jnz start / hlt
-   */
-  const TRACE = "b9e803eb0301c2c340e8f9ff01d3eb01f44975f4f4";
-
-  test("a trace through a CALL and a JMP in its page matches the interpreter", () => {
-    const [on, off] = pair(() => realMode(bytes(TRACE)));
-    lockstep(on, off, [10_000, 3, 1, 7]);
-    expect(on.cpu.regs[0] & 0xffff).toBe(1000);
-    expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
-  });
-
-  test("a CALL followed by a trace pushing into its own page leaves at the callee, precisely", () => {
-    const [on, off] = pair(() => {
-      const m = realMode(bytes(TRACE));
-      m.cpu.regs[4] = 0x1100; // the stack is in the code page: every push drops its translations
-      return m;
-    });
-    lockstep(on, off, [10_000, 3, 1, 7]);
-    expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
-  });
-
-  test("a breakpoint before a trace's first instruction (its CALL's target) is hit", () => {
-    const [on, off] = pair(() => realMode(bytes(TRACE)));
-    for (const m of [on, off]) expect(m.cpu.run(HOT_THRESHOLD * 10 * 4)).toEqual({ kind: "budget" });
     expect(on.cpu.jit.hits).toBeGreaterThan(0);
-    for (const m of [on, off]) m.cpu.addBreakpoint(0x1005);
-    const a = on.cpu.run(100_000);
-    expect(a).toEqual({ kind: "breakpoint", addr: 0x1005 });
-    expect(a).toEqual(off.cpu.run(100_000));
-    expect(state(on)).toEqual(state(off));
+    expect(on.cpu.regs[0]).toBe(0x12345679);
+    expect(on.mem.read32(0x5004)).toBe(0x12345678);
   });
 
-  test("a breakpoint elsewhere in the page keeps blocks chained; one in a chained block is hit", () => {
-    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
-    for (const m of [on, off]) {
-      m.cpu.addBreakpoint(0x1800);
-      expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
-    }
-    expect(state(on)).toEqual(state(off));
-    const chained = on.cpu.jit.chained;
-    for (const m of [on, off]) expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
-    expect(on.cpu.jit.chained - chained).toBeGreaterThan(100);
-    for (const m of [on, off]) m.cpu.addBreakpoint(0x100f); // even: sub bx, 1
-    const a = on.cpu.run(100_000);
-    expect(a).toEqual({ kind: "breakpoint", addr: 0x100f });
-    expect(a).toEqual(off.cpu.run(100_000));
-    expect(state(on)).toEqual(state(off));
+  describe("self-modifying code", () => {
+    test("a store into the running block and into the very next instruction is seen", () => {
+      // 1000 b9 c8 00        mov cx, 200
+      // 1003 fe 06 0a 10     inc byte [0x100a]     ; the imm8 of the ADD at 1008 (same block)
+      // 1007 90              nop
+      // 1008 83 c2 00        add dx, 0             ; imm8 counts up: 1, 2, 3...
+      // 100b c6 06 10 10 40  mov byte [0x1010], 0x40 ; the very next instruction: 40 = inc ax
+      // 1010 90              nop                   ; becomes INC AX after the first pass
+      // 1011 c6 06 10 10 90  mov byte [0x1010], 0x90 ; and back
+      // 1016 e2 eb           loop 1003
+      // 1018 f4              hlt
+      const code = "b9c800fe060a109083c200c606101040" + "90" + "c606101090e2ebf4";
+      const [on, off] = pair(() => {
+        const m = realMode(bytes(code));
+        m.cpu.regs[2] = 0;
+        return m;
+      });
+      lockstep(on, off, [10_000]);
+      // dx = 1 + 2 + ... + 200 (mod 256 per imm8): sum of (i & 0xff) for i = 1..200
+      let dx = 0;
+      for (let i = 1; i <= 200; i++) dx += (i << 24) >> 24;
+      expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
+      expect(on.cpu.regs[0] & 0xffff).toBe(200); // INC AX ran once per pass
+      expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
+    });
+
+    test("a debugger write into a hot translated loop takes effect on the next pass", () => {
+      // 1000 b9 00 10   mov cx, 0x1000
+      // 1003 40         inc ax           ; patched to 48 (dec ax) by the debugger
+      // 1004 e2 fd      loop 1003
+      // 1006 f4         hlt
+      const code = "b90010" + "40" + "e2fd" + "f4";
+      const [on, off] = pair(() => realMode(bytes(code)));
+      for (const m of [on, off]) {
+        expect(m.cpu.run(2001)).toEqual({ kind: "budget" });
+        expect(m.cpu.writeLinearDebug(0x1003, new Uint8Array([0x48]))).toBe(true);
+      }
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+      lockstep(on, off, [10_000]);
+      // 1000 passes of INC, then 0x1000 - 1000 passes of DEC
+      expect(on.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
+    });
+
+    test("bytes written through the memory layer (DMA) drop the translation", () => {
+      const code = "b90010" + "40" + "e2fd" + "f4";
+      const m = realMode(bytes(code));
+      m.cpu.jit.enabled = true;
+      m.cpu.run(2001);
+      expect(m.cpu.jit.hits).toBeGreaterThan(0);
+      const before = m.cpu.jit.invalidations;
+      m.mem.buffer[0x1003] = 0x48;
+      (m.mem as PhysicalMemory).onBufferWrite?.(0x1003, 1);
+      expect(m.cpu.jit.invalidations).toBe(before + 1);
+      m.cpu.run(100_000);
+      expect(m.cpu.regs[0] & 0xffff).toBe((1000 - (0x1000 - 1000)) & 0xffff);
+    });
   });
 
-  test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
-    const [on, off] = pair(() => realMode(bytes(BRANCHY)));
-    lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
-    expect(on.cpu.jit.chained).toBeGreaterThan(1000);
-  });
+  describe("debugging precision inside translated code", () => {
+    test("a fault in the middle of a hot block is delivered at the faulting instruction", () => {
+      // 1000 bb 00 f0    mov bx, 0xf000
+      // 1003 b9 00 01    mov cx, 0x100
+      // 1006 40          inc ax
+      // 1007 8b 17       mov dx, [bx]      ; #GP(0) once bx = 0xffff (a word past the limit)
+      // 1009 43          inc bx
+      // 100a 41          inc cx            ; cx stays ahead: the loop ends only by the fault
+      // 100b e2 f9       loop 1006
+      // 100d f4          hlt
+      const code = "bb00f0b90001408b174341e2f9f4";
+      const [on, off] = pair(() => realMode(bytes(code)));
+      // Thousands of passes through the translated block before the fault.
+      lockstep(on, off, [1000, 7]);
+      expect(on.cpu.eip).toBe(HANDLER_BASE + 13 + 1);
+      // The IP pushed for #GP is the MOV's.
+      expect(on.mem.buffer[0x7ffa] | (on.mem.buffer[0x7ffb] << 8)).toBe(0x1007);
+    });
 
-  test("an interrupt a device raises in the store ending a block is delivered before its successor", () => {
-    // nasm source (bits 16, org 0x1000):
-    //   mov cx, 3000 / mov bx, 0x3000 / jmp near blk / (NOPs up to 0x1ff0)
-    //   blk: inc ax / add dx, ax / mov al, cl / and al, 3 / xor bp, dx / nop x5
-    //   mov [bx], al       ; 0x1ffe, the page's last instruction: a device register
-    //   inc si / dec cx / jnz blk / hlt   ; 0x2000, the next page: the block linked after it
-    const head = bytes("b9b80bbb0030e9e70f");
-    const tail = bytes("4001c288c8240331d590909090908807464975ecf4");
-    const make = () => {
-      const m = realMode([...head, ...new Array(0xff0 - head.length).fill(0x90), ...tail]);
-      const { cpu, mem } = m;
-      // Page 0x3000 is a device: writing 0 raises INTR; the acknowledge lowers it.
-      mem.writePage[3] = -1;
-      mem.generation++;
-      mem.writeSlow = (_addr, _size, value) => {
-        if (value === 0) cpu.intrLine = true;
+    test("a breakpoint set in a hot translated loop is hit on the next pass; stepping moves one instruction", () => {
+      const code = "b90010" + "40" + "43" + "e2fc" + "f4"; // mov cx,0x1000 / inc ax / inc bx / loop / hlt
+      const [on, off] = pair(() => realMode(bytes(code)));
+      for (const m of [on, off])
+        expect(m.cpu.run(m.cpu.jit.hotThreshold * 3 * 4)).toEqual({ kind: "budget" });
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+      for (const m of [on, off]) m.cpu.addBreakpoint(0x1004);
+      const a = on.cpu.run(100_000);
+      const b = off.cpu.run(100_000);
+      expect(a).toEqual({ kind: "breakpoint", addr: 0x1004 });
+      expect(a).toEqual(b);
+      expect(state(on)).toEqual(state(off));
+      for (let i = 0; i < 5; i++) {
+        expect(on.cpu.step()).toEqual(off.cpu.step());
+        expect(state(on)).toEqual(state(off));
+      }
+      expect(on.cpu.instructions - off.cpu.instructions).toBe(0);
+    });
+
+    test("a watchpoint in a hot translated loop stops right after the writing instruction", () => {
+      // 1000 b9 00 10        mov cx, 0x1000
+      // 1003 40              inc ax
+      // 1004 a3 00 30        mov [0x3000], ax
+      // 1007 43              inc bx
+      // 1008 e2 f9           loop 1003
+      // 100a f4              hlt
+      const code = "b90010" + "40" + "a30030" + "43" + "e2f9" + "f4";
+      const [on, off] = pair(() => realMode(bytes(code)));
+      for (const m of [on, off]) m.cpu.run(1500);
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+      for (const m of [on, off]) m.cpu.addWatchpoint("write", 0x3000, 2);
+      const a = on.cpu.run(100_000);
+      expect(a).toEqual(off.cpu.run(100_000));
+      expect(a.kind).toBe("watch");
+      expect(on.cpu.eip).toBe(0x1007);
+      expect(state(on)).toEqual(state(off));
+    });
+
+    test("interrupts raised between slices are delivered at the same instruction", () => {
+      const make = () => {
+        const m = realMode(bytes(LOOP16));
+        fillData(m);
+        // IRQ vector 0x20 -> a handler that counts in DI and returns: 0x700: inc di / iret
+        m.mem.write32(0x20 * 4, 0x700);
+        m.mem.load(0x700, [0x47, 0xcf]);
+        m.cpu.intc = { acknowledge: () => 0x20 };
+        m.cpu.flags |= 1 << 9;
+        return m;
       };
-      cpu.intc = {
-        acknowledge: () => {
-          cpu.intrLine = false;
-          return 0x20;
-        },
-      };
-      // IRQ vector 0x20 -> inc di / iret
-      mem.write32(0x20 * 4, 0x700);
-      mem.load(0x700, [0x47, 0xcf]);
-      cpu.flags |= 1 << 9;
-      return m;
-    };
-    const [on, off] = pair(make);
-    lockstep(on, off, [100_000, 7, 3001]);
-    expect(on.cpu.regs[7] & 0xffff).toBe(750);
-    expect(on.cpu.jit.chained).toBeGreaterThan(0);
+      const [on, off] = pair(make);
+      for (let i = 0; i < 400; i++) {
+        const raise = i % 3 === 0;
+        on.cpu.intrLine = raise;
+        off.cpu.intrLine = raise;
+        const a = on.cpu.run(37);
+        expect(a).toEqual(off.cpu.run(37));
+        expect(state(on)).toEqual(state(off));
+        if (a.kind === "halted") break;
+      }
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+    });
   });
+
+  describe("chained blocks", () => {
+    /**
+     * nasm source (bits 16, org 0x1000): blocks on two pages, A (0x1000) and B (0x2000); each pass
+     * 64th pass stores CL into the imm8 of B's ADD, so B's translation is dropped while the link to
+     * it from A's last block remains:
+     *   mov cx, 500
+     *   a: inc ax / test cl, 63 / jnz skip / mov [0x2004], cl
+     *   skip: cmp ax, 0x7fff / jz done / jmp 0x2000
+     *   done: hlt
+     *   (0x2000) b: add bx, ax / add dx, 0 / dec cx / jnz a / hlt
+     */
+    const PAGE_A = "b9f40140f6c13f7504880e04203dff7f7403e9eb0ff4";
+    const PAGE_B = "01c383c200490f85f9eff4";
+    const twoPages = () => [
+      ...bytes(PAGE_A),
+      ...new Array(0x1000 - PAGE_A.length / 2).fill(0x90),
+      ...bytes(PAGE_B),
+    ];
+
+    /**
+     * nasm source (bits 16, org 0x1000): a loop of blocks linked by fall-throughs and taken branches,
+     * none looping on itself:
+     *   mov cx, 3000
+     *   top: add ax, cx / test cl, 1 / jz even / add bx, 3 / jmp join
+     *   even: sub bx, 1
+     *   join: xor dx, ax / cmp dx, bx / jb skip / inc si
+     *   skip: dec cx / jnz top / hlt
+     */
+    const BRANCHY = "b9b80b01c8f6c101740583c303eb0383eb0131c239da7201464975e7f4";
+
+    test("a link to a block a store dropped is never followed: the new code runs", () => {
+      const [on, off] = pair(() => {
+        const m = realMode(twoPages());
+        m.cpu.regs[2] = 0;
+        return m;
+      });
+      lockstep(on, off, [10_000, 7, 1, 333]);
+      // dx sums the imm8 each pass: CL's value at the last store (sign-extended).
+      let dx = 0;
+      let imm = 0;
+      for (let i = 500; i >= 1; i--) {
+        if ((i & 63) === 0) imm = ((i & 0xff) << 24) >> 24;
+        dx += imm;
+      }
+      expect(on.cpu.regs[2] & 0xffff).toBe(dx & 0xffff);
+      expect(on.cpu.jit.chained).toBeGreaterThan(0);
+    });
+
+    test("a link to a block rewritten by DMA between runs is not followed", () => {
+      const [on, off] = pair(() => {
+        const m = realMode(twoPages());
+        // No store into page B: the ADD's imm8 stays as DMA leaves it (mov [0x2004], cl -> NOPs).
+        m.mem.buffer.set([0x90, 0x90, 0x90, 0x90], 0x1009);
+        return m;
+      });
+      for (const m of [on, off]) expect(m.cpu.run(2500)).toEqual({ kind: "budget" });
+      expect(on.cpu.jit.chained).toBeGreaterThan(0);
+      for (const m of [on, off]) {
+        m.mem.buffer[0x2004] = 5;
+        (m.mem as PhysicalMemory).onBufferWrite?.(0x2004, 1);
+      }
+      lockstep(on, off, [100_000]);
+      expect(state(on)).toEqual(state(off));
+    });
+
+    test("a RET's link is followed only to the block it last returned to", () => {
+      // mov cx, 2000 / top: call f / inc ax / call f / add bx, dx / loop top / hlt / f: add dx, ax / ret
+      const [on, off] = pair(() => realMode(bytes("b9d007e8090040e8050001d3e2f5f401c2c3")));
+      lockstep(on, off, [10_000, 13, 1]);
+      expect(on.cpu.jit.chained).toBeGreaterThan(1000);
+    });
+
+    /**
+     * nasm source (bits 16, org 0x1000): a trace through a CALL to code before the block's start and a
+     * JMP over a HLT:
+     *   mov cx, 1000 / jmp start
+     *   sub: add dx, ax / ret                 ; 0x1005
+     *   start: inc ax / call sub / add bx, dx / jmp fwd / hlt
+     *   fwd: dec cx / jnz start / hlt
+     */
+    const TRACE = "b9e803eb0301c2c340e8f9ff01d3eb01f44975f4f4";
+
+    test("a trace through a CALL and a JMP in its page matches the interpreter", () => {
+      const [on, off] = pair(() => realMode(bytes(TRACE)));
+      lockstep(on, off, [10_000, 3, 1, 7]);
+      expect(on.cpu.regs[0] & 0xffff).toBe(1000);
+      expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
+    });
+
+    test("a CALL followed by a trace pushing into its own page leaves at the callee, precisely", () => {
+      const [on, off] = pair(() => {
+        const m = realMode(bytes(TRACE));
+        m.cpu.regs[4] = 0x1100; // the stack is in the code page: every push drops its translations
+        return m;
+      });
+      lockstep(on, off, [10_000, 3, 1, 7]);
+      expect(on.cpu.jit.invalidations).toBeGreaterThan(0);
+    });
+
+    test("a breakpoint before a trace's first instruction (its CALL's target) is hit", () => {
+      const [on, off] = pair(() => realMode(bytes(TRACE)));
+      for (const m of [on, off])
+        expect(m.cpu.run(m.cpu.jit.hotThreshold * 10 * 4)).toEqual({ kind: "budget" });
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+      for (const m of [on, off]) m.cpu.addBreakpoint(0x1005);
+      const a = on.cpu.run(100_000);
+      expect(a).toEqual({ kind: "breakpoint", addr: 0x1005 });
+      expect(a).toEqual(off.cpu.run(100_000));
+      expect(state(on)).toEqual(state(off));
+    });
+
+    test("a breakpoint elsewhere in the page keeps blocks chained; one in a chained block is hit", () => {
+      const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+      for (const m of [on, off]) {
+        m.cpu.addBreakpoint(0x1800);
+        expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+      }
+      expect(state(on)).toEqual(state(off));
+      const chained = on.cpu.jit.chained;
+      for (const m of [on, off]) expect(m.cpu.run(3000)).toEqual({ kind: "budget" });
+      expect(on.cpu.jit.chained - chained).toBeGreaterThan(100);
+      for (const m of [on, off]) m.cpu.addBreakpoint(0x100f); // even: sub bx, 1
+      const a = on.cpu.run(100_000);
+      expect(a).toEqual({ kind: "breakpoint", addr: 0x100f });
+      expect(a).toEqual(off.cpu.run(100_000));
+      expect(state(on)).toEqual(state(off));
+    });
+
+    test("a budget ending anywhere in a chain leaves the interpreter's state and count", () => {
+      const [on, off] = pair(() => realMode(bytes(BRANCHY)));
+      lockstep(on, off, [1, 2, 3, 5, 7, 11, 13, 17, 19, 23, 401]);
+      expect(on.cpu.jit.chained).toBeGreaterThan(1000);
+    });
+
+    test("an interrupt a device raises in the store ending a block is delivered before its successor", () => {
+      // nasm source (bits 16, org 0x1000):
+      //   mov cx, 3000 / mov bx, 0x3000 / jmp near blk / (NOPs up to 0x1ff0)
+      //   blk: inc ax / add dx, ax / mov al, cl / and al, 3 / xor bp, dx / nop x5
+      //   mov [bx], al       ; 0x1ffe, the page's last instruction: a device register
+      //   inc si / dec cx / jnz blk / hlt   ; 0x2000, the next page: the block linked after it
+      const head = bytes("b9b80bbb0030e9e70f");
+      const tail = bytes("4001c288c8240331d590909090908807464975ecf4");
+      const make = () => {
+        const m = realMode([...head, ...new Array(0xff0 - head.length).fill(0x90), ...tail]);
+        const { cpu, mem } = m;
+        // Page 0x3000 is a device: writing 0 raises INTR; the acknowledge lowers it.
+        mem.writePage[3] = -1;
+        mem.generation++;
+        mem.writeSlow = (_addr, _size, value) => {
+          if (value === 0) cpu.intrLine = true;
+        };
+        cpu.intc = {
+          acknowledge: () => {
+            cpu.intrLine = false;
+            return 0x20;
+          },
+        };
+        // IRQ vector 0x20 -> inc di / iret
+        mem.write32(0x20 * 4, 0x700);
+        mem.load(0x700, [0x47, 0xcf]);
+        cpu.flags |= 1 << 9;
+        return m;
+      };
+      const [on, off] = pair(make);
+      lockstep(on, off, [100_000, 7, 3001]);
+      expect(on.cpu.regs[7] & 0xffff).toBe(750);
+      expect(on.cpu.jit.chained).toBeGreaterThan(0);
+    });
+  });
+}
+
+// As the suite configures translation (after 40 entries; again inline after 200 runs), then with
+// every block translated inline from the start.
+describe("first and second translations", () => {
+  beforeAll(() => {
+    tier2Runs = null;
+  });
+  suites();
+});
+describe("inline (second) translations only", () => {
+  beforeAll(() => {
+    tier2Runs = 1;
+  });
+  suites();
 });
