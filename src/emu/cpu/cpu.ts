@@ -210,7 +210,7 @@ export class Cpu extends DecoderState {
   }
 
   updateModes(): void {
-    if (this.refreshModes()) {
+    if (this.syncModes()) {
       // Entries of the previous paged epoch are stale; the unpaged TLB is kept current.
       this.tlb = this.paging ? this.pagedTlb : this.shared.unpagedTlb;
       if (this.paging) this.tlb.flush();
