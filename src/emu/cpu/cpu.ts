@@ -183,6 +183,7 @@ export class Cpu extends DecoderState {
     this.deliveringVector = -1;
     this.tlb.flush();
     this.jit.flush();
+    this.forgetModes();
     this.updateModes();
     this.runControl.reset();
   }
@@ -233,6 +234,7 @@ export class Cpu extends DecoderState {
     restoreState(this, snapshot);
     this.tlb.flush();
     this.jit.flush();
+    this.forgetModes();
     this.updateModes();
   }
 

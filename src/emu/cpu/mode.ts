@@ -70,6 +70,11 @@ export abstract class ModeCache extends CpuCore {
     return this.refreshModes();
   }
 
+  /** Makes the next syncModes() a full refresh (after a reset or a restored snapshot). */
+  protected forgetModes(): void {
+    this.derivedFrom[0] = -1;
+  }
+
   /** CR0.PE and CR0.PG, EFLAGS.VM and CPL in one number (never -1): the mode's inputs besides the segments. */
   private modeInputs(): number {
     return (this.cr0 & (CR0_PE | CR0_PG)) | (this.flags & FLAG_VM) | (this.cpl << 2);
