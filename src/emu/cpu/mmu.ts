@@ -37,8 +37,12 @@ const PF_RSVD_QEMU = PF_RSVD;
 /** A PAE 2 MiB page's reserved address bits 13-20 (bit 12 is its PAT bit). */
 const PAE_LARGE_RSVD_LO = 0x001fe000;
 
-/** Entries remembered for a cheap flush; beyond this the whole TLB is cleared. */
-const TLB_LIST_SIZE = 8192;
+/**
+ * Pages remembered for a cheap flush; beyond this the whole TLB is cleared. Dropping 16384 listed
+ * pages (~50-400 us here, sequential to scattered) costs no more than clearing the arrays (~300 us
+ * for the supervisor pair, ~600 us with the user pair); twice as many would.
+ */
+const TLB_LIST_SIZE = 16384;
 const PAGES = 1 << 20;
 /** The arrays of a privilege with nothing cached yet: shared by every TLB, all zero, never written. */
 const NO_ENTRIES = new Int32Array(PAGES);
