@@ -1,6 +1,7 @@
 // The mode cache: facts derived from CR0, EFLAGS.VM and the CS/SS descriptor caches that decoding
 // and every memory access consult (real/protected/v86, code and stack sizes, the CS window, the
-// valid offset ranges of each segment). Recomputed by refreshModes() after any of those change;
+// valid offset ranges of each segment). Brought up to date by syncModes() (Cpu.updateModes) after
+// any of those change: a full refreshModes() unless only CS's base moved (most far transfers);
 // CPL is architectural state (CpuState.cpl) and is set here only where the mode implies it.
 //
 // The fields sit on the CPU object itself (ModeCache is a layer of Cpu's class chain, not an object
