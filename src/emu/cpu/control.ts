@@ -1,6 +1,7 @@
 // Control transfer, stack-frame, flag-control, I/O and x87-escape instructions. Far transfers,
 // INT/IRET and privilege-sensitive segment work are delegated to the system layer (system/),
-// which sees EIP already pointing at the next instruction.
+// which sees EIP already pointing at the next instruction and refreshes the mode cache
+// (updateModes) after every transfer it completes.
 
 import { adjustSp, stackOffset } from "./access.ts";
 import type { Cpu } from "./cpu.ts";
@@ -77,35 +78,30 @@ export function retNear(c: Cpu, imm: number): void {
 export function callFar(c: Cpu, sel: number, off: number): void {
   commitEip(c);
   farCall(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32 !== 0);
-  c.updateModes();
 }
 
 /** Far JMP sel:off in any mode. */
 export function jumpFar(c: Cpu, sel: number, off: number): void {
   commitEip(c);
   farJump(c, sel & 0xffff, c.o32 ? off >>> 0 : off & 0xffff, c.o32 !== 0);
-  c.updateModes();
 }
 
 /** Far RET (imm16 extra bytes). */
 export function retFar(c: Cpu, imm: number): void {
   commitEip(c);
   farReturn(c, c.o32 !== 0, imm);
-  c.updateModes();
 }
 
 /** IRET/IRETD in any mode. */
 export function iret(c: Cpu): void {
   commitEip(c);
   interruptReturn(c, c.o32 !== 0);
-  c.updateModes();
 }
 
 /** INT n / INT3 / INTO / ICEBP: delivered with EIP pointing after the instruction. */
 export function interruptInsn(c: Cpu, vector: number, kind: InterruptKind): void {
   commitEip(c);
   interrupt(c, vector, kind, -1);
-  c.updateModes();
 }
 
 /** LDS/LES/LSS/LFS/LGS Gv, Mp: loads the segment first so a fault leaves the register alone. */

@@ -183,6 +183,7 @@ export class Cpu extends DecoderState {
     this.deliveringVector = -1;
     this.tlb.flush();
     this.jit.flush();
+    this.forgetModes();
     this.updateModes();
     this.runControl.reset();
   }
@@ -210,7 +211,7 @@ export class Cpu extends DecoderState {
   }
 
   updateModes(): void {
-    if (this.refreshModes()) {
+    if (this.syncModes()) {
       // Entries of the previous paged epoch are stale; the unpaged TLB is kept current.
       this.tlb = this.paging ? this.pagedTlb : this.shared.unpagedTlb;
       if (this.paging) this.tlb.flush();
@@ -233,6 +234,7 @@ export class Cpu extends DecoderState {
     restoreState(this, snapshot);
     this.tlb.flush();
     this.jit.flush();
+    this.forgetModes();
     this.updateModes();
   }
 

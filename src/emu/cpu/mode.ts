@@ -1,6 +1,7 @@
 // The mode cache: facts derived from CR0, EFLAGS.VM and the CS/SS descriptor caches that decoding
 // and every memory access consult (real/protected/v86, code and stack sizes, the CS window, the
-// valid offset ranges of each segment). Recomputed by refreshModes() after any of those change;
+// valid offset ranges of each segment). Brought up to date by syncModes() (Cpu.updateModes) after
+// any of those change: a full refreshModes() unless only CS's base moved (most far transfers);
 // CPL is architectural state (CpuState.cpl) and is set here only where the mode implies it.
 //
 // The fields sit on the CPU object itself (ModeCache is a layer of Cpu's class chain, not an object
@@ -43,6 +44,43 @@ export abstract class ModeCache extends CpuCore {
   readonly segWLo = new Float64Array(8);
   readonly segWHi = new Float64Array(8);
 
+  /**
+   * The inputs the cached facts were last derived from: [0] modeInputs() (-1 before the first
+   * refresh), [1 + s] segAttr[s] and [7 + s] segLimit[s] of segments 0-5.
+   */
+  private readonly derivedFrom = new Int32Array(13).fill(-1);
+
+  /**
+   * Brings every cached fact up to date with the architectural state; returns true if paging turned
+   * on or off. When nothing but CS's base (or the selectors and other bases, which no fact derives
+   * from) changed since the last refresh, as in a far transfer or an interrupt that stays in its
+   * mode, only csBase is updated: the result is the same as refreshModes()'s.
+   */
+  protected syncModes(): boolean {
+    const from = this.derivedFrom;
+    const attr = this.segAttr;
+    const limit = this.segLimit;
+    if (from[0] === this.modeInputs()) {
+      let s = 0;
+      while (s < 6 && from[1 + s] === attr[s] && from[7 + s] === limit[s]) s++;
+      if (s === 6) {
+        this.csBase = this.segBase[CS];
+        return false;
+      }
+    }
+    return this.refreshModes();
+  }
+
+  /** Makes the next syncModes() a full refresh (after a reset or a restored snapshot). */
+  protected forgetModes(): void {
+    this.derivedFrom[0] = -1;
+  }
+
+  /** CR0.PE and CR0.PG, EFLAGS.VM and CPL in one number (never -1): the mode's inputs besides the segments. */
+  private modeInputs(): number {
+    return (this.cr0 & (CR0_PE | CR0_PG)) | (this.flags & FLAG_VM) | (this.cpl << 2);
+  }
+
   /** Recomputes every cached fact from the architectural state; returns true if paging turned on or off. */
   protected refreshModes(): boolean {
     const pe = (this.cr0 & CR0_PE) !== 0;
@@ -60,6 +98,7 @@ export abstract class ModeCache extends CpuCore {
     this.csLimit = this.segLimit[CS] >>> 0;
     this.csFastLimit = this.csLimit >= 14 ? this.csLimit - 14 : -1;
     for (let s = 0; s < 6; s++) this.refreshSegment(s);
+    this.derivedFrom[0] = this.modeInputs();
     return pagingChanged;
   }
 
@@ -98,5 +137,7 @@ export abstract class ModeCache extends CpuCore {
     this.segRHi[s] = rhi;
     this.segWLo[s] = wlo;
     this.segWHi[s] = whi;
+    this.derivedFrom[1 + s] = attr;
+    this.derivedFrom[7 + s] = limit;
   }
 }
