@@ -219,7 +219,7 @@ export const pcBoard: Board = {
     const now = () => machine.clock.nowNs();
     const armed = (deadlineNs: number) => machine.clock.armed(deadlineNs);
     const space = machine.memory;
-    const memory = buildPcMemory(space, memBytes, options.bios);
+    const memory = buildPcMemory(space, layout, options.bios);
     const dma: DmaMemory = space;
     const host = {
       setA20: (on: boolean) => machine.setA20(on),
