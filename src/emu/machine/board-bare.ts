@@ -22,7 +22,8 @@ export const bareBoard: Board = {
 
   init(machine: Machine, options: MachineOptions): void {
     const memBytes = options.memBytes ?? DEFAULT_MEM;
-    const problem = memSizeProblem(memBytes, MEM_MAX_BELOW_4G) ?? biosSizeProblem(options.bios.length);
+    const problem =
+      memSizeProblem(memBytes, MEM_MAX_BELOW_4G, "the bare board") ?? biosSizeProblem(options.bios.length);
     if (problem !== null) throw new ConfigError(problem);
     const space = machine.memory;
     const ram = space.allocRam("pc.ram", memBytes);

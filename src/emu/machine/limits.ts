@@ -33,12 +33,12 @@ export function biosSizeProblem(size: number): string | null {
 
 /**
  * Returns why `bytes` of RAM cannot be configured, or null (`max`: the board's limit, MEM_MAX for
- * the PC). Worded after QEMU's "ram size too large"; QEMU takes -m 0 as its default size, which
- * pcscope refuses rather than guess.
+ * the PC, and `who` runs up to it). Worded after QEMU's "ram size too large"; QEMU takes -m 0 as
+ * its default size, which pcscope refuses rather than guess.
  */
-export function memSizeProblem(bytes: number, max = MEM_MAX): string | null {
+export function memSizeProblem(bytes: number, max = MEM_MAX, who = "pcscope"): string | null {
   const top = max % GiB === 0 ? `${max / GiB}G` : `${max / MiB}M`;
-  const range = `pcscope runs ${MEM_MIN / MiB}M to ${top}`;
+  const range = `${who} runs ${MEM_MIN / MiB}M to ${top}`;
   if (bytes < MEM_MIN) return `ram size too small (got ${bytes} bytes; ${range})`;
   if (bytes > max) return `ram size too large (got ${bytes} bytes; ${range})`;
   if (!Number.isInteger(bytes) || bytes % (4 * KiB) !== 0)

@@ -6,7 +6,9 @@
 // covered by RAM maps for reads and writes, by ROM (or a read-only alias) for reads only; anything
 // else (MMIO, unmapped, pages shared by several ranges, an alias off the 4 KiB grid, and every
 // address from 4 GiB on) takes the slow path here, which dispatches MMIO with width handling, reads
-// unmapped bytes as all ones and ignores (and logs once per page) writes to ROM or to nothing.
+// unmapped bytes as all ones below 4 GiB and as zeros above (QEMU 7.2's unassigned memory there,
+// measured by firmware/tests/highmem/above4g.asm), and ignores (and logs once per page) writes to
+// ROM or to nothing.
 // Addresses above 4 GiB (up to PHYS_END: PAE's 36 bits, PSE-36's 40) are plain numbers, not int32s.
 // RAM that does not fit the buffer (the PC's RAM shown above 4 GiB) keeps its bytes in HighRam,
 // reached only by the slow path: the CPU's fast paths and TLB see the buffer alone.
@@ -248,7 +250,8 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       const range = this.flat[index]!;
       if (addr + size <= range.end) return this.readRange(range, addr, size);
     } else if (this.unmappedUpTo(addr) >= addr + size) {
-      return size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
+      if (addr >= FOUR_GIB) return 0;
+      if (addr + size <= FOUR_GIB) return size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
     }
     let value = 0;
     for (let i = 0; i < size; i++) value |= this.readSlow(addr + i, 1) << (8 * i);
@@ -274,7 +277,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
 
   /**
    * Debugger read at physical `addr` (any, not wrapping at 4 GiB): RAM and ROM bytes as the bus
-   * shows them; unmapped and MMIO bytes read as 0xff.
+   * shows them; MMIO bytes and unmapped ones below 4 GiB read as 0xff, unmapped ones above as 0.
    */
   readPhysical(addr: number, length: number): Uint8Array {
     const out = new Uint8Array(length).fill(0xff);
@@ -292,7 +295,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
           const range = this.lookup(a + k);
           if (range !== null && range.leaf.ops === null) {
             out[i + k] = this.backedRead(range.leaf, range.offset + a + k - range.start, 1);
-          }
+          } else if (range === null && a + k >= FOUR_GIB) out[i + k] = 0;
         }
       }
       i += chunk;
