@@ -3,7 +3,9 @@
 // the same address with the same bytes, checksums included, the FADT holding the PM base SeaBIOS
 // programmed (0x600: the tables are rebuilt on the firmware's first read, as QEMU does). Both run
 // QEMU's default CPU model (qemu32), whose CPUID the SMBIOS tables quote; one machine has NUMA
-// nodes and DIMM slots (SRAT, memory hotplug AML).
+// nodes and DIMM slots (SRAT, memory hotplug AML), one seed 001's RAM above 4 GiB with 16 slots up
+// to 16 GiB and one node (3 GiB below 4 GiB, the most of the matrix; the SRAT's entries above
+// 4 GiB and its hot-plug range).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -102,18 +104,31 @@ describe.skipIf(!HAVE)("ACPI tables in guest memory after SeaBIOS, pcscope vs QE
     memSlots: 2,
     maxMemBytes: 1024 * MiB,
   };
+  /** Seed 001: -m 4G,slots=16,maxmem=16G -numa node,nodeid=0,cpus=0 (the node's mem= given: QEMU 7.2). */
+  const seed: Partial<PcOptions> = {
+    numa: [{ nodeId: 0, cpus: [0], memBytes: 4096 * MiB }],
+    memSlots: 16,
+    maxMemBytes: 16384 * MiB,
+  };
   const PLAIN = ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "WAET"];
   it.each([
     ["-m 32M -smp 1", 32, 1, [], {}, PLAIN],
     ["-m 128M -smp 2", 128, 2, [], {}, PLAIN],
     ["-m 1024M -smp 8", 1024, 8, [], {}, PLAIN],
-    ["-m 3072M -smp 2", 3072, 2, [], {}, PLAIN],
     [
       "-m 128M,slots=2,maxmem=1G -smp 2, 2 NUMA nodes",
       128,
       2,
       ["-m", "128M,slots=2,maxmem=1G", "--numa", "node,cpus=0,mem=64M", "--numa", "node,cpus=1,mem=64M"],
       numaHotplug,
+      ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET"],
+    ],
+    [
+      "-m 4G,slots=16,maxmem=16G -smp 1, 1 NUMA node (seed 001)",
+      4096,
+      1,
+      ["-m", "4G,slots=16,maxmem=16G", "--numa", "node,nodeid=0,cpus=0,mem=4G"],
+      seed,
       ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET"],
     ],
   ] as [string, number, number, string[], Partial<PcOptions>, string[]][])(
