@@ -120,15 +120,17 @@ describe("pcscope run options", () => {
     expect(() => parseRunArgs(["--mem", "0"])).toThrow(
       /^invalid --mem '0': ram size too small \(got 0 bytes/,
     );
-    expect(() => parseRunArgs(["-m", "5000"])).toThrow(/^invalid --mem '5000': ram size too large/);
+    expect(() => parseRunArgs(["-m", "9000"])).toThrow(/^invalid --mem '9000': ram size too large/);
     expect(() => parseRunArgs(["-m", "1.0001M"])).toThrow(
       /^invalid --mem '1.0001M': ram size must be a multiple/,
     );
     expect(parseRunArgs(["-m", "1M"]).memBytes).toBe(MiB);
-    // The most RAM QEMU's pc machine keeps below 4 GiB; from 3584M on it puts RAM above 4 GiB.
+    // From 3584M on the PC puts RAM above 4 GiB, as QEMU's; 8G is the most pcscope runs.
     expect(parseRunArgs(["-m", "3583M"]).memBytes).toBe(3583 * MiB);
-    expect(() => parseRunArgs(["-m", "3584M"])).toThrow(
-      /^invalid --mem '3584M': ram size too large \(got 3758096384 bytes; pcscope runs 1M to 3583M: from 3584M on QEMU puts RAM above 4 GiB, which pcscope does not\)$/,
+    expect(parseRunArgs(["-m", "3584M"]).memBytes).toBe(3584 * MiB);
+    expect(parseRunArgs(["-m", "8G"]).memBytes).toBe(8192 * MiB);
+    expect(() => parseRunArgs(["-m", "8193M"])).toThrow(
+      /^invalid --mem '8193M': ram size too large \(got 8590983168 bytes; pcscope runs 1M to 8G\)$/,
     );
   });
 

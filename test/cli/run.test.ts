@@ -64,7 +64,17 @@ describe("pcscope run: bad input gives one line and status 2", () => {
     [
       "no RAM",
       ["--mem", "0"],
-      /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 3583M\)$/,
+      /^pcscope: invalid --mem '0': ram size too small \(got 0 bytes; pcscope runs 1M to 8G\)$/,
+    ],
+    [
+      "more RAM than pcscope runs",
+      ["--machine", "pc", "--mem", "8193M"],
+      /^pcscope: invalid --mem '8193M': ram size too large \(got 8590983168 bytes; pcscope runs 1M to 8G\)$/,
+    ],
+    [
+      "RAM above 4 GiB on the bare board",
+      ["--machine", "bare", "--mem", "3584M"],
+      /^pcscope: ram size too large \(got 3758096384 bytes; the bare board runs 1M to 3583M\)$/,
     ],
     [
       "too many CPUs",

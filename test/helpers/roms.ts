@@ -113,11 +113,16 @@ export function qemuArgs(rom: string, logPath: string, extra: string[] = []): st
   ];
 }
 
-/** Runs a ROM under qemu-system-i386 (TCG) and returns what it printed. */
-export function runRomQemu(rom: string, timeoutMs = 20_000, extra: string[] = []): Promise<RomRun> {
+/** Runs a ROM under qemu-system-i386 (or `binary`, e.g. qemu-system-x86_64) with TCG; returns what it printed. */
+export function runRomQemu(
+  rom: string,
+  timeoutMs = 20_000,
+  extra: string[] = [],
+  binary = "qemu-system-i386",
+): Promise<RomRun> {
   return withTempDir(async (dir) => {
     const logPath = join(dir, "debugcon.log");
-    const r = await runProcess("qemu-system-i386", qemuArgs(rom, logPath, extra), timeoutMs, dir);
+    const r = await runProcess(binary, qemuArgs(rom, logPath, extra), timeoutMs, dir);
     return { ...r, log: readLog(logPath) };
   });
 }

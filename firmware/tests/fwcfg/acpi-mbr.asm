@@ -1,8 +1,9 @@
 ; A boot sector that prints the ACPI tables the firmware installed, as they are in guest memory, on
 ; the debug console (port 0x402), then exits through isa-debug-exit (0xf4). It switches to 32-bit
 ; protected mode with flat segments, finds the RSDP on a 16-byte boundary in 0xE0000-0xFFFFF and
-; prints the RSDP, the RSDT, every table the RSDT lists and, from the FADT, the FACS and the DSDT.
-; Each as `table ADDRESS LENGTH` (8 hex digits each) and hex lines of up to 32 bytes;
+; prints the RSDP, the RSDT, every table the RSDT lists and, from the FADT, the FACS and the DSDT;
+; then the SMBIOS entry point ("_SM_" on a 16-byte boundary in 0xF0000-0xFFFFF) and its structure
+; table. Each as `table ADDRESS LENGTH` (8 hex digits each) and hex lines of up to 32 bytes;
 ; `done` at the end. test/emu/acpi/acpi-memory.test.ts boots it under SeaBIOS in QEMU and pcscope.
         bits 16
         org 0x7c00
@@ -12,6 +13,9 @@ EXIT_PORT equ 0xf4
 FADT_FACS equ 36
 FADT_DSDT equ 40
 HEADER    equ 36
+SM_EP_LEN equ 5                 ; the entry point's length byte
+SM_TABLE_LEN equ 0x16           ; the structure table's length (word) and address (dword)
+SM_TABLE  equ 0x18
 
 start:
         cli
@@ -63,7 +67,19 @@ pm32:
         call dump_table
 .skip:  add edi, 4
         loop .entry
-finish: mov esi, done_msg
+finish: mov esi, 0xf0000
+.sm:    cmp dword [esi], '_SM_'
+        je .smok
+        add esi, 16
+        cmp esi, 0x100000
+        jb .sm
+        jmp .end
+.smok:  movzx ecx, byte [esi+SM_EP_LEN]
+        call dump
+        movzx ecx, word [esi+SM_TABLE_LEN]
+        mov esi, [esi+SM_TABLE]
+        call dump
+.end:   mov esi, done_msg
         call puts
         mov dx, EXIT_PORT
         xor al, al

@@ -398,10 +398,9 @@ export class Cpu extends DecoderState {
     this.debug.removeWatchpoint(kind, lin, len);
   }
 
-  /** Physical address of linear `lin` through the current paging, or -1; no faults, no A/D. */
+  /** Physical address of linear `lin` through the current paging (above 4 GiB too), or -1; no faults, no A/D. */
   translateDebug(lin: number): number {
-    const p = translateDebug(this, lin);
-    return p < 0 ? -1 : p >>> 0;
+    return translateDebug(this, lin);
   }
 
   /** Reads linear memory for a debugger; null if any byte is unmapped. */

@@ -1,6 +1,9 @@
-// Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE), the PAE walk
-// (CR4.PAE: 64-bit entries, a 4-entry PDPT, 2 MiB pages; see walkPae), accessed/dirty bits, #PF
-// with CR2 and error codes, and the linear->host TLB. A TLB entry is ~n, the bitwise NOT of the
+// Linear memory: the two-level page walk (4 KiB pages, 4 MiB pages with CR4.PSE, PSE-36), the PAE
+// walk (CR4.PAE: 64-bit entries, a 4-entry PDPT, 2 MiB pages; see walkPae), accessed/dirty bits, #PF
+// with CR2 and error codes, and the linear->host TLB. A physical address is an int32 below 4 GiB
+// (negative from 2 GiB on, as the bit operations leave it) and a plain number from 4 GiB on (PAE's
+// 36 bits, PSE-36's 40): such pages never enter the TLB and every access to them takes the slow
+// path (physRead/physWrite, the address space's readSlow/writeSlow). A TLB entry is ~n, the bitwise NOT of the
 // buffer page number n (mem.buffer bytes n * 4096 on, as the physical page maps hold it) of a 4 KiB
 // linear page, or 0 (not cached, or a page that must take the slow path: MMIO, ROM writes, watched
 // bytes); readers take `n = ~entry`, test it for >= 0 and index the buffer at
@@ -12,7 +15,6 @@
 
 import type { Cpu } from "./cpu.ts";
 import { CR0_WP, CR4_PAE, CR4_PSE, EXC_PF, PF_PRESENT, PF_RSVD, PF_USER, PF_WRITE } from "./state.ts";
-import { Unimplemented } from "./unimplemented.ts";
 
 /** Page-table entry bits. */
 export const PTE_P = 1 << 0;
@@ -36,6 +38,19 @@ const PAE_RSVD_HI = 0xfffffff0;
 const PF_RSVD_QEMU = PF_RSVD;
 /** A PAE 2 MiB page's reserved address bits 13-20 (bit 12 is its PAT bit). */
 const PAE_LARGE_RSVD_LO = 0x001fe000;
+/** PSE-36: a 4 MiB page's directory-entry bits 13-20 are physical-address bits 32-39... */
+const PSE36_HI_SHIFT = 13;
+const PSE36_HI_MASK = 0xff;
+/** ...and bit 21 is reserved (QEMU 7.2's TCG, whatever CPUID.PSE36 says). */
+const PSE36_RSVD = 1 << 21;
+/** A PAE entry's physical-address bits 32-35 in its high dword. */
+const PAE_ADDR_HI = 0xf;
+const FOUR_GIB = 2 ** 32;
+
+/** The physical address with bits 32 and up `hi` and low dword `lo` (an int32): `lo` itself when hi is 0. */
+function physAt(hi: number, lo: number): number {
+  return hi === 0 ? lo : hi * FOUR_GIB + (lo >>> 0);
+}
 
 /**
  * Pages remembered for a cheap flush; beyond this the whole TLB is cleared. Dropping 16384 listed
@@ -161,8 +176,9 @@ function clear(entries: Int32Array): void {
   if (entries !== NO_ENTRIES) entries.fill(0);
 }
 
-/** Reads a physical dword for the page walk (A20 already applied). */
+/** Reads a physical dword for the page walk (A20 already applied; any physical address). */
 function physRead32(c: Cpu, addr: number): number {
+  if (addr >= FOUR_GIB) return c.mem.readSlow(addr, 4) | 0;
   const n = c.mem.readPage[addr >>> 12];
   if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
@@ -172,8 +188,12 @@ function physRead32(c: Cpu, addr: number): number {
   return c.mem.readSlow(addr, 4) | 0;
 }
 
-/** Writes a physical dword for accessed/dirty updates. */
+/** Writes a physical dword for accessed/dirty updates (any physical address). */
 function physWrite32(c: Cpu, addr: number, v: number): void {
+  if (addr >= FOUR_GIB) {
+    c.mem.writeSlow(addr, 4, v >>> 0);
+    return;
+  }
   const n = c.mem.writePage[addr >>> 12];
   if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
@@ -197,7 +217,8 @@ function pageFault(c: Cpu, lin: number, err: number): never {
 /**
  * Translates a linear address to physical with paging on. `user`: a CPL-3 access (not a system
  * access); `write`: a write. With `probe` set nothing is faulted or updated: -1 means no mapping.
- * Otherwise raises #PF on a missing or forbidden page and sets accessed/dirty bits.
+ * Otherwise raises #PF on a missing or forbidden page and sets accessed/dirty bits. The result is a
+ * physical address as this file's header describes (from 4 GiB on only with PAE or PSE-36).
  */
 export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: boolean): number {
   if ((c.cr4 & CR4_PAE) !== 0) return walkPae(c, lin, write, user, probe);
@@ -211,6 +232,10 @@ export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: 
   }
   const wp = (c.cr0 & CR0_WP) !== 0;
   if ((pde & PDE_PS) !== 0 && (c.cr4 & CR4_PSE) !== 0) {
+    if ((pde & PSE36_RSVD) !== 0) {
+      if (probe) return -1;
+      return pageFault(c, lin, errBase | PF_RSVD_QEMU);
+    }
     if (!allowed(pde, write, user, wp)) {
       if (probe) return -1;
       return pageFault(c, lin, errBase | PF_PRESENT);
@@ -220,7 +245,7 @@ export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: 
       if (nv !== pde) physWrite32(c, pdeAddr, nv);
       c.tlb.largePages = true;
     }
-    return ((pde & 0xffc00000) | (lin & 0x3fffff)) & a20;
+    return physAt((pde >>> PSE36_HI_SHIFT) & PSE36_HI_MASK, ((pde & 0xffc00000) | (lin & 0x3fffff)) & a20);
   }
   if (!probe && (pde & PTE_A) === 0) {
     pde |= PTE_A;
@@ -248,8 +273,8 @@ export function walk(c: Cpu, lin: number, write: boolean, user: boolean, probe: 
  * bits 30-31) is read at every walk rather than cached at the CR3 load, and only its present bit
  * and reserved high bits are checked (QEMU treats bits 1, 2 and 5-8 as ignored, not reserved);
  * then the page directory (bits 21-29; PS: a 2 MiB page) and the page table (bits 12-20), 8-byte
- * entries. A reserved bit gives #PF with the RSVD and P bits. pcscope's physical address space
- * ends at 4 GiB: an entry pointing above it stops the run (unimplemented) rather than wrapping.
+ * entries. A reserved bit gives #PF with the RSVD and P bits. Entries carry 36-bit physical
+ * addresses (bits 32-35 in their high dword): directories, tables and pages may lie above 4 GiB.
  */
 function walkPae(c: Cpu, lin: number, write: boolean, user: boolean, probe: boolean): number {
   const a20 = c.a20Mask;
@@ -261,8 +286,7 @@ function walkPae(c: Cpu, lin: number, write: boolean, user: boolean, probe: bool
   if ((pdpteHi & PAE_RSVD_HI) !== 0) {
     return probe ? -1 : pageFault(c, lin, errBase | PF_RSVD_QEMU);
   }
-  if ((pdpteHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
-  const pdeAddr = ((pdpte & 0xfffff000) + (((lin >>> 21) & 0x1ff) << 3)) & a20;
+  const pdeAddr = physAt(pdpteHi & PAE_ADDR_HI, ((pdpte & 0xfffff000) + (((lin >>> 21) & 0x1ff) << 3)) & a20);
   let pde = physRead32(c, pdeAddr);
   if ((pde & PTE_P) === 0) return probe ? -1 : pageFault(c, lin, errBase);
   const pdeHi = physRead32(c, pdeAddr + 4);
@@ -273,36 +297,29 @@ function walkPae(c: Cpu, lin: number, write: boolean, user: boolean, probe: bool
   const wp = (c.cr0 & CR0_WP) !== 0;
   if (large) {
     if (!allowed(pde, write, user, wp)) return probe ? -1 : pageFault(c, lin, errBase | PF_PRESENT);
-    if ((pdeHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
     if (!probe) {
       const nv = pde | PTE_A | (write ? PTE_D : 0);
       if (nv !== pde) physWrite32(c, pdeAddr, nv);
       c.tlb.largePages = true;
     }
-    return ((pde & 0xffe00000) | (lin & 0x1fffff)) & a20;
+    return physAt(pdeHi & PAE_ADDR_HI, ((pde & 0xffe00000) | (lin & 0x1fffff)) & a20);
   }
   // As in the two-level walk, the directory entry is marked accessed before the table is read.
   if (!probe && (pde & PTE_A) === 0) {
     pde |= PTE_A;
     physWrite32(c, pdeAddr, pde);
   }
-  const pteAddr = ((pde & 0xfffff000) + (((lin >>> 12) & 0x1ff) << 3)) & a20;
+  const pteAddr = physAt(pdeHi & PAE_ADDR_HI, ((pde & 0xfffff000) + (((lin >>> 12) & 0x1ff) << 3)) & a20);
   const pte = physRead32(c, pteAddr);
   if ((pte & PTE_P) === 0) return probe ? -1 : pageFault(c, lin, errBase);
   const pteHi = physRead32(c, pteAddr + 4);
   if ((pteHi & PAE_RSVD_HI) !== 0) return probe ? -1 : pageFault(c, lin, errBase | PF_RSVD_QEMU);
   if (!allowed(pde & pte, write, user, wp)) return probe ? -1 : pageFault(c, lin, errBase | PF_PRESENT);
-  if ((pteHi & 0xf) !== 0) return probe ? -1 : above4G(lin);
   if (!probe) {
     const nv = pte | PTE_A | (write ? PTE_D : 0);
     if (nv !== pte) physWrite32(c, pteAddr, nv);
   }
-  return ((pte & 0xfffff000) | (lin & 0xfff)) & a20;
-}
-
-/** A PAE mapping of `lin` points above 4 GiB, beyond pcscope's physical address space. */
-function above4G(lin: number): never {
-  throw new Unimplemented(`a PAE mapping of 0x${(lin >>> 0).toString(16)} to physical memory above 4 GiB`);
+  return physAt(pteHi & PAE_ADDR_HI, ((pte & 0xfffff000) | (lin & 0xfff)) & a20);
 }
 
 /** Whether the combined U/S and R/W bits permit the access (CR0.WP protects supervisor writes). */
@@ -314,10 +331,11 @@ function allowed(bits: number, write: boolean, user: boolean, wp: boolean): bool
 
 /**
  * Translates `lin` for an access (faulting as the guest sees it) and caches the page in the TLB
- * when it is plain RAM/ROM and not watched. Returns the physical address.
+ * when it is plain RAM/ROM below 4 GiB and not watched. Returns the physical address.
  */
 export function translate(c: Cpu, lin: number, write: boolean, user: boolean): number {
   const phys = c.paging ? walk(c, lin, write, user, false) : lin & c.a20Mask;
+  if (phys >= FOUR_GIB) return phys; // never cached: the TLB holds buffer pages only
   const lpn = lin >>> 12;
   const ppn = phys >>> 12;
   const t = c.tlb;
@@ -338,8 +356,12 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   return phys;
 }
 
-/** Physical read of 1, 2 or 4 bytes within one page (RAM fast, else the bus's slow path). */
+/**
+ * Physical read of 1, 2 or 4 bytes within one page (RAM below 4 GiB fast, else the bus's slow path).
+ * Above 4 GiB the PC has RAM only, and no translated code: no stop is needed there.
+ */
 export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
+  if (phys >= FOUR_GIB) return c.mem.readSlow(phys, size) >>> 0;
   const n = c.mem.readPage[phys >>> 12];
   if (n < 0) {
     // A device access may raise an interrupt or change memory: a translated block ends here.
@@ -353,8 +375,12 @@ export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
 }
 
-/** Physical write of 1, 2 or 4 bytes within one page. */
+/** Physical write of 1, 2 or 4 bytes within one page (from 4 GiB on, through the slow path). */
 export function physWrite(c: Cpu, phys: number, size: 1 | 2 | 4, v: number): void {
+  if (phys >= FOUR_GIB) {
+    c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));
+    return;
+  }
   const n = c.mem.writePage[phys >>> 12];
   if (n < 0) {
     c.stopPending = true;
@@ -425,9 +451,9 @@ export function writeSlow(c: Cpu, lin: number, size: 1 | 2 | 4, v: number, user:
   physWrite(c, phys, size, v);
 }
 
-/** Debug translation: physical address of `lin` or -1, without faults or A/D updates. */
+/** Debug translation: physical address of `lin` (unsigned, up to 40 bits) or -1, without faults or A/D updates. */
 export function translateDebug(c: Cpu, lin: number): number {
   if (!c.paging) return (lin & c.a20Mask) >>> 0;
   const phys = walk(c, lin | 0, false, false, true);
-  return phys === -1 ? -1 : phys >>> 0;
+  return phys === -1 || phys >= FOUR_GIB ? phys : phys >>> 0;
 }

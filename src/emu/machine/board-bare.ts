@@ -6,7 +6,7 @@
 import { DebugExit } from "../devices/debug-exit.ts";
 import { DebugCon } from "../devices/debugcon.ts";
 import { type Board, ConfigError, type MachineOptions } from "./config.ts";
-import { biosSizeProblem, DEFAULT_MEM, ISA_BIOS_MAX, memSizeProblem } from "./limits.ts";
+import { biosSizeProblem, DEFAULT_MEM, ISA_BIOS_MAX, MEM_MAX_BELOW_4G, memSizeProblem } from "./limits.ts";
 import { Machine } from "./machine.ts";
 
 const MiB = 1024 * 1024;
@@ -16,12 +16,14 @@ export const bareBoard: Board = {
   name: "bare",
 
   bufferBytes(options: MachineOptions): number {
-    return (options.memBytes ?? DEFAULT_MEM) + options.bios.length;
+    // All RAM is below 4 GiB: at most MEM_MAX_BELOW_4G, which init checks.
+    return Math.min(options.memBytes ?? DEFAULT_MEM, MEM_MAX_BELOW_4G) + options.bios.length;
   },
 
   init(machine: Machine, options: MachineOptions): void {
     const memBytes = options.memBytes ?? DEFAULT_MEM;
-    const problem = memSizeProblem(memBytes) ?? biosSizeProblem(options.bios.length);
+    const problem =
+      memSizeProblem(memBytes, MEM_MAX_BELOW_4G, "the bare board") ?? biosSizeProblem(options.bios.length);
     if (problem !== null) throw new ConfigError(problem);
     const space = machine.memory;
     const ram = space.allocRam("pc.ram", memBytes);

@@ -9,13 +9,16 @@ export const BIOS_GRANULE = 64 * KiB;
 export const BIOS_MAX = 16 * MiB;
 /** The isa-bios window below 1 MiB shows at most this much of the ROM's end. */
 export const ISA_BIOS_MAX = 128 * KiB;
+const GiB = 1024 * MiB;
 /**
- * RAM size limits. The largest is the most RAM QEMU's pc machine keeps all below 4 GiB (from
- * 3.5 GiB on it moves RAM above 4 GiB, which pcscope does not provide); with the BIOS and option
- * ROMs it fits the 4 GiB host buffer (Node 20's largest typed array).
+ * RAM size limits. From 3.5 GiB on the PC splits RAM at 3 GiB and shows the rest above 4 GiB (QEMU's
+ * layout), kept outside the 4 GiB host buffer; 8 GiB is what a host of 24 GiB runs beside a few
+ * other machines when the guest writes all of it (RAM it never writes costs no host memory).
  */
 export const MEM_MIN = MiB;
-export const MEM_MAX = 3583 * MiB;
+export const MEM_MAX = 8 * GiB;
+/** The most RAM QEMU's pc machine keeps all below 4 GiB: the bare board's limit (it has no RAM above). */
+export const MEM_MAX_BELOW_4G = 3583 * MiB;
 export const DEFAULT_MEM = 32 * MiB;
 
 /** Returns why `size` bytes cannot be a BIOS image, or null when it can. */
@@ -29,14 +32,15 @@ export function biosSizeProblem(size: number): string | null {
 }
 
 /**
- * Returns why `bytes` of RAM cannot be configured, or null. Worded after QEMU's "ram size too large";
- * QEMU takes -m 0 as its default size, which pcscope refuses rather than guess.
+ * Returns why `bytes` of RAM cannot be configured, or null (`max`: the board's limit, MEM_MAX for
+ * the PC, and `who` runs up to it). Worded after QEMU's "ram size too large"; QEMU takes -m 0 as
+ * its default size, which pcscope refuses rather than guess.
  */
-export function memSizeProblem(bytes: number): string | null {
-  const range = `pcscope runs ${MEM_MIN / MiB}M to ${MEM_MAX / MiB}M`;
+export function memSizeProblem(bytes: number, max = MEM_MAX, who = "pcscope"): string | null {
+  const top = max % GiB === 0 ? `${max / GiB}G` : `${max / MiB}M`;
+  const range = `${who} runs ${MEM_MIN / MiB}M to ${top}`;
   if (bytes < MEM_MIN) return `ram size too small (got ${bytes} bytes; ${range})`;
-  if (bytes > MEM_MAX)
-    return `ram size too large (got ${bytes} bytes; ${range}: from 3584M on QEMU puts RAM above 4 GiB, which pcscope does not)`;
+  if (bytes > max) return `ram size too large (got ${bytes} bytes; ${range})`;
   if (!Number.isInteger(bytes) || bytes % (4 * KiB) !== 0)
     return `ram size must be a multiple of 4 KiB (got ${bytes} bytes)`;
   return null;

@@ -19,7 +19,7 @@ export class MachineState {
     /** Bytes of memory this state owns (RAM pages it does not share, page table, device state). */
     readonly bytes: number,
     readonly cpus: readonly CpuSnapshot[],
-    /** One image per RAM region of the address space (ROM is not state: the guest cannot write it). */
+    /** One image per RAM store of the address space (AddressSpace.ramStores; ROM is not state: the guest cannot write it). */
     readonly ram: readonly RamImage[],
     /** Each machine device's state, by its index in Machine.devices (null: stateless). */
     readonly devices: readonly unknown[],
@@ -42,7 +42,7 @@ export function saveMachine(m: Machine, prev: readonly RamImage[] | null): Machi
     releaseDevices(m.devices, devices);
     throw e;
   }
-  const ram = ramRegions(m).map((bytes, i) => captureRam(bytes, prev?.[i] ?? null));
+  const ram = m.memory.ramStores().map((bytes, i) => captureRam(bytes, prev?.[i] ?? null));
   const cpus = m.cpus.map(saveCpu);
   const bytes = ram.reduce((n, image) => n + image.bytes, 0) + stateBytes(devices) + stateBytes(cpus);
   const run = { exitStatus: m.exitStatus, resets: m.resets, stopCpu: m.stopCpu };
@@ -55,7 +55,7 @@ export function loadMachine(m: Machine, s: MachineState): void {
   if (s.cpus.length !== m.cpus.length || s.devices.length !== m.devices.length)
     throw new Error("snapshot: the state was saved from another machine");
   for (const d of m.devices) d.quiesce?.();
-  ramRegions(m).forEach((bytes, i) => {
+  m.memory.ramStores().forEach((bytes, i) => {
     restoreRam(bytes, s.ram[i]!);
   });
   m.devices.forEach((d, i) => {
@@ -68,11 +68,6 @@ export function loadMachine(m: Machine, s: MachineState): void {
   m.exitStatus = s.run.exitStatus;
   m.resets = s.run.resets;
   m.stopCpu = s.run.stopCpu;
-}
-
-/** The bytes of each RAM region of `m`'s address space, in the order the regions were made. */
-function ramRegions(m: Machine): Uint8Array[] {
-  return m.memory.regions.filter((r) => r.kind === "ram").map((r) => m.memory.bytes(r));
 }
 
 /** Tells each device that saved a state in `states` (by index) that it is forgotten. */

@@ -1,7 +1,8 @@
 // The i440fx PC's memory map, as QEMU's pc_memory_init and i440fx_init build it: the layout of RAM
 // below and above 4 GiB and of the device-memory (hotplug) region (pcMemoryLayout, also what the
-// e820 table, the CMOS and SMBIOS describe); pc.ram (all of it below 4 GiB in pcscope, which runs
-// at most MEM_MAX) through the ram-below-4g alias; pc.bios read-only at the top of 4 GiB (the
+// e820 table, the CMOS and SMBIOS describe); pc.ram through the ram-below-4g alias and, for RAM of
+// 3.5 GiB or more, the ram-above-4g alias at 4 GiB (those bytes kept outside the address space's
+// buffer, reached by the slow path only); pc.bios read-only at the top of 4 GiB (the
 // pristine copy); on the PCI side below 1 MiB the isa-bios alias (the BIOS's last 128 KiB ending at
 // 1 MiB) over the read-only pc.rom option-ROM area at 0xc0000; and the PAM windows choosing, per
 // window, between that PCI side and pc.ram.
@@ -100,15 +101,19 @@ export interface PcMemory {
   pam: Pam;
 }
 
-/** Bytes of the address-space buffer the map needs. */
+/** Bytes of the address-space buffer the map needs: RAM below 4 GiB, the BIOS and pc.rom. */
 export function pcBufferBytes(memBytes: number, biosBytes: number): number {
-  return memBytes + biosBytes + PC_ROM_SIZE;
+  return ramBelow4G(memBytes) + biosBytes + PC_ROM_SIZE;
 }
 
-/** Builds the map. Needs: memBytes >= 1 MiB, bios a valid image (multiple of 64 KiB). */
-export function buildPcMemory(space: AddressSpace, memBytes: number, bios: Uint8Array): PcMemory {
-  const ram = space.allocRam("pc.ram", memBytes);
-  space.addAlias("ram-below-4g", 0, ram, 0, memBytes);
+/**
+ * Builds the map: pc.ram with its RAM below 4 GiB in the buffer and the rest (shown at 4 GiB) in
+ * HighRam. Needs: layout from pcMemoryLayout (RAM >= 1 MiB), bios a valid image (multiple of 64 KiB).
+ */
+export function buildPcMemory(space: AddressSpace, layout: PcMemoryLayout, bios: Uint8Array): PcMemory {
+  const ram = space.allocRam("pc.ram", layout.below4g + layout.above4g, layout.below4g);
+  space.addAlias("ram-below-4g", 0, ram, 0, layout.below4g);
+  if (layout.above4g > 0) space.addAlias("ram-above-4g", FOUR_GIB, ram, layout.below4g, layout.above4g);
   const size = bios.length;
   const biosRegion = space.addRom("pc.bios", 2 ** 32 - size, size, bios);
   const isaSize = Math.min(size, ISA_BIOS_MAX);

@@ -70,6 +70,7 @@ import { Machine } from "./machine.ts";
 import { driveStateDevice } from "./machine-state.ts";
 import { infoMptable } from "./mptable-info.ts";
 import { installMultiboot, MULTIBOOT_BOOTORDER, type MultibootImage } from "./multiboot.ts";
+import { infoNuma } from "./numa-info.ts";
 import { guessGeometry, initCmos } from "./pc-cmos.ts";
 import {
   buildPcMemory,
@@ -153,6 +154,8 @@ export interface PcDevices {
   topology: CpuTopology;
   /** RAM below and above 4 GiB and the device-memory region (-m). */
   layout: PcMemoryLayout;
+  /** What the ACPI tables describe: the possible CPUs, the NUMA nodes, the hot-plug memory. */
+  acpi: AcpiConfig;
   aio: AioPump | null;
 }
 
@@ -181,9 +184,13 @@ export class PcMachine extends Machine {
     super.reset();
   }
 
-  /** Adds the PC's topics: "fw_cfg" (the items and their sizes), "mptable" (decoded from guest memory). */
+  /**
+   * Adds the PC's topics: "fw_cfg" (the items and their sizes), "mptable" (decoded from guest
+   * memory), "numa" (the nodes, as QEMU's `info numa`).
+   */
   override monitorInfo(topic: string): string | null {
     if (topic === "fw_cfg") return infoFwCfg(this.pc.fwcfg);
+    if (topic === "numa") return infoNuma(this.pc.acpi, this.pc.topology.cpus);
     if (topic === "mptable") return infoMptable((addr, length) => this.readPhysical(addr, length));
     return super.monitorInfo(topic);
   }
@@ -219,7 +226,7 @@ export const pcBoard: Board = {
     const now = () => machine.clock.nowNs();
     const armed = (deadlineNs: number) => machine.clock.armed(deadlineNs);
     const space = machine.memory;
-    const memory = buildPcMemory(space, memBytes, options.bios);
+    const memory = buildPcMemory(space, layout, options.bios);
     const dma: DmaMemory = space;
     const host = {
       setA20: (on: boolean) => machine.setA20(on),
@@ -363,6 +370,7 @@ export const pcBoard: Board = {
       smp,
       topology,
       layout,
+      acpi: acpiConfig,
       aio,
     };
   },

@@ -1,21 +1,30 @@
-// The guest-physical address space (4 GiB): regions with priorities flattened, as QEMU's memory API
-// does, into a sorted list of flat ranges and into the 4 KiB page maps the CPU indexes directly. All
-// RAM and ROM bytes live in one buffer (at most 4 GiB, Node 20's largest typed array), each region
-// starting on a 4 KiB boundary in it; the page maps hold buffer page numbers (the page at buffer
-// index n * 4096), so they reach past 2 GiB in an Int32Array. A page fully covered by RAM maps for
-// reads and writes, by ROM (or a read-only alias) for reads only; anything else (MMIO, unmapped,
-// pages shared by several ranges, an alias off the 4 KiB grid) takes the slow path here, which
-// dispatches MMIO with width handling, reads unmapped bytes as all ones and ignores (and logs once
-// per page) writes to ROM or to nothing.
+// The guest-physical address space: regions with priorities flattened, as QEMU's memory API does,
+// into a sorted list of flat ranges and, below 4 GiB, into the 4 KiB page maps the CPU indexes
+// directly. RAM and ROM bytes live in one buffer (at most 4 GiB, Node 20's largest typed array),
+// each region starting on a 4 KiB boundary in it; the page maps hold buffer page numbers (the page
+// at buffer index n * 4096), so they reach past 2 GiB in an Int32Array. A page below 4 GiB fully
+// covered by RAM maps for reads and writes, by ROM (or a read-only alias) for reads only; anything
+// else (MMIO, unmapped, pages shared by several ranges, an alias off the 4 KiB grid, and every
+// address from 4 GiB on) takes the slow path here, which dispatches MMIO with width handling, reads
+// unmapped bytes as all ones below 4 GiB and as zeros above (QEMU 7.2's unassigned memory there,
+// measured by firmware/tests/highmem/above4g.asm), and ignores (and logs once per page) writes to
+// ROM or to nothing.
+// Addresses above 4 GiB (up to PHYS_END: PAE's 36 bits, PSE-36's 40) are plain numbers, not int32s.
+// RAM that does not fit the buffer (the PC's RAM shown above 4 GiB) keeps its bytes in HighRam,
+// reached only by the slow path: the CPU's fast paths and TLB see the buffer alone.
 import type { PhysicalMemory } from "../cpu/state.ts";
 import type { GuestLog } from "../io/guest-log.ts";
+import { HighRam } from "./high-ram.ts";
 import { mtree, mtreeFlat } from "./mtree.ts";
 import { MemoryRegion, type MmioOps, type RegionOwner } from "./region.ts";
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** Pages below 4 GiB: the page maps' length. */
 const PAGE_COUNT = 1 << 20;
-const SPACE_END = 2 ** 32;
+const FOUR_GIB = 2 ** 32;
+/** The end of the physical address space: 40 bits, the most a PSE-36 4 MiB page reaches (QEMU's TCG). */
+export const PHYS_END = 2 ** 40;
 const NO_PAGE = -1;
 /** The largest buffer: Node 20's typed-array length limit (buffer.constants.MAX_LENGTH). */
 export const BUFFER_MAX = 2 ** 32;
@@ -43,7 +52,7 @@ export interface MapOptions {
 /** The address space. */
 export class AddressSpace implements PhysicalMemory, RegionOwner {
   readonly buffer: Uint8Array;
-  /** Per physical page: the buffer page number holding it for reads, or -1 (slow path). */
+  /** Per physical page below 4 GiB: the buffer page number holding it for reads, or -1 (slow path). */
   readonly readPage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
   /** Per physical page: the buffer page number holding it for writes, or -1 (slow path). */
   readonly writePage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
@@ -60,10 +69,12 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
   private nextSeq = 1;
   private transactionDepth = 0;
   /** Pending dirty span [dirtyStart, dirtyEnd) of the open transaction. */
-  private dirtyStart = SPACE_END;
+  private dirtyStart = PHYS_END;
   private dirtyEnd = 0;
-  /** Pages whose ignored write was already logged. */
+  /** Pages below 4 GiB whose ignored write was already logged... */
   private readonly loggedWrite = new Uint8Array(PAGE_COUNT);
+  /** ...and such page numbers from 4 GiB on. */
+  private readonly loggedWriteHigh = new Set<number>();
 
   /**
    * Needs: `capacity` = the total bytes of RAM and ROM the machine will allocate, each region's size
@@ -78,14 +89,17 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     this.buffer = new Uint8Array(capacity);
   }
 
-  /** Allocates RAM (zeroed) in the buffer; map() it, or alias it. */
-  allocRam(name: string, size: number): MemoryRegion {
-    return this.allocBacked(name, "ram", size);
+  /**
+   * Allocates RAM (zeroed); map() it, or alias it. Its first `inBuffer` bytes (a multiple of 4 KiB;
+   * default all) are in the buffer, the rest outside it (HighRam: the slow path's only).
+   */
+  allocRam(name: string, size: number, inBuffer = size): MemoryRegion {
+    return this.allocBacked(name, "ram", size, inBuffer);
   }
 
   /** Allocates ROM in the buffer, filled with `data` (padded with zeroes). */
   allocRom(name: string, size: number, data?: Uint8Array): MemoryRegion {
-    const region = this.allocBacked(name, "rom", size);
+    const region = this.allocBacked(name, "rom", size, size);
     if (data) this.buffer.set(data.subarray(0, size), region.bufferOffset);
     return region;
   }
@@ -106,11 +120,13 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return this.remember(new MemoryRegion(this, name, "mmio", size, -1, null, 0, ops));
   }
 
-  /** Maps `region` at `addr`; re-flattens its pages. Needs: not mapped yet, fits below 4 GiB. */
+  /** Maps `region` at `addr`; re-flattens its pages. Needs: not mapped yet, ends by PHYS_END. */
   map(region: MemoryRegion, addr: number, options: MapOptions = {}): MemoryRegion {
     if (region.mapped) throw new Error(`region ${region.name} is already mapped`);
-    if (!Number.isInteger(addr) || addr < 0 || addr + region.size > SPACE_END) {
-      throw new Error(`region ${region.name} at 0x${addr.toString(16)} does not fit in 4 GiB`);
+    if (!Number.isInteger(addr) || addr < 0 || addr + region.size > PHYS_END) {
+      throw new Error(
+        `region ${region.name} at 0x${addr.toString(16)} does not fit the physical address space`,
+      );
     }
     region.addr = addr;
     region.priority = options.priority ?? 0;
@@ -155,10 +171,27 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return this.map(this.createMmio(name, size, ops), addr, options);
   }
 
-  /** The bytes of a RAM or ROM region (a view into the buffer: writing it bypasses ROM protection). */
+  /**
+   * The bytes of a RAM or ROM region in the buffer (a view: writing it bypasses ROM protection); for
+   * a region with HighRam, its first bufferSize bytes.
+   */
   bytes(region: MemoryRegion): Uint8Array {
     if (region.bufferOffset < 0) throw new Error(`region ${region.name} has no backing bytes`);
-    return this.buffer.subarray(region.bufferOffset, region.bufferOffset + region.size);
+    return this.buffer.subarray(region.bufferOffset, region.bufferOffset + region.bufferSize);
+  }
+
+  /**
+   * Every host array holding RAM, in a fixed order (per RAM region: its buffer bytes, then its
+   * HighRam chunks), for snapshots: restoring them restores all the guest can write.
+   */
+  ramStores(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const r of this.regions) {
+      if (r.kind !== "ram") continue;
+      out.push(this.bytes(r));
+      if (r.high !== null) out.push(...r.high.chunks);
+    }
+    return out;
   }
 
   /** Batches changes (several PAM registers): pages are re-flattened once, at the outer commit. */
@@ -200,30 +233,34 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return this.flat;
   }
 
-  /** The flat range containing `addr`, or null when unmapped. */
+  /** The flat range containing `addr` (physical, or an int32 below 4 GiB), or null when unmapped. */
   lookup(addr: number): FlatRange | null {
-    const index = this.find(addr >>> 0);
+    const index = this.find(physical(addr));
     return index < 0 ? null : this.flat[index]!;
   }
 
-  /** Slow-path read of `size` bytes at `addr` (any address; pieces straddling ranges are split). */
+  /**
+   * Slow-path read of `size` bytes at `addr`: any physical address, an int32 standing for one below
+   * 4 GiB; pieces straddling ranges are split.
+   */
   readSlow(addr: number, size: 1 | 2 | 4): number {
-    addr >>>= 0;
+    addr = physical(addr);
     const index = this.find(addr);
     if (index >= 0) {
       const range = this.flat[index]!;
       if (addr + size <= range.end) return this.readRange(range, addr, size);
     } else if (this.unmappedUpTo(addr) >= addr + size) {
-      return size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
+      if (addr >= FOUR_GIB) return 0;
+      if (addr + size <= FOUR_GIB) return size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
     }
     let value = 0;
-    for (let i = 0; i < size; i++) value |= this.readSlow((addr + i) >>> 0, 1) << (8 * i);
+    for (let i = 0; i < size; i++) value |= this.readSlow(addr + i, 1) << (8 * i);
     return value >>> 0;
   }
 
   /** Slow-path write of the low `size` bytes of `value` at `addr`. */
   writeSlow(addr: number, size: 1 | 2 | 4, value: number): void {
-    addr >>>= 0;
+    addr = physical(addr);
     const index = this.find(addr);
     if (index >= 0) {
       const range = this.flat[index]!;
@@ -235,26 +272,30 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       this.logIgnoredWrite(addr, size, value, "unmapped memory");
       return;
     }
-    for (let i = 0; i < size; i++) this.writeSlow((addr + i) >>> 0, 1, (value >>> (8 * i)) & 0xff);
+    for (let i = 0; i < size; i++) this.writeSlow(addr + i, 1, (value >>> (8 * i)) & 0xff);
   }
 
-  /** Debugger read: RAM and ROM bytes as the bus shows them; unmapped and MMIO bytes read as 0xff. */
+  /**
+   * Debugger read at physical `addr` (any, not wrapping at 4 GiB): RAM and ROM bytes as the bus
+   * shows them; MMIO bytes and unmapped ones below 4 GiB read as 0xff, unmapped ones above as 0.
+   */
   readPhysical(addr: number, length: number): Uint8Array {
     const out = new Uint8Array(length).fill(0xff);
+    addr = physical(addr);
     for (let i = 0; i < length; ) {
-      const a = (addr + i) >>> 0;
-      const page = a >>> PAGE_SHIFT;
-      const chunk = Math.min(length - i, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
-      const base = this.readPage[page]!;
+      const a = addr + i;
+      const inPage = a % PAGE_SIZE;
+      const chunk = Math.min(length - i, PAGE_SIZE - inPage);
+      const base = a < FOUR_GIB ? this.readPage[a >>> PAGE_SHIFT]! : NO_PAGE;
       if (base !== NO_PAGE) {
-        const from = base * PAGE_SIZE + (a & (PAGE_SIZE - 1));
+        const from = base * PAGE_SIZE + inPage;
         out.set(this.buffer.subarray(from, from + chunk), i);
       } else {
         for (let k = 0; k < chunk; k++) {
-          const range = this.lookup((a + k) >>> 0);
-          if (range !== null && range.leaf.bufferOffset >= 0) {
-            out[i + k] = this.buffer[range.leaf.bufferOffset + range.offset + ((a + k) >>> 0) - range.start]!;
-          }
+          const range = this.lookup(a + k);
+          if (range !== null && range.leaf.ops === null) {
+            out[i + k] = this.backedRead(range.leaf, range.offset + a + k - range.start, 1);
+          } else if (range === null && a + k >= FOUR_GIB) out[i + k] = 0;
         }
       }
       i += chunk;
@@ -282,35 +323,45 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
    */
   private writeBacked(addr: number, data: Uint8Array, rom: boolean): number {
     let written = 0;
+    addr = physical(addr);
     for (let i = 0; i < data.length; i++) {
-      const a = (addr + i) >>> 0;
+      const a = addr + i;
       const range = this.lookup(a);
       if (range === null || range.leaf.kind === "mmio") continue;
       if (!rom && (range.readonly || range.leaf.kind !== "ram")) continue;
-      const at = range.leaf.bufferOffset + range.offset + a - range.start;
-      this.buffer[at] = data[i]!;
-      this.onBufferWrite?.(at, 1);
+      this.backedWrite(range.leaf, range.offset + a - range.start, 1, data[i]!);
       written++;
     }
     return written;
   }
 
-  /** A RAM or ROM region at the next 4 KiB boundary of the buffer. */
-  private allocBacked(name: string, kind: "ram" | "rom", size: number): MemoryRegion {
+  /**
+   * A RAM or ROM region at the next 4 KiB boundary of the buffer, its first `inBuffer` bytes there
+   * and (RAM only) the rest in HighRam.
+   */
+  private allocBacked(name: string, kind: "ram" | "rom", size: number, inBuffer: number): MemoryRegion {
     this.checkSize(name, size);
+    if (
+      !Number.isInteger(inBuffer) ||
+      inBuffer <= 0 ||
+      inBuffer > size ||
+      (inBuffer < size && inBuffer % PAGE_SIZE !== 0)
+    )
+      throw new Error(`region ${name}: ${inBuffer} of its ${size} bytes cannot be in the buffer`);
     const at = Math.ceil(this.bufferUsed / PAGE_SIZE) * PAGE_SIZE;
-    if (at + size > this.buffer.length) {
+    if (at + inBuffer > this.buffer.length) {
       throw new Error(
-        `address space buffer full: ${name} needs ${size} bytes, ${Math.max(0, this.buffer.length - at)} left`,
+        `address space buffer full: ${name} needs ${inBuffer} bytes, ${Math.max(0, this.buffer.length - at)} left`,
       );
     }
-    const region = new MemoryRegion(this, name, kind, size, at, null, 0, null);
-    this.bufferUsed = at + size;
+    const high = inBuffer < size ? new HighRam(size - inBuffer) : null;
+    const region = new MemoryRegion(this, name, kind, size, at, null, 0, null, inBuffer, high);
+    this.bufferUsed = at + inBuffer;
     return this.remember(region);
   }
 
   private checkSize(name: string, size: number): void {
-    if (!Number.isInteger(size) || size <= 0 || size > SPACE_END)
+    if (!Number.isInteger(size) || size <= 0 || size > PHYS_END)
       throw new Error(`region ${name}: bad size ${size}`);
   }
 
@@ -323,15 +374,18 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
   private flush(): void {
     if (this.dirtyEnd <= this.dirtyStart) return;
     this.flat = flatten(this.regions);
-    const firstPage = Math.floor(this.dirtyStart / PAGE_SIZE);
-    const endPage = Math.ceil(this.dirtyEnd / PAGE_SIZE);
+    // The page maps cover 4 GiB: pages above stay on the slow path.
+    const firstPage = Math.min(PAGE_COUNT, Math.floor(this.dirtyStart / PAGE_SIZE));
+    const endPage = Math.min(PAGE_COUNT, Math.ceil(this.dirtyEnd / PAGE_SIZE));
     this.readPage.fill(NO_PAGE, firstPage, endPage);
     this.writePage.fill(NO_PAGE, firstPage, endPage);
     for (const range of this.flat) {
       if (range.end <= firstPage * PAGE_SIZE || range.start >= endPage * PAGE_SIZE) continue;
       if (range.leaf.bufferOffset < 0) continue; // MMIO: slow path
       const lo = Math.max(firstPage, Math.ceil(range.start / PAGE_SIZE));
-      const hi = Math.min(endPage, Math.floor(range.end / PAGE_SIZE));
+      // Only pages whose bytes are in the buffer (not past the leaf's bufferSize, in HighRam).
+      const inBuffer = range.start + range.leaf.bufferSize - range.offset;
+      const hi = Math.min(endPage, Math.floor(Math.min(range.end, inBuffer) / PAGE_SIZE));
       const writable = !range.readonly && range.leaf.kind === "ram";
       const first = range.leaf.bufferOffset + range.offset + lo * PAGE_SIZE - range.start;
       if (first % PAGE_SIZE !== 0) continue; // an alias off the page grid: slow path
@@ -341,7 +395,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
         if (writable) this.writePage[page] = bufferPage;
       }
     }
-    this.dirtyStart = SPACE_END;
+    this.dirtyStart = PHYS_END;
     this.dirtyEnd = 0;
     this.generation++;
     this.onFlush?.();
@@ -362,7 +416,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     return -1;
   }
 
-  /** For an unmapped `addr`: where the next mapped range starts (4 GiB if none). */
+  /** For an unmapped `addr`: where the next mapped range starts (PHYS_END if none). */
   private unmappedUpTo(addr: number): number {
     const flat = this.flat;
     let lo = 0;
@@ -372,20 +426,49 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       if (flat[mid]!.start > addr) hi = mid;
       else lo = mid + 1;
     }
-    return lo < flat.length ? flat[lo]!.start : SPACE_END;
+    return lo < flat.length ? flat[lo]!.start : PHYS_END;
   }
 
   private readRange(range: FlatRange, addr: number, size: 1 | 2 | 4): number {
     const leaf = range.leaf;
     const offset = range.offset + addr - range.start;
-    if (leaf.ops === null) {
-      const at = leaf.bufferOffset + offset;
-      const b = this.buffer;
-      if (size === 1) return b[at]!;
-      if (size === 2) return b[at]! | (b[at + 1]! << 8);
-      return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
-    }
+    if (leaf.ops === null) return this.backedRead(leaf, offset, size);
     return mmioRead(leaf.ops, offset, size);
+  }
+
+  /** The `size` bytes at `offset` of RAM/ROM region `leaf`, from the buffer or its HighRam. */
+  private backedRead(leaf: MemoryRegion, offset: number, size: 1 | 2 | 4): number {
+    const inBuffer = leaf.bufferSize;
+    if (offset >= inBuffer) return leaf.high!.read(offset - inBuffer, size);
+    if (offset + size > inBuffer) {
+      let value = 0;
+      for (let i = 0; i < size; i++) value |= this.backedRead(leaf, offset + i, 1) << (8 * i);
+      return value >>> 0;
+    }
+    const at = leaf.bufferOffset + offset;
+    const b = this.buffer;
+    if (size === 1) return b[at]!;
+    if (size === 2) return b[at]! | (b[at + 1]! << 8);
+    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+  }
+
+  /**
+   * Stores the low `size` bytes of `value` at `offset` of RAM/ROM region `leaf` (no protection
+   * check); translated code over buffer bytes is dropped (onBufferWrite).
+   */
+  private backedWrite(leaf: MemoryRegion, offset: number, size: 1 | 2 | 4, value: number): void {
+    const inBuffer = leaf.bufferSize;
+    if (offset >= inBuffer) {
+      leaf.high!.write(offset - inBuffer, size, value);
+      return;
+    }
+    if (offset + size > inBuffer) {
+      for (let i = 0; i < size; i++) this.backedWrite(leaf, offset + i, 1, value >>> (8 * i));
+      return;
+    }
+    const at = leaf.bufferOffset + offset;
+    for (let i = 0; i < size; i++) this.buffer[at + i] = value >>> (8 * i);
+    this.onBufferWrite?.(at, size);
   }
 
   private writeRange(range: FlatRange, addr: number, size: 1 | 2 | 4, value: number): void {
@@ -395,23 +478,28 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       return;
     }
     const offset = range.offset + addr - range.start;
-    if (leaf.ops === null) {
-      const at = leaf.bufferOffset + offset;
-      for (let i = 0; i < size; i++) this.buffer[at + i] = value >>> (8 * i);
-      this.onBufferWrite?.(at, size);
-      return;
-    }
-    mmioWrite(leaf.ops, offset, size, value);
+    if (leaf.ops === null) this.backedWrite(leaf, offset, size, value);
+    else mmioWrite(leaf.ops, offset, size, value);
   }
 
   private logIgnoredWrite(addr: number, size: number, value: number, what: string): void {
-    const page = addr >>> PAGE_SHIFT;
-    if (this.loggedWrite[page] !== 0) return;
-    this.loggedWrite[page] = 1;
+    const page = Math.floor(addr / PAGE_SIZE);
+    if (page < PAGE_COUNT) {
+      if (this.loggedWrite[page] !== 0) return;
+      this.loggedWrite[page] = 1;
+    } else {
+      if (this.loggedWriteHigh.has(page)) return;
+      this.loggedWriteHigh.add(page);
+    }
     this.log.guestError(
       `write to ${what} at 0x${addr.toString(16)} (size ${size}, value 0x${(value >>> 0).toString(16)}) ignored`,
     );
   }
+}
+
+/** A physical address from a CPU int32 (negative: 2 GiB to 4 GiB) or an address of any size. */
+function physical(addr: number): number {
+  return addr < 0 ? addr + FOUR_GIB : addr;
 }
 
 /** Reads through MMIO ops, splitting or widening to the sizes the device implements. */

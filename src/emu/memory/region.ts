@@ -1,7 +1,10 @@
 // A memory region, as in QEMU's memory API: RAM or ROM backed by bytes in the address space's one
-// buffer, an alias (a window into another region at an offset), or MMIO (device callbacks). A region
-// is mapped at an address with a priority (higher wins where regions overlap); changing whether it is
-// enabled or where it sits makes the address space re-flatten the affected pages.
+// buffer (a RAM region too large for it keeps the rest outside, in HighRam), an alias (a window
+// into another region at an offset), or MMIO (device callbacks). A region is mapped at an address
+// with a priority (higher wins where regions overlap); changing whether it is enabled or where it
+// sits makes the address space re-flatten the affected pages.
+
+import type { HighRam } from "./high-ram.ts";
 
 /** What a region is. */
 export type RegionKind = "ram" | "rom" | "alias" | "mmio";
@@ -50,6 +53,10 @@ export class MemoryRegion {
     readonly aliasOffset: number,
     /** MMIO: the device callbacks. */
     readonly ops: MmioOps | null,
+    /** RAM/ROM: how many of its bytes, from offset 0, are in the buffer (size unless `high` holds the rest). */
+    readonly bufferSize = bufferOffset >= 0 ? size : 0,
+    /** RAM: its bytes from offset bufferSize on, outside the buffer (reached by the slow path only), or null. */
+    readonly high: HighRam | null = null,
   ) {}
 
   /** End address (exclusive) where it is mapped. */

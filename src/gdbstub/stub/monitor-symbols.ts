@@ -3,8 +3,10 @@
 // command takes one (x, xp).
 import type { SymbolTable } from "../../symbols/index.ts";
 
-/** The highest address the monitor's memory commands take (the guest is 32-bit). */
+/** The highest linear address the monitor's memory commands take (the guest is 32-bit)... */
 const MAX_ADDRESS = 0xffffffff;
+/** ...and the highest physical one (xp): 40 bits, what PAE and PSE-36 pages reach. */
+export const MAX_PHYS_ADDRESS = 2 ** 40 - 1;
 /** At most this many prefix matches are listed by `sym`. */
 const MAX_MATCHES = 10;
 
@@ -14,19 +16,28 @@ function hex32(addr: number | bigint): string {
 }
 
 /**
- * A monitor address: a hex number (0x optional, as QEMU's HMP reads numbers in x/xp), or SYMBOL or
- * SYMBOL+OFF (OFF hex with 0x, or decimal) from `symbols`. Returns the address or a one-line error.
+ * A monitor address up to `max` (a linear address by default): a hex number (0x optional, as
+ * QEMU's HMP reads numbers in x/xp), or SYMBOL or SYMBOL+OFF (OFF hex with 0x, or decimal) from
+ * `symbols`. Returns the address or a one-line error.
  */
-export function monitorAddress(text: string, symbols: SymbolTable | null): number | string {
+export function monitorAddress(
+  text: string,
+  symbols: SymbolTable | null,
+  max = MAX_ADDRESS,
+): number | string {
   const body = text.startsWith("0x") || text.startsWith("0X") ? text.slice(2) : text;
-  if (/^[0-9a-fA-F]{1,8}$/.test(body)) return Number.parseInt(body, 16);
+  if (/^[0-9a-fA-F]{1,16}$/.test(body)) {
+    const addr = Number.parseInt(body, 16);
+    if (addr > max) return `${text} is beyond ${Math.log2(max + 1)} bits`;
+    return addr;
+  }
   const m = /^([A-Za-z_.$][\w.$@]*)(?:\+(0x[0-9a-fA-F]+|\d+))?$/.exec(text);
   if (m === null) return `bad address '${text}' (a hex number, SYMBOL or SYMBOL+OFF)`;
   if (symbols === null) return `no symbol '${m[1]}': no --symbols listing was given`;
   const exact = symbols.lookupName(m[1]!, 1).filter((s) => s.name === m[1]);
   if (exact.length === 0) return `no symbol '${m[1]}' (try 'monitor sym ${m[1]}')`;
   const addr = exact[0]!.address + (m[2] === undefined ? 0n : BigInt(m[2]));
-  if (addr > BigInt(MAX_ADDRESS)) return `${text} is ${hex32(addr)}, beyond 32 bits`;
+  if (addr > BigInt(max)) return `${text} is ${hex32(addr)}, beyond ${Math.log2(max + 1)} bits`;
   return Number(addr);
 }
 

@@ -1,10 +1,10 @@
 // `xp/FMT ADDR` and `x/FMT ADDR`: physical memory, and linear memory as a vCPU sees it, like QEMU's
 // HMP `xp` and `x` (FMT = [count][x|d|u|o|c][b|h|w|g]). ADDR is a hex number or a symbol
-// (monitor-symbols.ts).
+// (monitor-symbols.ts): up to 40 bits for `xp` (RAM above 4 GiB), 32 for `x`.
 import type { DebugTarget } from "../../emu/debug-target.ts";
 import type { SymbolTable } from "../../symbols/index.ts";
 import { readLeBig } from "../protocol/hex.ts";
-import { monitorAddress } from "./monitor-symbols.ts";
+import { MAX_PHYS_ADDRESS, monitorAddress } from "./monitor-symbols.ts";
 
 const SIZES: Record<string, number> = { b: 1, h: 2, w: 4, g: 8 };
 const MAX_ITEMS = 4096;
@@ -26,7 +26,7 @@ export function memoryDump(
   const count = m[1] ? Number(m[1]) : 1;
   const format = m[2] || "x";
   const size = format === "c" ? 1 : SIZES[m[3] || "w"]!;
-  const addr = monitorAddress(m[4]!, symbols);
+  const addr = monitorAddress(m[4]!, symbols, cpu === null ? MAX_PHYS_ADDRESS : undefined);
   if (typeof addr === "string") return `${name}: ${addr}`;
   if (count < 1 || count > MAX_ITEMS) return `${name}: count must be 1..${MAX_ITEMS}`;
   const bytes =

@@ -32,6 +32,7 @@ const COMMANDS: ReadonlyArray<readonly [string, ((t: DebugTarget) => unknown)?]>
     "info mptable                   the MP table in guest memory: CPUs, buses, IOAPICs, interrupts",
     (t) => t.monitor,
   ],
+  ["info numa                      NUMA nodes: their CPUs and memory, as QEMU prints them", (t) => t.monitor],
   [
     "info history                   how far back reverse execution reaches, snapshots and memory",
     (t) => t.reverse,
@@ -130,6 +131,8 @@ function info(s: Session, what: string | undefined, args: string[]): string {
       return s.target.monitor?.info("fw_cfg") ?? "this machine has no fw_cfg device";
     case "mptable":
       return s.target.monitor?.info("mptable") ?? "this machine cannot show an MP table";
+    case "numa":
+      return s.target.monitor?.info("numa") ?? "this machine has no NUMA nodes to show";
     case "history":
       return infoHistory(s.target.reverse?.timeline());
     case "snapshots":
@@ -137,7 +140,7 @@ function info(s: Session, what: string | undefined, args: string[]): string {
     case "symbol":
       return infoSymbol(s.host.symbols, args);
     default:
-      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info history | info snapshots | info symbol ADDR";
+      return "usage: info registers | info cpus | info mtree | info acpi | info fw_cfg | info mptable | info numa | info history | info snapshots | info symbol ADDR";
   }
 }
 

@@ -1,9 +1,12 @@
-// The ACPI tables as they are in guest memory after Debian's SeaBIOS ran QEMU's loader script, read
-// by a boot sector (firmware/tests/fwcfg/acpi-mbr.asm) under QEMU 7.2 and pcscope: every table at
-// the same address with the same bytes, checksums included, the FADT holding the PM base SeaBIOS
+// The ACPI tables as they are in guest memory after Debian's SeaBIOS ran QEMU's loader script, and
+// the SMBIOS entry point and structure table SeaBIOS copied from fw_cfg, read by a boot sector
+// (firmware/tests/fwcfg/acpi-mbr.asm) under QEMU 7.2 and pcscope: every table at the same address
+// with the same bytes, checksums included, the FADT holding the PM base SeaBIOS
 // programmed (0x600: the tables are rebuilt on the firmware's first read, as QEMU does). Both run
 // QEMU's default CPU model (qemu32), whose CPUID the SMBIOS tables quote; one machine has NUMA
-// nodes and DIMM slots (SRAT, memory hotplug AML).
+// nodes and DIMM slots (SRAT, memory hotplug AML), one seed 001's RAM above 4 GiB with 16 slots up
+// to 16 GiB and one node (3 GiB below 4 GiB, the most of the matrix; the SRAT's entries above
+// 4 GiB and its hot-plug range).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +55,10 @@ function parseTables(log: string): MemTable[] {
     } else hex += line;
   }
   flush();
+  // The table after the SMBIOS entry point is its structure table (no signature of its own).
+  tables.forEach((t, i) => {
+    if (i > 0 && tables[i - 1]!.signature === "_SM_") t.signature = "SMBIOS";
+  });
   return tables;
 }
 
@@ -70,6 +77,10 @@ function pcscopeLog(disk: string, memMiB: number, cpus: number, extra: Partial<P
     aio,
     cpus,
     cpuModel: "qemu32",
+    // Translated code runs SeaBIOS far slower than the interpreter once SeaBIOS sits more than 2 GiB
+    // into the host buffer (27 s against 2.5 s here): the machine with 3 GiB below 4 GiB is
+    // interpreted (see seabios-acpi.test.ts).
+    ...(memMiB >= 3072 ? { jit: false } : {}),
     optionRoms: vapic === null ? [] : [vapic],
     ...extra,
   });
@@ -102,19 +113,33 @@ describe.skipIf(!HAVE)("ACPI tables in guest memory after SeaBIOS, pcscope vs QE
     memSlots: 2,
     maxMemBytes: 1024 * MiB,
   };
-  const PLAIN = ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "WAET"];
+  /** Seed 001: -m 4G,slots=16,maxmem=16G -numa node,nodeid=0,cpus=0 (the node's mem= given: QEMU 7.2). */
+  const seed: Partial<PcOptions> = {
+    numa: [{ nodeId: 0, cpus: [0], memBytes: 4096 * MiB }],
+    memSlots: 16,
+    maxMemBytes: 16384 * MiB,
+  };
+  const SMBIOS = ["_SM_", "SMBIOS"];
+  const PLAIN = ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "WAET", ...SMBIOS];
   it.each([
     ["-m 32M -smp 1", 32, 1, [], {}, PLAIN],
     ["-m 128M -smp 2", 128, 2, [], {}, PLAIN],
     ["-m 1024M -smp 8", 1024, 8, [], {}, PLAIN],
-    ["-m 3072M -smp 2", 3072, 2, [], {}, PLAIN],
     [
       "-m 128M,slots=2,maxmem=1G -smp 2, 2 NUMA nodes",
       128,
       2,
       ["-m", "128M,slots=2,maxmem=1G", "--numa", "node,cpus=0,mem=64M", "--numa", "node,cpus=1,mem=64M"],
       numaHotplug,
-      ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET"],
+      ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET", ...SMBIOS],
+    ],
+    [
+      "-m 4G,slots=16,maxmem=16G -smp 1, 1 NUMA node (seed 001)",
+      4096,
+      1,
+      ["-m", "4G,slots=16,maxmem=16G", "--numa", "node,nodeid=0,cpus=0,mem=4G"],
+      seed,
+      ["RSD ", "RSDT", "FACP", "FACS", "DSDT", "APIC", "HPET", "SRAT", "WAET", ...SMBIOS],
     ],
   ] as [string, number, number, string[], Partial<PcOptions>, string[]][])(
     "%s",
@@ -128,8 +153,9 @@ describe.skipIf(!HAVE)("ACPI tables in guest memory after SeaBIOS, pcscope vs QE
         const q = theirs[i]!;
         expect(Buffer.from(t.bytes).equals(Buffer.from(q.bytes)), `${t.signature} bytes`).toBe(true);
         expect(t.address, `${t.signature} address`).toBe(q.address);
-        // Every table but the FACS carries a checksum over its whole length (the RSDP over 20 bytes).
-        if (t.signature !== "FACS")
+        // Every table but the FACS and the SMBIOS structures carries a checksum over its whole length
+        // (the RSDP over 20 bytes).
+        if (t.signature !== "FACS" && t.signature !== "SMBIOS")
           expect(
             t.bytes.reduce((a, b) => (a + b) & 0xff, 0),
             `${t.signature} checksum`,

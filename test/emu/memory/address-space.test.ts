@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GuestLog } from "../../../src/emu/io/guest-log.ts";
-import { AddressSpace, PAGE_SIZE } from "../../../src/emu/memory/address-space.ts";
+import { AddressSpace, PAGE_SIZE, PHYS_END } from "../../../src/emu/memory/address-space.ts";
+import { HIGH_CHUNK } from "../../../src/emu/memory/high-ram.ts";
 import type { MmioOps } from "../../../src/emu/memory/region.ts";
 
 const KiB = 1024;
@@ -215,7 +216,7 @@ describe("AddressSpace", () => {
     const space = new AddressSpace(MiB, new GuestLog());
     expect(() => space.addRam("big", 0, 2 * MiB)).toThrow(/buffer full/);
     const rom = space.allocRom("rom", 64 * KiB);
-    expect(() => space.map(rom, 0xffff8000)).toThrow(/does not fit/);
+    expect(() => space.map(rom, PHYS_END - 0x8000)).toThrow(/does not fit/);
     expect(() => space.createAlias("a", rom, 0x8000, 64 * KiB)).toThrow(/outside rom/);
   });
 
@@ -235,5 +236,66 @@ describe("AddressSpace", () => {
     expect(space.readPage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
     expect(space.writePage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
     expect(space.readPage[0xf0]).toBe((bios.bufferOffset + 0x10000) / PAGE_SIZE);
+  });
+
+  it("keeps RAM past the buffer's part outside it, shown above 4 GiB through the slow path only", () => {
+    const log = new GuestLog();
+    const FOUR_GIB = 2 ** 32;
+    const space = new AddressSpace(MiB, log);
+    // 1 MiB in the buffer, 1 MiB + 4 KiB outside, as the PC's ram-below-4g / ram-above-4g.
+    const ram = space.allocRam("pc.ram", 2 * MiB + 4 * KiB, MiB);
+    space.addAlias("ram-below-4g", 0, ram, 0, MiB);
+    space.addAlias("ram-above-4g", FOUR_GIB, ram, MiB, MiB + 4 * KiB);
+    expect(ram.bufferSize).toBe(MiB);
+    expect(ram.high?.size).toBe(MiB + 4 * KiB);
+    expect(space.bytes(ram).length).toBe(MiB);
+    expect(space.readPage[0xff]).toBe(0xff);
+    // Nothing maps page 0 of the page maps for RAM at 4 GiB (it would alias address 0).
+    space.writeSlow(FOUR_GIB, 4, 0x11223344);
+    expect(space.buffer[0]).toBe(0);
+    expect(space.readSlow(FOUR_GIB, 4)).toBe(0x11223344);
+    expect(space.readSlow(FOUR_GIB + 1, 2)).toBe(0x2233);
+    // The last dword, and one straddling RAM's end (its upper half unmapped: zeros above 4 GiB, as
+    // QEMU's unassigned memory there).
+    const end = FOUR_GIB + MiB + 4 * KiB;
+    space.writeSlow(end - 4, 4, 0xcafef00d);
+    expect(space.readSlow(end - 4, 4)).toBe(0xcafef00d);
+    expect(space.readSlow(end - 2, 4)).toBe(0x0000cafe);
+    expect(space.readSlow(end + 0x1000, 4)).toBe(0);
+    expect(space.readSlow(FOUR_GIB - 2, 4)).toBe(0x3344ffff);
+    // A write past RAM's end is ignored and logged once per page.
+    space.writeSlow(end + 8, 4, 1);
+    space.writeSlow(end + 12, 4, 1);
+    expect(log.entries.map((e) => e.message)).toEqual([
+      `write to unmapped memory at 0x${(end + 8).toString(16)} (size 4, value 0x1) ignored`,
+    ]);
+    // Debugger and device paths, across 4 GiB (below it: unmapped, all ones).
+    expect([...space.readPhysical(FOUR_GIB - 2, 6)]).toEqual([0xff, 0xff, 0x44, 0x33, 0x22, 0x11]);
+    expect([...space.readPhysical(end - 1, 2)]).toEqual([0xca, 0]);
+    expect(space.writeDebug(FOUR_GIB - 2, new Uint8Array([1, 2, 3, 4]))).toBe(2);
+    expect(space.writePhysical(FOUR_GIB + 0x10, new Uint8Array([9, 8]))).toBe(2);
+    expect(space.readSlow(FOUR_GIB, 4)).toBe(0x11220403);
+    expect(space.readSlow(FOUR_GIB + 0x10, 2)).toBe(0x0809);
+    // int32 addresses from the CPU (2 GiB to 4 GiB) still mean addresses below 4 GiB.
+    expect(space.lookup(-1)).toBeNull();
+    // Snapshots see the buffer's RAM and the RAM outside it.
+    const stores = space.ramStores();
+    expect(stores.map((s) => s.length)).toEqual([MiB, MiB + 4 * KiB]);
+    expect(stores[1]![0]).toBe(3);
+    expect(space.mtree(true)).toContain(
+      "  0000000100000000-0000000100100fff (prio 0, ram): ram-above-4g @pc.ram offset 0x100000",
+    );
+  });
+
+  it("reads and writes a dword across two 1 GiB chunks of RAM outside the buffer", () => {
+    const space = new AddressSpace(4 * KiB, new GuestLog());
+    const ram = space.allocRam("pc.ram", HIGH_CHUNK + 8 * KiB, 4 * KiB);
+    space.addAlias("ram-above-4g", 2 ** 32, ram, 4 * KiB, HIGH_CHUNK + 4 * KiB);
+    const at = 2 ** 32 + HIGH_CHUNK - 2;
+    space.writeSlow(at, 4, 0xa1b2c3d4);
+    expect(space.readSlow(at, 4)).toBe(0xa1b2c3d4);
+    expect(ram.high!.chunks.map((c) => c.length)).toEqual([HIGH_CHUNK, 4 * KiB]);
+    expect(ram.high!.chunks[1]![0]).toBe(0xb2);
+    expect([...space.readPhysical(at, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
   });
 });
