@@ -77,10 +77,6 @@ function pcscopeLog(disk: string, memMiB: number, cpus: number, extra: Partial<P
     aio,
     cpus,
     cpuModel: "qemu32",
-    // Translated code runs SeaBIOS far slower than the interpreter once SeaBIOS sits more than 2 GiB
-    // into the host buffer (27 s against 2.5 s here): the machine with 3 GiB below 4 GiB is
-    // interpreted (see seabios-acpi.test.ts).
-    ...(memMiB >= 3072 ? { jit: false } : {}),
     optionRoms: vapic === null ? [] : [vapic],
     ...extra,
   });

@@ -80,10 +80,6 @@ function pcscopeLog(disk: string, c: Case): string {
     aio,
     cpus: c.cpus,
     cpuModel: "qemu32",
-    // Translated code runs SeaBIOS far slower than the interpreter once SeaBIOS sits more than 2 GiB
-    // into the host buffer (seed 001's case: 30 s translated, 2.7 s interpreted; the block indexes
-    // past int32 are heap numbers): the machines with 3 GiB or more below 4 GiB are interpreted.
-    ...(c.memMiB >= 3072 ? { jit: false } : {}),
     ...(c.hotplug ? { memSlots: 2, maxMemBytes: 1024 * MiB } : {}),
     ...(c.seed ? { memSlots: 16, maxMemBytes: 16384 * MiB } : {}),
     optionRoms: vapic === null ? [] : [vapic],

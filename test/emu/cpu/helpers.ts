@@ -112,8 +112,7 @@ export const IDT_BASE = 0x800;
  * A CPU in real mode with CS=DS=ES=SS=0, EIP=`at`, SP=0x8000 and `code` loaded at `at`. The IVT
  * sends every vector v to 0000:HANDLER_BASE+v, where a HLT waits.
  */
-export function realMode(code: ArrayLike<number>, at = 0x1000): Machine {
-  const mem = new TestMemory();
+export function realMode(code: ArrayLike<number>, at = 0x1000, mem = new TestMemory()): Machine {
   const io = new TestPorts();
   const cpu = new Cpu(mem, io);
   cpu.segSel[CS] = 0;
@@ -130,8 +129,8 @@ export function realMode(code: ArrayLike<number>, at = 0x1000): Machine {
 }
 
 /** Flat 32-bit protected mode at CPL 0 (caches set directly, no GDT needed), code at `at`. */
-export function flat32(code: ArrayLike<number>, at = 0x1000): Machine {
-  const m = realMode(code, at);
+export function flat32(code: ArrayLike<number>, at = 0x1000, mem = new TestMemory()): Machine {
+  const m = realMode(code, at, mem);
   const { cpu } = m;
   cpu.cr0 |= CR0_PE;
   for (let s = 0; s < 6; s++) {
@@ -142,7 +141,6 @@ export function flat32(code: ArrayLike<number>, at = 0x1000): Machine {
   }
   cpu.regs[4] = 0x80000;
   // GDT: null, flat 32-bit code (0x08), flat data (0x10); IDT: 32-bit interrupt gates to the handlers.
-  const { mem } = m;
   mem.write32(GDT_BASE + 8, 0x0000ffff);
   mem.write32(GDT_BASE + 12, 0x00cf9b00);
   mem.write32(GDT_BASE + 16, 0x0000ffff);

@@ -11,7 +11,10 @@ import type { Tlb } from "../mmu.ts";
 /** A translated basic block. */
 export class Block {
   constructor(
-    /** Buffer index of its first byte. */
+    /**
+     * Buffer index of its first byte as an int32 (`index | 0`: past 2 GiB it is negative), so the run
+     * loop compares and the cache keys small integers whatever the buffer's size.
+     */
     readonly start: number,
     /** Buffer index of its lowest code byte (in the same page as `start`: a trace may jump back). */
     readonly low: number,
@@ -95,7 +98,8 @@ export class CodeCache {
   tier2Runs = knob("PCSCOPE_JIT_TIER2", TIER2_RUNS);
   /** Direct-mapped front table: slot start & (TABLE_SIZE - 1). */
   readonly table: (Block | null)[] = new Array(TABLE_SIZE).fill(null);
-  private readonly blocks = new Map<number, Block>();
+  /** Per mode (code32 | stack32 << 1): the blocks by int32 start (Block.start). */
+  private readonly blocks: Map<number, Block>[] = [new Map(), new Map(), new Map(), new Map()];
   /** Per buffer page: blocks starting or ending there. */
   private readonly pageBlocks = new Map<number, Block[]>();
   /** Per buffer page (index >>> 12): 1 when translated code lives there. */
@@ -133,9 +137,9 @@ export class CodeCache {
     if (!this.tlbs.includes(tlb)) this.tlbs.push(tlb);
   }
 
-  /** The block at buffer index `start` for `mode` and EIP `eip`, or undefined. */
+  /** The block at buffer index `start` (as Block.start: int32) for `mode` and EIP `eip`, or undefined. */
   find(start: number, mode: number, eip: number): Block | undefined {
-    const b = this.blocks.get(start * 4 + mode);
+    const b = this.blocks[mode]!.get(start);
     if (b !== undefined && b.eip0 === eip) {
       this.table[start & (TABLE_SIZE - 1)] = b;
       return b;
@@ -143,7 +147,7 @@ export class CodeCache {
     return undefined;
   }
 
-  /** Counts an entry at `start`; true when it is hot enough to translate (and pages allow it). */
+  /** Counts an entry at `start` (int32 or unsigned); true when it is hot enough to translate (and pages allow it). */
   isHot(start: number): boolean {
     const i = start & (HOT_SIZE - 1);
     const n = this.hot[i] + 1;
@@ -158,7 +162,7 @@ export class CodeCache {
   /** Adds a translated block; flushes everything first when the source budget is spent. */
   insert(b: Block): void {
     if (this.sourceBytes + b.sourceBytes > SOURCE_BUDGET) this.flush();
-    this.blocks.set(b.start * 4 + b.mode, b);
+    this.blocks[b.mode]!.set(b.start, b);
     this.table[b.start & (TABLE_SIZE - 1)] = b;
     this.sourceBytes += b.sourceBytes;
     this.translated++;
@@ -219,9 +223,9 @@ export class CodeCache {
     this.pageBlocks.delete(p);
     for (const b of list) {
       b.valid = false;
-      const key = b.start * 4 + b.mode;
-      if (this.blocks.get(key) === b) {
-        this.blocks.delete(key);
+      const map = this.blocks[b.mode]!;
+      if (map.get(b.start) === b) {
+        map.delete(b.start);
         this.sourceBytes -= b.sourceBytes;
       }
       const slot = b.start & (TABLE_SIZE - 1);
@@ -234,15 +238,22 @@ export class CodeCache {
    * spent). Pages become ordinary again: their TLB write entries are refilled on the next store.
    */
   flush(): void {
-    if (this.blocks.size === 0 && this.pageBlocks.size === 0) return;
+    if (this.liveBlocks() === 0 && this.pageBlocks.size === 0) return;
     for (const list of this.pageBlocks.values()) for (const b of list) b.valid = false;
-    this.blocks.clear();
+    for (const map of this.blocks) map.clear();
     this.pageBlocks.clear();
     this.table.fill(null);
     this.codePages.fill(0);
     this.hot.fill(0);
     this.sourceBytes = 0;
     this.flushes++;
+  }
+
+  /** Blocks in the cache. */
+  private liveBlocks(): number {
+    let n = 0;
+    for (const map of this.blocks) n += map.size;
+    return n;
   }
 
   /** The lines of `monitor info jit`. */
@@ -252,7 +263,7 @@ export class CodeCache {
     for (let p = 0; p < this.codePages.length; p++) pages += this.codePages[p];
     return [
       `translation: ${this.enabled ? "on" : "off"}`,
-      `blocks: ${this.blocks.size} (${this.translated} translated since start, ${this.fallbacks} instructions in them left to the interpreter)`,
+      `blocks: ${this.liveBlocks()} (${this.translated} translated since start, ${this.fallbacks} instructions in them left to the interpreter)`,
       `code bytes: ${this.sourceBytes} of ${SOURCE_BUDGET} generated, over ${pages} guest pages`,
       `hit rate: ${rate.toFixed(1)}% (${this.hits} block runs of ${this.lookups} lookups)`,
       `chained: ${this.chained} block runs entered through a link`,

@@ -38,7 +38,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
       const lin = (c.csBase + eip) | 0;
       const o = ~c.tlbR[lin >>> 12];
       if (o >= 0) {
-        const start = ((o << 12) | (lin & 0xfff)) >>> 0;
+        const start = (o << 12) | (lin & 0xfff);
         const mode = c.code32 | (c.stack32 << 1);
         cache.lookups++;
         let b: Block | null = table[start & TABLE_MASK];
@@ -68,7 +68,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
               if (end - c.instructions < next.count || next.lastEip > c.csLimit) break;
               const at = (c.csBase + c.eip) | 0;
               const page = ~c.tlbR[at >>> 12];
-              if (page < 0 || ((page << 12) | (at & 0xfff)) >>> 0 !== next.start) break;
+              if (page < 0 || ((page << 12) | (at & 0xfff)) !== next.start) break;
               const bits = bpMap[at >>> 12];
               const from = next.low & 0xfff;
               if (bits !== 0 && anyBreakpoint(bpMap, bits, from, from + next.length)) break;
@@ -105,13 +105,13 @@ function anyBreakpoint(map: Int32Array, bitmap: number, from: number, to: number
   return false;
 }
 
-/** The block at `start` once the address is hot: from the cache, or translated now. */
+/** The block at `start` (Block.start's int32 form) once the address is hot: from the cache, or translated now. */
 function findOrTranslate(c: Cpu, start: number, mode: number): Block | null {
   const cache = c.jit;
   if (!cache.isHot(start)) return null;
   const found = cache.find(start, mode, c.eip);
   if (found !== undefined) return found;
-  const b = translateBlock(c, start, false);
+  const b = translateBlock(c, start >>> 0, false);
   if (b !== null) cache.insert(b);
   return b;
 }
@@ -121,7 +121,7 @@ function findOrTranslate(c: Cpu, start: number, mode: number): Block | null {
  * first instruction, in its mode): the same instructions with inline fast paths, in its place.
  */
 function promote(c: Cpu, b: Block): Block {
-  const hot = translateBlock(c, b.start, true);
+  const hot = translateBlock(c, b.start >>> 0, true);
   if (hot === null) return b;
   c.jit.replace(b, hot);
   return hot;

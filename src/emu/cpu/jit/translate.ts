@@ -730,7 +730,8 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
   const eip0 = c.eip;
   const cmov = (c.cpuid.featuresEdx & CPUID_CMOV) !== 0;
   const ipEnd = code32 ? 2 ** 32 : 0x10000;
-  const pageBase = start & ~0xfff;
+  // Unsigned arithmetic: past 2 GiB of buffer `start & ~0xfff` would be a negative int32.
+  const pageBase = start - (start & 0xfff);
   let at = start;
   let eip = eip0;
   // The buffer range and highest EIP of the code bytes it covers (a trace may jump back).
@@ -813,7 +814,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
   ) => (c: Cpu, end: number) => number;
   const mode = code32 | (stack32 << 1);
   return new Block(
-    start,
+    start | 0,
     low,
     high - low,
     mode,

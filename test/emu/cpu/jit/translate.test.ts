@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { PhysicalMemory } from "../../../../src/emu/cpu/state.ts";
 import type { StopEvent } from "../../../../src/emu/debug-target.ts";
-import { flat32, HANDLER_BASE, type Machine, realMode } from "../helpers.ts";
+import { flat32, HANDLER_BASE, type Machine, realMode, TestMemory } from "../helpers.ts";
 
 /**
  * nasm source (bits 16, org 0x1000), a loop of 300 passes over ALU, memory, stack, call/ret,
@@ -160,6 +160,25 @@ function suites(): void {
       // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
       expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
     });
+  });
+
+  test("code past 2 GiB of host buffer: a JMP out of its page leaves the block (no trace into other bytes)", () => {
+    // Physical page 5 lives at buffer page 0x80005 (index past int32); the JMP's target, page 3, at
+    // buffer page 3. A trace would wrongly continue at buffer 0x80003000 (zeros), as it did when the
+    // translator computed the page's base as `start & ~0xfff` (a negative int32 there).
+    const [on, off] = pair(() => {
+      const mem = new TestMemory(0x80006000);
+      mem.readPage[5] = 0x80005;
+      mem.writePage[5] = 0x80005;
+      const m = flat32([], 0x5000, mem);
+      // 0x5000: mov ecx, 100 / jmp 0x3000; 0x3000: inc eax / dec ecx / jnz 0x5005 / hlt
+      mem.buffer.set([0xb9, 0x64, 0, 0, 0, 0xe9, 0xf6, 0xdf, 0xff, 0xff], 0x80005000);
+      mem.load(0x3000, [0x40, 0x49, 0x0f, 0x85, 0xfd, 0x1f, 0, 0, 0xf4]);
+      return m;
+    });
+    lockstep(on, off, [10_000]);
+    expect(on.cpu.regs[0]).toBe(100);
+    expect(on.cpu.jit.translated).toBeGreaterThan(0);
   });
 
   test("a segment override on a moffs operand (Linux's fs: per-CPU variables) is honoured", () => {
