@@ -4,7 +4,8 @@
 // `dd ... conv=fsync` through the block layer into the qcow2 image and lists the devices the kernel
 // found; then powers off. Two pcscope boots:
 // 1. pcscope's run must reach /init, find the same devices as QEMU (the ATA disk with its model and
-//    size, the 8250s at 0x3f8 and 0x2f8, the e820 map), dump the same kallsyms listing through COM2
+//    size, the 8250s at 0x3f8 and 0x2f8, the e820 map, the ACPI tables' addresses, lengths and
+//    ids and the MADT's entries), dump the same kallsyms listing through COM2
 //    as QEMU does (`pcscope syms` reads it, module symbols included), trace the write from the port
 //    write to the host file and the FLUSH CACHE of the fsync, leave an image qemu-img calls clean
 //    whose bytes qemu-io reads back, and end with "the guest powered off" and exit status 0.
@@ -21,6 +22,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KERNEL_BIOS } from "../../src/emu/machine/run-config.ts";
 import type { ChromeTrace } from "../../src/emu/trace/perfetto.ts";
 import { buildLinuxGuest, INIT_MARK, type LinuxGuest } from "../../src/guest/linux-guest.ts";
 import { runGdb } from "../gdbstub/gdb-run.ts";
@@ -39,7 +41,7 @@ done
 echo "sda-sectors $(cat /sys/block/sda/size)"
 head -c 4096 /dev/zero | tr '\\0' 'Z' | dd of=/dev/sda bs=4096 seek=256 conv=notrunc,fsync 2>/dev/null
 echo "cmdline $(cat /proc/cmdline)"
-dmesg | grep -E 'BIOS-e820|ata1\\.00: (ATA|[0-9]+ sectors)|\\[sda\\] [0-9]+ 512-byte' | sed 's/^\\[[ 0-9.]*\\] //'
+dmesg | grep -E 'BIOS-e820|ACPI: (RSDP|RSDT|FACP|DSDT|FACS|APIC|HPET|WAET|SRAT|Reserving|PM-Timer|LAPIC_NMI|INT_SRC_OVR)|ata1\\.00: (ATA|[0-9]+ sectors)|\\[sda\\] [0-9]+ 512-byte' | sed 's/^\\[[ 0-9.]*\\] //'
 dmesg | grep -o 'ttyS[01] at I/O 0x[23]f8.*'
 `;
 /** nokaslr: with a randomized base, modules load at an offset from the kernel's random pool. */
@@ -110,7 +112,9 @@ function run(
 function deviceLines(log: string): string[] {
   return log
     .split(/\r?\n/)
-    .filter((l) => /^(model name|sda-sectors|cmdline|BIOS-e820|ata1\.00|sd 0:0:0:0|ttyS[01] at)/.test(l));
+    .filter((l) =>
+      /^(model name|sda-sectors|cmdline|BIOS-e820|ACPI: |ata1\.00|sd 0:0:0:0|ttyS[01] at)/.test(l),
+    );
 }
 
 /** A fresh 64 MiB qcow2 image. */
@@ -197,6 +201,9 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
         "qemu-system-i386",
         [
           ...["-nodefaults", "-display", "none", "-M", "pc", "-m", MEM, "-cpu", "pentium2"],
+          // The firmware pcscope runs with --kernel (QEMU's default, bios-256k.bin, is another
+          // SeaBIOS build whose F-segment layout puts the RSDP elsewhere).
+          ...["-bios", KERNEL_BIOS],
           ...["-kernel", guest.kernel, "-initrd", guest.initrd, "-append", APPEND],
           ...["-drive", `file=${disk},format=qcow2,if=ide`, "-serial", "stdio"],
           ...["-serial", `file:${kallsyms}`, "-no-reboot"],
@@ -228,6 +235,10 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
         expect(log, log.slice(-3000)).toContain(`${INIT_MARK} init started`);
         expect(log).toMatch(/model name\s*: Pentium II \(Deschutes\)/);
         expect(deviceLines(log)).toEqual(deviceLines(qemuLog));
+        // The kernel's ACPI table lines (signature, address, length, OEM ids) are among them.
+        expect(deviceLines(log).filter((l) => /^ACPI: (RSDT|FACP|DSDT|APIC|HPET) 0x/.test(l))).toHaveLength(
+          5,
+        );
         expect(log).toContain("ttyS1 at I/O 0x2f8 (irq = 3, base_baud = 115200) is a 16550A");
         expect(log).toContain(`${INIT_MARK} kallsyms written to ttyS1`);
         expect(log).toContain(`${INIT_MARK} script exited with status 0`);
