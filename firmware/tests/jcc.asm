@@ -187,25 +187,6 @@ mix:
         add edx, [MEM_OP]
         ret
 
-pairs:
-        dd 0x00000000, 0x00000000
-        dd 0x00000001, 0x00000001
-        dd 0x0000007F, 0x00000001
-        dd 0x00000080, 0x00000080
-        dd 0x000000FF, 0x00000001
-        dd 0x00007FFF, 0x00000001
-        dd 0x00008000, 0x00008000
-        dd 0x0000FFFF, 0x00000001
-        dd 0x7FFFFFFF, 0x00000001
-        dd 0x80000000, 0x80000000
-        dd 0xFFFFFFFF, 0x00000001
-        dd 0x12345678, 0x9ABCDEF0
-        dd 0x0F0F0F0F, 0xF0F0F0F1
-        dd 0x80000000, 0x00000001
-        dd 0x00000008, 0x00000009
-        dd 0xA5A55A5A, 0x5A5AA5A5
-        dd 0x00000000, 0x00000001
-        dd 0x7FFF80FF, 0xFFFF0101
-pairs_end:
+%include "pairs.inc"
 
         ROM_END

@@ -245,6 +245,19 @@ function condExpr(cc: number, flags: number): string {
   return fusedCond(cc, flags) ?? `cond(c, ${cc})`;
 }
 
+/** The little-endian value of `size` bytes at buffer index mx (a block local), as rdL* reads it. */
+function bufferRead(size: number): string {
+  if (size === 4) return "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)";
+  return size === 2 ? "buf[mx] | (buf[mx + 1] << 8)" : "buf[mx]";
+}
+
+/** Statements storing the low `size` bytes of mv little-endian at buffer index mx. */
+function bufferWrite(size: number): string {
+  if (size === 4)
+    return "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;";
+  return size === 2 ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;" : "buf[mx] = mv;";
+}
+
 /**
  * Inline read of `size` bytes at seg:`off` (an expression, evaluated once into mo): the fast path
  * of rdM8/rdM16/rdM32 (access.ts: limits, then one TLB entry and the buffer), else the helper
@@ -253,12 +266,7 @@ function condExpr(cc: number, flags: number): string {
  */
 function load(size: number, seg: number, off: string): string {
   if (!tier2) return `${rd(size)}(c, ${seg}, mo = ${off})`;
-  const bytes =
-    size === 4
-      ? "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)"
-      : size === 2
-        ? "buf[mx] | (buf[mx + 1] << 8)"
-        : "buf[mx]";
+  const bytes = bufferRead(size);
   const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
   return `(mo = ${off}, ml = (segBase[${seg}] + mo) | 0, mn = ~c.tlbR[ml >>> 12], mn >= 0 && mo >= segRLo[${seg}] && mo + ${size - 1} <= segRHi[${seg}]${inPage} ? (mx = ((mn << 12) | (ml & 0xfff)) >>> 0, ${bytes}) : ${rd(size)}(c, ${seg}, mo))`;
 }
@@ -271,12 +279,7 @@ function load(size: number, seg: number, off: string): string {
  */
 function store(size: number, seg: number, off: string, value: string): string {
   if (!tier2) return `mo = ${off}; ${wr(size)}(c, ${seg}, mo, ${value});`;
-  const bytes =
-    size === 4
-      ? "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;"
-      : size === 2
-        ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;"
-        : "buf[mx] = mv;";
+  const bytes = bufferWrite(size);
   const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
   return `mo = ${off}; mv = ${value}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}]${inPage}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; ${bytes} } else ${wr(size)}(c, ${seg}, mo, mv);`;
 }
@@ -700,18 +703,8 @@ function rmw(aop: number, size: number, seg: number, off: string, b: string): st
   // operation inline, so fa, fb, fr hold its operands as produced() says.
   const slow = `{ const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
   if (!tier2) return `mo = ${off}; ${slow}`;
-  const bytes =
-    size === 4
-      ? "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)"
-      : size === 2
-        ? "buf[mx] | (buf[mx + 1] << 8)"
-        : "buf[mx]";
-  const put =
-    size === 4
-      ? "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;"
-      : size === 2
-        ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;"
-        : "buf[mx] = mv;";
+  const bytes = bufferRead(size);
+  const put = bufferWrite(size);
   // In place when the segment allows the write and the TLB holds the page for reading and
   // writing (operands.ts rmwIndex); else as above.
   return `mo = ${off}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && ~c.tlbR[ml >>> 12] >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}] && (ml & 0xfff) <= ${0x1000 - size}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; mv = ${aluExpr(aop, bytes, b, size)}; ${put} } else ${slow}`;
