@@ -33,28 +33,7 @@ SWEEP_PAGES equ 4096
 PAGE_SIZE  equ 4096
 STACK      equ 0x90000
 
-        bits 16
-        org 0
-start:  cli                                     ; 2 (1 is the reset jump)
-        cld                                     ; 3
-        o32 lgdt [cs:gdt_desc]                  ; 4
-        mov eax, cr0                            ; 5
-        or al, 1                                ; 6
-        mov cr0, eax                            ; 7
-        jmp dword 0x08:(ROM_LOW + pm)           ; 8
-
-        align 8
-gdt:    dq 0
-        ; 0x08: code, base 0, 4 GiB, 32-bit (accessed bit preset: no descriptor writes)
-        dw 0xFFFF, 0x0000
-        db 0x00, 0x9B, 0xCF, 0x00
-        ; 0x10: data, base 0, 4 GiB
-        dw 0xFFFF, 0x0000
-        db 0x00, 0x93, 0xCF, 0x00
-gdt_end:
-gdt_desc:
-        dw gdt_end - gdt - 1
-        dd ROM_LOW + gdt
+        FLAT32_ENTRY
 
         bits 32
 pm:     mov ax, 0x10
