@@ -69,7 +69,8 @@ const HOT_SIZE = 1 << 16;
  * Entries at an address before the block starting there is translated. V8 compiling a block costs
  * about what the interpreter spends on some 100,000 instructions, so only code that runs often is
  * worth it: the Debian boot (bench boot) took 61 s of CPU with 300, 54 s with 1000 or 5000, and
- * 75 s with 40 (most of it V8's compiler and blocks it never optimized).
+ * 67 s with 40 (73-78 s before blocks had a second tier: most of it V8's compiler and blocks it never
+ * optimized).
  */
 const HOT_THRESHOLD = 1000;
 /** Runs after which a block is translated again with inline fast paths (translate.ts tier2). */
