@@ -117,6 +117,15 @@ function deviceLines(log: string): string[] {
     );
 }
 
+/** Where two listings part: the first differing line of each (with its number), and the line counts. */
+function firstDifference(ours: string, theirs: string): string {
+  const a = ours.split("\n");
+  const b = theirs.split("\n");
+  const i = a.findIndex((line, k) => line !== b[k]);
+  const at = i < 0 ? Math.min(a.length, b.length) : i;
+  return `line ${at + 1}: pcscope "${a[at] ?? "(end)"}", QEMU "${b[at] ?? "(end)"}" (${a.length} and ${b.length} lines)`;
+}
+
 /** A fresh 64 MiB qcow2 image. */
 function freshDisk(dir: string, name: string): string {
   const disk = join(dir, name);
@@ -251,7 +260,10 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
         // The listing: QEMU's byte for byte (same kernel, modules, command line), read by `syms`.
         const listing = readFileSync(kallsyms, "latin1");
         expect(listing.length).toBeGreaterThan(100_000);
-        expect(listing === qemuKallsyms, "pcscope's COM2 listing differs from QEMU's").toBe(true);
+        expect(
+          listing === qemuKallsyms,
+          `pcscope's COM2 listing differs from QEMU's: ${firstDifference(listing, qemuKallsyms)}`,
+        ).toBe(true);
         const ata = addressOf(listing, "ata_bmdma_start");
         const hex = ata.toString(16);
         const syms = (...args: string[]) =>
