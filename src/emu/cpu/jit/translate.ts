@@ -3,8 +3,9 @@
 // function for it (`new Function`, so V8 compiles it like any hot code). Generated code calls the
 // interpreter's own helpers (alu.ts, flags.ts, access.ts, control.ts) with register indices,
 // immediates, displacements, segments and EIPs folded in as constants, so each instruction keeps
-// one definition of its semantics. An instruction the generator does not handle runs through the
-// interpreter itself (runInstructions for exactly one instruction) from inside the block.
+// one definition of its semantics (codegen.ts writes the operand, memory and flag expressions).
+// An instruction the generator does not handle runs through the interpreter itself
+// (runInstructions for exactly one instruction) from inside the block.
 //
 // Exactness: before any instruction that can fault, touch memory or run in the interpreter, the
 // block sets startEip and the instruction count the interpreter would have there, so a fault is
@@ -21,18 +22,34 @@ import { alu, alu32, dec, imulTrunc, inc, mulDiv, neg, shift, shift32 } from "..
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
-import { cond, LZ_ADD, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, LZ_SUB, recordFlags, signOf } from "../flags.ts";
-import { ESP, FLAG_CF, FLAG_OF, SS } from "../state.ts";
+import { cond, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, recordFlags } from "../flags.ts";
+import { ESP, SS } from "../state.ts";
 import { Block, EXIT_FIRST_DIRECT, EXIT_RETURN } from "./code-cache.ts";
+import {
+  aluExpr,
+  CMP,
+  condExpr,
+  eaExpr,
+  FLAGS_UNKNOWN,
+  gen,
+  keepsFlags,
+  known,
+  load,
+  maskOf,
+  pop,
+  produced,
+  push,
+  regExpr,
+  rmw,
+  shiftExpr,
+  store,
+  testExpr,
+} from "./codegen.ts";
 
 /** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
 const CPUID_CMOV = 1 << 15;
 /** Instructions per block at most. */
 const MAX_BLOCK_INSNS = 96;
-/** ALU_CMP: the group-1 member that writes nothing back. */
-const CMP = 7;
-/** Index in Cpu.r8 of 8-bit register r (AL, CL, DL, BL, AH, CH, DH, BH). */
-const REG8 = [0, 4, 8, 12, 1, 5, 9, 13];
 
 /** The helpers generated code calls, bound once per block factory (never per execution). */
 const HELPERS = {
@@ -61,13 +78,6 @@ const HELPER_VALUES = Object.values(HELPERS);
 
 const insn = new DecodedInsn();
 
-/**
- * The block being translated is a second translation of a block that ran TIER2_RUNS times: memory
- * accesses, stack moves and flag records are generated inline (the helpers' fast paths), which
- * costs V8 about twice the source to compile; first translations call the helpers.
- */
-let tier2 = false;
-
 /** The constant-EIP exits of the block being translated: each gets its own number (a link slot). */
 const exits = {
   count: EXIT_FIRST_DIRECT,
@@ -76,226 +86,6 @@ const exits = {
     return this.count++;
   },
 };
-
-/** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
-function eaExpr(d: DecodedInsn): string {
-  const parts: string[] = [];
-  if (d.base >= 0) parts.push(`regs[${d.base}]`);
-  if (d.index >= 0) parts.push(d.scale === 0 ? `regs[${d.index}]` : `(regs[${d.index}] << ${d.scale})`);
-  if (d.disp !== 0 || parts.length === 0) parts.push(String(d.disp));
-  return d.a32 ? `((${parts.join(" + ")}) >>> 0)` : `((${parts.join(" + ")}) & 0xffff)`;
-}
-
-/** A register operand of `size` bytes as an lvalue/rvalue. */
-function regExpr(r: number, size: number): string {
-  return size === 4 ? `regs[${r}]` : size === 2 ? `r16[${r << 1}]` : `r8[${REG8[r]}]`;
-}
-
-function rd(size: number): string {
-  return size === 4 ? "rdM32" : size === 2 ? "rdM16" : "rdM8";
-}
-
-function wr(size: number): string {
-  return size === 4 ? "wrM32" : size === 2 ? "wrM16" : "wrM8";
-}
-
-function maskOf(size: number): string {
-  return size === 4 ? "0xffffffff" : size === 2 ? "0xffff" : "0xff";
-}
-
-/** The lazy-flags kind (flags.ts LZ_*) of the ALU operations generated inline: ADD, OR, AND, SUB, XOR, CMP. */
-const INLINE_KIND = [LZ_ADD, LZ_LOGIC, -1, -1, LZ_LOGIC, LZ_SUB, LZ_LOGIC, LZ_SUB];
-const INLINE_OP = ["+", "|", "", "", "&", "-", "^", "-"];
-
-/**
- * The stores of recordFlags(c, kind, fa, fb, carry, fr, mask) (flags.ts) as a comma expression, so
- * generated code records exactly what the helper would without a call.
- */
-function recordExpr(kind: number, carry: string, size: number, a = "fa", b = "fb"): string {
-  const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
-  if (!tier2) return `recordFlags(c, ${kind}, ${a}, ${b}, ${carry}, fr, ${mask})`;
-  return `c.lzOp = ${kind}, c.lzA = ${a}, c.lzB = ${b}, c.lzC = ${carry}, c.lzRes = fr, c.lzMask = ${mask}, c.lzSign = ${signOf(mask)}`;
-}
-
-/** The known() value after an inline ALU operation `aop` (ADC/SBB call a helper: unknown). */
-function produced(aop: number, size: number): number {
-  const kind = INLINE_KIND[aop]!;
-  return kind < 0 ? FLAGS_UNKNOWN : known(kind, size);
-}
-
-/**
- * SHL/SHR/SAR of the dword `v` by the constant `n` (1-31) as shift32 computes it (alu.ts): the
- * result in fr, the explicit CF/OF bits in fb, recorded as setResultFlags records them.
- */
-function shiftExpr(kind: number, v: string, n: number): string {
-  let calc: string;
-  if (kind === 4 || kind === 6)
-    calc = `fa = ${v}, fr = fa << ${n}, fb = ((fa << ${n - 1}) < 0 ? ${FLAG_CF} : 0) | (((fa << ${n - 1}) ^ fr) < 0 ? ${FLAG_OF} : 0)`;
-  else if (kind === 5)
-    calc = `fa = (${v}) >>> ${n - 1}, fr = (fa >>> 1) | 0, fb = (fa & 1) | (((fa ^ fr) & ${1 << 31}) !== 0 ? ${FLAG_OF} : 0)`;
-  else calc = `fa = ${v}, fr = fa >> ${n}, fb = (fa >> ${n - 1}) & 1`;
-  return `(${calc}, ${recordExpr(LZ_EXPL, "fb", 4, "0", "0")}, fr)`;
-}
-
-/**
- * `a op b` with flags, for an operand of `size` bytes, as an expression evaluating `a` and `b` once.
- * ADC and SBB call alu()/alu32(); the others compute the result as alu()/alu32() do and record the
- * same lazy flags (recordExpr), leaving operands and result in the block's locals fa, fb, fr for a
- * following conditional (fusedCond).
- */
-function aluExpr(aop: number, a: string, b: string, size: number): string {
-  const kind = INLINE_KIND[aop]!;
-  if (kind < 0)
-    return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
-  const o = INLINE_OP[aop];
-  if (size === 4) return `(fa = ${a}, fb = ${b}, fr = (fa ${o} fb) | 0, ${recordExpr(kind, "0", 4)}, fr)`;
-  const m = maskOf(size);
-  return `(fa = (${a}) & ${m}, fb = (${b}) & ${m}, fr = (fa ${o} fb) & ${m}, ${recordExpr(kind, "0", size)}, fr)`;
-}
-
-/** TEST (and `logicFlags` of a value) inline: records LZ_LOGIC of `value` masked to `size`. */
-function testExpr(value: string, size: number): string {
-  return `(fa = 0, fb = 0, fr = (${value}) & ${maskOf(size)}, ${recordExpr(LZ_LOGIC, "0", size)});`;
-}
-
-/**
- * What the block's locals fa, fb, fr hold after an instruction, for fusedCond: FLAGS_UNKNOWN, or
- * the flag-setting instruction's lazy kind << 3 | operand size, when EFLAGS are still exactly what
- * it recorded from them.
- */
-const FLAGS_UNKNOWN = 0;
-
-/** The known-flags value for a producer of lazy `kind` on `size`-byte operands. */
-function known(kind: number, size: number): number {
-  return (kind << 3) | size;
-}
-
-/**
- * Condition `cc` (0-15) computed from the locals fa, fb, fr the producer `flags` (see known())
- * left, as a JavaScript boolean expression equal to cond(c, cc) there; null when that kind does
- * not give it cheaply (the caller then calls cond()).
- */
-function fusedCond(cc: number, flags: number): string | null {
-  if (flags === FLAGS_UNKNOWN) return null;
-  const kind = flags >> 3;
-  const size = flags & 7;
-  const sign = size === 4 ? 0 : size === 2 ? 0x8000 : 0x80;
-  const zf = "fr === 0";
-  const sf = size === 4 ? "fr < 0" : `(fr & ${sign}) !== 0`;
-  const neg = (x: string) => (size === 4 ? `(${x}) < 0` : `((${x}) & ${sign}) !== 0`);
-  const sx = (x: string) =>
-    size === 4 ? `(${x} | 0)` : size === 2 ? `((${x} << 16) >> 16)` : `((${x} << 24) >> 24)`;
-  const ux = (x: string) => (size === 4 ? `(${x} >>> 0)` : x);
-  let cf: string | null = null;
-  let of: string | null = null;
-  let below: string | null = null;
-  let less: string | null = null;
-  let lessEq: string | null = null;
-  if (kind === LZ_SUB) {
-    cf = `${ux("fa")} < ${ux("fb")}`;
-    below = `${ux("fa")} <= ${ux("fb")}`;
-    of = neg("(fa ^ fb) & (fa ^ fr)");
-    less = `${sx("fa")} < ${sx("fb")}`;
-    lessEq = `${sx("fa")} <= ${sx("fb")}`;
-  } else if (kind === LZ_ADD) {
-    cf = size === 4 ? "(fr >>> 0) < (fa >>> 0)" : `fa + fb > ${maskOf(size)}`;
-    of = neg("(fa ^ fr) & (fb ^ fr)");
-  } else if (kind === LZ_LOGIC) {
-    cf = "false";
-    of = "false";
-    below = zf;
-    less = sf;
-    lessEq = `${zf} || ${sf}`;
-  } else if (kind === LZ_EXPL) {
-    cf = `(fb & ${FLAG_CF}) !== 0`;
-    of = `(fb & ${FLAG_OF}) !== 0`;
-  }
-  let r: string | null;
-  switch (cc >> 1) {
-    case 0:
-      r = of;
-      break;
-    case 1:
-      r = cf;
-      break;
-    case 2:
-      r = zf;
-      break;
-    case 3:
-      r = below ?? (cf === null ? null : `${cf} || ${zf}`);
-      break;
-    case 4:
-      r = sf;
-      break;
-    case 6:
-      r = less ?? (of === null ? null : `(${sf}) !== (${of})`);
-      break;
-    case 7:
-      r = lessEq ?? (of === null ? null : `${zf} || (${sf}) !== (${of})`);
-      break;
-    default:
-      r = null;
-  }
-  if (r === null) return null;
-  return (cc & 1) === 0 ? `(${r})` : `!(${r})`;
-}
-
-/** cond(c, cc) as generated code: fused with the known flags producer where possible. */
-function condExpr(cc: number, flags: number): string {
-  return fusedCond(cc, flags) ?? `cond(c, ${cc})`;
-}
-
-/** The little-endian value of `size` bytes at buffer index mx (a block local), as rdL* reads it. */
-function bufferRead(size: number): string {
-  if (size === 4) return "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)";
-  return size === 2 ? "buf[mx] | (buf[mx + 1] << 8)" : "buf[mx]";
-}
-
-/** Statements storing the low `size` bytes of mv little-endian at buffer index mx. */
-function bufferWrite(size: number): string {
-  if (size === 4)
-    return "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;";
-  return size === 2 ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;" : "buf[mx] = mv;";
-}
-
-/**
- * Inline read of `size` bytes at seg:`off` (an expression, evaluated once into mo): the fast path
- * of rdM8/rdM16/rdM32 (access.ts: limits, then one TLB entry and the buffer), else the helper
- * itself, which checks again and raises the fault or takes the slow path. Returns what the helper
- * returns (unsigned for bytes and words, int32 for dwords).
- */
-function load(size: number, seg: number, off: string): string {
-  if (!tier2) return `${rd(size)}(c, ${seg}, mo = ${off})`;
-  const bytes = bufferRead(size);
-  const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
-  return `(mo = ${off}, ml = (segBase[${seg}] + mo) | 0, mn = ~c.tlbR[ml >>> 12], mn >= 0 && mo >= segRLo[${seg}] && mo + ${size - 1} <= segRHi[${seg}]${inPage} ? (mx = ((mn << 12) | (ml & 0xfff)) >>> 0, ${bytes}) : ${rd(size)}(c, ${seg}, mo))`;
-}
-
-/**
- * Inline write of `value` (`size` bytes) at seg:`off`, as statements: offset then value evaluated
- * once (into mo, mv, the order of the helper's arguments), then the fast path of wrM8/16/32, else
- * the helper. Pages holding translated code, watched pages, ROM and MMIO have no TLB write entry,
- * so such stores always reach the helper.
- */
-function store(size: number, seg: number, off: string, value: string): string {
-  if (!tier2) return `mo = ${off}; ${wr(size)}(c, ${seg}, mo, ${value});`;
-  const bytes = bufferWrite(size);
-  const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
-  return `mo = ${off}; mv = ${value}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}]${inPage}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; ${bytes} } else ${wr(size)}(c, ${seg}, mo, mv);`;
-}
-
-/** PUSH of `value` (`size` bytes) with the block's stack size: ESP changes only after the write. */
-function push(size: number, stack32: number, value: string): string {
-  if (stack32) return `${store(size, SS, `(regs[${ESP}] - ${size}) >>> 0`, value)} regs[${ESP}] = mo;`;
-  return `${store(size, SS, `(r16[${ESP << 1}] - ${size}) & 0xffff`, value)} r16[${ESP << 1}] = mo;`;
-}
-
-/** POP into the register lvalue `dst`: read, then ESP moves, then the register (so POP ESP loads ESP). */
-function pop(size: number, stack32: number, dst: string): string {
-  const sp = stack32 ? `regs[${ESP}] >>> 0` : `r16[${ESP << 1}]`;
-  const moved = stack32 ? `regs[${ESP}] = mo + ${size};` : `r16[${ESP << 1}] = mo + ${size};`;
-  return `{ const p = ${load(size, SS, sp)}; ${moved} ${dst} = p; }`;
-}
 
 /** What one instruction compiles to. */
 interface Emitted {
@@ -472,7 +262,7 @@ function emit(
     const count = op <= 0xc1 ? d.imm & 0xff : 1;
     const kind = d.reg;
     const n = count & 0x1f;
-    const inline = tier2 && size === 4 && kind >= 4;
+    const inline = gen.tier2 && size === 4 && kind >= 4;
     const f = (v: string) =>
       inline
         ? shiftExpr(kind, v, n)
@@ -669,54 +459,12 @@ function emit(
 }
 
 /**
- * True for the generated instructions that leave EFLAGS alone (moves, LEA, stack moves, XCHG,
- * CBW/CWD, MOVZX/MOVSX, a conditional branch or LOOP that falls through), so a producer's fa, fb,
- * fr still describe the flags after them.
- */
-function keepsFlags(op: number): boolean {
-  return (
-    (op >= 0x50 && op <= 0x5f) ||
-    (op >= 0x70 && op <= 0x7f) ||
-    (op >= 0x86 && op <= 0x8b) ||
-    op === 0x8d ||
-    (op >= 0x90 && op <= 0x99) ||
-    (op >= 0xa0 && op <= 0xa3) ||
-    (op >= 0xb0 && op <= 0xbf) ||
-    op === 0x68 ||
-    op === 0x6a ||
-    op === 0xc6 ||
-    op === 0xc7 ||
-    op === 0xe2 ||
-    op === 0xe3 ||
-    (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f) ||
-    op === OP_0F + 0xb6 ||
-    op === OP_0F + 0xb7 ||
-    op === OP_0F + 0xbe ||
-    op === OP_0F + 0xbf
-  );
-}
-
-/** Read-modify-write ALU on an 8/16-bit memory operand, in the interpreter's order (read, probe, compute, write). */
-function rmw(aop: number, size: number, seg: number, off: string, b: string): string {
-  if (aop === CMP) return `${aluExpr(CMP, load(size, seg, off), b, size)};`;
-  // The interpreter's order (operands.ts aluMem32): read, probe the write, compute, write; the
-  // operation inline, so fa, fb, fr hold its operands as produced() says.
-  const slow = `{ const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
-  if (!tier2) return `mo = ${off}; ${slow}`;
-  const bytes = bufferRead(size);
-  const put = bufferWrite(size);
-  // In place when the segment allows the write and the TLB holds the page for reading and
-  // writing (operands.ts rmwIndex); else as above.
-  return `mo = ${off}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && ~c.tlbR[ml >>> 12] >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}] && (ml & 0xfff) <= ${0x1000 - size}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; mv = ${aluExpr(aop, bytes, b, size)}; ${put} } else ${slow}`;
-}
-
-/**
  * Translates the block at CS:EIP, whose first byte is buffer index `start` in a page the TLB maps
  * for reading. Returns null when not even one instruction fits (an instruction crossing the page
  * end, or the 16-bit EIP wrap): the interpreter runs it.
  */
 export function translateBlock(c: Cpu, start: number, hot: boolean): Block | null {
-  tier2 = hot;
+  gen.tier2 = hot;
   const buf = c.buf;
   const pageEnd = start - (start & 0xfff) + 0x1000;
   const code32 = c.code32;
@@ -781,7 +529,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
       // (Counted once per block: a second translation has the same instructions.)
-      if (!tier2) c.jit.fallbacks++;
+      if (!gen.tier2) c.jit.fallbacks++;
       const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       body.push(
         `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
