@@ -45,7 +45,7 @@ export class Block {
   }
   /** False once its code was written, remapped or flushed: links to it must not be followed. */
   valid = true;
-  /** Times the run loop entered it (a first translation is translated again at TIER2_RUNS). */
+  /** Passes through it: entries plus loops on itself (a first translation is translated again at TIER2_RUNS). */
   runs = 0;
   /**
    * Per exit number: the block the dispatcher last found where that exit went (null: none yet).

@@ -6,7 +6,7 @@
 
 import type { DecodedInsn } from "../decoder.ts";
 import { OP_0F } from "../decoder.ts";
-import { LZ_ADD, LZ_EXPL, LZ_LOGIC, LZ_SUB, signOf } from "../flags.ts";
+import { LZ_ADD, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, LZ_SUB, signOf } from "../flags.ts";
 import { ESP, FLAG_CF, FLAG_OF, SS } from "../state.ts";
 
 /** ALU_CMP: the group-1 member that writes nothing back. */
@@ -17,9 +17,17 @@ const REG8 = [0, 4, 8, 12, 1, 5, 9, 13];
 /**
  * What is being generated. tier2: the block is a second translation of a block that ran TIER2_RUNS
  * times: memory accesses, stack moves and flag records are inline (the helpers' fast paths), which
- * costs V8 about twice the source to compile; first translations call the helpers.
+ * costs V8 about twice the source to compile; first translations call the helpers. tier2Runs: the
+ * cache's promotion count (a first translation looping on itself leaves after that many passes).
  */
-export const gen = { tier2: false };
+export const gen = {
+  tier2: false,
+  tier2Runs: 0,
+  /** Generating an instruction's variant without its flag record (flag-liveness.ts). */
+  deadFlags: false,
+  /** What fa, fb, fr hold before the instruction being generated (see known()). */
+  known: 0,
+};
 
 /** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
 export function eaExpr(d: DecodedInsn): string {
@@ -49,19 +57,20 @@ export function maskOf(size: number): string {
 
 /** The lazy-flags kind (flags.ts LZ_*) of the ALU operations generated inline: ADD, OR, AND, SUB, XOR, CMP. */
 const INLINE_KIND = [LZ_ADD, LZ_LOGIC, -1, -1, LZ_LOGIC, LZ_SUB, LZ_LOGIC, LZ_SUB];
-const INLINE_OP = ["+", "|", "", "", "&", "-", "^", "-"];
+const INLINE_OP = ["+", "|", "+", "-", "&", "-", "^", "-"];
 
 /**
  * The stores of recordFlags(c, kind, fa, fb, carry, fr, mask) (flags.ts) as a comma expression, so
  * generated code records exactly what the helper would without a call.
  */
 export function recordExpr(kind: number, carry: string, size: number, a = "fa", b = "fb"): string {
+  if (gen.deadFlags) return "0";
   const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
   if (!gen.tier2) return `recordFlags(c, ${kind}, ${a}, ${b}, ${carry}, fr, ${mask})`;
   return `c.lzOp = ${kind}, c.lzA = ${a}, c.lzB = ${b}, c.lzC = ${carry}, c.lzRes = fr, c.lzMask = ${mask}, c.lzSign = ${signOf(mask)}`;
 }
 
-/** The known() value after an inline ALU operation `aop` (ADC/SBB call a helper: unknown). */
+/** The known() value after an inline ALU operation `aop` (ADC/SBB: unknown, fusedCond ignores the carry). */
 export function produced(aop: number, size: number): number {
   const kind = INLINE_KIND[aop]!;
   return kind < 0 ? FLAGS_UNKNOWN : known(kind, size);
@@ -89,12 +98,58 @@ export function shiftExpr(kind: number, v: string, n: number): string {
  */
 export function aluExpr(aop: number, a: string, b: string, size: number): string {
   const kind = INLINE_KIND[aop]!;
-  if (kind < 0)
-    return size === 4 ? `alu32(c, ${aop}, ${a}, ${b})` : `alu(c, ${aop}, ${a}, ${b}, ${maskOf(size)})`;
   const o = INLINE_OP[aop];
+  if (kind < 0) {
+    // ADC/SBB: CF first (it may come from fa, fb, fr), then as alu()/alu32() record it.
+    const k = aop === 2 ? LZ_ADD : LZ_SUB;
+    const m = size === 4 ? "| 0" : `& ${maskOf(size)}`;
+    const ab =
+      size === 4 ? `fa = ${a}, fb = ${b}` : `fa = (${a}) & ${maskOf(size)}, fb = (${b}) & ${maskOf(size)}`;
+    return `(fc = ${carryExpr()}, ${ab}, fr = (fa ${o} fb ${o} fc) ${m}, ${recordExpr(k, "fc", size)}, fr)`;
+  }
   if (size === 4) return `(fa = ${a}, fb = ${b}, fr = (fa ${o} fb) | 0, ${recordExpr(kind, "0", 4)}, fr)`;
   const m = maskOf(size);
   return `(fa = (${a}) & ${m}, fb = (${b}) & ${m}, fr = (fa ${o} fb) & ${m}, ${recordExpr(kind, "0", size)}, fr)`;
+}
+
+/** CF before the instruction being generated, as 0 or 1: from fa, fb, fr when gen.known allows. */
+export function carryExpr(): string {
+  const cf = fusedCond(2, gen.known);
+  return cf === null ? "getCF(c)" : `(${cf} ? 1 : 0)`;
+}
+
+/**
+ * INC (`inc`) or DEC of the `size`-byte value `v` (an expression read once) as inc()/dec() compute
+ * and record it (CF kept), the result in fr; without the record, no CF is read.
+ */
+export function incDecExpr(isInc: boolean, v: string, size: number): string {
+  const m = size === 4 ? "| 0" : `& ${maskOf(size)}`;
+  const r = `fr = (fa ${isInc ? "+" : "-"} 1) ${m}`;
+  if (gen.deadFlags) return `(fa = ${v}, ${r}, fr)`;
+  const a = size === 4 ? `fa = ${v}` : `fa = (${v}) & ${maskOf(size)}`;
+  return `(fc = ${carryExpr()}, ${a}, ${r}, ${recordExpr(isInc ? LZ_INC : LZ_DEC, "fc", size, "fa", "1")}, fr)`;
+}
+
+/**
+ * The value of shift/rotate `kind` (0 ROL, 1 ROR, 4/6 SHL, 5 SHR, 7 SAR; not RCL/RCR) of the
+ * `size`-byte register value `v` by the constant `n` (1-31), without flags: for a shift whose flags
+ * are dead (flag-liveness.ts).
+ */
+export function shiftValueExpr(kind: number, v: string, n: number, size: number): string {
+  const bits = size * 8;
+  const m = maskOf(size);
+  if (kind === 0 || kind === 1) {
+    const r = n % bits;
+    if (r === 0) return v;
+    const [left, right] = kind === 0 ? [r, bits - r] : [bits - r, r];
+    return size === 4
+      ? `((${v} << ${left}) | (${v} >>> ${right}))`
+      : `(((${v} << ${left}) | (${v} >>> ${right})) & ${m})`;
+  }
+  if (kind === 5) return `(${v} >>> ${n})`;
+  if (kind === 7)
+    return size === 4 ? `(${v} >> ${n})` : `((((${v} << ${32 - bits}) >> ${32 - bits}) >> ${n}) & ${m})`;
+  return size === 4 ? `(${v} << ${n})` : `((${v} << ${n}) & ${m})`;
 }
 
 /** TEST (and `logicFlags` of a value) inline: records LZ_LOGIC of `value` masked to `size`. */

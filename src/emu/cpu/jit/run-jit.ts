@@ -55,8 +55,13 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
             // mapping to its first byte through the TLB (a remapped page or another CS base is never
             // followed), no breakpoint in its bytes.
             for (;;) {
-              if (++b.runs === cache.tier2Runs && !b.tier2) b = promote(c, b);
+              if (++b.runs >= cache.tier2Runs && !b.tier2) b = promote(c, b);
+              const before = c.instructions;
               const exit = b.run(c as never, end);
+              // A block looping on itself counts each pass as a run (passes run whole; a fault
+              // leaves part of one: at most one run too many).
+              const ran = c.instructions - before;
+              if (ran > b.count) b.runs += ((ran / b.count) | 0) - 1;
               prev = b;
               prevExit = exit;
               if (exit === EXIT_OTHER) break;

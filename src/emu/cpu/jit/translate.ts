@@ -18,12 +18,12 @@
 // number, so the run loop can link it to the block found there (run-jit.ts).
 
 import { probeWrite, rdM8, rdM16, rdM32, wrM8, wrM16, wrM32 } from "../access.ts";
-import { alu, alu32, dec, imulTrunc, inc, mulDiv, neg, shift, shift32 } from "../alu.ts";
+import { imulTrunc, mulDiv, neg, shift, shift32 } from "../alu.ts";
 import type { Cpu } from "../cpu.ts";
 import { DecodedInsn, decodeInsn, OP_0F } from "../decoder.ts";
 import { runInstructions } from "../dispatch.ts";
-import { cond, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, recordFlags } from "../flags.ts";
-import { ESP, SS } from "../state.ts";
+import { cond, getCF, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, recordFlags } from "../flags.ts";
+import { ESP, FLAGS_ARITH, SS } from "../state.ts";
 import { Block, EXIT_FIRST_DIRECT, EXIT_RETURN } from "./code-cache.ts";
 import {
   aluExpr,
@@ -31,7 +31,9 @@ import {
   condExpr,
   eaExpr,
   FLAGS_UNKNOWN,
+  fusedCond,
   gen,
+  incDecExpr,
   keepsFlags,
   known,
   load,
@@ -42,9 +44,11 @@ import {
   regExpr,
   rmw,
   shiftExpr,
+  shiftValueExpr,
   store,
   testExpr,
 } from "./codegen.ts";
+import { type FlagUse, flagUse, type Slot, withLiveFlags } from "./flag-liveness.ts";
 
 /** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
 const CPUID_CMOV = 1 << 15;
@@ -53,12 +57,9 @@ const MAX_BLOCK_INSNS = 96;
 
 /** The helpers generated code calls, bound once per block factory (never per execution). */
 const HELPERS = {
-  alu,
-  alu32,
   cond,
-  dec,
+  getCF,
   imulTrunc,
-  inc,
   mulDiv,
   neg,
   probeWrite,
@@ -122,9 +123,11 @@ function emit(
   // A branch back to the block's first instruction loops inside the function while the budget
   // allows a whole pass (nothing else can need the run loop: stores and device accesses that do
   // have already left through stopPending).
+  // A first translation leaves after tier2Runs passes, so the run loop promotes it (run-jit.ts).
+  const again = gen.tier2 ? "" : ` && ++passes < ${gen.tier2Runs}`;
   const branch = (target: number) =>
     target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}${again}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
       : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
@@ -170,9 +173,8 @@ function emit(
   }
   if (op >= 0x40 && op <= 0x4f) {
     const r = regExpr(op & 7, vs);
-    const f = op < 0x48 ? "inc" : "dec";
     return {
-      code: `fr = ${r} = ${f}(c, ${r}, ${maskOf(vs)});`,
+      code: `${r} = ${incDecExpr(op < 0x48, r, vs)};`,
       memory: false,
       ends: false,
       flags: known(op < 0x48 ? LZ_INC : LZ_DEC, vs),
@@ -273,6 +275,8 @@ function emit(
     if (!mem) {
       if (n === 0) return { code: "", memory: false, ends: false, flags };
       const r = regExpr(d.rm, size);
+      if (gen.deadFlags && !inline && (kind < 2 || kind > 3))
+        return { code: `${r} = ${shiftValueExpr(kind, r, n, size)};`, memory: false, ends: false };
       return { code: `${r} = ${f(r)};`, memory: false, ends: false, flags: after };
     }
     const off = eaExpr(d);
@@ -327,19 +331,18 @@ function emit(
   }
   if ((op === 0xfe || op === 0xff) && d.reg < 2) {
     const size = op === 0xfe ? 1 : vs;
-    const f = d.reg === 0 ? "inc" : "dec";
     const after = known(d.reg === 0 ? LZ_INC : LZ_DEC, size);
     if (!mem) {
       const r = regExpr(d.rm, size);
       return {
-        code: `fr = ${r} = ${f}(c, ${r}, ${maskOf(size)});`,
+        code: `${r} = ${incDecExpr(d.reg === 0, r, size)};`,
         memory: false,
         ends: false,
         flags: after,
       };
     }
     return {
-      code: `{ const o = ${eaExpr(d)}; const v = ${load(size, seg, "o")}; probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", `fr = ${f}(c, v, ${maskOf(size)})`)} }`,
+      code: `{ const o = ${eaExpr(d)}; const v = ${load(size, seg, "o")}; probeWrite(c, ${seg}, o, ${size}); ${store(size, seg, "o", incDecExpr(d.reg === 0, "v", size))} }`,
       memory: true,
       ends: false,
       flags: after,
@@ -459,12 +462,30 @@ function emit(
 }
 
 /**
+ * The flag use of register-only `d` as generated after the producer `flags` (see known()): a reader
+ * whose flags come from fa, fb, fr (ADC/SBB's CF, SETcc's and CMOVcc's condition) reads no recorded
+ * flag, and INC/DEC taking CF from them records all six flags itself.
+ */
+function throughLocals(d: DecodedInsn, flags: number, use: FlagUse | null): FlagUse | null {
+  if (use === null) return null;
+  const op = d.op;
+  if (op >= OP_0F + 0x40 && op <= OP_0F + 0x9f)
+    return fusedCond(op & 15, flags) === null ? use : { ...use, read: 0 };
+  if (fusedCond(2, flags) === null) return use;
+  const aluOp = op < 0x40 ? op >> 3 : op >= 0x80 && op <= 0x83 ? d.reg : -1;
+  if (aluOp === 2 || aluOp === 3) return { ...use, read: 0 };
+  const incDec = (op >= 0x40 && op <= 0x4f) || ((op === 0xfe || op === 0xff) && d.reg < 2);
+  return incDec ? { read: 0, writes: FLAGS_ARITH, kill: FLAGS_ARITH } : use;
+}
+
+/**
  * Translates the block at CS:EIP, whose first byte is buffer index `start` in a page the TLB maps
  * for reading. Returns null when not even one instruction fits (an instruction crossing the page
  * end, or the 16-bit EIP wrap): the interpreter runs it.
  */
 export function translateBlock(c: Cpu, start: number, hot: boolean): Block | null {
   gen.tier2 = hot;
+  gen.tier2Runs = c.jit.tier2Runs;
   const buf = c.buf;
   const pageEnd = start - (start & 0xfff) + 0x1000;
   const code32 = c.code32;
@@ -480,7 +501,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
   let high = start;
   let lastEip = eip0;
   let k = 0;
-  const body: string[] = [];
+  const slots: Slot[] = [];
   let returned = false;
   exits.count = EXIT_FIRST_DIRECT;
   const stack32 = c.stack32;
@@ -511,12 +532,12 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       !insn.lock &&
       insn.rep === 0
     ) {
-      if (op === 0xe8) {
-        body.push(
-          `c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push(insn.o32 ? 4 : 2, stack32, String(ne))}`,
-        );
-        body.push(`if (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`);
-      }
+      if (op === 0xe8)
+        slots.push({
+          code: `c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push(insn.o32 ? 4 : 2, stack32, String(ne))}\nif (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`,
+          dead: null,
+          use: null,
+        });
       // Its target is inside the CS limit whenever the block may run (as the CALL/JMP would check).
       if (target > lastEip) lastEip = target;
       at = targetAt;
@@ -524,22 +545,40 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       k++;
       continue;
     }
+    gen.known = flags;
     const out = emit(insn, ne, k, eip0, cmov, stack32, flags);
+    // Register-only code: its variant without the flag record, for withLiveFlags.
+    const use = out === null || out.memory || out.ends ? null : throughLocals(insn, flags, flagUse(insn));
+    let dead: string | null = null;
+    if (use !== null && use.writes !== 0) {
+      const exitCount = exits.count;
+      gen.deadFlags = true;
+      const bare = emit(insn, ne, k, eip0, cmov, stack32, flags);
+      gen.deadFlags = false;
+      exits.count = exitCount;
+      if (bare !== null && bare.code !== out!.code) dead = bare.code;
+    }
     flags = out === null ? FLAGS_UNKNOWN : (out.flags ?? (keepsFlags(op) ? flags : FLAGS_UNKNOWN));
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
       // (Counted once per block: a second translation has the same instructions.)
       if (!gen.tier2) c.jit.fallbacks++;
       const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
-      body.push(
-        `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
-      );
-    } else {
-      if (out.memory) body.push(`c.startEip = ${eip}; c.instructions = i0 + ${k};`);
-      body.push(out.code);
-      if (out.memory && !out.ends)
-        body.push(`if (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return 0; }`);
-    }
+      slots.push({
+        code: `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,
+        dead: null,
+        use: null,
+      });
+    } else if (out.memory) {
+      const leave = out.ends
+        ? ""
+        : `\nif (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return 0; }`;
+      slots.push({
+        code: `c.startEip = ${eip}; c.instructions = i0 + ${k};\n${out.code}${leave}`,
+        dead: null,
+        use: null,
+      });
+    } else slots.push({ code: out.code, dead, use: out.ends ? null : use });
     at += len;
     eip = ne;
     k++;
@@ -548,8 +587,14 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
     if (returned) break;
   }
   if (k === 0) return null;
-  if (!returned) body.push(`c.eip = ${eip}; c.instructions = i0 + ${k}; return ${exits.add()};`);
-  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fr = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  if (!returned)
+    slots.push({
+      code: `c.eip = ${eip}; c.instructions = i0 + ${k}; return ${exits.add()};`,
+      dead: null,
+      use: null,
+    });
+  const body = withLiveFlags(slots);
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fc = 0; let fr = 0; let passes = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (
     ...h: unknown[]
   ) => (c: Cpu, end: number) => number;

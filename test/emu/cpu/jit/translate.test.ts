@@ -6,8 +6,8 @@
 
 import { beforeAll, describe, expect, test } from "vitest";
 import type { PhysicalMemory } from "../../../../src/emu/cpu/state.ts";
-import type { StopEvent } from "../../../../src/emu/debug-target.ts";
 import { flat32, HANDLER_BASE, type Machine, realMode, TestMemory } from "../helpers.ts";
+import { lockstep, state, translatingPair } from "./lockstep.ts";
 
 /**
  * nasm source (bits 16, org 0x1000), a loop of 300 passes over ALU, memory, stack, call/ret,
@@ -53,40 +53,7 @@ let tier2Runs: number | null = null;
 
 /** Two machines from `make`, the first translating, the second interpreting. */
 function pair(make: () => Machine): [Machine, Machine] {
-  const on = make();
-  const off = make();
-  on.cpu.jit.enabled = true;
-  if (tier2Runs !== null) on.cpu.jit.tier2Runs = tier2Runs;
-  off.cpu.jit.enabled = false;
-  return [on, off];
-}
-
-/** Everything compared between the two CPUs. */
-function state(m: Machine): object {
-  const c = m.cpu;
-  return {
-    regs: [...c.regs],
-    eip: c.eip,
-    eflags: c.getEflags(),
-    instructions: c.instructions,
-    segs: [...c.segSel],
-    data: Buffer.from(m.mem.buffer.subarray(0x1000, 0x9000)).toString("hex"),
-  };
-}
-
-/** Runs both machines in the same slices until both halt; compares state after every slice. */
-function lockstep(on: Machine, off: Machine, slices: number[], maxSlices = 5000): StopEvent[] {
-  const events: StopEvent[] = [];
-  for (let i = 0; i < maxSlices; i++) {
-    const budget = slices[i % slices.length]!;
-    const a = on.cpu.run(budget);
-    const b = off.cpu.run(budget);
-    expect(a).toEqual(b);
-    expect(state(on)).toEqual(state(off));
-    events.push(a);
-    if (a.kind === "halted") return events;
-  }
-  throw new Error("the program did not halt");
+  return translatingPair(make, tier2Runs);
 }
 
 function fillData(m: Machine): void {
