@@ -462,6 +462,20 @@ function emit(
 }
 
 /**
+ * RET `d` (at `eip`, index `k`) in a trace whose CALL pushed `back`, an EIP of the trace's page
+ * inside the CS limit: the code pops the return address and goes on at `back` when that is what it
+ * popped; otherwise it leaves as a RET does.
+ */
+function predictedReturn(d: DecodedInsn, eip: number, k: number, back: number, stack32: number): string {
+  const size = d.o32 ? 4 : 2;
+  const sp = stack32 ? `regs[${ESP}] >>> 0` : `r16[${ESP << 1}]`;
+  const t = size === 4 ? `${load(4, SS, sp)} >>> 0` : load(2, SS, sp);
+  const moved = stack32 ? `regs[${ESP}] = mo + ${size};` : `r16[${ESP << 1}] = mo + ${size};`;
+  const leave = `if (t > c.csLimit) c.raise(13, 0); ${moved} c.eip = t; c.instructions = i0 + ${k + 1}; return ${EXIT_RETURN};`;
+  return `c.startEip = ${eip}; c.instructions = i0 + ${k};\n{ const t = ${t}; if (t !== ${back}) { ${leave} } ${moved} }\nif (c.stopPending) { c.eip = ${back}; c.instructions = i0 + ${k + 1}; return 0; }`;
+}
+
+/**
  * The flag use of register-only `d` as generated after the producer `flags` (see known()): a reader
  * whose flags come from fa, fb, fr (ADC/SBB's CF, SETcc's and CMOVcc's condition) reads no recorded
  * flag, and INC/DEC taking CF from them records all six flags itself.
@@ -502,6 +516,8 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
   let lastEip = eip0;
   let k = 0;
   const slots: Slot[] = [];
+  // The return addresses the CALLs followed so far pushed (a RET popping the last goes on there).
+  const returns: number[] = [];
   let returned = false;
   exits.count = EXIT_FIRST_DIRECT;
   const stack32 = c.stack32;
@@ -532,18 +548,32 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       !insn.lock &&
       insn.rep === 0
     ) {
-      if (op === 0xe8)
+      if (op === 0xe8) {
+        returns.push(ne);
         slots.push({
           code: `c.startEip = ${eip}; c.instructions = i0 + ${k}; ${push(insn.o32 ? 4 : 2, stack32, String(ne))}\nif (c.stopPending) { c.eip = ${target}; c.instructions = i0 + ${k + 1}; return 0; }`,
           dead: null,
           use: null,
         });
+      }
       // Its target is inside the CS limit whenever the block may run (as the CALL/JMP would check).
       if (target > lastEip) lastEip = target;
       at = targetAt;
       eip = target;
       k++;
       continue;
+    }
+    // A RET where a CALL of this trace returns goes on there when it pops that address.
+    if (op === 0xc3 && returns.length > 0 && !insn.lock && insn.rep === 0) {
+      const back = returns.pop()!;
+      const backAt = at + (back - eip);
+      if (back !== eip0 && backAt >= pageBase && backAt < pageEnd) {
+        slots.push({ code: predictedReturn(insn, eip, k, back, stack32), dead: null, use: null });
+        at = backAt;
+        eip = back;
+        k++;
+        continue;
+      }
     }
     gen.known = flags;
     const out = emit(insn, ne, k, eip0, cmov, stack32, flags);
