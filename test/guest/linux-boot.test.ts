@@ -2,7 +2,8 @@
 // line, two serial ports each: /init writes /proc/kallsyms to the second (COM2, ttyS1), then runs a
 // script that names the CPU, waits for the IDE disk (ata_piix + sd_mod), writes a pattern with
 // `dd ... conv=fsync` through the block layer into the qcow2 image and lists the devices the kernel
-// found; then powers off. Two pcscope boots:
+// found; then powers off. QEMU counts time in instructions (-icount) as pcscope does, so neither
+// listing depends on the host's load. Two pcscope boots:
 // 1. pcscope's run must reach /init, find the same devices as QEMU (the ATA disk with its model and
 //    size, the 8250s at 0x3f8 and 0x2f8, the e820 map, the ACPI tables' addresses, lengths and
 //    ids and the MADT's entries), dump the same kallsyms listing through COM2
@@ -46,6 +47,14 @@ dmesg | grep -o 'ttyS[01] at I/O 0x[23]f8.*'
 `;
 /** nokaslr: with a randomized base, modules load at an offset from the kernel's random pool. */
 const APPEND = "console=ttyS0 panic=-1 cryptomgr.notests nokaslr";
+/**
+ * QEMU's clock from its instruction count (8 ns each), idle time skipped, like pcscope's virtual
+ * clock. On the host's clock QEMU's listing depends on the host's load: a guest descheduled at the
+ * wrong moment (a busy machine, the full suite) has its kernel threads run at other points between
+ * two insmods, and crc64 and crc64_rocksoft, or t10_pi and sd_mod, load 16 KiB off (or the kernel
+ * panics early: "IO-APIC + timer doesn't work!"). pcscope's listing is the same in every run.
+ */
+const QEMU_ICOUNT = "shift=3,sleep=off";
 const MEM = "256";
 /** The write path of the seed, by QEMU's trace event names. */
 const TRACE = [
@@ -212,7 +221,7 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
           ...["-nodefaults", "-display", "none", "-M", "pc", "-m", MEM, "-cpu", "pentium2"],
           // The firmware pcscope runs with --kernel (QEMU's default, bios-256k.bin, is another
           // SeaBIOS build whose F-segment layout puts the RSDP elsewhere).
-          ...["-bios", KERNEL_BIOS],
+          ...["-bios", KERNEL_BIOS, "-icount", QEMU_ICOUNT],
           ...["-kernel", guest.kernel, "-initrd", guest.initrd, "-append", APPEND],
           ...["-drive", `file=${disk},format=qcow2,if=ide`, "-serial", "stdio"],
           ...["-serial", `file:${kallsyms}`, "-no-reboot"],
