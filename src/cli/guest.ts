@@ -69,12 +69,15 @@ async function run(args: string[]): Promise<number> {
     // real time under QEMU; without it a listing holds under QEMU too.
     const append = `'console=ttyS0 panic=-1 cryptomgr.notests${kallsyms ? " nokaslr" : ""}'`;
     const com2 = kallsyms ? " --serial file:kallsyms.nm" : "";
+    // -icount: QEMU's clock then counts instructions as pcscope's does; on the host clock, a QEMU
+    // held up by the host's load loads modules at other addresses (test/guest/linux-boot.test.ts).
+    const icount = kallsyms ? " -icount shift=3,sleep=off" : "";
     process.stdout.write(
       `kernel   ${guest.kernel}\ninitrd   ${guest.initrd}\n` +
         `pcscope run --mem 256M --cpu pentium2 --kernel ${guest.kernel} --initrd ${guest.initrd} ` +
         `--append ${append} --serial stdio${com2} --no-reboot\n` +
         `qemu-system-i386 -nodefaults -display none -M pc -m 256 -cpu pentium2 -kernel ${guest.kernel} ` +
-        `-initrd ${guest.initrd} -append ${append} -serial stdio${com2.replace("--", "-")} -no-reboot\n`,
+        `-initrd ${guest.initrd} -append ${append} -serial stdio${com2.replace("--", "-")}${icount} -no-reboot\n`,
     );
     return 0;
   } catch (err) {
