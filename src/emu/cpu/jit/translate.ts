@@ -86,6 +86,13 @@ const exits = {
   add(): number {
     return this.count++;
   },
+  /** A branch back to the block's first instruction was generated: its body is a loop. */
+  loops: false,
+  /** Notes a branch back to the first instruction (the body becomes a loop); returns "". */
+  loop(): string {
+    this.loops = true;
+    return "";
+  },
 };
 
 /** What one instruction compiles to. */
@@ -127,7 +134,7 @@ function emit(
   const again = gen.tier2 ? "" : ` && ++passes < ${gen.tier2Runs}`;
   const branch = (target: number) =>
     target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}${again}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
+      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}${exits.loop()}${again}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
       : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
@@ -462,6 +469,15 @@ function emit(
 }
 
 /**
+ * The block's statements, in a loop when one of them branches back to its start (`continue`): V8
+ * compiles a loop at several times the cost of straight code (it peels it, and its phis), so only
+ * blocks that loop get one.
+ */
+function loopBody(body: string[]): string {
+  return exits.loops ? `let passes = 0;\nfor (;;) {\n${body.join("\n")}\n}` : body.join("\n");
+}
+
+/**
  * RET `d` (at `eip`, index `k`) in a trace whose CALL pushed `back`, an EIP of the trace's page
  * inside the CS limit: the code pops the return address and goes on at `back` when that is what it
  * popped; otherwise it leaves as a RET does.
@@ -520,6 +536,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
   const returns: number[] = [];
   let returned = false;
   exits.count = EXIT_FIRST_DIRECT;
+  exits.loops = false;
   const stack32 = c.stack32;
   let flags = FLAGS_UNKNOWN;
   while (k < MAX_BLOCK_INSNS) {
@@ -624,7 +641,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       use: null,
     });
   const body = withLiveFlags(slots);
-  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fc = 0; let fr = 0; let passes = 0;\nfor (;;) {\n${body.join("\n")}\n}\n};`;
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fc = 0; let fr = 0;\n${loopBody(body)}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (
     ...h: unknown[]
   ) => (c: Cpu, end: number) => number;
