@@ -78,8 +78,9 @@ export class Uart16550 {
     io.register(base, 8, {
       name: this.name,
       sizes: SIZE_8,
-      read: (port) => this.read(port - base),
-      write: (port, _s, v) => this.write(port - base, v),
+      // QEMU's serial_ioport_read/write take the offset modulo 8 (an access running past the UART).
+      read: (port) => this.read((port - base) & 7),
+      write: (port, _s, v) => this.write((port - base) & 7, v),
     });
   }
 
