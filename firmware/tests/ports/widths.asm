@@ -6,41 +6,7 @@
 ; show); writes are read back. test/emu/io/port-widths.test.ts runs it under QEMU 7.2 and pcscope
 ; (-M pc, -m 32) and requires identical logs. Assembled by the test (not committed).
 %include "lib.inc"
-
-; RD b|w|d, port : IN of that width from `port`, printed.
-%macro RD 2
-        mov eax, 0x5a5a5a5a
-        mov dx, %2
-  %ifidn %1, b
-        in al, dx
-  %elifidn %1, w
-        in ax, dx
-  %else
-        in eax, dx
-  %endif
-  %defstr RD_PORT %2
-        DUMPA {"in", %str(%1), " ", RD_PORT}
-%endmacro
-
-; WR b|w|d, port, value : OUT of that width.
-%macro WR 3
-        mov eax, %3
-        mov dx, %2
-  %ifidn %1, b
-        out dx, al
-  %elifidn %1, w
-        out dx, ax
-  %else
-        out dx, eax
-  %endif
-%endmacro
-
-; RD_ALL port : byte, word and dword reads at `port`.
-%macro RD_ALL 1
-        RD b, %1
-        RD w, %1
-        RD d, %1
-%endmacro
+%include "ports.inc"
 
 PM_DEV  equ 0x80000000 | (1 << 11) | (3 << 8)   ; PIIX4 PM, bus 0 device 1 function 3
 ISA_DEV equ 0x80000000 | (1 << 11)              ; PIIX3 ISA bridge, function 0
