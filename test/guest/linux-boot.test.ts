@@ -56,6 +56,11 @@ const APPEND = "console=ttyS0 panic=-1 cryptomgr.notests nokaslr";
  */
 const QEMU_ICOUNT = "shift=3,sleep=off";
 const MEM = "256";
+/**
+ * A NUMA node holding all RAM and a DIMM hot-plug region, as seed 001 has: the guest then finds an
+ * SRAT, whose `ACPI: SRAT` and `Reserving SRAT table memory` lines are compared with QEMU's.
+ */
+const MEM_HOTPLUG = `${MEM}M,slots=16,maxmem=1G`;
 /** The write path of the seed, by QEMU's trace event names. */
 const TRACE = [
   "ide_ioport_write",
@@ -145,7 +150,7 @@ function freshDisk(dir: string, name: string): string {
 /** pcscope's machine options for the guest: QEMU's, with COM1 and COM2 where given. */
 function pcscopeArgs(guest: LinuxGuest, disk: string, com1: string, com2: string): string[] {
   return [
-    ...["--mem", `${MEM}M`, "--cpu", "pentium2"],
+    ...["--mem", MEM_HOTPLUG, "--numa", `node,nodeid=0,cpus=0,mem=${MEM}M`, "--cpu", "pentium2"],
     ...["--kernel", guest.kernel, "--initrd", guest.initrd, "--append", APPEND],
     ...["--drive", `file=${disk},format=qcow2,if=ide`, "--serial", com1, "--serial", com2, "--no-reboot"],
   ];
@@ -218,7 +223,8 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
       const q = await run(
         "qemu-system-i386",
         [
-          ...["-nodefaults", "-display", "none", "-M", "pc", "-m", MEM, "-cpu", "pentium2"],
+          ...["-nodefaults", "-display", "none", "-M", "pc", "-m", MEM_HOTPLUG, "-cpu", "pentium2"],
+          ...["-object", `memory-backend-ram,id=m0,size=${MEM}M`, "-numa", "node,nodeid=0,cpus=0,memdev=m0"],
           // The firmware pcscope runs with --kernel (QEMU's default, bios-256k.bin, is another
           // SeaBIOS build whose F-segment layout puts the RSDP elsewhere).
           ...["-bios", KERNEL_BIOS, "-icount", QEMU_ICOUNT],
@@ -254,9 +260,12 @@ describe.skipIf(!needPeers("qemu-system-i386", "qemu-img", "qemu-io", "apt-get",
         expect(log).toMatch(/model name\s*: Pentium II \(Deschutes\)/);
         expect(deviceLines(log)).toEqual(deviceLines(qemuLog));
         // The kernel's ACPI table lines (signature, address, length, OEM ids) are among them.
-        expect(deviceLines(log).filter((l) => /^ACPI: (RSDT|FACP|DSDT|APIC|HPET) 0x/.test(l))).toHaveLength(
-          5,
-        );
+        expect(
+          deviceLines(log).filter((l) => /^ACPI: (RSDT|FACP|DSDT|APIC|HPET|SRAT) 0x/.test(l)),
+        ).toHaveLength(6);
+        expect(
+          deviceLines(log).some((l) => l.startsWith("ACPI: Reserving SRAT table memory at [mem 0x")),
+        ).toBe(true);
         expect(log).toContain("ttyS1 at I/O 0x2f8 (irq = 3, base_baud = 115200) is a 16550A");
         expect(log).toContain(`${INIT_MARK} kallsyms written to ttyS1`);
         expect(log).toContain(`${INIT_MARK} script exited with status 0`);

@@ -46,6 +46,8 @@ export class DebugCon {
     io.register(port, 1, {
       name: this.name,
       sizes: SIZE_8,
+      // QEMU's debugcon_ops accept byte accesses only: a word or dword reads 0 and prints nothing.
+      validSizes: SIZE_8,
       read: () => DEBUGCON_READBACK,
       write: (_port, _size, value) => this.put(value & 0xff),
     });

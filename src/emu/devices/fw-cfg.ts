@@ -101,9 +101,12 @@ export class FwCfg {
     io.register(FW_CFG_PORT_SEL, 2, {
       name: "fwcfg",
       sizes: SIZE_8 | SIZE_16,
-      read: (port, size) => (port === FW_CFG_PORT_DATA && size === 1 ? this.readByte() : 0),
+      // QEMU's fw_cfg_comb_valid: byte reads and writes at either port (a read is a data byte, even
+      // at 0x510), a word write to 0x510 (the selector); anything else is refused.
+      accepts: (offset, size, isWrite) => size === 1 || (isWrite && size === 2 && offset === 0),
+      read: () => this.readByte(),
       write: (port, size, v) => {
-        if (port === FW_CFG_PORT_SEL && size === 2) this.select(v);
+        if (size === 2) this.select(v);
         else
           this.log.guestError(`fw_cfg: ${size}-byte write to port 0x${port.toString(16)} ignored`, "fwcfg-w");
       },
@@ -111,6 +114,8 @@ export class FwCfg {
     io.register(FW_CFG_PORT_DMA, 8, {
       name: "fwcfg.dma",
       sizes: SIZES_ALL,
+      // QEMU's fw_cfg_dma_mem_valid: any read; dword writes of either half of the address.
+      accepts: (offset, size, isWrite) => !isWrite || (size === 4 && (offset === 0 || offset === 4)),
       read: (port, size) => this.readDmaSignature(port - FW_CFG_PORT_DMA, size),
       write: (port, size, v) => this.writeDma(port - FW_CFG_PORT_DMA, size, v),
     });
@@ -229,7 +234,8 @@ export class FwCfg {
   private readDmaSignature(offset: number, size: number): number {
     const sig = new TextEncoder().encode("QEMU CFG");
     let v = 0;
-    for (let i = 0; i < size; i++) v = (v << 8) | sig[offset + i]!;
+    // Big-endian register: the signature's bytes reach the guest in memory order.
+    for (let i = 0; i < size; i++) v |= sig[offset + i]! << (8 * i);
     return v >>> 0;
   }
 

@@ -1,8 +1,10 @@
 // The i440FX host bridge (Intel 82441FX PCI and Memory Controller datasheet): PCI configuration
 // mechanism #1 on ports 0xcf8 (CONFADD, 32-bit only) and 0xcfc-0xcff (CONFDATA), the PAM registers
 // 0x59-0x5f driving the legacy-area windows, and SMRAM (0x72) opening RAM at 0xa0000. As in QEMU,
-// the PAM and SMRAM registers keep their values across a system reset. A byte access to 0xcf9 is
-// the PIIX3 reset control register, which shares the CONFADD dword: it is forwarded to `port0xcf9`.
+// the PAM and SMRAM registers keep their values across a system reset. Port 0xcf9 is the PIIX3 reset
+// control register, cutting the CONFADD dword (QEMU's overlapping region): a CONFADD read gives the
+// register whatever its width and offset, a write takes a dword at 0xcf8 only. CONFDATA addresses
+// CONFADD's register number ORed with the port's low bits, as QEMU's pci_host_data_read does.
 import type { GuestLog } from "../io/guest-log.ts";
 import { type PortBus, type PortHandler, SIZES_ALL } from "../io/port-bus.ts";
 import type { AddressSpace } from "../memory/address-space.ts";
@@ -12,6 +14,7 @@ import type { TraceBus, TracePoint } from "../trace/bus.ts";
 import type { Pam } from "./pam.ts";
 import type { PciFunctionState } from "./pci-bus.ts";
 import { type PciBus, PciFunction } from "./pci-bus.ts";
+import { RESET_CONTROL_PORT } from "./reset-control.ts";
 
 export const PCI_CONFIG_ADDR_PORT = 0xcf8;
 export const PCI_CONFIG_DATA_PORT = 0xcfc;
@@ -90,7 +93,7 @@ export class PciHost {
   private readonly readPoint: TracePoint;
   private readonly writePoint: TracePoint;
 
-  /** Registers the ports. `port0xcf9` receives byte accesses to 0xcf9 (the PIIX reset control). */
+  /** Registers the ports. `port0xcf9` (the PIIX reset control) owns port 0xcf9 when given. */
   constructor(
     io: PortBus,
     private readonly bus: PciBus,
@@ -100,12 +103,19 @@ export class PciHost {
   ) {
     this.readPoint = trace.point("pci_cfg_read");
     this.writePoint = trace.point("pci_cfg_write");
-    io.register(PCI_CONFIG_ADDR_PORT, 4, {
+    const confIdx: PortHandler = {
       name: "pci-conf-idx",
       sizes: SIZES_ALL,
-      read: (port, size) => this.readAddr(port, size),
+      read: () => this.confadd >>> 0,
       write: (port, size, value) => this.writeAddr(port, size, value),
-    });
+    };
+    if (this.port0xcf9 === null) io.register(PCI_CONFIG_ADDR_PORT, 4, confIdx);
+    else {
+      // The reset control cuts the CONFADD dword in two, as QEMU's overlapping region does.
+      io.register(PCI_CONFIG_ADDR_PORT, 1, confIdx);
+      io.register(RESET_CONTROL_PORT, 1, this.port0xcf9);
+      io.register(RESET_CONTROL_PORT + 1, 2, confIdx, false, PCI_CONFIG_ADDR_PORT);
+    }
     io.register(PCI_CONFIG_DATA_PORT, 4, {
       name: "pci-conf-data",
       sizes: SIZES_ALL,
@@ -129,19 +139,9 @@ export class PciHost {
     this.confadd = 0;
   }
 
-  private readAddr(port: number, size: 1 | 2 | 4): number {
-    if (size === 4 && port === PCI_CONFIG_ADDR_PORT) return this.confadd >>> 0;
-    if (size === 1 && port === 0xcf9 && this.port0xcf9 !== null) return this.port0xcf9.read(port, size);
-    return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
-  }
-
   private writeAddr(port: number, size: 1 | 2 | 4, value: number): void {
     if (size === 4 && port === PCI_CONFIG_ADDR_PORT) {
       this.confadd = value >>> 0;
-      return;
-    }
-    if (size === 1 && port === 0xcf9 && this.port0xcf9 !== null) {
-      this.port0xcf9.write(port, size, value);
       return;
     }
     this.log.guestError(
@@ -153,7 +153,7 @@ export class PciHost {
   private target(port: number): { bus: number; slot: number; offset: number } | null {
     const a = this.confadd;
     if ((a & CONFADD_ENABLE) === 0) return null;
-    return { bus: (a >>> 16) & 0xff, slot: (a >>> 8) & 0xff, offset: (a & 0xfc) | (port & 3) };
+    return { bus: (a >>> 16) & 0xff, slot: (a >>> 8) & 0xff, offset: (a | (port & 3)) & 0xff };
   }
 
   private readData(port: number, size: 1 | 2 | 4): number {

@@ -161,8 +161,9 @@ export class I8254 implements ClockedDevice {
     io.register(PIT_PORT, 4, {
       name: "pit",
       sizes: SIZE_8,
-      read: (port) => this.read(port - PIT_PORT),
-      write: (port, _s, value) => this.write(port - PIT_PORT, value),
+      // QEMU's pit_ioport_read/write take the offset modulo 4 (a dword at 0x40 reads 0x40-0x43).
+      read: (port) => this.read((port - PIT_PORT) & 3),
+      write: (port, _s, value) => this.write((port - PIT_PORT) & 3, value),
     });
     io.register(PORT_61, 1, {
       name: "port61",

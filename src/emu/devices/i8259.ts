@@ -156,8 +156,9 @@ export class I8259Pair implements InterruptController {
       io.register(base, 2, {
         name: chip.master ? "pic-master" : "pic-slave",
         sizes: SIZE_8,
-        read: (port) => this.read(chip, port & 1),
-        write: (port, _s, value) => this.write(chip, port & 1, value),
+        // QEMU's pic_ioport_read/write: offset 0 is A0 = 0, any other (also past the two ports) A0 = 1.
+        read: (port) => this.read(chip, port === base ? 0 : 1),
+        write: (port, _s, value) => this.write(chip, port === base ? 0 : 1, value),
       });
     }
   }

@@ -99,9 +99,10 @@ export class Mc146818 implements ClockedDevice {
     io.register(RTC_INDEX_PORT, 2, {
       name: "rtc",
       sizes: SIZE_8,
-      read: (port) => (port === RTC_INDEX_PORT ? 0xff : this.readData()),
+      // Even offsets (also past the two ports) are the index port, odd ones the data port, as QEMU's.
+      read: (port) => ((port & 1) === 0 ? 0xff : this.readData()),
       write: (port, _s, value) => {
-        if (port === RTC_INDEX_PORT) this.index = value & 0x7f;
+        if ((port & 1) === 0) this.index = value & 0x7f;
         else this.writeData(value);
       },
     });

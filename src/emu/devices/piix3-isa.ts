@@ -61,12 +61,15 @@ export class Piix3Isa extends PciFunction {
     super("PIIX3", 0x8086, 0x7000, 0x0601);
     this.config[PCI_HEADER_TYPE] = PCI_HEADER_MULTIFUNCTION;
     this.wmask.fill(0xff, 0x40);
-    io.register(ELCR_PORT, 2, {
-      name: "elcr",
-      sizes: SIZE_8,
-      read: (port) => this.pic.elcr(port === ELCR_PORT ? 0 : 1),
-      write: (port, _s, v) => this.pic.setElcr(port === ELCR_PORT ? 0 : 1, v),
-    });
+    // One 1-port range per chip, as QEMU's two "elcr" regions: a wider access repeats the chip's own.
+    for (const chip of [0, 1] as const) {
+      io.register(ELCR_PORT + chip, 1, {
+        name: "elcr",
+        sizes: SIZE_8,
+        read: () => this.pic.elcr(chip),
+        write: (_p, _s, v) => this.pic.setElcr(chip, v),
+      });
+    }
     this.resetRegisters();
   }
 

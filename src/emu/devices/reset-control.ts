@@ -1,7 +1,7 @@
 // The PIIX3 Reset Control Register at 0xcf9 (Intel 82371SB datasheet §4.2.8 RC): bit 2 (RCPU)
 // going to 1 resets the system (bit 1 SRST selects a hard reset; both reset the whole PC here, as in
-// QEMU). Reads return the SRST bit. The port shares the CONFADD dword, so the host bridge forwards
-// byte accesses to this handler.
+// QEMU). Reads return the SRST bit. The port cuts the CONFADD dword: the host bridge registers this
+// handler at 0xcf9 between its own pieces.
 import type { PortHandler } from "../io/port-bus.ts";
 import { SIZE_8 } from "../io/port-bus.ts";
 import { loadPlain, type PlainRecord, savePlain } from "../snapshot/plain.ts";

@@ -55,7 +55,7 @@ export class Uart16550 {
   readonly name: string;
   private ier = 0;
   private lcr = 0;
-  private mcr = 0;
+  private mcr = MCR_OUT2;
   private scr = 0;
   private fcr = 0;
   private divisor = 12;
@@ -78,8 +78,11 @@ export class Uart16550 {
     io.register(base, 8, {
       name: this.name,
       sizes: SIZE_8,
-      read: (port) => this.read(port - base),
-      write: (port, _s, v) => this.write(port - base, v),
+      // QEMU's serial_io_ops accept unaligned accesses, done a byte at a time. A byte past the eighth
+      // port aborts QEMU 7.2 (an assertion); here it wraps to the UART's first ports instead.
+      unaligned: true,
+      read: (port) => this.read((port - base) & 7),
+      write: (port, _s, v) => this.write((port - base) & 7, v),
     });
   }
 
@@ -96,7 +99,7 @@ export class Uart16550 {
   reset(): void {
     this.ier = 0;
     this.lcr = 0;
-    this.mcr = 0;
+    this.mcr = MCR_OUT2; // as at power-on: QEMU's serial_reset sets OUT2 (MCR reads 0x08)
     this.scr = 0;
     this.fcr = 0;
     this.divisor = 12;

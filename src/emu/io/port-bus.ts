@@ -1,9 +1,15 @@
-// The x86 I/O port bus. Devices register port ranges with the access sizes they implement; the bus
-// owns width handling (QEMU's memory-API semantics): a wider access than a device implements is split
-// into narrower ones, a narrower one is widened, an access straddling two ranges is done byte by byte.
-// Unmapped reads return all ones, unmapped writes are ignored and logged once per port. Every access
-// can be traced (portio_read / portio_write) and watched (a per-port bitmap checked only when any
-// watch exists). Dispatch is one Int32Array lookup per access and allocates nothing.
+// The x86 I/O port bus, dispatching as QEMU 7.2's memory API does for address_space_io (memory.c,
+// memory_ldst.c.inc): an access goes whole to the range holding its first byte, even when it runs past
+// that range's end (the handler then sees ports beyond its range, as a QEMU device sees offsets beyond
+// its region); an access the range does not accept (a size outside `validSizes`, unaligned within the
+// range unless `unaligned`, refused by `accepts`) reads 0 and writes nothing; an accepted access wider
+// than the sizes the handler implements is split into the widest implemented size, a narrower one is
+// widened. Ports owned by no range behave as QEMU's "io" root region: aligned accesses read all ones,
+// unaligned ones read 0, writes are ignored (logged once per port). Handlers marked `portio` follow
+// QEMU's portio lists instead (ioport.c): any alignment; a size the port lacks is two byte accesses for
+// a word (the high byte 0xff past the range), all ones otherwise. Every access can be traced
+// (portio_read / portio_write) and watched (a per-port bitmap checked only when any watch exists).
+// Dispatch is one typed-array lookup per access and allocates nothing.
 import type { PortIo } from "../cpu/state.ts";
 import type { IoWatchDir } from "../debug-target.ts";
 import type { TraceBus, TracePoint } from "../trace/bus.ts";
@@ -19,13 +25,21 @@ export const SIZES_ALL = SIZE_8 | SIZE_16 | SIZE_32;
 export interface PortHandler {
   /** Shown in `info ports`-style dumps and logs. */
   readonly name: string;
-  /** Bitmask of SIZE_8 | SIZE_16 | SIZE_32 the handler implements. */
+  /** Bitmask of SIZE_8 | SIZE_16 | SIZE_32 the handler implements (QEMU's .impl sizes). */
   readonly sizes: number;
   /**
    * Optional per-port override of `sizes`, indexed from the range's first port (QEMU's portio lists:
-   * a data port taking 16/32-bit accesses beside byte registers). The bus adjusts widths per port.
+   * a data port taking 16/32-bit accesses beside byte registers). Only with `portio`.
    */
   readonly portSizes?: readonly number[];
+  /** The access sizes the range accepts (QEMU's .valid sizes); all when absent. */
+  readonly validSizes?: number;
+  /** True when the range accepts accesses not aligned to their size (QEMU's .valid.unaligned). */
+  readonly unaligned?: boolean;
+  /** QEMU's .valid.accepts: `offset` from the range's region start; false refuses the access. */
+  accepts?(offset: number, size: 1 | 2 | 4, isWrite: boolean): boolean;
+  /** True for a QEMU portio list (see the header): `portSizes` name exact sizes per port. */
+  readonly portio?: boolean;
   read(port: number, size: 1 | 2 | 4): number;
   write(port: number, size: 1 | 2 | 4, value: number): void;
 }
@@ -35,6 +49,8 @@ export interface PortRange {
   readonly first: number;
   readonly last: number;
   readonly handler: PortHandler;
+  /** Where the handler's region starts: `first`, or earlier when another range cuts into it. */
+  readonly regionFirst: number;
   /** True for a placeholder of a device we do not implement (accesses logged as `unimp`). */
   readonly unimplemented: boolean;
 }
@@ -50,7 +66,7 @@ const PORT_SPACE = 0x10003;
 const NONE = -1;
 
 /** Mask of the low `size` bytes. */
-function sizeMask(size: number): number {
+export function sizeMask(size: number): number {
   return size === 4 ? 0xffffffff : (1 << (size * 8)) - 1;
 }
 
@@ -61,8 +77,13 @@ export class PortBus implements PortIo {
   private readonly ranges: (PortRange | null)[] = [];
   /** Handler per range index (parallel to `ranges`, read on the hot path). */
   private readonly handlers: PortHandler[] = [];
-  /** Implemented sizes per port (0 when unmapped), so the fast path tests one typed array. */
+  /** Implemented sizes per port (0 when unmapped). */
   private readonly sizesOf = new Uint8Array(PORT_SPACE);
+  /**
+   * Sizes an access at the port is handed straight to its handler with (accepted, aligned as the
+   * range needs, implemented, no `accepts` hook), so the fast path tests one typed array.
+   */
+  private readonly directSizes = new Uint8Array(PORT_SPACE);
   /** Ports whose unmapped write was already logged. */
   private readonly loggedUnmapped = new Uint8Array(PORT_SPACE);
   /** Per-port watch reference counts by direction; `watchTotal` is their sum. */
@@ -84,11 +105,20 @@ export class PortBus implements PortIo {
 
   /**
    * Registers `handler` for ports first..first+count-1. Needs: the ports are free and in 0..0xffff
-   * (overlap is an emulator bug and throws). Returns the range, for unregister().
+   * (overlap is an emulator bug and throws). `regionFirst` (default `first`) is where the handler's
+   * region starts when this range is a piece of it (another device's range cuts the region, as
+   * QEMU's PIIX reset control at 0xcf9 cuts the host bridge's CONFADD dword): alignment and
+   * `accepts` offsets count from it. Returns the range, for unregister().
    */
-  register(first: number, count: number, handler: PortHandler, unimplemented = false): PortRange {
+  register(
+    first: number,
+    count: number,
+    handler: PortHandler,
+    unimplemented = false,
+    regionFirst = first,
+  ): PortRange {
     const last = first + count - 1;
-    if (!Number.isInteger(first) || count < 1 || first < 0 || last > 0xffff) {
+    if (!Number.isInteger(first) || count < 1 || first < 0 || last > 0xffff || regionFirst > first) {
       throw new Error(`port range ${first}+${count} for ${handler.name} is outside 0..0xffff`);
     }
     if ((handler.sizes & SIZES_ALL) === 0) throw new Error(`${handler.name} implements no access size`);
@@ -100,15 +130,23 @@ export class PortBus implements PortIo {
         );
       }
     }
-    const range: PortRange = { first, last, handler, unimplemented };
+    const range: PortRange = { first, last, handler, regionFirst, unimplemented };
     let index = this.ranges.indexOf(null);
     if (index < 0) index = this.ranges.length;
     this.ranges[index] = range;
     this.handlers[index] = handler;
     this.owner.fill(index, first, last + 1);
+    const valid = (handler.validSizes ?? SIZES_ALL) & SIZES_ALL;
     for (let p = first; p <= last; p++) {
-      this.sizesOf[p] = (handler.portSizes?.[p - first] ?? handler.sizes) & SIZES_ALL;
-      if (this.sizesOf[p] === 0) throw new Error(`${handler.name} implements no access size at port ${p}`);
+      const sizes =
+        (handler.portio ? (handler.portSizes?.[p - first] ?? handler.sizes) : handler.sizes) & SIZES_ALL;
+      if (sizes === 0) throw new Error(`${handler.name} implements no access size at port ${p}`);
+      this.sizesOf[p] = sizes;
+      let direct = handler.accepts === undefined ? valid & sizes : 0;
+      if (!handler.unaligned && !handler.portio) {
+        for (const size of [2, 4]) if ((p - regionFirst) % size !== 0) direct &= ~size;
+      }
+      this.directSizes[p] = direct;
     }
     return range;
   }
@@ -145,6 +183,7 @@ export class PortBus implements PortIo {
     if (index < 0) return;
     this.owner.fill(NONE, range.first, range.last + 1);
     this.sizesOf.fill(0, range.first, range.last + 1);
+    this.directSizes.fill(0, range.first, range.last + 1);
     this.ranges[index] = null;
   }
 
@@ -162,10 +201,9 @@ export class PortBus implements PortIo {
   /** A guest IN: returns the value read (unsigned, `size` bytes). */
   in(port: number, size: 1 | 2 | 4): number {
     port &= 0xffff;
-    const index = this.owner[port]!;
     let value: number;
-    if ((this.sizesOf[port]! & size) !== 0 && this.owner[port + size - 1] === index) {
-      value = this.handlers[index]!.read(port, size);
+    if ((this.directSizes[port]! & size) !== 0) {
+      value = this.handlers[this.owner[port]!]!.read(port, size);
       value = size === 4 ? value >>> 0 : value & ((1 << (size * 8)) - 1);
     } else {
       value = this.inSlow(port, size);
@@ -180,9 +218,8 @@ export class PortBus implements PortIo {
     port &= 0xffff;
     value = size === 4 ? value >>> 0 : value & ((1 << (size * 8)) - 1);
     if (this.writePoint.on) this.writePoint.emit({ addr: port, size, val: value });
-    const index = this.owner[port]!;
-    if ((this.sizesOf[port]! & size) !== 0 && this.owner[port + size - 1] === index) {
-      this.handlers[index]!.write(port, size, value);
+    if ((this.directSizes[port]! & size) !== 0) {
+      this.handlers[this.owner[port]!]!.write(port, size, value);
     } else {
       this.outSlow(port, size, value);
     }
@@ -226,41 +263,48 @@ export class PortBus implements PortIo {
     }
   }
 
-  /** An access the fast path could not serve: straddling ranges, unmapped, or an unimplemented width. */
-  private inSlow(port: number, size: 1 | 2 | 4): number {
-    const index = this.owner[port]!;
-    if (this.owner[port + size - 1] !== index) {
-      // Straddles ranges (a range is one interval, so equal ends mean one owner): one byte at a time, little endian.
-      let value = 0;
-      for (let i = 0; i < size; i++) value |= this.inSlow(port + i, 1) << (8 * i);
-      return value >>> 0;
-    }
-    if (index === NONE) return sizeMask(size);
+  /** True when the range at `index` accepts an access of `size` at `port` (QEMU's memory_region_access_valid). */
+  private accepted(index: number, port: number, size: 1 | 2 | 4, isWrite: boolean): boolean {
     const handler = this.handlers[index]!;
-    return this.adjustedRead(handler, this.sizesOf[port]!, port, size);
+    const offset = port - this.ranges[index]!.regionFirst;
+    if (handler.accepts !== undefined && !handler.accepts(offset, size, isWrite)) return false;
+    if (!handler.unaligned && !handler.portio && offset % size !== 0) return false;
+    return ((handler.validSizes ?? SIZES_ALL) & size) !== 0;
   }
 
-  /** Reads `size` bytes from a handler implementing `sizes` at `port`, splitting or widening the access. */
-  private adjustedRead(handler: PortHandler, sizes: number, port: number, size: 1 | 2 | 4): number {
-    if ((sizes & size) !== 0) return (handler.read(port, size) & sizeMask(size)) >>> 0;
-    const piece = narrowerSize(sizes, size);
-    if (piece !== 0) {
-      let value = 0;
-      for (let i = 0; i < size; i += piece) {
-        value |= (handler.read(port + i, piece) & sizeMask(piece)) << (8 * i);
-      }
-      return value >>> 0;
-    }
-    const wide = widerSize(sizes, size);
-    return (handler.read(port, wide) & sizeMask(size)) >>> 0;
+  /** An access the fast path could not serve: unmapped, refused, a portio list, or an unimplemented width. */
+  private inSlow(port: number, size: 1 | 2 | 4): number {
+    const index = this.owner[port]!;
+    if (index === NONE) return port % size === 0 ? sizeMask(size) : 0;
+    if (!this.accepted(index, port, size, false)) return 0;
+    const handler = this.handlers[index]!;
+    const sizes = this.sizesOf[port]!;
+    if (handler.portio) return this.portioRead(index, port, size);
+    // QEMU's access_with_adjusted_size: pieces of the implemented size nearest `size`.
+    const piece = (sizes & size) !== 0 ? size : narrowerSize(sizes, size) || widerSize(sizes, size);
+    if (piece >= size) return (handler.read(port, piece) & sizeMask(size)) >>> 0;
+    let value = 0;
+    for (let i = 0; i < size; i += piece)
+      value |= (handler.read(port + i, piece) & sizeMask(piece)) << (8 * i);
+    return value >>> 0;
+  }
+
+  /** QEMU's portio_read: the exact size the port implements, or a word as two bytes, else all ones. */
+  private portioRead(index: number, port: number, size: 1 | 2 | 4): number {
+    const handler = this.handlers[index]!;
+    if ((this.sizesOf[port]! & size) !== 0) return (handler.read(port, size) & sizeMask(size)) >>> 0;
+    if (size !== 2 || (this.sizesOf[port]! & SIZE_8) === 0) return sizeMask(size);
+    const high = this.portioByteAt(index, port + 1) ? handler.read(port + 1, 1) & 0xff : 0xff;
+    return (handler.read(port, 1) & 0xff) | (high << 8);
+  }
+
+  /** True when `port` is a byte port of the same portio range. */
+  private portioByteAt(index: number, port: number): boolean {
+    return this.owner[port] === index && (this.sizesOf[port]! & SIZE_8) !== 0;
   }
 
   private outSlow(port: number, size: 1 | 2 | 4, value: number): void {
     const index = this.owner[port]!;
-    if (this.owner[port + size - 1] !== index) {
-      for (let i = 0; i < size; i++) this.outSlow(port + i, 1, (value >>> (8 * i)) & 0xff);
-      return;
-    }
     if (index === NONE) {
       if (port <= 0xffff && this.loggedUnmapped[port] === 0) {
         this.loggedUnmapped[port] = 1;
@@ -271,19 +315,30 @@ export class PortBus implements PortIo {
       return;
     }
     const handler = this.handlers[index]!;
+    if (!this.accepted(index, port, size, true)) {
+      this.log.guestError(
+        `${handler.name}: ${size}-byte write to port 0x${port.toString(16)} refused (QEMU's invalid access)`,
+        `port-refused-${port}-${size}`,
+      );
+      return;
+    }
     const sizes = this.sizesOf[port]!;
-    if ((sizes & size) !== 0) {
-      handler.write(port, size, value);
+    if (handler.portio) {
+      if ((sizes & size) !== 0) handler.write(port, size, value);
+      else if (size === 2 && (sizes & SIZE_8) !== 0) {
+        handler.write(port, 1, value & 0xff);
+        if (this.portioByteAt(index, port + 1)) handler.write(port + 1, 1, value >>> 8);
+      }
       return;
     }
-    const piece = narrowerSize(sizes, size);
-    if (piece !== 0) {
-      for (let i = 0; i < size; i += piece)
-        handler.write(port + i, piece, (value >>> (8 * i)) & sizeMask(piece));
-      return;
-    }
+    const piece = (sizes & size) !== 0 ? size : narrowerSize(sizes, size) || widerSize(sizes, size);
     // Narrower than anything implemented: a wider write with the upper bytes zero, as QEMU does.
-    handler.write(port, widerSize(sizes, size), value);
+    if (piece >= size) {
+      handler.write(port, piece, value);
+      return;
+    }
+    for (let i = 0; i < size; i += piece)
+      handler.write(port + i, piece, (value >>> (8 * i)) & sizeMask(piece));
   }
 }
 

@@ -2,6 +2,7 @@
 import { ERRNO, ProtocolError } from "../protocol/errors.ts";
 import { bytesToHex, hexToBytes, parseHex } from "../protocol/hex.ts";
 import { parseBinaryWrite, parseMemWrite, parseRange } from "../protocol/memory.ts";
+import { MAX_PHYS_ADDRESS } from "./monitor-symbols.ts";
 import type { HandlerGroup } from "./packet-table.ts";
 import { MAX_MEMORY, type Session } from "./session.ts";
 
@@ -34,13 +35,18 @@ function writeRegister(s: Session, _p: Buffer, text: string): string {
   return "OK";
 }
 
+/** The highest address m/M/X take: 32-bit linear, or physical up to the 40-bit limit (RAM above 4 GiB). */
+function maxAddress(s: Session): number {
+  return s.physical ? MAX_PHYS_ADDRESS : 0xffffffff;
+}
+
 /**
  * `m ADDR,LEN`: memory as hex, at most MAX_MEMORY bytes (a shorter reply is allowed, and gdb asks
  * for the rest; it sizes requests from PacketSize, a little over MAX_MEMORY); E14 when any byte is
  * unmapped (linear mode).
  */
 function readMemory(s: Session, _p: Buffer, text: string): string {
-  const range = parseRange(text.slice(1), 0xffffffff);
+  const range = parseRange(text.slice(1), 0xffffffff, maxAddress(s));
   const addr = range.addr;
   const length = Math.min(range.length, MAX_MEMORY);
   if (s.physical) return bytesToHex(s.target.readPhysical(addr, length));
@@ -64,13 +70,13 @@ function store(s: Session, addr: number, data: Uint8Array): string {
 
 /** `M ADDR,LEN:HEX`. */
 function writeMemoryHex(s: Session, _p: Buffer, text: string): string {
-  const { addr, data } = parseMemWrite(text.slice(1), MAX_MEMORY);
+  const { addr, data } = parseMemWrite(text.slice(1), MAX_MEMORY, maxAddress(s));
   return store(s, addr, data);
 }
 
 /** `X ADDR,LEN:BINARY` (gdb probes support with a zero-length X). */
 function writeMemoryBinary(s: Session, payload: Buffer): string {
-  const { addr, data } = parseBinaryWrite(payload.subarray(1), MAX_MEMORY);
+  const { addr, data } = parseBinaryWrite(payload.subarray(1), MAX_MEMORY, maxAddress(s));
   return data.length === 0 ? "OK" : store(s, addr, data);
 }
 

@@ -23,13 +23,16 @@ describe("isa-debugcon", () => {
     expect(flushed).toBe(1);
   });
 
-  it("is one byte wide: a 16-bit write sends its low byte, the high byte goes to the next port", () => {
+  it("takes byte accesses only, as QEMU's debugcon_ops: a wider write prints nothing, a wider read gives 0", () => {
     const io = bus();
     const a = new DebugCon(io, 0x402, null);
     const b = new DebugCon(io, 0x403, null);
     io.out(0x402, 2, 0x4241);
-    expect(a.text()).toBe("A");
-    expect(b.text()).toBe("B");
+    io.out(0x402, 1, 0x43);
+    expect(a.text()).toBe("C");
+    expect(b.text()).toBe("");
+    expect(io.in(0x402, 1)).toBe(0xe9);
+    expect(io.in(0x402, 2)).toBe(0);
   });
 
   it("keeps growing its text across many writes", () => {

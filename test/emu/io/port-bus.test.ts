@@ -67,49 +67,64 @@ describe("PortBus", () => {
     expect(dev.calls[6]).toBe("out2 1f1=77");
   });
 
-  it("adjusts widths per port with portSizes: a 16/32-bit data port beside byte registers (IDE)", () => {
+  it("follows a portio list with portSizes: exact sizes per port, a word of bytes, else all ones (IDE)", () => {
     const { bus } = makeBus();
     const dev = device("ide", SIZES_ALL, 0x1f0, 8);
     const handler: PortHandler = {
       ...dev.handler,
+      portio: true,
       portSizes: [SIZE_16 | SIZE_32, ...new Array(7).fill(SIZE_8)],
     };
     bus.register(0x1f0, 8, handler);
     bus.in(0x1f0, 4);
-    bus.in(0x1f0, 1); // widened to the data port's word
-    bus.out(0x1f2, 2, 0x0403); // split into the two byte registers
-    bus.in(0x1f4, 4);
-    expect(dev.calls).toEqual([
-      "in4 1f0",
-      "in2 1f0",
-      "out1 1f2=3",
-      "out1 1f3=4",
-      "in1 1f4",
-      "in1 1f5",
-      "in1 1f6",
-      "in1 1f7",
-    ]);
+    expect(bus.in(0x1f0, 1)).toBe(0xff); // no byte access at the data port
+    bus.out(0x1f3, 2, 0x0403); // unaligned: two byte registers
+    expect(bus.in(0x1f4, 4)).toBe(0xffffffff); // no dword at a byte register
+    dev.regs[7] = 0x50;
+    expect(bus.in(0x1f7, 2)).toBe(0xff50); // the high byte is past the list
+    expect(dev.calls).toEqual(["in4 1f0", "out1 1f3=3", "out1 1f4=4", "in1 1f7"]);
   });
 
-  it("splits an access straddling two devices or running into unmapped ports byte by byte", () => {
+  it("hands an access running past a range whole to the range holding its first byte", () => {
     const { bus } = makeBus();
     const a = device("a", SIZES_ALL, 0x100, 2);
     const b = device("b", SIZE_8, 0x102, 1);
     bus.register(0x100, 2, a.handler);
     bus.register(0x102, 1, b.handler);
-    bus.out(0x101, 2, 0x2211);
-    expect(a.calls).toEqual(["out1 101=11"]);
-    expect(b.calls).toEqual(["out1 102=22"]);
-    // 0x103 is unmapped: its byte reads as 0xff.
-    expect(bus.in(0x102, 2)).toBe(0xff22);
-    expect(bus.in(0x100, 4)).toBe((0xff221100 | a.regs[0]!) >>> 0);
+    bus.out(0x100, 4, 0x44332211);
+    expect(a.calls).toEqual(["out4 100=44332211"]);
+    expect(b.calls).toEqual([]);
+    // An 8-bit-only range does a dword as four byte accesses at consecutive ports, past its end.
+    b.regs[0] = 0x22;
+    expect(bus.in(0x102, 2)).toBe(0xee22);
+    expect(b.calls).toEqual(["in1 102", "in1 103"]);
   });
 
-  it("reads unmapped ports as all ones and logs an unmapped write once per port", () => {
+  it("refuses an access unaligned within its range, or of a size the range does not accept: 0 read, nothing written", () => {
+    const { bus } = makeBus();
+    const a = device("a", SIZES_ALL, 0x100, 4);
+    bus.register(0x100, 4, { ...a.handler, validSizes: SIZE_8 | SIZE_16 });
+    expect(bus.in(0x101, 2)).toBe(0);
+    expect(bus.in(0x100, 4)).toBe(0);
+    bus.out(0x102, 4, 0x1234);
+    expect(a.calls).toEqual([]);
+    bus.out(0x102, 2, 0x1234);
+    expect(a.calls).toEqual(["out2 102=1234"]);
+    // A range cut by another keeps its alignment from its region's start.
+    const c = device("c", SIZES_ALL, 0x200, 4);
+    bus.register(0x202, 2, { ...c.handler, accepts: (offset, size) => offset + size <= 4 }, false, 0x1ff);
+    expect(bus.in(0x202, 2)).toBe(0); // offset 3: unaligned
+    expect(bus.in(0x202, 1)).toBe(c.regs[2]);
+  });
+
+  it("reads unmapped ports as QEMU's io region: all ones aligned, 0 unaligned; logs an unmapped write once per port", () => {
     const { bus, log } = makeBus();
     expect(bus.in(0x80, 1)).toBe(0xff);
     expect(bus.in(0x80, 2)).toBe(0xffff);
-    expect(bus.in(0xfffe, 4)).toBe(0xffffffff);
+    expect(bus.in(0x81, 2)).toBe(0);
+    expect(bus.in(0xfffc, 4)).toBe(0xffffffff);
+    expect(bus.in(0xfffe, 4)).toBe(0);
+    expect(bus.in(0xffff, 2)).toBe(0);
     bus.out(0x80, 1, 0x12);
     bus.out(0x80, 1, 0x13);
     bus.out(0x81, 1, 0x14);

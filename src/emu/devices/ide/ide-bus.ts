@@ -5,7 +5,7 @@
 // when a command completes unless nIEN, lowered by a status read or a new command).
 import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
-import { type PortBus, SIZE_8, SIZE_16, SIZE_32, SIZES_ALL } from "../../io/port-bus.ts";
+import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import { loadPlain, type PlainRecord, savePlain } from "../../snapshot/plain.ts";
 import type { TraceBus, TracePoint } from "../../trace/bus.ts";
@@ -329,27 +329,31 @@ export class IdeBus {
       sectorWrite: traceBus.point("ide_sector_write"),
       atapiCmd: traceBus.point("ide_atapi_cmd"),
     };
-    // The data port moves 16 or 32 bits of the PIO buffer, the other registers are bytes: the port
-    // bus widens a byte access to the data port (as QEMU's memory core does) and splits wider
-    // accesses to the byte registers.
-    const data = SIZE_16 | SIZE_32;
+    // QEMU's ide_portio_list: the data port moves 16 or 32 bits of the PIO buffer (a byte access
+    // moves a word, its low byte read or the byte zero-extended written, as measured against QEMU),
+    // the other registers are bytes; the bus does a word access to byte registers as two bytes and
+    // refuses (all ones) a dword there.
+    const data = SIZES_ALL;
     io.register(base, COMMAND_BLOCK_PORTS, {
       name: `ide${index}`,
       sizes: SIZES_ALL,
+      portio: true,
       portSizes: [data, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8, SIZE_8],
       read: (port, size) => {
         const reg = port - base;
-        return reg === REG_DATA ? this.readData(size) : this.readReg(reg);
+        if (reg !== REG_DATA) return this.readReg(reg);
+        return size === 1 ? this.readData(2) & 0xff : this.readData(size);
       },
       write: (port, size, v) => {
         const reg = port - base;
-        if (reg === REG_DATA) this.writeData(size, v);
+        if (reg === REG_DATA) this.writeData(size === 1 ? 2 : size, v);
         else this.writeReg(reg, v);
       },
     });
     io.register(ctrlPort, 1, {
       name: `ide${index}-ctrl`,
       sizes: SIZE_8,
+      portio: true,
       read: () => this.readAltStatus(),
       write: (_p, _s, v) => this.writeControl(v),
     });

@@ -3,7 +3,7 @@
 // registers behind BAR4 (16 I/O ports: primary at +0, secondary at +8).
 import type { BlockBackend } from "../../block/index.ts";
 import type { GuestLog } from "../../io/guest-log.ts";
-import { type PortBus, SIZE_8, SIZES_ALL } from "../../io/port-bus.ts";
+import { type PortBus, SIZES_ALL, sizeMask } from "../../io/port-bus.ts";
 import type { AioPump } from "../../machine/aio-pump.ts";
 import type { TraceBus } from "../../trace/bus.ts";
 import type { DmaMemory, IrqLine } from "../irq.ts";
@@ -21,10 +21,6 @@ export const IDE_SECONDARY_BASE = 0x170;
 export const IDE_SECONDARY_CTRL = 0x376;
 export const PIIX_IDE_BMDMA_BAR = 4;
 export const BMDMA_SIZE = 16;
-/** Access widths of each channel's bus-master ports: byte registers, then the PRD table address dword. */
-const BMDMA_PORT_SIZES = Array.from({ length: BMDMA_SIZE }, (_, i) =>
-  i % BM_CHANNEL_PORTS < BM_PRD_ADDR ? SIZE_8 : SIZES_ALL,
-);
 /** Identity: Intel 82371SB function 1, class "mass storage, IDE"; programming interface: legacy mode on both channels, bus master capable. */
 export const PCI_VENDOR_INTEL = 0x8086;
 export const PIIX3_IDE_DEVICE_ID = 0x7010;
@@ -68,10 +64,16 @@ export class IdeController extends PciFunction {
     this.addIoBar(PIIX_IDE_BMDMA_BAR, BMDMA_SIZE, {
       name: "piix-bmdma",
       sizes: SIZES_ALL,
-      portSizes: BMDMA_PORT_SIZES,
-      read: (port, size) => this.channelOf(port).read((port - this.bmdmaBase()) % BM_CHANNEL_PORTS, size),
-      write: (port, size, v) =>
-        this.channelOf(port).write((port - this.bmdmaBase()) % BM_CHANNEL_PORTS, size, v),
+      // Each channel's command/status bytes answer byte accesses only (QEMU's bmdma_read reads all
+      // ones and bmdma_write ignores any wider one); the PRD table address takes any width.
+      read: (port, size) => {
+        const off = (port - this.bmdmaBase()) % BM_CHANNEL_PORTS;
+        return off < BM_PRD_ADDR && size !== 1 ? sizeMask(size) : this.channelOf(port).read(off, size);
+      },
+      write: (port, size, v) => {
+        const off = (port - this.bmdmaBase()) % BM_CHANNEL_PORTS;
+        if (off >= BM_PRD_ADDR || size === 1) this.channelOf(port).write(off, size, v);
+      },
     });
   }
 
