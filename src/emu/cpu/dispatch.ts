@@ -7,6 +7,14 @@
 // call per instruction instead. Anything rare (faults, interrupts, traps, stops) is left to
 // RunControl.execute.
 //
+// Opcodes rare in hot code have a second switch (dispatchRare), the first one's default case. V8
+// compiles a call whose site has never run as a deoptimization: every opcode a guest first runs after
+// runInstructions was optimized threw the whole loop's code away and compiled it again (SeaBIOS's
+// boot to the MBR did so 7 times in a fresh process, each compile 40-300 ms of CPU, with the loop
+// in slower code meanwhile, first seeing CWD, CLI, MUL/DIV, byte INC/DEC, segment pushes after
+// 200,000 instructions). A first opcode of dispatchRare now recompiles only that small function;
+// its instructions pay one more call.
+//
 // Handlers fetch their ModRM, SIB, displacement and immediate bytes as they need them rather than
 // reading a record decoder.ts filled first: decoding each instruction into a DecodedInsn before
 // dispatch measured about 12 ns per instruction on the CPU benchmark's interpreter run, where a whole
@@ -256,31 +264,8 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0x3d:
           aluAxIz(c, op);
           break;
-        case 0x06:
-        case 0x0e:
-        case 0x16:
-        case 0x1e:
-          pushSreg(c, op);
-          break;
-        case 0x07:
-        case 0x17:
-        case 0x1f:
-          popSreg(c, op);
-          break;
         case 0x0f:
           escape0f(c, op);
-          break;
-        case 0x27:
-          daaAl(c, op);
-          break;
-        case 0x2f:
-          dasAl(c, op);
-          break;
-        case 0x37:
-          aaaAl(c, op);
-          break;
-        case 0x3f:
-          aasAl(c, op);
           break;
         case 0x40:
         case 0x41:
@@ -321,18 +306,6 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0x5e:
         case 0x5f:
           popReg(c, op);
-          break;
-        case 0x60:
-          pushAll(c, op);
-          break;
-        case 0x61:
-          popAll(c, op);
-          break;
-        case 0x62:
-          boundGvMa(c, op);
-          break;
-        case 0x63:
-          arplEwGw(c, op);
           break;
         case 0x68:
           pushIz(c, op);
@@ -428,29 +401,11 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0x97:
           xchgAxReg(c, op);
           break;
-        case 0x98:
-          cbwCwde(c, op);
-          break;
-        case 0x99:
-          cwdCdq(c, op);
-          break;
-        case 0x9a:
-          callAp(c, op);
-          break;
-        case 0x9b:
-          waitFpu(c, op);
-          break;
         case 0x9c:
           pushFlags(c, op);
           break;
         case 0x9d:
           popFlags(c, op);
-          break;
-        case 0x9e:
-          sahf(c, op);
-          break;
-        case 0x9f:
-          lahf(c, op);
           break;
         case 0xa0:
         case 0xa1:
@@ -498,63 +453,14 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0xc3:
           ret(c, op);
           break;
-        case 0xc4:
-          lesGvMp(c, op);
-          break;
-        case 0xc5:
-          ldsGvMp(c, op);
-          break;
         case 0xc6:
           movEbIb(c, op);
           break;
         case 0xc7:
           movEvIz(c, op);
           break;
-        case 0xc8:
-          enterIwIb(c, op);
-          break;
         case 0xc9:
           leaveFrame(c, op);
-          break;
-        case 0xca:
-          retfIw(c, op);
-          break;
-        case 0xcb:
-          retf(c, op);
-          break;
-        case 0xcc:
-          int3(c, op);
-          break;
-        case 0xcd:
-          intIb(c, op);
-          break;
-        case 0xce:
-          into(c, op);
-          break;
-        case 0xcf:
-          interruptReturn(c, op);
-          break;
-        case 0xd4:
-          aamIb(c, op);
-          break;
-        case 0xd5:
-          aadIb(c, op);
-          break;
-        case 0xd6:
-          salc(c, op);
-          break;
-        case 0xd7:
-          xlat(c, op);
-          break;
-        case 0xd8:
-        case 0xd9:
-        case 0xda:
-        case 0xdb:
-        case 0xdc:
-        case 0xdd:
-        case 0xde:
-        case 0xdf:
-          escapeX87(c, op);
           break;
         case 0xe0:
         case 0xe1:
@@ -562,64 +468,18 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0xe3:
           loopJb(c, op);
           break;
-        case 0xe4:
-          inAlIb(c, op);
-          break;
-        case 0xe5:
-          inAxIb(c, op);
-          break;
-        case 0xe6:
-          outIbAl(c, op);
-          break;
-        case 0xe7:
-          outIbAx(c, op);
-          break;
         case 0xe8:
           callJz(c, op);
           break;
         case 0xe9:
           jmpJz(c, op);
           break;
-        case 0xea:
-          jmpAp(c, op);
-          break;
         case 0xeb:
           jmpJb(c, op);
-          break;
-        case 0xec:
-          inAlDx(c, op);
-          break;
-        case 0xed:
-          inAxDx(c, op);
-          break;
-        case 0xee:
-          outDxAl(c, op);
-          break;
-        case 0xef:
-          outDxAx(c, op);
-          break;
-        case 0xf1:
-          icebp(c, op);
-          break;
-        case 0xf4:
-          hlt(c, op);
-          break;
-        case 0xf5:
-          cmc(c, op);
-          break;
-        case 0xf6:
-        case 0xf7:
-          group3E(c, op);
           break;
         case 0xf8:
         case 0xf9:
           clcStc(c, op);
-          break;
-        case 0xfa:
-          clearIf(c, op);
-          break;
-        case 0xfb:
-          setIf(c, op);
           break;
         case 0xfc:
           cld(c, op);
@@ -627,18 +487,178 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
         case 0xfd:
           std(c, op);
           break;
-        case 0xfe:
-          group4Eb(c, op);
-          break;
         case 0xff:
           group5Ev(c, op);
           break;
         default:
-          invalidOpcode(c, op);
+          dispatchRare(c, op);
       }
     } while (again);
     c.eip = ((c.eip + (c.fp - c.fpStart)) & c.ipMask) >>> 0;
     c.instructions++;
     if (tf !== 0) return RUN_TRAP;
+  }
+}
+
+/**
+ * The one-byte opcodes rare in hot code (segment pushes and pops, BCD, far transfers, interrupts,
+ * port I/O, x87, flag and mode instructions, MUL/DIV and their group, byte INC/DEC): the default
+ * case of runInstructions' switch. See the header for why they have a switch of their own.
+ */
+function dispatchRare(c: Cpu, op: number): void {
+  switch (op) {
+    case 0x06:
+    case 0x0e:
+    case 0x16:
+    case 0x1e:
+      pushSreg(c, op);
+      break;
+    case 0x07:
+    case 0x17:
+    case 0x1f:
+      popSreg(c, op);
+      break;
+    case 0x27:
+      daaAl(c, op);
+      break;
+    case 0x2f:
+      dasAl(c, op);
+      break;
+    case 0x37:
+      aaaAl(c, op);
+      break;
+    case 0x3f:
+      aasAl(c, op);
+      break;
+    case 0x60:
+      pushAll(c, op);
+      break;
+    case 0x61:
+      popAll(c, op);
+      break;
+    case 0x62:
+      boundGvMa(c, op);
+      break;
+    case 0x63:
+      arplEwGw(c, op);
+      break;
+    case 0x98:
+      cbwCwde(c, op);
+      break;
+    case 0x99:
+      cwdCdq(c, op);
+      break;
+    case 0x9a:
+      callAp(c, op);
+      break;
+    case 0x9b:
+      waitFpu(c, op);
+      break;
+    case 0x9e:
+      sahf(c, op);
+      break;
+    case 0x9f:
+      lahf(c, op);
+      break;
+    case 0xc4:
+      lesGvMp(c, op);
+      break;
+    case 0xc5:
+      ldsGvMp(c, op);
+      break;
+    case 0xc8:
+      enterIwIb(c, op);
+      break;
+    case 0xca:
+      retfIw(c, op);
+      break;
+    case 0xcb:
+      retf(c, op);
+      break;
+    case 0xcc:
+      int3(c, op);
+      break;
+    case 0xcd:
+      intIb(c, op);
+      break;
+    case 0xce:
+      into(c, op);
+      break;
+    case 0xcf:
+      interruptReturn(c, op);
+      break;
+    case 0xd4:
+      aamIb(c, op);
+      break;
+    case 0xd5:
+      aadIb(c, op);
+      break;
+    case 0xd6:
+      salc(c, op);
+      break;
+    case 0xd7:
+      xlat(c, op);
+      break;
+    case 0xd8:
+    case 0xd9:
+    case 0xda:
+    case 0xdb:
+    case 0xdc:
+    case 0xdd:
+    case 0xde:
+    case 0xdf:
+      escapeX87(c, op);
+      break;
+    case 0xe4:
+      inAlIb(c, op);
+      break;
+    case 0xe5:
+      inAxIb(c, op);
+      break;
+    case 0xe6:
+      outIbAl(c, op);
+      break;
+    case 0xe7:
+      outIbAx(c, op);
+      break;
+    case 0xea:
+      jmpAp(c, op);
+      break;
+    case 0xec:
+      inAlDx(c, op);
+      break;
+    case 0xed:
+      inAxDx(c, op);
+      break;
+    case 0xee:
+      outDxAl(c, op);
+      break;
+    case 0xef:
+      outDxAx(c, op);
+      break;
+    case 0xf1:
+      icebp(c, op);
+      break;
+    case 0xf4:
+      hlt(c, op);
+      break;
+    case 0xf5:
+      cmc(c, op);
+      break;
+    case 0xf6:
+    case 0xf7:
+      group3E(c, op);
+      break;
+    case 0xfa:
+      clearIf(c, op);
+      break;
+    case 0xfb:
+      setIf(c, op);
+      break;
+    case 0xfe:
+      group4Eb(c, op);
+      break;
+    default:
+      invalidOpcode(c, op);
   }
 }

@@ -4,7 +4,7 @@
 // (negative from 2 GiB on, as the bit operations leave it) and a plain number from 4 GiB on (PAE's
 // 36 bits, PSE-36's 40): such pages never enter the TLB and every access to them takes the slow
 // path (physRead/physWrite, the address space's readSlow/writeSlow). A TLB entry is ~n, the bitwise NOT of the
-// buffer page number n (mem.buffer bytes n * 4096 on, as the physical page maps hold it) of a 4 KiB
+// buffer page number n (mem.buffer bytes n * 4096 on; the physical page maps hold it the same way) of a 4 KiB
 // linear page, or 0 (not cached, or a page that must take the slow path: MMIO, ROM writes, watched
 // bytes); readers take `n = ~entry`, test it for >= 0 and index the buffer at
 // `((n << 12) | offset) >>> 0`, which stays exact for buffers up to 4 GiB.
@@ -179,7 +179,7 @@ function clear(entries: Int32Array): void {
 /** Reads a physical dword for the page walk (A20 already applied; any physical address). */
 function physRead32(c: Cpu, addr: number): number {
   if (addr >= FOUR_GIB) return c.mem.readSlow(addr, 4) | 0;
-  const n = c.mem.readPage[addr >>> 12];
+  const n = ~c.mem.readPage[addr >>> 12];
   if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
     const p = ((n << 12) | (addr & 0xfff)) >>> 0;
@@ -194,7 +194,7 @@ function physWrite32(c: Cpu, addr: number, v: number): void {
     c.mem.writeSlow(addr, 4, v >>> 0);
     return;
   }
-  const n = c.mem.writePage[addr >>> 12];
+  const n = ~c.mem.writePage[addr >>> 12];
   if (n >= 0 && (addr & 0xfff) <= 0xffc) {
     const b = c.buf;
     const p = ((n << 12) | (addr & 0xfff)) >>> 0;
@@ -340,14 +340,14 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
   const ppn = phys >>> 12;
   const t = c.tlb;
   if (write) {
-    const n = c.mem.writePage[ppn];
+    const n = ~c.mem.writePage[ppn];
     // Pages holding translated code stay out of the write TLB: stores to them invalidate it.
     if (n >= 0 && c.debug.watchW[lpn] === 0 && c.jit.codePages[n] === 0) {
       t.fillWrite(lpn, user, n);
       c.selectTlb();
     }
   } else {
-    const n = c.mem.readPage[ppn];
+    const n = ~c.mem.readPage[ppn];
     if (n >= 0 && c.debug.watchR[lpn] === 0) {
       t.fillRead(lpn, user, n);
       c.selectTlb();
@@ -362,7 +362,7 @@ export function translate(c: Cpu, lin: number, write: boolean, user: boolean): n
  */
 export function physRead(c: Cpu, phys: number, size: 1 | 2 | 4): number {
   if (phys >= FOUR_GIB) return c.mem.readSlow(phys, size) >>> 0;
-  const n = c.mem.readPage[phys >>> 12];
+  const n = ~c.mem.readPage[phys >>> 12];
   if (n < 0) {
     // A device access may raise an interrupt or change memory: a translated block ends here.
     c.stopPending = true;
@@ -381,7 +381,7 @@ export function physWrite(c: Cpu, phys: number, size: 1 | 2 | 4, v: number): voi
     c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));
     return;
   }
-  const n = c.mem.writePage[phys >>> 12];
+  const n = ~c.mem.writePage[phys >>> 12];
   if (n < 0) {
     c.stopPending = true;
     c.mem.writeSlow(phys, size, size === 4 ? v >>> 0 : v & (size === 1 ? 0xff : 0xffff));

@@ -163,9 +163,9 @@ export class CpuFault {
 export interface PhysicalMemory {
   /** One buffer holding every RAM and ROM byte; the page maps index into it. */
   readonly buffer: Uint8Array;
-  /** Per 4 KiB physical page (1 << 20 entries): the page's buffer page number n (bytes n * 4096 on) for reads, -1 = slow path. */
+  /** Per 4 KiB physical page (1 << 20 entries): ~n for the page's buffer page n (bytes n * 4096 on) for reads, 0 = slow path. */
   readonly readPage: Int32Array;
-  /** Per 4 KiB physical page: its buffer page number for writes, -1 = slow path (ROM, MMIO, unmapped, watched). */
+  /** Per 4 KiB physical page: ~n for its buffer page n for writes, 0 = slow path (ROM, MMIO, unmapped, watched). */
   readonly writePage: Int32Array;
   /** Incremented on every change of the maps; a CPU flushes its TLB when it sees a new value. */
   readonly generation: number;

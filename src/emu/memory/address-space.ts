@@ -1,8 +1,9 @@
 // The guest-physical address space: regions with priorities flattened, as QEMU's memory API does,
 // into a sorted list of flat ranges and, below 4 GiB, into the 4 KiB page maps the CPU indexes
 // directly. RAM and ROM bytes live in one buffer (at most 4 GiB, Node 20's largest typed array),
-// each region starting on a 4 KiB boundary in it; the page maps hold buffer page numbers (the page
-// at buffer index n * 4096), so they reach past 2 GiB in an Int32Array. A page below 4 GiB fully
+// each region starting on a 4 KiB boundary in it; the page maps hold ~n, the bitwise NOT of a buffer
+// page number n (the page at buffer index n * 4096), as the CPU's TLB entries do: 0 is the slow
+// path, so new maps need no fill, and readers test `~entry >= 0`. A page below 4 GiB fully
 // covered by RAM maps for reads and writes, by ROM (or a read-only alias) for reads only; anything
 // else (MMIO, unmapped, pages shared by several ranges, an alias off the 4 KiB grid, and every
 // address from 4 GiB on) takes the slow path here, which dispatches MMIO with width handling, reads
@@ -25,7 +26,10 @@ const PAGE_COUNT = 1 << 20;
 const FOUR_GIB = 2 ** 32;
 /** The end of the physical address space: 40 bits, the most a PSE-36 4 MiB page reaches (QEMU's TCG). */
 export const PHYS_END = 2 ** 40;
-const NO_PAGE = -1;
+/** A page-map entry for the slow path: entries hold ~n for buffer page n, so a new map is all slow. */
+const NO_PAGE = 0;
+/** Pages per chunk of the page maps whose entries flush() clears only if it ever filled one there. */
+const CHUNK_SHIFT = 10;
 /** The largest buffer: Node 20's typed-array length limit (buffer.constants.MAX_LENGTH). */
 export const BUFFER_MAX = 2 ** 32;
 
@@ -52,10 +56,15 @@ export interface MapOptions {
 /** The address space. */
 export class AddressSpace implements PhysicalMemory, RegionOwner {
   readonly buffer: Uint8Array;
-  /** Per physical page below 4 GiB: the buffer page number holding it for reads, or -1 (slow path). */
-  readonly readPage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
-  /** Per physical page: the buffer page number holding it for writes, or -1 (slow path). */
-  readonly writePage = new Int32Array(PAGE_COUNT).fill(NO_PAGE);
+  /**
+   * Per physical page below 4 GiB: ~n for the buffer page n holding it for reads, or 0 (slow path).
+   * Empty being 0, a new map costs no fill: its 4 MiB are touched only where something is mapped.
+   */
+  readonly readPage = new Int32Array(PAGE_COUNT);
+  /** Per physical page: ~n for the buffer page n holding it for writes, or 0 (slow path). */
+  readonly writePage = new Int32Array(PAGE_COUNT);
+  /** Per chunk of 1 << CHUNK_SHIFT pages: 1 once flush() filled an entry there (else all are 0). */
+  private readonly filledChunks = new Uint8Array(PAGE_COUNT >>> CHUNK_SHIFT);
   generation = 0;
   /** Called after every re-flatten (the machine makes its CPUs drop stale TLB entries at once). */
   onFlush: (() => void) | null = null;
@@ -286,8 +295,8 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       const a = addr + i;
       const inPage = a % PAGE_SIZE;
       const chunk = Math.min(length - i, PAGE_SIZE - inPage);
-      const base = a < FOUR_GIB ? this.readPage[a >>> PAGE_SHIFT]! : NO_PAGE;
-      if (base !== NO_PAGE) {
+      const base = a < FOUR_GIB ? ~this.readPage[a >>> PAGE_SHIFT]! : -1;
+      if (base >= 0) {
         const from = base * PAGE_SIZE + inPage;
         out.set(this.buffer.subarray(from, from + chunk), i);
       } else {
@@ -377,8 +386,7 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
     // The page maps cover 4 GiB: pages above stay on the slow path.
     const firstPage = Math.min(PAGE_COUNT, Math.floor(this.dirtyStart / PAGE_SIZE));
     const endPage = Math.min(PAGE_COUNT, Math.ceil(this.dirtyEnd / PAGE_SIZE));
-    this.readPage.fill(NO_PAGE, firstPage, endPage);
-    this.writePage.fill(NO_PAGE, firstPage, endPage);
+    this.clearPageMaps(firstPage, endPage);
     for (const range of this.flat) {
       if (range.end <= firstPage * PAGE_SIZE || range.start >= endPage * PAGE_SIZE) continue;
       if (range.leaf.bufferOffset < 0) continue; // MMIO: slow path
@@ -391,14 +399,30 @@ export class AddressSpace implements PhysicalMemory, RegionOwner {
       if (first % PAGE_SIZE !== 0) continue; // an alias off the page grid: slow path
       for (let page = lo; page < hi; page++) {
         const bufferPage = first / PAGE_SIZE + page - lo;
-        this.readPage[page] = bufferPage;
-        if (writable) this.writePage[page] = bufferPage;
+        this.readPage[page] = ~bufferPage;
+        if (writable) this.writePage[page] = ~bufferPage;
+        this.filledChunks[page >>> CHUNK_SHIFT] = 1;
       }
     }
     this.dirtyStart = PHYS_END;
     this.dirtyEnd = 0;
     this.generation++;
     this.onFlush?.();
+  }
+
+  /**
+   * Sets the page-map entries of pages [firstPage, endPage) to NO_PAGE, skipping the chunks no
+   * entry was ever filled in (still all NO_PAGE): a machine's first flush covers the whole 4 GiB.
+   */
+  private clearPageMaps(firstPage: number, endPage: number): void {
+    const chunk = 1 << CHUNK_SHIFT;
+    for (let c = firstPage >>> CHUNK_SHIFT; c << CHUNK_SHIFT < endPage; c++) {
+      if (this.filledChunks[c] === 0) continue;
+      const from = Math.max(firstPage, c << CHUNK_SHIFT);
+      const to = Math.min(endPage, (c << CHUNK_SHIFT) + chunk);
+      this.readPage.fill(NO_PAGE, from, to);
+      this.writePage.fill(NO_PAGE, from, to);
+    }
   }
 
   /** Index of the flat range containing `addr`, or -1 (binary search). */

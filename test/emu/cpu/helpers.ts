@@ -22,8 +22,9 @@ import type { StopEvent } from "../../../src/emu/debug-target.ts";
 /** RAM of `size` bytes at physical 0; other addresses read as all ones and ignore writes. */
 export class TestMemory implements PhysicalMemory {
   readonly buffer: Uint8Array;
-  readonly readPage = new Int32Array(1 << 20).fill(-1);
-  readonly writePage = new Int32Array(1 << 20).fill(-1);
+  /** ~n for buffer page n, 0 for the slow path (PhysicalMemory). */
+  readonly readPage = new Int32Array(1 << 20);
+  readonly writePage = new Int32Array(1 << 20);
   generation = 0;
   onBufferWrite: ((index: number, length: number) => void) | null = null;
   readonly slowWrites: { addr: number; size: number; value: number }[] = [];
@@ -31,19 +32,19 @@ export class TestMemory implements PhysicalMemory {
   constructor(size = 2 << 20) {
     this.buffer = new Uint8Array(size);
     for (let p = 0; p < size >>> 12; p++) {
-      this.readPage[p] = p;
-      this.writePage[p] = p;
+      this.readPage[p] = ~p;
+      this.writePage[p] = ~p;
     }
   }
 
   /** Makes page `ppn` read-only (writes take the slow path and are dropped). */
   makeReadOnly(ppn: number): void {
-    this.writePage[ppn] = -1;
+    this.writePage[ppn] = 0;
     this.generation++;
   }
 
   readSlow(addr: number, size: 1 | 2 | 4): number {
-    const n = this.readPage[addr >>> 12];
+    const n = ~this.readPage[addr >>> 12];
     if (n < 0) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
     let v = 0;
     for (let i = 0; i < size; i++) v += this.buffer[n * 4096 + (addr & 0xfff) + i] * 2 ** (8 * i);

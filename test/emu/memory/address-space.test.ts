@@ -7,15 +7,15 @@ import type { MmioOps } from "../../../src/emu/memory/region.ts";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** Reads a byte the way the CPU does: page map (buffer page numbers) first, slow path on -1. */
+/** Reads a byte the way the CPU does: page map (~buffer page number) first, slow path on 0. */
 function cpuRead8(space: AddressSpace, addr: number): number {
-  const base = space.readPage[addr >>> 12]!;
+  const base = ~space.readPage[addr >>> 12]!;
   return base >= 0 ? space.buffer[base * PAGE_SIZE + (addr & 0xfff)]! : space.readSlow(addr, 1);
 }
 
 /** Writes a byte the way the CPU does. */
 function cpuWrite8(space: AddressSpace, addr: number, value: number): void {
-  const base = space.writePage[addr >>> 12]!;
+  const base = ~space.writePage[addr >>> 12]!;
   if (base >= 0) space.buffer[base * PAGE_SIZE + (addr & 0xfff)] = value;
   else space.writeSlow(addr, 1, value);
 }
@@ -47,10 +47,10 @@ describe("AddressSpace", () => {
     const space = new AddressSpace(2 * MiB, log);
     const ram = space.addRam("ram", 0, MiB);
     const rom = space.addRom("bios", 0xfff00000, MiB, new Uint8Array([1, 2, 3]));
-    expect(space.readPage[0]).toBe(ram.bufferOffset / PAGE_SIZE);
-    expect(space.writePage[0]).toBe(ram.bufferOffset / PAGE_SIZE);
-    expect(space.readPage[0xfff00]).toBe(rom.bufferOffset / PAGE_SIZE);
-    expect(space.writePage[0xfff00]).toBe(-1);
+    expect(space.readPage[0]).toBe(~(ram.bufferOffset / PAGE_SIZE));
+    expect(space.writePage[0]).toBe(~(ram.bufferOffset / PAGE_SIZE));
+    expect(space.readPage[0xfff00]).toBe(~(rom.bufferOffset / PAGE_SIZE));
+    expect(space.writePage[0xfff00]).toBe(0);
     expect(space.readSlow(0xfff00000, 4)).toBe(0x030201);
     cpuWrite8(space, 0xfff00000, 0x99);
     expect(cpuRead8(space, 0xfff00000)).toBe(1);
@@ -68,7 +68,7 @@ describe("AddressSpace", () => {
     const log = new GuestLog();
     const space = new AddressSpace(MiB, log);
     space.addRam("ram", 0, MiB);
-    expect(space.readPage[0x200]).toBe(-1);
+    expect(space.readPage[0x200]).toBe(0);
     expect(space.readSlow(0x200000, 1)).toBe(0xff);
     expect(space.readSlow(0x200000, 2)).toBe(0xffff);
     expect(space.readSlow(0x80000000, 4)).toBe(0xffffffff);
@@ -86,12 +86,12 @@ describe("AddressSpace", () => {
     const low = space.addRam("low", 0, MiB);
     const high = space.addRam("high", 0x80000, 0x10000, { priority: 1 });
     const later = space.addRam("later", 0x90000, 0x10000);
-    expect(space.readPage[0x7f]).toBe((low.bufferOffset + 0x7f000) / PAGE_SIZE);
-    expect(space.readPage[0x80]).toBe(high.bufferOffset / PAGE_SIZE);
-    expect(space.readPage[0x90]).toBe(later.bufferOffset / PAGE_SIZE);
+    expect(space.readPage[0x7f]).toBe(~((low.bufferOffset + 0x7f000) / PAGE_SIZE));
+    expect(space.readPage[0x80]).toBe(~(high.bufferOffset / PAGE_SIZE));
+    expect(space.readPage[0x90]).toBe(~(later.bufferOffset / PAGE_SIZE));
     // Lowering `high` below `low` uncovers low's bytes.
     high.setPriority(-1);
-    expect(space.readPage[0x80]).toBe((low.bufferOffset + 0x80000) / PAGE_SIZE);
+    expect(space.readPage[0x80]).toBe(~((low.bufferOffset + 0x80000) / PAGE_SIZE));
     expect(space.flatView().map((r) => r.leaf.name)).toEqual(["low", "later", "low"]);
   });
 
@@ -102,12 +102,12 @@ describe("AddressSpace", () => {
     const gen = space.generation;
     win.setEnabled(false);
     expect(space.generation).toBe(gen + 1);
-    expect(space.readPage[0x40]).toBe((ram.bufferOffset + 0x40000) / PAGE_SIZE);
+    expect(space.readPage[0x40]).toBe(~((ram.bufferOffset + 0x40000) / PAGE_SIZE));
     win.setEnabled(true);
-    expect(space.readPage[0x40]).toBe(win.bufferOffset / PAGE_SIZE);
+    expect(space.readPage[0x40]).toBe(~(win.bufferOffset / PAGE_SIZE));
     win.moveTo(0x50000);
-    expect(space.readPage[0x40]).toBe((ram.bufferOffset + 0x40000) / PAGE_SIZE);
-    expect(space.readPage[0x51]).toBe((win.bufferOffset + PAGE_SIZE) / PAGE_SIZE);
+    expect(space.readPage[0x40]).toBe(~((ram.bufferOffset + 0x40000) / PAGE_SIZE));
+    expect(space.readPage[0x51]).toBe(~((win.bufferOffset + PAGE_SIZE) / PAGE_SIZE));
     // A batch re-flattens once.
     const before = space.generation;
     space.begin();
@@ -116,8 +116,8 @@ describe("AddressSpace", () => {
     win.setEnabled(true);
     space.commit();
     expect(space.generation).toBe(before + 1);
-    expect(space.readPage[0x50]).toBe((ram.bufferOffset + 0x50000) / PAGE_SIZE);
-    expect(space.readPage[0x60]).toBe(win.bufferOffset / PAGE_SIZE);
+    expect(space.readPage[0x50]).toBe(~((ram.bufferOffset + 0x50000) / PAGE_SIZE));
+    expect(space.readPage[0x60]).toBe(~(win.bufferOffset / PAGE_SIZE));
   });
 
   it("shows an alias as a window into its target at an offset, read-only when asked", () => {
@@ -129,8 +129,8 @@ describe("AddressSpace", () => {
     space.bytes(bios).set([0xea, 0x5b, 0xe0], 0x1fff0);
     const isa = space.addAlias("isa-bios", 0xe0000, bios, 0, 128 * KiB, { priority: 1 });
     expect(cpuRead8(space, 0xffff0)).toBe(0xea);
-    expect(space.readPage[0xe0]).toBe(bios.bufferOffset / PAGE_SIZE);
-    expect(space.writePage[0xe0]).toBe(-1);
+    expect(space.readPage[0xe0]).toBe(~(bios.bufferOffset / PAGE_SIZE));
+    expect(space.writePage[0xe0]).toBe(0);
     // A PAM-like read-write alias of RAM over the BIOS window, then read-only.
     const pam = space.addAlias("pam-ram", 0xf0000, ram, 0xf0000, 0x10000, { priority: 2 });
     cpuWrite8(space, 0xffff0, 0x77);
@@ -144,8 +144,31 @@ describe("AddressSpace", () => {
     // Disabling the alias target hides every alias of it.
     isa.setEnabled(true);
     ram.setEnabled(false);
-    expect(space.readPage[0]).toBe(-1);
+    expect(space.readPage[0]).toBe(0);
     expect(space.readSlow(0x1000, 1)).toBe(0xff);
+  });
+
+  it("clears every page map entry a region leaves, across 4 MiB chunks of the maps", () => {
+    // The maps skip clearing chunks of 1024 pages never filled: a region straddling a chunk
+    // boundary, then one far away, then both removed must leave no entry behind.
+    const space = new AddressSpace(8 * MiB, new GuestLog());
+    const near = space.allocRam("near", 4 * MiB);
+    const far = space.allocRam("far", 4 * MiB);
+    space.map(near, 2 * MiB);
+    space.map(far, 0xf0000000);
+    expect(space.readPage[0x3ff]).toBe(~((near.bufferOffset + 0x1ff000) / PAGE_SIZE));
+    expect(space.writePage[0x400]).toBe(~((near.bufferOffset + 0x200000) / PAGE_SIZE));
+    expect(space.readPage[0xf0000]).toBe(~(far.bufferOffset / PAGE_SIZE));
+    space.unmap(near);
+    space.unmap(far);
+    for (let page = 0; page < 1 << 20; page++) {
+      if (space.readPage[page] !== 0 || space.writePage[page] !== 0)
+        throw new Error(`page 0x${page.toString(16)} still mapped`);
+    }
+    expect(cpuRead8(space, 0x3ff000)).toBe(0xff);
+    space.map(near, 0);
+    expect(space.readPage[0]).toBe(~(near.bufferOffset / PAGE_SIZE));
+    expect(space.readPage[0x400]).toBe(0);
   });
 
   it("splits and widens MMIO accesses to the sizes the device implements", () => {
@@ -174,8 +197,8 @@ describe("AddressSpace", () => {
     space.addRam("ram", 0, MiB);
     const dev = recorder(1, 4);
     space.addMmio("dev", 0x3000, 16, dev.ops, { priority: 1 });
-    expect(space.readPage[3]).toBe(-1);
-    expect(space.writePage[3]).toBe(-1);
+    expect(space.readPage[3]).toBe(0);
+    expect(space.writePage[3]).toBe(0);
     space.writeSlow(0x3010, 4, 0xcafef00d); // just past the device: RAM
     expect(space.readSlow(0x3010, 4)).toBe(0xcafef00d);
     space.writeSlow(0x300e, 4, 0x04030201); // straddles device and RAM
@@ -232,10 +255,10 @@ describe("AddressSpace", () => {
       pams.push(space.addAlias(`pam-ram-${i}`, addr, ram, addr, 0x4000, { priority: 2, enabled: false }));
     }
     for (const pam of pams) pam.setEnabled(true);
-    expect(space.readPage[0xc0]).toBe((ram.bufferOffset + 0xc0000) / PAGE_SIZE);
-    expect(space.readPage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
-    expect(space.writePage[0xef]).toBe((ram.bufferOffset + 0xef000) / PAGE_SIZE);
-    expect(space.readPage[0xf0]).toBe((bios.bufferOffset + 0x10000) / PAGE_SIZE);
+    expect(space.readPage[0xc0]).toBe(~((ram.bufferOffset + 0xc0000) / PAGE_SIZE));
+    expect(space.readPage[0xef]).toBe(~((ram.bufferOffset + 0xef000) / PAGE_SIZE));
+    expect(space.writePage[0xef]).toBe(~((ram.bufferOffset + 0xef000) / PAGE_SIZE));
+    expect(space.readPage[0xf0]).toBe(~((bios.bufferOffset + 0x10000) / PAGE_SIZE));
   });
 
   it("keeps RAM past the buffer's part outside it, shown above 4 GiB through the slow path only", () => {
@@ -249,7 +272,7 @@ describe("AddressSpace", () => {
     expect(ram.bufferSize).toBe(MiB);
     expect(ram.high?.size).toBe(MiB + 4 * KiB);
     expect(space.bytes(ram).length).toBe(MiB);
-    expect(space.readPage[0xff]).toBe(0xff);
+    expect(space.readPage[0xff]).toBe(~0xff);
     // Nothing maps page 0 of the page maps for RAM at 4 GiB (it would alias address 0).
     space.writeSlow(FOUR_GIB, 4, 0x11223344);
     expect(space.buffer[0]).toBe(0);

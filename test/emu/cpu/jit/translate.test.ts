@@ -149,8 +149,8 @@ function suites(): void {
     // translator computed the page's base as `start & ~0xfff` (a negative int32 there).
     const [on, off] = pair(() => {
       const mem = new TestMemory(0x80006000);
-      mem.readPage[5] = 0x80005;
-      mem.writePage[5] = 0x80005;
+      mem.readPage[5] = ~0x80005;
+      mem.writePage[5] = ~0x80005;
       const m = flat32([], 0x5000, mem);
       // 0x5000: mov ecx, 100 / jmp 0x3000; 0x3000: inc eax / dec ecx / jnz 0x5005 / hlt
       mem.buffer.set([0xb9, 0x64, 0, 0, 0, 0xe9, 0xf6, 0xdf, 0xff, 0xff], 0x80005000);
@@ -484,7 +484,7 @@ function suites(): void {
         const m = realMode([...head, ...new Array(0xff0 - head.length).fill(0x90), ...tail]);
         const { cpu, mem } = m;
         // Page 0x3000 is a device: writing 0 raises INTR; the acknowledge lowers it.
-        mem.writePage[3] = -1;
+        mem.writePage[3] = 0;
         mem.generation++;
         mem.writeSlow = (_addr, _size, value) => {
           if (value === 0) cpu.intrLine = true;
