@@ -201,37 +201,58 @@ export class CodeCache {
 
   /**
    * Buffer bytes [index, index + length) were written (by a CPU's slow-path store, DMA or a
-   * debugger): drops the blocks of every code page touched. Returns true if any page held code.
+   * debugger): drops the blocks whose code bytes they overlap, as QEMU does (data beside code in a
+   * page, as in SeaBIOS's F segment, leaves the code translated). Returns true if any block was dropped.
    */
   written(index: number, length: number): boolean {
     let hit = false;
-    const last = (index + length - 1) >>> 12;
+    const end = index + length;
+    const last = (end - 1) >>> 12;
     for (let p = index >>> 12; p <= last; p++) {
-      if (this.codePages[p] === 0) continue;
-      hit = true;
-      this.invalidatePage(p);
+      if (this.codePages[p] !== 0 && this.dropOverlapping(p, index, end)) hit = true;
     }
     return hit;
   }
 
-  /** Drops the blocks of buffer page `p`. */
-  private invalidatePage(p: number): void {
-    this.codePages[p] = 0;
-    this.invalidations++;
-    if (this.smcCount[p] < 255) this.smcCount[p]++;
+  /**
+   * Drops the blocks of code page `p` overlapping buffer bytes [from, to); the page is ordinary
+   * again once none is left. Returns true if one was dropped.
+   */
+  private dropOverlapping(p: number, from: number, to: number): boolean {
     const list = this.pageBlocks.get(p);
-    if (list === undefined) return;
-    this.pageBlocks.delete(p);
-    for (const b of list) {
-      b.valid = false;
-      const map = this.blocks[b.mode]!;
-      if (map.get(b.start) === b) {
-        map.delete(b.start);
-        this.sourceBytes -= b.sourceBytes;
+    let dropped = false;
+    let kept = 0;
+    if (list !== undefined) {
+      for (const b of list) {
+        if (!b.valid) continue;
+        if (b.low < to && b.low + b.length > from) {
+          this.drop(b);
+          dropped = true;
+        } else list[kept++] = b;
       }
-      const slot = b.start & (TABLE_SIZE - 1);
-      if (this.table[slot] === b) this.table[slot] = null;
+      list.length = kept;
     }
+    if (kept === 0) {
+      this.pageBlocks.delete(p);
+      this.codePages[p] = 0;
+    }
+    if (dropped) {
+      this.invalidations++;
+      if (this.smcCount[p] < 255) this.smcCount[p]++;
+    }
+    return dropped;
+  }
+
+  /** Removes block `b` from the cache: links to it are no longer followed. */
+  private drop(b: Block): void {
+    b.valid = false;
+    const map = this.blocks[b.mode]!;
+    if (map.get(b.start) === b) {
+      map.delete(b.start);
+      this.sourceBytes -= b.sourceBytes;
+    }
+    const slot = b.start & (TABLE_SIZE - 1);
+    if (this.table[slot] === b) this.table[slot] = null;
   }
 
   /**

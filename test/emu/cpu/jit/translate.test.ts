@@ -184,6 +184,17 @@ function suites(): void {
   });
 
   describe("self-modifying code", () => {
+    test("stores beside code in its page (data after the loop) keep the loop translated", () => {
+      // mov cx, 300 / top: mov [data], cl / add [data+1], cl / inc ax / dec cx / jnz top / hlt
+      // data: db 0, 0 (the bytes right after the HLT, in the loop's page)
+      const [on, off] = pair(() => realMode(bytes("b92c01880e1010000e1110404975f4f40000")));
+      lockstep(on, off, [10_000, 3, 1, 7]);
+      expect(on.mem.buffer[0x1010]).toBe(1);
+      expect(on.cpu.jit.hits).toBeGreaterThan(0);
+      // Only bytes of translated code drop translations (QEMU's rule), not their page.
+      expect(on.cpu.jit.invalidations).toBe(0);
+    });
+
     test("a store into the running block and into the very next instruction is seen", () => {
       // 1000 b9 c8 00        mov cx, 200
       // 1003 fe 06 0a 10     inc byte [0x100a]     ; the imm8 of the ADD at 1008 (same block)
@@ -421,8 +432,11 @@ function suites(): void {
 
     test("a CALL followed by a trace pushing into its own page leaves at the callee, precisely", () => {
       const [on, off] = pair(() => {
-        const m = realMode(bytes(TRACE));
-        m.cpu.regs[4] = 0x1100; // the stack is in the code page: every push drops its translations
+        // The CALL pushes its return address (0c 10) over the block's last bytes, the HLT at
+        // 0x1014 (and a byte after it): every pass drops the running block. After the loop,
+        // `or al, 0x10` there, then a HLT.
+        const m = realMode([...bytes(TRACE), 0x00, 0xf4]);
+        m.cpu.regs[4] = 0x1016;
         return m;
       });
       lockstep(on, off, [10_000, 3, 1, 7]);
