@@ -27,7 +27,17 @@ export const gen = {
   deadFlags: false,
   /** What fa, fb, fr hold before the instruction being generated (see known()). */
   known: 0,
+  /**
+   * Second translations: the expression setting startEip and the count for the instruction being
+   * generated, put in the slow paths of its inline loads and stores (they alone may fault there).
+   */
+  at: "",
 };
+
+/** gen.at as the first operand of a comma expression ("" when none). */
+function atFirst(): string {
+  return gen.at === "" ? "" : `${gen.at}, `;
+}
 
 /** The JavaScript expression of the memory operand's offset (wrapped to the address size). */
 export function eaExpr(d: DecodedInsn): string {
@@ -267,7 +277,7 @@ export function load(size: number, seg: number, off: string): string {
   if (!gen.tier2) return `${rd(size)}(c, ${seg}, mo = ${off})`;
   const bytes = bufferRead(size);
   const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
-  return `(mo = ${off}, ml = (segBase[${seg}] + mo) | 0, mn = ~c.tlbR[ml >>> 12], mn >= 0 && mo >= segRLo[${seg}] && mo + ${size - 1} <= segRHi[${seg}]${inPage} ? (mx = ((mn << 12) | (ml & 0xfff)) >>> 0, ${bytes}) : ${rd(size)}(c, ${seg}, mo))`;
+  return `(mo = ${off}, ml = (segBase[${seg}] + mo) | 0, mn = ~c.tlbR[ml >>> 12], mn >= 0 && mo >= segRLo[${seg}] && mo + ${size - 1} <= segRHi[${seg}]${inPage} ? (mx = ((mn << 12) | (ml & 0xfff)) >>> 0, ${bytes}) : (${atFirst()}${rd(size)}(c, ${seg}, mo)))`;
 }
 
 /**
@@ -280,7 +290,7 @@ export function store(size: number, seg: number, off: string, value: string): st
   if (!gen.tier2) return `mo = ${off}; ${wr(size)}(c, ${seg}, mo, ${value});`;
   const bytes = bufferWrite(size);
   const inPage = size === 1 ? "" : ` && (ml & 0xfff) <= ${0x1000 - size}`;
-  return `mo = ${off}; mv = ${value}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}]${inPage}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; ${bytes} } else ${wr(size)}(c, ${seg}, mo, mv);`;
+  return `mo = ${off}; mv = ${value}; ml = (segBase[${seg}] + mo) | 0; mn = ~c.tlbW[ml >>> 12]; if (mn >= 0 && mo >= segWLo[${seg}] && mo + ${size - 1} <= segWHi[${seg}]${inPage}) { mx = ((mn << 12) | (ml & 0xfff)) >>> 0; ${bytes} } else { ${atFirst()}${wr(size)}(c, ${seg}, mo, mv); }`;
 }
 
 /** PUSH of `value` (`size` bytes) with the block's stack size: ESP changes only after the write. */
@@ -329,7 +339,7 @@ export function rmw(aop: number, size: number, seg: number, off: string, b: stri
   if (aop === CMP) return `${aluExpr(CMP, load(size, seg, off), b, size)};`;
   // The interpreter's order (operands.ts aluMem32): read, probe the write, compute, write; the
   // operation inline, so fa, fb, fr hold its operands as produced() says.
-  const slow = `{ const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
+  const slow = `{ ${gen.at}; const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
   if (!gen.tier2) return `mo = ${off}; ${slow}`;
   const bytes = bufferRead(size);
   const put = bufferWrite(size);

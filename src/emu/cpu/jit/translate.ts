@@ -104,6 +104,20 @@ interface Emitted {
   ends: boolean;
   /** It sets the flags and leaves its operands in fa, fb, fr: known(kind, size) (see fusedCond). */
   flags?: number;
+  /**
+   * Its only fault points are the slow paths of inline loads and stores (codegen.ts), which set
+   * startEip and the count themselves (gen.at): no need to set them before it.
+   */
+  positioned?: boolean;
+}
+
+/**
+ * `e`, a memory access whose only fault points are load()/store()/rmw()/push()/pop() slow paths,
+ * marked positioned when those are inline (second translations).
+ */
+function positioned(e: Emitted): Emitted {
+  if (gen.tier2) e.positioned = true;
+  return e;
 }
 
 /**
@@ -169,14 +183,19 @@ function emit(
     const off = eaExpr(d);
     if (!toRm) {
       const r = aluExpr(aop, reg, load(size, seg, off), size);
-      return {
+      return positioned({
         code: aop === CMP ? `${r};` : `${reg} = ${r};`,
         memory: true,
         ends: false,
         flags: produced(aop, size),
-      };
+      });
     }
-    return { code: rmw(aop, size, seg, off, reg), memory: true, ends: false, flags: produced(aop, size) };
+    return positioned({
+      code: rmw(aop, size, seg, off, reg),
+      memory: true,
+      ends: false,
+      flags: produced(aop, size),
+    });
   }
   if (op >= 0x40 && op <= 0x4f) {
     const r = regExpr(op & 7, vs);
@@ -188,9 +207,9 @@ function emit(
     };
   }
   if (op >= 0x50 && op <= 0x57)
-    return { code: push(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false };
+    return positioned({ code: push(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false });
   if (op >= 0x58 && op <= 0x5f)
-    return { code: pop(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false };
+    return positioned({ code: pop(vs, stack32, regExpr(op & 7, vs)), memory: true, ends: false });
   if ((op >= 0x70 && op <= 0x7f) || (op >= OP_0F + 0x80 && op <= OP_0F + 0x8f)) {
     const t = near(d.imm);
     return {
@@ -213,22 +232,22 @@ function emit(
         flags: produced(aop, size),
       };
     }
-    return {
+    return positioned({
       code: rmw(aop, size, seg, eaExpr(d), String(imm)),
       memory: true,
       ends: false,
       flags: produced(aop, size),
-    };
+    });
   }
   if (op === 0x84 || op === 0x85) {
     const size = op === 0x84 ? 1 : vs;
     const a = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
-    return {
+    return positioned({
       code: testExpr(`${a} & ${regExpr(d.reg, size)}`, size),
       memory: mem,
       ends: false,
       flags: known(LZ_LOGIC, size),
-    };
+    });
   }
   if (op >= 0x88 && op <= 0x8b) {
     const size = (op & 1) === 0 ? 1 : vs;
@@ -238,8 +257,8 @@ function emit(
       return { code: op < 0x8a ? `${rm} = ${reg};` : `${reg} = ${rm};`, memory: false, ends: false };
     }
     const off = eaExpr(d);
-    if (op < 0x8a) return { code: store(size, seg, off, reg), memory: true, ends: false };
-    return { code: `${reg} = ${load(size, seg, off)};`, memory: true, ends: false };
+    if (op < 0x8a) return positioned({ code: store(size, seg, off, reg), memory: true, ends: false });
+    return positioned({ code: `${reg} = ${load(size, seg, off)};`, memory: true, ends: false });
   }
   if (op === 0x8d && mem)
     return { code: `${regExpr(d.reg, vs)} = ${eaExpr(d)};`, memory: false, ends: false };
@@ -249,7 +268,7 @@ function emit(
     const off = d.a32 ? d.imm >>> 0 : d.imm & 0xffff;
     const acc = regExpr(0, size);
     const code = op < 0xa2 ? `${acc} = ${load(size, seg, String(off))};` : store(size, seg, String(off), acc);
-    return { code, memory: true, ends: false };
+    return positioned({ code, memory: true, ends: false });
   }
   if (op === 0xa8 || op === 0xa9) {
     const size = op === 0xa8 ? 1 : vs;
@@ -309,7 +328,7 @@ function emit(
     const size = op === 0xc6 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
     if (!mem) return { code: `${regExpr(d.rm, size)} = ${imm};`, memory: false, ends: false };
-    return { code: store(size, seg, eaExpr(d), String(imm)), memory: true, ends: false };
+    return positioned({ code: store(size, seg, eaExpr(d), String(imm)), memory: true, ends: false });
   }
   if (op === 0xe2 || op === 0xe3) {
     const cx = d.a32 ? "regs[1]" : "r16[2]";
@@ -334,7 +353,12 @@ function emit(
     const size = op === 0xf6 ? 1 : vs;
     const imm = size === 1 ? d.imm & 0xff : size === 2 ? d.imm & 0xffff : d.imm;
     const a = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
-    return { code: testExpr(`${a} & ${imm}`, size), memory: mem, ends: false, flags: known(LZ_LOGIC, size) };
+    return positioned({
+      code: testExpr(`${a} & ${imm}`, size),
+      memory: mem,
+      ends: false,
+      flags: known(LZ_LOGIC, size),
+    });
   }
   if ((op === 0xfe || op === 0xff) && d.reg < 2) {
     const size = op === 0xfe ? 1 : vs;
@@ -357,7 +381,7 @@ function emit(
   }
   if (op === 0x68 || op === 0x6a) {
     const imm = vs === 2 ? d.imm & 0xffff : d.imm;
-    return { code: push(vs, stack32, String(imm)), memory: true, ends: false };
+    return positioned({ code: push(vs, stack32, String(imm)), memory: true, ends: false });
   }
   if ((op === 0x69 || op === 0x6b || op === OP_0F + 0xaf) && d.modrm >= 0) {
     // IMUL Gv, Ev, imm / IMUL Gv, Ev: the truncated signed product (imulTrunc sets CF = OF).
@@ -463,7 +487,7 @@ function emit(
     const size = (op & 1) === 0 ? 1 : 2;
     let v = mem ? load(size, seg, eaExpr(d)) : regExpr(d.rm, size);
     if (op >= OP_0F + 0xbe) v = size === 1 ? `((${v} << 24) >> 24)` : `((${v} << 16) >> 16)`;
-    return { code: `${regExpr(d.reg, vs)} = ${v};`, memory: mem, ends: false };
+    return positioned({ code: `${regExpr(d.reg, vs)} = ${v};`, memory: mem, ends: false });
   }
   return null;
 }
@@ -544,6 +568,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
     const len = insn.len;
     if (len > 15 || eip + len > ipEnd) break;
     const ne = eip + len;
+    gen.at = gen.tier2 ? `c.startEip = ${eip}, c.instructions = i0 + ${k}` : "";
     if (at < low) low = at;
     if (at + len > high) high = at + len;
     if (ne - 1 > lastEip) lastEip = ne - 1;
@@ -620,11 +645,8 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       const leave = out.ends
         ? ""
         : `\nif (c.stopPending) { c.eip = ${ne}; c.instructions = i0 + ${k + 1}; return 0; }`;
-      slots.push({
-        code: `c.startEip = ${eip}; c.instructions = i0 + ${k};\n${out.code}${leave}`,
-        dead: null,
-        use: null,
-      });
+      const at = out.positioned ? "" : `c.startEip = ${eip}; c.instructions = i0 + ${k};\n`;
+      slots.push({ code: `${at}${out.code}${leave}`, dead: null, use: null });
     } else slots.push({ code: out.code, dead, use: out.ends ? null : use });
     at += len;
     eip = ne;
