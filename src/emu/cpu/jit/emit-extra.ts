@@ -1,6 +1,7 @@
 // More instructions for the translator: the ones translate.ts's emit() leaves to the interpreter
 // that the Linux boot and the per-mode benchmarks run most (counted by opcode: RDTSC, string
 // instructions without REP, LEAVE, PUSH Ev, PUSHF, PUSH Sreg, the flag-bit instructions, RET imm16,
+// far CALL/JMP/RET, INT n and IRET,
 // BT/BTS/BTR/BTC, BSF/BSR, SHLD/SHRD, XADD, CMPXCHG, CMPXCHG8B, BSWAP). Each generates what the
 // interpreter's handler does (exec-hi.ts, exec-0f.ts, string-ops.ts, control.ts), in its order of
 // reads, write probes, flag updates and writes, calling the same helpers (alu.ts, flags.ts,
@@ -11,8 +12,8 @@ import { SAHF_MASK, shiftDouble } from "../alu.ts";
 import { type DecodedInsn, OP_0F } from "../decoder.ts";
 import { LZ_ADD, LZ_LOGIC, LZ_SUB, materialize, setCF, setZF } from "../flags.ts";
 import { DS, EBP, ES, ESP, FLAG_CF, FLAG_DF, FLAG_RF, FLAG_VM, SS } from "../state.ts";
-import { rdtsc } from "../system/index.ts";
-import { EXIT_RETURN } from "./code-cache.ts";
+import { farCall, farJump, farReturn, interrupt, interruptReturn, rdtsc } from "../system/index.ts";
+import { EXIT_OTHER, EXIT_RETURN } from "./code-cache.ts";
 import {
   aluExpr,
   CMP,
@@ -37,6 +38,11 @@ const GROUP8_FIRST = 4;
  * ...), bound into every block with them.
  */
 export const EXTRA_HELPERS = {
+  farCall,
+  farJump,
+  farReturn,
+  interrupt,
+  interruptReturn,
   materialize,
   rdtsc,
   setCF,
@@ -123,12 +129,25 @@ function bitOp(d: DecodedInsn, kind: number, imm: boolean, vs: number): Emitted 
 }
 
 /**
+ * A far CALL/JMP/RET, INT n or IRET by the system layer's `call` (system/index.ts), which sees EIP
+ * at the next instruction `ne` as control.ts gives it and may change CS, the mode, IF and TF: the
+ * block ends through the run loop's full lookup (EXIT_OTHER).
+ */
+function farTransfer(call: string, ne: number, k: number): Emitted {
+  return {
+    code: `c.eip = ${ne}; ${call}; c.instructions = i0 + ${k + 1}; return ${EXIT_OTHER};`,
+    memory: true,
+    ends: true,
+  };
+}
+
+/**
  * Code for `d` (see translate.ts emit(): the same arguments and result) when emit() has none, or
  * null when the interpreter runs it. LOCK forms stay with the interpreter.
  */
 export function emitExtra(
   d: DecodedInsn,
-  _ne: number,
+  ne: number,
   k: number,
   _eip0: number,
   _cmov: boolean,
@@ -196,6 +215,19 @@ export function emitExtra(
         ends: true,
       };
     }
+    case 0x9a:
+    case 0xea: {
+      const off = d.o32 ? d.imm >>> 0 : d.imm & 0xffff;
+      const f = op === 0x9a ? "farCall" : "farJump";
+      return farTransfer(`${f}(c, ${d.imm2 & 0xffff}, ${off}, ${d.o32 !== 0})`, ne, k);
+    }
+    case 0xca:
+    case 0xcb:
+      return farTransfer(`farReturn(c, ${d.o32 !== 0}, ${op === 0xca ? d.imm & 0xffff : 0})`, ne, k);
+    case 0xcd:
+      return farTransfer(`interrupt(c, ${d.imm & 0xff}, "software", -1)`, ne, k);
+    case 0xcf:
+      return farTransfer(`interruptReturn(c, ${d.o32 !== 0})`, ne, k);
     case 0xf8:
       return { code: `c.flags = materialize(c) & ${~FLAG_CF};`, memory: false, ends: false };
     case 0xf9:

@@ -1,7 +1,8 @@
 // The instructions jit/emit-extra.ts translates, against the interpreter: loops over RDTSC, the
 // flag-bit instructions, BT/BTS/BTR/BTC, BSF/BSR, SHLD/SHRD, XADD, CMPXCHG, CMPXCHG8B, BSWAP,
-// PUSH Ev/Sreg, PUSHF, LEAVE, RET imm16 and the string instructions without REP (DF both ways,
-// segment overrides, 16- and 32-bit addresses), on registers and memory, with the flags they set
+// PUSH Ev/Sreg, PUSHF, LEAVE, RET imm16, far CALL/JMP/RET, INT n, IRET and the string
+// instructions without REP (DF both ways, segment overrides, 16- and 32-bit addresses), on
+// registers and memory, with the flags they set
 // read after them, run translating and interpreting in the same slices (lockstep.ts); one loop ends
 // in a fault inside a translated block.
 
@@ -11,7 +12,7 @@ import { lockstep, translatingPair } from "./lockstep.ts";
 
 /**
  * nasm source (bits 16, org 0x1000; real mode, data at 0x2000), 300 passes then a fault:
- *   mov bp, 300 / mov bx, 0x2000
+ *   mov bp, 300 / mov bx, 0x2000 / mov word [0x60*4], int_h / mov word [0x60*4+2], 0
  *   top: rdtsc / xor [bx+0x300], ax / mov ax, [bx+si] / mov dx, [bx+di+4]
  *   clc / adc ax, dx / stc / adc ax, 1 / cmc / sbb dx, ax / rdtsc / xor [bx+0x34c], ax / lahf
  *   mov [bx+0x304], ah / sahf
@@ -28,24 +29,29 @@ import { lockstep, translatingPair } from "./lockstep.ts";
  *   fwd: movsw / movsb / lodsw / stosw / cmpsb / scasw / cld / movsd / lodsd / stosb / cmpsw
  *   jne x / inc word [bx+0x330]
  *   x: a32 lodsb / cs scasb / es movsb / pop di / pop si / push ax / call f_ret2
- *   o32 push eax / o32 push eax / call dword f_ret8 / add si, 2 / dec bp / jnz top
+ *   o32 push eax / o32 push eax / call dword f_ret8 / add si, 2 / call 0:far16 / push ax
+ *   call 0:far16b / int 0x60 / jmp 0:j16
+ *   j16: dec bp / jnz top
  *   mov si, 0xff01
- *   flt: lodsw / add dx, ax / jmp flt        ; #GP(0) when SI reaches 0xffff (0x1113)
- *   f_ret2: ret 2      f_ret8: o32 ret 8
+ *   flt: lodsw / add dx, ax / jmp flt        ; #GP(0) when SI reaches 0xffff (0x1131)
+ *   f_ret2: ret 2      f_ret8: o32 ret 8      far16: rol ax, 3 / retf
+ *   far16b: xor dx, ax / retf 2      int_h: xchg ax, dx / iret
  */
 const EXTRA16 =
-  "bd2c01bb00200f31318700038b008b5104f811d0f983d001f519c20f3131874c039f88a704039e89e90fa3c883d7000fab" +
-  "ca660fbaf005660fbbca81e996000fa38f000283d600660fbb8f00020fbaaf100203660fbab71002280fbcc8660fbd4f20" +
-  "0f9487080389e90fa4d0070fad870c03660fa5c2660fac971003030fc1d00fc18f14030fb1971c03318748030fb0f10fc7" +
-  "8f28030fc78f2803660fc883e61e83e71eff301e06160e9c669c665981e1d508318f40035959595959595589e583ec06c9" +
-  "66556689e56683ec0866c956578d77408dbf8000f7c501007401fda5a4adaba6affc66a566adaaa77504ff87300367ac2e" +
-  "ae26a45f5e50e81a006650665066e81300000083c6024d0f85f6febe01ffad01c2ebfbc2020066c20800";
+  "bd2c01bb0020c70680014611c706820100000f31318700038b008b5104f811d0f983d001f519c20f3131874c039f88a704" +
+  "039e89e90fa3c883d7000fabca660fbaf005660fbbca81e996000fa38f000283d600660fbb8f00020fbaaf100203660fba" +
+  "b71002280fbcc8660fbd4f200f9487080389e90fa4d0070fad870c03660fa5c2660fac971003030fc1d00fc18f14030fb1" +
+  "971c03318748030fb0f10fc78f28030fc78f2803660fc883e61e83e71eff301e06160e9c669c665981e1d508318f400359" +
+  "59595959595589e583ec06c966556689e56683ec0866c956578d77408dbf8000f7c501007401fda5a4adaba6affc66a566" +
+  "adaaa77504ff87300367ac2eae26a45f5e50e82c006650665066e82500000083c6029a3d110000509a41110000cd60ea29" +
+  "1100004d0f85e4febe01ffad01c2ebfbc2020066c20800c1c003cb31c2ca020092cf";
 /** The EIP of the faulting LODSW in EXTRA16. */
-const EXTRA16_FAULT = 0x1113;
+const EXTRA16_FAULT = 0x1131;
 
 /**
  * nasm source (bits 32, org 0x1000; flat, data at 0x2000), 300 passes:
- *   mov ebp, 300 / mov ebx, 0x2000
+ *   mov ebp, 300 / mov ebx, 0x2000 / mov dword [0x800+0x1f*8], 0x80000 + int_h
+ *   mov dword [0x800+0x1f*8+4], 0x8e00          ; IDT vector 0x1f: a 32-bit interrupt gate
  *   top: rdtsc / xor [ebx+0x300], eax / mov eax, [ebx+ebp*4] / mov edx, [ebx+ebp*2+4]
  *   clc / adc eax, edx / stc / adc eax, 1 / cmc / sbb edx, eax / rdtsc / xor [ebx+0x34c], eax
  *   lahf / mov [ebx+0x304], ah
@@ -68,18 +74,25 @@ const EXTRA16_FAULT = 0x1113;
  *   fwd: movsd / movsb / lodsw / stosd / cmpsb / scasw / cld / movsw / lodsd / stosb / cmpsd
  *   scasb / std / fs lodsd / cmpsw / jne x / inc dword [ebx+0x330]
  *   x: scasd / ja y / inc dword [ebx+0x344]
- *   y: cld / push eax / push eax / call f_ret8 / dec ebp / jnz top / hlt      f_ret8: ret 8
+ *   y: cld / push eax / push eax / call f_ret8 / call 0x08:far32 / push eax / call 0x08:far32b
+ *   int 0x1f / jmp 0x08:j32
+ *   j32: dec ebp / jnz top / hlt      f_ret8: ret 8      far32: rol eax, 3 / retf
+ *   far32b: xor edx, eax / retf 4      int_h: xchg eax, edx / iretd
  */
 const EXTRA32 =
-  "bd2c010000bb002000000f313183000300008b04ab8b546b04f811d0f983d001f519c20f3131834c0300009f88a3040300" +
-  "0088d49e0f9283050300000f90830603000089e90fa3c883d7000fabca0fbaf005660fbbca660fbae0110f928307030000" +
-  "89e981e9960000000fa38b0002000083d6000fab8b00020000660fb38b000200000fbabb0002000021660fbaab10020000" +
-  "0383d6000fbcc80fbd7c2b20660fbcca0f948308030000660fbdbb0a0300007506ff833c0300006681a30a030000f0f089" +
-  "e90fa4d0070fad830c030000660fa5c2660fac9310030000140facd00083d6000fc1d00fc18b140300000fc09318030000" +
-  "660fc1c07201470fb1931c0300003183480300000fb1d10fb08b200300008b83240300000fb1b3240300007506ff833403" +
-  "00000fc78b2803000083d6000fc78b280300000f9483380300000fc80fcfff342b1e0fa00e9c5a81e2d508000059595959" +
-  "318b400300005589e583ec0c8945fcc98d73408dbb80000000f7c5010000007401fda5a466adaba666affc66a5adaaa7ae" +
-  "fd64ad66a77506ff8330030000af7706ff8344030000fc5050e8080000004d0f855dfefffff4c20800";
+  "bd2c010000bb00200000c705f8080000e6110800c705fc080000008e00000f313183000300008b04ab8b546b04f811d0f9" +
+  "83d001f519c20f3131834c0300009f88a30403000088d49e0f9283050300000f90830603000089e90fa3c883d7000fabca" +
+  "0fbaf005660fbbca660fbae0110f92830703000089e981e9960000000fa38b0002000083d6000fab8b00020000660fb38b" +
+  "000200000fbabb0002000021660fbaab100200000383d6000fbcc80fbd7c2b20660fbcca0f948308030000660fbdbb0a03" +
+  "00007506ff833c0300006681a30a030000f0f089e90fa4d0070fad830c030000660fa5c2660fac9310030000140facd000" +
+  "83d6000fc1d00fc18b140300000fc09318030000660fc1c07201470fb1931c0300003183480300000fb1d10fb08b200300" +
+  "008b83240300000fb1b3240300007506ff83340300000fc78b2803000083d6000fc78b280300000f9483380300000fc80f" +
+  "cfff342b1e0fa00e9c5a81e2d508000059595959318b400300005589e583ec0c8945fcc98d73408dbb80000000f7c50100" +
+  "00007401fda5a466adaba666affc66a5adaaa7aefd64ad66a77506ff8330030000af7706ff8344030000fc5050e8200000" +
+  "009add1100000800509ae11100000800cd1fead211000008004d0f8545fefffff4c20800c1c003cb31c2ca040092cf";
+
+/** The EIP after EXTRA32's HLT. */
+const EXTRA32_END = 0x11da;
 
 function bytes(hex: string): number[] {
   return [...Buffer.from(hex, "hex")];
@@ -117,7 +130,7 @@ function suites(): void {
     }, tier2Runs);
     lockstep(on, off, [5000, 3, 97, 1]);
     // The loop ran to its end (no fault sent it to a handler's HLT).
-    expect(on.cpu.eip).toBe(0x1000 + EXTRA32.length / 2 - 3);
+    expect(on.cpu.eip).toBe(EXTRA32_END);
     expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
     // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
     expect(on.cpu.jit.fallbacks).toBeLessThanOrEqual(on.cpu.jit.translated);
