@@ -1,8 +1,8 @@
 // More instructions for the translator: the ones translate.ts's emit() leaves to the interpreter
 // that the Linux boot and the per-mode benchmarks run most (counted by opcode: RDTSC, string
-// instructions without REP, LEAVE, PUSH Ev, PUSHF, PUSH Sreg, the flag-bit instructions, RET imm16,
-// far CALL/JMP/RET, INT n and IRET,
-// BT/BTS/BTR/BTC, BSF/BSR, SHLD/SHRD, XADD, CMPXCHG, CMPXCHG8B, BSWAP). Each generates what the
+// instructions without REP, LEAVE, PUSH/CALL/JMP Ev, PUSHF, PUSH Sreg, the flag-bit instructions,
+// RET imm16, far CALL/JMP/RET, INT n, IRET, BT/BTS/BTR/BTC, BSF/BSR, SHLD/SHRD, XADD, CMPXCHG,
+// CMPXCHG8B, BSWAP). Each generates what the
 // interpreter's handler does (exec-hi.ts, exec-0f.ts, string-ops.ts, control.ts), in its order of
 // reads, write probes, flag updates and writes, calling the same helpers (alu.ts, flags.ts,
 // access.ts, system/) or codegen.ts's inline equivalents of them. The contract is emit()'s: code
@@ -177,7 +177,18 @@ export function emitExtra(
         flags,
       };
     }
-    case 0xff:
+    case 0xff: {
+      // CALL/JMP Ev (groups.ts group5, control.ts callNear): the target read with ESP before the
+      // push, masked to the operand size and checked against the CS limit; the block ends.
+      if (d.reg === 2 || d.reg === 4) {
+        const v = mem ? load(vs, seg, eaExpr(d)) : regExpr(d.rm, vs);
+        const call = d.reg === 2 ? push(vs, stack32, String(ne)) : "";
+        return {
+          code: `{ const t = (${v}) ${vs === 4 ? ">>> 0" : "& 0xffff"}; if (t > c.csLimit) c.raise(13, 0); ${call} c.eip = t; c.instructions = i0 + ${k + 1}; return ${EXIT_RETURN}; }`,
+          memory: true,
+          ends: true,
+        };
+      }
       // PUSH Ev: the operand's address uses ESP before the push.
       if (d.reg !== 6) return null;
       return {
@@ -186,6 +197,7 @@ export function emitExtra(
         ends: false,
         flags,
       };
+    }
     case 0x9c:
       // PUSHF (control.ts pushf): #GP(0) in v86 below IOPL 3; VM and RF read as 0.
       return {

@@ -1,10 +1,9 @@
 // The instructions jit/emit-extra.ts translates, against the interpreter: loops over RDTSC, the
 // flag-bit instructions, BT/BTS/BTR/BTC, BSF/BSR, SHLD/SHRD, XADD, CMPXCHG, CMPXCHG8B, BSWAP,
-// PUSH Ev/Sreg, PUSHF, LEAVE, RET imm16, far CALL/JMP/RET, INT n, IRET and the string
-// instructions without REP (DF both ways, segment overrides, 16- and 32-bit addresses), on
-// registers and memory, with the flags they set
-// read after them, run translating and interpreting in the same slices (lockstep.ts); one loop ends
-// in a fault inside a translated block.
+// PUSH/CALL/JMP Ev, PUSH Sreg, PUSHF, LEAVE, RET imm16, far CALL/JMP/RET, INT n, IRET and the
+// string instructions without REP (DF both ways, segment overrides, 16- and 32-bit addresses), on
+// registers and memory, with the flags they set read after them, run translating and interpreting
+// in the same slices (lockstep.ts); one loop ends in a fault inside a translated block.
 
 import { beforeAll, describe, expect, test } from "vitest";
 import { flat32, HANDLER_BASE, type Machine, realMode } from "../helpers.ts";
@@ -31,22 +30,26 @@ import { lockstep, translatingPair } from "./lockstep.ts";
  *   x: a32 lodsb / cs scasb / es movsb / pop di / pop si / push ax / call f_ret2
  *   o32 push eax / o32 push eax / call dword f_ret8 / add si, 2 / call 0:far16 / push ax
  *   call 0:far16b / int 0x60 / jmp 0:j16
- *   j16: dec bp / jnz top
+ *   j16: mov ax, f_near / call ax / mov word [bx+0x350], f_near / call word [bx+0x350]
+ *   mov word [bx+0x352], jt16 / jmp word [bx+0x352]
+ *   jt16: mov ax, jr16 / jmp ax
+ *   jr16: dec bp / jnz top
  *   mov si, 0xff01
- *   flt: lodsw / add dx, ax / jmp flt        ; #GP(0) when SI reaches 0xffff (0x1131)
+ *   flt: lodsw / add dx, ax / jmp flt        ; #GP(0) when SI reaches 0xffff (0x114f)
  *   f_ret2: ret 2      f_ret8: o32 ret 8      far16: rol ax, 3 / retf
- *   far16b: xor dx, ax / retf 2      int_h: xchg ax, dx / iret
+ *   far16b: xor dx, ax / retf 2      int_h: xchg ax, dx / iret      f_near: inc word [bx+0x354] / ret
  */
 const EXTRA16 =
-  "bd2c01bb0020c70680014611c706820100000f31318700038b008b5104f811d0f983d001f519c20f3131874c039f88a704" +
+  "bd2c01bb0020c70680016411c706820100000f31318700038b008b5104f811d0f983d001f519c20f3131874c039f88a704" +
   "039e89e90fa3c883d7000fabca660fbaf005660fbbca81e996000fa38f000283d600660fbb8f00020fbaaf100203660fba" +
   "b71002280fbcc8660fbd4f200f9487080389e90fa4d0070fad870c03660fa5c2660fac971003030fc1d00fc18f14030fb1" +
   "971c03318748030fb0f10fc78f28030fc78f2803660fc883e61e83e71eff301e06160e9c669c665981e1d508318f400359" +
   "59595959595589e583ec06c966556689e56683ec0866c956578d77408dbf8000f7c501007401fda5a4adaba6affc66a566" +
-  "adaaa77504ff87300367ac2eae26a45f5e50e82c006650665066e82500000083c6029a3d110000509a41110000cd60ea29" +
-  "1100004d0f85e4febe01ffad01c2ebfbc2020066c20800c1c003cb31c2ca020092cf";
+  "adaaa77504ff87300367ac2eae26a45f5e50e84a006650665066e84300000083c6029a5b110000509a5f110000cd60ea29" +
+  "110000b86611ffd0c78750036611ff975003c78752034211ffa75203b84711ffe04d0f85c6febe01ffad01c2ebfbc20200" +
+  "66c20800c1c003cb31c2ca020092cfff875403c3";
 /** The EIP of the faulting LODSW in EXTRA16. */
-const EXTRA16_FAULT = 0x1131;
+const EXTRA16_FAULT = 0x114f;
 
 /**
  * nasm source (bits 32, org 0x1000; flat, data at 0x2000), 300 passes:
@@ -76,11 +79,15 @@ const EXTRA16_FAULT = 0x1131;
  *   x: scasd / ja y / inc dword [ebx+0x344]
  *   y: cld / push eax / push eax / call f_ret8 / call 0x08:far32 / push eax / call 0x08:far32b
  *   int 0x1f / jmp 0x08:j32
- *   j32: dec ebp / jnz top / hlt      f_ret8: ret 8      far32: rol eax, 3 / retf
+ *   j32: mov eax, f_near / call eax / mov dword [ebx+0x350], f_near / call [ebx+0x350]
+ *   mov dword [ebx+0x358], jt32 / jmp [ebx+0x358]
+ *   jt32: mov eax, jr32 / jmp eax
+ *   jr32: dec ebp / jnz top / hlt      f_ret8: ret 8      far32: rol eax, 3 / retf
  *   far32b: xor edx, eax / retf 4      int_h: xchg eax, edx / iretd
+ *   f_near: inc dword [ebx+0x354] / ret
  */
 const EXTRA32 =
-  "bd2c010000bb00200000c705f8080000e6110800c705fc080000008e00000f313183000300008b04ab8b546b04f811d0f9" +
+  "bd2c010000bb00200000c705f808000014120800c705fc080000008e00000f313183000300008b04ab8b546b04f811d0f9" +
   "83d001f519c20f3131834c0300009f88a30403000088d49e0f9283050300000f90830603000089e90fa3c883d7000fabca" +
   "0fbaf005660fbbca660fbae0110f92830703000089e981e9960000000fa38b0002000083d6000fab8b00020000660fb38b" +
   "000200000fbabb0002000021660fbaab100200000383d6000fbcc80fbd7c2b20660fbcca0f948308030000660fbdbb0a03" +
@@ -88,11 +95,13 @@ const EXTRA32 =
   "83d6000fc1d00fc18b140300000fc09318030000660fc1c07201470fb1931c0300003183480300000fb1d10fb08b200300" +
   "008b83240300000fb1b3240300007506ff83340300000fc78b2803000083d6000fc78b280300000f9483380300000fc80f" +
   "cfff342b1e0fa00e9c5a81e2d508000059595959318b400300005589e583ec0c8945fcc98d73408dbb80000000f7c50100" +
-  "00007401fda5a466adaba666affc66a5adaaa7aefd64ad66a77506ff8330030000af7706ff8344030000fc5050e8200000" +
-  "009add1100000800509ae11100000800cd1fead211000008004d0f8545fefffff4c20800c1c003cb31c2ca040092cf";
+  "00007401fda5a466adaba666affc66a5adaaa7aefd64ad66a77506ff8330030000af7706ff8344030000fc5050e84e0000" +
+  "009a0b1200000800509a0f1200000800cd1fead21100000800b816120000ffd0c7835003000016120000ff9350030000c7" +
+  "8358030000f9110000ffa358030000b800120000ffe04d0f8517fefffff4c20800c1c003cb31c2ca040092cfff83540300" +
+  "00c3";
 
 /** The EIP after EXTRA32's HLT. */
-const EXTRA32_END = 0x11da;
+const EXTRA32_END = 0x1208;
 
 function bytes(hex: string): number[] {
   return [...Buffer.from(hex, "hex")];
