@@ -9,6 +9,22 @@ import { OP_0F } from "../decoder.ts";
 import { LZ_ADD, LZ_DEC, LZ_EXPL, LZ_INC, LZ_LOGIC, LZ_SUB, signOf } from "../flags.ts";
 import { ESP, FLAG_CF, FLAG_OF, SS } from "../state.ts";
 
+/** What one instruction compiles to (translate.ts emit(), emit-extra.ts emitExtra()). */
+export interface Emitted {
+  code: string;
+  /** It may fault or touch memory: set startEip and the count before it, test stopPending after. */
+  memory: boolean;
+  /** It ends the block (the code sets EIP and the count and returns). */
+  ends: boolean;
+  /** It sets the flags and leaves its operands in fa, fb, fr: known(kind, size) (see fusedCond). */
+  flags?: number;
+  /**
+   * Its only fault points are the slow paths of inline loads and stores (see load()), which set
+   * startEip and the count themselves (gen.at): no need to set them before it.
+   */
+  positioned?: boolean;
+}
+
 /** ALU_CMP: the group-1 member that writes nothing back. */
 export const CMP = 7;
 /** Index in Cpu.r8 of 8-bit register r (AL, CL, DL, BL, AH, CH, DH, BH). */

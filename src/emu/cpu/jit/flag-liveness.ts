@@ -47,6 +47,10 @@ const ROTATE_CARRY: FlagUse = { read: FLAG_CF, writes: FLAG_CF | FLAG_OF, kill: 
 const MAYBE: FlagUse = { read: 0, writes: FLAGS_ARITH, kill: 0 };
 /** A condition reader (SETcc, CMOVcc). */
 const READS: FlagUse = { read: FLAGS_ARITH, writes: 0, kill: 0 };
+/** CLC/STC: CF only. */
+const SET_CARRY: FlagUse = { read: 0, writes: FLAG_CF, kill: FLAG_CF };
+/** CMC: reads and writes CF. */
+const FLIP_CARRY: FlagUse = { read: FLAG_CF, writes: FLAG_CF, kill: FLAG_CF };
 
 /**
  * The flag use of `d`, an instruction the translator generated without a memory access, an exit or
@@ -68,6 +72,8 @@ export function flagUse(d: DecodedInsn): FlagUse | null {
   }
   if (op === 0xd2 || op === 0xd3 || op === 0x69 || op === 0x6b || op === OP_0F + 0xaf) return MAYBE;
   if ((op >= OP_0F + 0x90 && op <= OP_0F + 0x9f) || (op >= OP_0F + 0x40 && op <= OP_0F + 0x4f)) return READS;
+  if (op === 0xf8 || op === 0xf9) return SET_CARRY;
+  if (op === 0xf5) return FLIP_CARRY;
   if (
     (op >= 0x86 && op <= 0x8b) ||
     op === 0x8d ||
@@ -78,7 +84,10 @@ export function flagUse(d: DecodedInsn): FlagUse | null {
     op === OP_0F + 0xb6 ||
     op === OP_0F + 0xb7 ||
     op === OP_0F + 0xbe ||
-    op === OP_0F + 0xbf
+    op === OP_0F + 0xbf ||
+    op === 0xfc ||
+    op === 0xfd ||
+    (op >= OP_0F + 0xc8 && op <= OP_0F + 0xcf)
   )
     return NONE;
   return null;

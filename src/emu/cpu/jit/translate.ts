@@ -29,6 +29,7 @@ import {
   aluExpr,
   CMP,
   condExpr,
+  type Emitted,
   eaExpr,
   FLAGS_UNKNOWN,
   fusedCond,
@@ -48,6 +49,7 @@ import {
   store,
   testExpr,
 } from "./codegen.ts";
+import { EXTRA_HELPERS, emitExtra } from "./emit-extra.ts";
 import { type FlagUse, flagUse, type Slot, withLiveFlags } from "./flag-liveness.ts";
 
 /** CPUID.1:EDX.CMOV: without it CMOVcc is #UD (the interpreter raises it). */
@@ -73,6 +75,7 @@ const HELPERS = {
   wrM8,
   wrM16,
   wrM32,
+  ...EXTRA_HELPERS,
 };
 const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
@@ -94,22 +97,6 @@ const exits = {
     return "";
   },
 };
-
-/** What one instruction compiles to. */
-interface Emitted {
-  code: string;
-  /** It may fault or touch memory: set startEip and the count before it, test stopPending after. */
-  memory: boolean;
-  /** It ends the block (the code sets EIP and the count and returns). */
-  ends: boolean;
-  /** It sets the flags and leaves its operands in fa, fb, fr: known(kind, size) (see fusedCond). */
-  flags?: number;
-  /**
-   * Its only fault points are the slow paths of inline loads and stores (codegen.ts), which set
-   * startEip and the count themselves (gen.at): no need to set them before it.
-   */
-  positioned?: boolean;
-}
 
 /**
  * `e`, a memory access whose only fault points are load()/store()/rmw()/push()/pop() slow paths,
@@ -618,14 +605,16 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       }
     }
     gen.known = flags;
-    const out = emit(insn, ne, k, eip0, cmov, stack32, flags);
+    const out =
+      emit(insn, ne, k, eip0, cmov, stack32, flags) ?? emitExtra(insn, ne, k, eip0, cmov, stack32, flags);
     // Register-only code: its variant without the flag record, for withLiveFlags.
     const use = out === null || out.memory || out.ends ? null : throughLocals(insn, flags, flagUse(insn));
     let dead: string | null = null;
     if (use !== null && use.writes !== 0) {
       const exitCount = exits.count;
       gen.deadFlags = true;
-      const bare = emit(insn, ne, k, eip0, cmov, stack32, flags);
+      const bare =
+        emit(insn, ne, k, eip0, cmov, stack32, flags) ?? emitExtra(insn, ne, k, eip0, cmov, stack32, flags);
       gen.deadFlags = false;
       exits.count = exitCount;
       if (bare !== null && bare.code !== out!.code) dead = bare.code;
