@@ -37,7 +37,10 @@ describe.skipIf(!needPeers("gdb", "seabios"))("gdb's physical memory above 4 GiB
     expect(out).toContain("last=55667788");
     expect(out).toContain("at0=aabbccdd");
     expect(out).toMatch(/:\s+0x00000000\s+0x55667788\n/); // x shows the address cut to 32 bits
-    // Refused by the stub (gdb names the address cut to the i386's 32 bits).
-    expect(out, out).toContain("past=Cannot access memory");
+    // Refused by the stub (gdb names the address cut to the i386's 32 bits; at 0 it would read
+    // aabbccdd). gdb's error goes to stderr, so it may come before or after the "past=" on stdout.
+    expect(out, out).toContain("past=");
+    expect(out, out).not.toMatch(/past=[0-9a-f]{8}/);
+    expect(out, out).toContain("Cannot access memory at address 0x0\n");
   });
 });
