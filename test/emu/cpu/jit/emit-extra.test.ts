@@ -5,9 +5,9 @@
 // registers and memory, with the flags they set read after them, run translating and interpreting
 // in the same slices (lockstep.ts); one loop ends in a fault inside a translated block.
 
-import { beforeAll, describe, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { flat32, HANDLER_BASE, type Machine, realMode } from "../helpers.ts";
-import { lockstep, translatingPair } from "./lockstep.ts";
+import { describeBothTiers, lockstep, tier, translatingPair } from "./lockstep.ts";
 
 /**
  * nasm source (bits 16, org 0x1000; real mode, data at 0x2000), 300 passes then a fault:
@@ -111,16 +111,14 @@ function fillData(m: Machine): void {
   for (let i = 0; i < 0x400; i++) m.mem.buffer[0x2000 + i] = (i * 37 + 11) & 0xff;
 }
 
-/** Runs after which the translating machines translate a block again inline (null: as configured). */
-let tier2Runs: number | null = null;
-
+/** The tests, run by describeBothTiers at the end. */
 function suites(): void {
   test("16-bit real mode: same state and counts after every slice, and the fault at the same LODSW", () => {
     const [on, off] = translatingPair(() => {
       const m = realMode(bytes(EXTRA16));
       fillData(m);
       return m;
-    }, tier2Runs);
+    }, tier.runs);
     lockstep(on, off, [5000, 3, 97, 1]);
     expect(on.cpu.eip).toBe(HANDLER_BASE + 13 + 1);
     // The IP pushed for #GP is the LODSW's, reached after 300 passes.
@@ -136,7 +134,7 @@ function suites(): void {
       const m = flat32(bytes(EXTRA32));
       fillData(m);
       return m;
-    }, tier2Runs);
+    }, tier.runs);
     lockstep(on, off, [5000, 3, 97, 1]);
     // The loop ran to its end (no fault sent it to a handler's HLT).
     expect(on.cpu.eip).toBe(EXTRA32_END);
@@ -146,16 +144,4 @@ function suites(): void {
   });
 }
 
-// As the suite configures translation, then with every block translated inline from the start.
-describe("first and second translations", () => {
-  beforeAll(() => {
-    tier2Runs = null;
-  });
-  suites();
-});
-describe("inline (second) translations only", () => {
-  beforeAll(() => {
-    tier2Runs = 1;
-  });
-  suites();
-});
+describeBothTiers(suites);

@@ -1,9 +1,31 @@
 // Lockstep runs for the translator's tests: the same program on two CPUs, one translating and one
 // interpreting, in the same slices; registers, EFLAGS, EIP, counts, memory and stop events compared.
 
-import { expect } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import type { StopEvent } from "../../../../src/emu/debug-target.ts";
 import type { Machine } from "../helpers.ts";
+
+/** The second-translation count the suites of describeBothTiers() run under (null: as configured). */
+export const tier = { runs: null as number | null };
+
+/**
+ * Runs `suites` twice: as the suite configures translation (after 40 entries; again inline after
+ * 200 runs), then with every block translated inline from the start (tier.runs tells which).
+ */
+export function describeBothTiers(suites: () => void): void {
+  describe("first and second translations", () => {
+    beforeAll(() => {
+      tier.runs = null;
+    });
+    suites();
+  });
+  describe("inline (second) translations only", () => {
+    beforeAll(() => {
+      tier.runs = 1;
+    });
+    suites();
+  });
+}
 
 /**
  * Two machines from `make`, the first translating (a block translated again inline after

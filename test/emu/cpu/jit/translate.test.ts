@@ -4,10 +4,10 @@
 // block, into the very next instruction, a debugger write), a precise fault in the middle of a
 // block, a breakpoint and a watchpoint in a hot translated loop, and interrupts at slice edges.
 
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { PhysicalMemory } from "../../../../src/emu/cpu/state.ts";
 import { flat32, HANDLER_BASE, type Machine, realMode, TestMemory } from "../helpers.ts";
-import { lockstep, state, translatingPair } from "./lockstep.ts";
+import { describeBothTiers, lockstep, state, tier, translatingPair } from "./lockstep.ts";
 
 /**
  * nasm source (bits 16, org 0x1000), a loop of 300 passes over ALU, memory, stack, call/ret,
@@ -48,12 +48,9 @@ function bytes(hex: string): number[] {
   return [...Buffer.from(hex, "hex")];
 }
 
-/** Runs after which the translating machines translate a block again inline (null: as configured). */
-let tier2Runs: number | null = null;
-
 /** Two machines from `make`, the first translating, the second interpreting. */
 function pair(make: () => Machine): [Machine, Machine] {
-  return translatingPair(make, tier2Runs);
+  return translatingPair(make, tier.runs);
 }
 
 function fillData(m: Machine): void {
@@ -523,17 +520,4 @@ function suites(): void {
   });
 }
 
-// As the suite configures translation (after 40 entries; again inline after 200 runs), then with
-// every block translated inline from the start.
-describe("first and second translations", () => {
-  beforeAll(() => {
-    tier2Runs = null;
-  });
-  suites();
-});
-describe("inline (second) translations only", () => {
-  beforeAll(() => {
-    tier2Runs = 1;
-  });
-  suites();
-});
+describeBothTiers(suites);
