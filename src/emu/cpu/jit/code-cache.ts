@@ -70,9 +70,10 @@ const HOT_SIZE = 1 << 16;
  * about what the interpreter spends on some 100,000 instructions, so only code that runs often is
  * worth it: the Debian boot (bench boot) took 61 s of CPU with 300, 54 s with 1000 or 5000, and
  * 67 s with 40 (73-78 s before blocks had a second tier: most of it V8's compiler and blocks it never
- * optimized).
+ * optimized). Once most fallbacks were generated (emit-extra.ts), on a quiet machine: 40.6 s wall
+ * with 400, 38.3 and 40.1 s with 1000, 35.0 and 36.9 s with 3000, 36.7 s with 8000.
  */
-const HOT_THRESHOLD = 1000;
+const HOT_THRESHOLD = 3000;
 /** Runs after which a block is translated again with inline fast paths (translate.ts tier2). */
 const TIER2_RUNS = 2000;
 
