@@ -4,14 +4,15 @@
 // loading returns (or, for bad gzip only, throws SymbolFileError naming the file) in bounded time,
 // every error names a real line, an unmutated listing loads exactly what was written, and lookups
 // on whatever was accepted agree with a naive resolver over the table's own symbols.
-// `npm test` runs 200 listings; `npm run stress N symbols/nm-fuzz` runs N.
+// `npm test` runs 200 listings; `npm run stress N symbols/nm-fuzz` runs N (at least 20).
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type SymbolInfo, SymbolTable } from "../../src/symbols/index.ts";
 import { stressCount } from "../helpers/stress.ts";
 
-const COUNT = stressCount(200);
+/** Listings to run: at least 20, so that some are loaded whatever the mutations (`npm run stress 1`). */
+const COUNT = Math.max(stressCount(200), 20);
 const TWO_64 = 1n << 64n;
 /** A listing of a few thousand lines parses in milliseconds; this bound only catches hangs. */
 const PARSE_MS_BOUND = 2000;
