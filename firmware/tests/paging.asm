@@ -7,6 +7,7 @@
 ; read-only page, a read-only PDE over a writable PTE; user-mode (ring 3) faults on a supervisor
 ; page, a read-only user page and a supervisor PDE (err 5, 7, 5); paging turned off again.
 %include "lib.inc"
+%include "paging.inc"
 
 PD   equ 0x10000            ; page directory
 PT0  equ 0x11000            ; identity map of 0-4 MiB
@@ -14,13 +15,6 @@ PT1  equ 0x12000            ; 4-8 MiB, filled by the fault fixups
 PT2  equ 0x13000            ; 16 MiB and 20 MiB (PDE-level permission tests)
 SUPV equ 0x5000             ; the only supervisor page of 0-4 MiB
 ROPG equ 0x6000             ; a read-only user page
-
-PG_P  equ 0x001
-PG_RW equ 0x002
-PG_US equ 0x004
-PG_A  equ 0x020
-PG_D  equ 0x040
-PG_PS equ 0x080
 
 main:
         PM_ENTER32 pm32

@@ -12,6 +12,8 @@
 ; its log differs on the "tables above 4 GiB" line only, which pcscope prints as the architecture
 ; (and qemu-system-x86_64, the seeds' QEMU) has it. Assembled by the test (not committed).
 %include "lib.inc"
+%include "paging.inc"
+%include "high-code.inc"
 
 PDPT  equ 0x10000           ; 4 entries
 PD0   equ 0x11000           ; linear 0-1 GiB: PT0 (identity, first 2 MiB)
@@ -41,16 +43,6 @@ L_PT2   equ 0x40011000      ; -> HI_PT2
 L_2M    equ 0x40200000      ; a 2 MiB page -> 4 GiB
 L_VIA   equ 0x80000000      ; through HI_PD2 and HI_PT2 -> 4 GiB + 20 KiB
 CALLS   equ 300
-
-PG_P  equ 0x001
-PG_RW equ 0x002
-PG_PS equ 0x080
-
-; ENTRY table, index, low, high : writes an 8-byte entry.
-%macro ENTRY 4
-        mov dword [%1 + (%2) * 8], %3
-        mov dword [%1 + (%2) * 8 + 4], %4
-%endmacro
 
 main:
         PM_ENTER32 pm32
@@ -180,20 +172,7 @@ pm32:   PM32_INIT
         DUMP "movsd across 5 GiB to the last page"
 
         ; code in a high page: add eax, imm32 / ret, called CALLS times, then its immediate rewritten
-        mov dword [L_CODE], 0x04030205           ; 05 02 03 04 = add eax, 0x??040302
-        mov dword [L_CODE + 4], 0x0000c301       ; 01 c3: imm high byte 0x01, ret
-        xor eax, eax
-        mov ecx, CALLS
-.call1: mov edx, L_CODE - 0xF0000                ; SEL_CODE32's base is 0xF0000
-        call edx
-        loop .call1
-        mov ebx, eax
-        mov byte [L_CODE + 1], 0x10              ; add eax, 0x01040310
-        xor eax, eax
-        mov ecx, CALLS
-.call2: mov edx, L_CODE - 0xF0000
-        call edx
-        loop .call2
+        HIGH_CODE L_CODE, CALLS
         DUMP "code in a high page, rewritten"
 
         ; a 2 MiB page at 4 GiB: its first bytes are L_4G's page

@@ -6,6 +6,8 @@
 ; test/emu/memory/high-ram.test.ts runs it under QEMU 7.2 (-m 3583) and pcscope (--mem 3583M) with
 ; -cpu pentium2; the logs must be identical. Assembled by the test (not committed).
 %include "lib.inc"
+%include "paging.inc"
+%include "high-code.inc"
 
 RAM_TOP  equ 0xDFF00000     ; 3583 MiB
 EDGE     equ 0x80000000     ; 2 GiB: buffer offsets past int32
@@ -15,10 +17,6 @@ PAE_PDPT equ 0xDF100000
 PAE_PD   equ 0xDF101000     ; four directories, 0xDF101000-0xDF104FFF
 PAE_PT   equ 0xDF105000
 CALLS    equ 300
-
-PG_P  equ 0x001
-PG_RW equ 0x002
-PG_PS equ 0x080
 
 main:
         PM_ENTER32 pm32
@@ -76,20 +74,7 @@ pm32:   PM32_INIT
         DUMP "stosd to the top"
 
         ; code at 3 GiB: add eax, imm32 / ret, called CALLS times, then its immediate rewritten
-        mov dword [CODE_HI], 0x04030205          ; 05 02 03 04 = add eax, 0x??040302
-        mov dword [CODE_HI + 4], 0x0000c301      ; 01 c3: imm high byte 0x01, ret
-        xor eax, eax
-        mov ecx, CALLS
-.call1: mov edx, CODE_HI - 0xF0000               ; SEL_CODE32's base is 0xF0000
-        call edx
-        loop .call1
-        mov ebx, eax
-        mov byte [CODE_HI + 1], 0x10             ; add eax, 0x01040310
-        xor eax, eax
-        mov ecx, CALLS
-.call2: mov edx, CODE_HI - 0xF0000
-        call edx
-        loop .call2
+        HIGH_CODE CODE_HI, CALLS
         DUMP "code at 3 GiB, rewritten"
 
         ; 4 MiB pages: the directory near the top; linear 4 MiB -> 0xDF800000

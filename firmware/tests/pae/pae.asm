@@ -5,24 +5,12 @@
 ; PDPT entry: RSVD in the error code, CR2). test/emu/cpu/mmu-pae.test.ts runs it under QEMU 7.2
 ; and pcscope --cpu pentium2; the logs must be identical. Assembled by the test (not committed).
 %include "lib.inc"
+%include "paging.inc"
 
 PDPT equ 0x10000            ; 32-byte aligned: 4 entries
 PD0  equ 0x11000            ; linear 0-1 GiB
 PT0  equ 0x12000            ; 0-2 MiB, 4 KiB pages
 PT1  equ 0x13000            ; 0x40000000+: test pages
-
-PG_P  equ 0x001
-PG_RW equ 0x002
-PG_US equ 0x004
-PG_A  equ 0x020
-PG_D  equ 0x040
-PG_PS equ 0x080
-
-; ENTRY table, index, low, high : writes an 8-byte entry.
-%macro ENTRY 4
-        mov dword [%1 + (%2) * 8], %3
-        mov dword [%1 + (%2) * 8 + 4], %4
-%endmacro
 
 main:
         PM_ENTER32 pm32

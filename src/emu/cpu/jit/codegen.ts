@@ -355,7 +355,7 @@ export function rmw(aop: number, size: number, seg: number, off: string, b: stri
   if (aop === CMP) return `${aluExpr(CMP, load(size, seg, off), b, size)};`;
   // The interpreter's order (operands.ts aluMem32): read, probe the write, compute, write; the
   // operation inline, so fa, fb, fr hold its operands as produced() says.
-  const slow = `{ ${gen.at}; const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
+  const slow = `{ ${gen.at === "" ? "" : `${gen.at}; `}const a = ${rd(size)}(c, ${seg}, mo); probeWrite(c, ${seg}, mo, ${size}); ${wr(size)}(c, ${seg}, mo, ${aluExpr(aop, "a", b, size)}); }`;
   if (!gen.tier2) return `mo = ${off}; ${slow}`;
   const bytes = bufferRead(size);
   const put = bufferWrite(size);

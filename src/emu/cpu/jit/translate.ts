@@ -91,11 +91,6 @@ const exits = {
   },
   /** A branch back to the block's first instruction was generated: its body is a loop. */
   loops: false,
-  /** Notes a branch back to the first instruction (the body becomes a loop); returns "". */
-  loop(): string {
-    this.loops = true;
-    return "";
-  },
 };
 
 /**
@@ -133,10 +128,12 @@ function emit(
   // have already left through stopPending).
   // A first translation leaves after tier2Runs passes, so the run loop promotes it (run-jit.ts).
   const again = gen.tier2 ? "" : ` && ++passes < ${gen.tier2Runs}`;
-  const branch = (target: number) =>
-    target === eip0
-      ? `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}${exits.loop()}${again}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`
-      : `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
+  const branch = (target: number) => {
+    if (target !== eip0)
+      return `if (${target} > c.csLimit) c.raise(13, 0); c.eip = ${target}; ${done(exits.add())}`;
+    exits.loops = true;
+    return `if (${target} > c.csLimit) c.raise(13, 0); i0 += ${k + 1}; if (end - i0 >= ${k + 1}${again}) continue; c.eip = ${target}; c.instructions = i0; return ${exits.add()};`;
+  };
   const near = (disp: number) => (d.o32 ? (ne + disp) >>> 0 : (ne + disp) & 0xffff);
   // The ALU rows 00-3F: Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
   if (op < 0x40 && (op & 7) < 6) {
