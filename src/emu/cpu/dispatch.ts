@@ -142,9 +142,12 @@ export const RUN_TRAP = 4;
 /**
  * Executes instructions until the instruction count reaches `end` or something needs the caller.
  * `skipBp` is a linear address whose breakpoint does not fire (the one execution resumes from;
- * -1 for none). Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
+ * -1 for none). With `toBranch` it also returns RUN_BUDGET after an instruction that moved EIP
+ * other than to the next instruction (a jump, call, return, interrupt, or a REP string repeating):
+ * the end of a basic block, where the translator's run loop looks for a block to run.
+ * Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
  */
-export function runInstructions(c: Cpu, end: number, skipBp: number): number {
+export function runInstructions(c: Cpu, end: number, skipBp: number, toBranch = false): number {
   // Breakpoints change only while the CPU is stopped (a debugger sets them between runs).
   const bpMap = c.debug.bpMap;
   for (;;) {
@@ -174,6 +177,8 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
     } else {
       beginInsnSlow(c, lin);
     }
+    // Every transfer of control sets fpStart to the fetch position (decode.ts jumpTo/commitEip).
+    const sequential = c.fpStart;
     if (c.prefixed) resetPrefixes(c);
     // fetch8, inlined
     let op: number;
@@ -494,9 +499,11 @@ export function runInstructions(c: Cpu, end: number, skipBp: number): number {
           dispatchRare(c, op);
       }
     } while (again);
+    const branched = c.fpStart !== sequential;
     c.eip = ((c.eip + (c.fp - c.fpStart)) & c.ipMask) >>> 0;
     c.instructions++;
     if (tf !== 0) return RUN_TRAP;
+    if (toBranch && branched) return RUN_BUDGET;
   }
 }
 

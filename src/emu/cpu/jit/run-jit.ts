@@ -88,7 +88,7 @@ export function runJit(c: Cpu, end: number, skipBp: number): number {
     prev = null;
     prevExit = EXIT_OTHER;
     const before = c.instructions;
-    const why = runInstructions(c, before + 1, skipBp);
+    const why = runInstructions(c, end, skipBp, true);
     if (c.instructions !== before) skipBp = -1;
     if (why !== RUN_BUDGET) return why;
   }

@@ -132,7 +132,8 @@ function suites(): void {
         return m;
       });
       lockstep(on, off, [5000, 3, 97, 1, 61]);
-      expect(on.cpu.jit.hits).toBeGreaterThan(10);
+      // The loop's block ran in most slices (it loops inside itself: one entry per slice).
+      expect(on.cpu.jit.hits).toBeGreaterThan(5);
       // The loop ran to its end (no #DE or other fault sent it to a handler's HLT).
       expect(on.cpu.eip).toBe(0x1000 + MORE32.length / 2);
       // Only the HLT after the loop (in every block reaching the loop's end) is left to the interpreter.
