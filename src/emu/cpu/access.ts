@@ -12,17 +12,14 @@ export function segFault(c: Cpu, seg: number): never {
   return c.raise(seg === SS ? EXC_SS : EXC_GP, 0);
 }
 
-/** The little-endian dword at buffer index i (int32). */
-export function bufRead32(b: Uint8Array, i: number): number {
-  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+/** The little-endian dword at buffer index i (int32), through the buffer's DataView (Cpu.view). */
+export function bufRead32(view: DataView, i: number): number {
+  return view.getInt32(i, true);
 }
 
-/** Stores dword v little-endian at buffer index i. */
-export function bufWrite32(b: Uint8Array, i: number, v: number): void {
-  b[i] = v;
-  b[i + 1] = v >> 8;
-  b[i + 2] = v >> 16;
-  b[i + 3] = v >> 24;
+/** Stores dword v little-endian at buffer index i, through the buffer's DataView (Cpu.view). */
+export function bufWrite32(view: DataView, i: number, v: number): void {
+  view.setInt32(i, v, true);
 }
 
 /** Linear byte read at the current privilege. */
@@ -36,11 +33,7 @@ export function rdL8(c: Cpu, lin: number): number {
 export function rdL16(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
   const n = ~c.tlbR[lin >>> 12];
-  if (n >= 0 && p !== 0xfff) {
-    const b = c.buf;
-    const i = ((n << 12) | p) >>> 0;
-    return b[i] | (b[i + 1] << 8);
-  }
+  if (n >= 0 && p !== 0xfff) return c.view.getUint16(((n << 12) | p) >>> 0, true);
   return readSlow(c, lin, 2, c.cpl === 3);
 }
 
@@ -48,7 +41,7 @@ export function rdL16(c: Cpu, lin: number): number {
 export function rdL32(c: Cpu, lin: number): number {
   const p = lin & 0xfff;
   const n = ~c.tlbR[lin >>> 12];
-  if (n >= 0 && p <= 0xffc) return bufRead32(c.buf, ((n << 12) | p) >>> 0);
+  if (n >= 0 && p <= 0xffc) return bufRead32(c.view, ((n << 12) | p) >>> 0);
   return readSlow(c, lin, 4, c.cpl === 3) | 0;
 }
 
@@ -67,10 +60,7 @@ export function wrL16(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
   const n = ~c.tlbW[lin >>> 12];
   if (n >= 0 && p !== 0xfff) {
-    const b = c.buf;
-    const i = ((n << 12) | p) >>> 0;
-    b[i] = v;
-    b[i + 1] = v >> 8;
+    c.view.setUint16(((n << 12) | p) >>> 0, v, true);
     return;
   }
   writeSlow(c, lin, 2, v & 0xffff, c.cpl === 3);
@@ -81,7 +71,7 @@ export function wrL32(c: Cpu, lin: number, v: number): void {
   const p = lin & 0xfff;
   const n = ~c.tlbW[lin >>> 12];
   if (n >= 0 && p <= 0xffc) {
-    bufWrite32(c.buf, ((n << 12) | p) >>> 0, v);
+    bufWrite32(c.view, ((n << 12) | p) >>> 0, v);
     return;
   }
   writeSlow(c, lin, 4, v, c.cpl === 3);

@@ -75,6 +75,8 @@ export class CpuShared {
 export class Cpu extends DecoderState {
   /** The host buffer holding guest RAM/ROM (mem.buffer). */
   buf: Uint8Array;
+  /** A DataView of buf: a dword or word is one little-endian load or store (not four byte accesses). */
+  view: DataView;
   /** Byte and word views of regs (little-endian host): AL at 0, AH at 1; AX at word 0. */
   readonly r8: Uint8Array;
   readonly r16: Uint16Array;
@@ -133,6 +135,7 @@ export class Cpu extends DecoderState {
     };
     this.runControl = new RunControl(this);
     this.buf = mem.buffer;
+    this.view = new DataView(mem.buffer.buffer, mem.buffer.byteOffset, mem.buffer.byteLength);
     this.r8 = new Uint8Array(this.regs.buffer);
     this.r16 = new Uint16Array(this.regs.buffer);
     this.tlbR = this.tlb.readSup;
@@ -324,6 +327,7 @@ export class Cpu extends DecoderState {
       this.memGen = this.mem.generation;
       this.tlbA20 = this.a20Mask;
       this.buf = this.mem.buffer;
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
       this.pagedTlb.flush();
       this.shared.unpagedTlb.flush();
       // A remap (PAM, A20, a ROM or RAM alias) changes which bytes an address shows.

@@ -158,8 +158,8 @@ export function keepEspOnFault(c: Cpu, f: () => void): void {
 export function aluMem32(c: Cpu, aop: number, seg: number, off: number, b: number): void {
   const i = rmwIndex(c, seg, off, 4);
   if (i >= 0) {
-    const r = alu32(c, aop, bufRead32(c.buf, i), b);
-    if (aop !== ALU_CMP) bufWrite32(c.buf, i, r);
+    const r = alu32(c, aop, bufRead32(c.view, i), b);
+    if (aop !== ALU_CMP) bufWrite32(c.view, i, r);
     return;
   }
   const d = rdM32(c, seg, off);

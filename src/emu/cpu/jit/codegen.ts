@@ -270,17 +270,20 @@ export function condExpr(cc: number, flags: number): string {
   return fusedCond(cc, flags) ?? `cond(c, ${cc})`;
 }
 
-/** The little-endian value of `size` bytes at buffer index mx (a block local), as rdL* reads it. */
+/**
+ * The little-endian value of `size` bytes at buffer index mx (a block local), as rdL* reads it:
+ * words and dwords through the DataView dv (one load: V8 compiles it smaller and runs it about
+ * twice as fast as four byte loads).
+ */
 export function bufferRead(size: number): string {
-  if (size === 4) return "buf[mx] | (buf[mx + 1] << 8) | (buf[mx + 2] << 16) | (buf[mx + 3] << 24)";
-  return size === 2 ? "buf[mx] | (buf[mx + 1] << 8)" : "buf[mx]";
+  if (size === 4) return "dv.getInt32(mx, true)";
+  return size === 2 ? "dv.getUint16(mx, true)" : "buf[mx]";
 }
 
 /** Statements storing the low `size` bytes of mv little-endian at buffer index mx. */
 export function bufferWrite(size: number): string {
-  if (size === 4)
-    return "buf[mx] = mv; buf[mx + 1] = mv >> 8; buf[mx + 2] = mv >> 16; buf[mx + 3] = mv >> 24;";
-  return size === 2 ? "buf[mx] = mv; buf[mx + 1] = mv >> 8;" : "buf[mx] = mv;";
+  if (size === 4) return "dv.setInt32(mx, mv, true);";
+  return size === 2 ? "dv.setUint16(mx, mv, true);" : "buf[mx] = mv;";
 }
 
 /**

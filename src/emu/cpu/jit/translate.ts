@@ -649,7 +649,7 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
       use: null,
     });
   const body = withLiveFlags(slots);
-  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fc = 0; let fr = 0;\n${loopBody(body)}\n};`;
+  const source = `return function block_${eip0.toString(16)}(c, end) {\nconst regs = c.regs; const r16 = c.r16; const r8 = c.r8; const buf = c.buf; const dv = c.view; let i0 = c.instructions;\nconst segBase = c.segBase; const segRLo = c.segRLo; const segRHi = c.segRHi; const segWLo = c.segWLo; const segWHi = c.segWHi;\nlet mo = 0; let ml = 0; let mn = 0; let mx = 0; let mv = 0; let fa = 0; let fb = 0; let fc = 0; let fr = 0;\n${loopBody(body)}\n};`;
   const factory = new Function(...HELPER_NAMES, source) as (
     ...h: unknown[]
   ) => (c: Cpu, end: number) => number;
