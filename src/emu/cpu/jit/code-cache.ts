@@ -66,16 +66,27 @@ const TABLE_SIZE = 1 << 16;
 /** Hotness counters (a power of two; indexes collide harmlessly). */
 const HOT_SIZE = 1 << 16;
 /**
- * Entries at an address before the block starting there is translated. V8 compiling a block costs
+ * Entries at a block leader (a branch target; run-jit.ts) before the block starting there is
+ * translated. V8 compiling a block costs
  * about what the interpreter spends on some 100,000 instructions, so only code that runs often is
  * worth it: the Debian boot (bench boot) took 61 s of CPU with 300, 54 s with 1000 or 5000, and
  * 67 s with 40 (73-78 s before blocks had a second tier: most of it V8's compiler and blocks it never
  * optimized). Once most fallbacks were generated (emit-extra.ts), on a quiet machine: 40.6 s wall
- * with 400, 38.3 and 40.1 s with 1000, 35.0 and 36.9 s with 3000, 36.7 s with 8000.
+ * with 400, 38.3 and 40.1 s with 1000, 35.0 and 36.9 s with 3000, 36.7 s with 8000. Once only
+ * block leaders were counted (translated inline at once, see TIER2_RUNS): 33.2 s with 1000, 29.0 s
+ * with 3000, 30.9 s with 8000.
  */
 const HOT_THRESHOLD = 3000;
-/** Runs after which a block is translated again with inline fast paths (translate.ts tier2). */
-const TIER2_RUNS = 2000;
+/**
+ * Runs after which a block is translated again with inline fast paths (translate.ts tier2); 1: hot
+ * blocks are translated inline at once (the default). A first translation calling the helpers
+ * costs V8 half the compile time, but V8 compiles it again and again to nothing's profit when the
+ * block soon runs enough to be promoted: the Debian boot took 26.4 and 26.1 s wall (34.6 and
+ * 34.1 s CPU) inline at once against 27.6 s (37.1 s) with first translations promoted after 2000
+ * runs, and 30.1 s after 200; the CPU benchmark's four workloads were the same within 3%.
+ * PCSCOPE_JIT_TIER2=N brings first translations back (the test suite runs both tiers).
+ */
+const TIER2_RUNS = 1;
 
 /**
  * A tuning knob from the environment (a positive integer), else `fallback`. The test suite sets

@@ -31,10 +31,11 @@ export const CMP = 7;
 const REG8 = [0, 4, 8, 12, 1, 5, 9, 13];
 
 /**
- * What is being generated. tier2: the block is a second translation of a block that ran TIER2_RUNS
- * times: memory accesses, stack moves and flag records are inline (the helpers' fast paths), which
- * costs V8 about twice the source to compile; first translations call the helpers. tier2Runs: the
- * cache's promotion count (a first translation looping on itself leaves after that many passes).
+ * What is being generated. tier2: memory accesses, stack moves and flag records are inline (the
+ * helpers' fast paths), which costs V8 about twice the source to compile: every translation by
+ * default, else the second translation of a block that ran TIER2_RUNS times (first translations
+ * call the helpers). tier2Runs: the cache's promotion count (a first translation looping on itself
+ * leaves after that many passes).
  */
 export const gen = {
   tier2: false,

@@ -116,7 +116,8 @@ function findOrTranslate(c: Cpu, start: number, mode: number): Block | null {
   if (!cache.isHot(start)) return null;
   const found = cache.find(start, mode, c.eip);
   if (found !== undefined) return found;
-  const b = translateBlock(c, start >>> 0, false);
+  // With tier2Runs 1 a block is translated inline at once (no first translation to promote).
+  const b = translateBlock(c, start >>> 0, cache.tier2Runs <= 1);
   if (b !== null) cache.insert(b);
   return b;
 }

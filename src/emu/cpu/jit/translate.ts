@@ -619,8 +619,8 @@ export function translateBlock(c: Cpu, start: number, hot: boolean): Block | nul
     flags = out === null ? FLAGS_UNKNOWN : (out.flags ?? (keepsFlags(op) ? flags : FLAGS_UNKNOWN));
     if (out === null) {
       // The interpreter runs it (one instruction, all checks); then continue unless it ended the block.
-      // (Counted once per block: a second translation has the same instructions.)
-      if (!gen.tier2) c.jit.fallbacks++;
+      // (Counted once per block, in its first translation: a second one has the same instructions.)
+      if (!gen.tier2 || gen.tier2Runs <= 1) c.jit.fallbacks++;
       const after = insn.endsBlock ? "return 0;" : `if (c.stopPending || c.eip !== ${ne}) return 0;`;
       slots.push({
         code: `c.eip = ${eip}; c.instructions = i0 + ${k}; if (runInstructions(c, i0 + ${k + 1}, -1) !== 0) return 0; ${after}`,

@@ -109,7 +109,9 @@ function suites(): void {
       });
       lockstep(on, off, [1000, 7, 1, 333, 64, 2]);
       expect(on.cpu.jit.translated).toBeGreaterThan(0);
-      expect(on.cpu.jit.promoted).toBeGreaterThan(0);
+      // Blocks translated first with helper calls are translated again inline; inline at once, never.
+      if (tier.runs === 1) expect(on.cpu.jit.promoted).toBe(0);
+      else expect(on.cpu.jit.promoted).toBeGreaterThan(0);
       expect(on.cpu.jit.hits + on.cpu.jit.chained).toBeGreaterThan(100);
       expect(off.cpu.jit.hits).toBe(0);
     });
