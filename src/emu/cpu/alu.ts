@@ -418,35 +418,57 @@ export function mulDiv(c: Cpu, kind: number, v: number, size: number): void {
     regs[EDX] = hi;
     setResultFlags(c, lo, 0xffffffff, hi !== 0 ? FLAG_CF | FLAG_OF : 0);
   } else if (kind === 5) {
-    const p = BigInt(eax | 0) * BigInt(v | 0);
-    const lo = Number(BigInt.asIntN(32, p));
-    const hi = Number(BigInt.asIntN(32, p >> 32n));
+    // The signed high half is the unsigned one less each negative operand's partner (mod 2^32).
+    const lo = Math.imul(eax, v);
+    const hi = (mulHigh(eax >>> 0, v >>> 0) - (eax < 0 ? v : 0) - ((v | 0) < 0 ? eax : 0)) | 0;
     regs[EAX] = lo;
     regs[EDX] = hi;
-    setResultFlags(c, lo, 0xffffffff, BigInt(lo) !== p ? FLAG_CF | FLAG_OF : 0);
+    setResultFlags(c, lo, 0xffffffff, hi !== lo >> 31 ? FLAG_CF | FLAG_OF : 0);
   } else if (kind === 6) {
     const d = v >>> 0;
     if (d === 0) c.raise(EXC_DE);
-    if (regs[EDX] === 0) {
-      const a = eax >>> 0;
-      regs[EAX] = Math.floor(a / d);
-      regs[EDX] = a % d;
-      return;
-    }
-    const n = (BigInt(regs[EDX] >>> 0) << 32n) | BigInt(eax >>> 0);
-    const q = n / BigInt(d);
-    if (q > 0xffffffffn) c.raise(EXC_DE);
-    regs[EAX] = Number(q);
-    regs[EDX] = Number(n % BigInt(d));
+    // The quotient fits in 32 bits exactly when EDX < the divisor.
+    if (regs[EDX] >>> 0 >= d) c.raise(EXC_DE);
+    divide64(regs[EDX] >>> 0, eax >>> 0, d);
+    regs[EAX] = quotient;
+    regs[EDX] = remainder;
   } else {
     const d = v | 0;
     if (d === 0) c.raise(EXC_DE);
-    const n = (BigInt(regs[EDX] | 0) << 32n) | BigInt(eax >>> 0);
-    const q = n / BigInt(d);
-    if (q > 0x7fffffffn || q < -0x80000000n) c.raise(EXC_DE);
-    regs[EAX] = Number(q);
-    regs[EDX] = Number(n % BigInt(d));
+    // Divides the magnitudes; the quotient is negative when the signs differ, the remainder has
+    // the dividend's sign.
+    let hi = regs[EDX] | 0;
+    let lo = eax >>> 0;
+    const negative = hi < 0;
+    if (negative) {
+      lo = -lo >>> 0;
+      hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+    }
+    const m = Math.abs(d);
+    if (hi >>> 0 >= m) c.raise(EXC_DE);
+    divide64(hi >>> 0, lo, m);
+    const q = negative !== d < 0 ? -quotient : quotient;
+    if (q > 0x7fffffff || q < -0x80000000) c.raise(EXC_DE);
+    regs[EAX] = q;
+    regs[EDX] = negative ? -remainder : remainder;
   }
+}
+
+/** divide64's results. */
+let quotient = 0;
+let remainder = 0;
+
+/**
+ * Sets quotient and remainder of the unsigned 64-bit hi:lo by d, given hi < d (so the quotient fits
+ * in 32 bits): long division in 16-bit digits, every step exact in doubles (below 2^48).
+ */
+function divide64(hi: number, lo: number, d: number): void {
+  const t1 = hi * 65536 + (lo >>> 16);
+  const q1 = Math.floor(t1 / d);
+  const t0 = (t1 - q1 * d) * 65536 + (lo & 0xffff);
+  const q0 = Math.floor(t0 / d);
+  quotient = q1 * 65536 + q0;
+  remainder = t0 - q0 * d;
 }
 
 /** High 32 bits of the unsigned 64-bit product a*b. */
