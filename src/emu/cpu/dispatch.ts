@@ -143,8 +143,8 @@ export const RUN_TRAP = 4;
  * Executes instructions until the instruction count reaches `end` or something needs the caller.
  * `skipBp` is a linear address whose breakpoint does not fire (the one execution resumes from;
  * -1 for none). With `toBranch` it also returns RUN_BUDGET after an instruction that moved EIP
- * other than to the next instruction (a jump, call, return, interrupt, or a REP string repeating):
- * the end of a basic block, where the translator's run loop looks for a block to run.
+ * other than to the next instruction (a jump, call, return, INT or far transfer; not a REP string
+ * repeating): the end of a basic block, where the translator's run loop looks for a block to run.
  * Faults propagate as CpuFault/Unimplemented with EIP not yet advanced.
  */
 export function runInstructions(c: Cpu, end: number, skipBp: number, toBranch = false): number {
