@@ -14,7 +14,9 @@ const IMUL = 5;
 const DIV = 6;
 const IDIV = 7;
 
-const EDGES = [0, 1, 2, 3, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xfffffffe, 0x10000, 0xffff, 12345678];
+const EDGES = [
+  0, 1, 2, 3, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xfffffffe, 0x10000, 0xffff, 12345678,
+];
 
 /** A 32-bit value from a seeded generator (xorshift), biased toward small and extreme values. */
 function* values(seed: number, n: number): Generator<number> {
@@ -77,10 +79,10 @@ test.each([
     const got = run(kind, edx, a[i]!, d[i]!);
     if (kind !== IMUL && want !== "#DE" && got !== "#DE") {
       // DIV and IDIV leave CF/OF undefined: compare the registers only.
-      expect([got[0], got[1]], `${kind} ${edx.toString(16)}:${a[i]!.toString(16)} / ${d[i]!.toString(16)}`).toEqual([
-        want[0],
-        want[1],
-      ]);
+      expect(
+        [got[0], got[1]],
+        `${kind} ${edx.toString(16)}:${a[i]!.toString(16)} / ${d[i]!.toString(16)}`,
+      ).toEqual([want[0], want[1]]);
     } else {
       expect(got, `${kind} ${edx.toString(16)}:${a[i]!.toString(16)} by ${d[i]!.toString(16)}`).toEqual(want);
     }
