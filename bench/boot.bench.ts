@@ -1,8 +1,8 @@
 // SeaBIOS boot to the MBR: Debian's bios.bin on the i440fx PC with a qcow2 disk whose boot sector
 // writes to isa-debug-exit, wall time (median of REPS) and guest instructions under pcscope beside
 // QEMU TCG (`qemu-system-i386 -M pc`, process wall time including its start-up) in the same run.
-// Goal (the speed issue): pcscope's wall time no more than QEMU's. Then the Linux guest booted to power-off beside
-// QEMU and v86 (bench/lib/linux-boot.ts).
+// Goal (the speed issue): pcscope's wall time no more than QEMU's. Then the Linux guest booted to
+// power-off beside QEMU and v86 (bench/lib/linux-boot.ts).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
