@@ -72,6 +72,11 @@ export class CpuShared {
   }
 }
 
+/** A DataView of exactly the bytes of `b` (Cpu.view). */
+function viewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export class Cpu extends DecoderState {
   /** The host buffer holding guest RAM/ROM (mem.buffer). */
   buf: Uint8Array;
@@ -135,7 +140,7 @@ export class Cpu extends DecoderState {
     };
     this.runControl = new RunControl(this);
     this.buf = mem.buffer;
-    this.view = new DataView(mem.buffer.buffer, mem.buffer.byteOffset, mem.buffer.byteLength);
+    this.view = viewOf(mem.buffer);
     this.r8 = new Uint8Array(this.regs.buffer);
     this.r16 = new Uint16Array(this.regs.buffer);
     this.tlbR = this.tlb.readSup;
@@ -327,7 +332,7 @@ export class Cpu extends DecoderState {
       this.memGen = this.mem.generation;
       this.tlbA20 = this.a20Mask;
       this.buf = this.mem.buffer;
-      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+      this.view = viewOf(this.buf);
       this.pagedTlb.flush();
       this.shared.unpagedTlb.flush();
       // A remap (PAM, A20, a ROM or RAM alias) changes which bytes an address shows.

@@ -499,11 +499,10 @@ export function runInstructions(c: Cpu, end: number, skipBp: number, toBranch = 
           dispatchRare(c, op);
       }
     } while (again);
-    const branched = c.fpStart !== sequential;
     c.eip = ((c.eip + (c.fp - c.fpStart)) & c.ipMask) >>> 0;
     c.instructions++;
     if (tf !== 0) return RUN_TRAP;
-    if (toBranch && branched) return RUN_BUDGET;
+    if (toBranch && c.fpStart !== sequential) return RUN_BUDGET;
   }
 }
 
